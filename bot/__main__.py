@@ -1,0 +1,111 @@
+"""Command line: ``python -m bot [run|migrate|content check [DIR]]`` (also ``sinau-bot``)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import SettingsError, load_settings
+from bot.content import ContentError, load_catalog
+
+EXIT_CONFIG = 2
+EXIT_CONTENT = 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sinau-bot", description="Sinau Bareng Telegram bot")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot with long polling (default)")
+    commands.add_parser("migrate", help="migrate the database to the newest schema")
+    content = commands.add_parser("content", help="course content tools")
+    content_commands = content.add_subparsers(dest="content_command", required=True)
+    check = content_commands.add_parser("check", help="validate the course content")
+    check.add_argument("directory", nargs="?", type=Path, help="content folder (default: settings)")
+    return parser
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"sinau-bot: {message}", file=sys.stderr)
+    return code
+
+
+def content_check(directory: Path) -> int:
+    try:
+        catalog = load_catalog(directory)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) found in {directory}", file=sys.stderr)
+        return 1
+    cards = sum(len(m.cards) for m in catalog.modules.values())
+    questions = sum(len(m.quiz) for m in catalog.modules.values())
+    print(
+        f"OK: {len(catalog.modules)} modules, {cards} cards, {questions} questions, "
+        f"{len(catalog.opds)} agencies in {directory}"
+    )
+    return 0
+
+
+def migrate(database_url: str) -> int:
+    from db.migrate import upgrade_to_head
+    from db.session import Database
+
+    async def _run() -> None:
+        db = Database(database_url)
+        try:
+            await upgrade_to_head(db.engine)
+        finally:
+            await db.dispose()
+
+    asyncio.run(_run())
+    print("database is at the newest schema")
+    return 0
+
+
+def run_bot() -> int:
+    try:
+        settings = load_settings()
+        settings.token  # noqa: B018 - fail early, with one line, if the token is missing
+    except SettingsError as exc:
+        return _fail(str(exc), EXIT_CONFIG)
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.app import ALLOWED_UPDATES, build_application
+
+    try:
+        application = build_application(settings)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return _fail("konten tidak valid / content is invalid", EXIT_CONTENT)
+    application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "content":
+        directory = args.directory
+        if directory is None:
+            try:
+                directory = load_settings().content_dir
+            except SettingsError as exc:
+                return _fail(str(exc), EXIT_CONFIG)
+        return content_check(directory)
+    if args.command == "migrate":
+        try:
+            settings = load_settings()
+        except SettingsError as exc:
+            return _fail(str(exc), EXIT_CONFIG)
+        return migrate(settings.database_url)
+    return run_bot()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The application factory: settings + database + content -> a ready python-telegram-bot app."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot import texts
+from bot.aiohttp_request import AiohttpRequest
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.content import Catalog, load_catalog
+from bot.services import Services
+from db.migrate import upgrade_to_head
+from db.session import Database
+from handlers import register
+from handlers.common import SERVICES_KEY
+
+log = logging.getLogger(__name__)
+
+# Long polling holds one request open for this long; the read timeout must be longer.
+POLL_TIMEOUT = 30
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "poll_answer", "my_chat_member"]
+
+
+def build_application(
+    settings: Settings,
+    *,
+    catalog: Catalog | None = None,
+    clock: Clock = system_clock,
+    rng: random.Random | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """Wire everything. Content is loaded (and validated) here unless a catalog is given."""
+    catalog = catalog or load_catalog(settings.content_dir)
+    db = Database(settings.database_url)
+    services = Services.build(settings, db, catalog, clock=clock, rng=rng)
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.base_file_url)
+        .request(AiohttpRequest(connection_pool_size=64))
+        .get_updates_request(
+            AiohttpRequest(connection_pool_size=2, read_timeout=POLL_TIMEOUT + 10, max_retries=0)
+        )
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.reply_max_rate, max_retries=3))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .post_init(on_startup)
+        .post_shutdown(on_shutdown)
+        .build()
+    )
+    application.bot_data[SERVICES_KEY] = services
+    register(application)
+    return application
+
+
+def services_of(application: Application) -> Services:  # type: ignore[type-arg]
+    svc: Services = application.bot_data[SERVICES_KEY]
+    return svc
+
+
+async def on_startup(application: Application) -> None:  # type: ignore[type-arg]
+    """Before the first update: migrate the database and tell Telegram our commands."""
+    svc = services_of(application)
+    await upgrade_to_head(svc.db.engine)
+    commands = [BotCommand(name, description) for name, description in texts.COMMANDS.items()]
+    await application.bot.set_my_commands(commands)
+    log.info(
+        "ready: %d modules, %d agencies, database %s",
+        len(svc.catalog.modules),
+        len(svc.catalog.opds),
+        svc.db.engine.dialect.name,
+    )
+
+
+async def on_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    await services_of(application).db.dispose()
+
+
+@asynccontextmanager
+async def polling(
+    application: Application,  # type: ignore[type-arg]
+    *,
+    poll_timeout: int = POLL_TIMEOUT,
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """Run the bot with long polling inside the current event loop (tests, benchmarks).
+
+    ``python -m bot run`` uses ``Application.run_polling``, which does the same plus signal
+    handling; this is its embeddable twin.
+    """
+    async with application:
+        await on_startup(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=0,
+            timeout=poll_timeout,
+            drop_pending_updates=False,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+    await on_shutdown(application)

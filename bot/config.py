@@ -1,0 +1,121 @@
+"""Configuration, read from the environment and an optional ``.env`` file.
+
+Every setting has a safe default except the bot token, so that a fresh clone runs with
+``TELEGRAM_BOT_TOKEN`` alone: SQLite in ``data/`` and the bundled ``content/``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# A Bot API token is "<bot id>:<secret>", the secret being 30-50 URL-safe characters.
+TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,60}$")
+
+
+class Settings(BaseSettings):
+    """All deploy-time settings. Names match the README and ``.env.example``."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    # Optional here so that `migrate` and `content check` run without it; `run` requires it.
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org/bot", alias="TELEGRAM_API_BASE_URL"
+    )
+    telegram_api_base_file_url: str | None = Field(default=None, alias="TELEGRAM_API_BASE_FILE_URL")
+    database_url: str = Field(default="sqlite+aiosqlite:///data/sinau.db", alias="DATABASE_URL")
+    content_dir: Path = Field(default=Path("content"), alias="SINAU_CONTENT_DIR")
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), alias="SINAU_ADMIN_IDS"
+    )
+    timezone: str = Field(default="Asia/Jakarta", alias="SINAU_TIMEZONE")
+    jp_target: Decimal = Field(default=Decimal(20), alias="SINAU_JP_TARGET", gt=0)
+    jp_minutes: int = Field(default=45, alias="SINAU_JP_MINUTES", gt=0, le=120)
+    # Replies to users are not throttled by default: Telegram's ~30 msg/s guidance is about
+    # bulk sending, which goes through the outbound sender. 0 disables the global limit.
+    reply_max_rate: float = Field(default=0, alias="SINAU_REPLY_MAX_RATE", ge=0)
+    log_level: str = Field(default="INFO", alias="SINAU_LOG_LEVEL")
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        if not TOKEN_PATTERN.match(value.get_secret_value().strip()):
+            raise ValueError("token has the wrong shape (expected <digits>:<secret>)")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            return frozenset(int(p) for p in parts if p)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def token(self) -> str:
+        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
+            raise SettingsError("TELEGRAM_BOT_TOKEN belum diisi / is not set")
+        return self.telegram_bot_token.get_secret_value()
+
+    @property
+    def base_file_url(self) -> str:
+        if self.telegram_api_base_file_url:
+            return self.telegram_api_base_file_url
+        # "https://host/bot" -> "https://host/file/bot", python-telegram-bot's convention.
+        head, _, tail = self.telegram_api_base_url.rpartition("/")
+        return f"{head}/file/{tail}"
+
+
+class SettingsError(Exception):
+    """Raised with a one-line, human-readable explanation of what is wrong."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Load settings, turning pydantic's report into one readable line per problem."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err["loc"] else "?"
+            field = Settings.model_fields.get(name)
+            env = field.alias if field and field.alias else name.upper()
+            if err["type"] == "missing":
+                problems.append(f"{env} belum diisi / is not set")
+            else:
+                problems.append(f"{env} tidak valid / is invalid: {err['msg']}")
+        raise SettingsError("; ".join(problems)) from None

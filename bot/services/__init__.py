@@ -1,0 +1,49 @@
+"""Domain services. Pure Python and SQL: no Telegram types here, so they test without a bot."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.content import Catalog
+from bot.services.hours import HoursService
+from bot.services.learning import LearningService
+from bot.services.quiz import QuizService
+from bot.services.registration import RegistrationService
+from db.session import Database
+
+
+@dataclass
+class Services:
+    """Everything a handler may call, built once per application."""
+
+    settings: Settings
+    db: Database
+    catalog: Catalog
+    clock: Clock
+    registration: RegistrationService
+    learning: LearningService
+    quiz: QuizService
+    hours: HoursService
+
+    @classmethod
+    def build(
+        cls,
+        settings: Settings,
+        db: Database,
+        catalog: Catalog,
+        clock: Clock = system_clock,
+        rng: random.Random | None = None,
+    ) -> Services:
+        return cls(
+            settings=settings,
+            db=db,
+            catalog=catalog,
+            clock=clock,
+            registration=RegistrationService(db, catalog, clock),
+            learning=LearningService(db, catalog, clock),
+            quiz=QuizService(db, catalog, clock, settings.tz, rng or random.Random()),
+            hours=HoursService(db, clock, settings.tz, settings.jp_target),
+        )

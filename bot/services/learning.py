@@ -1,0 +1,146 @@
+"""Reading modules card by card, with progress kept in the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.content import Card, Catalog, Module
+from bot.services import employees
+from db.models import Employee, ModuleProgress
+from db.session import Database
+
+
+class CardOutcome(StrEnum):
+    OK = "ok"
+    NO_MODULE = "no_module"
+    OUTDATED = "outdated"  # the button was made for an older version of the module
+    OUT_OF_RANGE = "out_of_range"  # forged index, or skipping ahead of what was read
+    NOT_REGISTERED = "not_registered"
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    outcome: CardOutcome
+    module: Module | None = None
+    index: int = 0
+    card: Card | None = None
+
+    @property
+    def is_last(self) -> bool:
+        return self.module is not None and self.index == len(self.module.cards) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleState:
+    """A learner's standing in one module."""
+
+    module: Module
+    progress: ModuleProgress | None
+
+    @property
+    def completed(self) -> bool:
+        return self.progress is not None and self.progress.completed_at is not None
+
+    @property
+    def started(self) -> bool:
+        return self.progress is not None
+
+    @property
+    def resume_card(self) -> int:
+        if self.progress is None or self.progress.content_version != self.module.version:
+            return 0
+        return min(self.progress.current_card, len(self.module.cards) - 1)
+
+    @property
+    def read_all_cards(self) -> bool:
+        if self.completed:
+            return True
+        p = self.progress
+        return (
+            p is not None
+            and p.content_version == self.module.version
+            and p.furthest_card >= len(self.module.cards) - 1
+        )
+
+
+class LearningService:
+    def __init__(self, db: Database, catalog: Catalog, clock: Clock) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.clock = clock
+
+    async def employee(self, telegram_id: int) -> Employee | None:
+        async with self.db.transaction() as s:
+            return await employees.by_telegram_id(s, telegram_id)
+
+    async def progress_map(self, employee_id: int) -> dict[str, ModuleProgress]:
+        async with self.db.transaction() as s:
+            rows = await s.scalars(
+                select(ModuleProgress).where(ModuleProgress.employee_id == employee_id)
+            )
+            return {row.module_id: row for row in rows}
+
+    async def module_state(self, employee_id: int, module: Module) -> ModuleState:
+        async with self.db.transaction() as s:
+            progress = await progress_for(s, employee_id, module.id)
+        return ModuleState(module=module, progress=progress)
+
+    async def open_card(
+        self, telegram_id: int, module_id: str, version: int, index: int
+    ) -> CardView:
+        """Move the learner to card ``index`` and remember it; refuse forged or stale requests."""
+        module = self.catalog.module(module_id)
+        if module is None:
+            return CardView(CardOutcome.NO_MODULE)
+        if version != module.version:
+            return CardView(CardOutcome.OUTDATED, module=module)
+        async with self.db.transaction() as s:
+            employee = await employees.by_telegram_id(s, telegram_id)
+            if employee is None:
+                return CardView(CardOutcome.NOT_REGISTERED, module=module)
+            progress = await progress_for(s, employee.id, module.id)
+            now = self.clock()
+            if progress is None:
+                progress = ModuleProgress(
+                    employee_id=employee.id,
+                    module_id=module.id,
+                    content_version=module.version,
+                    current_card=0,
+                    furthest_card=0,
+                    started_at=now,
+                    attempts=0,
+                )
+                s.add(progress)
+            elif progress.content_version != module.version:
+                # The module changed: reading starts over, a pass and its credit stay.
+                progress.content_version = module.version
+                progress.current_card = 0
+                progress.furthest_card = 0
+            # One may go back anywhere and forward one card at a time; finished modules are open.
+            limit = len(module.cards) - 1
+            if progress.completed_at is None:
+                limit = min(limit, progress.furthest_card + 1)
+            if not 0 <= index <= limit:
+                return CardView(
+                    CardOutcome.OUT_OF_RANGE,
+                    module=module,
+                    index=progress.current_card,
+                    card=module.cards[min(progress.current_card, len(module.cards) - 1)],
+                )
+            progress.current_card = index
+            progress.furthest_card = max(progress.furthest_card, index)
+            await employees.touch(s, employee, now)
+        return CardView(CardOutcome.OK, module=module, index=index, card=module.cards[index])
+
+
+async def progress_for(s: AsyncSession, employee_id: int, module_id: str) -> ModuleProgress | None:
+    return await s.scalar(
+        select(ModuleProgress).where(
+            ModuleProgress.employee_id == employee_id, ModuleProgress.module_id == module_id
+        )
+    )

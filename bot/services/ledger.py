@@ -1,0 +1,107 @@
+"""The JP ledger: idempotent credits and per-year summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.jp import from_centi
+from db.models import JpLedgerEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """What to write into the ledger; ``source_kind`` + ``source_id`` make it unique per person."""
+
+    employee_id: int
+    year: int
+    jp_centi: int
+    source_kind: str
+    source_id: str
+    title: str
+    category: str | None
+    activity_kind: str
+    organiser: str
+    started_on: date
+    ended_on: date
+    evidence: dict[str, Any]
+    credited_at: datetime
+    certificate_no: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class YearSummary:
+    year: int
+    total: Decimal
+    entries: list[JpLedgerEntry]
+
+
+async def credit(session: AsyncSession, item: Credit) -> bool:
+    """Insert a credit unless the same source was credited before. True if it was new.
+
+    The unique constraint (employee, source kind, source id) is what makes this idempotent, also
+    between two processes racing: the database, not our code, decides who wins.
+    """
+    values = {
+        "employee_id": item.employee_id,
+        "year": item.year,
+        "jp_centi": item.jp_centi,
+        "source_kind": item.source_kind,
+        "source_id": item.source_id,
+        "title": item.title,
+        "category": item.category,
+        "activity_kind": item.activity_kind,
+        "organiser": item.organiser,
+        "started_on": item.started_on,
+        "ended_on": item.ended_on,
+        "certificate_no": item.certificate_no,
+        "evidence": item.evidence,
+        "credited_at": item.credited_at,
+    }
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(JpLedgerEntry)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["employee_id", "source_kind", "source_id"])
+        .returning(JpLedgerEntry.id)
+    )
+    inserted = (await session.execute(statement)).scalar_one_or_none()
+    return inserted is not None
+
+
+async def year_total(session: AsyncSession, employee_id: int, year: int) -> Decimal:
+    total = await session.scalar(
+        select(func.coalesce(func.sum(JpLedgerEntry.jp_centi), 0)).where(
+            JpLedgerEntry.employee_id == employee_id, JpLedgerEntry.year == year
+        )
+    )
+    return from_centi(int(total or 0))
+
+
+async def year_summary(session: AsyncSession, employee_id: int, year: int) -> YearSummary:
+    rows = (
+        await session.scalars(
+            select(JpLedgerEntry)
+            .where(JpLedgerEntry.employee_id == employee_id, JpLedgerEntry.year == year)
+            .order_by(JpLedgerEntry.ended_on.desc(), JpLedgerEntry.id.desc())
+        )
+    ).all()
+    total = from_centi(sum(row.jp_centi for row in rows))
+    return YearSummary(year=year, total=total, entries=list(rows))
+
+
+async def years_with_credits(session: AsyncSession, employee_id: int) -> list[int]:
+    years = await session.scalars(
+        select(JpLedgerEntry.year)
+        .where(JpLedgerEntry.employee_id == employee_id)
+        .distinct()
+        .order_by(JpLedgerEntry.year.desc())
+    )
+    return list(years)

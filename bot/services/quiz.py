@@ -1,0 +1,348 @@
+"""Quizzes: attempts with shuffled options, answers from poll updates, grading and the JP credit.
+
+One question is open at a time (one poll on screen is easier on a phone than a wall of polls).
+Everything about an attempt lives in the database, so a restart mid-quiz loses nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.clock import Clock
+from bot.content import Catalog, Module, Question
+from bot.services import employees, ledger
+from bot.services.learning import ModuleState, progress_for
+from db.models import Employee, ModuleProgress, QuizAnswer, QuizAttempt, QuizPoll
+from db.session import Database
+
+
+# --- pure grading ----------------------------------------------------------------------------
+def make_plan(module: Module, rng: random.Random) -> list[dict[str, Any]]:
+    """Question order as written, options shuffled: ``perm[shown slot] = original index``."""
+    plan = []
+    for q_index, question in enumerate(module.quiz):
+        perm = list(range(len(question.options)))
+        rng.shuffle(perm)
+        plan.append({"q": q_index, "perm": perm})
+    return plan
+
+
+def is_correct(question: Question, chosen_original: Sequence[int]) -> bool:
+    """Right only when exactly the correct options were chosen."""
+    return set(chosen_original) == set(question.correct)
+
+
+def score_percent(correct: int, total: int) -> int:
+    """Whole percent, rounded down, so a score never reads higher than it is."""
+    return (correct * 100) // total if total else 0
+
+
+def passed(score: int, pass_percent: int) -> bool:
+    return score >= pass_percent
+
+
+# --- results -----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class PollSpec:
+    """One question as it is shown: options in the attempt's shuffled order."""
+
+    attempt_id: int
+    position: int
+    count: int
+    question: str
+    options: list[str]
+    correct_option_ids: list[int]
+    explanation: str
+
+
+class StartOutcome(StrEnum):
+    STARTED = "started"
+    RESUMED = "resumed"
+    NO_MODULE = "no_module"
+    OUTDATED = "outdated"
+    NOT_READY = "not_ready"
+    NOT_REGISTERED = "not_registered"
+
+
+@dataclass(frozen=True, slots=True)
+class StartResult:
+    outcome: StartOutcome
+    module: Module | None = None
+    poll: PollSpec | None = None
+
+
+class AnswerOutcome(StrEnum):
+    IGNORED = "ignored"
+    NEXT = "next"
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True, slots=True)
+class QuizResult:
+    module: Module
+    correct: int
+    count: int
+    score: int
+    passed: bool
+    credited: bool
+    best_score: int
+    year: int
+    year_total_centi: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerResult:
+    outcome: AnswerOutcome
+    chat_id: int = 0
+    poll: PollSpec | None = None
+    result: QuizResult | None = None
+
+
+class QuizService:
+    def __init__(
+        self, db: Database, catalog: Catalog, clock: Clock, tz: ZoneInfo, rng: random.Random
+    ) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.clock = clock
+        self.tz = tz
+        self.rng = rng
+
+    async def open_attempt_module(self, telegram_id: int) -> Module | None:
+        """The module whose quiz this user has open, if any (to answer stray text helpfully)."""
+        async with self.db.transaction() as s:
+            employee = await employees.by_telegram_id(s, telegram_id)
+            if employee is None:
+                return None
+            attempt = await s.scalar(
+                select(QuizAttempt)
+                .where(QuizAttempt.employee_id == employee.id, QuizAttempt.finished_at.is_(None))
+                .order_by(QuizAttempt.id.desc())
+                .limit(1)
+            )
+        return self.catalog.module(attempt.module_id) if attempt else None
+
+    async def start(self, telegram_id: int, module_id: str, version: int) -> StartResult:
+        """Open an attempt (or resume the open one) and return the question to ask now."""
+        module = self.catalog.module(module_id)
+        if module is None:
+            return StartResult(StartOutcome.NO_MODULE)
+        if version != module.version:
+            return StartResult(StartOutcome.OUTDATED, module=module)
+        async with self.db.transaction() as s:
+            employee = await employees.by_telegram_id(s, telegram_id)
+            if employee is None:
+                return StartResult(StartOutcome.NOT_REGISTERED, module=module)
+            progress = await progress_for(s, employee.id, module.id)
+            if not ModuleState(module, progress).read_all_cards:
+                return StartResult(StartOutcome.NOT_READY, module=module)
+            attempt = await self._open_attempt(s, employee.id, module)
+            outcome = StartOutcome.RESUMED
+            if attempt is None:
+                attempt = QuizAttempt(
+                    employee_id=employee.id,
+                    module_id=module.id,
+                    content_version=module.version,
+                    plan=make_plan(module, self.rng),
+                    current_index=0,
+                    correct_count=0,
+                    started_at=self.clock(),
+                )
+                s.add(attempt)
+                await s.flush()
+                outcome = StartOutcome.STARTED
+            await employees.touch(s, employee, self.clock())
+            return StartResult(outcome, module=module, poll=self._poll_spec(module, attempt))
+
+    async def register_poll(
+        self, spec: PollSpec, poll_id: str, chat_id: int, message_id: int
+    ) -> None:
+        """Remember which attempt and question a sent poll belongs to."""
+        async with self.db.transaction() as s:
+            s.add(
+                QuizPoll(
+                    poll_id=poll_id,
+                    attempt_id=spec.attempt_id,
+                    question_index=spec.position,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    sent_at=self.clock(),
+                )
+            )
+
+    async def answer(
+        self, poll_id: str, telegram_id: int, option_ids: Sequence[int]
+    ) -> AnswerResult:
+        """Record an answer from a poll_answer update.
+
+        Unknown, stale, foreign or repeated answers are ignored.
+        """
+        if not option_ids:  # a retracted vote; quizzes do not allow it, but be safe
+            return AnswerResult(AnswerOutcome.IGNORED)
+        try:
+            async with self.db.transaction() as s:
+                return await self._answer(s, poll_id, telegram_id, option_ids)
+        except IntegrityError:
+            # The same answer arrived twice at once; the first one won.
+            return AnswerResult(AnswerOutcome.IGNORED)
+
+    async def _answer(
+        self, s: AsyncSession, poll_id: str, telegram_id: int, option_ids: Sequence[int]
+    ) -> AnswerResult:
+        row = await s.get(QuizPoll, poll_id)
+        if row is None:
+            return AnswerResult(AnswerOutcome.IGNORED)
+        attempt = await s.get(QuizAttempt, row.attempt_id, with_for_update=True)
+        employee = await employees.by_telegram_id(s, telegram_id)
+        if attempt is None or employee is None or attempt.employee_id != employee.id:
+            return AnswerResult(AnswerOutcome.IGNORED)
+        module = self.catalog.module(attempt.module_id)
+        if (
+            module is None
+            or module.version != attempt.content_version
+            or attempt.finished_at is not None
+            or row.question_index != attempt.current_index
+        ):
+            return AnswerResult(AnswerOutcome.IGNORED)
+        step = attempt.plan[attempt.current_index]
+        perm: list[int] = step["perm"]
+        if any(not 0 <= i < len(perm) for i in option_ids):
+            return AnswerResult(AnswerOutcome.IGNORED)
+        question = module.quiz[step["q"]]
+        chosen = sorted(perm[i] for i in option_ids)
+        right = is_correct(question, chosen)
+        now = self.clock()
+        s.add(
+            QuizAnswer(
+                attempt_id=attempt.id,
+                question_index=attempt.current_index,
+                question_ref=step["q"],
+                poll_id=poll_id,
+                chosen=chosen,
+                is_correct=right,
+                answered_at=now,
+            )
+        )
+        await s.flush()  # the unique (attempt, question) constraint stops a repeat here
+        attempt.current_index += 1
+        attempt.correct_count += int(right)
+        await employees.touch(s, employee, now)
+        if attempt.current_index < len(attempt.plan):
+            return AnswerResult(
+                AnswerOutcome.NEXT, chat_id=row.chat_id, poll=self._poll_spec(module, attempt)
+            )
+        result = await self._finish(s, employee, module, attempt, now)
+        return AnswerResult(AnswerOutcome.FINISHED, chat_id=row.chat_id, result=result)
+
+    async def _finish(
+        self,
+        s: AsyncSession,
+        employee: Employee,
+        module: Module,
+        attempt: QuizAttempt,
+        now: datetime,
+    ) -> QuizResult:
+        count = len(attempt.plan)
+        score = score_percent(attempt.correct_count, count)
+        ok = passed(score, module.pass_percent)
+        attempt.finished_at = now
+        attempt.score = score
+        attempt.passed = ok
+        progress = await progress_for(s, employee.id, module.id)
+        if progress is None:  # cannot happen through the bot, but keep the books straight
+            progress = ModuleProgress(
+                employee_id=employee.id,
+                module_id=module.id,
+                content_version=module.version,
+                started_at=attempt.started_at,
+                current_card=0,
+                furthest_card=len(module.cards) - 1,
+                attempts=0,
+            )
+            s.add(progress)
+        progress.attempts = (progress.attempts or 0) + 1
+        progress.best_score = max(progress.best_score or 0, score)
+        local_now = now.astimezone(self.tz)
+        credited = False
+        if ok:
+            if progress.completed_at is None:
+                progress.completed_at = now
+            credited = await ledger.credit(
+                s,
+                ledger.Credit(
+                    employee_id=employee.id,
+                    year=local_now.year,
+                    jp_centi=module.jp_centi,
+                    source_kind="module",
+                    source_id=module.id,
+                    title=module.title,
+                    category=module.category.value,
+                    activity_kind=texts.ACTIVITY_KIND_MODULE,
+                    organiser=texts.ORGANISER,
+                    started_on=progress.started_at.astimezone(self.tz).date(),
+                    ended_on=local_now.date(),
+                    evidence={
+                        "attempt_id": attempt.id,
+                        "score": score,
+                        "correct": attempt.correct_count,
+                        "questions": count,
+                        "content_version": module.version,
+                        "completed_at": now.isoformat(),
+                    },
+                    credited_at=now,
+                ),
+            )
+        total = await ledger.year_total(s, employee.id, local_now.year)
+        return QuizResult(
+            module=module,
+            correct=attempt.correct_count,
+            count=count,
+            score=score,
+            passed=ok,
+            credited=credited,
+            best_score=progress.best_score,
+            year=local_now.year,
+            year_total_centi=int(total * 100),
+        )
+
+    @staticmethod
+    async def _open_attempt(
+        s: AsyncSession, employee_id: int, module: Module
+    ) -> QuizAttempt | None:
+        return await s.scalar(
+            select(QuizAttempt)
+            .where(
+                QuizAttempt.employee_id == employee_id,
+                QuizAttempt.module_id == module.id,
+                QuizAttempt.content_version == module.version,
+                QuizAttempt.finished_at.is_(None),
+            )
+            .order_by(QuizAttempt.id.desc())
+            .limit(1)
+        )
+
+    @staticmethod
+    def _poll_spec(module: Module, attempt: QuizAttempt) -> PollSpec:
+        step = attempt.plan[attempt.current_index]
+        question = module.quiz[step["q"]]
+        perm: list[int] = step["perm"]
+        return PollSpec(
+            attempt_id=attempt.id,
+            position=attempt.current_index,
+            count=len(attempt.plan),
+            question=question.question,
+            options=[question.options[i] for i in perm],
+            correct_option_ids=sorted(perm.index(i) for i in question.correct),
+            explanation=question.explanation,
+        )

@@ -1,0 +1,210 @@
+"""Registration and profile edits as a small state machine persisted in ``chat_sessions``.
+
+Steps of registration: ``nip`` -> ``name`` -> ``opd`` -> ``consent``. Each method takes what the
+user sent, checks it, moves the state on and says what happened; the handlers render that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import Clock
+from bot.content import Catalog, Opd
+from bot.nip import NipError, parse_nip
+from bot.services import employees, sessions
+from bot.services.sessions import FLOW_PROFILE, FLOW_REGISTER, FlowState
+from db.models import Employee
+from db.session import Database
+
+OPD_PAGE_SIZE = 8
+PROFILE_FIELDS = ("name", "opd", "unit_kerja", "jabatan", "golongan")
+
+
+class Step(StrEnum):
+    NIP = "nip"
+    NAME = "name"
+    OPD = "opd"
+    CONSENT = "consent"
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    INVALID = "invalid"
+    TAKEN = "taken"
+    STALE = "stale"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    outcome: Outcome
+    state: FlowState | None = None
+    reason: str = ""
+    employee: Employee | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpdPage:
+    items: list[Opd]
+    page: int
+    pages: int
+    query: str | None = None
+
+
+class RegistrationService:
+    def __init__(self, db: Database, catalog: Catalog, clock: Clock) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.clock = clock
+
+    # --- state ---------------------------------------------------------------------------------
+    async def state(self, telegram_id: int) -> FlowState | None:
+        async with self.db.transaction() as s:
+            return await sessions.get_state(s, telegram_id)
+
+    async def begin(self, telegram_id: int) -> FlowState:
+        """Start (or restart) registration at the NIP step."""
+        state = FlowState(flow=FLOW_REGISTER, step=Step.NIP)
+        async with self.db.transaction() as s:
+            await sessions.set_state(s, telegram_id, state)
+        return state
+
+    async def cancel(self, telegram_id: int) -> bool:
+        async with self.db.transaction() as s:
+            return await sessions.clear_state(s, telegram_id)
+
+    # --- registration steps --------------------------------------------------------------------
+    async def submit_nip(self, telegram_id: int, raw: str) -> Result:
+        today = self.clock().date()
+        try:
+            nip = parse_nip(raw, today=today)
+        except NipError as exc:
+            return Result(Outcome.INVALID, reason=str(exc))
+        async with self.db.transaction() as s:
+            state = await sessions.get_state(s, telegram_id)
+            if state is None or state.flow != FLOW_REGISTER or state.step != Step.NIP:
+                return Result(Outcome.STALE)
+            owner = await employees.by_nip(s, nip.digits)
+            if owner is not None and owner.telegram_id != telegram_id:
+                return Result(Outcome.TAKEN)
+            state.step = Step.NAME
+            state.data.update(nip=nip.digits, kind=nip.kind.value)
+            await sessions.set_state(s, telegram_id, state)
+        return Result(Outcome.OK, state=state)
+
+    async def submit_name(self, telegram_id: int, raw: str) -> Result:
+        name = employees.clean_name(raw)
+        if name is None:
+            return Result(Outcome.INVALID)
+        async with self.db.transaction() as s:
+            state = await sessions.get_state(s, telegram_id)
+            if state is None or state.flow != FLOW_REGISTER or state.step != Step.NAME:
+                return Result(Outcome.STALE)
+            state.step = Step.OPD
+            state.data["name"] = name
+            await sessions.set_state(s, telegram_id, state)
+        return Result(Outcome.OK, state=state)
+
+    async def choose_opd(self, telegram_id: int, code: str) -> Result:
+        """Pick an agency, in registration or in a profile edit."""
+        if code not in self.catalog.opds:
+            return Result(Outcome.INVALID)
+        async with self.db.transaction() as s:
+            state = await sessions.get_state(s, telegram_id)
+            if state is None:
+                return Result(Outcome.STALE)
+            if state.flow == FLOW_REGISTER and state.step == Step.OPD:
+                state.step = Step.CONSENT
+                state.data["opd"] = code
+                await sessions.set_state(s, telegram_id, state)
+                return Result(Outcome.OK, state=state)
+            if state.flow == FLOW_PROFILE and state.step == "opd":
+                employee = await employees.by_telegram_id(s, telegram_id)
+                if employee is None:
+                    return Result(Outcome.STALE)
+                employee.opd_code = code
+                await sessions.clear_state(s, telegram_id)
+                return Result(Outcome.OK, employee=employee)
+        return Result(Outcome.STALE)
+
+    async def consent(self, telegram_id: int, agreed: bool) -> Result:
+        async with self.db.transaction() as s:
+            state = await sessions.get_state(s, telegram_id)
+            if state is None or state.flow != FLOW_REGISTER or state.step != Step.CONSENT:
+                return Result(Outcome.STALE)
+            await sessions.clear_state(s, telegram_id)
+            if not agreed:
+                return Result(Outcome.INVALID)
+            data = state.data
+            employee = await employees.by_telegram_id(s, telegram_id)
+            owner = await employees.by_nip(s, data["nip"])
+            if owner is not None and owner.telegram_id != telegram_id:
+                return Result(Outcome.TAKEN)
+            now = self.clock()
+            if employee is None:
+                employee = Employee(telegram_id=telegram_id, nip=data["nip"])
+                s.add(employee)
+            employee.nip = data["nip"]
+            employee.name = data["name"]
+            employee.opd_code = data["opd"]
+            employee.kind = data["kind"]
+            employee.consent_at = now
+            employee.last_activity_at = now
+            employee.is_active = True
+            try:
+                await s.flush()
+            except IntegrityError:
+                # Another account registered the same NIP between our check and our insert.
+                return Result(Outcome.TAKEN)
+        return Result(Outcome.OK, employee=employee)
+
+    # --- agency picker -------------------------------------------------------------------------
+    def opd_page(self, page: int) -> OpdPage:
+        items = list(self.catalog.opds.values())
+        pages = max(1, -(-len(items) // OPD_PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        start = page * OPD_PAGE_SIZE
+        return OpdPage(items=items[start : start + OPD_PAGE_SIZE], page=page, pages=pages)
+
+    def opd_search(self, query: str) -> OpdPage:
+        words = query.casefold().split()
+        matches = [
+            opd
+            for opd in self.catalog.opds.values()
+            if all(word in opd.name.casefold() or word == opd.code for word in words)
+        ]
+        return OpdPage(items=matches[:OPD_PAGE_SIZE], page=0, pages=1, query=query)
+
+    # --- profile -------------------------------------------------------------------------------
+    async def begin_edit(self, telegram_id: int, field: str) -> Result:
+        if field not in PROFILE_FIELDS:
+            return Result(Outcome.INVALID)
+        async with self.db.transaction() as s:
+            if await employees.by_telegram_id(s, telegram_id) is None:
+                return Result(Outcome.STALE)
+            state = FlowState(flow=FLOW_PROFILE, step=field)
+            await sessions.set_state(s, telegram_id, state)
+        return Result(Outcome.OK, state=state)
+
+    async def submit_profile_field(self, telegram_id: int, raw: str) -> Result:
+        async with self.db.transaction() as s:
+            state = await sessions.get_state(s, telegram_id)
+            employee = await employees.by_telegram_id(s, telegram_id)
+            if state is None or state.flow != FLOW_PROFILE or employee is None:
+                return Result(Outcome.STALE)
+            field = state.step
+            if field == "name":
+                value = employees.clean_name(raw)
+            elif field == "golongan":
+                value = employees.clean_golongan(raw, employee.kind)
+            elif field in ("unit_kerja", "jabatan"):
+                value = employees.clean_free_field(raw)
+            else:  # "opd" is chosen with buttons
+                return Result(Outcome.INVALID, state=state)
+            if value is None:
+                return Result(Outcome.INVALID, state=state)
+            setattr(employee, field, value)
+            await sessions.clear_state(s, telegram_id)
+        return Result(Outcome.OK, state=state, employee=employee)

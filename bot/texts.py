@@ -1,0 +1,271 @@
+"""Every text a user reads, in Indonesian, in one place.
+
+Translating the bot means translating this file, not touching handlers. Texts are HTML for
+``parse_mode=HTML``: placeholders filled with user data must be escaped by the caller
+(``bot.telegram_html.escape``). Keep button labels short: they are read on small phones.
+"""
+
+from __future__ import annotations
+
+# --- General ---------------------------------------------------------------------------------
+MOTTO = "Jateng Pinter Bareng, ASN Sinau Bareng"
+ORGANISER = "BPSDMD Provinsi Jawa Tengah (Sinau Bareng)"
+ACTIVITY_KIND_MODULE = "E-learning (mikro)"
+SORRY = (
+    "Maaf, terjadi gangguan saat memproses permintaan Anda. Silakan coba lagi sebentar lagi. "
+    "Kemajuan belajar Anda tetap aman."
+)
+BUSY = "Sistem sedang sibuk. Mohon coba lagi dalam beberapa detik."
+UNKNOWN_COMMAND = "Perintah itu tidak dikenal. Ketik /bantuan untuk melihat daftar perintah."
+HINT_REGISTERED = (
+    "Saya belum memahami pesan itu. Pilih menu di bawah, atau ketik /bantuan untuk bantuan."
+)
+HINT_UNREGISTERED = "Halo! Untuk mulai belajar, ketik /start dan daftarkan NIP Anda."
+HINT_NON_TEXT = "Maaf, saya hanya dapat membaca pesan teks dan tombol."
+HINT_USE_BUTTONS_OR_HELP = "Gunakan tombol atau ketik /bantuan."
+HINT_EDITED = "Pesan yang diedit tidak diproses. Silakan kirim pesan baru."
+HINT_USE_BUTTONS = "Silakan pilih dengan mengetuk salah satu tombol di atas."
+HINT_QUIZ_OPEN = (
+    "Kuis <b>{title}</b> sedang berjalan. Jawab dengan mengetuk salah satu pilihan pada "
+    "polling kuis di atas, atau ketik /belajar untuk kembali ke katalog."
+)
+BUTTON_EXPIRED = "Tombol ini sudah kedaluwarsa. Silakan buka menu lagi."
+BUTTON_INVALID = "Tombol ini tidak berlaku."
+NEED_REGISTRATION = "Anda belum terdaftar. Ketik /start untuk mendaftar terlebih dahulu."
+CANCELLED = "Baik, dibatalkan. Ketik /start atau /bantuan kapan saja."
+NOTHING_TO_CANCEL = "Tidak ada proses yang sedang berjalan."
+TOO_LONG = "Pesan terlalu panjang. Mohon kirim maksimal {limit} karakter."
+
+# --- Commands (registered with setMyCommands; descriptions 3-256 characters) ----------------
+COMMANDS = {
+    "start": "Mulai / menu utama",
+    "belajar": "Katalog modul pembelajaran",
+    "jp": "Rekap jam pelajaran (JP) saya",
+    "profil": "Lihat dan ubah profil",
+    "bantuan": "Bantuan dan daftar perintah",
+    "batal": "Batalkan proses yang berjalan",
+}
+
+HELP = (
+    "<b>Sinau Bareng</b> — belajar mandiri ASN Jawa Tengah.\n"
+    f"<i>{MOTTO}</i>\n\n"
+    "Setiap ASN berhak dan wajib mengikuti pengembangan kompetensi minimal "
+    "<b>{target} JP</b> per tahun. Modul singkat di sini dibaca kartu demi kartu, lalu ditutup "
+    "dengan kuis. Lulus kuis = JP tercatat otomatis.\n\n"
+    "<b>Perintah</b>\n"
+    "/start — mulai atau buka menu utama\n"
+    "/belajar — katalog modul\n"
+    "/jp — rekap JP tahun ini (tambahkan tahun, mis. <code>/jp 2025</code>)\n"
+    "/profil — lihat dan ubah profil\n"
+    "/batal — batalkan proses yang sedang berjalan\n"
+    "/bantuan — pesan ini\n\n"
+    "1 JP = {minutes} menit. Data Anda diproses sesuai UU 27/2022 tentang Pelindungan Data "
+    "Pribadi, hanya untuk pencatatan pengembangan kompetensi."
+)
+
+# --- Main menu ---------------------------------------------------------------------------------
+MENU = "Halo, <b>{name}</b>! 👋\nJP tahun {year}: <b>{jp} / {target} JP</b>\n\nMau apa hari ini?"
+BTN_LEARN = "📚 Belajar"
+BTN_JP = "📊 JP Saya"
+BTN_PROFILE = "👤 Profil"
+BTN_HELP = "❓ Bantuan"
+BTN_MENU = "🏠 Menu"
+
+# --- Registration ------------------------------------------------------------------------------
+WELCOME = (
+    "Selamat datang di <b>Sinau Bareng</b>! 🎓\n"
+    f"<i>{MOTTO}</i>\n\n"
+    "Di sini Bapak/Ibu dapat belajar modul singkat dan mengumpulkan JP pengembangan kompetensi.\n\n"
+    "Untuk mendaftar, kirimkan <b>NIP</b> Anda (18 digit). Spasi, titik, atau tanda hubung "
+    "boleh dipakai, misalnya <code>19860926 201505 1 001</code>.\n\n"
+    "Ketik /batal untuk membatalkan."
+)
+REG_RESUME = "Pendaftaran Anda belum selesai. Mari lanjutkan."
+ASK_NIP = "Kirimkan NIP Anda (18 digit), misalnya <code>19860926 201505 1 001</code>."
+NIP_EMPTY = "NIP belum diisi."
+NIP_NOT_DIGITS = "NIP hanya boleh berisi angka (spasi, titik, dan tanda hubung boleh)."
+NIP_WRONG_LENGTH = "NIP harus 18 digit, yang Anda kirim {count} digit."
+NIP_BAD_BIRTH_DATE = "Digit 1-8 NIP ({value}) bukan tanggal lahir yang valid (format TTTTBBHH)."
+NIP_FUTURE_BIRTH_DATE = "Tanggal lahir pada NIP (digit 1-8) berada di masa depan."
+NIP_BAD_SEX_DIGIT = "Digit ke-15 NIP adalah jenis kelamin dan harus 1 atau 2, bukan {digit}."
+NIP_BAD_SEQUENCE = "Tiga digit terakhir NIP (nomor urut) tidak boleh 000."
+NIP_BAD_START = "Digit 9-14 NIP ({value}) bukan TMT CPNS yang valid (format TTTTBB)."
+NIP_FUTURE_START = "TMT pada NIP (digit 9-14) berada di masa depan."
+NIP_START_BEFORE_BIRTH = "TMT pada NIP (digit 9-14) tidak boleh sebelum tanggal lahir."
+NIP_START_TOO_YOUNG = "Menurut NIP, Anda diangkat sebelum berusia {age} tahun. Mohon periksa lagi."
+NIP_RETRY = "❗ {reason}\n\nSilakan kirim ulang NIP Anda."
+NIP_TAKEN = (
+    "NIP ini sudah terhubung dengan akun Telegram lain. Jika itu bukan Anda, atau Anda berganti "
+    "akun, silakan hubungi admin BPSDMD/BKD instansi Anda."
+)
+ASK_NAME = (
+    "NIP diterima ✅ ({kind}).\n\n"
+    "Sekarang tuliskan <b>nama lengkap</b> Anda (tanpa gelar pun boleh), atau ketuk tombol "
+    "di bawah bila sudah sesuai."
+)
+BTN_USE_NAME = "Gunakan: {name}"
+NAME_INVALID = (
+    "Nama harus 2-120 karakter dan berisi huruf (boleh spasi, titik, koma, apostrof, tanda "
+    "hubung). Silakan tulis ulang."
+)
+ASK_OPD = (
+    "Pilih <b>instansi (OPD / kabupaten / kota)</b> Anda dari daftar, atau ketik sebagian "
+    "namanya untuk mencari (mis. <i>kesehatan</i>, <i>Tegal</i>)."
+)
+OPD_PAGE = "Halaman {page} dari {pages}"
+OPD_SEARCH_RESULT = 'Hasil pencarian "{query}": {count} instansi.'
+OPD_NOT_FOUND = (
+    'Tidak ada instansi yang cocok dengan "{query}". Coba kata lain, atau pilih dari daftar.'
+)
+BTN_PREV = "« Sebelumnya"
+BTN_NEXT = "Berikutnya »"
+BTN_ALL_OPD = "📋 Semua instansi"
+CONSENT = (
+    "<b>Persetujuan pemrosesan data pribadi</b>\n\n"
+    "Sesuai UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi, kami meminta persetujuan Anda. "
+    "Yang kami simpan: NIP, nama, instansi, ID Telegram, serta riwayat belajar, nilai kuis, dan "
+    "JP Anda.\n\n"
+    "Tujuannya: mencatat pengembangan kompetensi Anda dan menyusun laporan JP untuk instansi. "
+    "Data tidak dibagikan ke pihak lain di luar keperluan itu. Anda berhak mengakses dan "
+    "memperbaiki data Anda (lewat /profil) dan meminta penghapusannya kepada admin.\n\n"
+    "<b>Ringkasan</b>\nNIP: <code>{nip}</code>\nNama: {name}\nInstansi: {opd}\n\n"
+    "Apakah Anda setuju?"
+)
+BTN_CONSENT_YES = "✅ Saya setuju"
+BTN_CONSENT_NO = "❌ Tidak setuju"
+CONSENT_DECLINED = (
+    "Baik, tidak ada data yang kami simpan. Tanpa persetujuan, kami tidak dapat mencatat JP Anda. "
+    "Ketik /start bila berubah pikiran."
+)
+REGISTERED = "Pendaftaran berhasil! 🎉 Selamat belajar, <b>{name}</b>."
+ALREADY_REGISTERED_NIP = "Anda sudah terdaftar dengan NIP <code>{nip}</code>."
+
+# --- Profile ---------------------------------------------------------------------------------
+PROFILE = (
+    "<b>Profil Anda</b>\n\n"
+    "NIP: <code>{nip}</code> ({kind})\n"
+    "Nama: {name}\n"
+    "Instansi: {opd}\n"
+    "Unit kerja: {unit}\n"
+    "Jabatan: {jabatan}\n"
+    "Golongan: {golongan}\n"
+    "Terdaftar sejak: {since}\n\n"
+    "Ketuk tombol untuk mengubah data."
+)
+NOT_SET = "—"
+BTN_EDIT_NAME = "✏️ Nama"
+BTN_EDIT_OPD = "✏️ Instansi"
+BTN_EDIT_UNIT = "✏️ Unit kerja"
+BTN_EDIT_JABATAN = "✏️ Jabatan"
+BTN_EDIT_GOLONGAN = "✏️ Golongan"
+ASK_EDIT_NAME = "Tuliskan nama lengkap Anda yang baru. Ketik /batal untuk batal."
+ASK_EDIT_UNIT = "Tuliskan nama unit kerja Anda (2-120 karakter). Ketik /batal untuk batal."
+ASK_EDIT_JABATAN = "Tuliskan jabatan Anda (2-120 karakter). Ketik /batal untuk batal."
+ASK_EDIT_GOLONGAN = (
+    "Tuliskan golongan/ruang Anda, misalnya <code>III/a</code> atau <code>IV/b</code> "
+    "(PPPK: <code>IX</code>). Ketik /batal untuk batal."
+)
+FIELD_INVALID = "Isian harus 2-120 karakter teks. Silakan tulis ulang."
+GOLONGAN_INVALID = (
+    "Golongan tidak dikenali. Contoh yang benar: <code>II/c</code>, <code>III/a</code>, "
+    "<code>IV/e</code>, atau untuk PPPK <code>I</code> sampai <code>XVII</code>."
+)
+PROFILE_SAVED = "Profil diperbarui ✅"
+
+# --- Learning ----------------------------------------------------------------------------------
+CATALOG = "<b>Katalog modul</b> 📚\nPilih kategori kompetensi. Selesai: {done} dari {total} modul."
+CATEGORY_NAMES = {
+    "teknis": "Teknis",
+    "manajerial": "Manajerial",
+    "sosial_kultural": "Sosial kultural",
+}
+CATEGORY_PAGE = "<b>Kompetensi {category}</b>\nPilih modul:"
+CATEGORY_EMPTY = "Belum ada modul dalam kategori ini."
+BTN_CATALOG = "« Katalog"
+STATUS_NEW = "Belum dimulai"
+STATUS_IN_PROGRESS = "Sedang dipelajari (kartu {card} dari {total})"
+STATUS_READY_FOR_QUIZ = "Siap kuis"
+STATUS_DONE = "Lulus ✅"
+ICON_NEW = "🆕"
+ICON_IN_PROGRESS = "▶️"
+ICON_DONE = "✅"
+MODULE_PAGE = (
+    "<b>{title}</b>\n"
+    "Kompetensi {category} · ⏱ {minutes} menit · 🎯 {jp} JP\n\n"
+    "{summary}\n\n"
+    "Status: {status}\n"
+    "Nilai terbaik: {best}\n"
+    "Kartu: {cards} · Kuis: {questions} soal · Lulus minimal {pass_percent}%"
+)
+BTN_START = "▶️ Mulai belajar"
+BTN_RESUME = "▶️ Lanjutkan (kartu {card})"
+BTN_REREAD = "📖 Baca lagi"
+BTN_QUIZ = "📝 Kerjakan kuis"
+BTN_RETAKE = "📝 Ulangi kuis"
+CARD = "<b>{module}</b> · Kartu {number}/{total}\n\n{title}{text}"
+BTN_BACK = "« Kembali"
+BTN_FORWARD = "Lanjut »"
+BTN_TO_QUIZ = "📝 Mulai kuis"
+BTN_MODULE = "☰ Info modul"
+MODULE_NOT_FOUND = "Modul tidak ditemukan. Mungkin sudah dihapus dari katalog."
+MODULE_UPDATED = "Modul ini telah diperbarui. Silakan mulai lagi dari halaman modul."
+CARD_OUT_OF_RANGE = "Kartu itu tidak ada. Saya tampilkan kartu terakhir yang Anda baca."
+READ_CARDS_FIRST = "Selesaikan membaca semua kartu dulu sebelum mengerjakan kuis."
+
+# --- Quiz --------------------------------------------------------------------------------------
+QUIZ_INTRO = (
+    "📝 <b>Kuis: {title}</b>\n"
+    "{count} soal · lulus minimal {pass_percent}%.\n"
+    "Ketuk satu pilihan pada tiap polling; soal berikutnya muncul setelah Anda menjawab."
+)
+QUIZ_RESUME = "Melanjutkan kuis <b>{title}</b> dari soal {number}."
+QUIZ_QUESTION_PREFIX = "{number}/{count}. "
+QUIZ_PASSED = (
+    "🎉 <b>Selamat, Anda lulus!</b>\n"
+    "Modul: {title}\n"
+    "Nilai: <b>{score}</b> ({correct} dari {count} benar)\n"
+    "{credit}\n"
+    "JP tahun {year}: <b>{total} / {target} JP</b>"
+)
+QUIZ_CREDITED = "🎯 <b>+{jp} JP</b> dicatat ke riwayat pengembangan kompetensi Anda."
+QUIZ_ALREADY_CREDITED = "JP modul ini sudah tercatat sebelumnya; nilai terbaik Anda: {best}."
+QUIZ_FAILED = (
+    "Nilai Anda <b>{score}</b> ({correct} dari {count} benar), belum mencapai batas lulus "
+    "{pass_percent}%.\n\n"
+    "Jangan khawatir: baca lagi kartunya lalu coba kuis sekali lagi. Urutan pilihan akan diacak."
+)
+BTN_MY_JP = "📊 JP Saya"
+BTN_OTHER_MODULES = "📚 Modul lain"
+QUIZ_NO_OPEN = "Tidak ada kuis yang sedang berjalan untuk modul ini."
+
+# --- Hours (JP) ----------------------------------------------------------------------------
+JP_SUMMARY = (
+    "<b>Rekap JP tahun {year}</b>\n"
+    "{bar} {percent}%\n"
+    "<b>{total} / {target} JP</b> ({minutes} menit; 1 JP = {jp_minutes} menit)\n"
+    "{remaining}\n\n"
+    "<b>Kegiatan tercatat</b>\n{items}"
+)
+JP_REMAINING = "Kurang <b>{missing} JP</b> lagi · {days} hari tersisa di tahun ini."
+JP_REMAINING_PAST_YEAR = "Kurang {missing} JP dari target tahun itu."
+JP_REACHED = "🎉 Target tahunan sudah tercapai. Terus belajar!"
+JP_ITEM = "• {date} — {title} — <b>{jp} JP</b>"
+JP_MORE_ITEMS = "… dan {count} kegiatan lainnya."
+JP_NO_ITEMS = "Belum ada kegiatan. Mulai dari /belajar — satu modul hanya 10-15 menit."
+JP_YEAR_INVALID = "Tahun tidak valid. Contoh: <code>/jp 2025</code>."
+BTN_YEAR = "📅 {year}"
+
+MONTHS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Mei",
+    "Jun",
+    "Jul",
+    "Agu",
+    "Sep",
+    "Okt",
+    "Nov",
+    "Des",
+)

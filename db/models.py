@@ -1,0 +1,209 @@
+"""The database schema. Alembic migrations in ``db/migrations`` create and evolve it.
+
+Times are stored as naive UTC and returned as aware UTC (``UtcDateTime``), the same on SQLite and
+PostgreSQL. JP amounts are integer hundredths of a JP (``jp_centi``), never floats.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every dialect (SQLite has no time zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime(),
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class Employee(Base):
+    __tablename__ = "employees"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    nip: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    opd_code: Mapped[str] = mapped_column(String(24), index=True)
+    unit_kerja: Mapped[str | None] = mapped_column(String(120))
+    jabatan: Mapped[str | None] = mapped_column(String(120))
+    golongan: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(8))  # "PNS" or "PPPK"
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    consent_at: Mapped[datetime]
+    last_activity_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ChatSession(Base):
+    """Where a user is in a multi-step flow (registration, profile edit), kept across restarts."""
+
+    __tablename__ = "chat_sessions"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    flow: Mapped[str] = mapped_column(String(24))
+    step: Mapped[str] = mapped_column(String(24))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ModuleProgress(Base):
+    __tablename__ = "module_progress"
+    __table_args__ = (UniqueConstraint("employee_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(24))
+    content_version: Mapped[int] = mapped_column(Integer)
+    current_card: Mapped[int] = mapped_column(Integer, default=0)
+    furthest_card: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+    best_score: Mapped[int | None] = mapped_column(Integer)  # percent
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class QuizAttempt(Base):
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (Index("ix_quiz_attempts_open", "employee_id", "module_id", "finished_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(24))
+    content_version: Mapped[int] = mapped_column(Integer)
+    # For each asked question: {"q": question index, "perm": [original option index per shown slot]}
+    plan: Mapped[list[Any]] = mapped_column(default=list)
+    current_index: Mapped[int] = mapped_column(Integer, default=0)
+    correct_count: Mapped[int] = mapped_column(Integer, default=0)
+    score: Mapped[int | None] = mapped_column(Integer)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class QuizPoll(Base):
+    """A quiz poll we sent: maps Telegram's poll id back to an attempt and a question."""
+
+    __tablename__ = "quiz_polls"
+
+    poll_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True
+    )
+    question_index: Mapped[int] = mapped_column(Integer)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuizAnswer(Base):
+    __tablename__ = "quiz_answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_index"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"))
+    question_index: Mapped[int] = mapped_column(Integer)  # position in the attempt's plan
+    question_ref: Mapped[int] = mapped_column(Integer)  # index of the question in the module
+    poll_id: Mapped[str] = mapped_column(String(64))
+    chosen: Mapped[list[Any]] = mapped_column()  # original option indices
+    is_correct: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JpLedgerEntry(Base):
+    """One credit of competency hours, with its evidence and the national course-record fields."""
+
+    __tablename__ = "jp_ledger"
+    __table_args__ = (
+        UniqueConstraint("employee_id", "source_kind", "source_id"),
+        Index("ix_jp_ledger_employee_year", "employee_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    jp_centi: Mapped[int] = mapped_column(Integer)
+    source_kind: Mapped[str] = mapped_column(String(16))  # "module" | "external"
+    source_id: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str | None] = mapped_column(String(24))
+    activity_kind: Mapped[str] = mapped_column(String(40))  # e.g. "e-learning (mikro)"
+    organiser: Mapped[str] = mapped_column(String(120))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date] = mapped_column(Date)
+    certificate_no: Mapped[str | None] = mapped_column(String(80))
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    credited_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProcessedUpdate(Base):
+    """Update ids already handled, so a redelivered update is not handled twice."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+__all__ = [
+    "Base",
+    "ChatSession",
+    "Employee",
+    "JpLedgerEntry",
+    "ModuleProgress",
+    "ProcessedUpdate",
+    "QuizAnswer",
+    "QuizAttempt",
+    "QuizPoll",
+    "utcnow",
+]

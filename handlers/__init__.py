@@ -1,0 +1,83 @@
+"""Thin python-telegram-bot handlers, one module per feature. ``register`` wires them all."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    PollAnswerHandler,
+    TypeHandler,
+    filters,
+)
+
+from handlers import help as help_
+from handlers import hours, keyboards, learning, profile, quiz, start, system
+
+DEDUP_GROUP = -1
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(TypeHandler(Update, system.drop_duplicates), group=DEDUP_GROUP)
+
+    private = filters.ChatType.PRIVATE
+    commands = [
+        ("start", start.start),
+        ("batal", start.cancel),
+        ("belajar", learning.catalog),
+        ("jp", hours.hours),
+        ("profil", profile.profile),
+        ("bantuan", help_.help_command),
+        ("help", help_.help_command),
+    ]
+    for name, callback in commands:
+        application.add_handler(
+            CommandHandler(name, callback, filters=private & filters.UpdateType.MESSAGE)
+        )
+
+    callbacks = [
+        (keyboards.PATTERN_MENU, help_.on_menu),
+        (keyboards.PATTERN_REG, _reg_dispatch),
+        (keyboards.PATTERN_OPD, start.on_opd),
+        (keyboards.PATTERN_OPD_PAGE, start.on_opd_page),
+        (keyboards.PATTERN_PROFILE, profile.on_edit),
+        (keyboards.PATTERN_CATALOG, learning.on_catalog),
+        (keyboards.PATTERN_MODULE, learning.on_module),
+        (keyboards.PATTERN_CARD, learning.on_card),
+        (keyboards.PATTERN_QUIZ, quiz.on_quiz),
+        (keyboards.PATTERN_JP, hours.on_year),
+    ]
+    for pattern, callback in callbacks:
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    application.add_handler(CallbackQueryHandler(help_.on_unknown_button))
+
+    application.add_handler(PollAnswerHandler(quiz.on_poll_answer))
+    application.add_handler(
+        ChatMemberHandler(system.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
+
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED & private, help_.on_edited))
+    application.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, help_.on_text)
+    )
+    application.add_handler(MessageHandler(private & filters.COMMAND, help_.on_unknown_command))
+    application.add_handler(MessageHandler(private & ~filters.TEXT, help_.on_non_text))
+
+    application.add_error_handler(system.on_error)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            system.forget_old_updates, interval=timedelta(hours=6), first=timedelta(minutes=5)
+        )
+
+
+async def _reg_dispatch(update: Update, context) -> None:  # type: ignore[no-untyped-def]
+    assert context.matches is not None
+    if context.matches[0].group(1) == "name":
+        await start.on_use_name(update, context)
+    else:
+        await start.on_consent(update, context)

@@ -1,0 +1,126 @@
+"""Small helpers every handler uses: the services, replying, and editing without errors."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.services import Services
+from bot.telegram_html import MarkupError, visible_text
+
+log = logging.getLogger(__name__)
+
+SERVICES_KEY = "services"
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The application's services (read-only wiring, not state: state lives in the database)."""
+    svc: Services = context.application.bot_data[SERVICES_KEY]
+    return svc
+
+
+def user_id(update: Update) -> int:
+    user = update.effective_user
+    if user is None:  # handlers are registered only for updates that have a user
+        raise ValueError("update without a user")
+    return user.id
+
+
+def _preview(url: str | None) -> LinkPreviewOptions:
+    if url is None:
+        return LinkPreviewOptions(is_disabled=True)
+    return LinkPreviewOptions(url=url, prefer_large_media=True, show_above_text=True)
+
+
+async def reply(
+    update: Update,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    preview_url: str | None = None,
+) -> Message | None:
+    """Send ``text`` (HTML) to the chat the update came from."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await chat.send_message(
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        link_preview_options=_preview(preview_url),
+    )
+
+
+def _same_content(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
+    try:
+        shown = visible_text(text).strip()
+    except MarkupError:
+        return False
+    current_markup = message.reply_markup
+    if (markup is None) != (current_markup is None):
+        return False
+    if markup is not None and current_markup is not None:
+        if markup.inline_keyboard != current_markup.inline_keyboard:
+            return False
+    return (message.text or "").strip() == shown
+
+
+async def show(
+    update: Update,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    toast: str | None = None,
+    preview_url: str | None = None,
+) -> None:
+    """Answer a button press by editing its message; otherwise send a new message.
+
+    Editing keeps the chat short on a phone. An edit that would change nothing is skipped,
+    because Telegram refuses it ("message is not modified"): that happens when a learner taps
+    the same button twice before the first edit arrives.
+    """
+    query = update.callback_query
+    if query is None:
+        await reply(update, text, markup, preview_url=preview_url)
+        return
+    await query.answer(toast)
+    message = query.message
+    if not isinstance(message, Message) or message.poll is not None:
+        await reply(update, text, markup, preview_url=preview_url)
+        return
+    if _same_content(message, text, markup):
+        return
+    try:
+        await message.edit_text(
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            link_preview_options=_preview(preview_url),
+        )
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():
+            return
+        if "not found" in str(exc).lower() or "can't be edited" in str(exc).lower():
+            await reply(update, text, markup, preview_url=preview_url)
+            return
+        raise
+
+
+async def toast(update: Update, text: str) -> None:
+    """A short pop-up answer to a button press (at most 200 characters)."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(text[:200], show_alert=len(text) > 60)
+
+
+async def expired(update: Update) -> None:
+    await toast(update, texts.BUTTON_EXPIRED)
+
+
+async def invalid_button(update: Update) -> None:
+    await toast(update, texts.BUTTON_INVALID)

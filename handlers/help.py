@@ -1,0 +1,88 @@
+"""``/bantuan``, the main-menu buttons, and a clear answer to anything unexpected."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.jp import format_jp
+from bot.services.sessions import FLOW_PROFILE, FLOW_REGISTER
+from bot.telegram_html import escape
+from handlers import hours, keyboards, learning, profile, start
+from handlers.common import reply, services, show, toast, user_id
+
+# Free text longer than this is never a NIP, a name or a search; say so instead of parsing it.
+MAX_INPUT = 200
+
+
+def help_text(context: ContextTypes.DEFAULT_TYPE) -> str:
+    settings = services(context).settings
+    return texts.HELP.format(target=format_jp(settings.jp_target), minutes=settings.jp_minutes)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await show(update, help_text(context), keyboards.main_menu())
+
+
+async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert context.matches is not None
+    choice = context.matches[0].group(1)
+    if choice == "learn":
+        await learning.catalog(update, context)
+    elif choice == "jp":
+        await hours.hours(update, context)
+    elif choice == "profile":
+        await profile.profile(update, context)
+    elif choice == "help":
+        await help_command(update, context)
+    else:
+        employee = await services(context).learning.employee(user_id(update))
+        if employee is None:
+            await show(update, texts.NEED_REGISTRATION)
+        else:
+            await start.send_menu(update, context, employee)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Route free text: to the step a flow is waiting for, or to a helpful hint."""
+    svc = services(context)
+    uid = user_id(update)
+    message = update.effective_message
+    text = (message.text if message else "") or ""
+    state = await svc.registration.state(uid)
+    if state is not None and len(text) > MAX_INPUT:
+        await reply(update, texts.TOO_LONG.format(limit=MAX_INPUT))
+        return
+    if state is not None and state.flow == FLOW_REGISTER:
+        await start.on_text(update, context, state)
+        return
+    if state is not None and state.flow == FLOW_PROFILE:
+        await profile.on_text(update, context, state)
+        return
+    employee = await svc.learning.employee(uid)
+    if employee is None:
+        await reply(update, texts.HINT_UNREGISTERED)
+        return
+    module = await svc.quiz.open_attempt_module(uid)
+    if module is not None:
+        await reply(update, texts.HINT_QUIZ_OPEN.format(title=escape(module.title)))
+        return
+    await reply(update, texts.HINT_REGISTERED, keyboards.main_menu())
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply(update, texts.UNKNOWN_COMMAND)
+
+
+async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice notes...: we read only text and buttons."""
+    await reply(update, texts.HINT_NON_TEXT + " " + texts.HINT_USE_BUTTONS_OR_HELP)
+
+
+async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply(update, texts.HINT_EDITED)
+
+
+async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await toast(update, texts.BUTTON_INVALID)

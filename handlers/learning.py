@@ -1,0 +1,144 @@
+"""``/belajar``: the catalog, module pages, and cards read one at a time in one edited message."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.content import Category, Module
+from bot.jp import format_jp
+from bot.services.learning import CardOutcome, ModuleState
+from bot.telegram_html import escape
+from handlers import keyboards
+from handlers.common import expired, invalid_button, services, show, toast, user_id
+
+
+async def catalog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    employee = await svc.learning.employee(user_id(update))
+    if employee is None:
+        await show(update, texts.NEED_REGISTRATION)
+        return
+    progress = await svc.learning.progress_map(employee.id)
+    counts: dict[Category, tuple[int, int]] = {}
+    for category, modules in svc.catalog.by_category.items():
+        done = sum(1 for m in modules if m.id in progress and progress[m.id].completed_at)
+        counts[category] = (done, len(modules))
+    done_all = sum(done for done, _ in counts.values())
+    text = texts.CATALOG.format(done=done_all, total=len(svc.catalog.modules))
+    await show(update, text, keyboards.catalog(counts))
+
+
+async def on_catalog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert context.matches is not None
+    name = context.matches[0].group(1)
+    if name is None:
+        await catalog(update, context)
+        return
+    try:
+        category = Category(name)
+    except ValueError:
+        await invalid_button(update)
+        return
+    svc = services(context)
+    employee = await svc.learning.employee(user_id(update))
+    if employee is None:
+        await show(update, texts.NEED_REGISTRATION)
+        return
+    progress = await svc.learning.progress_map(employee.id)
+    modules = svc.catalog.by_category.get(category, [])
+    states = [ModuleState(m, progress.get(m.id)) for m in modules]
+    title = texts.CATEGORY_NAMES[category.value]
+    text = texts.CATEGORY_PAGE.format(category=title)
+    if not states:
+        text = f"{text}\n\n{texts.CATEGORY_EMPTY}"
+    await show(update, text, keyboards.category(states))
+
+
+def module_text(state: ModuleState) -> str:
+    module = state.module
+    if state.completed:
+        status = texts.STATUS_DONE
+    elif state.read_all_cards:
+        status = texts.STATUS_READY_FOR_QUIZ
+    elif state.started:
+        status = texts.STATUS_IN_PROGRESS.format(
+            card=state.resume_card + 1, total=len(module.cards)
+        )
+    else:
+        status = texts.STATUS_NEW
+    best = state.progress.best_score if state.progress else None
+    return texts.MODULE_PAGE.format(
+        title=escape(module.title),
+        category=texts.CATEGORY_NAMES[module.category.value],
+        minutes=module.minutes,
+        jp=format_jp(module.jp),
+        summary=escape(module.summary),
+        status=status,
+        best=texts.NOT_SET if best is None else best,
+        cards=len(module.cards),
+        questions=len(module.quiz),
+        pass_percent=module.pass_percent,
+    )
+
+
+async def show_module(update: Update, context: ContextTypes.DEFAULT_TYPE, module: Module) -> None:
+    svc = services(context)
+    employee = await svc.learning.employee(user_id(update))
+    if employee is None:
+        await show(update, texts.NEED_REGISTRATION)
+        return
+    state = await svc.learning.module_state(employee.id, module)
+    await show(update, module_text(state), keyboards.module_page(state))
+
+
+async def on_module(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert context.matches is not None
+    module = services(context).catalog.module(context.matches[0].group(1))
+    if module is None:
+        await toast(update, texts.MODULE_NOT_FOUND)
+        return
+    await show_module(update, context, module)
+
+
+def card_text(module: Module, index: int) -> str:
+    card = module.cards[index]
+    title = f"<b>{escape(card.title)}</b>\n\n" if card.title else ""
+    return texts.CARD.format(
+        module=escape(module.title),
+        number=index + 1,
+        total=len(module.cards),
+        title=title,
+        text=card.text.strip(),
+    )
+
+
+async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert context.matches is not None
+    match = context.matches[0]
+    module_id, version, index = match.group(1), int(match.group(2)), int(match.group(3))
+    view = await services(context).learning.open_card(user_id(update), module_id, version, index)
+    if view.outcome is CardOutcome.NO_MODULE:
+        await toast(update, texts.MODULE_NOT_FOUND)
+        return
+    if view.outcome is CardOutcome.NOT_REGISTERED:
+        await show(update, texts.NEED_REGISTRATION)
+        return
+    assert view.module is not None
+    if view.outcome is CardOutcome.OUTDATED:
+        await toast(update, texts.MODULE_UPDATED)
+        await show_module(update, context, view.module)
+        return
+    toast_text = texts.CARD_OUT_OF_RANGE if view.outcome is CardOutcome.OUT_OF_RANGE else None
+    card = view.module.cards[view.index]
+    await show(
+        update,
+        card_text(view.module, view.index),
+        keyboards.card(view.module, view.index),
+        toast=toast_text,
+        preview_url=card.image_url,
+    )
+
+
+__all__ = ["catalog", "expired", "on_card", "on_catalog", "on_module", "show_module"]

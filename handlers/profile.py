@@ -1,0 +1,96 @@
+"""``/profil``: show the profile and edit its fields."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.services.registration import Outcome
+from bot.services.sessions import FlowState
+from bot.telegram_html import escape
+from db.models import Employee
+from handlers import keyboards
+from handlers.common import expired, reply, services, show, user_id
+from handlers.start import search_opd, send_opd_page
+
+ASK_FOR_FIELD = {
+    "name": texts.ASK_EDIT_NAME,
+    "unit_kerja": texts.ASK_EDIT_UNIT,
+    "jabatan": texts.ASK_EDIT_JABATAN,
+    "golongan": texts.ASK_EDIT_GOLONGAN,
+}
+
+
+def profile_text(context: ContextTypes.DEFAULT_TYPE, employee: Employee) -> str:
+    svc = services(context)
+    opd = svc.catalog.opds.get(employee.opd_code)
+    since = employee.created_at.astimezone(svc.settings.tz)
+    return texts.PROFILE.format(
+        nip=employee.nip,
+        kind=employee.kind,
+        name=escape(employee.name),
+        opd=escape(opd.name if opd else employee.opd_code),
+        unit=escape(employee.unit_kerja or texts.NOT_SET),
+        jabatan=escape(employee.jabatan or texts.NOT_SET),
+        golongan=escape(employee.golongan or texts.NOT_SET),
+        since=f"{since.day} {texts.MONTHS[since.month - 1]} {since.year}",
+    )
+
+
+async def show_profile(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    employee: Employee,
+    *,
+    toast_text: str | None = None,
+) -> None:
+    await show(update, profile_text(context, employee), keyboards.profile(), toast=toast_text)
+
+
+async def profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    employee = await services(context).learning.employee(user_id(update))
+    if employee is None:
+        await show(update, texts.NEED_REGISTRATION)
+        return
+    await show_profile(update, context, employee)
+
+
+async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert context.matches is not None
+    field = context.matches[0].group(1)
+    result = await services(context).registration.begin_edit(user_id(update), field)
+    if result.outcome is Outcome.INVALID:
+        await expired(update)
+        return
+    if result.outcome is Outcome.STALE:
+        await show(update, texts.NEED_REGISTRATION)
+        return
+    if field == "opd":
+        await send_opd_page(update, context, 0)
+        return
+    if update.callback_query:
+        await update.callback_query.answer()
+    await reply(update, ASK_FOR_FIELD[field])
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+    """A text message while a profile field is being edited."""
+    message = update.effective_message
+    text = (message.text if message else "") or ""
+    svc = services(context)
+    if state.step == "opd":
+        await search_opd(update, context, text)
+        return
+    result = await svc.registration.submit_profile_field(user_id(update), text)
+    if result.outcome is Outcome.INVALID:
+        invalid = {
+            "name": texts.NAME_INVALID,
+            "golongan": texts.GOLONGAN_INVALID,
+        }.get(state.step, texts.FIELD_INVALID)
+        await reply(update, invalid)
+    elif result.employee is not None:
+        await reply(update, texts.PROFILE_SAVED)
+        await reply(update, profile_text(context, result.employee), keyboards.profile())
+    else:
+        await reply(update, texts.BUTTON_EXPIRED)

@@ -1,0 +1,86 @@
+"""Cross-cutting handlers: duplicate updates, blocked users, and the global error handler."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+from telegram import ChatMember, Update
+from telegram.error import Forbidden
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot import texts
+from bot.services import employees
+from db.models import ProcessedUpdate
+from handlers.common import services
+
+log = logging.getLogger(__name__)
+KEEP_UPDATE_IDS = timedelta(days=2)
+
+
+async def drop_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop an update whose id was handled before (Telegram redelivers after timeouts)."""
+    svc = services(context)
+    insert = postgresql.insert if not svc.db.is_sqlite else sqlite.insert
+    statement = (
+        insert(ProcessedUpdate)
+        .values(update_id=update.update_id, received_at=svc.clock())
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(ProcessedUpdate.update_id)
+    )
+    async with svc.db.transaction() as s:
+        fresh = (await s.execute(statement)).scalar_one_or_none()
+    if fresh is None:
+        log.info("update %s delivered twice; ignored", update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def forget_old_updates(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A periodic job: the duplicate guard only needs recent update ids."""
+    svc = services(context)
+    async with svc.db.transaction() as s:
+        await s.execute(
+            delete(ProcessedUpdate).where(
+                ProcessedUpdate.received_at < svc.clock() - KEEP_UPDATE_IDS
+            )
+        )
+
+
+async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keep the active flag right when a user blocks (kicked) or unblocks (member) the bot."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != "private":
+        return
+    status = change.new_chat_member.status
+    active = status not in (ChatMember.BANNED, ChatMember.LEFT)
+    async with services(context).db.transaction() as s:
+        changed = await employees.set_active(s, change.chat.id, active)
+    if changed:
+        log.info("chat %s is now %s", change.chat.id, "active" if active else "inactive")
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every failure with its update id; mark blocked users; apologise to the user."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if isinstance(error, Forbidden):
+        log.warning("update %s: Telegram refused (%s)", update_id, error)
+        if chat is not None:
+            async with services(context).db.transaction() as s:
+                await employees.set_active(s, chat.id, False)
+        return
+    log.error("update %s: handler failed", update_id, exc_info=error)
+    if chat is None:
+        return
+    busy = isinstance(error, OperationalError) and "locked" in str(error).lower()
+    try:
+        if isinstance(update, Update) and update.callback_query is not None:
+            await update.callback_query.answer(texts.BUSY if busy else texts.BUTTON_EXPIRED)
+            return
+        await context.bot.send_message(chat.id, texts.BUSY if busy else texts.SORRY)
+    except Exception:  # the apology itself failed (network, blocked): logging is all we can do
+        log.warning("update %s: could not send the apology", update_id, exc_info=True)

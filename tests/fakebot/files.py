@@ -1,0 +1,62 @@
+"""File registry: file_ids the fake has issued (user uploads, bot uploads, URLs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class StoredFile:
+    file_id: str
+    file_unique_id: str
+    kind: str
+    data: bytes = field(repr=False)
+    file_path: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def file_json(self) -> dict:
+        return {"file_id": self.file_id, "file_unique_id": self.file_unique_id,
+                "file_size": self.size, "file_path": self.file_path}
+
+
+class Files:
+    def __init__(self) -> None:
+        self.by_id: dict[str, StoredFile] = {}
+        self.by_path: dict[str, StoredFile] = {}
+        self._n = 0
+
+    def new(self, kind: str, data: bytes, **extra: object) -> StoredFile:
+        self._n += 1
+        prefix = {"photo": "AgACAgUAAxk", "document": "BQACAgUAAxk", "sticker": "CAACAgIAAxk"}
+        fid = f"{prefix.get(kind, 'AAMCAgADGQ')}{self._n:08d}FAKE"
+        ext = {"photo": "jpg", "sticker": "webp"}.get(kind, "bin")
+        f = StoredFile(fid, f"AQAD{self._n:08d}", kind, data, f"{kind}s/file_{self._n}.{ext}",
+                       dict(extra))
+        self.by_id[fid] = f
+        self.by_path[f.file_path] = f
+        return f
+
+    def get(self, file_id: str) -> StoredFile | None:
+        return self.by_id.get(file_id)
+
+    def photo_sizes(self, data: bytes) -> list[dict]:
+        """Two PhotoSize entries (thumbnail + full), like Telegram returns."""
+        out = []
+        for w, h in ((90, 68), (800, 600)):
+            f = self.new("photo", data, width=w, height=h)
+            out.append({"file_id": f.file_id, "file_unique_id": f.file_unique_id,
+                        "file_size": f.size, "width": w, "height": h})
+        return out
+
+    def document(self, data: bytes, file_name: str | None, mime_type: str | None) -> dict:
+        f = self.new("document", data)
+        doc = {"file_id": f.file_id, "file_unique_id": f.file_unique_id, "file_size": f.size}
+        if file_name:
+            doc["file_name"] = file_name
+        if mime_type:
+            doc["mime_type"] = mime_type
+        return doc
