@@ -18,8 +18,10 @@ from telegram.ext import (
 
 from handlers import help as help_
 from handlers import hours, keyboards, learning, profile, quiz, start, system
+from handlers.common import answer_query
 
 DEDUP_GROUP = -1
+AFTER_GROUP = 1
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
@@ -55,6 +57,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     for pattern, callback in callbacks:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     application.add_handler(CallbackQueryHandler(help_.on_unknown_button))
+    # Safety net, after the handler above ran: a button press left unanswered spins on the phone.
+    application.add_handler(CallbackQueryHandler(_answer_if_unanswered), group=AFTER_GROUP)
 
     application.add_handler(PollAnswerHandler(quiz.on_poll_answer))
     application.add_handler(
@@ -81,3 +85,7 @@ async def _reg_dispatch(update: Update, context) -> None:  # type: ignore[no-unt
         await start.on_use_name(update, context)
     else:
         await start.on_consent(update, context)
+
+
+async def _answer_if_unanswered(update: Update, context: object) -> None:
+    await answer_query(update)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
@@ -29,6 +30,23 @@ def user_id(update: Update) -> int:
     if user is None:  # handlers are registered only for updates that have a user
         raise ValueError("update without a user")
     return user.id
+
+
+# Telegram accepts one answer per button press; a second one is an error. Handlers answer through
+# ``answer_query``, which remembers recent answers (ids are unique, so a small window suffices).
+_ANSWERED: OrderedDict[str, None] = OrderedDict()
+_ANSWERED_WINDOW = 4096
+
+
+async def answer_query(update: Update, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer the button press behind ``update`` once; later calls do nothing."""
+    query = update.callback_query
+    if query is None or query.id in _ANSWERED:
+        return
+    _ANSWERED[query.id] = None
+    if len(_ANSWERED) > _ANSWERED_WINDOW:
+        _ANSWERED.popitem(last=False)
+    await query.answer(text[:200] if text else None, show_alert=alert)
 
 
 def _preview(url: str | None) -> LinkPreviewOptions:
@@ -88,7 +106,7 @@ async def show(
     if query is None:
         await reply(update, text, markup, preview_url=preview_url)
         return
-    await query.answer(toast)
+    await answer_query(update, toast, alert=bool(toast and len(toast) > 60))
     message = query.message
     if not isinstance(message, Message) or message.poll is not None:
         await reply(update, text, markup, preview_url=preview_url)
@@ -113,9 +131,7 @@ async def show(
 
 async def toast(update: Update, text: str) -> None:
     """A short pop-up answer to a button press (at most 200 characters)."""
-    query = update.callback_query
-    if query is not None:
-        await query.answer(text[:200], show_alert=len(text) > 60)
+    await answer_query(update, text, alert=len(text) > 60)
 
 
 async def expired(update: Update) -> None:

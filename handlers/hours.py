@@ -10,7 +10,7 @@ from bot.jp import format_jp, percent, progress_bar
 from bot.services.hours import HoursView
 from bot.telegram_html import escape
 from handlers import keyboards
-from handlers.common import reply, services, show, user_id
+from handlers.common import answer_query, reply, services, show, user_id
 
 MAX_ITEMS = 25
 MIN_YEAR = 2000
@@ -74,7 +74,6 @@ async def on_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     year = int(context.matches[0].group(1))
     current = services(context).hours.current_year()
     if not MIN_YEAR <= year <= current:
-        if update.callback_query:
-            await update.callback_query.answer(texts.BUTTON_INVALID)
+        await answer_query(update, texts.BUTTON_INVALID)
         return
     await _render(update, context, year)

@@ -11,7 +11,7 @@ from bot.services.sessions import FlowState
 from bot.telegram_html import escape
 from db.models import Employee
 from handlers import keyboards
-from handlers.common import expired, reply, services, show, user_id
+from handlers.common import answer_query, expired, reply, services, show, user_id
 from handlers.start import search_opd, send_opd_page
 
 ASK_FOR_FIELD = {
@@ -69,8 +69,7 @@ async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if field == "opd":
         await send_opd_page(update, context, 0)
         return
-    if update.callback_query:
-        await update.callback_query.answer()
+    await answer_query(update)
     await reply(update, ASK_FOR_FIELD[field])
 
 

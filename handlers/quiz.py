@@ -11,7 +11,7 @@ from bot.jp import format_jp
 from bot.services.quiz import AnswerOutcome, PollSpec, QuizResult, StartOutcome
 from bot.telegram_html import escape
 from handlers import keyboards
-from handlers.common import expired, reply, services, show, toast, user_id
+from handlers.common import answer_query, expired, reply, services, show, toast, user_id
 from handlers.learning import show_module
 
 
@@ -58,8 +58,7 @@ async def on_quiz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await toast(update, texts.READ_CARDS_FIRST)
         return
     assert result.poll is not None
-    if update.callback_query:
-        await update.callback_query.answer()
+    await answer_query(update)
     if result.outcome is StartOutcome.STARTED:
         intro = texts.QUIZ_INTRO.format(
             title=escape(module.title), count=result.poll.count, pass_percent=module.pass_percent

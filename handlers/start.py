@@ -139,7 +139,6 @@ async def on_use_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     elif result.outcome is Outcome.INVALID:
         await toast(update, texts.NAME_INVALID)
     elif result.state is not None:
-        await toast(update, texts.PROFILE_SAVED)
         await prompt(update, context, result.state)
 
 

@@ -15,7 +15,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import texts
 from bot.services import employees
 from db.models import ProcessedUpdate
-from handlers.common import services
+from handlers.common import answer_query, services
 
 log = logging.getLogger(__name__)
 KEEP_UPDATE_IDS = timedelta(days=2)
@@ -79,7 +79,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     busy = isinstance(error, OperationalError) and "locked" in str(error).lower()
     try:
         if isinstance(update, Update) and update.callback_query is not None:
-            await update.callback_query.answer(texts.BUSY if busy else texts.BUTTON_EXPIRED)
+            await answer_query(update, texts.BUSY if busy else texts.SORRY[:200], alert=True)
             return
         await context.bot.send_message(chat.id, texts.BUSY if busy else texts.SORRY)
     except Exception:  # the apology itself failed (network, blocked): logging is all we can do

@@ -1,0 +1,66 @@
+"""Shared fixtures: a real, migrated database per test and an adjustable clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.content import Catalog, load_catalog
+from db.migrate import upgrade_to_head
+from db.session import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT_DIR = ROOT / "content"
+TEST_TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
+
+
+class FakeClock:
+    """A clock the test moves by hand; never sleeps."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # 10:00 WIB on a Wednesday in November 2026.
+    return FakeClock(datetime(2026, 11, 25, 3, 0, tzinfo=UTC))
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(CONTENT_DIR)
+
+
+def database_url(tmp_path: Path) -> str:
+    """A temporary SQLite file, unless the run points the suite at another database."""
+    return os.environ.get("SINAU_TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path}/test.db"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+        DATABASE_URL=database_url(tmp_path),
+        SINAU_CONTENT_DIR=CONTENT_DIR,
+        _env_file=None,
+    )
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    database = Database(settings.database_url)
+    await upgrade_to_head(database.engine)
+    yield database
+    await database.dispose()

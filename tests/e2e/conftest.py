@@ -1,0 +1,35 @@
+"""End-to-end fixtures: the real Application, long-polling a fake Bot API over HTTP."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app import build_application, polling
+from bot.config import Settings
+from bot.content import Catalog
+from tests.conftest import TEST_TOKEN, FakeClock
+from tests.fakebot import FakeBotApi
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    api = FakeBotApi(token=TEST_TOKEN)
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+async def bot_app(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> AsyncIterator[object]:
+    settings = settings.model_copy(update={"telegram_api_base_url": fake.base_url})
+    application = build_application(settings, catalog=catalog, clock=clock, rng=random.Random(5))
+    async with polling(application, poll_timeout=1):
+        yield application
+    # Every call the bot made must be one Telegram would accept.
+    assert fake.violations == []
+    assert fake.unanswered_callback_queries() == []

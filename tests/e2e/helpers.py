@@ -1,0 +1,29 @@
+"""Steps a test user takes, reused by the end-to-end tests."""
+
+from __future__ import annotations
+
+from tests.fakebot import BotMessage, FakeBotApi, FakeUser
+
+NIP = "19860926 201505 1 001"
+
+
+async def say(user: FakeUser, text: str, expect: str) -> BotMessage:
+    """Send ``text`` and wait for a reply containing ``expect``."""
+    user.send_text(text)
+    return await user.wait_for_reply(lambda m: expect in (m.text or ""))
+
+
+async def tap(user: FakeUser, label: str, expect: str, message_id: int | None = None) -> BotMessage:
+    """Press a button and wait for a reply (new or edited) containing ``expect``."""
+    user.press_button(label, message_id=message_id)
+    return await user.wait_for_reply(lambda m: expect in (m.text or ""))
+
+
+async def register(fake: FakeBotApi, user: FakeUser, nip: str = NIP) -> None:
+    await say(user, "/start", "NIP")
+    await say(user, nip, "nama lengkap")
+    await tap(user, "Gunakan:", "instansi")
+    await say(user, "tegal", "Hasil pencarian")
+    await tap(user, "Kabupaten Tegal", "Persetujuan")
+    await tap(user, "Saya setuju", "Pendaftaran berhasil")
+    await user.wait_for_reply(lambda m: "Mau apa hari ini?" in (m.text or ""))

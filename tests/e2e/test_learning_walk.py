@@ -1,0 +1,65 @@
+"""A new civil servant, in one sitting: register, read a module, pass its quiz, see the JP."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.content import Catalog
+from db.models import Employee, JpLedgerEntry
+from tests.e2e.helpers import register, say, tap
+from tests.fakebot import FakeBotApi
+
+
+async def test_register_learn_pass_and_see_jp(
+    fake: FakeBotApi, bot_app: object, catalog: Catalog
+) -> None:
+    user = fake.user(1001, first_name="Siti", last_name="Aminah")
+    await register(fake, user)
+
+    # setMyCommands ran at start-up with the Indonesian command list.
+    commands = fake.calls_to("setMyCommands")
+    assert commands and {"start", "belajar", "jp"} <= {
+        c["command"] for c in commands[-1].params["commands"]
+    }
+
+    module = catalog.modules["berakhlak"]
+    await tap(user, "Belajar", "Katalog modul")
+    await tap(user, "Sosial kultural", "Pilih modul")
+    await tap(user, module.title[:20], "Belum dimulai")
+    card = await tap(user, "Mulai belajar", f"Kartu 1/{len(module.cards)}")
+    for number in range(2, len(module.cards) + 1):
+        # Reading edits the same message instead of flooding the chat.
+        edited = await tap(user, "Lanjut", f"Kartu {number}/{len(module.cards)}")
+        assert edited.message_id == card.message_id
+    # Back works too, and forward again.
+    await tap(user, "Kembali", f"Kartu {len(module.cards) - 1}/")
+    await tap(user, "Lanjut", f"Kartu {len(module.cards)}/")
+
+    await tap(user, "Mulai kuis", "Kuis:")
+    for number in range(1, len(module.quiz) + 1):
+        await fake.wait_for(lambda n=number: _poll_count(fake) >= n)
+        poll = fake.last_poll(user.id)
+        assert poll["type"] == "quiz" and poll["is_anonymous"] is False
+        assert poll["question"].startswith(f"{number}/{len(module.quiz)}. ")
+        user.answer_poll(poll["id"], poll["correct_option_ids"])
+    result = await user.wait_for_reply(lambda m: "lulus" in (m.text or ""))
+    assert "Selamat, Anda lulus" in result.text
+    assert "+1 JP" in result.text
+    assert "1 / 20 JP" in result.text
+
+    hours = await say(user, "/jp", "Rekap JP tahun 2026")
+    assert "1 / 20 JP" in hours.text
+    assert module.title in hours.text
+    assert "Kurang 19 JP lagi" in hours.text
+
+    services = bot_app.bot_data["services"]  # type: ignore[attr-defined]
+    async with services.db.transaction() as s:
+        employee = await s.scalar(select(Employee))
+        entries = (await s.scalars(select(JpLedgerEntry))).all()
+    assert employee.nip == "198609262015051001" and employee.opd_code == "3328"
+    assert employee.name == "Siti Aminah" and employee.consent_at is not None
+    assert [(e.source_id, e.jp_centi) for e in entries] == [("berakhlak", 100)]
+
+
+def _poll_count(fake: FakeBotApi) -> int:
+    return len([c for c in fake.calls_to("sendPoll") if c.response_ok])

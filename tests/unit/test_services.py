@@ -1,0 +1,192 @@
+"""Services against a real, migrated SQLite database: registration, learning, quiz, ledger."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.config import Settings
+from bot.content import Catalog, Module
+from bot.services import Services, ledger
+from bot.services.learning import CardOutcome
+from bot.services.quiz import (
+    AnswerOutcome,
+    StartOutcome,
+    is_correct,
+    make_plan,
+    passed,
+    score_percent,
+)
+from bot.services.registration import Outcome
+from db.models import JpLedgerEntry
+from db.session import Database
+from tests.conftest import FakeClock
+
+NIP = "19860926 201505 1 001"
+USER = 1001
+
+
+@pytest.fixture
+def svc(settings: Settings, db: Database, catalog: Catalog, clock: FakeClock) -> Services:
+    return Services.build(settings, db, catalog, clock=clock, rng=random.Random(7))
+
+
+async def register(svc: Services, uid: int = USER, nip: str = NIP) -> None:
+    await svc.registration.begin(uid)
+    assert (await svc.registration.submit_nip(uid, nip)).outcome is Outcome.OK
+    assert (await svc.registration.submit_name(uid, "Siti Aminah")).outcome is Outcome.OK
+    assert (await svc.registration.choose_opd(uid, "3328")).outcome is Outcome.OK
+    assert (await svc.registration.consent(uid, True)).outcome is Outcome.OK
+
+
+async def read_all(svc: Services, module: Module, uid: int = USER) -> None:
+    for index in range(len(module.cards)):
+        view = await svc.learning.open_card(uid, module.id, module.version, index)
+        assert view.outcome is CardOutcome.OK
+
+
+async def take_quiz(svc: Services, module: Module, right: int, uid: int = USER):  # type: ignore[no-untyped-def]
+    started = await svc.quiz.start(uid, module.id, module.version)
+    assert started.poll is not None
+    spec = started.poll
+    result = None
+    for position in range(spec.count):
+        poll_id = f"poll-{spec.attempt_id}-{position}"
+        await svc.quiz.register_poll(spec, poll_id, uid, 100 + position)
+        wrong = [i for i in range(len(spec.options)) if i not in spec.correct_option_ids][:1]
+        choice = spec.correct_option_ids if position < right else wrong
+        result = await svc.quiz.answer(poll_id, uid, choice)
+        if result.poll is not None:
+            spec = result.poll
+    assert result is not None and result.outcome is AnswerOutcome.FINISHED
+    return result.result
+
+
+def test_grading_rules() -> None:
+    assert score_percent(4, 5) == 80
+    assert score_percent(2, 3) == 66  # rounded down, never up
+    assert score_percent(0, 0) == 0
+    assert passed(70, 70) and not passed(69, 70)
+
+
+def test_plan_shuffles_options_but_keeps_the_right_answer(catalog: Catalog) -> None:
+    module = next(iter(catalog.modules.values()))
+    plan = make_plan(module, random.Random(1))
+    for step in plan:
+        question = module.quiz[step["q"]]
+        assert sorted(step["perm"]) == list(range(len(question.options)))
+        shown_correct = [
+            slot for slot, original in enumerate(step["perm"]) if original in question.correct
+        ]
+        assert is_correct(question, [step["perm"][s] for s in shown_correct])
+
+
+async def test_registration_refuses_a_nip_bound_to_another_account(svc: Services) -> None:
+    await register(svc)
+    await svc.registration.begin(2002)
+    result = await svc.registration.submit_nip(2002, "198609262015051001")
+    assert result.outcome is Outcome.TAKEN
+
+
+async def test_cards_cannot_be_skipped_or_forged(svc: Services, catalog: Catalog) -> None:
+    await register(svc)
+    module = catalog.modules["berakhlak"]
+    assert (await svc.learning.open_card(USER, module.id, module.version, 3)).outcome is (
+        CardOutcome.OUT_OF_RANGE
+    )
+    assert (
+        await svc.learning.open_card(USER, module.id, module.version, 0)
+    ).outcome is CardOutcome.OK
+    assert (await svc.learning.open_card(USER, module.id, module.version + 1, 1)).outcome is (
+        CardOutcome.OUTDATED
+    )
+    assert (await svc.learning.open_card(USER, "tidak-ada", 1, 0)).outcome is CardOutcome.NO_MODULE
+    assert (await svc.learning.open_card(9999, module.id, module.version, 0)).outcome is (
+        CardOutcome.NOT_REGISTERED
+    )
+    # The quiz opens only after the last card.
+    assert (await svc.quiz.start(USER, module.id, module.version)).outcome is StartOutcome.NOT_READY
+
+
+async def test_pass_credits_once_and_retake_improves_best_score(
+    svc: Services, catalog: Catalog, db: Database
+) -> None:
+    await register(svc)
+    module = catalog.modules["gratifikasi"]
+    await read_all(svc, module)
+    count = len(module.quiz)
+
+    failed = await take_quiz(svc, module, right=1)
+    assert not failed.passed and not failed.credited and failed.year_total_centi == 0
+
+    first = await take_quiz(svc, module, right=count - 1)
+    assert first.passed and first.credited
+    assert first.year_total_centi == module.jp_centi
+
+    second = await take_quiz(svc, module, right=count)
+    assert second.passed and not second.credited
+    assert second.best_score == 100
+    assert second.year_total_centi == module.jp_centi
+
+    async with db.transaction() as s:
+        rows = await s.scalar(select(func.count()).select_from(JpLedgerEntry))
+        entry = await s.scalar(select(JpLedgerEntry))
+    assert rows == 1
+    assert entry is not None and entry.source_kind == "module" and entry.year == 2026
+    assert entry.evidence["score"] == first.score
+
+
+async def test_stale_foreign_and_repeated_poll_answers_are_ignored(
+    svc: Services, catalog: Catalog
+) -> None:
+    await register(svc)
+    await register(svc, uid=2002, nip="19900115 201803 2 004")
+    module = catalog.modules["berakhlak"]
+    await read_all(svc, module)
+    started = await svc.quiz.start(USER, module.id, module.version)
+    assert started.outcome is StartOutcome.STARTED and started.poll is not None
+    await svc.quiz.register_poll(started.poll, "p0", USER, 10)
+    right = started.poll.correct_option_ids
+    assert (await svc.quiz.answer("unknown", USER, right)).outcome is AnswerOutcome.IGNORED
+    assert (await svc.quiz.answer("p0", 2002, right)).outcome is AnswerOutcome.IGNORED
+    assert (await svc.quiz.answer("p0", USER, [99])).outcome is AnswerOutcome.IGNORED
+    assert (await svc.quiz.answer("p0", USER, right)).outcome is AnswerOutcome.NEXT
+    assert (await svc.quiz.answer("p0", USER, right)).outcome is AnswerOutcome.IGNORED
+    # Resuming gives the second question again, not the first.
+    resumed = await svc.quiz.start(USER, module.id, module.version)
+    assert resumed.outcome is StartOutcome.RESUMED and resumed.poll is not None
+    assert resumed.poll.position == 1
+
+
+async def test_ledger_credit_is_idempotent_even_when_racing(svc: Services, db: Database) -> None:
+    await register(svc)
+    employee = await svc.learning.employee(USER)
+    assert employee is not None
+    item = ledger.Credit(
+        employee_id=employee.id,
+        year=2026,
+        jp_centi=150,
+        source_kind="module",
+        source_id="berakhlak",
+        title="BerAKHLAK",
+        category="sosial_kultural",
+        activity_kind="E-learning (mikro)",
+        organiser="BPSDMD",
+        started_on=date(2026, 11, 1),
+        ended_on=date(2026, 11, 2),
+        evidence={},
+        credited_at=svc.clock(),
+    )
+
+    async def once() -> bool:
+        async with db.transaction() as s:
+            return await ledger.credit(s, item)
+
+    results = await asyncio.gather(*(once() for _ in range(5)))
+    assert results.count(True) == 1
+    async with db.transaction() as s:
+        assert await ledger.year_total(s, employee.id, 2026) == ledger.from_centi(150)
