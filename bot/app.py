@@ -20,7 +20,7 @@ from bot.services import Services
 from db.migrate import upgrade_to_head
 from db.session import Database
 from handlers import register
-from handlers.common import SERVICES_KEY
+from handlers.common import SERVICES_KEY, forget_answered_queries
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ def services_of(application: Application) -> Services:  # type: ignore[type-arg]
 async def on_startup(application: Application) -> None:  # type: ignore[type-arg]
     """Before the first update: migrate the database and tell Telegram our commands."""
     svc = services_of(application)
+    forget_answered_queries()
     await upgrade_to_head(svc.db.engine)
     commands = [BotCommand(name, description) for name, description in texts.COMMANDS.items()]
     await application.bot.set_my_commands(commands)

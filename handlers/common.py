@@ -38,6 +38,11 @@ _ANSWERED: OrderedDict[str, None] = OrderedDict()
 _ANSWERED_WINDOW = 4096
 
 
+def forget_answered_queries() -> None:
+    """Start with an empty window (called at start-up, so each Application begins clean)."""
+    _ANSWERED.clear()
+
+
 async def answer_query(update: Update, text: str | None = None, *, alert: bool = False) -> None:
     """Answer the button press behind ``update`` once; later calls do nothing."""
     query = update.callback_query

@@ -1,0 +1,164 @@
+"""Bad input at every step gets a clear Indonesian reply and never corrupts state."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import func, select
+
+from bot import texts
+from bot.content import Catalog
+from db.models import Employee, JpLedgerEntry, ModuleProgress
+from tests.e2e.helpers import NIP, register, say, tap
+from tests.fakebot import FakeBotApi, FakeUser
+
+
+async def toast_for(fake: FakeBotApi, user: FakeUser, data: str) -> str:
+    """Press a forged button on the user's latest bot message; return the pop-up text."""
+    message = user.chat.last_message()
+    assert message is not None
+    qid = user.press(message.message_id, data)
+    await fake.wait_for(lambda: fake.callback_queries[qid].answered)
+    answer = fake.callback_queries[qid].answer or {}
+    return str(answer.get("text") or "")
+
+
+async def test_bad_input_during_registration(fake: FakeBotApi, bot_app: object) -> None:
+    user = fake.user(2001, first_name="🙂")
+    await say(user, "halo", texts.HINT_UNREGISTERED[:20])
+    await say(user, "/start", "NIP")
+    bad_nips = {
+        "1986O926 201505 1 001": "hanya boleh berisi angka",
+        "19860926 20150 1 001": "yang Anda kirim 17 digit",
+        "19860926 2015051 1 001": "yang Anda kirim 19 digit",
+        "19860231 201505 1 001": "bukan tanggal lahir yang valid",
+        "19860926 198001 1 001": "tidak boleh sebelum tanggal lahir",
+        "19860926 201505 3 001": "harus 1 atau 2, bukan 3",
+        "19860926 201505 1 000": "tidak boleh 000",
+        "🙂🙂🙂": "hanya boleh berisi angka",
+    }
+    for nip, reason in bad_nips.items():
+        reply = await say(user, nip, "Silakan kirim ulang NIP")
+        assert reason in reply.text, (nip, reply.text)
+    await say(user, "x" * 4096, "Pesan terlalu panjang")
+
+    # /start again mid-registration resumes instead of starting over.
+    await say(user, "/start", texts.REG_RESUME[:30])
+    user.send_sticker()
+    await user.wait_for_reply(lambda m: "hanya dapat membaca pesan teks" in (m.text or ""))
+    user.send_photo()
+    await user.wait_for_reply(lambda m: "hanya dapat membaca pesan teks" in (m.text or ""))
+
+    await say(user, NIP, "nama lengkap")
+    # An emoji-only Telegram name gives no suggestion button; an emoji name is refused.
+    await say(user, "🙂🙂", "Nama harus 2-120 karakter")
+    await say(user, "Budi Santoso, S.Kom.", "instansi")
+    await say(user, "zzzz tidak ada", "Tidak ada instansi yang cocok")
+    assert texts.BTN_ALL_OPD in user.chat.last_message().button_texts  # type: ignore[union-attr]
+    assert "Berikutnya »" in await toast_or_edit(fake, user, "opdp:0", "Halaman 1")
+    assert await toast_for(fake, user, "opd:bukan-kode") == texts.BUTTON_INVALID
+    await tap(user, "Berikutnya", "Halaman 2")
+    user.press_button(user.chat.last_message().buttons[0]["text"])  # type: ignore[union-attr]
+    await user.wait_for_reply(lambda m: "Persetujuan" in (m.text or ""))
+    # Free text where a button is expected.
+    await say(user, "ya setuju", texts.HINT_USE_BUTTONS[:30])
+    await tap(user, "Tidak setuju", "tidak ada data yang kami simpan")
+    services = bot_app.bot_data["services"]  # type: ignore[attr-defined]
+    async with services.db.transaction() as s:
+        assert await s.scalar(select(func.count()).select_from(Employee)) == 0
+    # The consent button is stale now.
+    message = user.chat.last_message()
+    assert message is not None
+    qid = user.press(message.message_id, "reg:yes")
+    await fake.wait_for(lambda: fake.callback_queries[qid].answered)
+    assert fake.callback_queries[qid].answer["text"] == texts.BUTTON_EXPIRED  # type: ignore[index]
+
+
+async def toast_or_edit(fake: FakeBotApi, user: FakeUser, data: str, expect: str) -> str:
+    message = user.chat.last_message()
+    assert message is not None
+    user.press(message.message_id, data)
+    reply = await user.wait_for_reply(lambda m: expect in (m.text or ""))
+    return " ".join(reply.button_texts)
+
+
+async def test_a_nip_bound_to_another_account_is_refused(fake: FakeBotApi, bot_app: object) -> None:
+    await register(fake, fake.user(3001, first_name="Siti", last_name="Aminah"))
+    other = fake.user(3002, first_name="Orang", last_name="Lain")
+    await say(other, "/start", "NIP")
+    await say(other, NIP, "sudah terhubung dengan akun Telegram lain")
+
+
+async def test_forged_and_stale_buttons_after_registration(
+    fake: FakeBotApi, bot_app: object, catalog: Catalog
+) -> None:
+    user = fake.user(4001, first_name="Siti", last_name="Aminah")
+    await register(fake, user)
+    module = catalog.modules["berakhlak"]
+    v = module.version
+    assert await toast_for(fake, user, "mod:tidak-ada") == texts.MODULE_NOT_FOUND
+    assert await toast_for(fake, user, "card:tidak-ada:1:0") == texts.MODULE_NOT_FOUND
+    assert await toast_for(fake, user, "totally-unknown") == texts.BUTTON_INVALID
+    assert await toast_for(fake, user, f"quiz:{module.id}:{v}") == texts.READ_CARDS_FIRST
+    assert await toast_for(fake, user, "cat:keuangan") == texts.BUTTON_INVALID
+    assert await toast_for(fake, user, "jp:1999") == texts.BUTTON_INVALID
+    assert await toast_for(fake, user, "opd:3301") == texts.BUTTON_EXPIRED
+    # Skipping ahead (a forged index) shows the card the learner is really at.
+    assert await toast_for(fake, user, f"card:{module.id}:{v}:99") == texts.CARD_OUT_OF_RANGE
+    assert await toast_for(fake, user, f"card:{module.id}:{v + 1}:0") == texts.MODULE_UPDATED
+
+    services = bot_app.bot_data["services"]  # type: ignore[attr-defined]
+    async with services.db.transaction() as s:
+        progress = (await s.scalars(select(ModuleProgress))).all()
+        credits = await s.scalar(select(func.count()).select_from(JpLedgerEntry))
+    assert [(p.module_id, p.current_card, p.furthest_card) for p in progress] == [(module.id, 0, 0)]
+    assert credits == 0
+
+    # A stale poll answer (unknown poll) is ignored without a reply or an error.
+    sent_before = len(fake.calls)
+    fake.inject_raw_update(
+        {
+            "poll_answer": {
+                "poll_id": "999999",
+                "user": user.json(),
+                "option_ids": [0],
+                "option_persistent_ids": ["1"],
+            }
+        }
+    )
+    await say(user, "/bantuan", "Perintah")
+    assert not [c for c in fake.calls[sent_before:] if c.method == "sendPoll"]
+
+
+async def test_duplicate_update_is_handled_once(fake: FakeBotApi, bot_app: object) -> None:
+    user = fake.user(5001, first_name="Siti")
+    update = {
+        "update_id": 777001,
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": user.id, "type": "private", "first_name": "Siti"},
+            "from": user.json(),
+            "text": "/bantuan",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 8}],
+        },
+    }
+    fake.inject_raw_update(update)
+    fake.inject_raw_update(update)
+    await say(user, "/start", "NIP")
+    helps = [m for m in user.chat.messages if "Perintah" in (m.text or "")]
+    assert len(helps) == 1
+
+
+async def test_unknown_command_edited_message_and_free_text(
+    fake: FakeBotApi, bot_app: object
+) -> None:
+    user = fake.user(6001, first_name="Siti", last_name="Aminah")
+    await register(fake, user)
+    await say(user, "/entahlah", "Perintah itu tidak dikenal")
+    sent = user.send_text("halo")
+    await user.wait_for_reply(lambda m: "belum memahami" in (m.text or ""))
+    user.edit_text(sent["message_id"], "halo lagi")
+    await user.wait_for_reply(lambda m: "diedit tidak diproses" in (m.text or ""))
+    await say(user, "🎉🎉🎉", "belum memahami")
+    await say(user, "y" * 4096, "belum memahami")

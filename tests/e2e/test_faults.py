@@ -1,0 +1,129 @@
+"""Faults from Telegram and restarts: nothing lost, nothing crashes."""
+
+from __future__ import annotations
+
+import random
+
+from sqlalchemy import select
+
+from bot.app import build_application, polling
+from bot.config import Settings
+from bot.content import Catalog
+from db.models import Employee
+from tests.conftest import FakeClock
+from tests.e2e.helpers import register, say, tap
+from tests.fakebot import FakeBotApi
+
+
+async def _employee(app: object, telegram_id: int) -> Employee:
+    services = app.bot_data["services"]  # type: ignore[attr-defined]
+    async with services.db.transaction() as s:
+        employee = await s.scalar(select(Employee).where(Employee.telegram_id == telegram_id))
+    assert employee is not None
+    return employee
+
+
+async def test_blocking_and_unblocking_keep_the_active_flag_right(
+    fake: FakeBotApi, bot_app: object
+) -> None:
+    user = fake.user(7001, first_name="Siti", last_name="Aminah")
+    await register(fake, user)
+    user.block()
+    for _ in range(100):
+        if not (await _employee(bot_app, 7001)).is_active:
+            break
+        await fake.wait_for(lambda: True, timeout=0.05)
+    assert not (await _employee(bot_app, 7001)).is_active
+    user.unblock()
+    await say(user, "/start", "Mau apa hari ini?")
+    assert (await _employee(bot_app, 7001)).is_active
+
+
+async def test_a_403_marks_the_user_inactive(fake: FakeBotApi, bot_app: object) -> None:
+    user = fake.user(7002, first_name="Siti", last_name="Aminah")
+    await register(fake, user)
+    fake.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
+    user.send_text("/bantuan")
+    await fake.wait_for(lambda: any(c.error_code == 403 for c in fake.calls))
+    for _ in range(100):
+        if not (await _employee(bot_app, 7002)).is_active:
+            break
+        await fake.wait_for(lambda: True, timeout=0.05)
+    assert not (await _employee(bot_app, 7002)).is_active
+
+
+async def test_429_and_5xx_are_retried_and_the_reply_arrives(
+    fake: FakeBotApi, bot_app: object
+) -> None:
+    user = fake.user(7003, first_name="Siti", last_name="Aminah")
+    await register(fake, user)
+    fake.fail_next("sendMessage", status=429, retry_after=1)
+    await say(user, "/bantuan", "Perintah")
+    fake.fail_next("sendMessage", status=502)
+    await say(user, "/bantuan", "Perintah")
+    errors = [c.error_code for c in fake.calls if c.method == "sendMessage" and not c.response_ok]
+    assert errors == [429, 502]
+
+
+async def test_progress_survives_a_restart(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    settings = settings.model_copy(update={"telegram_api_base_url": fake.base_url})
+    user = fake.user(7004, first_name="Siti", last_name="Aminah")
+    module = catalog.modules["literasi-digital"]
+    first = build_application(settings, catalog=catalog, clock=clock, rng=random.Random(1))
+    async with polling(first, poll_timeout=1):
+        await register(fake, user)
+        await say(user, "/belajar", "Katalog modul")
+        await tap(user, "Sosial kultural", "Pilih modul")
+        await tap(user, module.title[:20], "Belum dimulai")
+        await tap(user, "Mulai belajar", "Kartu 1/")
+        await tap(user, "Lanjut", "Kartu 2/")
+        await tap(user, "Lanjut", "Kartu 3/")
+    second = build_application(settings, catalog=catalog, clock=clock, rng=random.Random(2))
+    async with polling(second, poll_timeout=1):
+        # The old card message's buttons still work after the restart.
+        await tap(user, "Lanjut", "Kartu 4/")
+        await say(user, "/belajar", "Katalog modul")
+        await tap(user, "Sosial kultural", "Pilih modul")
+        page = await tap(user, module.title[:20], "Sedang dipelajari (kartu 4 dari")
+        assert any("Lanjutkan (kartu 4)" in b for b in page.button_texts)
+    assert fake.violations == []
+
+
+async def test_failing_then_passing_on_retry_with_reshuffled_options(
+    fake: FakeBotApi, bot_app: object, catalog: Catalog
+) -> None:
+    user = fake.user(7005, first_name="Siti", last_name="Aminah")
+    await register(fake, user)
+    module = catalog.modules["gratifikasi"]
+    await say(user, "/belajar", "Katalog modul")
+    await tap(user, "Teknis", "Pilih modul")
+    await tap(user, module.title[:20], "Belum dimulai")
+    await tap(user, "Mulai belajar", "Kartu 1/")
+    for number in range(2, len(module.cards) + 1):
+        await tap(user, "Lanjut", f"Kartu {number}/")
+    await tap(user, "Mulai kuis", "Kuis:")
+    first_round = []
+    for number in range(1, len(module.quiz) + 1):
+        await fake.wait_for(lambda n=number: len(fake.calls_to("sendPoll")) >= n)
+        poll = fake.last_poll(user.id)
+        first_round.append([o["text"] for o in poll["options"]])
+        wrong = next(i for i in range(len(poll["options"])) if i not in poll["correct_option_ids"])
+        user.answer_poll(poll["id"], [wrong])
+    failed = await user.wait_for_reply(lambda m: "belum mencapai" in (m.text or ""))
+    assert "Nilai Anda <b>0</b>" in failed.html or "Nilai Anda 0" in failed.text
+    # Free text while no quiz is open gets the general hint; then retry.
+    await tap(user, "Ulangi kuis", "Kuis:")
+    second_round = []
+    for number in range(1, len(module.quiz) + 1):
+        await fake.wait_for(lambda n=number: len(fake.calls_to("sendPoll")) >= len(module.quiz) + n)
+        poll = fake.last_poll(user.id)
+        second_round.append([o["text"] for o in poll["options"]])
+        if number == 2:
+            await say(user, "jawabannya B", "sedang berjalan")
+        user.answer_poll(poll["id"], poll["correct_option_ids"])
+    passed = await user.wait_for_reply(lambda m: "lulus" in (m.text or ""))
+    assert "Selamat, Anda lulus" in passed.text
+    assert first_round != second_round  # options were reshuffled
+    assert [sorted(q) for q in first_round] == [sorted(q) for q in second_round]
