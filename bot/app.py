@@ -17,6 +17,7 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content import Catalog, load_catalog
 from bot.services import Services
+from bot.update_processor import PerUserUpdateProcessor
 from db.migrate import upgrade_to_head
 from db.session import Database
 from handlers import register
@@ -56,6 +57,7 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
+        .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates))
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
         .build()

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # Replies to users are not throttled by default: Telegram's ~30 msg/s guidance is about
     # bulk sending, which goes through the outbound sender. 0 disables the global limit.
     reply_max_rate: float = Field(default=0, alias="SINAU_REPLY_MAX_RATE", ge=0)
+    # Updates of different users handled at once; one user's updates always run in order.
+    concurrent_updates: int = Field(default=64, alias="SINAU_CONCURRENT_UPDATES", ge=1, le=1024)
     log_level: str = Field(default="INFO", alias="SINAU_LOG_LEVEL")
 
     @field_validator("telegram_bot_token")

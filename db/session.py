@@ -52,7 +52,10 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     is_sqlite = make_url(url).drivername.startswith("sqlite")
     kwargs: dict[str, Any] = {"echo": echo}
     if is_sqlite:
+        # SQLite has one writer at a time. One pooled connection makes transactions queue in
+        # the pool (fair, no sleeping) instead of in SQLite's busy handler (sleeps and retries).
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60, pool_reset_on_return=None)
     else:
         kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
     engine = create_async_engine(url, **kwargs)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
+
+_COUNTER = itertools.count(1)  # process-wide: file ids never repeat across fakes
 
 
 @dataclass
@@ -19,23 +22,25 @@ class StoredFile:
         return len(self.data)
 
     def file_json(self) -> dict:
-        return {"file_id": self.file_id, "file_unique_id": self.file_unique_id,
-                "file_size": self.size, "file_path": self.file_path}
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": self.size,
+            "file_path": self.file_path,
+        }
 
 
 class Files:
     def __init__(self) -> None:
         self.by_id: dict[str, StoredFile] = {}
         self.by_path: dict[str, StoredFile] = {}
-        self._n = 0
 
     def new(self, kind: str, data: bytes, **extra: object) -> StoredFile:
-        self._n += 1
+        n = next(_COUNTER)
         prefix = {"photo": "AgACAgUAAxk", "document": "BQACAgUAAxk", "sticker": "CAACAgIAAxk"}
-        fid = f"{prefix.get(kind, 'AAMCAgADGQ')}{self._n:08d}FAKE"
+        fid = f"{prefix.get(kind, 'AAMCAgADGQ')}{n:08d}FAKE"
         ext = {"photo": "jpg", "sticker": "webp"}.get(kind, "bin")
-        f = StoredFile(fid, f"AQAD{self._n:08d}", kind, data, f"{kind}s/file_{self._n}.{ext}",
-                       dict(extra))
+        f = StoredFile(fid, f"AQAD{n:08d}", kind, data, f"{kind}s/file_{n}.{ext}", dict(extra))
         self.by_id[fid] = f
         self.by_path[f.file_path] = f
         return f
@@ -48,8 +53,15 @@ class Files:
         out = []
         for w, h in ((90, 68), (800, 600)):
             f = self.new("photo", data, width=w, height=h)
-            out.append({"file_id": f.file_id, "file_unique_id": f.file_unique_id,
-                        "file_size": f.size, "width": w, "height": h})
+            out.append(
+                {
+                    "file_id": f.file_id,
+                    "file_unique_id": f.file_unique_id,
+                    "file_size": f.size,
+                    "width": w,
+                    "height": h,
+                }
+            )
         return out
 
     def document(self, data: bytes, file_name: str | None, mime_type: str | None) -> dict:

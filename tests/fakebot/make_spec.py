@@ -30,14 +30,36 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_SOURCE = Path("/work/shared/reference/telegram-bot-api-10.1.json")
 
 METHODS = [
-    "getMe", "logOut", "close",
-    "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo",
-    "sendMessage", "forwardMessage", "copyMessage", "sendPhoto", "sendDocument",
-    "sendPoll", "stopPoll", "sendChatAction", "getFile", "getChat",
-    "editMessageText", "editMessageCaption", "editMessageReplyMarkup",
-    "deleteMessage", "deleteMessages", "answerCallbackQuery",
-    "setMyCommands", "deleteMyCommands", "getMyCommands",
-    "setMyDescription", "getMyDescription", "setMyShortDescription", "getMyShortDescription",
+    "getMe",
+    "logOut",
+    "close",
+    "getUpdates",
+    "setWebhook",
+    "deleteWebhook",
+    "getWebhookInfo",
+    "sendMessage",
+    "forwardMessage",
+    "copyMessage",
+    "sendPhoto",
+    "sendDocument",
+    "sendPoll",
+    "stopPoll",
+    "sendChatAction",
+    "getFile",
+    "getChat",
+    "editMessageText",
+    "editMessageCaption",
+    "editMessageReplyMarkup",
+    "deleteMessage",
+    "deleteMessages",
+    "answerCallbackQuery",
+    "setMyCommands",
+    "deleteMyCommands",
+    "getMyCommands",
+    "setMyDescription",
+    "getMyDescription",
+    "setMyShortDescription",
+    "getMyShortDescription",
 ]
 
 # Discriminator text in union members: 'must be chat', 'always "kicked"'.
@@ -47,7 +69,7 @@ _PRIMITIVES = {"Integer", "Float", "Boolean", "String", "True", "InputFile"}
 
 def _base(t: str) -> str:
     while t.startswith("Array of "):
-        t = t[len("Array of "):]
+        t = t[len("Array of ") :]
     return t
 
 
@@ -71,11 +93,13 @@ def build(source: dict) -> dict:
             out_types[name] = {"oneof": t["subtypes"]}
             todo += [_base(s) for s in t["subtypes"]]
             continue
-        entry: dict = {"f": [[f["name"], f["types"], int(f["required"])]
-                             for f in t.get("fields", [])]}
+        entry: dict = {
+            "f": [[f["name"], f["types"], int(f["required"])] for f in t.get("fields", [])]
+        }
         if t.get("subtype_of"):
-            disc = next((f for f in t.get("fields", [])
-                         if f["name"] in ("type", "status", "source")), None)
+            disc = next(
+                (f for f in t.get("fields", []) if f["name"] in ("type", "status", "source")), None
+            )
             m = _CONST_RE.search(disc["description"]) if disc else None
             if m:
                 entry["const"] = [disc["name"], m.group(1)]
@@ -92,13 +116,16 @@ def main(argv: list[str]) -> None:
     src_path = Path(argv[1]) if len(argv) > 1 else DEFAULT_SOURCE
     spec = build(json.loads(src_path.read_text(encoding="utf-8")))
     out = HERE / "botapi_spec.json"
-    out.write_text(json.dumps(spec, separators=(",", ":"), ensure_ascii=False) + "\n",
-                   encoding="utf-8")
+    out.write_text(
+        json.dumps(spec, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     lic = src_path.parent / "LICENSE.telegram-bot-api-spec"
     if lic.exists():
         shutil.copyfile(lic, HERE / "LICENSE.telegram-bot-api-spec")
-    print(f"wrote {out} ({out.stat().st_size} bytes): "
-          f"{len(spec['methods'])} methods, {len(spec['types'])} types")
+    print(
+        f"wrote {out} ({out.stat().st_size} bytes): "
+        f"{len(spec['methods'])} methods, {len(spec['types'])} types"
+    )
 
 
 if __name__ == "__main__":

@@ -23,8 +23,14 @@ class ApiError(Exception):
     """A Bot API error reply.  ``violation`` says whether a careful bot would have
     avoided it (it is then recorded in ``FakeBotApi.violations``)."""
 
-    def __init__(self, description: str, code: int = 400, *, violation: bool = True,
-                 parameters: dict | None = None) -> None:
+    def __init__(
+        self,
+        description: str,
+        code: int = 400,
+        *,
+        violation: bool = True,
+        parameters: dict | None = None,
+    ) -> None:
         super().__init__(description)
         self.description = description
         self.code = code
@@ -32,8 +38,11 @@ class ApiError(Exception):
         self.parameters = parameters
 
     def payload(self) -> dict:
-        body: dict[str, Any] = {"ok": False, "error_code": self.code,
-                                "description": self.description}
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.code,
+            "description": self.description,
+        }
         if self.parameters:
             body["parameters"] = self.parameters
         return body
@@ -93,33 +102,51 @@ class Schema:
         self.types: dict[str, ObjType] = {}
         for name, t in raw["types"].items():
             if "oneof" in t:
-                self.types[name] = ObjType(name, {}, (), None,
-                                           tuple(_compile(s) for s in t["oneof"]))
+                self.types[name] = ObjType(
+                    name, {}, (), None, tuple(_compile(s) for s in t["oneof"])
+                )
                 continue
             fields = {f: (tuple(_compile(x) for x in ts), bool(req)) for f, ts, req in t["f"]}
-            self.types[name] = ObjType(name, fields, tuple(f for f, (_, r) in fields.items() if r),
-                                       tuple(t["const"]) if "const" in t else None)
+            self.types[name] = ObjType(
+                name,
+                fields,
+                tuple(f for f, (_, r) in fields.items() if r),
+                tuple(t["const"]) if "const" in t else None,
+            )
         self.methods: dict[str, MethodSpec] = {}
         for name, m in raw["methods"].items():
             params = {p: (tuple(_compile(x) for x in ts), bool(req)) for p, ts, req in m["p"]}
             self.methods[name.lower()] = MethodSpec(
-                name, params, tuple(p for p, (_, r) in params.items() if r),
-                tuple(_compile(x) for x in m["r"]))
+                name,
+                params,
+                tuple(p for p, (_, r) in params.items() if r),
+                tuple(_compile(x) for x in m["r"]),
+            )
+        self._obj_alts: dict[tuple, list[tuple[str, tuple[str, ...]]]] = {}
         # union member lookup by discriminator value
-        self._by_const: dict[str, dict[str, str]] = {}
+        self._by_const: dict[str, tuple[str, dict[str, str]]] = {}
         for name, t in self.types.items():
-            if t.oneof:
-                table = {}
-                for member in t.oneof:
-                    mt = self.types.get(member) if isinstance(member, str) else None
-                    if mt is not None and mt.const:
-                        table[mt.const[1]] = member
-                self._by_const[name] = table
+            members = [
+                self.types[m]
+                for m in t.oneof
+                if isinstance(m, str) and m in self.types and self.types[m].const
+            ]
+            if members:
+                field_name = members[0].const[0]
+                self._by_const[name] = (field_name, {m.const[1]: m.name for m in members})
+        # Telegram also accepts plain strings as poll options
+        opts = self.methods["sendpoll"].params["options"]
+        self.methods["sendpoll"].params["options"] = (opts[0] + (("A", "String"),), opts[1])
 
     # ------------------------------------------------------------------ top level
-    def decode_params(self, method: MethodSpec, raw: dict[str, Any],
-                      files: dict[str, UploadedFile], unknown: set[str],
-                      from_json: bool) -> dict[str, Any]:
+    def decode_params(
+        self,
+        method: MethodSpec,
+        raw: dict[str, Any],
+        files: dict[str, UploadedFile],
+        unknown: set[str],
+        from_json: bool,
+    ) -> dict[str, Any]:
         """Decode the raw (form strings / JSON natives / files) parameters of a call
         according to the method's declared types, and validate them recursively."""
         out: dict[str, Any] = {}
@@ -135,8 +162,16 @@ class Schema:
                 raise ApiError(_MISSING.get(name, f'Bad Request: parameter "{name}" is required'))
         return out
 
-    def _decode_top(self, method: MethodSpec, name: str, value: Any, alts: tuple,
-                    files: dict, unknown: set, from_json: bool) -> Any:
+    def _decode_top(
+        self,
+        method: MethodSpec,
+        name: str,
+        value: Any,
+        alts: tuple,
+        files: dict,
+        unknown: set,
+        from_json: bool,
+    ) -> Any:
         if isinstance(value, UploadedFile):
             if "InputFile" in alts:
                 return value
@@ -175,10 +210,12 @@ class Schema:
                 try:
                     native = json.loads(value)
                 except ValueError:
-                    raise ApiError(_BADJSON.get(
-                        name, f"Bad Request: can't parse {name} JSON object")) from None
-            err = self._check_alts(native, complex_alts,
-                                   name, Ctx(method.name, name, files, unknown))
+                    raise ApiError(
+                        _BADJSON.get(name, f"Bad Request: can't parse {name} JSON object")
+                    ) from None
+            err = self._check_alts(
+                native, complex_alts, name, Ctx(method.name, name, files, unknown)
+            )
             if err is not None:
                 raise ApiError("Bad Request: " + err)
             return native
@@ -207,7 +244,7 @@ class Schema:
             if not ok:
                 return f'field "{_leaf(path)}" must be of type {t} (at {path})'
             if t == "String" and value.startswith("attach://") and value[9:] not in ctx.files:
-                return f"can't find attached file \"{value[9:]}\" (at {path})"
+                return f'can\'t find attached file "{value[9:]}" (at {path})'
             return None
         obj = self.types.get(t)
         if obj is None:  # pragma: no cover - spec is closed under references
@@ -238,10 +275,16 @@ class Schema:
         first = None
         # objects in a union: prefer the one whose required fields are present
         if isinstance(value, dict):
-            objs = [a for a in alts if isinstance(a, str) and a in self.types]
-            fits = [a for a in objs if all(k in value for k in self.types[a].required)]
-            if fits:
-                return self.check(value, fits[0], path, ctx)
+            objs = self._obj_alts.get(alts)
+            if objs is None:
+                objs = self._obj_alts[alts] = [
+                    (a, self.types[a].required)
+                    for a in alts
+                    if isinstance(a, str) and a in self.types
+                ]
+            for a, required in objs:
+                if all(k in value for k in required):
+                    return self.check(value, a, path, ctx)
         for a in alts:
             err = self.check(value, a, path, ctx)
             if err is None:
@@ -250,13 +293,14 @@ class Schema:
         return first
 
     def _check_union(self, value: Any, obj: ObjType, path: str, ctx: Ctx) -> str | None:
-        table = self._by_const.get(obj.name, {})
+        key, table = self._by_const.get(obj.name, ("", {}))
         if isinstance(value, dict) and table:
-            key = next(iter(self.types[next(iter(table.values()))].const or ("type",)))
             member = table.get(value.get(key))
             if member is None:
-                return (f'{obj.name}: unsupported {key} "{value.get(key)}", expected one of '
-                        f"{sorted(table)} (at {path})")
+                return (
+                    f'{obj.name}: unsupported {key} "{value.get(key)}", expected one of '
+                    f"{sorted(table)} (at {path})"
+                )
             return self.check(value, member, path, ctx)
         return self._check_alts(value, obj.oneof, path, ctx)
 
@@ -282,7 +326,7 @@ _MISSING = {
     "options": "Bad Request: can't parse options JSON object",
     "message_id": "Bad Request: message identifier is not specified",
     "callback_query_id": "Bad Request: query is too old and response timeout expired or query "
-                         "ID is invalid",
+    "ID is invalid",
     "commands": "Bad Request: can't parse commands JSON object",
     "file_id": "Bad Request: invalid file_id",
     "url": "Bad Request: bad webhook: HTTPS url must be provided for webhook",
