@@ -6,7 +6,6 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from telegram import ChatMember, Update
 from telegram.error import Forbidden
@@ -23,17 +22,7 @@ KEEP_UPDATE_IDS = timedelta(days=2)
 
 async def drop_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop an update whose id was handled before (Telegram redelivers after timeouts)."""
-    svc = services(context)
-    insert = postgresql.insert if not svc.db.is_sqlite else sqlite.insert
-    statement = (
-        insert(ProcessedUpdate)
-        .values(update_id=update.update_id, received_at=svc.clock())
-        .on_conflict_do_nothing(index_elements=["update_id"])
-        .returning(ProcessedUpdate.update_id)
-    )
-    async with svc.db.transaction() as s:
-        fresh = (await s.execute(statement)).scalar_one_or_none()
-    if fresh is None:
+    if not await services(context).dedup.claim(update.update_id):
         log.info("update %s delivered twice; ignored", update.update_id)
         raise ApplicationHandlerStop
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content import Catalog
+from bot.dedup import UpdateDeduplicator
 from bot.services.hours import HoursService
 from bot.services.learning import LearningService
 from bot.services.quiz import QuizService
@@ -27,6 +28,7 @@ class Services:
     learning: LearningService
     quiz: QuizService
     hours: HoursService
+    dedup: UpdateDeduplicator
 
     @classmethod
     def build(
@@ -46,4 +48,5 @@ class Services:
             learning=LearningService(db, catalog, clock),
             quiz=QuizService(db, catalog, clock, settings.tz, rng or random.Random()),
             hours=HoursService(db, clock, settings.tz, settings.jp_target),
+            dedup=UpdateDeduplicator(db, clock),
         )

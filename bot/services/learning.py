@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -99,6 +99,8 @@ class LearningService:
             return CardView(CardOutcome.NO_MODULE)
         if version != module.version:
             return CardView(CardOutcome.OUTDATED, module=module)
+        if 0 <= index < len(module.cards) and await self._move_existing(telegram_id, module, index):
+            return CardView(CardOutcome.OK, module=module, index=index, card=module.cards[index])
         async with self.db.transaction() as s:
             employee = await employees.by_telegram_id(s, telegram_id)
             if employee is None:
@@ -136,6 +138,50 @@ class LearningService:
             progress.furthest_card = max(progress.furthest_card, index)
             await employees.touch(s, employee, now)
         return CardView(CardOutcome.OK, module=module, index=index, card=module.cards[index])
+
+    async def _move_existing(self, telegram_id: int, module: Module, index: int) -> bool:
+        """The hot path, "next card", as one UPDATE: True if the learner's row allowed the move.
+
+        Everything else (first card, another version, an index beyond what was read) falls
+        through to the general path above, which reads the rows and explains what went wrong.
+        """
+        now = self.clock()
+        employee_id = (
+            select(Employee.id).where(Employee.telegram_id == telegram_id).scalar_subquery()
+        )
+        statement = (
+            update(ModuleProgress)
+            .where(
+                ModuleProgress.employee_id == employee_id,
+                ModuleProgress.module_id == module.id,
+                ModuleProgress.content_version == module.version,
+                or_(
+                    ModuleProgress.completed_at.is_not(None),
+                    ModuleProgress.furthest_card + 1 >= index,
+                ),
+            )
+            .values(
+                current_card=index,
+                furthest_card=case(
+                    (ModuleProgress.furthest_card < index, index),
+                    else_=ModuleProgress.furthest_card,
+                ),
+                updated_at=now,
+            )
+            .returning(ModuleProgress.employee_id)
+            .execution_options(synchronize_session=False)
+        )
+        async with self.db.transaction() as s:
+            moved = (await s.execute(statement)).scalar_one_or_none()
+            if moved is None:
+                return False
+            await s.execute(
+                update(Employee)
+                .where(Employee.id == moved)
+                .values(last_activity_at=now, is_active=True)
+                .execution_options(synchronize_session=False)
+            )
+        return True
 
 
 async def progress_for(s: AsyncSession, employee_id: int, module_id: str) -> ModuleProgress | None:
