@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -67,10 +66,6 @@ def migrate(database_url: str) -> int:
 
 
 def run_bot() -> int:
-    # The database driver (aiosqlite) runs in a thread. Under load, the event loop would hold the
-    # GIL for the default 5 ms switch interval before that thread may finish a query: a convoy
-    # that turns each millisecond-long transaction into many. A shorter interval removes it.
-    sys.setswitchinterval(float(os.environ.get("SINAU_SWITCH_INTERVAL", "0.0005")))
     try:
         settings = load_settings()
         settings.token  # noqa: B018 - fail early, with one line, if the token is missing
