@@ -13,6 +13,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.services import Services
 from bot.telegram_html import MarkupError, visible_text
+from db.models import Employee
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,14 @@ async def show(
             await reply(update, text, markup, preview_url=preview_url)
             return
         raise
+
+
+async def registered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Employee | None:
+    """The employee behind this update; if there is none, tell the user how to register."""
+    employee = await services(context).learning.employee(user_id(update))
+    if employee is None:
+        await show(update, texts.NEED_REGISTRATION)
+    return employee
 
 
 async def toast(update: Update, text: str) -> None:

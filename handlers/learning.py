@@ -11,14 +11,13 @@ from bot.jp import format_jp
 from bot.services.learning import CardOutcome, ModuleState
 from bot.telegram_html import escape
 from handlers import keyboards
-from handlers.common import expired, invalid_button, services, show, toast, user_id
+from handlers.common import expired, invalid_button, registered, services, show, toast, user_id
 
 
 async def catalog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
-    employee = await svc.learning.employee(user_id(update))
+    employee = await registered(update, context)
     if employee is None:
-        await show(update, texts.NEED_REGISTRATION)
         return
     progress = await svc.learning.progress_map(employee.id)
     counts: dict[Category, tuple[int, int]] = {}
@@ -42,9 +41,8 @@ async def on_catalog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await invalid_button(update)
         return
     svc = services(context)
-    employee = await svc.learning.employee(user_id(update))
+    employee = await registered(update, context)
     if employee is None:
-        await show(update, texts.NEED_REGISTRATION)
         return
     progress = await svc.learning.progress_map(employee.id)
     modules = svc.catalog.by_category.get(category, [])
@@ -85,9 +83,8 @@ def module_text(state: ModuleState) -> str:
 
 async def show_module(update: Update, context: ContextTypes.DEFAULT_TYPE, module: Module) -> None:
     svc = services(context)
-    employee = await svc.learning.employee(user_id(update))
+    employee = await registered(update, context)
     if employee is None:
-        await show(update, texts.NEED_REGISTRATION)
         return
     state = await svc.learning.module_state(employee.id, module)
     await show(update, module_text(state), keyboards.module_page(state))

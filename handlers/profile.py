@@ -11,7 +11,7 @@ from bot.services.sessions import FlowState
 from bot.telegram_html import escape
 from db.models import Employee
 from handlers import keyboards
-from handlers.common import answer_query, expired, reply, services, show, user_id
+from handlers.common import answer_query, expired, registered, reply, services, show, user_id
 from handlers.start import search_opd, send_opd_page
 
 ASK_FOR_FIELD = {
@@ -49,9 +49,8 @@ async def show_profile(
 
 
 async def profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    employee = await services(context).learning.employee(user_id(update))
+    employee = await registered(update, context)
     if employee is None:
-        await show(update, texts.NEED_REGISTRATION)
         return
     await show_profile(update, context, employee)
 
