@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections import OrderedDict
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
@@ -14,8 +13,6 @@ from bot import texts
 from bot.services import Services
 from bot.telegram_html import MarkupError, visible_text
 from db.models import Employee
-
-log = logging.getLogger(__name__)
 
 SERVICES_KEY = "services"
 

@@ -11,7 +11,7 @@ from bot.jp import format_jp
 from bot.services.learning import CardOutcome, ModuleState
 from bot.telegram_html import escape
 from handlers import keyboards
-from handlers.common import expired, invalid_button, registered, services, show, toast, user_id
+from handlers.common import invalid_button, registered, services, show, toast, user_id
 
 
 async def catalog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -136,6 +136,3 @@ async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         toast=toast_text,
         preview_url=card.image_url,
     )
-
-
-__all__ = ["catalog", "expired", "on_card", "on_catalog", "on_module", "show_module"]

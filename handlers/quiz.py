@@ -11,7 +11,7 @@ from bot.jp import format_jp
 from bot.services.quiz import AnswerOutcome, PollSpec, QuizResult, StartOutcome
 from bot.telegram_html import escape
 from handlers import keyboards
-from handlers.common import answer_query, expired, reply, services, show, toast, user_id
+from handlers.common import answer_query, reply, services, show, toast, user_id
 from handlers.learning import show_module
 
 
@@ -111,6 +111,3 @@ async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await context.bot.send_message(
             outcome.chat_id, result_text(context, result), reply_markup=markup
         )
-
-
-__all__ = ["expired", "on_poll_answer", "on_quiz"]

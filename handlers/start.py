@@ -10,7 +10,7 @@ from bot.jp import format_jp
 from bot.nip import EmployeeKind
 from bot.services.employees import clean_name
 from bot.services.registration import Outcome, Step
-from bot.services.sessions import FLOW_PROFILE, FLOW_REGISTER, FlowState
+from bot.services.sessions import FLOW_REGISTER, FlowState
 from bot.telegram_html import escape
 from db.models import Employee
 from handlers import keyboards
@@ -183,7 +183,3 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     elif result.employee is not None:
         await show(update, texts.REGISTERED.format(name=escape(result.employee.name)))
         await send_menu(update, context, result.employee, fresh=True)
-
-
-def in_profile_flow(state: FlowState | None) -> bool:
-    return state is not None and state.flow == FLOW_PROFILE
