@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot import texts
+from bot.content import Module
 from tests.fakebot import BotMessage, FakeBotApi, FakeUser
 
 NIP = "19860926 201505 1 001"
@@ -27,3 +29,10 @@ async def register(fake: FakeBotApi, user: FakeUser, nip: str = NIP) -> None:
     await tap(user, "Kabupaten Tegal", "Persetujuan")
     await tap(user, "Saya setuju", "Pendaftaran berhasil")
     await user.wait_for_reply(lambda m: "Mau apa hari ini?" in (m.text or ""))
+
+
+async def open_module(user: FakeUser, module: Module, expect: str) -> BotMessage:
+    """From /belajar through the module's category to its page, which must contain ``expect``."""
+    await say(user, "/belajar", "Katalog modul")
+    await tap(user, texts.CATEGORY_NAMES[module.category.value], "Pilih modul")
+    return await tap(user, module.title[:20], expect)

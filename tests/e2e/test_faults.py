@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.content import Catalog
 from db.models import Employee
 from tests.conftest import FakeClock
-from tests.e2e.helpers import register, say, tap
+from tests.e2e.helpers import open_module, register, say, tap
 from tests.fakebot import FakeBotApi
 
 
@@ -75,9 +75,7 @@ async def test_progress_survives_a_restart(
     first = build_application(settings, catalog=catalog, clock=clock, rng=random.Random(1))
     async with polling(first, poll_timeout=1):
         await register(fake, user)
-        await say(user, "/belajar", "Katalog modul")
-        await tap(user, "Sosial kultural", "Pilih modul")
-        await tap(user, module.title[:20], "Belum dimulai")
+        await open_module(user, module, "Belum dimulai")
         await tap(user, "Mulai belajar", "Kartu 1/")
         await tap(user, "Lanjut", "Kartu 2/")
         await tap(user, "Lanjut", "Kartu 3/")
@@ -85,9 +83,7 @@ async def test_progress_survives_a_restart(
     async with polling(second, poll_timeout=1):
         # The old card message's buttons still work after the restart.
         await tap(user, "Lanjut", "Kartu 4/")
-        await say(user, "/belajar", "Katalog modul")
-        await tap(user, "Sosial kultural", "Pilih modul")
-        page = await tap(user, module.title[:20], "Sedang dipelajari (kartu 4 dari")
+        page = await open_module(user, module, "Sedang dipelajari (kartu 4 dari")
         assert any("Lanjutkan (kartu 4)" in b for b in page.button_texts)
     assert fake.violations == []
 
@@ -98,9 +94,7 @@ async def test_failing_then_passing_on_retry_with_reshuffled_options(
     user = fake.user(7005, first_name="Siti", last_name="Aminah")
     await register(fake, user)
     module = catalog.modules["gratifikasi"]
-    await say(user, "/belajar", "Katalog modul")
-    await tap(user, "Teknis", "Pilih modul")
-    await tap(user, module.title[:20], "Belum dimulai")
+    await open_module(user, module, "Belum dimulai")
     await tap(user, "Mulai belajar", "Kartu 1/")
     for number in range(2, len(module.cards) + 1):
         await tap(user, "Lanjut", f"Kartu {number}/")
