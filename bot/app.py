@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext, Defaults
 
 from bot import texts
 from bot.aiohttp_request import AiohttpRequest
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content import Catalog, load_catalog
+from bot.sender import OutboundSender, Renderer
 from bot.services import Services
+from bot.services.outgoing import Outgoing, Skip
+from bot.services.reminders import KIND_REMINDER
+from bot.telegram_transport import TelegramTransport
 from bot.update_processor import PerUserUpdateProcessor
 from db.migrate import upgrade_to_head
+from db.models import OutboundMessage
 from db.session import Database
 from handlers import register
 from handlers.common import SERVICES_KEY, forget_answered_queries
 
 log = logging.getLogger(__name__)
+SENDER_KEY = "sender"
+SENDER_TASK_KEY = "sender_task"
 
 # Long polling holds one request open for this long; the read timeout must be longer.
 POLL_TIMEOUT = 30
@@ -36,6 +45,7 @@ def build_application(
     catalog: Catalog | None = None,
     clock: Clock = system_clock,
     rng: random.Random | None = None,
+    run_ticks: bool = True,
 ) -> Application:  # type: ignore[type-arg]
     """Wire everything. Content is loaded (and validated) here unless a catalog is given."""
     catalog = catalog or load_catalog(settings.content_dir)
@@ -63,8 +73,41 @@ def build_application(
         .build()
     )
     application.bot_data[SERVICES_KEY] = services
+    application.bot_data[SENDER_KEY] = OutboundSender(
+        db,
+        clock,
+        TelegramTransport(application.bot),
+        {KIND_REMINDER: reminder_renderer(services)},
+        rate=settings.send_rate,
+        chat_interval=settings.send_chat_interval,
+        max_attempts=settings.send_max_attempts,
+    )
     register(application)
+    if application.job_queue is not None and run_ticks:
+        schedule_ticks(application, settings)
     return application
+
+
+def schedule_ticks(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """One reminder tick a minute (aligned to the minute), whatever the number of users."""
+    assert application.job_queue is not None
+    first = settings.tick_seconds
+    if settings.tick_seconds == 60:
+        first = 60 - time.time() % 60 + 1
+    application.job_queue.run_repeating(
+        reminder_tick, interval=settings.tick_seconds, first=first, name="reminder-tick"
+    )
+
+
+async def reminder_tick(context: CallbackContext) -> None:  # type: ignore[type-arg]
+    svc = services_of(context.application)
+    await svc.reminders.tick()
+    sender_of(context.application).wake()
+
+
+def sender_of(application: Application) -> OutboundSender:  # type: ignore[type-arg]
+    sender: OutboundSender = application.bot_data[SENDER_KEY]
+    return sender
 
 
 def services_of(application: Application) -> Services:  # type: ignore[type-arg]
@@ -77,6 +120,11 @@ async def on_startup(application: Application) -> None:  # type: ignore[type-arg
     svc = services_of(application)
     forget_answered_queries()
     await upgrade_to_head(svc.db.engine)
+    scheduled = await svc.reminders.schedule_missing()
+    if scheduled:
+        log.info("scheduled %d reminders that had no due time", scheduled)
+    sender = sender_of(application)
+    application.bot_data[SENDER_TASK_KEY] = asyncio.create_task(sender.run(), name="sender")
     commands = [BotCommand(name, description) for name, description in texts.COMMANDS.items()]
     await application.bot.set_my_commands(commands)
     log.info(
@@ -88,7 +136,19 @@ async def on_startup(application: Application) -> None:  # type: ignore[type-arg
 
 
 async def on_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    sender_of(application).stop()
+    task = application.bot_data.pop(SENDER_TASK_KEY, None)
+    if task is not None:
+        await task
     await services_of(application).db.dispose()
+
+
+def reminder_renderer(services: Services) -> Renderer:
+    async def render(rows: Sequence[OutboundMessage]) -> dict[int, Outgoing | Skip]:
+        by_employee = await services.nudges.render([r.employee_id for r in rows if r.employee_id])
+        return {r.id: by_employee.get(r.employee_id or 0, Skip("no employee")) for r in rows}
+
+    return render
 
 
 @asynccontextmanager

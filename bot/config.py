@@ -7,6 +7,7 @@ Every setting has a safe default except the bot token, so that a fresh clone run
 from __future__ import annotations
 
 import re
+from datetime import date, time
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -16,8 +17,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.schedule import parse_clock_time
+
 # A Bot API token is "<bot id>:<secret>", the secret being 30-50 URL-safe characters.
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,60}$")
+
+LocalTime = Annotated[time, NoDecode]
+QuietHours = Annotated[tuple[time, time], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -48,6 +54,23 @@ class Settings(BaseSettings):
     concurrent_updates: int = Field(default=64, alias="SINAU_CONCURRENT_UPDATES", ge=1, le=1024)
     log_level: str = Field(default="INFO", alias="SINAU_LOG_LEVEL")
 
+    # --- Reminders and the outbound sender ---
+    reminder_default_time: LocalTime = Field(default=time(19, 30), alias="SINAU_REMINDER_TIME")
+    # Reminders never go out in this local window; it may wrap midnight ("21:00-06:00").
+    quiet_hours: QuietHours = Field(default=(time(21), time(6)), alias="SINAU_QUIET_HOURS")
+    # A reminder missed during downtime goes out late only within this many minutes.
+    reminder_catch_up_minutes: int = Field(
+        default=120, alias="SINAU_REMINDER_CATCH_UP_MINUTES", ge=0, le=24 * 60
+    )
+    # From this day of the year (MM-DD), learners below target get a weekly pacing message.
+    pacing_start: str = Field(default="10-01", alias="SINAU_PACING_START")
+    pacing_weekday: int = Field(default=0, alias="SINAU_PACING_WEEKDAY", ge=0, le=6)  # Monday
+    tick_seconds: float = Field(default=60, alias="SINAU_TICK_SECONDS", gt=0)
+    # Bulk messages (reminders, announcements): overall per second, and the per-chat gap.
+    send_rate: float = Field(default=30, alias="SINAU_SEND_RATE", gt=0, le=1000)
+    send_chat_interval: float = Field(default=1.0, alias="SINAU_SEND_CHAT_INTERVAL", ge=0)
+    send_max_attempts: int = Field(default=5, alias="SINAU_SEND_MAX_ATTEMPTS", ge=1, le=20)
+
     @field_validator("telegram_bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
@@ -66,6 +89,32 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @field_validator("reminder_default_time", mode="before")
+    @classmethod
+    def _parse_time(cls, value: object) -> object:
+        return parse_clock_time(value) if isinstance(value, str) else value
+
+    @field_validator("quiet_hours", mode="before")
+    @classmethod
+    def _parse_window(cls, value: object) -> object:
+        if isinstance(value, str):
+            start, sep, end = value.partition("-")
+            if not sep:
+                raise ValueError("expected HH:MM-HH:MM, e.g. 21:00-06:00")
+            value = (start, end)
+        if isinstance(value, tuple | list) and len(value) == 2:
+            return tuple(parse_clock_time(v) if isinstance(v, str) else v for v in value)
+        return value
+
+    @field_validator("pacing_start")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        try:
+            date.fromisoformat(f"2024-{value.strip()}")  # a leap year accepts 02-29
+        except ValueError as exc:
+            raise ValueError("expected MM-DD, e.g. 10-01") from exc
+        return value.strip()
 
     @field_validator("timezone")
     @classmethod

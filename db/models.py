@@ -80,6 +80,9 @@ class Employee(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     consent_at: Mapped[datetime]
     last_activity_at: Mapped[datetime | None]
+    # Days in a row with learning activity, and the local day of the latest activity.
+    streak_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    streak_day: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -186,6 +189,57 @@ class JpLedgerEntry(Base):
     credited_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Reminder(Base):
+    """A learner's reminder choice and the persisted next due time the minute tick looks up.
+
+    ``next_due_at`` is NULL when reminders are off or the learner blocked the bot, so the tick's
+    indexed range scan only ever meets rows that are really due.
+    """
+
+    __tablename__ = "reminders"
+
+    employee_id: Mapped[int] = mapped_column(
+        ForeignKey("employees.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    minute_of_day: Mapped[int] = mapped_column(Integer)  # local time, 0..1439
+    weekdays_only: Mapped[bool] = mapped_column(Boolean, default=True)
+    paused_until: Mapped[datetime | None]
+    next_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_sent_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class OutboundMessage(Base):
+    """One message to deliver in bulk (a reminder now, an announcement later): the outbox.
+
+    A row is written in the same transaction as the decision to send, and ``dedup_key`` is
+    unique, so a decision is recorded once however many ticks or instances race. The sender
+    claims rows (pending -> sending) before calling Telegram and records the outcome after.
+    """
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (Index("ix_outbound_messages_queue", "status", "not_before", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "reminder" | ...
+    dedup_key: Mapped[str] = mapped_column(String(96), unique=True)
+    employee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("employees.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # pending | sending | sent | skipped | blocked | failed
+    status: Mapped[str] = mapped_column(String(8), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ProcessedUpdate(Base):
     """Update ids already handled, so a redelivered update is not handled twice."""
 
@@ -201,9 +255,11 @@ __all__ = [
     "Employee",
     "JpLedgerEntry",
     "ModuleProgress",
+    "OutboundMessage",
     "ProcessedUpdate",
     "QuizAnswer",
     "QuizAttempt",
     "QuizPoll",
+    "Reminder",
     "utcnow",
 ]

@@ -17,7 +17,7 @@ from telegram.ext import (
 )
 
 from handlers import help as help_
-from handlers import hours, keyboards, learning, profile, quiz, start, system
+from handlers import hours, keyboards, learning, profile, quiz, reminders, start, system
 from handlers.common import answer_query
 
 DEDUP_GROUP = -1
@@ -34,6 +34,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         ("belajar", learning.catalog),
         ("jp", hours.hours),
         ("profil", profile.profile),
+        ("pengingat", reminders.reminders),
         ("bantuan", help_.help_command),
         ("help", help_.help_command),
     ]
@@ -53,6 +54,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         (keyboards.PATTERN_CARD, learning.on_card),
         (keyboards.PATTERN_QUIZ, quiz.on_quiz),
         (keyboards.PATTERN_JP, hours.on_year),
+        (keyboards.PATTERN_REMINDER, reminders.on_button),
     ]
     for pattern, callback in callbacks:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))

@@ -7,9 +7,10 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.jp import format_jp
+from bot.services.reminders import FLOW_REMINDER
 from bot.services.sessions import FLOW_PROFILE, FLOW_REGISTER
 from bot.telegram_html import escape
-from handlers import hours, keyboards, learning, profile, start
+from handlers import hours, keyboards, learning, profile, reminders, start
 from handlers.common import reply, services, show, toast, user_id
 
 # Free text longer than this is never a NIP, a name or a search; say so instead of parsing it.
@@ -36,6 +37,8 @@ async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await profile.profile(update, context)
     elif choice == "help":
         await help_command(update, context)
+    elif choice == "remind":
+        await reminders.reminders(update, context)
     else:
         employee = await services(context).learning.employee(user_id(update))
         if employee is None:
@@ -59,6 +62,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if state is not None and state.flow == FLOW_PROFILE:
         await profile.on_text(update, context, state)
+        return
+    if state is not None and state.flow == FLOW_REMINDER:
+        await reminders.on_text(update, context, state)
         return
     employee = await svc.learning.employee(uid)
     if employee is None:

@@ -3,9 +3,10 @@
 Callback data is at most 64 bytes and comes back from the client unverified, so every handler
 re-checks it against the database; these builders and the ``PATTERN_*`` regexes must agree.
 
-    menu:<home|learn|jp|profile|help>     reg:<name|yes|no>     opd:<code>     opdp:<page>
+    menu:<home|learn|jp|profile|help|remind>     reg:<name|yes|no>     opd:<code>     opdp:<page>
     prof:<field>     cat[:<category>]     mod:<id>     card:<id>:<version>:<index>
     quiz:<id>:<version>     jp:<year>
+    rem:<show|other|on|off|t:HHMM|days:<wd|all>|pause:<days>>
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from bot import texts
 from bot.content import Category, Module
 from bot.services.learning import ModuleState
 from bot.services.registration import OpdPage
+from bot.services.reminders import ReminderView
+from bot.texts import reminders as rtexts
 
-PATTERN_MENU = r"^menu:(home|learn|jp|profile|help)$"
+PATTERN_MENU = r"^menu:(home|learn|jp|profile|help|remind)$"
 PATTERN_REG = r"^reg:(name|yes|no)$"
 PATTERN_OPD = r"^opd:([a-z0-9-]{1,24})$"
 PATTERN_OPD_PAGE = r"^opdp:(\d{1,3})$"
@@ -50,6 +53,7 @@ def main_menu() -> InlineKeyboardMarkup:
         [
             [_button(texts.BTN_LEARN, "menu:learn"), _button(texts.BTN_JP, "menu:jp")],
             [_button(texts.BTN_PROFILE, "menu:profile"), _button(texts.BTN_HELP, "menu:help")],
+            [_button(texts.BTN_REMINDER, "menu:remind")],
         ]
     )
 
@@ -180,3 +184,37 @@ def _card(module: Module, index: int) -> str:
 
 def _quiz(module: Module) -> str:
     return f"quiz:{module.id}:{module.version}"
+
+
+# --- /pengingat ---------------------------------------------------------------------------------
+PATTERN_REMINDER = r"^rem:(show|other|on|off|t:\d{4}|days:(?:wd|all)|pause:\d{1,2})$"
+REMINDER_PRESETS = ("06:30", "12:00", "16:00", "19:30")
+
+
+def reminder_settings(view: ReminderView) -> InlineKeyboardMarkup:
+    presets = [
+        _button(
+            ("✅ " if view.enabled and view.at.strftime("%H:%M") == p else "") + p,
+            f"rem:t:{p.replace(':', '')}",
+        )
+        for p in REMINDER_PRESETS
+    ]
+    days = (
+        _button(rtexts.BTN_DAYS_EVERY, "rem:days:all")
+        if view.weekdays_only
+        else _button(rtexts.BTN_DAYS_WEEKDAYS, "rem:days:wd")
+    )
+    pauses = [_button(rtexts.BTN_PAUSE.format(days=d), f"rem:pause:{d}") for d in (3, 7, 14)]
+    switch = (
+        _button(rtexts.BTN_OFF, "rem:off") if view.enabled else _button(rtexts.BTN_ON, "rem:on")
+    )
+    rows: list[list[InlineKeyboardButton]] = [
+        presets,
+        [_button(rtexts.BTN_OTHER_TIME, "rem:other"), days],
+    ]
+    if view.paused_until is not None:
+        rows.append([_button(rtexts.BTN_RESUME, "rem:on"), switch])
+    else:
+        rows.append(pauses)
+        rows.append([switch, _button(texts.BTN_MENU, "menu:home")])
+    return markup(rows)

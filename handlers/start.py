@@ -15,6 +15,7 @@ from bot.telegram_html import escape
 from db.models import Employee
 from handlers import keyboards
 from handlers.common import expired, reply, services, show, toast, user_id
+from handlers.reminders import default_notice
 
 
 def telegram_name(update: Update) -> str:
@@ -181,5 +182,6 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     elif result.outcome is Outcome.INVALID:
         await show(update, texts.CONSENT_DECLINED)
     elif result.employee is not None:
-        await show(update, texts.REGISTERED.format(name=escape(result.employee.name)))
+        registered_text = texts.REGISTERED.format(name=escape(result.employee.name))
+        await show(update, registered_text + "\n\n" + default_notice(context))
         await send_menu(update, context, result.employee, fresh=True)

@@ -11,8 +11,10 @@ from bot.content import Catalog
 from bot.dedup import UpdateDeduplicator
 from bot.services.hours import HoursService
 from bot.services.learning import LearningService
+from bot.services.nudges import NudgeRenderer
 from bot.services.quiz import QuizService
 from bot.services.registration import RegistrationService
+from bot.services.reminders import ReminderService
 from db.session import Database
 
 
@@ -29,6 +31,8 @@ class Services:
     quiz: QuizService
     hours: HoursService
     dedup: UpdateDeduplicator
+    reminders: ReminderService
+    nudges: NudgeRenderer
 
     @classmethod
     def build(
@@ -39,14 +43,17 @@ class Services:
         clock: Clock = system_clock,
         rng: random.Random | None = None,
     ) -> Services:
+        reminders = ReminderService(db, clock, settings)
         return cls(
             settings=settings,
             db=db,
             catalog=catalog,
             clock=clock,
-            registration=RegistrationService(db, catalog, clock),
-            learning=LearningService(db, catalog, clock),
+            registration=RegistrationService(db, catalog, clock, reminders),
+            learning=LearningService(db, catalog, clock, settings.tz),
             quiz=QuizService(db, catalog, clock, settings.tz, rng or random.Random()),
             hours=HoursService(db, clock, settings.tz, settings.jp_target),
             dedup=UpdateDeduplicator(db, clock),
+            reminders=reminders,
+            nudges=NudgeRenderer(db, catalog, clock, settings),
         )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.schedule import next_streak
 from db.models import Employee
 
 NAME_PATTERN = re.compile(r"^[^\W\d_][\w .,'’\-]{1,119}$", re.UNICODE)
@@ -34,10 +36,30 @@ async def set_active(session: AsyncSession, telegram_id: int, active: bool) -> b
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def touch(session: AsyncSession, employee: Employee, now: datetime) -> None:
+async def touch(session: AsyncSession, employee: Employee, now: datetime, tz: tzinfo) -> None:
+    """Learning activity: remember when, extend the daily streak, and count as active again."""
+    today = now.astimezone(tz).date()
     employee.last_activity_at = now
+    if employee.streak_day != today:
+        employee.streak_days = next_streak(employee.streak_days, employee.streak_day, today)
+        employee.streak_day = today
     if not employee.is_active:
         employee.is_active = True
+
+
+def activity_values(now: datetime, tz: tzinfo) -> dict[str, Any]:
+    """``touch`` as UPDATE values, for hot paths that update without loading the row."""
+    today = now.astimezone(tz).date()
+    return {
+        "last_activity_at": now,
+        "is_active": True,
+        "streak_days": case(
+            (Employee.streak_day == today, Employee.streak_days),
+            (Employee.streak_day == today - timedelta(days=1), Employee.streak_days + 1),
+            else_=1,
+        ),
+        "streak_day": today,
+    }
 
 
 def clean_name(raw: str) -> str | None:

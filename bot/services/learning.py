@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 from enum import StrEnum
 
 from sqlalchemy import case, or_, select, update
@@ -69,10 +70,11 @@ class ModuleState:
 
 
 class LearningService:
-    def __init__(self, db: Database, catalog: Catalog, clock: Clock) -> None:
+    def __init__(self, db: Database, catalog: Catalog, clock: Clock, tz: tzinfo) -> None:
         self.db = db
         self.catalog = catalog
         self.clock = clock
+        self.tz = tz
 
     async def employee(self, telegram_id: int) -> Employee | None:
         async with self.db.transaction() as s:
@@ -136,7 +138,7 @@ class LearningService:
                 )
             progress.current_card = index
             progress.furthest_card = max(progress.furthest_card, index)
-            await employees.touch(s, employee, now)
+            await employees.touch(s, employee, now, self.tz)
         return CardView(CardOutcome.OK, module=module, index=index, card=module.cards[index])
 
     async def _move_existing(self, telegram_id: int, module: Module, index: int) -> bool:
@@ -178,7 +180,7 @@ class LearningService:
             await s.execute(
                 update(Employee)
                 .where(Employee.id == moved)
-                .values(last_activity_at=now, is_active=True)
+                .values(**employees.activity_values(now, self.tz))
                 .execution_options(synchronize_session=False)
             )
         return True

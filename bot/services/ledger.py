@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -105,3 +106,17 @@ async def years_with_credits(session: AsyncSession, employee_id: int) -> list[in
         .order_by(JpLedgerEntry.year.desc())
     )
     return list(years)
+
+
+async def year_totals(
+    session: AsyncSession, employee_ids: Sequence[int], year: int
+) -> dict[int, int]:
+    """JP (in hundredths) per employee for one year, in one query; absent means zero."""
+    if not employee_ids:
+        return {}
+    rows = await session.execute(
+        select(JpLedgerEntry.employee_id, func.sum(JpLedgerEntry.jp_centi))
+        .where(JpLedgerEntry.employee_id.in_(employee_ids), JpLedgerEntry.year == year)
+        .group_by(JpLedgerEntry.employee_id)
+    )
+    return {employee_id: int(total or 0) for employee_id, total in rows}

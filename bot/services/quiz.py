@@ -162,7 +162,7 @@ class QuizService:
                 s.add(attempt)
                 await s.flush()
                 outcome = StartOutcome.STARTED
-            await employees.touch(s, employee, self.clock())
+            await employees.touch(s, employee, self.clock(), self.tz)
             return StartResult(outcome, module=module, poll=self._poll_spec(module, attempt))
 
     async def register_poll(
@@ -237,7 +237,7 @@ class QuizService:
         await s.flush()  # the unique (attempt, question) constraint stops a repeat here
         attempt.current_index += 1
         attempt.correct_count += int(right)
-        await employees.touch(s, employee, now)
+        await employees.touch(s, employee, now, self.tz)
         if attempt.current_index < len(attempt.plan):
             return AnswerResult(
                 AnswerOutcome.NEXT, chat_id=row.chat_id, poll=self._poll_spec(module, attempt)

@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.content import Catalog, Opd
 from bot.nip import NipError, parse_nip
 from bot.services import employees, sessions
+from bot.services.reminders import ReminderService
 from bot.services.sessions import FLOW_PROFILE, FLOW_REGISTER, FlowState
 from db.models import Employee
 from db.session import Database
@@ -54,7 +55,10 @@ class OpdPage:
 
 
 class RegistrationService:
-    def __init__(self, db: Database, catalog: Catalog, clock: Clock) -> None:
+    def __init__(
+        self, db: Database, catalog: Catalog, clock: Clock, reminders: ReminderService
+    ) -> None:
+        self.reminders = reminders
         self.db = db
         self.catalog = catalog
         self.clock = clock
@@ -158,6 +162,7 @@ class RegistrationService:
             except IntegrityError:
                 # Another account registered the same NIP between our check and our insert.
                 return Result(Outcome.TAKEN)
+            await self.reminders.create_default(s, employee.id)
         return Result(Outcome.OK, employee=employee)
 
     # --- agency picker -------------------------------------------------------------------------

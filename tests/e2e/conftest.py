@@ -27,7 +27,9 @@ async def bot_app(
     fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
 ) -> AsyncIterator[object]:
     settings = settings.model_copy(update={"telegram_api_base_url": fake.base_url})
-    application = build_application(settings, catalog=catalog, clock=clock, rng=random.Random(5))
+    application = build_application(
+        settings, catalog=catalog, clock=clock, rng=random.Random(5), run_ticks=False
+    )
     async with polling(application, poll_timeout=1):
         yield application
     # Every call the bot made must be one Telegram would accept.

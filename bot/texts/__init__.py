@@ -42,6 +42,7 @@ COMMANDS = {
     "belajar": "Katalog modul pembelajaran",
     "jp": "Rekap jam pelajaran (JP) saya",
     "profil": "Lihat dan ubah profil",
+    "pengingat": "Atur pengingat belajar harian",
     "bantuan": "Bantuan dan daftar perintah",
     "batal": "Batalkan proses yang berjalan",
 }
@@ -57,6 +58,7 @@ HELP = (
     "/belajar — katalog modul\n"
     "/jp — rekap JP tahun ini (tambahkan tahun, mis. <code>/jp 2025</code>)\n"
     "/profil — lihat dan ubah profil\n"
+    "/pengingat — atur jam dan hari pengingat belajar\n"
     "/batal — batalkan proses yang sedang berjalan\n"
     "/bantuan — pesan ini\n\n"
     "1 JP = {minutes} menit. Data Anda diproses sesuai UU 27/2022 tentang Pelindungan Data "
@@ -69,6 +71,7 @@ BTN_LEARN = "📚 Belajar"
 BTN_JP = "📊 JP Saya"
 BTN_PROFILE = "👤 Profil"
 BTN_HELP = "❓ Bantuan"
+BTN_REMINDER = "⏰ Pengingat"
 BTN_MENU = "🏠 Menu"
 
 # --- Registration ------------------------------------------------------------------------------

@@ -1,0 +1,27 @@
+"""A message to send in bulk, described without Telegram types so services stay testable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    callback_data: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """HTML text plus rows of inline buttons."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """The renderer decided, at send time, that this message is no longer worth sending."""
+
+    reason: str

@@ -1,0 +1,317 @@
+"""Reminder settings and the minute tick that turns due reminders into outbox rows.
+
+Scale: the scheduler runs one tick a minute, whatever the number of users. Each tick reads only
+rows whose persisted ``next_due_at`` has passed, through its index, so users with nothing due cost
+nothing. Deciding to send (an outbox row, unique per learner and due time) and moving
+``next_due_at`` on happen in one transaction: overlapping ticks, a second instance or a restart
+mid-tick can record a decision only once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, tzinfo
+from enum import StrEnum
+
+from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.schedule import (
+    QuietHours,
+    ReminderChoice,
+    next_due,
+    parse_clock_time,
+    should_send_late,
+)
+from bot.services import employees, sessions
+from bot.services.sessions import FlowState
+from db.dialects import insert_for
+from db.models import Employee, OutboundMessage, Reminder
+from db.session import Database
+
+log = logging.getLogger(__name__)
+
+KIND_REMINDER = "reminder"
+FLOW_REMINDER = "reminder"
+STEP_TIME = "time"
+PAUSE_CHOICES = (3, 7, 14)
+TICK_BATCH = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderView:
+    """A learner's reminder settings, as /pengingat shows them."""
+
+    enabled: bool
+    at: time
+    weekdays_only: bool
+    paused_until: datetime | None
+    next_due_at: datetime | None
+
+
+class TimeOutcome(StrEnum):
+    OK = "ok"
+    INVALID = "invalid"  # not a time of day
+    QUIET = "quiet"  # inside quiet hours
+    STALE = "stale"  # not registered (any more)
+
+
+@dataclass(slots=True)
+class TickReport:
+    enqueued: int = 0
+    skipped_late: int = 0
+    parked: int = 0
+
+
+def minute_of_day(at: time) -> int:
+    return at.hour * 60 + at.minute
+
+
+def time_of(minute: int) -> time:
+    return time(minute // 60, minute % 60)
+
+
+def choice_of(row: Reminder | Row[tuple]) -> ReminderChoice:  # type: ignore[type-arg]
+    return ReminderChoice(
+        enabled=row.enabled,
+        at=time_of(row.minute_of_day),
+        weekdays_only=row.weekdays_only,
+        paused_until=row.paused_until,
+    )
+
+
+class ReminderService:
+    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
+        self.db = db
+        self.clock = clock
+        self.tz: tzinfo = settings.tz
+        self.quiet = QuietHours(*settings.quiet_hours)
+        self.default_time = settings.reminder_default_time
+        self.catch_up = timedelta(minutes=settings.reminder_catch_up_minutes)
+        self._tick_lock = asyncio.Lock()
+        # Set when a tick enqueued something, so the sender wakes at once instead of polling.
+        self.enqueued = asyncio.Event()
+
+    # --- settings -------------------------------------------------------------------------------
+    def in_quiet_hours(self, at: time) -> bool:
+        return self.quiet.contains(at)
+
+    async def create_default(self, s: AsyncSession, employee_id: int) -> Reminder:
+        """Every new learner starts with a daily weekday reminder; /pengingat changes it."""
+        reminder = await s.get(Reminder, employee_id)
+        if reminder is None:
+            reminder = Reminder(
+                employee_id=employee_id,
+                enabled=True,
+                minute_of_day=minute_of_day(self.default_time),
+                weekdays_only=True,
+            )
+            s.add(reminder)
+        self._reschedule(reminder)
+        return reminder
+
+    async def view(self, telegram_id: int) -> ReminderView | None:
+        return await self._change(telegram_id)
+
+    async def set_time(self, telegram_id: int, at: time) -> ReminderView | None:
+        return await self._change(telegram_id, minute_of_day=minute_of_day(at), enabled=True)
+
+    async def set_weekdays_only(self, telegram_id: int, weekdays_only: bool) -> ReminderView | None:
+        return await self._change(telegram_id, weekdays_only=weekdays_only)
+
+    async def set_enabled(self, telegram_id: int, enabled: bool) -> ReminderView | None:
+        return await self._change(telegram_id, enabled=enabled, paused_until=None)
+
+    async def pause(self, telegram_id: int, days: int) -> ReminderView | None:
+        if days not in PAUSE_CHOICES:
+            raise ValueError(f"pause of {days} days is not offered")
+        until = self.clock() + timedelta(days=days)
+        return await self._change(telegram_id, enabled=True, paused_until=until)
+
+    async def begin_typing(self, telegram_id: int) -> bool:
+        """Wait for a typed time (the /pengingat "other time" button). False if not registered."""
+        async with self.db.transaction() as s:
+            if await employees.by_telegram_id(s, telegram_id) is None:
+                return False
+            await sessions.set_state(s, telegram_id, FlowState(FLOW_REMINDER, STEP_TIME))
+        return True
+
+    async def submit_time(
+        self, telegram_id: int, text: str
+    ) -> tuple[TimeOutcome, ReminderView | None]:
+        """A typed time: saved and the flow closed, or refused with the reason."""
+        try:
+            at = parse_clock_time(text)
+        except ValueError:
+            return TimeOutcome.INVALID, None
+        if self.quiet.contains(at):
+            return TimeOutcome.QUIET, None
+        async with self.db.transaction() as s:
+            await sessions.clear_state(s, telegram_id)
+        view = await self.set_time(telegram_id, at)
+        return (TimeOutcome.OK if view else TimeOutcome.STALE), view
+
+    async def reactivate(self, s: AsyncSession, employee_id: int) -> None:
+        """A learner came back (unblocked the bot): schedule their parked reminder again."""
+        reminder = await s.get(Reminder, employee_id)
+        if reminder is not None and reminder.enabled and reminder.next_due_at is None:
+            self._reschedule(reminder)
+
+    async def _change(self, telegram_id: int, **values: object) -> ReminderView | None:
+        async with self.db.transaction() as s:
+            employee = await employees.by_telegram_id(s, telegram_id)
+            if employee is None:
+                return None
+            reminder = await s.get(Reminder, employee.id)
+            if reminder is None:  # registered before reminders existed
+                reminder = await self.create_default(s, employee.id)
+            for name, value in values.items():
+                setattr(reminder, name, value)
+            if values:
+                self._reschedule(reminder)
+            return self._view(reminder)
+
+    def _reschedule(self, reminder: Reminder) -> None:
+        reminder.next_due_at = next_due(choice_of(reminder), self.clock(), self.tz, self.quiet)
+
+    def _view(self, reminder: Reminder) -> ReminderView:
+        paused = reminder.paused_until
+        if paused is not None and paused <= self.clock():
+            paused = None
+        return ReminderView(
+            enabled=reminder.enabled,
+            at=time_of(reminder.minute_of_day),
+            weekdays_only=reminder.weekdays_only,
+            paused_until=paused,
+            next_due_at=reminder.next_due_at,
+        )
+
+    # --- the tick -------------------------------------------------------------------------------
+    async def tick(self) -> TickReport:
+        """Enqueue every due reminder once and schedule the next one. Overlapping calls wait."""
+        report = TickReport()
+        async with self._tick_lock:
+            now = self.clock()
+            while True:
+                count = await self._tick_batch(now, report)
+                if count < TICK_BATCH:
+                    break
+        if report.enqueued:
+            self.enqueued.set()
+        if report.enqueued or report.skipped_late or report.parked:
+            log.info(
+                "reminder tick: %d enqueued, %d skipped as too late, %d parked",
+                report.enqueued,
+                report.skipped_late,
+                report.parked,
+            )
+        return report
+
+    async def _tick_batch(self, now: datetime, report: TickReport) -> int:
+        async with self.db.transaction() as s:
+            rows = (
+                await s.execute(
+                    select(
+                        Reminder.employee_id,
+                        Reminder.enabled,
+                        Reminder.minute_of_day,
+                        Reminder.weekdays_only,
+                        Reminder.paused_until,
+                        Reminder.next_due_at,
+                        Employee.telegram_id,
+                        Employee.is_active,
+                    )
+                    .join(Employee, Employee.id == Reminder.employee_id)
+                    .where(Reminder.next_due_at <= now)
+                    .order_by(Reminder.next_due_at)
+                    .limit(TICK_BATCH)
+                )
+            ).all()
+            if not rows:
+                return 0
+            outbox: list[dict[str, object]] = []
+            moves: list[dict[str, object]] = []
+            for row in rows:
+                sent = False
+                if not row.is_active:
+                    new_due = None  # parked until the learner unblocks the bot
+                    report.parked += 1
+                else:
+                    new_due = next_due(choice_of(row), now, self.tz, self.quiet)
+                    if should_send_late(row.next_due_at, now, self.catch_up, self.tz, self.quiet):
+                        sent = True
+                        outbox.append(self._outbox_row(row, now))
+                    else:
+                        report.skipped_late += 1
+                moves.append(
+                    {
+                        "b_id": row.employee_id,
+                        "b_old": row.next_due_at,
+                        "b_new": new_due,
+                        "b_sent": now if sent else None,
+                    }
+                )
+            if outbox:
+                inserted = await s.execute(
+                    insert_for(s, OutboundMessage).on_conflict_do_nothing(), outbox
+                )
+                report.enqueued += max(inserted.rowcount, 0)
+            await s.execute(
+                update(Reminder)
+                .where(
+                    Reminder.employee_id == bindparam("b_id"),
+                    Reminder.next_due_at == bindparam("b_old"),
+                )
+                .values(next_due_at=bindparam("b_new"), last_sent_at=bindparam("b_sent"))
+                .execution_options(synchronize_session=False),
+                moves,
+            )
+        return len(rows)
+
+    def _outbox_row(self, row: Row[tuple], now: datetime) -> dict[str, object]:  # type: ignore[type-arg]
+        due: datetime = row.next_due_at
+        return {
+            "kind": KIND_REMINDER,
+            "dedup_key": f"{KIND_REMINDER}:{row.employee_id}:{int(due.timestamp()) // 60}",
+            "employee_id": row.employee_id,
+            "chat_id": row.telegram_id,
+            "payload": {"due": due.isoformat()},
+            "status": "pending",
+            "attempts": 0,
+            "not_before": now,
+            "created_at": now,
+        }
+
+    async def schedule_missing(self) -> int:
+        """At start-up: give learners without a row their default, and schedule parked rows of
+        active learners (e.g. after an upgrade, or an unblock the bot missed while down)."""
+        async with self.db.transaction() as s:
+            missing = (
+                await s.scalars(
+                    select(Employee.id).where(
+                        ~select(Reminder.employee_id)
+                        .where(Reminder.employee_id == Employee.id)
+                        .exists()
+                    )
+                )
+            ).all()
+            for employee_id in missing:
+                await self.create_default(s, employee_id)
+            parked = (
+                await s.scalars(
+                    select(Reminder)
+                    .join(Employee, Employee.id == Reminder.employee_id)
+                    .where(
+                        Reminder.enabled.is_(True),
+                        Reminder.next_due_at.is_(None),
+                        Employee.is_active.is_(True),
+                    )
+                )
+            ).all()
+            for reminder in parked:
+                self._reschedule(reminder)
+        return len(missing) + len(parked)

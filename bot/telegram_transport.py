@@ -1,0 +1,52 @@
+"""The outbound sender's transport over python-telegram-bot: Telegram errors -> send outcomes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.sender import SendResult, SendStatus
+from bot.services.outgoing import Outgoing
+
+# 400s that mean the chat is gone for good, like a block.
+_GONE = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
+
+
+def reply_markup(message: Outgoing) -> InlineKeyboardMarkup | None:
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.callback_data, url=b.url) for b in row]
+            for row in message.buttons
+        ]
+    )
+
+
+class TelegramTransport:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, message: Outgoing) -> SendResult:
+        try:
+            sent = await self.bot.send_message(
+                chat_id, message.text, reply_markup=reply_markup(message)
+            )
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            return SendResult(SendStatus.RETRY_AFTER, retry_after=seconds)
+        except Forbidden as exc:
+            return SendResult(SendStatus.BLOCKED, error=str(exc)[:200])
+        except BadRequest as exc:
+            text = str(exc)
+            if any(marker in text.lower() for marker in _GONE):
+                return SendResult(SendStatus.BLOCKED, error=text[:200])
+            return SendResult(SendStatus.FAILED, error=text[:200])
+        except NetworkError as exc:  # includes TimedOut; 5xx surface here after retries
+            return SendResult(SendStatus.TRANSIENT, error=str(exc)[:200] or type(exc).__name__)
+        except TelegramError as exc:
+            return SendResult(SendStatus.FAILED, error=str(exc)[:200])
+        return SendResult(SendStatus.SENT, message_id=sent.message_id)

@@ -1,0 +1,102 @@
+"""Indonesian texts of reminders and of /pengingat (see ``bot.texts`` for the conventions)."""
+
+from __future__ import annotations
+
+WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+MONTHS_LONG = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+# --- /pengingat --------------------------------------------------------------------------------
+SETTINGS = (
+    "<b>Pengingat belajar</b> ⏰\n\n"
+    "{state}\n\n"
+    "Pilih jam di bawah atau ketik jam lain (mis. <code>07:15</code>). "
+    "Pengingat tidak dikirim pada jam tenang {quiet_start}–{quiet_end}."
+)
+STATE_ON = "Aktif setiap <b>{days}</b> pukul <b>{at} {zone}</b>.\nBerikutnya: {next}."
+STATE_PAUSED = (
+    "Dijeda sampai <b>{until}</b>. Setelah itu aktif lagi setiap {days} pukul {at} {zone}.\n"
+    "Berikutnya: {next}."
+)
+STATE_OFF = "Pengingat <b>mati</b>. Anda tidak akan menerima pengingat belajar."
+DAYS_WEEKDAYS = "hari kerja (Senin–Jumat)"
+DAYS_EVERY = "hari"
+DATE_TIME = "{weekday}, {day} {month} {year} pukul {time} {zone}"
+BTN_DAYS_WEEKDAYS = "Hanya hari kerja"
+BTN_DAYS_EVERY = "Setiap hari"
+BTN_PAUSE = "Jeda {days} hari"
+BTN_OFF = "🔕 Matikan"
+BTN_ON = "🔔 Nyalakan"
+BTN_RESUME = "▶️ Lanjutkan sekarang"
+BTN_OTHER_TIME = "⌨️ Jam lain"
+ASK_TIME = (
+    "Ketik jam pengingat dalam format JJ:MM, misalnya <code>07:15</code> atau <code>20.00</code>. "
+    "Ketik /batal untuk batal."
+)
+TIME_INVALID = (
+    "“{text}” bukan jam yang valid. Gunakan format JJ:MM antara 00:00 dan 23:59, "
+    "misalnya <code>07:15</code>. Silakan ketik ulang, atau /batal."
+)
+TIME_NOT_TEXT = "Ketik jam sebagai teks, misalnya <code>07:15</code>, atau /batal."
+TIME_QUIET = (
+    "Pukul {at} termasuk jam tenang ({quiet_start}–{quiet_end}); pengingat tidak dikirim "
+    "pada jam itu. Silakan pilih jam lain."
+)
+SAVED_TIME = "Pengingat diatur ke pukul {at} {zone} ✅"
+SAVED = "Disimpan ✅"
+DEFAULT_SET = (
+    "⏰ Pengingat belajar harian aktif pukul <b>{at} {zone}</b> (Senin–Jumat). "
+    "Ubah jam, hari, atau matikan lewat /pengingat."
+)
+
+# --- Reminder messages -------------------------------------------------------------------------
+GREETINGS = (
+    "Halo, {name}! Saatnya belajar sebentar ☕",
+    "Selamat {part_of_day}, {name}! Sudah siap menambah kompetensi hari ini? 📚",
+    "{name}, 10 menit hari ini lebih baik daripada satu jam nanti. Yuk lanjut! 💪",
+    "Sinau Bareng mengingatkan, {name}: satu kartu lagi mendekatkan Anda ke target 🎯",
+    "Hai {name}! Kompetensi tumbuh dari kebiasaan kecil. Ayo belajar 🌱",
+)
+PARTS_OF_DAY = ((11, "pagi"), (15, "siang"), (18, "sore"), (24, "malam"))
+NEXT_RESUME = "▶️ Lanjutkan <b>{title}</b> — kartu {card} dari {total}."
+NEXT_QUIZ = "📝 Kuis <b>{title}</b> menunggu Anda."
+NEXT_NEW = "📖 Modul berikutnya: <b>{title}</b> ({minutes} menit, {jp} JP)."
+PACE_FORECAST = (
+    "JP Anda tahun ini: <b>{have} dari {target} JP</b>. Dengan satu modul per minggu, "
+    "target tercapai pada <b>{month} {year}</b>."
+)
+PACE_LATE = (
+    "JP Anda tahun ini: <b>{have} dari {target} JP</b>. Dengan satu modul per minggu target "
+    "belum tercapai tahun ini — coba dua modul per minggu."
+)
+PACE_NOT_ENOUGH = (
+    "JP Anda tahun ini: <b>{have} dari {target} JP</b>. Modul di bot ini belum cukup untuk "
+    "menutup kekurangan; lengkapi dengan pelatihan lain."
+)
+PACE_DONE = "🎉 Target {target} JP tahun ini sudah tercapai. Terus asah kompetensi!"
+STREAK = "🔥 Runtun belajar: <b>{days} hari</b> berturut-turut."
+STREAK_NONE = "Mulai runtun belajar Anda hari ini!"
+FOOTER = "<i>Atur pengingat: /pengingat</i>"
+BTN_OPEN_CARD = "▶️ Buka kartu {card}"
+BTN_OPEN_QUIZ = "📝 Mulai kuis"
+BTN_OPEN_MODULE = "📖 Buka modul"
+
+YEAR_END = (
+    "⏳ <b>Tahun {year} tinggal {days} hari.</b>\n"
+    "JP Anda: <b>{have} dari {target} JP</b> — kurang <b>{gap} JP</b>.\n\n"
+    "Modul tercepat untuk menutup kekurangan:\n{modules}"
+)
+YEAR_END_MODULE = "• {title} — {minutes} menit, {jp} JP"
+YEAR_END_SHORT = "\nModul yang tersedia belum cukup; lengkapi dengan pelatihan lain di luar bot."

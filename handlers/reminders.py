@@ -1,0 +1,149 @@
+"""``/pengingat``: see and change the daily learning reminder."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, tzinfo
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.schedule import parse_clock_time
+from bot.services.reminders import PAUSE_CHOICES, ReminderView, TimeOutcome
+from bot.services.sessions import FlowState
+from bot.telegram_html import escape
+from bot.texts import reminders as t
+from handlers import keyboards
+from handlers.common import answer_query, expired, reply, services, show, user_id
+
+
+def clock_text(at: time) -> str:
+    """Indonesian spelling of a time: 19.30."""
+    return f"{at.hour:02d}.{at.minute:02d}"
+
+
+def zone_name(tz: tzinfo, moment: datetime) -> str:
+    return moment.astimezone(tz).tzname() or str(tz)
+
+
+def when_text(moment: datetime, tz: tzinfo) -> str:
+    local = moment.astimezone(tz)
+    return t.DATE_TIME.format(
+        weekday=t.WEEKDAYS[local.weekday()],
+        day=local.day,
+        month=t.MONTHS_LONG[local.month - 1],
+        year=local.year,
+        time=clock_text(local.time()),
+        zone=zone_name(tz, local),
+    )
+
+
+def settings_text(context: ContextTypes.DEFAULT_TYPE, view: ReminderView) -> str:
+    svc = services(context)
+    tz = svc.settings.tz
+    now = svc.clock()
+    zone = zone_name(tz, now)
+    days = t.DAYS_WEEKDAYS if view.weekdays_only else t.DAYS_EVERY
+    next_text = when_text(view.next_due_at, tz) if view.next_due_at else "—"
+    if not view.enabled:
+        state = t.STATE_OFF
+    elif view.paused_until is not None:
+        state = t.STATE_PAUSED.format(
+            until=when_text(view.paused_until, tz),
+            days=days,
+            at=clock_text(view.at),
+            zone=zone,
+            next=next_text,
+        )
+    else:
+        state = t.STATE_ON.format(days=days, at=clock_text(view.at), zone=zone, next=next_text)
+    quiet_start, quiet_end = svc.settings.quiet_hours
+    return t.SETTINGS.format(
+        state=state, quiet_start=clock_text(quiet_start), quiet_end=clock_text(quiet_end)
+    )
+
+
+async def reminders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    view = await services(context).reminders.view(user_id(update))
+    if view is None:
+        await show(update, texts.NEED_REGISTRATION)
+        return
+    await show(update, settings_text(context, view), keyboards.reminder_settings(view))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert context.matches is not None
+    action = context.matches[0].group(1)
+    svc = services(context).reminders
+    uid = user_id(update)
+    view: ReminderView | None
+    if action == "show":
+        await reminders(update, context)
+        return
+    if action == "other":
+        if not await svc.begin_typing(uid):
+            await show(update, texts.NEED_REGISTRATION)
+            return
+        await answer_query(update)
+        await reply(update, t.ASK_TIME)
+        return
+    if action.startswith("t:"):
+        preset = f"{action[2:4]}:{action[4:]}"
+        if preset not in keyboards.REMINDER_PRESETS:
+            await expired(update)  # forged: only the preset buttons carry a time
+            return
+        view = await svc.set_time(uid, parse_clock_time(preset))
+    elif action.startswith("pause:"):
+        days = int(action.split(":")[1])
+        if days not in PAUSE_CHOICES:
+            await expired(update)
+            return
+        view = await svc.pause(uid, days)
+    elif action.startswith("days:"):
+        view = await svc.set_weekdays_only(uid, action.endswith("wd"))
+    else:
+        view = await svc.set_enabled(uid, action == "on")
+    if view is None:
+        await show(update, texts.NEED_REGISTRATION)
+        return
+    await show(
+        update, settings_text(context, view), keyboards.reminder_settings(view), toast=t.SAVED
+    )
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+    """A typed reminder time."""
+    message = update.effective_message
+    text = (message.text if message else "") or ""
+    svc = services(context)
+    outcome, view = await svc.reminders.submit_time(user_id(update), text)
+    if outcome is TimeOutcome.INVALID:
+        await reply(update, t.TIME_INVALID.format(text=escape(text.strip()[:20])))
+        return
+    if outcome is TimeOutcome.QUIET:
+        quiet_start, quiet_end = svc.settings.quiet_hours
+        at = parse_clock_time(text)
+        await reply(
+            update,
+            t.TIME_QUIET.format(
+                at=clock_text(at),
+                quiet_start=clock_text(quiet_start),
+                quiet_end=clock_text(quiet_end),
+            ),
+        )
+        return
+    if view is None:
+        await reply(update, texts.NEED_REGISTRATION)
+        return
+    zone = zone_name(svc.settings.tz, svc.clock())
+    await reply(update, t.SAVED_TIME.format(at=clock_text(view.at), zone=zone))
+    await reply(update, settings_text(context, view), keyboards.reminder_settings(view))
+
+
+def default_notice(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """Told once, at registration: the default reminder and how to change it."""
+    svc = services(context)
+    return t.DEFAULT_SET.format(
+        at=clock_text(svc.settings.reminder_default_time),
+        zone=zone_name(svc.settings.tz, svc.clock()),
+    )
