@@ -120,14 +120,8 @@ def next_streak(streak_days: int, last_day: date | None, today: date) -> int:
     return 1
 
 
-def weeks_to_target(remaining_centi: int, module_jp_centi: list[int]) -> int | None:
-    """Modules (one a week, in the given order) needed to cover ``remaining_centi``; None if the
-    modules cannot cover it."""
+def weeks_to_target(remaining_centi: int, weekly_centi: int) -> int:
+    """Weeks at ``weekly_centi`` JP a week until ``remaining_centi`` is covered (rounded up)."""
     if remaining_centi <= 0:
         return 0
-    total = 0
-    for weeks, jp in enumerate(module_jp_centi, start=1):
-        total += jp
-        if total >= remaining_centi:
-            return weeks
-    return None
+    return -(-remaining_centi // max(weekly_centi, 1))

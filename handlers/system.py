@@ -45,8 +45,12 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return
     status = change.new_chat_member.status
     active = status not in (ChatMember.BANNED, ChatMember.LEFT)
-    async with services(context).db.transaction() as s:
+    svc = services(context)
+    async with svc.db.transaction() as s:
         changed = await employees.set_active(s, change.chat.id, active)
+        employee = await employees.by_telegram_id(s, change.chat.id) if active else None
+        if employee is not None:
+            await svc.reminders.reactivate(s, employee.id)
     if changed:
         log.info("chat %s is now %s", change.chat.id, "active" if active else "inactive")
 

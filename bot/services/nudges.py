@@ -54,6 +54,8 @@ class NudgeRenderer:
         self.target_centi = to_centi(settings.jp_target)
         self.pacing_start = settings.pacing_start
         self.pacing_weekday = settings.pacing_weekday
+        jps = [to_centi(m.jp) for m in catalog.modules.values()]
+        self.average_module_centi = sum(jps) // len(jps) if jps else 100
 
     async def render(self, employee_ids: Sequence[int]) -> dict[int, Outgoing | Skip]:
         """The reminder for each employee, or why none should go out now."""
@@ -146,13 +148,9 @@ class NudgeRenderer:
         remaining = self.target_centi - standing.jp_centi
         if remaining <= 0:
             return t.PACE_DONE.format(target=target)
-        order = self.unfinished(standing)
-        step = self.next_step(standing)
-        if step is not None:  # the module in progress comes first
-            order = [step.module] + [m for m in order if m.id != step.module.id]
-        weeks = weeks_to_target(remaining, [to_centi(m.jp) for m in order])
-        if weeks is None:
-            return t.PACE_NOT_ENOUGH.format(have=have, target=target)
+        # "One module a week" at the catalog's average JP per module: new modules and outside
+        # trainings keep coming, so the forecast is about pace, not about today's catalog.
+        weeks = weeks_to_target(remaining, self.average_module_centi)
         reached = today + timedelta(weeks=weeks - 1)
         if reached.year != today.year:
             return t.PACE_LATE.format(have=have, target=target)

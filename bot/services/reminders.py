@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
-from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -256,18 +256,25 @@ class ReminderService:
                     }
                 )
             if outbox:
-                inserted = await s.execute(
-                    insert_for(s, OutboundMessage).on_conflict_do_nothing(), outbox
+                statement = (
+                    insert_for(s, OutboundMessage.__table__)
+                    .on_conflict_do_nothing()
+                    .returning(OutboundMessage.__table__.c.id)
                 )
-                report.enqueued += max(inserted.rowcount, 0)
+                report.enqueued += len((await s.execute(statement, outbox)).all())
+            # Core, not ORM: an executemany with a condition on the old due time, so a row
+            # another tick already moved is left alone.
+            table = Reminder.__table__
             await s.execute(
-                update(Reminder)
+                update(table)
                 .where(
-                    Reminder.employee_id == bindparam("b_id"),
-                    Reminder.next_due_at == bindparam("b_old"),
+                    table.c.employee_id == bindparam("b_id"),
+                    table.c.next_due_at == bindparam("b_old"),
                 )
-                .values(next_due_at=bindparam("b_new"), last_sent_at=bindparam("b_sent"))
-                .execution_options(synchronize_session=False),
+                .values(
+                    next_due_at=bindparam("b_new"),
+                    last_sent_at=func.coalesce(bindparam("b_sent"), table.c.last_sent_at),
+                ),
                 moves,
             )
         return len(rows)

@@ -79,11 +79,7 @@ PACE_FORECAST = (
 )
 PACE_LATE = (
     "JP Anda tahun ini: <b>{have} dari {target} JP</b>. Dengan satu modul per minggu target "
-    "belum tercapai tahun ini — coba dua modul per minggu."
-)
-PACE_NOT_ENOUGH = (
-    "JP Anda tahun ini: <b>{have} dari {target} JP</b>. Modul di bot ini belum cukup untuk "
-    "menutup kekurangan; lengkapi dengan pelatihan lain."
+    "belum tercapai tahun ini — tambah modul per minggu dan lengkapi dengan pelatihan lain."
 )
 PACE_DONE = "🎉 Target {target} JP tahun ini sudah tercapai. Terus asah kompetensi!"
 STREAK = "🔥 Runtun belajar: <b>{days} hari</b> berturut-turut."

@@ -1,0 +1,190 @@
+"""Reminders end to end: set in /pengingat, due on the clock, sent by the outbound sender."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.app import build_application, polling
+from bot.config import Settings
+from bot.content import Catalog
+from db.models import Employee, OutboundMessage
+from tests.conftest import FakeClock
+from tests.e2e.helpers import register, say, tap
+from tests.fakebot import FakeBotApi, FakeUser
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def at_wib(*args: int) -> datetime:
+    return datetime(*args, tzinfo=WIB).astimezone(UTC)  # type: ignore[misc]
+
+
+async def tick(app: object) -> None:
+    """What the minute job does: enqueue due reminders and wake the sender."""
+    await app.bot_data["services"].reminders.tick()  # type: ignore[attr-defined]
+    app.bot_data["sender"].wake()  # type: ignore[attr-defined]
+
+
+def reminders_to(fake: FakeBotApi, user: FakeUser) -> list[str]:
+    return [
+        c.params["text"]
+        for c in fake.calls_to("sendMessage")
+        if c.response_ok
+        and str(c.params.get("chat_id")) == str(user.id)
+        and "/pengingat" in c.params["text"]
+        and "Atur pengingat" in c.params["text"]
+    ]
+
+
+async def test_a_reminder_set_in_pengingat_arrives_and_resumes_the_module(
+    fake: FakeBotApi, bot_app: object, catalog: Catalog, clock: FakeClock
+) -> None:
+    user = fake.user(8001, first_name="Siti", last_name="Aminah")
+    await register(fake, user)
+    registered = [
+        c for c in fake.calls if "Pengingat belajar harian" in str(c.params.get("text", ""))
+    ]
+    assert registered, "a new learner is told about the default reminder"
+
+    settings_message = await say(user, "/pengingat", "Pengingat belajar")
+    assert "hari kerja" in settings_message.text and "19.30 WIB" in settings_message.text
+    await tap(user, "06:30", "pukul 06.30 WIB")
+    await tap(user, "Setiap hari", "Aktif setiap hari pukul 06.30")
+
+    module = catalog.modules["berakhlak"]
+    await tap(user, "Menu", "Mau apa hari ini?")
+    await tap(user, "Belajar", "Katalog modul")
+    await tap(user, "Sosial kultural", "Pilih modul")
+    await tap(user, module.title[:20], "Belum dimulai")
+    await tap(user, "Mulai belajar", f"Kartu 1/{len(module.cards)}")
+    await tap(user, "Lanjut", f"Kartu 2/{len(module.cards)}")
+
+    # Nothing before it is due; then the next morning (a Thursday) at 06:30 it comes.
+    clock.now = at_wib(2026, 11, 26, 6, 29)
+    await tick(bot_app)
+    clock.now = at_wib(2026, 11, 26, 6, 30)
+    await tick(bot_app)
+    reminder = await user.wait_for_reply(lambda m: "Lanjutkan" in (m.text or ""))
+    assert module.title in reminder.text and f"kartu 3 dari {len(module.cards)}" in reminder.text
+    assert "Runtun belajar" in reminder.text
+
+    # Its button opens the next card directly, in the reminder's own message.
+    card = await tap(user, "Buka kartu 3", f"Kartu 3/{len(module.cards)}", reminder.message_id)
+    assert module.cards[2].title in card.text
+
+    # The same minute again, or a later one that day: no second copy.
+    await tick(bot_app)
+    clock.now = at_wib(2026, 11, 26, 6, 45)
+    await tick(bot_app)
+    await asyncio.sleep(0.3)
+    assert len(reminders_to(fake, user)) == 1
+
+
+async def test_a_blocked_learner_is_marked_inactive_and_gets_nothing_more(
+    fake: FakeBotApi, bot_app: object, clock: FakeClock
+) -> None:
+    user = fake.user(8002, first_name="Budi", last_name="Santoso")
+    await register(fake, user)
+    # The learner blocks the bot; Telegram answers the reminder with 403.
+    fake.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
+    clock.now = at_wib(2026, 11, 25, 19, 30)
+    await tick(bot_app)
+    services = bot_app.bot_data["services"]  # type: ignore[attr-defined]
+
+    async def state() -> tuple[bool, str]:
+        async with services.db.transaction() as s:
+            active = await s.scalar(select(Employee.is_active).where(Employee.telegram_id == 8002))
+            status = await s.scalar(select(OutboundMessage.status))
+        return bool(active), str(status)
+
+    for _ in range(100):
+        if await state() == (False, "blocked"):
+            break
+        await asyncio.sleep(0.05)
+    assert await state() == (False, "blocked")
+    sends_before = len(fake.calls_to("sendMessage"))
+    for day in range(1, 4):
+        clock.now = at_wib(2026, 11, 25 + day, 19, 30)
+        await tick(bot_app)
+    await asyncio.sleep(0.3)
+    assert len(fake.calls_to("sendMessage")) == sends_before
+
+
+async def test_bad_input_at_pengingat(fake: FakeBotApi, bot_app: object) -> None:
+    user = fake.user(8003, first_name="Ani", last_name="Lestari")
+    await say(user, "/pengingat", "belum terdaftar")
+    await register(fake, user)
+    await say(user, "/pengingat", "Pengingat belajar")
+    await tap(user, "Jam lain", "format JJ:MM")
+    await say(user, "25:00", "bukan jam yang valid")
+    await say(user, "besok", "bukan jam yang valid")
+    await say(user, "🙂", "bukan jam yang valid")
+    user.send_sticker()
+    await user.wait_for_reply(lambda m: "teks" in (m.text or ""))
+    await say(user, "22:00", "jam tenang")
+    # Indonesians write 7.30: accepted, and the reply states the time it understood.
+    await say(user, "7.30", "Pengingat diatur ke pukul 07.30 WIB")
+    # Out of the flow again: a time now is just text.
+    await say(user, "08:00", "belum memahami")
+
+    settings = await say(user, "/pengingat", "Pengingat belajar")
+    # Forged buttons: a time that is not a preset, a pause that is not offered.
+    for forged in ("rem:t:2500", "rem:t:0700", "rem:pause:5"):
+        user.press(settings.message_id, forged)
+        await fake.wait_for(lambda: not fake.unanswered_callback_queries())
+    again = await say(user, "/pengingat", "Pengingat belajar")
+    assert "07.30" in again.text  # nothing changed
+    # A stale button from an old settings message still works on the current settings.
+    await tap(user, "Jeda 3 hari", "Dijeda sampai", settings.message_id)
+    await tap(user, "Lanjutkan sekarang", "Aktif setiap", settings.message_id)
+    await tap(user, "Matikan", "mati", settings.message_id)
+    await tap(user, "Nyalakan", "Aktif setiap", settings.message_id)
+
+
+async def test_reminders_survive_a_restart_without_duplicates(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    settings = settings.model_copy(update={"telegram_api_base_url": fake.base_url})
+
+    def app() -> object:
+        return build_application(
+            settings, catalog=catalog, clock=clock, rng=random.Random(1), run_ticks=False
+        )
+
+    user = fake.user(8004, first_name="Dewi", last_name="Sartika")
+    first = app()
+    async with polling(first, poll_timeout=1):  # type: ignore[arg-type]
+        await register(fake, user)
+        clock.now = at_wib(2026, 11, 25, 19, 30)
+        await tick(first)
+        await user.wait_for_reply(lambda m: "Atur pengingat" in (m.text or ""))
+    # A deploy: the new process ticks the same minute again, and the next day as usual.
+    second = app()
+    async with polling(second, poll_timeout=1):  # type: ignore[arg-type]
+        await tick(second)
+        await asyncio.sleep(0.3)
+        assert len(reminders_to(fake, user)) == 1
+        clock.now = at_wib(2026, 11, 26, 19, 30)
+        await tick(second)
+        await fake.wait_for(lambda: len(reminders_to(fake, user)) == 2)
+    assert fake.violations == []
+
+
+async def test_the_minute_job_runs_the_tick(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    settings = settings.model_copy(
+        update={"telegram_api_base_url": fake.base_url, "tick_seconds": 0.2}
+    )
+    application = build_application(settings, catalog=catalog, clock=clock)
+    user = fake.user(8005, first_name="Rina", last_name="Wati")
+    async with polling(application, poll_timeout=1):
+        await register(fake, user)
+        clock.now = at_wib(2026, 11, 25, 19, 30)
+        await user.wait_for_reply(lambda m: "Atur pengingat" in (m.text or ""))
+    assert fake.violations == []
