@@ -80,6 +80,12 @@ class SenderStats:
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    rows: list[OutboundMessage]
+    messages: dict[int, Outgoing | Skip]
+
+
 @dataclass(slots=True)
 class _Outcome:
     row_id: int
@@ -131,21 +137,41 @@ class OutboundSender:
         self._wake.set()
 
     async def run(self) -> None:
-        """Drain the outbox until stopped. Survives database and network errors."""
+        """Drain the outbox until stopped. Survives database and network errors.
+
+        A pipeline: while one batch is being sent, the next is claimed and rendered and the
+        previous one's outcomes are written, so the database never leaves the sender idle.
+        """
         last_recovery = 0.0
+        prepared: asyncio.Task[_Batch] | None = None
+        recording: asyncio.Task[None] | None = None
         while not self._stopping.is_set():
             try:
                 if time.monotonic() - last_recovery > STALE_CLAIM.total_seconds() / 2:
                     last_recovery = time.monotonic()
                     await self.close_interrupted()
-                handled = await self.drain_once()
-            except Exception:  # keep sending whatever one batch did; the rows stay queued
+                batch = await (prepared or self._prepare())
+                prepared = None
+                if batch.rows:
+                    prepared = asyncio.create_task(self._prepare())
+                    outcomes = await self._send_batch(batch)
+                    if recording is not None:
+                        await recording
+                    recording = asyncio.create_task(self._record(outcomes))
+                    continue
+            except Exception:  # keep going; unrecorded rows are closed as interrupted later
                 log.exception("outbound sender: batch failed; retrying shortly")
-                handled = 0
-            if handled == 0:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), IDLE_POLL_SECONDS)
+                prepared = None
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), IDLE_POLL_SECONDS)
+        for task in (prepared, recording):
+            if task is not None:
+                with contextlib.suppress(Exception):
+                    await task
+        # A batch claimed on the way out is handed back untouched.
+        if prepared is not None and not prepared.cancelled() and prepared.exception() is None:
+            await self._release(prepared.result())
 
     async def close_interrupted(self) -> int:
         """Rows a dead process claimed but never recorded: their fate is unknown, so they are
@@ -169,14 +195,20 @@ class OutboundSender:
     # --- one batch ------------------------------------------------------------------------------
     async def drain_once(self) -> int:
         """Claim a batch of due rows, send them within the limits, record every outcome."""
+        batch = await self._prepare()
+        if batch.rows:
+            await self._record(await self._send_batch(batch))
+        return len(batch.rows)
+
+    async def _prepare(self) -> _Batch:
         rows = await self._claim()
-        if not rows:
-            return 0
-        messages = await self._render(rows)
+        return _Batch(rows, await self._render(rows) if rows else {})
+
+    async def _send_batch(self, batch: _Batch) -> list[_Outcome]:
         outcomes: list[_Outcome] = []
         tasks = []
-        for row in rows:
-            message = messages.get(row.id)
+        for row in batch.rows:
+            message = batch.messages.get(row.id)
             if message is None or isinstance(message, Skip):
                 reason = message.reason if isinstance(message, Skip) else "no renderer"
                 outcomes.append(_Outcome(row.id, "skipped", error=reason))
@@ -185,8 +217,21 @@ class OutboundSender:
             tasks.append(asyncio.create_task(self._send_one(row, message)))
         for task in tasks:
             outcomes.append(await task)
-        await self._record(outcomes)
-        return len(rows)
+        return outcomes
+
+    async def _release(self, batch: _Batch) -> None:
+        if not batch.rows:
+            return
+        async with self.db.transaction() as s:
+            await s.execute(
+                update(OutboundMessage)
+                .where(
+                    OutboundMessage.id.in_([row.id for row in batch.rows]),
+                    OutboundMessage.status == "sending",
+                )
+                .values(status="pending", claimed_at=None)
+                .execution_options(synchronize_session=False)
+            )
 
     async def _claim(self) -> list[OutboundMessage]:
         now = self.clock()
