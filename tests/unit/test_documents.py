@@ -1,0 +1,242 @@
+"""The document layer: certificates, verification codes, transcripts, charts and spreadsheets."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import unicodedata
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from bot.documents import labels
+from bot.documents.certificate import render_certificate
+from bot.documents.transcript import Transcript, TranscriptEntry, render_transcript
+from bot.documents.verification import (
+    CODE_ALPHABET,
+    CertificateFields,
+    certificate_number,
+    check_code,
+    make_code,
+    normalize_code,
+)
+
+SECRET = b"test-secret-of-at-least-16-bytes"
+FIELDS = CertificateFields(
+    certificate_no="SB-2026-000123",
+    nip="198609262015051001",
+    name="Siti Nur’aini Łukasz-Ñúñez",
+    module_id="berakhlak-1",
+    module_title="Memahami Nilai Dasar BerAKHLAK dalam Pelayanan Publik",
+    category="sosial_kultural",
+    jp_centi=150,
+    completed_on=date(2026, 11, 27),
+)
+
+
+def pdf_text(data: bytes) -> tuple[int, str]:
+    """Page count and all text, whitespace collapsed so wrapped lines compare as one string."""
+    reader = PdfReader(io.BytesIO(data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), " ".join(text.split())
+
+
+# --- Verification codes ------------------------------------------------------------------------
+
+fields_strategy = st.builds(
+    CertificateFields,
+    certificate_no=st.from_regex(r"SB-20[0-9]{2}-[0-9]{6}", fullmatch=True),
+    nip=st.from_regex(r"[0-9]{18}", fullmatch=True),
+    name=st.text(min_size=1, max_size=60),
+    module_id=st.text(min_size=1, max_size=24),
+    module_title=st.text(min_size=1, max_size=80),
+    category=st.sampled_from([None, "teknis", "manajerial", "sosial_kultural"]),
+    jp_centi=st.integers(min_value=1, max_value=10_000),
+    completed_on=st.dates(min_value=date(2020, 1, 1), max_value=date(2040, 12, 31)),
+)
+
+
+def test_code_is_three_groups_of_four_base32_characters() -> None:
+    code = make_code(SECRET, FIELDS)
+    assert re.fullmatch(r"[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}", code)
+    assert make_code(SECRET, FIELDS) == code  # deterministic: can be recomputed to verify
+
+
+def test_code_accepted_however_it_is_typed() -> None:
+    code = make_code(SECRET, FIELDS)
+    compact = code.replace("-", "")
+    spaced = f"  {compact[:6]} {compact[6:]} "
+    for typed in (code, code.lower(), compact, spaced, code.replace("-", ".")):
+        assert check_code(SECRET, FIELDS, typed), typed
+
+
+def test_normalisation_reads_lookalike_digits_as_letters() -> None:
+    assert normalize_code("abcd efgh-1o08") == "ABCDEFGHIOOB"
+    assert normalize_code("ABCD-EFGH-JKL") is None  # too short
+    assert normalize_code("ABCD-EFGH-JKLMN") is None  # too long
+    assert normalize_code("ABCD-EFGH-JK9M") is None  # 9 is in no alphabet
+    assert normalize_code("") is None
+
+
+@settings(max_examples=60)
+@given(fields=fields_strategy, data=st.data())
+def test_any_single_character_substitution_is_refused(fields: CertificateFields, data) -> None:
+    code = make_code(SECRET, fields).replace("-", "")
+    position = data.draw(st.integers(min_value=0, max_value=len(code) - 1))
+    other = data.draw(st.sampled_from([c for c in CODE_ALPHABET if c != code[position]]))
+    forged = code[:position] + other + code[position + 1 :]
+    assert check_code(SECRET, fields, code)
+    assert not check_code(SECRET, fields, forged)
+
+
+@settings(max_examples=40)
+@given(fields=fields_strategy, data=st.data())
+def test_dropped_or_added_character_is_refused(fields: CertificateFields, data) -> None:
+    code = make_code(SECRET, fields).replace("-", "")
+    position = data.draw(st.integers(min_value=0, max_value=len(code) - 1))
+    extra = data.draw(st.sampled_from(CODE_ALPHABET))
+    assert not check_code(SECRET, fields, code[:position] + code[position + 1 :])
+    assert not check_code(SECRET, fields, code[:position] + extra + code[position:])
+
+
+@settings(max_examples=60)
+@given(fields=fields_strategy, data=st.data())
+def test_altered_certificate_fails_its_code(fields: CertificateFields, data) -> None:
+    code = make_code(SECRET, fields)
+    change = data.draw(
+        st.sampled_from(["name", "nip", "module_title", "jp_centi", "completed_on", "number"])
+    )
+    if change == "jp_centi":
+        delta = data.draw(st.integers(min_value=1, max_value=500))
+        altered = dataclasses.replace(fields, jp_centi=fields.jp_centi + delta)
+    elif change == "completed_on":
+        delta = data.draw(st.integers(min_value=1, max_value=400))
+        altered = dataclasses.replace(fields, completed_on=fields.completed_on + timedelta(delta))
+    elif change == "number":
+        altered = dataclasses.replace(fields, certificate_no=fields.certificate_no + "1")
+    else:
+        value = getattr(fields, change)
+        altered = dataclasses.replace(fields, **{change: value + "x"})
+    assert not check_code(SECRET, altered, code)
+
+
+@given(typed=st.text(max_size=30))
+def test_arbitrary_input_is_refused_without_error(typed: str) -> None:
+    assert not check_code(SECRET, FIELDS, typed)
+
+
+def test_code_depends_on_the_secret() -> None:
+    code = make_code(SECRET, FIELDS)
+    assert not check_code(b"another-secret-of-enough-length", FIELDS, code)
+    with pytest.raises(ValueError):
+        make_code(b"short", FIELDS)
+
+
+def test_same_text_in_another_unicode_form_is_the_same_certificate() -> None:
+    decomposed = dataclasses.replace(FIELDS, name=unicodedata.normalize("NFD", FIELDS.name))
+    assert decomposed.name != FIELDS.name
+    assert check_code(SECRET, decomposed, make_code(SECRET, FIELDS))
+
+
+def test_certificate_number() -> None:
+    assert certificate_number(2026, 123) == "SB-2026-000123"
+    assert certificate_number(2026, 1234567, prefix="TGL") == "TGL-2026-1234567"
+    with pytest.raises(ValueError):
+        certificate_number(2026, 0)
+
+
+# --- Certificate -------------------------------------------------------------------------------
+
+
+def test_certificate_carries_everything_an_operator_checks() -> None:
+    code = make_code(SECRET, FIELDS)
+    data = render_certificate(FIELDS, code, bot_username="SinauBarengBot")
+    assert data.startswith(b"%PDF")
+    pages, text = pdf_text(data)
+    assert pages == 1
+    for expected in (
+        FIELDS.name,
+        "19860926 201505 1 001",
+        FIELDS.module_title,
+        "Sosial kultural",
+        "1,5 JP",
+        "27 November 2026",
+        "SB-2026-000123",
+        code,
+        f"/verifikasi {code}",
+        "@SinauBarengBot",
+    ):
+        assert expected in text, expected
+
+
+def test_certificate_with_very_long_name_and_title_stays_on_one_page() -> None:
+    fields = dataclasses.replace(
+        FIELDS,
+        name="Raden Roro " + "Kusumawardhani " * 7,
+        module_title="Etika, Integritas dan Pencegahan Gratifikasi " * 4,
+    )
+    pages, text = pdf_text(render_certificate(fields, make_code(SECRET, fields)))
+    assert pages == 1
+    assert " ".join(fields.name.split()) in text
+
+
+# --- Transcript --------------------------------------------------------------------------------
+
+
+def _entry(day: date, title: str, kind: str = "module", jp: int = 200) -> TranscriptEntry:
+    return TranscriptEntry(day=day, title=title, source_kind=kind, category="teknis", jp_centi=jp)
+
+
+def _transcript(entries: list[TranscriptEntry]) -> Transcript:
+    return Transcript(
+        name="Bambang Sudaryanto",
+        nip="198609262015051001",
+        opd="Dinas Kominfo Kabupaten Tegal",
+        year=2026,
+        entries=entries,
+        printed_on=date(2026, 11, 27),
+    )
+
+
+def test_transcript_lists_activities_in_date_order_with_total_and_shortfall() -> None:
+    entries = [
+        _entry(date(2026, 9, 2), "Pelatihan SPBE", kind="external", jp=1000),
+        _entry(date(2026, 3, 14), "Anti gratifikasi", jp=150),
+    ]
+    data = render_transcript(_transcript(entries))
+    assert data.startswith(b"%PDF")
+    _, text = pdf_text(data)
+    for expected in (
+        "Bambang Sudaryanto",
+        "19860926 201505 1 001",
+        "Dinas Kominfo Kabupaten Tegal",
+        "2026",
+        "14-03-2026",
+        "Eksternal",
+        "Teknis",
+        "11,5",  # total
+        "Kurang 8,5 JP dari target",
+    ):
+        assert expected in text, expected
+    assert text.index("Anti gratifikasi") < text.index("Pelatihan SPBE")
+
+
+def test_transcript_reached_target_and_empty_year() -> None:
+    _, reached = pdf_text(render_transcript(_transcript([_entry(date(2026, 1, 2), "A", jp=2000)])))
+    assert labels.TRANSCRIPT_REACHED in reached
+    _, empty = pdf_text(render_transcript(_transcript([])))
+    assert labels.TRANSCRIPT_EMPTY in empty
+    assert "Kurang 20 JP dari target" in empty
+
+
+def test_long_transcript_flows_onto_numbered_pages() -> None:
+    entries = [_entry(date(2026, 1, 1) + timedelta(days=i), f"Modul nomor {i}") for i in range(60)]
+    pages, text = pdf_text(render_transcript(_transcript(entries)))
+    assert pages > 1
+    assert f"Halaman 1 dari {pages}" in text
+    assert "Modul nomor 59" in text
+    assert "120" in text  # 60 x 2 JP
