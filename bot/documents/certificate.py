@@ -12,7 +12,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from bot.documents import labels
-from bot.documents.pdfbase import FONT, MONO, display_nip, fit_font_size, new_pdf, pdf_bytes
+from bot.documents.pdfbase import FONT, display_nip, fit_font_size, new_pdf, pdf_bytes
 from bot.documents.verification import CertificateFields
 from bot.jp import format_jp
 
@@ -67,7 +67,7 @@ def _verification_box(pdf: FPDF, code: str, bot_name: str) -> None:
     pdf.set_text_color(*GREY)
     pdf.cell(box_w, 5, labels.CERT_CODE, align="C")
     pdf.set_xy(x, y + 8.5)
-    pdf.set_font(MONO, "B", 17)
+    pdf.set_font(FONT, "B", 17)
     pdf.set_text_color(*NAVY)
     pdf.cell(box_w, 8, code, align="C")
 
@@ -75,7 +75,7 @@ def _verification_box(pdf: FPDF, code: str, bot_name: str) -> None:
     pdf.set_font(FONT, "B", 11)
     pdf.set_text_color(*BLACK)
     pdf.cell(TEXT_W - box_w - 8, 6, labels.ORGANISER, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, "I", 10)
+    pdf.set_font(FONT, "", 10)
     pdf.set_text_color(*GREY)
     pdf.cell(TEXT_W - box_w - 8, 6, labels.MOTTO)
 
@@ -105,13 +105,13 @@ def render_certificate(fields: CertificateFields, code: str, *, bot_username: st
     _centred(pdf, labels.CERT_SUBTITLE, 13, color=GREY)
     _centred(pdf, labels.CERT_NUMBER.format(number=fields.certificate_no), 11, color=GREY)
     pdf.ln(6)
-    _centred(pdf, labels.CERT_GIVEN_TO, 13, style="I")
+    _centred(pdf, labels.CERT_GIVEN_TO, 13, color=GREY)
     pdf.ln(2)
     _fitted(pdf, fields.name, max_size=28, min_size=14, max_lines=1)
     pdf.ln(1)
     _centred(pdf, labels.CERT_NIP.format(nip=display_nip(fields.nip)), 13)
     pdf.ln(5)
-    _centred(pdf, labels.CERT_COMPLETED, 13, style="I")
+    _centred(pdf, labels.CERT_COMPLETED, 13, color=GREY)
     pdf.ln(2)
     _fitted(pdf, fields.module_title, max_size=20, min_size=11, max_lines=2)
     pdf.ln(3)

@@ -18,8 +18,9 @@ from bot.documents import labels
 from bot.nip import NipError, parse_nip
 
 FONT = "DejaVu"
-MONO = "DejaVuMono"
-_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+# Regular and bold only: fpdf2 parses every registered TTF for each document, which is most of
+# the rendering time, so each extra style (italic, mono) would cost about as much as a page.
+_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
 
 @cache
@@ -32,7 +33,6 @@ def new_pdf(pdf: FPDF, *, title: str) -> FPDF:
     """Register the Unicode font on ``pdf`` and set the metadata every document carries."""
     for style, name in _FONT_FILES.items():
         pdf.add_font(FONT, style, font_dir() / name)
-    pdf.add_font(MONO, "B", font_dir() / "DejaVuSansMono-Bold.ttf")
     pdf.set_title(title)
     pdf.set_author(labels.ORGANISER)
     pdf.set_creator(labels.APP_NAME)

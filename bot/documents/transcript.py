@@ -90,7 +90,7 @@ def _header(pdf: FPDF, transcript: Transcript) -> None:
 def _activities(pdf: FPDF, transcript: Transcript) -> None:
     entries = sorted(transcript.entries, key=lambda e: (e.day, e.title))
     if not entries:
-        pdf.set_font(FONT, "I", 10.5)
+        pdf.set_font(FONT, "", 10.5)
         pdf.multi_cell(0, 6, labels.TRANSCRIPT_EMPTY, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(3)
         return
@@ -136,7 +136,7 @@ def _summary(pdf: FPDF, transcript: Transcript) -> None:
         status = labels.TRANSCRIPT_MISSING.format(missing=format_jp(target - total))
     pdf.cell(0, 6, status, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(6)
-    pdf.set_font(FONT, "I", 8.5)
+    pdf.set_font(FONT, "", 8.5)
     pdf.set_text_color(*GREY)
     printed = labels.TRANSCRIPT_PRINTED.format(
         date=labels.long_date(transcript.printed_on), app=labels.APP_NAME

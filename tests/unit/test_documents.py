@@ -203,6 +203,13 @@ def test_certificate_with_very_long_name_and_title_stays_on_one_page() -> None:
     assert " ".join(fields.name.split()) in text
 
 
+def test_characters_outside_the_font_do_not_stop_a_certificate() -> None:
+    fields = dataclasses.replace(FIELDS, name="Dewi 🌸 Lestari ꦱꦶꦤꦲꦸ")
+    pages, text = pdf_text(render_certificate(fields, make_code(SECRET, fields)))
+    assert pages == 1
+    assert "Dewi" in text and "Lestari" in text  # missing glyphs are dropped, the rest prints
+
+
 # --- Transcript --------------------------------------------------------------------------------
 
 
