@@ -8,7 +8,7 @@ against the target. Entries are printed in date order so the reader can follow t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from fpdf import FPDF, FontFace
@@ -44,7 +44,7 @@ class Transcript:
     entries: Sequence[TranscriptEntry]
     printed_on: date
     target_centi: int = 2000
-    extra: dict[str, str] = field(default_factory=dict)  # more header lines, e.g. jabatan
+    extra: tuple[tuple[str, str], ...] = ()  # more header lines, e.g. ("Jabatan", "...")
 
     @property
     def total_centi(self) -> int:
@@ -74,7 +74,7 @@ def _header(pdf: FPDF, transcript: Transcript) -> None:
         (labels.TRANSCRIPT_NAME, transcript.name),
         (labels.TRANSCRIPT_NIP, display_nip(transcript.nip)),
         (labels.TRANSCRIPT_OPD, transcript.opd),
-        *transcript.extra.items(),
+        *transcript.extra,
         (labels.TRANSCRIPT_YEAR_LABEL, str(transcript.year)),
     ]
     pdf.set_text_color(0, 0, 0)

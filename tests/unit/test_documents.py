@@ -225,6 +225,7 @@ def _transcript(entries: list[TranscriptEntry]) -> Transcript:
         year=2026,
         entries=entries,
         printed_on=date(2026, 11, 27),
+        extra=(("Jabatan", "Analis SDM Aparatur"),),
     )
 
 
@@ -240,6 +241,7 @@ def test_transcript_lists_activities_in_date_order_with_total_and_shortfall() ->
         "Bambang Sudaryanto",
         "19860926 201505 1 001",
         "Dinas Kominfo Kabupaten Tegal",
+        "Jabatan : Analis SDM Aparatur",
         "2026",
         "14-03-2026",
         "Eksternal",
