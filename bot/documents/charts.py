@@ -1,0 +1,211 @@
+"""PNG charts for the chat: an employee's JP over the year, and target compliance per OPD.
+
+Only matplotlib's object API with the Agg canvas is used, never ``pyplot``: pyplot keeps a global
+"current figure" that is not safe when charts are rendered in worker threads next to the event
+loop, and it would pick a GUI backend on a desktop. Each call builds its own ``Figure``, so calls
+share no state. Sizes and fonts are chosen to stay readable after Telegram scales a photo down to
+a phone screen.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import date2num
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+from bot.documents import labels
+from bot.jp import format_jp
+
+DPI = 150
+WIDTH_IN = 8.0
+PROGRESS_HEIGHT_IN = 5.0
+NAVY = "#1f3a68"
+GOLD = "#b08d3e"
+GREEN = "#2e7d32"
+RED = "#c62828"
+FONT_SIZE = 13
+
+
+@dataclass(frozen=True, slots=True)
+class JpProgress:
+    """One employee's credits in a year; ``until`` ends the line (today, for the current year)."""
+
+    year: int
+    credits: Sequence[tuple[date, int]]  # (day credited, jp_centi)
+    target_centi: int = 2000
+    until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpdCompliance:
+    """How many of an OPD's employees reached the yearly target."""
+
+    name: str
+    employees: int
+    at_target: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.at_target / self.employees if self.employees else 0.0
+
+
+def cumulative_steps(progress: JpProgress) -> list[tuple[date, int]]:
+    """The step line's corners: running JP totals (centi) from 1 January to ``until``.
+
+    Credits outside the year are ignored and credits on the same day add up, so the line only ever
+    rises and its last point is the year's total.
+    """
+    start, end = date(progress.year, 1, 1), date(progress.year, 12, 31)
+    if progress.until is not None:
+        end = max(start, min(end, progress.until))
+    per_day: dict[date, int] = {}
+    for day, centi in progress.credits:
+        if start <= day <= end:
+            per_day[day] = per_day.get(day, 0) + centi
+    points = [(start, 0)]
+    total = 0
+    for day in sorted(per_day):
+        total += per_day[day]
+        points.append((day, total))
+    points.append((end, total))
+    return points
+
+
+def compliance_order(rows: Iterable[OpdCompliance]) -> list[OpdCompliance]:
+    """OPDs from the highest share at target down, ties by name, as a ranking is read."""
+    checked = list(rows)
+    for row in checked:
+        # Refuse counts that cannot be right rather than draw a bar past 100%.
+        if row.employees < 0 or not 0 <= row.at_target <= row.employees:
+            raise ValueError(f"impossible compliance counts for {row.name!r}")
+    return sorted(checked, key=lambda row: (-row.percent, row.name))
+
+
+def _png(figure: Figure) -> bytes:
+    canvas = FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    canvas.print_png(buffer)
+    return buffer.getvalue()
+
+
+def _new_figure(height_in: float) -> Figure:
+    return Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
+
+
+def render_progress_chart(progress: JpProgress) -> bytes:
+    """Cumulative JP through the year as a step line against the target, as PNG bytes."""
+    points = cumulative_steps(progress)
+    target = progress.target_centi / 100
+    values = [centi / 100 for _, centi in points]
+
+    figure = _new_figure(PROGRESS_HEIGHT_IN)
+    ax = figure.add_subplot()
+    ax.step(
+        [date2num(day) for day, _ in points],
+        values,
+        where="post",
+        color=NAVY,
+        linewidth=3,
+        label=labels.CHART_PROGRESS_LINE,
+    )
+    ax.axhline(
+        target,
+        color=GOLD,
+        linestyle="--",
+        linewidth=2,
+        label=labels.CHART_TARGET_LINE.format(target=format_jp(progress.target_centi)),
+    )
+    year_start = date(progress.year, 1, 1)
+    ax.set_xlim(date2num(year_start), date2num(date(progress.year, 12, 31) + timedelta(1)))
+    ax.set_ylim(0, max(target, values[-1]) * 1.15)
+    month_starts = [date2num(date(progress.year, month, 1)) for month in range(1, 13)]
+    ax.set_xticks(month_starts, labels.MONTHS_SHORT, fontsize=FONT_SIZE - 1)
+    ax.yaxis.set_major_locator(MultipleLocator(_y_step(max(target, values[-1]))))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_jp(_centi(value))))
+    ax.tick_params(axis="y", labelsize=FONT_SIZE)
+    ax.set_ylabel(labels.CHART_PROGRESS_YLABEL, fontsize=FONT_SIZE)
+    ax.grid(axis="y", alpha=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.annotate(
+        f"{format_jp(points[-1][1])} {labels.JP_UNIT}",
+        (date2num(points[-1][0]), values[-1]),
+        xytext=(0, 8),
+        textcoords="offset points",
+        ha="right",
+        fontsize=FONT_SIZE + 1,
+        fontweight="bold",
+        color=GREEN if values[-1] >= target else NAVY,
+    )
+    ax.set_title(labels.CHART_PROGRESS_TITLE.format(year=progress.year), fontsize=FONT_SIZE + 3)
+    ax.legend(loc="upper left", fontsize=FONT_SIZE - 1, frameon=False)
+    return _png(figure)
+
+
+def _centi(value: float) -> int:
+    return round(value * 100)
+
+
+def _y_step(top: float) -> float:
+    """A tick every 2, 5, 10... JP so the axis has about five labels whatever the total."""
+    for step in (1, 2, 5, 10, 20, 50, 100):
+        if top / step <= 6:
+            return step
+    return 200
+
+
+def compliance_height_in(count: int) -> float:
+    """Figure height for ``count`` bars: a fixed band per OPD, so bars stay thick enough to tap
+    and read however many OPDs a kabupaten has."""
+    return max(3.0, 1.4 + 0.42 * max(count, 1))
+
+
+def render_compliance_chart(
+    rows: Sequence[OpdCompliance], *, year: int, target_centi: int = 2000
+) -> bytes:
+    """Share of employees at target per OPD as sorted horizontal bars, best at the top, as PNG."""
+    ordered = compliance_order(rows)
+    figure = _new_figure(compliance_height_in(len(ordered)))
+    ax = figure.add_subplot()
+    title = labels.CHART_COMPLIANCE_TITLE.format(target=format_jp(target_centi), year=year)
+    ax.set_title(title, fontsize=FONT_SIZE + 2)
+    if not ordered:
+        ax.text(0.5, 0.5, labels.CHART_NO_DATA, ha="center", va="center", fontsize=FONT_SIZE)
+        ax.set_axis_off()
+        return _png(figure)
+
+    positions = list(range(len(ordered)))[::-1]  # first in order at the top
+    percents = [row.percent for row in ordered]
+    colors = [GREEN if value >= 100 else (NAVY if value >= 50 else RED) for value in percents]
+    ax.barh(positions, percents, color=colors, height=0.7)
+    names = [textwrap.shorten(row.name, width=34, placeholder="…") for row in ordered]
+    ax.set_yticks(positions, names, fontsize=FONT_SIZE - 1)
+    for position, row in zip(positions, ordered, strict=True):
+        # Floor, so 99.6% never reads "100%" for an OPD where someone is still short.
+        text = labels.CHART_COMPLIANCE_BAR.format(
+            percent=math.floor(row.percent), at_target=row.at_target, employees=row.employees
+        )
+        inside = row.percent >= 60
+        ax.text(
+            row.percent - 1.5 if inside else row.percent + 1.5,
+            position,
+            text,
+            va="center",
+            ha="right" if inside else "left",
+            color="white" if inside else "black",
+            fontsize=FONT_SIZE - 2,
+        )
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, len(ordered) - 0.4)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f}%"))
+    ax.tick_params(axis="x", labelsize=FONT_SIZE - 2)
+    ax.set_xlabel(labels.CHART_COMPLIANCE_XLABEL, fontsize=FONT_SIZE - 1)
+    ax.spines[["top", "right"]].set_visible(False)
+    return _png(figure)

@@ -1,0 +1,235 @@
+"""XLSX and CSV exports of any table: per-OPD reports, per-employee lists, rankings.
+
+The caller describes the columns once (key, header, kind, whether to total) and passes rows as
+mappings; both formats come from the same description so they never disagree. JP columns take
+integer hundredths (``jp_centi``), as stored, so totals are exact sums and never float drift.
+
+Text cells are always written as text: a name typed in the chat as ``=HYPERLINK(...)`` must not
+become a live formula in an operator's Excel (CSV/formula injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from bot.documents import labels
+from bot.jp import from_centi
+
+Row = Mapping[str, object]
+Value = str | int | float | date | None
+MIN_WIDTH, MAX_WIDTH = 8, 60
+HEADER_FILL = PatternFill("solid", start_color="E2E8F3")
+# Text starting with these is read as a formula by spreadsheet programs.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+class ColumnKind(StrEnum):
+    TEXT = "text"
+    INTEGER = "integer"
+    JP = "jp"  # int hundredths of a JP
+    DATE = "date"
+    PERCENT = "percent"  # a fraction, 0.75 for 75%
+
+
+NUMBER_FORMATS = {
+    ColumnKind.TEXT: "@",
+    ColumnKind.INTEGER: "#,##0",
+    ColumnKind.JP: "0.00",
+    ColumnKind.DATE: "DD-MM-YYYY",
+    ColumnKind.PERCENT: "0.0%",
+}
+_SUMMABLE = (ColumnKind.INTEGER, ColumnKind.JP)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: ``key`` picks the value from each row; ``width`` in characters, or automatic."""
+
+    key: str
+    header: str
+    kind: ColumnKind = ColumnKind.TEXT
+    width: float | None = None
+    total: bool = False
+
+    def __post_init__(self) -> None:
+        if self.total and self.kind not in _SUMMABLE:
+            raise ValueError(f"column {self.key!r}: only integer and JP columns can be totalled")
+
+
+_EXPECTED: dict[ColumnKind, tuple[type, ...]] = {
+    ColumnKind.TEXT: (str,),
+    ColumnKind.INTEGER: (int,),
+    ColumnKind.JP: (int,),
+    ColumnKind.DATE: (date,),
+    ColumnKind.PERCENT: (int, float),
+}
+
+
+def _validated(columns: Sequence[Column], rows: Iterable[Row]) -> list[dict[str, Value]]:
+    """The rows reduced to the columns' keys, refusing a missing key or a value of the wrong
+    type: a Decimal JP in a hundredths column would otherwise be off a hundredfold."""
+    if not columns:
+        raise ValueError("a table needs at least one column")
+    checked = []
+    for row in rows:
+        values: dict[str, Value] = {}
+        for column in columns:
+            value = row[column.key]
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, _EXPECTED[column.kind])
+            ):
+                kind = type(value).__name__
+                raise TypeError(f"column {column.key!r} ({column.kind}) got a {kind}")
+            values[column.key] = value  # type: ignore[assignment]  # checked just above
+        checked.append(values)
+    return checked
+
+
+def totals(columns: Sequence[Column], rows: Iterable[Row]) -> dict[str, int]:
+    """Sums of the totalled columns (JP in hundredths); exact, since they are integers."""
+    data = _validated(columns, rows)
+    return {
+        column.key: sum(value for row in data if isinstance(value := row[column.key], int))
+        for column in columns
+        if column.total
+    }
+
+
+def _with_totals(columns: Sequence[Column], data: list[dict[str, Value]]) -> list[dict[str, Value]]:
+    """``data`` plus a totals row, labelled in the first column unless that one is summed."""
+    if not any(column.total for column in columns):
+        return data
+    row: dict[str, Value] = {column.key: None for column in columns}
+    row.update(totals(columns, data))
+    if not columns[0].total:
+        row[columns[0].key] = labels.TOTAL
+    return [*data, row]
+
+
+def _text_for_width(column: Column, value: object) -> str:
+    if isinstance(value, int) and column.kind is ColumnKind.JP:
+        return f"{from_centi(value):.2f}"
+    if isinstance(value, date):
+        return "00-00-0000"
+    if isinstance(value, float):
+        return "100.0%"
+    return "" if value is None else str(value)
+
+
+def _width(column: Column, rows: Sequence[Mapping[str, Value]]) -> float:
+    if column.width is not None:
+        return column.width
+    longest = max(
+        [len(column.header)] + [len(_text_for_width(column, r[column.key])) for r in rows]
+    )
+    return min(MAX_WIDTH, max(MIN_WIDTH, longest + 2))
+
+
+def _sheet_title(title: str) -> str:
+    return _SHEET_FORBIDDEN.sub("-", title).strip("'")[:31] or "Sheet"
+
+
+def to_xlsx(
+    columns: Sequence[Column],
+    rows: Iterable[Row],
+    *,
+    sheet_title: str = "Laporan",
+    with_totals: bool = True,
+) -> bytes:
+    """An Excel workbook with a bold, frozen, filterable header row, sized columns, number
+    formats by kind and, if any column is totalled and ``with_totals``, a bold totals row."""
+    data = _validated(columns, rows)
+    body = _with_totals(columns, data) if with_totals else data
+    has_totals = len(body) > len(data)
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _sheet_title(sheet_title)
+    workbook.properties.creator = labels.APP_NAME
+
+    sheet.append([column.header for column in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for row_index, row in enumerate(body, start=2):
+        for col_index, column in enumerate(columns, start=1):
+            value = row[column.key]
+            if column.kind is ColumnKind.JP and isinstance(value, int):
+                value = float(from_centi(value))
+            cell = sheet.cell(row=row_index, column=col_index, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+            cell.number_format = NUMBER_FORMATS[column.kind]
+
+    if has_totals:
+        total_row = sheet[len(body) + 1]
+        for cell in total_row:
+            cell.font = Font(bold=True)
+            cell.border = Border(top=Side(style="thin"))
+    for col_index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(col_index)].width = _width(column, body)
+    sheet.freeze_panes = "A2"
+    last_data_row = len(data) + 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last_data_row}"
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_text(text: str) -> str:
+    """Text that no spreadsheet will run as a formula: a leading quote marks it as text."""
+    return "'" + text if len(text) > 1 and text.startswith(_FORMULA_START) else text
+
+
+def _csv_value(column: Column, value: object, decimal_comma: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _csv_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if column.kind is ColumnKind.JP and isinstance(value, int):
+        text = f"{from_centi(value):.2f}"
+    elif column.kind is ColumnKind.PERCENT and isinstance(value, int | float):
+        text = f"{value * 100:.1f}%"
+    else:
+        return str(value)
+    return text.replace(".", ",") if decimal_comma else text
+
+
+def to_csv(
+    columns: Sequence[Column],
+    rows: Iterable[Row],
+    *,
+    delimiter: str = ";",
+    decimal_comma: bool = True,
+    with_totals: bool = False,
+) -> bytes:
+    """CSV in UTF-8 with a byte-order mark, which is what makes Excel read names correctly.
+
+    The defaults suit Excel on Indonesian Windows, whose list separator is ";" and decimal mark
+    ","; pass ``delimiter=","`` and ``decimal_comma=False`` for other tools. No totals row by
+    default, because CSV is usually re-imported and a totals row would be counted as data.
+    Dates are ISO (``2026-11-27``), which every Excel locale reads.
+    """
+    data = _validated(columns, rows)
+    body = _with_totals(columns, data) if with_totals else data
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([column.header for column in columns])
+    for row in body:
+        writer.writerow([_csv_value(column, row[column.key], decimal_comma) for column in columns])
+    return buffer.getvalue().encode("utf-8-sig")

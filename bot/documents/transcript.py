@@ -1,0 +1,160 @@
+"""A PDF transcript of one employee's competency hours in one year.
+
+It is the document an employee hands to the BKPSDM or attaches in SIASN to show the yearly 20 JP:
+who, which year, every credited activity with its date, source, category and JP, and the total
+against the target. Entries are printed in date order so the reader can follow the year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from fpdf import FPDF, FontFace
+from fpdf.enums import XPos, YPos
+
+from bot.documents import labels
+from bot.documents.pdfbase import FONT, display_nip, new_pdf, pdf_bytes
+from bot.jp import format_jp
+
+NAVY = (31, 58, 104)
+HEAD_FILL = (226, 232, 243)
+GREY = (90, 90, 90)
+COL_WIDTHS = (9, 22, 74, 30, 25, 16)  # mm, sums to the 176 mm text width of portrait A4
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptEntry:
+    """One credited activity, as in the JP ledger (``jp_centi`` in hundredths of a JP)."""
+
+    day: date
+    title: str
+    source_kind: str  # "module" | "external"
+    category: str | None
+    jp_centi: int
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    name: str
+    nip: str
+    opd: str
+    year: int
+    entries: Sequence[TranscriptEntry]
+    printed_on: date
+    target_centi: int = 2000
+    extra: tuple[tuple[str, str], ...] = ()  # more header lines, e.g. ("Jabatan", "...")
+
+    @property
+    def total_centi(self) -> int:
+        return sum(entry.jp_centi for entry in self.entries)
+
+
+class _TranscriptPdf(FPDF):
+    """A4 portrait with "page x of y" in the footer, since a transcript may run to many pages."""
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(*GREY)
+        text = labels.TRANSCRIPT_PAGE.format(page=self.page_no(), pages="{nb}")
+        self.cell(0, 6, text, align="R")
+
+
+def _header(pdf: FPDF, transcript: Transcript) -> None:
+    pdf.set_font(FONT, "B", 15)
+    pdf.set_text_color(*NAVY)
+    pdf.cell(0, 8, labels.TRANSCRIPT_TITLE, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "", 11)
+    pdf.set_text_color(*GREY)
+    pdf.cell(0, 6, labels.ORGANISER, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(5)
+    rows = [
+        (labels.TRANSCRIPT_NAME, transcript.name),
+        (labels.TRANSCRIPT_NIP, display_nip(transcript.nip)),
+        (labels.TRANSCRIPT_OPD, transcript.opd),
+        *transcript.extra,
+        (labels.TRANSCRIPT_YEAR_LABEL, str(transcript.year)),
+    ]
+    pdf.set_text_color(0, 0, 0)
+    for label, value in rows:
+        pdf.set_font(FONT, "", 10.5)
+        pdf.cell(32, 6, label)
+        pdf.cell(4, 6, ":")
+        pdf.set_font(FONT, "B", 10.5)
+        pdf.multi_cell(0, 6, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+
+
+def _activities(pdf: FPDF, transcript: Transcript) -> None:
+    entries = sorted(transcript.entries, key=lambda e: (e.day, e.title))
+    if not entries:
+        pdf.set_font(FONT, "", 10.5)
+        pdf.multi_cell(0, 6, labels.TRANSCRIPT_EMPTY, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(3)
+        return
+    pdf.set_font(FONT, "", 9.5)
+    headings = FontFace(emphasis="BOLD", color=NAVY, fill_color=HEAD_FILL)
+    with pdf.table(
+        col_widths=COL_WIDTHS,
+        width=sum(COL_WIDTHS),
+        headings_style=headings,
+        text_align=("RIGHT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
+        line_height=5.5,
+        padding=1.2,
+    ) as table:
+        table.row(labels.TRANSCRIPT_COLUMNS)
+        for number, entry in enumerate(entries, start=1):
+            table.row(
+                (
+                    str(number),
+                    labels.short_date(entry.day),
+                    entry.title,
+                    labels.source_kind_name(entry.source_kind),
+                    labels.category_name(entry.category),
+                    format_jp(entry.jp_centi),
+                )
+            )
+        bold = FontFace(emphasis="BOLD")
+        total = table.row()
+        total.cell(labels.TRANSCRIPT_TOTAL, colspan=5, align="RIGHT", style=bold)
+        total.cell(format_jp(transcript.total_centi), align="RIGHT", style=bold)
+    pdf.ln(4)
+
+
+def _summary(pdf: FPDF, transcript: Transcript) -> None:
+    total, target = transcript.total_centi, transcript.target_centi
+    pdf.set_font(FONT, "", 10.5)
+    pdf.set_text_color(0, 0, 0)
+    line = f"{labels.TRANSCRIPT_TOTAL}: {format_jp(total)} / {format_jp(target)} {labels.JP_UNIT}"
+    pdf.cell(0, 6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "B", 10.5)
+    if total >= target:
+        status = labels.TRANSCRIPT_REACHED
+    else:
+        status = labels.TRANSCRIPT_MISSING.format(missing=format_jp(target - total))
+    pdf.cell(0, 6, status, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(6)
+    pdf.set_font(FONT, "", 8.5)
+    pdf.set_text_color(*GREY)
+    printed = labels.TRANSCRIPT_PRINTED.format(
+        date=labels.long_date(transcript.printed_on), app=labels.APP_NAME
+    )
+    pdf.multi_cell(0, 5, printed, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def render_transcript(transcript: Transcript) -> bytes:
+    """The transcript as PDF bytes; long years flow onto more pages with the table header
+    repeated, so every page can be read on its own."""
+    pdf = new_pdf(
+        _TranscriptPdf(orientation="P", unit="mm", format="A4"),
+        title=labels.TRANSCRIPT_DOC_TITLE.format(year=transcript.year, name=transcript.name),
+    )
+    pdf.set_margins(17, 17, 17)
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.add_page()
+    _header(pdf, transcript)
+    _activities(pdf, transcript)
+    _summary(pdf, transcript)
+    return pdf_bytes(pdf)

@@ -1,0 +1,114 @@
+"""Certificate numbers and verification codes that cannot be forged without the server's secret.
+
+A verification code is an HMAC-SHA256 over the certificate's canonical fields, keyed with a
+server secret. Anyone can read a code off a certificate, but nobody can make a valid code for a
+certificate the bot never issued, or keep a code valid after changing the name, the JP or the date
+on a PDF. The code is the first 60 bits of the MAC in RFC 4648 base32: 12 characters from A-Z and
+2-7, shown as ``ABCD-EFGH-JKLM``. Sixty bits is far beyond what anyone can guess through a
+rate-limited chat bot, yet short enough to type from a printout.
+
+How to use it: when issuing, call :func:`make_code` and store the fields with the code. For
+``/verifikasi CODE``, find the stored certificate by :func:`normalize_code` of what the user typed,
+then confirm it with :func:`check_code`, which also catches a row altered in the database.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from datetime import date
+
+CODE_LENGTH = 12
+CODE_GROUP = 4
+CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+MIN_SECRET_BYTES = 16
+# Bump when the canonical form changes, so old and new codes can never be confused.
+_DOMAIN = b"sinau-bareng/certificate/v1\x00"
+_SEPARATORS = re.compile(r"[\s\-_.]+")
+# Digits that base32 leaves out but people type for the letter they resemble.
+_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
+_VALID = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateFields:
+    """What a certificate asserts; every field is covered by the verification code."""
+
+    certificate_no: str
+    nip: str
+    name: str
+    module_id: str
+    module_title: str
+    category: str | None
+    jp_centi: int
+    completed_on: date
+
+
+def certificate_number(year: int, serial: int, *, prefix: str = "SB") -> str:
+    """``SB-2026-000123``: readable, sortable, unique as long as ``serial`` is (use the ledger
+    entry id or a database sequence). No slashes, so it is safe in a file name."""
+    if serial < 1:
+        raise ValueError("certificate serial must be positive")
+    return f"{prefix}-{year:04d}-{serial:06d}"
+
+
+def canonical_bytes(fields: CertificateFields) -> bytes:
+    """One byte string per certificate, independent of how the text was typed or stored.
+
+    JSON with sorted keys cannot be ambiguous the way joining with a separator can ("a|b" + "c"
+    versus "a" + "b|c"). Text is NFC-normalised so "é" typed as one or two code points is the
+    same certificate.
+    """
+    data = asdict(fields)
+    data["completed_on"] = fields.completed_on.isoformat()
+    for key, value in data.items():
+        if isinstance(value, str):
+            data[key] = unicodedata.normalize("NFC", value.strip())
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _DOMAIN + text.encode("utf-8")
+
+
+def _mac(secret: bytes, fields: CertificateFields) -> str:
+    if len(secret) < MIN_SECRET_BYTES:
+        raise ValueError(f"the certificate secret must be at least {MIN_SECRET_BYTES} bytes")
+    digest = hmac.new(secret, canonical_bytes(fields), hashlib.sha256).digest()
+    return base64.b32encode(digest).decode("ascii")[:CODE_LENGTH]
+
+
+def format_code(code: str) -> str:
+    """``ABCDEFGHJKLM`` -> ``ABCD-EFGH-JKLM``: groups of four are easy to read aloud and type."""
+    return "-".join(code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
+
+
+def make_code(secret: bytes, fields: CertificateFields) -> str:
+    """The verification code printed on the certificate, grouped for reading."""
+    return format_code(_mac(secret, fields))
+
+
+def normalize_code(typed: str) -> str | None:
+    """What a user typed as a code, in canonical form, or ``None`` if it cannot be a code.
+
+    Case, spaces, dashes and dots do not matter; 0, 1 and 8 (never in base32) are read as the
+    letters O, I and B that they look like on paper.
+    """
+    compact = _SEPARATORS.sub("", typed.strip()).upper().translate(_LOOKALIKES)
+    if not _VALID.fullmatch(compact):
+        return None
+    return compact
+
+
+def check_code(secret: bytes, fields: CertificateFields, code: str) -> bool:
+    """Whether ``code`` is the verification code of exactly these fields.
+
+    The comparison is constant-time so the response time leaks nothing about how many leading
+    characters of a guess were right.
+    """
+    typed = normalize_code(code)
+    if typed is None:
+        return False
+    return hmac.compare_digest(typed, _mac(secret, fields))
