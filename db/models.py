@@ -219,11 +219,17 @@ class OutboundMessage(Base):
     """
 
     __tablename__ = "outbound_messages"
-    __table_args__ = (Index("ix_outbound_messages_queue", "status", "not_before", "id"),)
+    __table_args__ = (
+        Index("ix_outbound_messages_queue", "status", "not_before", "id"),
+        Index("ix_outbound_messages_broadcast", "broadcast_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # "reminder" | ...
+    kind: Mapped[str] = mapped_column(String(16))  # "reminder" | "broadcast"
     dedup_key: Mapped[str] = mapped_column(String(96), unique=True)
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE")
+    )
     employee_id: Mapped[int | None] = mapped_column(
         ForeignKey("employees.id", ondelete="CASCADE"), index=True
     )
@@ -240,6 +246,57 @@ class OutboundMessage(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class AdminRole(Base):
+    """A role granted in the bot. Superadmins may also come from ``SINAU_ADMIN_IDS``."""
+
+    __tablename__ = "admin_roles"
+
+    employee_id: Mapped[int] = mapped_column(
+        ForeignKey("employees.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    role: Mapped[str] = mapped_column(String(16))  # "superadmin" | "opd_admin"
+    opd_code: Mapped[str | None] = mapped_column(String(24), index=True)  # for an OPD admin
+    granted_by: Mapped[int] = mapped_column(BigInteger)  # Telegram id of the superadmin
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(Base):
+    """Every admin action: who, what, when, and its parameters (audience, counts...)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor_telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Broadcast(Base):
+    """An announcement: what to send, to whom, when, and where its progress is shown."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)  # Telegram id of the admin
+    scope_opd: Mapped[str | None] = mapped_column(String(24))  # an OPD admin's own OPD
+    text: Mapped[str] = mapped_column(String(5000))  # Telegram HTML, checked before saving
+    media_kind: Mapped[str | None] = mapped_column(String(16))  # "photo" | "document"
+    media_file_id: Mapped[str | None] = mapped_column(String(200))
+    button: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {"label", "module"|"url"}
+    audience: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # draft | scheduled | queued | sending | done | cancelled
+    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    scheduled_at: Mapped[datetime | None] = mapped_column(index=True)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    status_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    status_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    queued_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
 class ProcessedUpdate(Base):
     """Update ids already handled, so a redelivered update is not handled twice."""
 
@@ -250,7 +307,10 @@ class ProcessedUpdate(Base):
 
 
 __all__ = [
+    "AdminRole",
+    "AuditEntry",
     "Base",
+    "Broadcast",
     "ChatSession",
     "Employee",
     "JpLedgerEntry",

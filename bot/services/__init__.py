@@ -15,6 +15,7 @@ from bot.services.nudges import NudgeRenderer
 from bot.services.quiz import QuizService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
+from bot.services.roles import RoleService
 from db.session import Database
 
 
@@ -33,6 +34,7 @@ class Services:
     dedup: UpdateDeduplicator
     reminders: ReminderService
     nudges: NudgeRenderer
+    roles: RoleService
 
     @classmethod
     def build(
@@ -56,4 +58,5 @@ class Services:
             dedup=UpdateDeduplicator(db, clock),
             reminders=reminders,
             nudges=NudgeRenderer(db, catalog, clock, settings),
+            roles=RoleService(db, clock, settings.admin_ids),
         )

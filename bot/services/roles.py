@@ -1,0 +1,164 @@
+"""Who may do what: superadmins and OPD admins, checked on every call, and the audit log.
+
+The one place both admin features (announcements, training verification and reports) ask.
+A role is read from the database (or ``SINAU_ADMIN_IDS``) each time, never cached in the
+session or in callback data, so a revoked admin loses access on their next tap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.nip import NipError, parse_nip
+from bot.services import employees
+from db.models import AdminRole, AuditEntry, Employee
+from db.session import Database
+
+
+class Role(StrEnum):
+    SUPERADMIN = "superadmin"
+    OPD_ADMIN = "opd_admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """An admin, as checked for this one call."""
+
+    telegram_id: int
+    role: Role
+    opd_code: str | None = None  # an OPD admin's OPD
+    employee_id: int | None = None
+
+    @property
+    def is_superadmin(self) -> bool:
+        return self.role is Role.SUPERADMIN
+
+    def may_manage(self, opd_code: str | None) -> bool:
+        """Superadmins manage every OPD (and the whole province, ``None``); OPD admins their own."""
+        return self.is_superadmin or (opd_code is not None and opd_code == self.opd_code)
+
+
+@dataclass(frozen=True, slots=True)
+class GrantTarget:
+    employee_id: int
+    name: str
+    nip: str
+    opd_code: str
+    current: Role | None
+
+
+class GrantOutcome(StrEnum):
+    OK = "ok"
+    FORBIDDEN = "forbidden"
+    BAD_NIP = "bad_nip"
+    UNKNOWN = "unknown"  # no employee with that NIP
+    SELF = "self"  # a superadmin revoking themself would lock the door behind them
+
+
+class RoleService:
+    def __init__(self, db: Database, clock: Clock, admin_ids: frozenset[int]) -> None:
+        self.db = db
+        self.clock = clock
+        self.admin_ids = admin_ids
+
+    async def actor(self, telegram_id: int) -> Actor | None:
+        """The caller's role right now, or None for everyone who is not an admin."""
+        async with self.db.transaction() as s:
+            return await actor_in(s, telegram_id, self.admin_ids)
+
+    async def find(self, actor_id: int, raw_nip: str) -> tuple[GrantOutcome, GrantTarget | None]:
+        """Look up the employee a superadmin wants to grant a role to."""
+        async with self.db.transaction() as s:
+            actor = await actor_in(s, actor_id, self.admin_ids)
+            if actor is None or not actor.is_superadmin:
+                return GrantOutcome.FORBIDDEN, None
+            try:
+                nip = parse_nip(raw_nip).digits
+            except NipError:
+                return GrantOutcome.BAD_NIP, None
+            employee = await employees.by_nip(s, nip)
+            if employee is None:
+                return GrantOutcome.UNKNOWN, None
+            row = await s.get(AdminRole, employee.id)
+            return GrantOutcome.OK, GrantTarget(
+                employee.id,
+                employee.name,
+                employee.nip,
+                employee.opd_code,
+                Role(row.role) if row else None,
+            )
+
+    async def grant(self, actor_id: int, employee_id: int, role: Role | None) -> GrantOutcome:
+        """Set (or, with None, revoke) a role. OPD admins manage the employee's own OPD."""
+        async with self.db.transaction() as s:
+            actor = await actor_in(s, actor_id, self.admin_ids)
+            if actor is None or not actor.is_superadmin:
+                return GrantOutcome.FORBIDDEN
+            employee = await s.get(Employee, employee_id)
+            if employee is None:
+                return GrantOutcome.UNKNOWN
+            if employee.telegram_id == actor_id and role is not Role.SUPERADMIN:
+                return GrantOutcome.SELF
+            await s.execute(delete(AdminRole).where(AdminRole.employee_id == employee_id))
+            if role is not None:
+                s.add(
+                    AdminRole(
+                        employee_id=employee_id,
+                        role=role.value,
+                        opd_code=employee.opd_code if role is Role.OPD_ADMIN else None,
+                        granted_by=actor_id,
+                        granted_at=self.clock(),
+                    )
+                )
+            await record(
+                s,
+                self.clock,
+                actor_id,
+                "role.grant" if role else "role.revoke",
+                {
+                    "employee_id": employee_id,
+                    "role": role.value if role else None,
+                    "opd": employee.opd_code,
+                },
+            )
+        return GrantOutcome.OK
+
+    async def audit_page(
+        self, actor_id: int, limit: int = 20, before_id: int | None = None
+    ) -> list[AuditEntry] | None:
+        """The newest audit entries, for superadmins only (None for anyone else)."""
+        async with self.db.transaction() as s:
+            actor = await actor_in(s, actor_id, self.admin_ids)
+            if actor is None or not actor.is_superadmin:
+                return None
+            query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+            if before_id is not None:
+                query = query.where(AuditEntry.id < before_id)
+            return list((await s.scalars(query)).all())
+
+
+async def actor_in(s: AsyncSession, telegram_id: int, admin_ids: frozenset[int]) -> Actor | None:
+    """The role check itself, inside the caller's transaction."""
+    employee = await employees.by_telegram_id(s, telegram_id)
+    if telegram_id in admin_ids:
+        return Actor(telegram_id, Role.SUPERADMIN, employee_id=employee.id if employee else None)
+    if employee is None or not employee.is_active:
+        return None
+    row = await s.get(AdminRole, employee.id)
+    if row is None:
+        return None
+    role = Role(row.role)
+    return Actor(telegram_id, role, row.opd_code if role is Role.OPD_ADMIN else None, employee.id)
+
+
+async def record(
+    s: AsyncSession, clock: Clock, actor_id: int, action: str, params: dict[str, Any]
+) -> None:
+    """Append to the audit log, in the same transaction as the action it records."""
+    s.add(AuditEntry(actor_telegram_id=actor_id, action=action, params=params, created_at=clock()))
