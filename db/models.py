@@ -221,7 +221,7 @@ class OutboundMessage(Base):
     __tablename__ = "outbound_messages"
     __table_args__ = (
         Index("ix_outbound_messages_queue", "status", "not_before", "id"),
-        Index("ix_outbound_messages_broadcast", "broadcast_id", "status"),
+        Index("ix_outbound_messages_broadcast", "broadcast_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

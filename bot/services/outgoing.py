@@ -14,10 +14,12 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """HTML text plus rows of inline buttons."""
+    """HTML text plus rows of inline buttons, optionally with a photo or a document."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+    media_kind: str | None = None  # "photo" | "document": the text is then its caption
+    media_file_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,7 +83,7 @@ def upgrade() -> None:
     with op.batch_alter_table("outbound_messages", schema=None) as batch_op:
         batch_op.add_column(sa.Column("broadcast_id", sa.Integer(), nullable=True))
         batch_op.create_index(
-            "ix_outbound_messages_broadcast", ["broadcast_id", "status"], unique=False
+            "ix_outbound_messages_broadcast", ["broadcast_id", "status", "id"], unique=False
         )
         batch_op.create_foreign_key(
             batch_op.f("fk_outbound_messages_broadcast_id_broadcasts"),
