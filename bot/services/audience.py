@@ -1,0 +1,79 @@
+"""Who an announcement goes to: filters that combine (AND), turned into one SQL condition.
+
+Kept as data (a small dict in the broadcast row) so a scheduled announcement picks its
+recipients when it starts, and an audit entry shows exactly what was chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+
+from db.models import Employee, JpLedgerEntry, ModuleProgress
+
+INACTIVE_CHOICES = (7, 14, 30)
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """All active employees, narrowed by every filter that is set."""
+
+    opd: str | None = None
+    below_target: bool = False
+    inactive_days: int | None = None
+    not_completed: str | None = None  # a module id
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in (None, False)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Audience:
+        data = data or {}
+        days = data.get("inactive_days")
+        return cls(
+            opd=data.get("opd") or None,
+            below_target=bool(data.get("below_target")),
+            inactive_days=int(days) if days in INACTIVE_CHOICES else None,
+            not_completed=data.get("not_completed") or None,
+        )
+
+    def with_opd(self, opd: str | None) -> Audience:
+        return replace(self, opd=opd)
+
+    @property
+    def is_everyone(self) -> bool:
+        return self == Audience()
+
+
+def condition(
+    audience: Audience, *, year: int, target_centi: int, now: datetime
+) -> ColumnElement[bool]:
+    """The WHERE clause over ``employees`` for this audience (blocked users never included)."""
+    parts: list[ColumnElement[bool]] = [Employee.is_active.is_(True)]
+    if audience.opd is not None:
+        parts.append(Employee.opd_code == audience.opd)
+    if audience.below_target:
+        total = (
+            select(func.coalesce(func.sum(JpLedgerEntry.jp_centi), 0))
+            .where(JpLedgerEntry.employee_id == Employee.id, JpLedgerEntry.year == year)
+            .scalar_subquery()
+        )
+        parts.append(total < target_centi)
+    if audience.inactive_days is not None:
+        since = now - timedelta(days=audience.inactive_days)
+        parts.append(or_(Employee.last_activity_at.is_(None), Employee.last_activity_at < since))
+    if audience.not_completed is not None:
+        completed = (
+            select(ModuleProgress.id)
+            .where(
+                ModuleProgress.employee_id == Employee.id,
+                ModuleProgress.module_id == audience.not_completed,
+                ModuleProgress.completed_at.is_not(None),
+            )
+            .exists()
+        )
+        parts.append(~completed)
+    return and_(*parts)

@@ -1,0 +1,274 @@
+"""An announcement being composed: its text or media, an optional button, and its audience.
+
+The draft lives in ``chat_sessions`` (a restart keeps it), carries a random token that every
+button of the flow repeats (a button from an older draft is refused), and every step re-checks
+the admin's role; an OPD admin's audience is pinned to their own OPD whatever a button says.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.content import Catalog
+from bot.services import sessions
+from bot.services.audience import Audience
+from bot.services.outgoing import Button, Outgoing
+from bot.services.roles import Actor, actor_in
+from bot.services.sessions import FlowState
+from bot.telegram_html import telegram_length, visible_text
+from db.models import Broadcast
+from db.session import Database
+
+KIND_BROADCAST = "broadcast"
+FLOW_BROADCAST = "broadcast"
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+MAX_SCHEDULE_AHEAD = timedelta(days=90)
+BUTTON_LABEL_LIMIT = 40
+
+
+class Step(StrEnum):
+    CONTENT = "content"
+    BUTTON = "button"
+    BUTTON_URL = "button_url"
+    AUDIENCE = "audience"
+    SCHEDULE = "schedule"
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    FORBIDDEN = "forbidden"
+    STALE = "stale"  # no draft (any more), or a button of an older draft
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    INVALID = "invalid"
+    PAST = "past"
+    TOO_FAR = "too_far"
+
+
+@dataclass(slots=True)
+class Draft:
+    token: str
+    text: str = ""
+    media_kind: str | None = None
+    media_file_id: str | None = None
+    button: dict[str, str] | None = None
+    audience: Audience = field(default_factory=Audience)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "token": self.token,
+            "text": self.text,
+            "media_kind": self.media_kind,
+            "media_file_id": self.media_file_id,
+            "button": self.button,
+            "audience": self.audience.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Draft:
+        return cls(
+            token=str(data.get("token", "")),
+            text=str(data.get("text", "")),
+            media_kind=data.get("media_kind"),
+            media_file_id=data.get("media_file_id"),
+            button=data.get("button"),
+            audience=Audience.from_json(data.get("audience")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DraftView:
+    outcome: Outcome
+    draft: Draft | None = None
+    actor: Actor | None = None
+    step: str | None = None
+
+
+class DraftService:
+    def __init__(self, db: Database, catalog: Catalog, clock: Clock, settings: Settings) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.clock = clock
+        self.admin_ids = settings.admin_ids
+        self.tz = settings.tz
+
+    # --- the draft ------------------------------------------------------------------------------
+    async def begin(self, actor_id: int) -> DraftView:
+        async with self.db.transaction() as s:
+            actor = await actor_in(s, actor_id, self.admin_ids)
+            if actor is None:
+                return DraftView(Outcome.FORBIDDEN)
+            draft = Draft(token=secrets.token_hex(4), audience=Audience(opd=actor.opd_code))
+            await self._save(s, actor_id, draft, Step.CONTENT)
+        return DraftView(Outcome.OK, draft, actor, Step.CONTENT)
+
+    async def current(self, actor_id: int) -> DraftView:
+        async with self.db.transaction() as s:
+            return await self._current(s, actor_id)
+
+    async def submit_content(
+        self, actor_id: int, html: str, media_kind: str | None, media_file_id: str | None
+    ) -> DraftView:
+        async with self.db.transaction() as s:
+            view = await self._current(s, actor_id, Step.CONTENT)
+            if view.draft is None:
+                return view
+            visible = visible_text(html).strip()
+            if not visible:
+                return DraftView(Outcome.EMPTY, view.draft, view.actor, view.step)
+            limit = CAPTION_LIMIT if media_kind else TEXT_LIMIT
+            if telegram_length(visible) > limit:
+                return DraftView(Outcome.TOO_LONG, view.draft, view.actor, view.step)
+            view.draft.text, view.draft.media_kind = html, media_kind
+            view.draft.media_file_id = media_file_id
+            await self._save(s, actor_id, view.draft, Step.BUTTON)
+            return DraftView(Outcome.OK, view.draft, view.actor, Step.BUTTON)
+
+    async def set_button(self, actor_id: int, token: str, kind: str, value: str = "") -> DraftView:
+        """``kind``: "none", "module" (value = module id), "url" (asks for the link next)."""
+        async with self.db.transaction() as s:
+            view = await self._current(s, actor_id, Step.BUTTON, token=token)
+            if view.draft is None:
+                return view
+            step = Step.AUDIENCE
+            if kind == "module":
+                module = self.catalog.module(value)
+                if module is None:
+                    return DraftView(Outcome.INVALID, view.draft, view.actor, view.step)
+                view.draft.button = {"module": module.id, "label": module.title}
+            elif kind == "url":
+                step = Step.BUTTON_URL
+            else:
+                view.draft.button = None
+            await self._save(s, actor_id, view.draft, step)
+            return DraftView(Outcome.OK, view.draft, view.actor, step)
+
+    async def submit_url_button(self, actor_id: int, text: str) -> DraftView:
+        """ "Label | https://..." typed by the admin."""
+        async with self.db.transaction() as s:
+            view = await self._current(s, actor_id, Step.BUTTON_URL)
+            if view.draft is None:
+                return view
+            label, sep, url = (part.strip() for part in text.partition("|"))
+            if (
+                not sep
+                or not label
+                or len(label) > BUTTON_LABEL_LIMIT
+                or not url.startswith(("https://", "http://"))
+                or " " in url
+                or len(url) > 500
+            ):
+                return DraftView(Outcome.INVALID, view.draft, view.actor, view.step)
+            view.draft.button = {"url": url, "label": label}
+            await self._save(s, actor_id, view.draft, Step.AUDIENCE)
+            return DraftView(Outcome.OK, view.draft, view.actor, Step.AUDIENCE)
+
+    async def change_audience(
+        self, actor_id: int, token: str, change: str, value: str
+    ) -> DraftView:
+        """Toggle one filter. An OPD admin's audience stays inside their OPD whatever is sent."""
+        async with self.db.transaction() as s:
+            view = await self._current(s, actor_id, Step.AUDIENCE, token=token)
+            if view.draft is None or view.actor is None:
+                return view
+            audience = view.draft.audience
+            if change == "opd":
+                opd = value or None
+                if opd is not None and opd not in self.catalog.opds:
+                    return DraftView(Outcome.INVALID, view.draft, view.actor, view.step)
+                if not view.actor.is_superadmin and opd != view.actor.opd_code:
+                    return DraftView(Outcome.FORBIDDEN, view.draft, view.actor, view.step)
+                audience = audience.with_opd(opd)
+            elif change == "below":
+                audience = Audience(
+                    audience.opd,
+                    not audience.below_target,
+                    audience.inactive_days,
+                    audience.not_completed,
+                )
+            elif change == "inactive":
+                days = int(value) if value.isdigit() else 0
+                new_days = None if days == audience.inactive_days or days == 0 else days
+                audience = Audience.from_json({**audience.to_json(), "inactive_days": new_days})
+            elif change == "module":
+                module = value or None
+                if module is not None and self.catalog.module(module) is None:
+                    return DraftView(Outcome.INVALID, view.draft, view.actor, view.step)
+                if module == audience.not_completed:
+                    module = None
+                audience = Audience(
+                    audience.opd, audience.below_target, audience.inactive_days, module
+                )
+            else:
+                return DraftView(Outcome.INVALID, view.draft, view.actor, view.step)
+            view.draft.audience = audience
+            await self._save(s, actor_id, view.draft, Step.AUDIENCE)
+            return DraftView(Outcome.OK, view.draft, view.actor, Step.AUDIENCE)
+
+    async def ask_schedule(self, actor_id: int, token: str) -> DraftView:
+        async with self.db.transaction() as s:
+            view = await self._current(s, actor_id, Step.AUDIENCE, token=token)
+            if view.draft is None:
+                return view
+            await self._save(s, actor_id, view.draft, Step.SCHEDULE)
+            return DraftView(Outcome.OK, view.draft, view.actor, Step.SCHEDULE)
+
+    def parse_when(self, text: str) -> tuple[Outcome, datetime | None]:
+        """ "30/11/2026 08:00" (also with - or . and 08.00), local time."""
+        cleaned = " ".join(text.replace("-", "/").replace(".", ":").split())
+        for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%y %H:%M"):
+            try:
+                local = datetime.strptime(cleaned, pattern)
+            except ValueError:
+                continue
+            when = local.replace(tzinfo=self.tz)
+            now = self.clock()
+            if when <= now:
+                return Outcome.PAST, None
+            if when - now > MAX_SCHEDULE_AHEAD:
+                return Outcome.TOO_FAR, None
+            return Outcome.OK, when
+        return Outcome.INVALID, None
+
+    # --- state ----------------------------------------------------------------------------------
+    async def _current(
+        self, s: AsyncSession, actor_id: int, step: Step | None = None, token: str | None = None
+    ) -> DraftView:
+        actor = await actor_in(s, actor_id, self.admin_ids)
+        if actor is None:
+            return DraftView(Outcome.FORBIDDEN)
+        state = await sessions.get_state(s, actor_id)
+        if state is None or state.flow != FLOW_BROADCAST:
+            return DraftView(Outcome.STALE, actor=actor)
+        draft = Draft.from_json(state.data)
+        if (step is not None and state.step != step) or (
+            token is not None and token != draft.token
+        ):
+            return DraftView(Outcome.STALE, draft, actor, state.step)
+        if not actor.is_superadmin and draft.audience.opd != actor.opd_code:
+            draft.audience = draft.audience.with_opd(actor.opd_code)  # the role changed since
+        return DraftView(Outcome.OK, draft, actor, state.step)
+
+    async def _save(self, s: AsyncSession, actor_id: int, draft: Draft, step: Step) -> None:
+        await sessions.set_state(s, actor_id, FlowState(FLOW_BROADCAST, step, draft.to_json()))
+
+
+def message_of(broadcast: Broadcast | Draft) -> Outgoing:
+    """The announcement exactly as recipients see it (the admin's preview uses it too)."""
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    button = broadcast.button or {}
+    label = str(button.get("label", ""))[:60]
+    if "module" in button:
+        buttons = ((Button(label, callback_data=f"mod:{button['module']}"),),)
+    elif "url" in button:
+        buttons = ((Button(label, url=button["url"]),),)
+    return Outgoing(broadcast.text, buttons, broadcast.media_kind, broadcast.media_file_id)

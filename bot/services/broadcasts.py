@@ -1,0 +1,283 @@
+"""Announcements: queueing into the outbox, the schedule, progress, the final report.
+
+A confirmed announcement becomes one ``outbound_messages`` row per recipient in a single
+INSERT ... SELECT (``dedup_key`` "broadcast:<id>:<employee>" is unique), so queueing twice, or
+after a crash, adds nobody twice, and a crash later loses nobody: the rows are in the database
+and the sender resumes them. Every call re-checks the caller's role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Integer, String, cast, func, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.content import Catalog
+from bot.jp import to_centi
+from bot.services import sessions
+from bot.services.audience import Audience, condition
+from bot.services.broadcast_drafts import (
+    KIND_BROADCAST,
+    DraftService,
+    Outcome,
+    Step,
+    message_of,
+)
+from bot.services.outgoing import Outgoing, Skip
+from bot.services.roles import actor_in, record
+from db.dialects import insert_for
+from db.models import Broadcast, Employee, OutboundMessage, UtcDateTime
+from db.session import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    broadcast: Broadcast
+    counts: dict[str, int]
+    finished: bool
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def done(self) -> int:
+        return self.total - self.counts.get("pending", 0) - self.counts.get("sending", 0)
+
+
+class BroadcastService:
+    def __init__(
+        self, db: Database, catalog: Catalog, clock: Clock, settings: Settings, drafts: DraftService
+    ) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.clock = clock
+        self.drafts = drafts
+        self.admin_ids = settings.admin_ids
+        self.tz = settings.tz
+        self.target_centi = to_centi(settings.jp_target)
+
+    async def count(self, audience: Audience) -> int:
+        now = self.clock()
+        year = now.astimezone(self.tz).year
+        where = condition(audience, year=year, target_centi=self.target_centi, now=now)
+        async with self.db.transaction() as s:
+            return int(await s.scalar(select(func.count()).select_from(Employee).where(where)) or 0)
+
+    # --- confirming -----------------------------------------------------------------------------
+    async def confirm(
+        self, actor_id: int, token: str, when: datetime | None, status_chat_id: int
+    ) -> tuple[Outcome, Broadcast | None]:
+        """Turn the draft into an announcement: queued now, or scheduled for ``when``."""
+        step = Step.SCHEDULE if when is not None else Step.AUDIENCE
+        async with self.db.transaction() as s:
+            view = await self.drafts._current(s, actor_id, step, token=token)
+            if view.draft is None or view.actor is None:
+                return view.outcome, None
+            draft = view.draft
+            if not view.actor.may_manage(draft.audience.opd):
+                return Outcome.FORBIDDEN, None
+            now = self.clock()
+            broadcast = Broadcast(
+                created_by=actor_id,
+                scope_opd=view.actor.opd_code,
+                text=draft.text,
+                media_kind=draft.media_kind,
+                media_file_id=draft.media_file_id,
+                button=draft.button,
+                audience=draft.audience.to_json(),
+                status="scheduled" if when else "queued",
+                scheduled_at=when,
+                status_chat_id=status_chat_id,
+                created_at=now,
+                recipients=0,
+            )
+            s.add(broadcast)
+            await s.flush()
+            await sessions.clear_state(s, actor_id)
+            action = "broadcast.schedule" if when else "broadcast.send"
+            params: dict[str, Any] = {"broadcast_id": broadcast.id, "audience": broadcast.audience}
+            if when is None:
+                params["recipients"] = await self._queue(s, broadcast, now)
+            else:
+                params["scheduled_at"] = when.isoformat()
+            await record(s, self.clock, actor_id, action, params)
+        return Outcome.OK, broadcast
+
+    async def _queue(self, s: AsyncSession, broadcast: Broadcast, now: datetime) -> int:
+        """One outbox row per recipient, in one statement; idempotent."""
+        audience = Audience.from_json(broadcast.audience)
+        year = now.astimezone(self.tz).year
+        where = condition(audience, year=year, target_centi=self.target_centi, now=now)
+        e = Employee.__table__
+        source = select(
+            literal(KIND_BROADCAST, String),
+            literal(f"{KIND_BROADCAST}:{broadcast.id}:", String) + cast(e.c.id, String),
+            literal(broadcast.id, Integer),
+            e.c.id,
+            e.c.telegram_id,
+            literal({}, JSON),
+            literal("pending", String),
+            literal(0, Integer),
+            literal(now, UtcDateTime()),
+            literal(now, UtcDateTime()),
+        ).where(where)
+        columns = [
+            "kind",
+            "dedup_key",
+            "broadcast_id",
+            "employee_id",
+            "chat_id",
+            "payload",
+            "status",
+            "attempts",
+            "not_before",
+            "created_at",
+        ]
+        await s.execute(
+            insert_for(s, OutboundMessage.__table__)
+            .from_select(columns, source)
+            .on_conflict_do_nothing()
+        )
+        recipients = int(
+            await s.scalar(
+                select(func.count())
+                .select_from(OutboundMessage)
+                .where(OutboundMessage.broadcast_id == broadcast.id)
+            )
+            or 0
+        )
+        broadcast.status, broadcast.recipients, broadcast.queued_at = "sending", recipients, now
+        return recipients
+
+    async def queue_due(self) -> list[Broadcast]:
+        """Start scheduled announcements whose time has come (called by the minute tick), and
+        finish queueing any a crash interrupted between confirm and queue."""
+        now = self.clock()
+        started: list[Broadcast] = []
+        async with self.db.transaction() as s:
+            due = (
+                await s.scalars(
+                    select(Broadcast).where(
+                        ((Broadcast.status == "scheduled") & (Broadcast.scheduled_at <= now))
+                        | (Broadcast.status == "queued")
+                    )
+                )
+            ).all()
+            for broadcast in due:
+                count = await self._queue(s, broadcast, now)
+                await record(
+                    s,
+                    self.clock,
+                    broadcast.created_by,
+                    "broadcast.start",
+                    {"broadcast_id": broadcast.id, "recipients": count},
+                )
+                started.append(broadcast)
+        return started
+
+    # --- scheduled list, cancel, progress, report -----------------------------------------------
+    async def scheduled(self, actor_id: int) -> list[Broadcast] | None:
+        async with self.db.transaction() as s:
+            actor = await actor_in(s, actor_id, self.admin_ids)
+            if actor is None:
+                return None
+            query = select(Broadcast).where(Broadcast.status == "scheduled")
+            if not actor.is_superadmin:
+                query = query.where(Broadcast.scope_opd == actor.opd_code)
+            return list((await s.scalars(query.order_by(Broadcast.scheduled_at))).all())
+
+    async def cancel(self, actor_id: int, broadcast_id: int) -> Outcome:
+        async with self.db.transaction() as s:
+            actor = await actor_in(s, actor_id, self.admin_ids)
+            if actor is None:
+                return Outcome.FORBIDDEN
+            broadcast = await s.get(Broadcast, broadcast_id)
+            if broadcast is None or broadcast.status != "scheduled":
+                return Outcome.STALE
+            if not actor.is_superadmin and broadcast.scope_opd != actor.opd_code:
+                return Outcome.FORBIDDEN
+            broadcast.status = "cancelled"
+            await record(
+                s, self.clock, actor_id, "broadcast.cancel", {"broadcast_id": broadcast_id}
+            )
+        return Outcome.OK
+
+    async def set_status_message(self, broadcast_id: int, chat_id: int, message_id: int) -> None:
+        async with self.db.transaction() as s:
+            await s.execute(
+                update(Broadcast)
+                .where(Broadcast.id == broadcast_id)
+                .values(status_chat_id=chat_id, status_message_id=message_id)
+            )
+
+    async def progress(self) -> list[Progress]:
+        """Counts of every announcement being sent; those with nothing left are closed."""
+        now = self.clock()
+        result: list[Progress] = []
+        async with self.db.transaction() as s:
+            running = (
+                await s.scalars(select(Broadcast).where(Broadcast.status == "sending"))
+            ).all()
+            for broadcast in running:
+                rows = await s.execute(
+                    select(OutboundMessage.status, func.count())
+                    .where(OutboundMessage.broadcast_id == broadcast.id)
+                    .group_by(OutboundMessage.status)
+                )
+                counts = {status: int(n) for status, n in rows}
+                finished = not counts.get("pending") and not counts.get("sending")
+                if finished:
+                    broadcast.status, broadcast.finished_at = "done", now
+                    await record(
+                        s,
+                        self.clock,
+                        broadcast.created_by,
+                        "broadcast.done",
+                        {"broadcast_id": broadcast.id, "counts": counts},
+                    )
+                broadcast.progress_at = now
+                result.append(Progress(broadcast, counts, finished))
+        return result
+
+    async def failures(self, actor_id: int, broadcast_id: int) -> list[dict[str, Any]] | None:
+        """Failed and blocked recipients, for whoever may see this announcement."""
+        async with self.db.transaction() as s:
+            actor = await actor_in(s, actor_id, self.admin_ids)
+            broadcast = await s.get(Broadcast, broadcast_id)
+            if actor is None or broadcast is None:
+                return None
+            if not actor.is_superadmin and broadcast.scope_opd != actor.opd_code:
+                return None
+            rows = await s.execute(
+                select(
+                    Employee.nip,
+                    Employee.name,
+                    Employee.opd_code,
+                    OutboundMessage.status,
+                    OutboundMessage.error,
+                )
+                .join(Employee, Employee.id == OutboundMessage.employee_id)
+                .where(
+                    OutboundMessage.broadcast_id == broadcast_id,
+                    OutboundMessage.status.in_(("failed", "blocked")),
+                )
+                .order_by(Employee.opd_code, Employee.name)
+            )
+            return [dict(row._mapping) for row in rows]
+
+    # --- rendering for the sender ---------------------------------------------------------------
+    async def render(self, rows: Sequence[OutboundMessage]) -> dict[int, Outgoing | Skip]:
+        ids = {row.broadcast_id for row in rows if row.broadcast_id is not None}
+        async with self.db.transaction() as s:
+            found = (await s.scalars(select(Broadcast).where(Broadcast.id.in_(ids)))).all()
+        messages = {b.id: message_of(b) for b in found}
+        return {
+            row.id: messages.get(row.broadcast_id or 0) or Skip("announcement gone") for row in rows
+        }
