@@ -26,7 +26,7 @@ from db.migrate import alembic_config, upgrade_to_head
 from db.models import Base, ChatSession, Employee, QuizPoll
 from db.session import Database
 from tests.conftest import FakeClock
-from tests.unit.test_services import register, take_quiz
+from tests.unit.test_services import USER, register, take_quiz
 
 # Telegram ids have up to 52 significant bits; they must not be squeezed into 32-bit integers.
 BIG_TELEGRAM_ID = 7_777_777_777_777
@@ -123,3 +123,14 @@ async def test_accounts_racing_for_one_nip_only_one_wins(svc: Services, db: Data
     outcomes = [r.outcome for r in results]
     assert outcomes.count(Outcome.OK) == 1
     assert outcomes.count(Outcome.TAKEN) == len(users) - 1
+
+
+async def test_control_characters_are_refused_alike_on_every_database(svc: Services) -> None:
+    """PostgreSQL cannot store NUL in text while SQLite can; the bot refuses them everywhere."""
+    await register(svc)
+    assert (await svc.registration.begin_edit(USER, "unit_kerja")).outcome is Outcome.OK
+    refused = await svc.registration.submit_profile_field(USER, "Bagian\x00Umum")
+    assert refused.outcome is Outcome.INVALID
+    saved = await svc.registration.submit_profile_field(USER, "Bagian Umum")
+    assert saved.outcome is Outcome.OK
+    assert saved.employee is not None and saved.employee.unit_kerja == "Bagian Umum"
