@@ -48,6 +48,13 @@ def catalog() -> Catalog:
     return load_catalog(CONTENT_DIR)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse a wrong database URL once, before any test, instead of failing every test."""
+    server = os.environ.get(TEST_DATABASE_ENV)
+    if server and not is_postgres(server):
+        raise pytest.UsageError(f"{TEST_DATABASE_ENV} must be a postgresql+asyncpg:// URL")
+
+
 @pytest.fixture
 async def database_url(tmp_path: Path) -> AsyncIterator[str]:
     """An empty database for this test alone, so no test sees another's rows or ids."""
@@ -55,8 +62,6 @@ async def database_url(tmp_path: Path) -> AsyncIterator[str]:
     if not server:
         yield f"sqlite+aiosqlite:///{tmp_path}/test.db"
         return
-    if not is_postgres(server):
-        raise pytest.UsageError(f"{TEST_DATABASE_ENV} must be a postgresql+asyncpg:// URL")
     async with fresh_postgres_database(server) as url:
         yield url
 
