@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy.dialects import postgresql, sqlite
-
 from bot.clock import Clock
+from db.dialects import on_conflict_insert
 from db.models import ProcessedUpdate
 from db.session import Database
 
@@ -54,7 +53,7 @@ class UpdateDeduplicator:
                         future.set_result(update_id in fresh and position == 0)
 
     async def _insert(self, update_ids: list[int]) -> set[int]:
-        insert = sqlite.insert if self.db.is_sqlite else postgresql.insert
+        insert = on_conflict_insert(self.db.engine.dialect.name)
         now = self.clock()
         statement = (
             insert(ProcessedUpdate)

@@ -1,4 +1,8 @@
-"""Shared fixtures: a real, migrated database per test and an adjustable clock."""
+"""Shared fixtures: a real, migrated database per test and an adjustable clock.
+
+The database is a temporary SQLite file, or, when ``SINAU_TEST_DATABASE_URL`` names a PostgreSQL
+server, a database of its own created on that server for each test and dropped after it.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from bot.config import Settings
 from bot.content import Catalog, load_catalog
 from db.migrate import upgrade_to_head
 from db.session import Database
+from tests.databases import TEST_DATABASE_ENV, fresh_postgres_database, is_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "content"
@@ -43,16 +48,29 @@ def catalog() -> Catalog:
     return load_catalog(CONTENT_DIR)
 
 
-def database_url(tmp_path: Path) -> str:
-    """A temporary SQLite file, unless the run points the suite at another database."""
-    return os.environ.get("SINAU_TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path}/test.db"
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse a wrong database URL once, before any test, instead of failing every test."""
+    server = os.environ.get(TEST_DATABASE_ENV)
+    if server and not is_postgres(server):
+        raise pytest.UsageError(f"{TEST_DATABASE_ENV} must be a postgresql+asyncpg:// URL")
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+async def database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database for this test alone, so no test sees another's rows or ids."""
+    server = os.environ.get(TEST_DATABASE_ENV)
+    if not server:
+        yield f"sqlite+aiosqlite:///{tmp_path}/test.db"
+        return
+    async with fresh_postgres_database(server) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
     return Settings(
         TELEGRAM_BOT_TOKEN=TEST_TOKEN,
-        DATABASE_URL=database_url(tmp_path),
+        DATABASE_URL=database_url,
         SINAU_CONTENT_DIR=CONTENT_DIR,
         _env_file=None,
     )

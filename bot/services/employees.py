@@ -14,6 +14,8 @@ from db.models import Employee
 
 NAME_PATTERN = re.compile(r"^[^\W\d_][\w .,'’\-]{1,119}$", re.UNICODE)
 FREE_FIELD_PATTERN = re.compile(r"^\S.{1,119}$", re.DOTALL)
+# Control characters are never part of a unit or job title; PostgreSQL cannot even store NUL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 PNS_GOLONGAN = re.compile(r"^(I|II|III|IV)/([a-e])$", re.IGNORECASE)
 PPPK_GOLONGAN = "I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII".split()
 
@@ -72,7 +74,7 @@ def clean_name(raw: str) -> str | None:
 
 def clean_free_field(raw: str) -> str | None:
     value = " ".join(raw.split())
-    if not FREE_FIELD_PATTERN.match(value):
+    if not FREE_FIELD_PATTERN.match(value) or CONTROL_CHARACTERS.search(value):
         return None
     return value
 

@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.jp import from_centi
+from db.dialects import on_conflict_insert
 from db.models import JpLedgerEntry
 
 
@@ -65,8 +65,7 @@ async def credit(session: AsyncSession, item: Credit) -> bool:
         "evidence": item.evidence,
         "credited_at": item.credited_at,
     }
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = on_conflict_insert(session.get_bind().dialect.name)
     statement = (
         insert(JpLedgerEntry)
         .values(**values)

@@ -1,4 +1,4 @@
-"""Services against a real, migrated SQLite database: registration, learning, quiz, ledger."""
+"""Services against a real, migrated database: registration, learning, quiz, ledger."""
 
 from __future__ import annotations
 
