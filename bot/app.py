@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.content import Catalog, load_catalog
 from bot.sender import OutboundSender, Renderer
 from bot.services import Services
+from bot.services.broadcast_drafts import KIND_BROADCAST
 from bot.services.outgoing import Outgoing, Skip
 from bot.services.reminders import KIND_REMINDER
 from bot.telegram_transport import TelegramTransport
@@ -76,8 +77,8 @@ def build_application(
     application.bot_data[SENDER_KEY] = OutboundSender(
         db,
         clock,
-        TelegramTransport(application.bot),
-        {KIND_REMINDER: reminder_renderer(services)},
+        TelegramTransport(application.bot, paid_broadcast=settings.paid_broadcast),
+        {KIND_REMINDER: reminder_renderer(services), KIND_BROADCAST: services.broadcasts.render},
         rate=settings.send_rate,
         chat_interval=settings.send_chat_interval,
         max_attempts=settings.send_max_attempts,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.schedule import parse_clock_time
@@ -22,6 +22,7 @@ from bot.schedule import parse_clock_time
 # A Bot API token is "<bot id>:<secret>", the secret being 30-50 URL-safe characters.
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,60}$")
 
+FREE_SEND_RATE = 30  # messages per second Telegram allows a bot without paid broadcasts
 LocalTime = Annotated[time, NoDecode]
 QuietHours = Annotated[tuple[time, time], NoDecode]
 
@@ -70,6 +71,17 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=30, alias="SINAU_SEND_RATE", gt=0, le=1000)
     send_chat_interval: float = Field(default=1.0, alias="SINAU_SEND_CHAT_INTERVAL", ge=0)
     send_max_attempts: int = Field(default=5, alias="SINAU_SEND_MAX_ATTEMPTS", ge=1, le=20)
+    # Telegram's paid broadcasts (allow_paid_broadcast, charged in Stars) lift the overall limit
+    # to 1000 messages/s. Without it, a SINAU_SEND_RATE above 30 is refused at start-up.
+    paid_broadcast: bool = Field(default=False, alias="SINAU_PAID_BROADCAST")
+
+    @model_validator(mode="after")
+    def _rate_within_telegram_limits(self) -> Settings:
+        if self.send_rate > FREE_SEND_RATE and not self.paid_broadcast:
+            raise ValueError(
+                f"SINAU_SEND_RATE above {FREE_SEND_RATE}/s needs SINAU_PAID_BROADCAST=true"
+            )
+        return self
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -165,7 +177,9 @@ def load_settings(**overrides: object) -> Settings:
             name = str(err["loc"][0]) if err["loc"] else "?"
             field = Settings.model_fields.get(name)
             env = field.alias if field and field.alias else name.upper()
-            if err["type"] == "missing":
+            if not err["loc"]:  # a rule across settings; its message names them
+                problems.append(str(err["msg"]).removeprefix("Value error, "))
+            elif err["type"] == "missing":
                 problems.append(f"{env} belum diisi / is not set")
             else:
                 problems.append(f"{env} tidak valid / is invalid: {err['msg']}")

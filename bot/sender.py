@@ -32,7 +32,7 @@ from sqlalchemy import select, update
 
 from bot.clock import Clock
 from bot.services.outgoing import Outgoing, Skip
-from db.models import Employee, OutboundMessage
+from db.models import Broadcast, Employee, OutboundMessage
 from db.session import Database
 
 log = logging.getLogger(__name__)
@@ -234,29 +234,60 @@ class OutboundSender:
             )
 
     async def _claim(self) -> list[OutboundMessage]:
+        """Claim the next batch, shared fairly between lanes.
+
+        A lane is the reminders (rows without a broadcast) or one announcement. Each lane gets
+        an equal share of the batch, and what a lane leaves unused goes to the others, so two
+        announcements progress side by side and reminders keep flowing during a big one.
+        """
         now = self.clock()
         limit = max(CLAIM_BATCH_MIN, int(self.rate * 2))
+        o = OutboundMessage
+        ready = (o.status == "pending", o.not_before <= now)
         async with self.db.transaction() as s:
-            ids = (
-                await s.scalars(
-                    select(OutboundMessage.id)
-                    .where(OutboundMessage.status == "pending", OutboundMessage.not_before <= now)
-                    .order_by(OutboundMessage.id)
-                    .limit(limit)
-                )
-            ).all()
+            lanes: list[int | None] = [None]
+            lanes += list(
+                (
+                    await s.scalars(
+                        select(Broadcast.id)
+                        .where(Broadcast.status == "sending")
+                        .order_by(Broadcast.id)
+                    )
+                ).all()
+            )
+            share = max(1, limit // len(lanes))
+            ids: list[int] = []
+            for lane in lanes:
+                in_lane = o.broadcast_id.is_(None) if lane is None else o.broadcast_id == lane
+                ids += (
+                    await s.scalars(select(o.id).where(*ready, in_lane).order_by(o.id).limit(share))
+                ).all()
+            if len(ids) < limit:  # lanes with less than their share leave room for the rest
+                query = select(o.id).where(*ready).order_by(o.id).limit(limit - len(ids))
+                if ids:
+                    query = query.where(o.id.not_in(ids))
+                ids += (await s.scalars(query)).all()
             if not ids:
                 return []
             claimed = (
                 await s.scalars(
-                    update(OutboundMessage)
-                    .where(OutboundMessage.id.in_(ids), OutboundMessage.status == "pending")
+                    update(o)
+                    .where(o.id.in_(ids), o.status == "pending")
                     .values(status="sending", claimed_at=now)
-                    .returning(OutboundMessage)
+                    .returning(o)
                     .execution_options(synchronize_session=False)
                 )
             ).all()
-        return sorted(claimed, key=lambda row: row.id)
+        # Interleave the lanes, so each is served from the start of the batch.
+        by_lane: dict[int | None, list[OutboundMessage]] = {}
+        for row in sorted(claimed, key=lambda r: r.id):
+            by_lane.setdefault(row.broadcast_id, []).append(row)
+        queues = list(by_lane.values())
+        mixed: list[OutboundMessage] = []
+        while queues:
+            mixed += [q.pop(0) for q in queues]
+            queues = [q for q in queues if q]
+        return mixed
 
     async def _render(self, rows: Sequence[OutboundMessage]) -> dict[int, Outgoing | Skip]:
         by_kind: dict[str, list[OutboundMessage]] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.sender import SendResult, SendStatus
@@ -26,14 +26,34 @@ def reply_markup(message: Outgoing) -> InlineKeyboardMarkup | None:
 
 
 class TelegramTransport:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, *, paid_broadcast: bool = False) -> None:
         self.bot = bot
+        # Telegram's allow_paid_broadcast: up to 1000 messages/s, paid in Stars per message.
+        self.paid = {"allow_paid_broadcast": True} if paid_broadcast else {}
+
+    async def _call(self, chat_id: int, message: Outgoing) -> Message:
+        markup = reply_markup(message)
+        if message.media_kind == "photo":
+            return await self.bot.send_photo(
+                chat_id,
+                message.media_file_id or "",
+                caption=message.text,
+                reply_markup=markup,
+                **self.paid,
+            )
+        if message.media_kind == "document":
+            return await self.bot.send_document(
+                chat_id,
+                message.media_file_id or "",
+                caption=message.text,
+                reply_markup=markup,
+                **self.paid,
+            )
+        return await self.bot.send_message(chat_id, message.text, reply_markup=markup, **self.paid)
 
     async def send(self, chat_id: int, message: Outgoing) -> SendResult:
         try:
-            sent = await self.bot.send_message(
-                chat_id, message.text, reply_markup=reply_markup(message)
-            )
+            sent = await self._call(chat_id, message)
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)

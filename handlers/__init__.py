@@ -16,11 +16,25 @@ from telegram.ext import (
     filters,
 )
 
+from handlers import (
+    admin,
+    admin_keyboards,
+    broadcast,
+    hours,
+    keyboards,
+    learning,
+    profile,
+    quiz,
+    reminders,
+    start,
+    system,
+)
 from handlers import help as help_
-from handlers import hours, keyboards, learning, profile, quiz, reminders, start, system
 from handlers.common import answer_query
 
 DEDUP_GROUP = -1
+# Announcement status messages are edited at most this often (and scheduled ones start).
+PROGRESS_SECONDS = 3
 AFTER_GROUP = 1
 
 
@@ -35,6 +49,10 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         ("jp", hours.hours),
         ("profil", profile.profile),
         ("pengingat", reminders.reminders),
+        ("umumkan", broadcast.announce),
+        ("terjadwal", broadcast.scheduled_command),
+        ("admin", admin.admin_command),
+        ("audit", admin.audit_command),
         ("bantuan", help_.help_command),
         ("help", help_.help_command),
     ]
@@ -55,6 +73,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         (keyboards.PATTERN_QUIZ, quiz.on_quiz),
         (keyboards.PATTERN_JP, hours.on_year),
         (keyboards.PATTERN_REMINDER, reminders.on_button),
+        (admin_keyboards.PATTERN_ROLE, admin.on_role_button),
+        (admin_keyboards.PATTERN_DRAFT, broadcast.on_draft_button),
+        (admin_keyboards.PATTERN_REPORT, broadcast.on_report_button),
     ]
     for pattern, callback in callbacks:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
@@ -76,6 +97,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
 
     application.add_error_handler(system.on_error)
     if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            broadcast.progress_job, interval=PROGRESS_SECONDS, first=PROGRESS_SECONDS
+        )
         application.job_queue.run_repeating(
             system.forget_old_updates, interval=timedelta(hours=6), first=timedelta(minutes=5)
         )

@@ -9,6 +9,8 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content import Catalog
 from bot.dedup import UpdateDeduplicator
+from bot.services.broadcast_drafts import DraftService
+from bot.services.broadcasts import BroadcastService
 from bot.services.hours import HoursService
 from bot.services.learning import LearningService
 from bot.services.nudges import NudgeRenderer
@@ -35,6 +37,8 @@ class Services:
     reminders: ReminderService
     nudges: NudgeRenderer
     roles: RoleService
+    drafts: DraftService
+    broadcasts: BroadcastService
 
     @classmethod
     def build(
@@ -46,6 +50,7 @@ class Services:
         rng: random.Random | None = None,
     ) -> Services:
         reminders = ReminderService(db, clock, settings)
+        drafts = DraftService(db, catalog, clock, settings)
         return cls(
             settings=settings,
             db=db,
@@ -59,4 +64,6 @@ class Services:
             reminders=reminders,
             nudges=NudgeRenderer(db, catalog, clock, settings),
             roles=RoleService(db, clock, settings.admin_ids),
+            drafts=drafts,
+            broadcasts=BroadcastService(db, catalog, clock, settings, drafts),
         )

@@ -94,17 +94,22 @@ class RoleService:
                 Role(row.role) if row else None,
             )
 
-    async def grant(self, actor_id: int, employee_id: int, role: Role | None) -> GrantOutcome:
-        """Set (or, with None, revoke) a role. OPD admins manage the employee's own OPD."""
+    async def grant(
+        self, actor_id: int, employee_id: int, role: Role | None
+    ) -> tuple[GrantOutcome, str | None]:
+        """Set (or, with None, revoke) a role; OPD admins manage the employee's own OPD.
+
+        Returns the outcome and the employee's name, for the confirmation.
+        """
         async with self.db.transaction() as s:
             actor = await actor_in(s, actor_id, self.admin_ids)
             if actor is None or not actor.is_superadmin:
-                return GrantOutcome.FORBIDDEN
+                return GrantOutcome.FORBIDDEN, None
             employee = await s.get(Employee, employee_id)
             if employee is None:
-                return GrantOutcome.UNKNOWN
+                return GrantOutcome.UNKNOWN, None
             if employee.telegram_id == actor_id and role is not Role.SUPERADMIN:
-                return GrantOutcome.SELF
+                return GrantOutcome.SELF, employee.name
             await s.execute(delete(AdminRole).where(AdminRole.employee_id == employee_id))
             if role is not None:
                 s.add(
@@ -127,7 +132,7 @@ class RoleService:
                     "opd": employee.opd_code,
                 },
             )
-        return GrantOutcome.OK
+        return GrantOutcome.OK, employee.name
 
     async def audit_page(
         self, actor_id: int, limit: int = 20, before_id: int | None = None

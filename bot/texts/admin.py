@@ -1,0 +1,114 @@
+"""Indonesian texts of the admin side: roles, the audit log, announcements."""
+
+from __future__ import annotations
+
+ADMIN_ONLY = "Maaf, perintah ini khusus admin."
+
+# --- Roles (/admin) ----------------------------------------------------------------------------
+ROLE_NAMES = {"superadmin": "Superadmin", "opd_admin": "Admin OPD", None: "Pegawai (tanpa peran)"}
+ADMIN_USAGE = (
+    "<b>Kelola peran admin</b>\nKetik <code>/admin NIP</code>, misalnya "
+    "<code>/admin 198609262015051001</code>, lalu pilih peran untuk pegawai tersebut."
+)
+ADMIN_BAD_NIP = "NIP tidak valid: {reason}"
+ADMIN_UNKNOWN = "Tidak ada pegawai terdaftar dengan NIP <code>{nip}</code>."
+ADMIN_TARGET = (
+    "<b>{name}</b>\nNIP <code>{nip}</code>\nInstansi: {opd}\nPeran saat ini: <b>{role}</b>\n\n"
+    "Pilih peran baru:"
+)
+BTN_MAKE_SUPERADMIN = "⭐ Jadikan superadmin"
+BTN_MAKE_OPD_ADMIN = "🏢 Jadikan admin OPD"
+BTN_REVOKE = "🚫 Cabut peran"
+BTN_CANCEL = "Batal"
+ROLE_SAVED = "Peran <b>{name}</b> sekarang: <b>{role}</b> ✅"
+ROLE_SELF = "Anda tidak dapat mencabut peran superadmin Anda sendiri."
+ROLE_CANCELLED = "Tidak ada perubahan peran."
+
+# --- /audit ------------------------------------------------------------------------------------
+AUDIT_TITLE = "<b>Log audit</b> (terbaru dulu)"
+AUDIT_ITEM = "• {when} — <code>{actor}</code> — {action} {params}"
+AUDIT_EMPTY = "Log audit masih kosong."
+
+# --- /umumkan ----------------------------------------------------------------------------------
+ASK_CONTENT = (
+    "<b>Pengumuman baru</b> 📣\n"
+    "Kirim teks pengumuman. Format Telegram (tebal, miring, tautan) ikut terkirim. "
+    "Boleh juga kirim foto atau dokumen dengan keterangan (maks. 1024 karakter).\n"
+    "Ketik /batal untuk batal."
+)
+CONTENT_EMPTY = "Pengumuman perlu teks. Kirim teks, atau foto/dokumen dengan keterangan."
+CONTENT_TOO_LONG = "Teks terlalu panjang: maksimal {limit} karakter{media}. Silakan kirim ulang."
+CONTENT_MEDIA_NOTE = " untuk keterangan foto/dokumen"
+CONTENT_NOT_SUPPORTED = "Jenis pesan ini tidak didukung. Kirim teks, foto, atau dokumen."
+ASK_BUTTON = "Tambahkan tombol di bawah pengumuman?"
+BTN_NO_BUTTON = "Tanpa tombol"
+BTN_MODULE_BUTTON = "📚 Tombol buka modul"
+BTN_URL_BUTTON = "🔗 Tombol tautan"
+ASK_BUTTON_MODULE = "Pilih modul yang dibuka tombol:"
+ASK_URL = (
+    "Ketik label dan tautan dipisah tanda |, misalnya:\n"
+    "<code>Daftar webinar | https://bpsdmd.jatengprov.go.id</code>"
+)
+URL_INVALID = (
+    "Format tidak sesuai. Contoh: <code>Daftar webinar | https://contoh.go.id</code> "
+    "(label maks. 40 karakter, tautan diawali https://)."
+)
+AUDIENCE = (
+    "<b>Penerima</b>\n{summary}\n\nJumlah penerima saat ini: <b>{count}</b> pegawai aktif.\n"
+    "Ketuk untuk mengubah filter (filter digabung: semua harus terpenuhi)."
+)
+AUDIENCE_EVERYONE = "Semua pegawai aktif"
+AUDIENCE_OPD = "Instansi: {opd}"
+AUDIENCE_ALL_OPD = "Semua instansi"
+AUDIENCE_BELOW = "JP tahun ini di bawah target"
+AUDIENCE_INACTIVE = "Tidak aktif belajar ≥ {days} hari"
+AUDIENCE_NOT_DONE = "Belum menyelesaikan modul: {title}"
+BTN_AUD_OPD = "🏢 Instansi"
+BTN_AUD_BELOW = "{mark} Di bawah target JP"
+BTN_AUD_INACTIVE = "{mark} Tidak aktif {days} hari"
+BTN_AUD_MODULE = "📚 Belum selesai modul…"
+BTN_PREVIEW = "👀 Pratinjau »"
+ASK_OPD = "Pilih instansi penerima:"
+BTN_ALL_OPD = "Semua instansi"
+ASK_MODULE_FILTER = "Kirim ke yang belum menyelesaikan modul:"
+OPD_NOT_ALLOWED = "Admin OPD hanya dapat mengirim ke instansinya sendiri."
+PREVIEW_INTRO = "<b>Pratinjau</b> — persis seperti yang akan diterima:"
+PREVIEW_SUMMARY = (
+    "Pengumuman di atas akan dikirim ke <b>{count}</b> pegawai aktif.\n{summary}\n\n"
+    "Kirim sekarang, atau jadwalkan?"
+)
+PREVIEW_NOBODY = "Tidak ada penerima dengan filter ini. Ubah filter penerima."
+BTN_SEND_NOW = "✅ Kirim sekarang"
+BTN_SCHEDULE = "🗓 Jadwalkan"
+BTN_EDIT_AUDIENCE = "« Ubah penerima"
+BTN_DISCARD = "❌ Batalkan"
+ASK_SCHEDULE = (
+    "Ketik tanggal dan jam kirim ({zone}), format <code>HH/BB/TTTT JJ:MM</code>, "
+    "misalnya <code>{example}</code>."
+)
+SCHEDULE_INVALID = "Format tanggal tidak dikenali. Contoh: <code>{example}</code>."
+SCHEDULE_PAST = "Waktu itu sudah lewat. Pilih waktu di masa depan."
+SCHEDULE_TOO_FAR = "Penjadwalan paling lama 90 hari ke depan."
+DRAFT_STALE = "Draf pengumuman ini sudah tidak berlaku. Mulai lagi dengan /umumkan."
+DRAFT_DISCARDED = "Draf pengumuman dibatalkan."
+SCHEDULED = "🗓 Pengumuman #{id} dijadwalkan pada {when}. Lihat atau batalkan lewat /terjadwal."
+STATUS = (
+    "📣 <b>Pengumuman #{id}</b> — {state}\n{bar} {percent}%\n"
+    "Terkirim: {sent} · Gagal: {failed} · Diblokir: {blocked} · Dilewati: {skipped} · "
+    "Menunggu: {waiting} · Total: {total}"
+)
+STATE_SENDING = "sedang dikirim"
+STATE_DONE = "selesai"
+FINAL_REPORT = (
+    "✅ <b>Laporan pengumuman #{id}</b>\nPenerima: {total}\nTerkirim: {sent}\nGagal: {failed}\n"
+    "Memblokir bot: {blocked}\nDilewati: {skipped}"
+)
+BTN_FAILURES_CSV = "📄 CSV gagal & diblokir"
+NO_FAILURES = "Tidak ada penerima yang gagal atau memblokir bot."
+FAILURES_CAPTION = "Penerima gagal/diblokir, pengumuman #{id}"
+SCHEDULED_LIST = "<b>Pengumuman terjadwal</b>"
+SCHEDULED_ITEM = "#{id} — {when} — {preview}"
+SCHEDULED_EMPTY = "Tidak ada pengumuman terjadwal."
+BTN_CANCEL_SCHEDULED = "Batalkan #{id}"
+SCHEDULED_CANCELLED = "Pengumuman #{id} dibatalkan."
+SCHEDULED_GONE = "Pengumuman itu sudah tidak terjadwal."

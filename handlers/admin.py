@@ -1,0 +1,90 @@
+"""``/admin NIP`` (grant or revoke a role, with buttons) and ``/audit``, for superadmins."""
+
+from __future__ import annotations
+
+import json
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.nip import NipError, parse_nip
+from bot.services.roles import GrantOutcome, Role
+from bot.telegram_html import escape
+from bot.texts import admin as t
+from handlers import admin_keyboards
+from handlers.common import reply, services, show, toast, user_id
+
+ROLE_BY_CODE = {"sa": Role.SUPERADMIN, "oa": Role.OPD_ADMIN, "rm": None}
+
+
+async def admin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    actor = await svc.roles.actor(user_id(update))
+    if actor is None or not actor.is_superadmin:
+        await reply(update, t.ADMIN_ONLY)
+        return
+    raw = " ".join(context.args or [])
+    if not raw:
+        await reply(update, t.ADMIN_USAGE)
+        return
+    try:
+        parse_nip(raw)
+    except NipError as exc:
+        await reply(update, t.ADMIN_BAD_NIP.format(reason=escape(str(exc))))
+        return
+    outcome, target = await svc.roles.find(user_id(update), raw)
+    if outcome is GrantOutcome.FORBIDDEN:
+        await reply(update, t.ADMIN_ONLY)
+    elif target is None:
+        await reply(update, t.ADMIN_UNKNOWN.format(nip=escape(raw)))
+    else:
+        opd = svc.catalog.opds.get(target.opd_code)
+        text = t.ADMIN_TARGET.format(
+            name=escape(target.name),
+            nip=target.nip,
+            opd=escape(opd.name if opd else target.opd_code),
+            role=t.ROLE_NAMES[target.current.value if target.current else None],
+        )
+        await reply(update, text, admin_keyboards.roles(target.employee_id))
+
+
+async def on_role_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert context.matches is not None
+    code, employee_id = context.matches[0].group(1), int(context.matches[0].group(2))
+    svc = services(context)
+    if code == "no":
+        actor = await svc.roles.actor(user_id(update))
+        await show(update, t.ROLE_CANCELLED if actor and actor.is_superadmin else t.ADMIN_ONLY)
+        return
+    role = ROLE_BY_CODE[code]
+    outcome, name = await svc.roles.grant(user_id(update), employee_id, role)
+    if outcome is GrantOutcome.FORBIDDEN:
+        await toast(update, t.ADMIN_ONLY)
+    elif outcome is GrantOutcome.SELF:
+        await toast(update, t.ROLE_SELF)
+    elif outcome is GrantOutcome.UNKNOWN:
+        await toast(update, t.ADMIN_UNKNOWN.format(nip="?"))
+    else:
+        role_name = t.ROLE_NAMES[role.value if role else None]
+        await show(update, t.ROLE_SAVED.format(name=escape(name or "?"), role=role_name))
+
+
+async def audit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    entries = await svc.roles.audit_page(user_id(update))
+    if entries is None:
+        await reply(update, t.ADMIN_ONLY)
+        return
+    if not entries:
+        await reply(update, t.AUDIT_EMPTY)
+        return
+    lines = [t.AUDIT_TITLE]
+    for entry in entries:
+        when = entry.created_at.astimezone(svc.settings.tz).strftime("%d/%m %H:%M")
+        params = escape(json.dumps(entry.params, ensure_ascii=False)[:200])
+        lines.append(
+            t.AUDIT_ITEM.format(
+                when=when, actor=entry.actor_telegram_id, action=escape(entry.action), params=params
+            )
+        )
+    await reply(update, "\n".join(lines))

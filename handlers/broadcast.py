@@ -1,0 +1,402 @@
+"""``/umumkan`` (compose, target, preview, send or schedule), ``/terjadwal``, and progress."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from telegram import Message, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.documents.spreadsheets import Column, to_csv
+from bot.jp import progress_bar
+from bot.services.audience import Audience
+from bot.services.broadcast_drafts import CAPTION_LIMIT, TEXT_LIMIT, Draft, DraftView, Outcome
+from bot.services.broadcast_drafts import Step as DraftStep
+from bot.services.broadcasts import Progress, message_of
+from bot.services.outgoing import Outgoing
+from bot.services.sessions import FlowState
+from bot.telegram_html import escape, visible_text
+from bot.telegram_transport import reply_markup
+from bot.texts import admin as t
+from handlers import admin_keyboards
+from handlers.common import answer_query, reply, services, show, toast, user_id
+
+log = logging.getLogger(__name__)
+
+
+# --- composing ----------------------------------------------------------------------------------
+async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    view = await services(context).drafts.begin(user_id(update))
+    await reply(update, t.ADMIN_ONLY if view.outcome is Outcome.FORBIDDEN else t.ASK_CONTENT)
+
+
+async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+    """Anything the admin sends while composing: the content, a link button, a schedule."""
+    message = update.effective_message
+    if message is None:
+        return
+    if state.step == DraftStep.CONTENT:
+        await _content(update, context, message)
+    elif state.step == DraftStep.BUTTON_URL:
+        view = await services(context).drafts.submit_url_button(user_id(update), message.text or "")
+        if view.outcome is Outcome.INVALID:
+            await reply(update, t.URL_INVALID)
+        else:
+            await _after(update, context, view)
+    elif state.step == DraftStep.SCHEDULE:
+        await _schedule(update, context, message.text or "")
+    else:
+        await reply(update, texts.HINT_USE_BUTTONS)
+
+
+async def _content(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
+    # PTB turns the admin's formatting (entities) into safe HTML; we never parse it ourselves.
+    media_kind, file_id, html = None, None, message.text_html if message.text else ""
+    if message.photo:
+        media_kind, file_id = "photo", message.photo[-1].file_id
+    elif message.document:
+        media_kind, file_id = "document", message.document.file_id
+    if media_kind is not None:
+        html = message.caption_html if message.caption else ""
+    elif not message.text:
+        await reply(update, t.CONTENT_NOT_SUPPORTED)
+        return
+    view = await services(context).drafts.submit_content(user_id(update), html, media_kind, file_id)
+    if view.outcome is Outcome.EMPTY:
+        await reply(update, t.CONTENT_EMPTY)
+    elif view.outcome is Outcome.TOO_LONG:
+        limit = CAPTION_LIMIT if media_kind else TEXT_LIMIT
+        note = t.CONTENT_MEDIA_NOTE if media_kind else ""
+        await reply(update, t.CONTENT_TOO_LONG.format(limit=limit, media=note))
+    else:
+        await _after(update, context, view)
+
+
+async def _after(update: Update, context: ContextTypes.DEFAULT_TYPE, view: DraftView) -> None:
+    """Show what the draft's current step needs."""
+    if view.outcome is Outcome.FORBIDDEN or view.actor is None:
+        await show(update, t.ADMIN_ONLY)
+    elif view.draft is None or view.outcome is Outcome.STALE:
+        await show(update, t.DRAFT_STALE)
+    elif view.step == DraftStep.BUTTON:
+        await show(update, t.ASK_BUTTON, admin_keyboards.button_choice(view.draft))
+    elif view.step == DraftStep.BUTTON_URL:
+        await answer_query(update)
+        await reply(update, t.ASK_URL)
+    elif view.step == DraftStep.SCHEDULE:
+        await answer_query(update)
+        await reply(update, t.ASK_SCHEDULE.format(zone=_zone(context), example=_example(context)))
+    else:
+        await _audience(update, context, view.draft, view.actor.is_superadmin)
+
+
+async def _audience(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft, superadmin: bool
+) -> None:
+    svc = services(context)
+    count = await svc.broadcasts.count(draft.audience)
+    text = t.AUDIENCE.format(summary=summary(context, draft.audience), count=count)
+    await show(update, text, admin_keyboards.audience(draft, superadmin))
+
+
+def summary(context: ContextTypes.DEFAULT_TYPE, audience: Audience) -> str:
+    catalog = services(context).catalog
+    parts = []
+    if audience.opd is not None:
+        opd = catalog.opds.get(audience.opd)
+        parts.append(t.AUDIENCE_OPD.format(opd=escape(opd.name if opd else audience.opd)))
+    else:
+        parts.append(t.AUDIENCE_ALL_OPD)
+    if audience.below_target:
+        parts.append(t.AUDIENCE_BELOW)
+    if audience.inactive_days:
+        parts.append(t.AUDIENCE_INACTIVE.format(days=audience.inactive_days))
+    if audience.not_completed:
+        module = catalog.module(audience.not_completed)
+        title = module.title if module else audience.not_completed
+        parts.append(t.AUDIENCE_NOT_DONE.format(title=escape(title)))
+    if audience.is_everyone:
+        parts = [t.AUDIENCE_EVERYONE]
+    return "\n".join(f"• {p}" for p in parts)
+
+
+async def on_draft_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert context.matches is not None
+    token, action, arg1, arg2 = context.matches[0].groups()
+    svc = services(context)
+    uid = user_id(update)
+    if action == "btn":
+        view = await svc.drafts.set_button(uid, token, arg1 or "", "")
+        if view.outcome is Outcome.OK and arg1 == "mod" and view.draft is not None:
+            await show(
+                update,
+                t.ASK_BUTTON_MODULE,
+                admin_keyboards.pick(view.draft, svc.catalog, "bmod", 0),
+            )
+            return
+        await _after(update, context, view)
+    elif action == "bmod":
+        await _after(update, context, await svc.drafts.set_button(uid, token, "module", arg1 or ""))
+    elif action == "aud":
+        view = await svc.drafts.change_audience(uid, token, arg1 or "", arg2 or "")
+        if view.outcome is Outcome.FORBIDDEN and view.actor is not None:
+            await toast(update, t.OPD_NOT_ALLOWED)
+            return
+        await _after(update, context, view)
+    elif action == "pick":
+        await _pick(update, context, token, arg1 or "", arg2 or "0")
+    elif action == "prev":
+        await _preview(update, context, token)
+    elif action == "go":
+        await _confirm(update, context, token, None)
+    elif action == "sch":
+        await _after(update, context, await svc.drafts.ask_schedule(uid, token))
+    elif action == "x":
+        view = await svc.drafts.current(uid)
+        if view.draft is not None and view.draft.token == token:
+            await svc.registration.cancel(uid)
+            await show(update, t.DRAFT_DISCARDED)
+        else:
+            await _after(update, context, DraftView(Outcome.STALE, actor=view.actor))
+    else:  # back to the audience
+        view = await svc.drafts.current(uid)
+        if view.draft is not None and view.draft.token != token:
+            view = DraftView(Outcome.STALE, actor=view.actor)
+        await _after(update, context, view)
+
+
+async def _pick(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, token: str, what: str, page: str
+) -> None:
+    svc = services(context)
+    view = await svc.drafts.current(user_id(update))
+    if view.draft is None or view.actor is None or view.draft.token != token:
+        await _after(
+            update,
+            context,
+            DraftView(view.outcome if view.actor is None else Outcome.STALE, actor=view.actor),
+        )
+        return
+    if what == "opd" and not view.actor.is_superadmin:
+        await toast(update, t.OPD_NOT_ALLOWED)
+        return
+    prompt = {"opd": t.ASK_OPD, "module": t.ASK_MODULE_FILTER}.get(what, t.ASK_BUTTON_MODULE)
+    await show(update, prompt, admin_keyboards.pick(view.draft, svc.catalog, what, int(page)))
+
+
+async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
+    svc = services(context)
+    view = await svc.drafts.current(user_id(update))
+    if view.draft is None or view.draft.token != token or view.step != DraftStep.AUDIENCE:
+        await _after(
+            update,
+            context,
+            DraftView(Outcome.FORBIDDEN if view.actor is None else Outcome.STALE, actor=view.actor),
+        )
+        return
+    count = await svc.broadcasts.count(view.draft.audience)
+    if count == 0:
+        await toast(update, t.PREVIEW_NOBODY)
+        return
+    await answer_query(update)
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    await reply(update, t.PREVIEW_INTRO)
+    await send_outgoing(context, chat_id, message_of(view.draft))
+    text = t.PREVIEW_SUMMARY.format(count=count, summary=summary(context, view.draft.audience))
+    await reply(update, text, admin_keyboards.confirm(view.draft))
+
+
+async def send_outgoing(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, message: Outgoing
+) -> None:
+    """The preview goes through the same conversion as the sender uses for recipients."""
+    markup = reply_markup(message)
+    if message.media_kind == "photo":
+        await context.bot.send_photo(
+            chat_id, message.media_file_id, caption=message.text, reply_markup=markup
+        )
+    elif message.media_kind == "document":
+        await context.bot.send_document(
+            chat_id, message.media_file_id, caption=message.text, reply_markup=markup
+        )
+    else:
+        await context.bot.send_message(chat_id, message.text, reply_markup=markup)
+
+
+async def _schedule(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    svc = services(context)
+    outcome, when = svc.drafts.parse_when(text)
+    messages = {
+        Outcome.INVALID: t.SCHEDULE_INVALID.format(example=_example(context)),
+        Outcome.PAST: t.SCHEDULE_PAST,
+        Outcome.TOO_FAR: t.SCHEDULE_TOO_FAR,
+    }
+    if outcome is not Outcome.OK or when is None:
+        await reply(update, messages.get(outcome, t.SCHEDULE_INVALID))
+        return
+    view = await svc.drafts.current(user_id(update))
+    if view.draft is None:
+        await _after(update, context, view)
+        return
+    await _confirm(update, context, view.draft.token, when)
+
+
+async def _confirm(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, token: str, when: datetime | None
+) -> None:
+    svc = services(context)
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    outcome, broadcast = await svc.broadcasts.confirm(user_id(update), token, when, chat_id)
+    if outcome is not Outcome.OK or broadcast is None:
+        await _after(
+            update, context, DraftView(outcome, actor=await svc.roles.actor(user_id(update)))
+        )
+        return
+    if when is not None:
+        await show(update, t.SCHEDULED.format(id=broadcast.id, when=_when(context, when)))
+        return
+    await answer_query(update)
+    status = await context.bot.send_message(
+        chat_id, status_text(broadcast.id, {}, broadcast.recipients)
+    )
+    await svc.broadcasts.set_status_message(broadcast.id, chat_id, status.message_id)
+    context.application.bot_data["sender"].wake()
+
+
+# --- progress and the final report -------------------------------------------------------------
+def status_text(broadcast_id: int, counts: dict[str, int], total: int, done: bool = False) -> str:
+    sent, failed = counts.get("sent", 0), counts.get("failed", 0)
+    blocked, skipped = counts.get("blocked", 0), counts.get("skipped", 0)
+    finished = sent + failed + blocked + skipped
+    total = max(total, finished)
+    percent = int(finished * 100 / total) if total else 100
+    if done:
+        return t.FINAL_REPORT.format(
+            id=broadcast_id,
+            total=total,
+            sent=sent,
+            failed=failed,
+            blocked=blocked,
+            skipped=skipped,
+        )
+    return t.STATUS.format(
+        id=broadcast_id,
+        state=t.STATE_SENDING,
+        bar=progress_bar(Decimal(finished), Decimal(total or 1)),
+        percent=percent,
+        sent=sent,
+        failed=failed,
+        blocked=blocked,
+        skipped=skipped,
+        waiting=total - finished,
+        total=total,
+    )
+
+
+async def progress_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every few seconds: start scheduled announcements and edit each status message."""
+    svc = services(context)
+    await svc.broadcasts.queue_due()
+    for item in await svc.broadcasts.progress():
+        await _show_progress(context, item)
+
+
+async def _show_progress(context: ContextTypes.DEFAULT_TYPE, item: Progress) -> None:
+    b = item.broadcast
+    if b.status_chat_id is None:
+        return
+    text = status_text(b.id, item.counts, item.total, done=item.finished)
+    has_failures = item.counts.get("failed", 0) + item.counts.get("blocked", 0) > 0
+    markup = admin_keyboards.failures(b.id) if item.finished and has_failures else None
+    try:
+        if b.status_message_id is None:
+            sent = await context.bot.send_message(b.status_chat_id, text, reply_markup=markup)
+            await services(context).broadcasts.set_status_message(
+                b.id, b.status_chat_id, sent.message_id
+            )
+        else:
+            await context.bot.edit_message_text(
+                text, b.status_chat_id, b.status_message_id, reply_markup=markup
+            )
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            log.warning("broadcast %s: status message not updated: %s", b.id, exc)
+    except TelegramError as exc:
+        log.warning("broadcast %s: status message not updated: %s", b.id, exc)
+
+
+async def on_report_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert context.matches is not None
+    action, broadcast_id = context.matches[0].group(1), int(context.matches[0].group(2))
+    svc = services(context)
+    uid = user_id(update)
+    if action == "cancel":
+        outcome = await svc.broadcasts.cancel(uid, broadcast_id)
+        if outcome is Outcome.FORBIDDEN:
+            await toast(update, texts.BUTTON_INVALID)
+        elif outcome is Outcome.STALE:
+            await toast(update, t.SCHEDULED_GONE)
+        else:
+            await toast(update, t.SCHEDULED_CANCELLED.format(id=broadcast_id))
+            await reply(update, t.SCHEDULED_CANCELLED.format(id=broadcast_id))
+        return
+    rows = await svc.broadcasts.failures(uid, broadcast_id)
+    if rows is None:
+        await toast(update, texts.BUTTON_INVALID)
+        return
+    if not rows:
+        await toast(update, t.NO_FAILURES)
+        return
+    await answer_query(update)
+    columns = [
+        Column("nip", "NIP"),
+        Column("name", "Nama"),
+        Column("opd_code", "Instansi"),
+        Column("status", "Status"),
+        Column("error", "Keterangan"),
+    ]
+    data = to_csv(columns, rows)
+    await context.bot.send_document(
+        update.effective_chat.id,  # type: ignore[union-attr]
+        data,
+        filename=f"pengumuman-{broadcast_id}-gagal.csv",
+        caption=t.FAILURES_CAPTION.format(id=broadcast_id),
+    )
+
+
+async def scheduled_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    items = await svc.broadcasts.scheduled(user_id(update))
+    if items is None:
+        await reply(update, t.ADMIN_ONLY)
+        return
+    if not items:
+        await reply(update, t.SCHEDULED_EMPTY)
+        return
+    lines = [t.SCHEDULED_LIST]
+    for b in items:
+        preview = escape(visible_text(b.text)[:60])
+        when = _when(context, b.scheduled_at) if b.scheduled_at else "—"
+        lines.append(t.SCHEDULED_ITEM.format(id=b.id, when=when, preview=preview))
+    await reply(update, "\n".join(lines), admin_keyboards.cancel_scheduled([b.id for b in items]))
+
+
+# --- time formatting ----------------------------------------------------------------------------
+def _zone(context: ContextTypes.DEFAULT_TYPE) -> str:
+    svc = services(context)
+    return svc.clock().astimezone(svc.settings.tz).tzname() or svc.settings.timezone
+
+
+def _example(context: ContextTypes.DEFAULT_TYPE) -> str:
+    svc = services(context)
+    tomorrow = svc.clock().astimezone(svc.settings.tz) + timedelta(days=1)
+    return tomorrow.strftime("%d/%m/%Y") + " 08:00"
+
+
+def _when(context: ContextTypes.DEFAULT_TYPE, moment: datetime) -> str:
+    local = moment.astimezone(services(context).settings.tz)
+    return local.strftime("%d/%m/%Y %H:%M ") + (local.tzname() or "")
