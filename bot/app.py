@@ -70,6 +70,7 @@ def build_application(
         )
         .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates))
         .post_init(on_startup)
+        .post_stop(on_stop)
         .post_shutdown(on_shutdown)
         .build()
     )
@@ -136,11 +137,17 @@ async def on_startup(application: Application) -> None:  # type: ignore[type-arg
     )
 
 
-async def on_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+async def on_stop(application: Application) -> None:  # type: ignore[type-arg]
+    """After updates stop, before the HTTP session closes: let the sender finish its batch,
+    record every outcome and hand back what it had claimed but not sent."""
     sender_of(application).stop()
     task = application.bot_data.pop(SENDER_TASK_KEY, None)
     if task is not None:
         await task
+
+
+async def on_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    await on_stop(application)  # in case stop was skipped
     await services_of(application).db.dispose()
 
 
@@ -178,4 +185,5 @@ async def polling(
         finally:
             await application.updater.stop()
             await application.stop()
+            await on_stop(application)
     await on_shutdown(application)

@@ -292,6 +292,8 @@ class Broadcast(Base):
     status_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     status_message_id: Mapped[int | None] = mapped_column(BigInteger)
     progress_at: Mapped[datetime | None]
+    # The counts the status message shows now: an edit that would change nothing is skipped.
+    progress_counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     queued_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

@@ -260,9 +260,8 @@ async def _confirm(
         await show(update, t.SCHEDULED.format(id=broadcast.id, when=_when(context, when)))
         return
     await answer_query(update)
-    status = await context.bot.send_message(
-        chat_id, status_text(broadcast.id, {}, broadcast.recipients)
-    )
+    first = status_text(broadcast.id, {"waiting": broadcast.recipients}, broadcast.recipients)
+    status = await context.bot.send_message(chat_id, first)
     await svc.broadcasts.set_status_message(broadcast.id, chat_id, status.message_id)
     context.application.bot_data["sender"].wake()
 
@@ -307,7 +306,7 @@ async def progress_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _show_progress(context: ContextTypes.DEFAULT_TYPE, item: Progress) -> None:
     b = item.broadcast
-    if b.status_chat_id is None:
+    if b.status_chat_id is None or not (item.changed or b.status_message_id is None):
         return
     text = status_text(b.id, item.counts, item.total, done=item.finished)
     has_failures = item.counts.get("failed", 0) + item.counts.get("blocked", 0) > 0

@@ -56,6 +56,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     text = (message.text if message else "") or ""
     state = await svc.registration.state(uid)
+    if state is not None and state.flow == FLOW_BROADCAST:  # announcements may be long
+        await broadcast.on_message(update, context, state)
+        return
     if state is not None and len(text) > MAX_INPUT:
         await reply(update, texts.TOO_LONG.format(limit=MAX_INPUT))
         return
@@ -67,9 +70,6 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if state is not None and state.flow == FLOW_REMINDER:
         await reminders.on_text(update, context, state)
-        return
-    if state is not None and state.flow == FLOW_BROADCAST:
-        await broadcast.on_message(update, context, state)
         return
     employee = await svc.learning.employee(uid)
     if employee is None:

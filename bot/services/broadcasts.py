@@ -41,6 +41,7 @@ class Progress:
     broadcast: Broadcast
     counts: dict[str, int]
     finished: bool
+    changed: bool  # since the status message was last drawn
 
     @property
     def total(self) -> int:
@@ -48,7 +49,7 @@ class Progress:
 
     @property
     def done(self) -> int:
-        return self.total - self.counts.get("pending", 0) - self.counts.get("sending", 0)
+        return self.total - self.counts.get("waiting", 0)
 
 
 class BroadcastService:
@@ -154,6 +155,7 @@ class BroadcastService:
             or 0
         )
         broadcast.status, broadcast.recipients, broadcast.queued_at = "sending", recipients, now
+        broadcast.progress_counts = {"waiting": recipients}  # what the first status shows
         return recipients
 
     async def queue_due(self) -> list[Broadcast]:
@@ -231,8 +233,11 @@ class BroadcastService:
                     .where(OutboundMessage.broadcast_id == broadcast.id)
                     .group_by(OutboundMessage.status)
                 )
-                counts = {status: int(n) for status, n in rows}
-                finished = not counts.get("pending") and not counts.get("sending")
+                counts: dict[str, int] = {}
+                for status, n in rows:  # "pending" and "sending" both read as waiting
+                    key = "waiting" if status in ("pending", "sending") else status
+                    counts[key] = counts.get(key, 0) + int(n)
+                finished = not counts.get("waiting")
                 if finished:
                     broadcast.status, broadcast.finished_at = "done", now
                     await record(
@@ -242,8 +247,10 @@ class BroadcastService:
                         "broadcast.done",
                         {"broadcast_id": broadcast.id, "counts": counts},
                     )
+                changed = broadcast.progress_counts != counts or finished
                 broadcast.progress_at = now
-                result.append(Progress(broadcast, counts, finished))
+                broadcast.progress_counts = counts
+                result.append(Progress(broadcast, counts, finished, changed))
         return result
 
     async def failures(self, actor_id: int, broadcast_id: int) -> list[dict[str, Any]] | None:

@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("status_chat_id", sa.BigInteger(), nullable=True),
         sa.Column("status_message_id", sa.BigInteger(), nullable=True),
         sa.Column("progress_at", db.models.UtcDateTime(), nullable=True),
+        sa.Column("progress_counts", sa.JSON(), nullable=True),
         sa.Column("created_at", db.models.UtcDateTime(), nullable=False),
         sa.Column("queued_at", db.models.UtcDateTime(), nullable=True),
         sa.Column("finished_at", db.models.UtcDateTime(), nullable=True),

@@ -1,0 +1,279 @@
+"""Announcements end to end: compose, target, preview, send; roles; crash and restart."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from bot.app import build_application, polling
+from bot.config import Settings
+from bot.content import Catalog
+from db.models import Broadcast, Employee, OutboundMessage
+from tests.conftest import TEST_TOKEN, FakeClock
+from tests.e2e.helpers import register, say, tap
+from tests.fakebot import FakeBotApi, FakeUser
+
+ADMIN = 9000
+FIRST = 600_000
+TEXT = "Webinar SPBE hari Jumat pukul 09.00. Daftar sekarang!"
+
+
+async def seed(
+    app: object, fake: FakeBotApi, count: int, opd: str = "3328", first: int = FIRST
+) -> None:
+    """Registered, active employees, written straight to the database (registering 500 people
+    through the chat would only slow the test down), each with a chat in the fake."""
+    for i in range(count):
+        fake.user(first + i, first_name=f"P{i}", started=True)
+    services = app.bot_data["services"]  # type: ignore[attr-defined]
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    async with services.db.transaction() as s:
+        await s.execute(
+            insert(Employee),
+            [
+                {
+                    "telegram_id": first + i,
+                    "nip": str(198_609_262_015_060_000 + first + i)[:18],
+                    "name": f"Pegawai {i}",
+                    "opd_code": opd,
+                    "kind": "PNS",
+                    "is_active": True,
+                    "consent_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                    "streak_days": 0,
+                }
+                for i in range(count)
+            ],
+        )
+
+
+def copies(fake: FakeBotApi, text: str) -> Counter[int]:
+    return Counter(
+        int(c.params["chat_id"])
+        for c in fake.calls_to("sendMessage")
+        if c.response_ok and c.params.get("text") == text
+    )
+
+
+@pytest.fixture
+async def rated_fake() -> AsyncIterator[FakeBotApi]:
+    api = FakeBotApi(token=TEST_TOKEN, rate_limit_per_second=200, per_chat_per_second=1)
+    await api.start()
+    yield api
+    await api.stop()
+
+
+def app_for(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock, **extra: object
+) -> object:
+    settings = settings.model_copy(
+        update={"telegram_api_base_url": fake.base_url, "admin_ids": frozenset({ADMIN}), **extra}
+    )
+    return build_application(
+        settings, catalog=catalog, clock=clock, rng=random.Random(3), run_ticks=False
+    )
+
+
+async def compose(admin: FakeUser, text: str = TEXT) -> None:
+    await say(admin, "/umumkan", "Pengumuman baru")
+    await say(admin, text, "Tambahkan tombol")
+    await tap(admin, "Tanpa tombol", "Jumlah penerima")
+
+
+async def test_a_broadcast_to_500_reaches_every_active_user_once(
+    rated_fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    fake = rated_fake
+    app = app_for(fake, settings, catalog, clock, send_rate=200, paid_broadcast=True)
+    people = [fake.user(FIRST + i, first_name=f"P{i}", started=True) for i in range(500)]
+    for person in people[::10]:  # 50 blocked the bot while it was not looking
+        person.blocked = True
+    admin = fake.user(ADMIN, first_name="Admin")
+    async with polling(app, poll_timeout=1):  # type: ignore[arg-type]
+        await seed(app, fake, 500)
+        await compose(admin)
+        await tap(admin, "Pratinjau", "akan dikirim ke 500 pegawai")
+        assert copies(fake, TEXT)[ADMIN] == 1  # the preview, exactly as recipients see it
+        await tap(admin, "Kirim sekarang", "Pengumuman #1")
+        report = await admin.wait_for_reply(
+            lambda m: "Laporan pengumuman #1" in (m.text or ""), timeout=30
+        )
+        assert "Penerima: 500" in report.text and "Terkirim: 450" in report.text
+        assert "Memblokir bot: 50" in report.text and "Gagal: 0" in report.text
+
+        sent = copies(fake, TEXT)
+        active = {p.id for p in people if not p.blocked}
+        assert {chat for chat in sent if chat != ADMIN} == active
+        assert set(sent.values()) == {1}
+        services = app.bot_data["services"]  # type: ignore[attr-defined]
+        async with services.db.transaction() as s:
+            inactive = await s.scalar(
+                select(func.count()).select_from(Employee).where(Employee.is_active.is_(False))
+            )
+        assert inactive == 50
+
+        admin.press_button("CSV gagal", message_id=report.message_id)
+        await fake.wait_for(lambda: bool(fake.calls_to("sendDocument")))
+        document = fake.calls_to("sendDocument")[-1]
+        assert document.response_ok
+    assert fake.violations == []
+    assert fake.unanswered_callback_queries() == []
+
+
+async def test_a_crash_mid_broadcast_resumes_without_duplicates_or_gaps(
+    rated_fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    fake = rated_fake
+    people = [fake.user(FIRST + i, first_name=f"P{i}", started=True) for i in range(300)]
+    admin = fake.user(ADMIN, first_name="Admin")
+    first = app_for(fake, settings, catalog, clock, send_rate=30)
+    async with polling(first, poll_timeout=1):  # type: ignore[arg-type]
+        await seed(first, fake, 300)
+        await compose(admin)
+        await tap(admin, "Pratinjau", "akan dikirim ke 300")
+        await tap(admin, "Kirim sekarang", "Pengumuman #1")
+        await fake.wait_for(lambda: len(copies(fake, TEXT)) > 60, timeout=20)
+    # Stopped mid-way (a deploy). The second process picks up where the first left off.
+    partial = len(copies(fake, TEXT)) - 1
+    assert 0 < partial < 300
+    second = app_for(fake, settings, catalog, clock, send_rate=30)
+    async with polling(second, poll_timeout=1):  # type: ignore[arg-type]
+        await admin.wait_for_reply(lambda m: "Laporan pengumuman #1" in (m.text or ""), timeout=40)
+    sent = copies(fake, TEXT)
+    assert {chat for chat in sent if chat != ADMIN} == {p.id for p in people}
+    assert set(sent.values()) == {1}
+    assert fake.violations == []
+
+
+async def test_roles_hold(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    app = app_for(fake, settings, catalog, clock)
+    admin = fake.user(ADMIN, first_name="Admin")
+    officer = fake.user(9101, first_name="Siti", last_name="Aminah")
+    outsider = fake.user(9102, first_name="Budi", last_name="Santoso")
+    async with polling(app, poll_timeout=1):  # type: ignore[arg-type]
+        await seed(app, fake, 20, opd="3328")
+        await seed(app, fake, 30, opd="3374", first=FIRST + 100)
+        await register(fake, officer)
+        await register(fake, outsider, nip="19900101 201801 2 003")
+        # A plain employee: every admin command is refused, and reveals nothing.
+        for command in ("/umumkan", "/admin 198609262015051001", "/audit", "/terjadwal"):
+            await say(outsider, command, "khusus admin")
+        reply = await say(outsider, "/start", "Mau apa")
+        for forged in ("bc:deadbeef:go", "adm:sa:2", "bcr:csv:1", "bcr:cancel:1"):
+            outsider.press(reply.message_id, forged)
+            await fake.wait_for(lambda: not fake.unanswered_callback_queries())
+        async with app.bot_data["services"].db.transaction() as s:  # type: ignore[attr-defined]
+            assert await s.scalar(select(func.count()).select_from(Broadcast)) == 0
+
+        # The superadmin makes Siti the admin of her OPD (Kabupaten Tegal, 3328).
+        await say(admin, "/admin 19860926 201505 1 001", "Pilih peran baru")
+        await tap(admin, "Jadikan admin OPD", "sekarang: Admin OPD")
+
+        # Siti can announce only to her OPD, even with forged data.
+        await say(officer, "/umumkan", "Pengumuman baru")
+        await say(officer, TEXT, "Tambahkan tombol")
+        screen = await tap(officer, "Tanpa tombol", "Jumlah penerima")
+        # 20 seeded, plus Siti and Budi, who both registered in Tegal.
+        assert "Kabupaten Tegal" in screen.text and "22 pegawai aktif" in screen.text
+        assert not any(
+            "pick:opd" in (b.get("callback_data") or "")
+            for row in (screen.reply_markup or {}).get("inline_keyboard", [])
+            for b in row
+        )
+        token = next(
+            b["callback_data"].split(":")[1]
+            for row in screen.reply_markup["inline_keyboard"]
+            for b in row
+            if b.get("callback_data", "").startswith("bc:")
+        )
+        officer.press(screen.message_id, f"bc:{token}:aud:opd:3374")
+        officer.press(screen.message_id, f"bc:{token}:aud:opd:")
+        officer.press(screen.message_id, f"bc:{token}:pick:opd:0")
+        await fake.wait_for(lambda: not fake.unanswered_callback_queries())
+        await tap(officer, "Pratinjau", "akan dikirim ke 22")
+        await tap(officer, "Kirim sekarang", "Pengumuman #1")
+        async with app.bot_data["services"].db.transaction() as s:  # type: ignore[attr-defined]
+            broadcast = await s.scalar(select(Broadcast))
+            audience = await s.scalar(
+                select(func.count())
+                .select_from(OutboundMessage)
+                .where(OutboundMessage.broadcast_id == broadcast.id)
+            )
+        assert broadcast.audience == {"opd": "3328"} and audience == 22
+
+        # The audit log has the grant and the announcement; only the superadmin reads it.
+        log = await say(admin, "/audit", "Log audit")
+        assert "role.grant" in log.text and "broadcast.send" in log.text
+        await say(officer, "/audit", "khusus admin")
+    assert fake.violations == []
+    assert fake.unanswered_callback_queries() == []
+
+
+async def test_bad_input_while_composing(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    app = app_for(fake, settings, catalog, clock)
+    admin = fake.user(ADMIN, first_name="Admin")
+    async with polling(app, poll_timeout=1):  # type: ignore[arg-type]
+        await seed(app, fake, 5)
+        await say(admin, "/umumkan", "Pengumuman baru")
+        admin.send_photo()  # a photo without a caption: no text to announce
+        await admin.wait_for_reply(lambda m: "perlu teks" in (m.text or ""))
+        admin.send_photo(caption="x" * 1100)
+        await admin.wait_for_reply(lambda m: "maksimal 1024" in (m.text or ""))
+        admin.send_sticker()
+        await admin.wait_for_reply(lambda m: "tidak didukung" in (m.text or ""))
+        await say(admin, "A" * 4096, "Tambahkan tombol")  # the longest text Telegram allows
+        old = await tap(admin, "Tanpa tombol", "Jumlah penerima")
+        await say(admin, "ketik sembarang", "tombol")  # text where a button is expected
+        summary = await tap(admin, "Pratinjau", "akan dikirim ke 5")
+        await tap(admin, "Jadwalkan", "Ketik tanggal dan jam")
+        await say(admin, "besok pagi", "tidak dikenali")
+        await say(admin, "01/01/2020 08:00", "sudah lewat")
+        await say(admin, "01/01/2030 08:00", "90 hari")
+        await say(admin, "26/11/2026 08.00", "dijadwalkan")  # tomorrow morning, WIB
+        # The draft's buttons are stale now: confirming again schedules or sends nothing more.
+        admin.press_button("Kirim sekarang", message_id=summary.message_id)
+        await admin.wait_for_reply(lambda m: "tidak berlaku" in (m.text or ""))
+        admin.press_button("Pratinjau", message_id=old.message_id)
+        await admin.wait_for_reply(lambda m: "tidak berlaku" in (m.text or ""))
+        listed = await say(admin, "/terjadwal", "Pengumuman terjadwal")
+        assert "#1" in listed.text
+        await tap(admin, "Batalkan #1", "dibatalkan", listed.message_id)
+        await say(admin, "/terjadwal", "Tidak ada pengumuman terjadwal")
+        await say(admin, "/umumkan", "Pengumuman baru")
+        await say(admin, "/batal", "dibatalkan")
+        async with app.bot_data["services"].db.transaction() as s:  # type: ignore[attr-defined]
+            statuses = (await s.scalars(select(Broadcast.status))).all()
+        assert list(statuses) == ["cancelled"]
+    assert fake.violations == []
+    assert fake.unanswered_callback_queries() == []
+
+
+async def test_a_scheduled_announcement_goes_out_when_due(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    app = app_for(fake, settings, catalog, clock)
+    people = [fake.user(FIRST + i, first_name=f"P{i}", started=True) for i in range(3)]
+    admin = fake.user(ADMIN, first_name="Admin")
+    async with polling(app, poll_timeout=1):  # type: ignore[arg-type]
+        await seed(app, fake, 3)
+        await compose(admin)
+        await tap(admin, "Pratinjau", "akan dikirim ke 3")
+        await tap(admin, "Jadwalkan", "Ketik tanggal dan jam")
+        await say(admin, "25/11/2026 11:00", "dijadwalkan")  # an hour from the test clock
+        await asyncio.sleep(3.5)  # a progress job passes: not due yet
+        assert set(copies(fake, TEXT)) == {ADMIN}  # only the preview so far
+        clock.advance(hours=1)
+        await admin.wait_for_reply(lambda m: "Laporan pengumuman #1" in (m.text or ""), timeout=15)
+    assert set(copies(fake, TEXT)) == {p.id for p in people} | {ADMIN}
+    assert fake.violations == []
