@@ -19,6 +19,7 @@ from telegram.ext import (
 from handlers import help as help_
 from handlers import hours, keyboards, learning, profile, quiz, reminders, start, system
 from handlers.common import answer_query
+from handlers.hours_register import register_hours
 
 DEDUP_GROUP = -1
 AFTER_GROUP = 1
@@ -42,6 +43,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(
             CommandHandler(name, callback, filters=private & filters.UpdateType.MESSAGE)
         )
+    register_hours(application, private & filters.UpdateType.MESSAGE)
 
     callbacks = [
         (keyboards.PATTERN_MENU, help_.on_menu),

@@ -9,13 +9,18 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content import Catalog
 from bot.dedup import UpdateDeduplicator
+from bot.jp import to_centi
+from bot.services.certificates import CertificateService
 from bot.services.hours import HoursService
 from bot.services.learning import LearningService
 from bot.services.nudges import NudgeRenderer
 from bot.services.quiz import QuizService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
+from bot.services.report_files import ReportService
 from bot.services.roles import RoleService
+from bot.services.training_review import ReviewService
+from bot.services.trainings import TrainingService
 from db.session import Database
 
 
@@ -35,6 +40,10 @@ class Services:
     reminders: ReminderService
     nudges: NudgeRenderer
     roles: RoleService
+    trainings: TrainingService
+    reviews: ReviewService
+    certificates: CertificateService
+    reports: ReportService
 
     @classmethod
     def build(
@@ -59,4 +68,12 @@ class Services:
             reminders=reminders,
             nudges=NudgeRenderer(db, catalog, clock, settings),
             roles=RoleService(db, clock, settings.admin_ids),
+            trainings=TrainingService(db, clock, settings),
+            reviews=ReviewService(db, clock, settings.admin_ids),
+            certificates=CertificateService(
+                db,
+                clock,
+                settings.cert_secret.get_secret_value() if settings.cert_secret else None,
+            ),
+            reports=ReportService(db, settings.admin_ids, to_centi(settings.jp_target)),
         )
