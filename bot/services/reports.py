@@ -29,7 +29,10 @@ class OpdRecap:
 
     @property
     def average_centi(self) -> int:
-        return round(self.total_centi / self.employees) if self.employees else 0
+        """Rounded half up, as people round, not to even as ``round`` does."""
+        if not self.employees:
+            return 0
+        return (2 * self.total_centi + self.employees) // (2 * self.employees)
 
     @property
     def share(self) -> float:
