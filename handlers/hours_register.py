@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler
 
-from handlers import certificates, hours, reports, trainings
+from handlers import certificates, hours, reports, roster_confirm, trainings
 from handlers import hours_keyboards as kb
 
 
@@ -28,6 +28,7 @@ def register_hours(application: Application, message_filter: object) -> None:  #
         (kb.PATTERN_CERT, certificates.on_certificate),
         (kb.PATTERN_JP_FILES, hours.on_files),
         (kb.PATTERN_REPORT, reports.on_button),
+        (kb.PATTERN_ROSTER, roster_confirm.on_answer),
     ]
     handlers += [CallbackQueryHandler(callback, pattern=p) for p, callback in callbacks]
     for handler in handlers:

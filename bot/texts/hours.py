@@ -137,6 +137,7 @@ REPORT_FORBIDDEN = "Anda hanya dapat melihat laporan OPD Anda sendiri."
 
 # --- Roster at registration -----------------------------------------------------------------
 ROSTER_CONFIRM = "Apakah ini Anda: <b>{name}</b>, {opd}?"
+ROSTER_CONFIRMED = "✅ Data Anda dikonfirmasi."
 BTN_ROSTER_YES = "✅ Ya, benar"
 BTN_ROSTER_NO = "❌ Bukan"
 ROSTER_UNKNOWN_REFUSED = (
