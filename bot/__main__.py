@@ -1,4 +1,5 @@
-"""Command line: ``python -m bot [run|migrate|content check [DIR]]`` (also ``sinau-bot``)."""
+"""Command line: ``python -m bot [run|migrate|content check [DIR]]`` (also ``sinau-bot``), plus
+the training-hours tools ``roster``, ``certificate`` and ``report`` (:mod:`bot.cli_hours`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot import cli_hours
 from bot.config import SettingsError, load_settings
 from bot.content import ContentError, load_catalog
 
@@ -24,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", help="validate the course content")
     check.add_argument("directory", nargs="?", type=Path, help="content folder (default: settings)")
+    cli_hours.add_parsers(commands)
     return parser
 
 
@@ -104,6 +107,12 @@ def main(argv: list[str] | None = None) -> int:
         except SettingsError as exc:
             return _fail(str(exc), EXIT_CONFIG)
         return migrate(settings.database_url)
+    if args.command in ("roster", "certificate", "report"):
+        try:
+            settings = load_settings()
+        except SettingsError as exc:
+            return _fail(str(exc), EXIT_CONFIG)
+        return cli_hours.run(args, settings)
     return run_bot()
 
 

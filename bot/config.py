@@ -83,6 +83,19 @@ class Settings(BaseSettings):
             )
         return self
 
+    # --- Training hours: outside trainings, certificates, roster ---
+    # HMAC key of certificate verification codes (>= 16 characters). Unset: a random key is
+    # generated on first use and kept in the database (table app_secrets), stable per deployment.
+    cert_secret: SecretStr | None = Field(default=None, alias="SINAU_CERT_SECRET", min_length=16)
+    # A reported outside training may claim at most this many JP per calendar day it lasted.
+    external_max_jp_per_day: Decimal = Field(
+        default=Decimal(10), alias="SINAU_EXTERNAL_MAX_JP_PER_DAY", gt=0, le=24
+    )
+    # Largest certificate file (photo or PDF) accepted, in megabytes.
+    external_max_file_mb: float = Field(default=5, alias="SINAU_EXTERNAL_MAX_FILE_MB", gt=0, le=20)
+    # Once a roster is imported: may a NIP that is not in it still register?
+    roster_allow_unknown: bool = Field(default=True, alias="SINAU_ROSTER_ALLOW_UNKNOWN")
+
     @field_validator("telegram_bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:

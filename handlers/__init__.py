@@ -31,6 +31,7 @@ from handlers import (
 )
 from handlers import help as help_
 from handlers.common import answer_query
+from handlers.hours_register import register_hours
 
 DEDUP_GROUP = -1
 # Announcement status messages are edited at most this often (and scheduled ones start).
@@ -60,6 +61,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(
             CommandHandler(name, callback, filters=private & filters.UpdateType.MESSAGE)
         )
+    register_hours(application, private & filters.UpdateType.MESSAGE)
 
     callbacks = [
         (keyboards.PATTERN_MENU, help_.on_menu),

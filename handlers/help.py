@@ -10,9 +10,10 @@ from bot.jp import format_jp
 from bot.services.broadcast_drafts import FLOW_BROADCAST
 from bot.services.reminders import FLOW_REMINDER
 from bot.services.sessions import FLOW_PROFILE, FLOW_REGISTER
+from bot.services.trainings import FLOW_REJECT, FLOW_TRAINING
 from bot.telegram_html import escape
 from bot.texts import reminders as rtexts
-from handlers import broadcast, hours, keyboards, learning, profile, reminders, start
+from handlers import broadcast, hours, keyboards, learning, profile, reminders, start, trainings
 from handlers.common import reply, services, show, toast, user_id
 
 # Free text longer than this is never a NIP, a name or a search; say so instead of parsing it.
@@ -71,6 +72,12 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if state is not None and state.flow == FLOW_REMINDER:
         await reminders.on_text(update, context, state)
         return
+    if state is not None and state.flow == FLOW_TRAINING:
+        await trainings.on_text(update, context, state)
+        return
+    if state is not None and state.flow == FLOW_REJECT:
+        await trainings.on_reason(update, context, state)
+        return
     employee = await svc.learning.employee(uid)
     if employee is None:
         await reply(update, texts.HINT_UNREGISTERED)
@@ -87,10 +94,14 @@ async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, photos, voice notes...: we read only text and buttons (and an admin's media)."""
+    """Stickers, photos, voice notes...: we read only text and buttons, except an admin's
+    announcement media and the certificate file the /lapor wizard waits for."""
     state = await services(context).registration.state(user_id(update))
     if state is not None and state.flow == FLOW_BROADCAST:
         await broadcast.on_message(update, context, state)
+        return
+    if state is not None and state.flow == FLOW_TRAINING:
+        await trainings.on_file(update, context, state)
         return
     if state is not None and state.flow == FLOW_REMINDER:
         await reply(update, rtexts.TIME_NOT_TEXT)

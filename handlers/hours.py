@@ -6,10 +6,13 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.documents import labels
 from bot.jp import format_jp, percent, progress_bar
+from bot.services import hours_files
 from bot.services.hours import HoursView
 from bot.telegram_html import escape
-from handlers import keyboards
+from bot.texts import hours as ht
+from handlers import hours_keyboards, keyboards
 from handlers.common import answer_query, reply, services, show, user_id
 
 MAX_ITEMS = 25
@@ -35,7 +38,7 @@ def hours_text(view: HoursView, jp_minutes: int) -> str:
         remaining = texts.JP_REMAINING.format(missing=format_jp(view.missing), days=view.days_left)
     else:
         remaining = texts.JP_REMAINING_PAST_YEAR.format(missing=format_jp(view.missing))
-    return texts.JP_SUMMARY.format(
+    summary = texts.JP_SUMMARY.format(
         year=view.year,
         bar=progress_bar(view.total, view.target),
         percent=percent(view.total, view.target),
@@ -46,6 +49,30 @@ def hours_text(view: HoursView, jp_minutes: int) -> str:
         remaining=remaining,
         items="\n".join(items) if items else texts.JP_NO_ITEMS,
     )
+    return summary + detail_text(view) if view.entries else summary
+
+
+def detail_text(view: HoursView) -> str:
+    """Module vs verified outside JP, then the year per month and per competency category."""
+    module, external = hours_files.by_source(view)
+    months = [
+        ht.JP_LINE.format(label=texts.MONTHS[m - 1], jp=format_jp(jp))
+        for m, jp in hours_files.by_month(view).items()
+    ]
+    categories = [
+        ht.JP_LINE.format(
+            label=escape(labels.category_name(c) if c else ht.JP_EXTERNAL_CATEGORY),
+            jp=format_jp(jp),
+        )
+        for c, jp in sorted(hours_files.by_category(view).items(), key=lambda i: -i[1])
+    ]
+    return "\n\n" + "\n\n".join(
+        [
+            ht.JP_SOURCES.format(module=format_jp(module), external=format_jp(external)),
+            ht.JP_BY_MONTH.format(lines="\n".join(months)),
+            ht.JP_BY_CATEGORY.format(lines="\n".join(categories)),
+        ]
+    )
 
 
 async def _render(update: Update, context: ContextTypes.DEFAULT_TYPE, year: int | None) -> None:
@@ -54,7 +81,9 @@ async def _render(update: Update, context: ContextTypes.DEFAULT_TYPE, year: int 
     if view is None:
         await show(update, texts.NEED_REGISTRATION)
         return
-    await show(update, hours_text(view, svc.settings.jp_minutes), keyboards.years(view.other_years))
+    years = keyboards.years(view.other_years)
+    rows = [hours_keyboards.jp_files(view.year), *(years.inline_keyboard if years else ())]
+    await show(update, hours_text(view, svc.settings.jp_minutes), keyboards.markup(rows))
 
 
 async def hours(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -77,3 +106,31 @@ async def on_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer_query(update, texts.BUTTON_INVALID)
         return
     await _render(update, context, year)
+
+
+async def on_files(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The chart (a photo) or the transcript (a PDF) of the caller's own year; the year in the
+    button is checked, and whose hours they are comes from the caller, never from the button."""
+    assert context.matches is not None
+    kind, year = context.matches[0].group(1), int(context.matches[0].group(2))
+    svc = services(context)
+    if not MIN_YEAR <= year <= svc.hours.current_year():
+        await answer_query(update, texts.BUTTON_INVALID)
+        return
+    view = await svc.hours.view(user_id(update), year)
+    chat = update.effective_chat
+    if view is None or chat is None:
+        await answer_query(update, texts.NEED_REGISTRATION)
+        return
+    await answer_query(update)
+    today = svc.clock().astimezone(svc.settings.tz).date()
+    if kind == "chart":
+        png = await hours_files.chart_png(view, today)
+        caption = ht.CHART_CAPTION.format(year=year, target=format_jp(view.target))
+        await chat.send_photo(png, caption=caption)
+        return
+    opd = svc.catalog.opds.get(view.employee.opd_code)
+    pdf = await hours_files.transcript_pdf(view, opd.name if opd else view.employee.opd_code, today)
+    await chat.send_document(
+        pdf, filename=f"transkrip-jp-{year}.pdf", caption=ht.TRANSCRIPT_CAPTION.format(year=year)
+    )

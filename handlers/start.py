@@ -12,8 +12,9 @@ from bot.services.employees import clean_name
 from bot.services.registration import Outcome, Step
 from bot.services.sessions import FLOW_REGISTER, FlowState
 from bot.telegram_html import escape
+from bot.texts import hours as hours_texts
 from db.models import Employee
-from handlers import keyboards
+from handlers import keyboards, roster_confirm
 from handlers.common import expired, reply, services, show, toast, user_id
 from handlers.reminders import default_notice
 
@@ -73,6 +74,8 @@ async def prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, state: Flow
     svc = services(context)
     if state.step == Step.NIP:
         await reply(update, texts.ASK_NIP)
+    elif state.step == Step.ROSTER:
+        await roster_confirm.ask(update, context, state)
     elif state.step == Step.NAME:
         kind = state.data.get("kind", EmployeeKind.PNS.value)
         suggestion = clean_name(telegram_name(update))
@@ -108,6 +111,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, state: Flo
             await reply(update, texts.NIP_RETRY.format(reason=escape(result.reason)))
         elif result.outcome is Outcome.TAKEN:
             await reply(update, texts.NIP_TAKEN)
+        elif result.outcome is Outcome.UNKNOWN:
+            await reply(update, hours_texts.ROSTER_UNKNOWN_REFUSED)
         elif result.state is not None:
             await prompt(update, context, result.state)
     elif state.step == Step.NAME:

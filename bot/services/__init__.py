@@ -9,15 +9,20 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content import Catalog
 from bot.dedup import UpdateDeduplicator
+from bot.jp import to_centi
 from bot.services.broadcast_drafts import DraftService
 from bot.services.broadcasts import BroadcastService
+from bot.services.certificates import CertificateService
 from bot.services.hours import HoursService
 from bot.services.learning import LearningService
 from bot.services.nudges import NudgeRenderer
 from bot.services.quiz import QuizService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
+from bot.services.report_files import ReportService
 from bot.services.roles import RoleService
+from bot.services.training_review import ReviewService
+from bot.services.trainings import TrainingService
 from db.session import Database
 
 
@@ -39,6 +44,10 @@ class Services:
     roles: RoleService
     drafts: DraftService
     broadcasts: BroadcastService
+    trainings: TrainingService
+    reviews: ReviewService
+    certificates: CertificateService
+    reports: ReportService
 
     @classmethod
     def build(
@@ -56,7 +65,13 @@ class Services:
             db=db,
             catalog=catalog,
             clock=clock,
-            registration=RegistrationService(db, catalog, clock, reminders),
+            registration=RegistrationService(
+                db,
+                catalog,
+                clock,
+                reminders,
+                roster_allow_unknown=settings.roster_allow_unknown,
+            ),
             learning=LearningService(db, catalog, clock, settings.tz),
             quiz=QuizService(db, catalog, clock, settings.tz, rng or random.Random()),
             hours=HoursService(db, clock, settings.tz, settings.jp_target),
@@ -66,4 +81,12 @@ class Services:
             roles=RoleService(db, clock, settings.admin_ids),
             drafts=drafts,
             broadcasts=BroadcastService(db, catalog, clock, settings, drafts),
+            trainings=TrainingService(db, clock, settings),
+            reviews=ReviewService(db, clock, settings.admin_ids),
+            certificates=CertificateService(
+                db,
+                clock,
+                settings.cert_secret.get_secret_value() if settings.cert_secret else None,
+            ),
+            reports=ReportService(db, settings.admin_ids, to_centi(settings.jp_target)),
         )

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.clock import Clock
 from bot.content import Catalog, Opd
 from bot.nip import NipError, parse_nip
-from bot.services import employees, sessions
+from bot.services import employees, roster, sessions
 from bot.services.reminders import ReminderService
 from bot.services.sessions import FLOW_PROFILE, FLOW_REGISTER, FlowState
 from db.models import Employee
@@ -29,6 +29,7 @@ class Step(StrEnum):
     NAME = "name"
     OPD = "opd"
     CONSENT = "consent"
+    ROSTER = "roster"  # "is this you?", when the NIP is in the imported roster
 
 
 class Outcome(StrEnum):
@@ -36,6 +37,7 @@ class Outcome(StrEnum):
     INVALID = "invalid"
     TAKEN = "taken"
     STALE = "stale"
+    UNKNOWN = "unknown"  # not in the roster, and the roster is required
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +58,15 @@ class OpdPage:
 
 class RegistrationService:
     def __init__(
-        self, db: Database, catalog: Catalog, clock: Clock, reminders: ReminderService
+        self,
+        db: Database,
+        catalog: Catalog,
+        clock: Clock,
+        reminders: ReminderService,
+        *,
+        roster_allow_unknown: bool = True,
     ) -> None:
+        self.roster_allow_unknown = roster_allow_unknown
         self.reminders = reminders
         self.db = db
         self.catalog = catalog
@@ -95,6 +104,34 @@ class RegistrationService:
                 return Result(Outcome.TAKEN)
             state.step = Step.NAME
             state.data.update(nip=nip.digits, kind=nip.kind.value)
+            if await roster.has_roster(s):
+                entry = await roster.lookup(s, nip.digits)
+                if entry is None and not self.roster_allow_unknown:
+                    await sessions.clear_state(s, telegram_id)
+                    return Result(Outcome.UNKNOWN)
+                if entry is not None:
+                    state.step = Step.ROSTER
+                    state.data.update(
+                        kind=entry.kind,
+                        name=entry.name,
+                        opd=entry.opd_code,
+                        unit_kerja=entry.unit_kerja,
+                        jabatan=entry.jabatan,
+                        golongan=entry.golongan,
+                    )
+            await sessions.set_state(s, telegram_id, state)
+        return Result(Outcome.OK, state=state)
+
+    async def confirm_roster(self, telegram_id: int, agreed: bool) -> Result:
+        """The answer to "is this you?": yes goes to consent, no ends the registration."""
+        async with self.db.transaction() as s:
+            state = await sessions.get_state(s, telegram_id)
+            if state is None or state.flow != FLOW_REGISTER or state.step != Step.ROSTER:
+                return Result(Outcome.STALE)
+            if not agreed:
+                await sessions.clear_state(s, telegram_id)
+                return Result(Outcome.INVALID)
+            state.step = Step.CONSENT
             await sessions.set_state(s, telegram_id, state)
         return Result(Outcome.OK, state=state)
 
@@ -155,6 +192,9 @@ class RegistrationService:
             employee.opd_code = data["opd"]
             employee.kind = data["kind"]
             employee.consent_at = now
+            for extra in ("unit_kerja", "jabatan", "golongan"):  # from the roster, if any
+                if data.get(extra):
+                    setattr(employee, extra, data[extra])
             employee.last_activity_at = now
             employee.is_active = True
             try:

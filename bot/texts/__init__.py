@@ -45,6 +45,11 @@ COMMANDS = {
     "pengingat": "Atur pengingat belajar harian",
     "bantuan": "Bantuan dan daftar perintah",
     "batal": "Batalkan proses yang berjalan",
+    "lapor": "Lapor pelatihan eksternal",
+    "sertifikat": "Unduh e-sertifikat modul",
+    "verifikasi": "Periksa keaslian sertifikat",
+    "antrian": "Admin: verifikasi laporan pelatihan",
+    "laporan": "Admin: laporan JP per OPD",
 }
 
 HELP = (

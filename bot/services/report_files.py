@@ -1,0 +1,157 @@
+"""Admin reports with their scope, and the files they export (XLSX, CSV, PNG).
+
+The scope rule lives here, once, for the chat and nowhere else: an OPD admin sees their own OPD,
+a superadmin every OPD and the province ranking, everybody else nothing (employees see their own
+hours with ``/jp``). The command line (``python -m bot report``, for cron) runs as the operator of
+the server and calls the same builders without a chat user.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.documents.charts import OpdCompliance, render_compliance_chart
+from bot.documents.spreadsheets import Column, ColumnKind, to_csv, to_xlsx
+from bot.services import reports
+from bot.services.roles import Actor, actor_in
+from db.session import Database
+
+RECAP_COLUMNS = (
+    Column("rank", "Peringkat", ColumnKind.INTEGER),
+    Column("opd_code", "Kode OPD"),
+    Column("opd_name", "Nama OPD", width=45),
+    Column("employees", "Pegawai terdaftar", ColumnKind.INTEGER, total=True),
+    Column("at_target", "Mencapai target", ColumnKind.INTEGER, total=True),
+    Column("share", "% mencapai target", ColumnKind.PERCENT),
+    Column("average_centi", "Rata-rata JP", ColumnKind.JP),
+    Column("total_centi", "Total JP", ColumnKind.JP, total=True),
+)
+EMPLOYEE_COLUMNS = (
+    Column("nip", "NIP", width=20),
+    Column("name", "Nama", width=32),
+    Column("unit_kerja", "Unit kerja", width=28),
+    Column("jabatan", "Jabatan", width=28),
+    Column("golongan", "Golongan"),
+    Column("kind", "Jenis"),
+    Column("module_centi", "JP modul", ColumnKind.JP, total=True),
+    Column("external_centi", "JP eksternal", ColumnKind.JP, total=True),
+    Column("total_centi", "JP total", ColumnKind.JP, total=True),
+    Column("status", "Status"),
+)
+# The SIASN "riwayat kursus" fields (namaKursus, institusiPenyelenggara, jenisKursus, jumlahJam,
+# tanggalKursus, tanggalSelesaiKursus, tahunKursus, nomorSertipikat), named as SIASN names them.
+SIASN_COLUMNS = (
+    Column("nip", "nip", width=20),
+    Column("name", "nama", width=30),
+    Column("title", "namaKursus", width=40),
+    Column("organiser", "institusiPenyelenggara", width=30),
+    Column("activity_kind", "jenisKursus", width=20),
+    Column("jp_centi", "jumlahJam", ColumnKind.JP),
+    Column("started_on", "tanggalKursus", ColumnKind.DATE),
+    Column("ended_on", "tanggalSelesaiKursus", ColumnKind.DATE),
+    Column("year", "tahunKursus", ColumnKind.INTEGER),
+    Column("certificate_no", "nomorSertipikat", width=24),
+)
+STATUS_REACHED = "Tercapai"
+STATUS_MISSING = "Belum"
+
+
+@dataclass(frozen=True, slots=True)
+class RecapView:
+    year: int
+    rows: list[reports.OpdRecap]
+    categories: dict[str | None, int]
+
+
+def recap_rows(rows: list[reports.OpdRecap], names: Mapping[str, str]) -> list[dict[str, object]]:
+    return [
+        {
+            "rank": rank,
+            "opd_code": r.opd_code,
+            "opd_name": names.get(r.opd_code, r.opd_code),
+            "employees": r.employees,
+            "at_target": r.at_target,
+            "share": r.share,
+            "average_centi": r.average_centi,
+            "total_centi": r.total_centi,
+        }
+        for rank, r in enumerate(rows, start=1)
+    ]
+
+
+async def employee_table(
+    s: AsyncSession, year: int, target_centi: int, opd_code: str
+) -> list[dict[str, object]]:
+    return [
+        {**row, "status": STATUS_REACHED if row["reached"] else STATUS_MISSING}
+        async for row in reports.employee_rows(s, year, target_centi, opd_code)
+    ]
+
+
+async def siasn_table(s: AsyncSession, year: int, opd_code: str | None) -> list[dict[str, object]]:
+    return [row async for row in reports.course_records(s, year, opd_code)]
+
+
+def xlsx(columns: tuple[Column, ...], rows: list[dict[str, object]], title: str) -> bytes:
+    return to_xlsx(columns, rows, sheet_title=title)
+
+
+def csv(columns: tuple[Column, ...], rows: list[dict[str, object]]) -> bytes:
+    return to_csv(columns, rows)
+
+
+def chart(rows: list[reports.OpdRecap], names: Mapping[str, str], year: int, target: int) -> bytes:
+    items = [
+        OpdCompliance(names.get(r.opd_code, r.opd_code), r.employees, r.at_target) for r in rows
+    ]
+    return render_compliance_chart(items, year=year, target_centi=target)
+
+
+class ReportService:
+    """Reports for the chat, each call re-checking the caller's role."""
+
+    def __init__(self, db: Database, admin_ids: frozenset[int], target_centi: int) -> None:
+        self.db = db
+        self.admin_ids = admin_ids
+        self.target_centi = target_centi
+
+    async def actor(self, telegram_id: int) -> Actor | None:
+        async with self.db.transaction() as s:
+            return await actor_in(s, telegram_id, self.admin_ids)
+
+    async def recap(self, actor_id: int, year: int, opd_code: str | None) -> RecapView | None:
+        """One OPD's recap (``opd_code``) or the province ranking (None); None if not allowed."""
+        async with self.db.transaction() as s:
+            actor = await actor_in(s, actor_id, self.admin_ids)
+            if actor is None or not actor.may_manage(opd_code):
+                return None
+            rows = await reports.opd_recap(s, year, self.target_centi, opd_code)
+            categories = await reports.category_totals(s, year, opd_code)
+            return RecapView(year, rows, categories)
+
+    async def file(
+        self, actor_id: int, kind: str, opd_code: str | None, year: int, names: Mapping[str, str]
+    ) -> bytes | None:
+        """The bytes of one export, or None if the caller may not see that scope."""
+        async with self.db.transaction() as s:
+            actor = await actor_in(s, actor_id, self.admin_ids)
+            if actor is None or not actor.may_manage(opd_code):
+                return None
+            if kind in ("xlsx", "csv"):
+                if opd_code is None:
+                    return None
+                table = await employee_table(s, year, self.target_centi, opd_code)
+                if kind == "csv":
+                    return await asyncio.to_thread(csv, EMPLOYEE_COLUMNS, table)
+                return await asyncio.to_thread(xlsx, EMPLOYEE_COLUMNS, table, opd_code)
+            if kind == "siasn":
+                table = await siasn_table(s, year, opd_code)
+                return await asyncio.to_thread(xlsx, SIASN_COLUMNS, table, "Riwayat kursus")
+            recap = await reports.opd_recap(s, year, self.target_centi, opd_code)
+        if kind == "recap":
+            return await asyncio.to_thread(xlsx, RECAP_COLUMNS, recap_rows(recap, names), "Rekap")
+        return await asyncio.to_thread(chart, recap, names, year, self.target_centi)

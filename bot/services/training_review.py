@@ -1,0 +1,149 @@
+"""Verification of outside trainings by admins: the queue, approve, reject with a reason.
+
+Every call re-reads the caller's role with :func:`bot.services.roles.actor_in` inside its own
+transaction, because the report id in a button comes back from the client and proves nothing:
+an OPD admin who forges ``trv:ok:<id>`` for another OPD's report is refused here, not in the UI.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.services import ledger, sessions
+from bot.services.roles import Actor, actor_in, record
+from bot.services.sessions import FlowState
+from bot.services.trainings import FLOW_REJECT, MAX_REASON, Review, Reviewed
+from db.models import Employee, ExternalTraining
+from db.session import Database
+
+
+class ReviewService:
+    def __init__(self, db: Database, clock: Clock, admin_ids: frozenset[int]) -> None:
+        self.db = db
+        self.clock = clock
+        self.admin_ids = admin_ids
+
+    async def pending(
+        self, actor_id: int, limit: int = 20
+    ) -> tuple[Actor | None, list[tuple[ExternalTraining, Employee]]]:
+        """Pending reports the caller may review: their OPD's, or all for a superadmin."""
+        async with self.db.transaction() as s:
+            actor = await actor_in(s, actor_id, self.admin_ids)
+            if actor is None:
+                return None, []
+            query = (
+                select(ExternalTraining, Employee)
+                .join(Employee, Employee.id == ExternalTraining.employee_id)
+                .where(ExternalTraining.status == "pending")
+                .order_by(ExternalTraining.id)
+                .limit(limit)
+            )
+            if not actor.is_superadmin:
+                query = query.where(ExternalTraining.opd_code == actor.opd_code)
+            return actor, [(r, e) for r, e in (await s.execute(query)).all()]
+
+    async def report_for_review(
+        self, actor_id: int, report_id: int
+    ) -> tuple[Review, ExternalTraining | None, Employee | None]:
+        """One report, if the caller may review it."""
+        async with self.db.transaction() as s:
+            outcome, report = await self._reviewable(s, actor_id, report_id)
+            employee = await s.get(Employee, report.employee_id) if report else None
+            return outcome, report, employee
+
+    async def _reviewable(
+        self, s: AsyncSession, actor_id: int, report_id: int
+    ) -> tuple[Review, ExternalTraining | None]:
+        actor = await actor_in(s, actor_id, self.admin_ids)
+        if actor is None:
+            return Review.FORBIDDEN, None
+        report = await s.get(ExternalTraining, report_id)
+        if report is None:
+            return Review.NOT_FOUND, None
+        if not actor.may_manage(report.opd_code):
+            return Review.FORBIDDEN, None
+        if report.status != "pending":
+            return Review.ALREADY, report
+        return Review.OK, report
+
+    async def begin_reject(self, actor_id: int, report_id: int) -> Review:
+        """Ask for a reason: the admin's next text message is it (state in chat_sessions)."""
+        async with self.db.transaction() as s:
+            outcome, _ = await self._reviewable(s, actor_id, report_id)
+            if outcome is Review.OK:
+                await sessions.set_state(
+                    s, actor_id, FlowState(FLOW_REJECT, "reason", {"report_id": report_id})
+                )
+            return outcome
+
+    async def reject_with_reason(self, actor_id: int, reason: str) -> Reviewed:
+        async with self.db.transaction() as s:
+            state = await sessions.get_state(s, actor_id)
+            if state is None or state.flow != FLOW_REJECT:
+                return Reviewed(Review.NOT_FOUND)
+            report_id = int(state.data["report_id"])
+            await sessions.clear_state(s, actor_id)
+            return await self._decide(s, actor_id, report_id, None, reason[:MAX_REASON])
+
+    async def approve(self, actor_id: int, report_id: int) -> Reviewed:
+        async with self.db.transaction() as s:
+            return await self._decide(s, actor_id, report_id, True, None)
+
+    async def _decide(
+        self,
+        s: AsyncSession,
+        actor_id: int,
+        report_id: int,
+        approve: bool | None,
+        reason: str | None,
+    ) -> Reviewed:
+        outcome, report = await self._reviewable(s, actor_id, report_id)
+        if outcome is not Review.OK or report is None:
+            return Reviewed(outcome, report)
+        now = self.clock()
+        report.status = "approved" if approve else "rejected"
+        report.reason = reason
+        report.reviewed_by = actor_id
+        report.reviewed_at = now
+        credited = False
+        if approve:
+            credited = await ledger.credit(s, external_credit(report, actor_id, now))
+        await record(
+            s,
+            self.clock,
+            actor_id,
+            "training.approve" if approve else "training.reject",
+            {"report_id": report.id, "opd": report.opd_code, "jp_centi": report.jp_centi},
+        )
+        owner = await s.get(Employee, report.employee_id)
+        return Reviewed(Review.OK, report, owner.telegram_id if owner else None, credited)
+
+
+def external_credit(report: ExternalTraining, reviewer: int, now: datetime) -> ledger.Credit:
+    """The ledger credit of an approved report, with every SIASN course-record field."""
+    return ledger.Credit(
+        employee_id=report.employee_id,
+        year=report.ended_on.year,
+        jp_centi=report.jp_centi,
+        source_kind="external",
+        source_id=str(report.id),
+        title=report.title,
+        category=None,
+        activity_kind=report.activity_kind,
+        organiser=report.organiser,
+        started_on=report.started_on,
+        ended_on=report.ended_on,
+        certificate_no=report.certificate_no,
+        evidence={
+            "report_id": report.id,
+            "file_id": report.file_id,
+            "file_kind": report.file_kind,
+            "verified_by": reviewer,
+            "verified_at": now.isoformat(),
+        },
+        credited_at=now,
+    )

@@ -1,0 +1,346 @@
+"""Outside trainings (``/lapor``): the report wizard, its validation, and verification by admins.
+
+An employee reports a training done elsewhere (diklat, webinar, a course on another platform)
+with its certificate. The report waits for an admin of the employee's OPD; approval credits the
+ledger (source kind ``external``, source id = report id, so it is credited once however often the
+button is pressed). Every review re-reads the admin's role through :mod:`bot.services.roles`,
+because the report id in a button comes back from the client and proves nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.jp import to_centi
+from bot.services import employees, sessions
+from bot.services.roles import Role
+from bot.services.sessions import FlowState
+from db.models import AdminRole, Employee, ExternalTraining
+from db.session import Database
+
+FLOW_TRAINING = "lapor"
+FLOW_REJECT = "lapor_tolak"
+KINDS = ("diklat", "webinar", "kursus", "seminar", "lainnya")
+MAX_TITLE = 200
+MAX_ORGANISER = 120
+MAX_CERT_NO = 80
+MAX_REASON = 300
+MIN_YEAR = 2000
+ALLOWED_MIME = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+_DATE_FORMATS = (
+    re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"),  # 27-11-2026, the Indonesian way
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),  # 2026-11-27
+)
+
+
+class Step(StrEnum):
+    TITLE = "title"
+    ORGANISER = "organiser"
+    KIND = "kind"
+    START = "start"
+    END = "end"
+    JP = "jp"
+    CERT = "cert"
+    FILE = "file"
+
+
+class Problem(StrEnum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    BAD_DATE = "bad_date"
+    FUTURE = "future"
+    TOO_OLD = "too_old"
+    END_BEFORE_START = "end_before_start"
+    BAD_JP = "bad_jp"
+    JP_TOO_HIGH = "jp_too_high"
+    BAD_KIND = "bad_kind"
+    FILE_TYPE = "file_type"
+    FILE_TOO_LARGE = "file_too_large"
+    NOT_REGISTERED = "not_registered"
+    STALE = "stale"
+
+
+class Review(StrEnum):
+    OK = "ok"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    ALREADY = "already"
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """Where the wizard is after one answer; ``problem`` says why an answer was refused."""
+
+    state: FlowState | None
+    problem: Problem | None = None
+    limit: Decimal | int | None = None  # the bound that was broken, for the message
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedFile:
+    """What Telegram told us about the uploaded certificate; the file itself stays there."""
+
+    kind: str  # "photo" | "document"
+    file_id: str
+    file_unique_id: str
+    size: int | None
+    file_name: str | None = None
+    mime_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    problem: Problem | None
+    report: ExternalTraining | None = None
+    employee: Employee | None = None
+    reviewers: list[int] = field(default_factory=list)  # Telegram ids to notify
+    limit: Decimal | int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    outcome: Review
+    report: ExternalTraining | None = None
+    owner_telegram_id: int | None = None
+    credited: bool = False
+
+
+def parse_date(text: str) -> date | None:
+    """``27-11-2026``, ``27/11/2026``, ``27.11.2026`` or ``2026-11-27``; None if not a day."""
+    text = text.strip()
+    for number, pattern in enumerate(_DATE_FORMATS):
+        match = pattern.match(text)
+        if match is None:
+            continue
+        a, b, c = (int(g) for g in match.groups())
+        try:
+            return date(c, b, a) if number == 0 else date(a, b, c)
+        except ValueError:
+            return None
+    return None
+
+
+def parse_jp(text: str) -> Decimal | None:
+    """``2``, ``2,5`` or ``2.5`` JP, to hundredths; None if it is not a finite number."""
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    return value
+
+
+def certificate_key(number: str) -> str:
+    """A certificate number reduced to letters and digits, so ``No. 12/A`` equals ``12a``."""
+    cleaned = re.sub(r"^(no|nomor)[\s.:]*", "", number.strip().lower())
+    return re.sub(r"[^0-9a-z]", "", cleaned)
+
+
+def max_jp(started_on: date, ended_on: date, per_day: Decimal) -> Decimal:
+    """The most JP a training of these dates may claim: the per-day cap times its days."""
+    return per_day * ((ended_on - started_on).days + 1)
+
+
+class TrainingService:
+    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
+        self.db = db
+        self.clock = clock
+        self.tz: ZoneInfo = settings.tz
+        self.per_day = settings.external_max_jp_per_day
+        self.max_bytes = int(settings.external_max_file_mb * 1024 * 1024)
+        self.admin_ids = settings.admin_ids
+
+    def today(self) -> date:
+        return self.clock().astimezone(self.tz).date()
+
+    async def begin(self, telegram_id: int) -> FlowState | None:
+        """Start a report; None for someone who is not registered."""
+        async with self.db.transaction() as s:
+            if await employees.by_telegram_id(s, telegram_id) is None:
+                return None
+            state = FlowState(FLOW_TRAINING, Step.TITLE.value, {})
+            await sessions.set_state(s, telegram_id, state)
+            return state
+
+    async def answer(self, telegram_id: int, text: str) -> StepResult:
+        """Take the typed answer to the current step, or say what is wrong with it."""
+        async with self.db.transaction() as s:
+            state = await sessions.get_state(s, telegram_id)
+            if state is None or state.flow != FLOW_TRAINING:
+                return StepResult(None, Problem.STALE)
+            result = self._apply(state, text.strip())
+            if result.problem is None and result.state is not None:
+                await sessions.set_state(s, telegram_id, result.state)
+            return result
+
+    def _apply(self, state: FlowState, text: str) -> StepResult:
+        data = dict(state.data)
+        step = Step(state.step)
+        if step in (Step.KIND, Step.FILE):
+            return StepResult(state, Problem.STALE)  # answered by a button / an upload
+        if not text:
+            return StepResult(state, Problem.EMPTY)
+        if step is Step.TITLE:
+            if len(text) > MAX_TITLE:
+                return StepResult(state, Problem.TOO_LONG, MAX_TITLE)
+            data["title"] = text
+            return StepResult(FlowState(FLOW_TRAINING, Step.ORGANISER.value, data))
+        if step is Step.ORGANISER:
+            if len(text) > MAX_ORGANISER:
+                return StepResult(state, Problem.TOO_LONG, MAX_ORGANISER)
+            data["organiser"] = text
+            return StepResult(FlowState(FLOW_TRAINING, Step.KIND.value, data))
+        if step in (Step.START, Step.END):
+            return self._apply_date(state, step, data, text)
+        if step is Step.JP:
+            value = parse_jp(text)
+            if value is None or value <= 0:
+                return StepResult(state, Problem.BAD_JP)
+            limit = max_jp(
+                date.fromisoformat(data["started_on"]),
+                date.fromisoformat(data["ended_on"]),
+                self.per_day,
+            )
+            if value > limit:
+                return StepResult(state, Problem.JP_TOO_HIGH, limit)
+            data["jp_centi"] = to_centi(value)
+            if data["jp_centi"] <= 0:
+                return StepResult(state, Problem.BAD_JP)
+            return StepResult(FlowState(FLOW_TRAINING, Step.CERT.value, data))
+        # Step.CERT
+        if len(text) > MAX_CERT_NO:
+            return StepResult(state, Problem.TOO_LONG, MAX_CERT_NO)
+        if not certificate_key(text):
+            return StepResult(state, Problem.EMPTY)
+        data["certificate_no"] = text
+        return StepResult(FlowState(FLOW_TRAINING, Step.FILE.value, data))
+
+    def _apply_date(
+        self, state: FlowState, step: Step, data: dict[str, object], text: str
+    ) -> StepResult:
+        day = parse_date(text)
+        if day is None:
+            return StepResult(state, Problem.BAD_DATE)
+        if day > self.today():
+            return StepResult(state, Problem.FUTURE)
+        if day.year < MIN_YEAR:
+            return StepResult(state, Problem.TOO_OLD, MIN_YEAR)
+        if step is Step.START:
+            data["started_on"] = day.isoformat()
+            return StepResult(FlowState(FLOW_TRAINING, Step.END.value, data))
+        if day < date.fromisoformat(str(data["started_on"])):
+            return StepResult(state, Problem.END_BEFORE_START)
+        data["ended_on"] = day.isoformat()
+        return StepResult(FlowState(FLOW_TRAINING, Step.JP.value, data))
+
+    async def choose_kind(self, telegram_id: int, kind: str) -> StepResult:
+        async with self.db.transaction() as s:
+            state = await sessions.get_state(s, telegram_id)
+            if state is None or state.flow != FLOW_TRAINING or state.step != Step.KIND:
+                return StepResult(state, Problem.STALE)
+            if kind not in KINDS:
+                return StepResult(state, Problem.BAD_KIND)
+            state = FlowState(FLOW_TRAINING, Step.START.value, {**state.data, "kind": kind})
+            await sessions.set_state(s, telegram_id, state)
+            return StepResult(state)
+
+    def check_file(self, upload: UploadedFile) -> Problem | None:
+        """Photos, or PDF/JPEG/PNG documents, up to the configured size."""
+        if upload.kind == "document" and upload.mime_type not in ALLOWED_MIME:
+            return Problem.FILE_TYPE
+        if upload.kind not in ("photo", "document"):
+            return Problem.FILE_TYPE
+        if upload.size is not None and upload.size > self.max_bytes:
+            return Problem.FILE_TOO_LARGE
+        return None
+
+    async def submit(self, telegram_id: int, upload: UploadedFile) -> Submitted:
+        """The last step: store the report (pending) and say whom to notify."""
+        problem = self.check_file(upload)
+        async with self.db.transaction() as s:
+            state = await sessions.get_state(s, telegram_id)
+            if state is None or state.flow != FLOW_TRAINING or state.step != Step.FILE:
+                return Submitted(Problem.STALE)
+            if problem is not None:
+                return Submitted(problem, limit=self.max_bytes // (1024 * 1024))
+            employee = await employees.by_telegram_id(s, telegram_id)
+            if employee is None:
+                return Submitted(Problem.NOT_REGISTERED)
+            data = state.data
+            key = certificate_key(str(data["certificate_no"]))
+            earlier = await s.scalar(
+                select(func.min(ExternalTraining.id)).where(
+                    ExternalTraining.certificate_key == key,
+                    ExternalTraining.status != "rejected",
+                )
+            )
+            report = ExternalTraining(
+                employee_id=employee.id,
+                opd_code=employee.opd_code,
+                title=data["title"],
+                organiser=data["organiser"],
+                activity_kind=data["kind"],
+                started_on=date.fromisoformat(data["started_on"]),
+                ended_on=date.fromisoformat(data["ended_on"]),
+                jp_centi=int(data["jp_centi"]),
+                certificate_no=data["certificate_no"],
+                certificate_key=key,
+                duplicate_of=earlier,
+                file_id=upload.file_id,
+                file_unique_id=upload.file_unique_id,
+                file_kind=upload.kind,
+                file_name=(upload.file_name or "")[:120] or None,
+                file_size=upload.size,
+                status="pending",
+                submitted_at=self.clock(),
+            )
+            s.add(report)
+            await sessions.clear_state(s, telegram_id)
+            await s.flush()
+            reviewers = await reviewers_of(s, employee.opd_code, self.admin_ids)
+            return Submitted(None, report, employee, reviewers)
+
+    async def mine(self, telegram_id: int, limit: int = 10) -> list[ExternalTraining] | None:
+        """The caller's own latest reports (None if not registered); never anyone else's."""
+        async with self.db.transaction() as s:
+            employee = await employees.by_telegram_id(s, telegram_id)
+            if employee is None:
+                return None
+            rows = await s.scalars(
+                select(ExternalTraining)
+                .where(ExternalTraining.employee_id == employee.id)
+                .order_by(ExternalTraining.id.desc())
+                .limit(limit)
+            )
+            return list(rows)
+
+
+async def reviewers_of(s: AsyncSession, opd_code: str, admin_ids: frozenset[int]) -> list[int]:
+    """Telegram ids of the OPD's admins; if the OPD has none, the superadmins, so no report is
+    left without a reader."""
+    rows = await s.execute(
+        select(Employee.telegram_id, AdminRole.role)
+        .join(AdminRole, AdminRole.employee_id == Employee.id)
+        .where(
+            Employee.is_active.is_(True),
+            or_(
+                (AdminRole.role == Role.OPD_ADMIN.value) & (AdminRole.opd_code == opd_code),
+                AdminRole.role == Role.SUPERADMIN.value,
+            ),
+        )
+    )
+    opd_admins, superadmins = [], set(admin_ids)
+    for telegram_id, role in rows:
+        (opd_admins.append(telegram_id) if role == Role.OPD_ADMIN else superadmins.add(telegram_id))
+    return sorted(set(opd_admins)) if opd_admins else sorted(superadmins)

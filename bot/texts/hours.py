@@ -1,0 +1,150 @@
+"""Indonesian texts of the training-hours features: /lapor, verification, certificates,
+the complete /jp, /laporan and roster confirmation at registration (HTML, escaped by callers)."""
+
+from __future__ import annotations
+
+# --- /lapor: reporting an outside training ------------------------------------------------
+KIND_NAMES = {
+    "diklat": "Diklat / pelatihan",
+    "webinar": "Webinar",
+    "kursus": "Kursus daring (platform lain)",
+    "seminar": "Seminar / workshop",
+    "lainnya": "Lainnya",
+}
+LAPOR_INTRO = (
+    "<b>Lapor pelatihan eksternal</b>\n"
+    "Laporkan diklat, webinar atau kursus yang Anda ikuti di luar Sinau Bareng. Setelah "
+    "diverifikasi admin OPD Anda, JP-nya tercatat. Ketik /batal untuk membatalkan."
+)
+LAPOR_MINE_TITLE = "<b>Laporan Anda</b>"
+LAPOR_MINE_ITEM = "• #{id} {title} — {jp} JP — {status}"
+LAPOR_STATUS = {
+    "pending": "⏳ menunggu verifikasi",
+    "approved": "✅ disetujui",
+    "rejected": "❌ ditolak",
+}
+ASK_TITLE = "1/8 — Ketik <b>nama pelatihan</b> (sesuai sertifikat)."
+ASK_ORGANISER = "2/8 — Ketik <b>nama penyelenggara</b> (instansi/lembaga)."
+ASK_KIND = "3/8 — Pilih <b>jenis</b> kegiatan:"
+ASK_START = "4/8 — Ketik <b>tanggal mulai</b>, contoh <code>{example}</code>."
+ASK_END = "5/8 — Ketik <b>tanggal selesai</b>, contoh <code>{example}</code>."
+ASK_JP = (
+    "6/8 — Ketik <b>jumlah JP</b> yang tertera pada sertifikat (mis. <code>8</code> atau "
+    "<code>2,5</code>). Paling banyak {max} JP untuk {days} hari."
+)
+ASK_CERT = "7/8 — Ketik <b>nomor sertifikat</b>."
+ASK_FILE = "8/8 — Kirim <b>foto atau PDF sertifikat</b> (JPG, PNG atau PDF, maksimal {mb} MB)."
+PROBLEMS = {
+    "empty": "Isian tidak boleh kosong.",
+    "too_long": "Terlalu panjang: maksimal {limit} karakter.",
+    "bad_date": "Tanggal tidak dikenali. Gunakan format <code>HH-BB-TTTT</code>, mis. 27-11-2026.",
+    "future": "Tanggal tidak boleh di masa depan.",
+    "too_old": "Tanggal terlalu lama (sebelum tahun {limit}).",
+    "end_before_start": "Tanggal selesai tidak boleh sebelum tanggal mulai.",
+    "bad_jp": "JP harus berupa angka lebih dari 0, mis. <code>8</code> atau <code>2,5</code>.",
+    "jp_too_high": "JP terlalu besar: paling banyak {limit} JP untuk tanggal tersebut.",
+    "bad_kind": "Jenis kegiatan tidak dikenal.",
+    "file_type": "Jenis berkas tidak diterima. Kirim foto, atau dokumen PDF/JPG/PNG.",
+    "file_too_large": "Berkas terlalu besar: maksimal {limit} MB.",
+    "not_registered": "Anda belum terdaftar. Ketik /start untuk mendaftar.",
+    "stale": "Langkah ini sudah lewat. Ketik /lapor untuk memulai lagi.",
+}
+LAPOR_WAIT_FILE = "Silakan kirim foto atau PDF sertifikat, atau /batal."
+LAPOR_SUBMITTED = "✅ Laporan <b>#{id}</b> terkirim dan menunggu verifikasi admin OPD.\n\n{summary}"
+LAPOR_DUPLICATE = (
+    "⚠️ Nomor sertifikat ini sudah pernah dilaporkan (laporan #{other}). Admin akan memeriksanya."
+)
+LAPOR_NO_REVIEWER = (
+    "Catatan: belum ada admin untuk OPD Anda; laporan akan diperiksa admin provinsi."
+)
+SUMMARY = (
+    "<b>{title}</b>\n"
+    "Penyelenggara: {organiser}\n"
+    "Jenis: {kind}\n"
+    "Tanggal: {start} s.d. {end}\n"
+    "JP: <b>{jp}</b>\n"
+    "No. sertifikat: {cert}"
+)
+
+# --- Verification by admins ------------------------------------------------------------------
+REVIEW_NEW = "📝 <b>Laporan pelatihan #{id}</b>\nDari: {name} (NIP {nip}), {opd}\n\n{summary}"
+REVIEW_DUPLICATE = "\n\n⚠️ Nomor sertifikat sama dengan laporan #{other}."
+BTN_APPROVE = "✅ Setujui"
+BTN_REJECT = "❌ Tolak"
+BTN_OPEN = "#{id} {name}: {title}"
+ASK_REASON = "Ketik <b>alasan penolakan</b> laporan #{id} (akan dikirim ke pegawai)."
+REVIEW_APPROVED = "✅ Laporan #{id} disetujui; {jp} JP dicatat."
+REVIEW_REJECTED = "❌ Laporan #{id} ditolak. Alasan: {reason}"
+REVIEW_FORBIDDEN = "Anda tidak berwenang memverifikasi laporan ini."
+REVIEW_NOT_FOUND = "Laporan tidak ditemukan."
+REVIEW_ALREADY = "Laporan #{id} sudah diproses ({status})."
+NOTIFY_APPROVED = (
+    "✅ Laporan pelatihan <b>{title}</b> (#{id}) telah <b>disetujui</b>. "
+    "{jp} JP tercatat. Lihat /jp."
+)
+NOTIFY_REJECTED = (
+    "❌ Laporan pelatihan <b>{title}</b> (#{id}) <b>ditolak</b>.\nAlasan: {reason}\n"
+    "Anda dapat memperbaiki dan melapor kembali dengan /lapor."
+)
+QUEUE_TITLE = "<b>Antrian verifikasi</b> ({count} laporan menunggu). Pilih untuk memeriksa:"
+QUEUE_EMPTY = "Tidak ada laporan yang menunggu verifikasi."
+NOT_ADMIN = "Perintah ini khusus admin."
+
+# --- Certificates -------------------------------------------------------------------------------
+CERT_LIST = "<b>Sertifikat</b>\nPilih modul yang sudah lulus untuk mengunduh e-sertifikat:"
+CERT_NONE = "Belum ada modul yang lulus. Mulai dari /belajar."
+CERT_NOT_PASSED = "Sertifikat hanya tersedia untuk modul yang sudah Anda lulusi."
+CERT_CAPTION = "E-sertifikat {number}\nKode verifikasi: <code>{code}</code>"
+BTN_CERTIFICATE = "🎓 Sertifikat"
+VERIFY_USAGE = "Ketik kode pada sertifikat, contoh: <code>/verifikasi ABCD-EFGH-JKLM</code>."
+VERIFY_GENUINE = (
+    "✅ <b>Sertifikat asli</b>\n"
+    "Nomor: {number}\nNama: {name}\nNIP: {nip}\nModul: {title}\nKategori: {category}\n"
+    "JP: {jp}\nLulus: {date}"
+)
+VERIFY_REFUSED = "❌ Kode tidak valid: tidak ada sertifikat asli dengan kode ini."
+VERIFY_MALFORMED = "❌ Format kode salah. Kode terdiri dari 12 huruf/angka, mis. ABCD-EFGH-JKLM."
+
+# --- /jp, complete ------------------------------------------------------------------------------
+JP_SOURCES = "Modul: <b>{module} JP</b> · Pelatihan eksternal terverifikasi: <b>{external} JP</b>"
+JP_BY_MONTH = "<b>Per bulan</b>\n{lines}"
+JP_BY_CATEGORY = "<b>Per kategori kompetensi</b>\n{lines}"
+JP_LINE = "• {label}: {jp} JP"
+JP_EXTERNAL_CATEGORY = "Pelatihan eksternal"
+BTN_CHART = "📈 Grafik"
+BTN_TRANSCRIPT = "📄 Transkrip PDF"
+CHART_CAPTION = "JP kumulatif {year} terhadap target {target} JP."
+TRANSCRIPT_CAPTION = "Transkrip pengembangan kompetensi {year}."
+
+# --- /laporan -----------------------------------------------------------------------------------
+REPORT_OPD = (
+    "<b>Laporan {opd}</b> — {year}\n"
+    "Pegawai terdaftar: <b>{employees}</b>\n"
+    "Mencapai {target} JP: <b>{at_target}</b> ({percent}%)\n"
+    "Rata-rata JP: <b>{average}</b>\n\n{categories}"
+)
+REPORT_RANKING = "<b>Peringkat OPD {year}</b> (% ASN mencapai {target} JP)\n{lines}"
+REPORT_RANK_LINE = "{rank}. {opd} — {percent}% ({at_target}/{employees}), rata-rata {average} JP"
+REPORT_EMPTY = "Belum ada pegawai terdaftar."
+REPORT_EMPLOYEE_ONLY = "Laporan hanya untuk admin. Rekap JP Anda sendiri: /jp."
+BTN_XLSX = "📊 Pegawai (XLSX)"
+BTN_CSV = "📄 Pegawai (CSV)"
+BTN_RECAP_XLSX = "📊 Rekap OPD (XLSX)"
+BTN_COMPLIANCE = "📈 Grafik kepatuhan"
+BTN_SIASN = "🗂 Riwayat kursus (SIASN)"
+REPORT_FILE_CAPTION = "{what} — {year}"
+REPORT_FORBIDDEN = "Anda hanya dapat melihat laporan OPD Anda sendiri."
+
+# --- Roster at registration -----------------------------------------------------------------
+ROSTER_CONFIRM = "Apakah ini Anda: <b>{name}</b>, {opd}?"
+ROSTER_CONFIRMED = "✅ Data Anda dikonfirmasi."
+BTN_ROSTER_YES = "✅ Ya, benar"
+BTN_ROSTER_NO = "❌ Bukan"
+ROSTER_UNKNOWN_REFUSED = (
+    "NIP ini tidak terdapat dalam data kepegawaian. Hubungi BKPSDM/BKD atau admin OPD Anda."
+)
+ROSTER_NOT_ME = "Baik. NIP tersebut terdaftar atas nama orang lain; hubungi admin OPD Anda."
+
+# --- Transcript header lines (plain text, printed in the PDF) -------------------------------
+TRANSCRIPT_JABATAN = "Jabatan"
+TRANSCRIPT_UNIT = "Unit kerja"

@@ -1,0 +1,77 @@
+"""``/sertifikat`` (download the e-certificate of a passed module) and ``/verifikasi CODE``."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.documents import labels
+from bot.jp import format_jp
+from bot.services.certificates import Issued, Verdict, render_pdf
+from bot.telegram_html import escape
+from bot.texts import hours as t
+from handlers import hours_keyboards as kb
+from handlers.common import answer_query, reply, services, toast, user_id
+
+
+async def certificates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    passed = await services(context).certificates.passed(user_id(update))
+    if passed is None:
+        await reply(update, t.PROBLEMS["not_registered"])
+    elif not passed:
+        await reply(update, t.CERT_NONE)
+    else:
+        await reply(update, t.CERT_LIST, kb.certificates(passed))
+
+
+async def send_certificate(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, issued: Issued
+) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    data = await render_pdf(issued, context.bot.username or "")
+    await chat.send_document(
+        data,
+        filename=f"{issued.fields.certificate_no}.pdf",
+        caption=t.CERT_CAPTION.format(number=issued.fields.certificate_no, code=issued.code),
+    )
+
+
+async def on_certificate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The module id in the button is only a wish: the service issues a certificate only for a
+    module the caller passed, so a forged button gets nothing."""
+    assert context.matches is not None
+    issued = await services(context).certificates.issue(
+        user_id(update), context.matches[0].group(1)
+    )
+    if issued is None:
+        await toast(update, t.CERT_NOT_PASSED)
+        return
+    await answer_query(update)
+    await send_certificate(update, context, issued)
+
+
+async def verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not context.args:
+        await reply(update, t.VERIFY_USAGE)
+        return
+    result = await services(context).certificates.verify(" ".join(context.args)[:40])
+    if result.verdict is Verdict.MALFORMED:
+        await reply(update, t.VERIFY_MALFORMED)
+        return
+    if result.verdict is not Verdict.GENUINE or result.fields is None:
+        await reply(update, t.VERIFY_REFUSED)
+        return
+    f = result.fields
+    await reply(
+        update,
+        t.VERIFY_GENUINE.format(
+            number=f.certificate_no,
+            name=escape(f.name),
+            nip=f.nip,
+            title=escape(f.module_title),
+            category=escape(labels.category_name(f.category)),
+            jp=format_jp(f.jp_centi),
+            date=labels.long_date(f.completed_on),
+        ),
+    )

@@ -1,0 +1,120 @@
+"""``/laporan``: JP reports for admins, in their scope, with XLSX/CSV/PNG exports.
+
+``/laporan [year]`` shows an OPD admin their OPD; a superadmin the province ranking, or one OPD
+with ``/laporan <opd code> [year]``. Each button re-checks the role in the service, so a forged
+``lap:xlsx:<other opd>:<year>`` gets a refusal, not a file.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.documents import labels
+from bot.jp import format_jp
+from bot.services.report_files import RecapView
+from bot.telegram_html import escape
+from bot.texts import hours as t
+from handlers import hours_keyboards as kb
+from handlers.common import answer_query, reply, services, toast, user_id
+
+MIN_YEAR = 2000
+MAX_RANKED = 40
+FILE_NAMES = {"xlsx": "pegawai", "csv": "pegawai", "siasn": "riwayat-kursus", "recap": "rekap-opd"}
+
+
+def _names(context: ContextTypes.DEFAULT_TYPE) -> dict[str, str]:
+    return {code: opd.name for code, opd in services(context).catalog.opds.items()}
+
+
+def opd_text(context: ContextTypes.DEFAULT_TYPE, view: RecapView, opd_code: str) -> str:
+    svc = services(context)
+    row = view.rows[0] if view.rows else None
+    if row is None:
+        return t.REPORT_EMPTY
+    categories = [
+        t.JP_LINE.format(
+            label=escape(labels.category_name(c) if c else t.JP_EXTERNAL_CATEGORY),
+            jp=format_jp(jp),
+        )
+        for c, jp in sorted(view.categories.items(), key=lambda i: -i[1])
+    ]
+    return t.REPORT_OPD.format(
+        opd=escape(_names(context).get(opd_code, opd_code)),
+        year=view.year,
+        employees=row.employees,
+        target=format_jp(svc.settings.jp_target),
+        at_target=row.at_target,
+        percent=f"{row.share * 100:.1f}".replace(".", ","),
+        average=format_jp(row.average_centi),
+        categories=t.JP_BY_CATEGORY.format(lines="\n".join(categories) or "-"),
+    )
+
+
+def ranking_text(context: ContextTypes.DEFAULT_TYPE, view: RecapView) -> str:
+    names = _names(context)
+    lines = [
+        t.REPORT_RANK_LINE.format(
+            rank=rank,
+            opd=escape(names.get(r.opd_code, r.opd_code)),
+            percent=f"{r.share * 100:.1f}".replace(".", ","),
+            at_target=r.at_target,
+            employees=r.employees,
+            average=format_jp(r.average_centi),
+        )
+        for rank, r in enumerate(view.rows[:MAX_RANKED], start=1)
+    ]
+    return t.REPORT_RANKING.format(
+        year=view.year,
+        target=format_jp(services(context).settings.jp_target),
+        lines="\n".join(lines) or t.REPORT_EMPTY,
+    )
+
+
+async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    uid = user_id(update)
+    actor = await svc.reports.actor(uid)
+    if actor is None:
+        await reply(update, t.REPORT_EMPLOYEE_ONLY)
+        return
+    year = svc.hours.current_year()
+    opd_code = None if actor.is_superadmin else actor.opd_code
+    for arg in context.args or []:
+        if arg.isdigit() and len(arg) == 4 and MIN_YEAR <= int(arg) <= year:
+            year = int(arg)
+        else:
+            opd_code = arg.lower()[:24]
+    view = await svc.reports.recap(uid, year, opd_code)
+    if view is None:
+        await reply(update, t.REPORT_FORBIDDEN)
+        return
+    if opd_code is None:
+        await reply(update, ranking_text(context, view), kb.province_report(year))
+    else:
+        markup = kb.opd_report(opd_code, year, province=actor.is_superadmin)
+        await reply(update, opd_text(context, view, opd_code), markup)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert context.matches is not None
+    kind, scope, year = context.matches[0].groups()
+    opd_code = None if scope == kb.ALL else scope
+    svc = services(context)
+    if not MIN_YEAR <= int(year) <= svc.hours.current_year():
+        await toast(update, t.REPORT_FORBIDDEN)
+        return
+    data = await svc.reports.file(user_id(update), kind, opd_code, int(year), _names(context))
+    chat = update.effective_chat
+    if data is None or chat is None:
+        await toast(update, t.REPORT_FORBIDDEN)
+        return
+    await answer_query(update)
+    caption = t.REPORT_FILE_CAPTION.format(what=escape(scope), year=year)
+    if kind == "chart":
+        await chat.send_photo(data, caption=caption)
+        return
+    extension = "csv" if kind == "csv" else "xlsx"
+    await chat.send_document(
+        data, filename=f"{FILE_NAMES[kind]}-{scope}-{year}.{extension}", caption=caption
+    )

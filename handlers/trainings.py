@@ -1,0 +1,311 @@
+"""``/lapor`` (report an outside training) and its verification by admins (``/antrian``).
+
+Thin: the wizard state and every rule live in :mod:`bot.services.trainings` and
+:mod:`bot.services.training_review`; this module turns updates into calls and results into
+messages. Notifications go straight to the admins and the employee (a handful of messages, not
+a bulk send).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from decimal import Decimal
+
+from telegram import Message, Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.jp import format_jp
+from bot.services.sessions import FlowState
+from bot.services.trainings import (
+    Problem,
+    Review,
+    Step,
+    StepResult,
+    UploadedFile,
+    max_jp,
+)
+from bot.telegram_html import escape
+from bot.texts import hours as t
+from db.models import Employee, ExternalTraining
+from handlers import hours_keyboards as kb
+from handlers.common import answer_query, reply, services, show, toast, user_id
+
+log = logging.getLogger(__name__)
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d-%m-%Y")
+
+
+def summary(report: ExternalTraining) -> str:
+    return t.SUMMARY.format(
+        title=escape(report.title),
+        organiser=escape(report.organiser),
+        kind=escape(t.KIND_NAMES.get(report.activity_kind, report.activity_kind)),
+        start=_day(report.started_on),
+        end=_day(report.ended_on),
+        jp=format_jp(report.jp_centi),
+        cert=escape(report.certificate_no),
+    )
+
+
+def problem_text(result: StepResult | Problem, limit: Decimal | int | None = None) -> str:
+    problem = result if isinstance(result, Problem) else result.problem
+    if isinstance(result, StepResult):
+        limit = result.limit
+    assert problem is not None
+    shown = format_jp(limit) if isinstance(limit, Decimal) else limit
+    return t.PROBLEMS[problem.value].format(limit=shown)
+
+
+async def prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+    """Ask what the current step needs."""
+    svc = services(context)
+    example = _day(svc.trainings.today())
+    step = Step(state.step)
+    if step is Step.TITLE:
+        await reply(update, t.ASK_TITLE)
+    elif step is Step.ORGANISER:
+        await reply(update, t.ASK_ORGANISER)
+    elif step is Step.KIND:
+        await reply(update, t.ASK_KIND, kb.kinds())
+    elif step is Step.START:
+        await show(update, t.ASK_START.format(example=example))
+    elif step is Step.END:
+        await reply(update, t.ASK_END.format(example=example))
+    elif step is Step.JP:
+        start = date.fromisoformat(state.data["started_on"])
+        end = date.fromisoformat(state.data["ended_on"])
+        limit = max_jp(start, end, svc.trainings.per_day)
+        days = (end - start).days + 1
+        await reply(update, t.ASK_JP.format(max=format_jp(limit), days=days))
+    elif step is Step.CERT:
+        await reply(update, t.ASK_CERT)
+    else:
+        mb = svc.settings.external_max_file_mb
+        await reply(update, t.ASK_FILE.format(mb=format_jp(Decimal(str(mb)))))
+
+
+async def lapor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    uid = user_id(update)
+    mine = await svc.trainings.mine(uid, limit=5)
+    if mine is None:
+        await reply(update, t.PROBLEMS["not_registered"])
+        return
+    text = t.LAPOR_INTRO
+    if mine:
+        items = [
+            t.LAPOR_MINE_ITEM.format(
+                id=r.id,
+                title=escape(r.title),
+                jp=format_jp(r.jp_centi),
+                status=t.LAPOR_STATUS[r.status],
+            )
+            for r in mine
+        ]
+        text += "\n\n" + t.LAPOR_MINE_TITLE + "\n" + "\n".join(items)
+    await reply(update, text)
+    state = await svc.trainings.begin(uid)
+    if state is not None:
+        await prompt(update, context, state)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+    """A typed answer to the wizard (routed here by ``handlers.help.on_text``)."""
+    text = (update.effective_message.text if update.effective_message else "") or ""
+    if state.step == Step.FILE:
+        await reply(update, t.LAPOR_WAIT_FILE)
+        return
+    if state.step == Step.KIND:
+        await reply(update, t.ASK_KIND, kb.kinds())
+        return
+    result = await services(context).trainings.answer(user_id(update), text)
+    if result.problem is not None:
+        await reply(update, problem_text(result))
+        if result.problem is Problem.STALE:
+            return
+    if result.state is not None:
+        await prompt(update, context, result.state)
+
+
+async def on_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert context.matches is not None
+    result = await services(context).trainings.choose_kind(
+        user_id(update), context.matches[0].group(1)
+    )
+    if result.problem is not None or result.state is None:
+        await toast(update, problem_text(result) if result.problem else t.PROBLEMS["stale"])
+        return
+    await answer_query(update)
+    await prompt(update, context, result.state)
+
+
+def uploaded(message: Message) -> UploadedFile | None:
+    if message.photo:
+        photo = message.photo[-1]  # the largest size
+        return UploadedFile("photo", photo.file_id, photo.file_unique_id, photo.file_size)
+    if message.document:
+        doc = message.document
+        return UploadedFile(
+            "document", doc.file_id, doc.file_unique_id, doc.file_size, doc.file_name, doc.mime_type
+        )
+    return None
+
+
+async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+    """A photo or document sent while the wizard is open (routed by ``help.on_non_text``)."""
+    message = update.effective_message
+    upload = uploaded(message) if message else None
+    if state.step != Step.FILE:
+        await reply(update, t.PROBLEMS["file_type"] if upload is None else t.LAPOR_WAIT_FILE)
+        await prompt(update, context, state)
+        return
+    if upload is None:
+        await reply(update, t.PROBLEMS["file_type"])
+        return
+    svc = services(context)
+    result = await svc.trainings.submit(user_id(update), upload)
+    if result.problem is not None or result.report is None or result.employee is None:
+        await reply(update, problem_text(result.problem or Problem.STALE, result.limit))
+        return
+    report = result.report
+    lines = [t.LAPOR_SUBMITTED.format(id=report.id, summary=summary(report))]
+    if report.duplicate_of is not None:
+        lines.append(t.LAPOR_DUPLICATE.format(other=report.duplicate_of))
+    await reply(update, "\n\n".join(lines))
+    await notify_reviewers(context, report, result.employee, result.reviewers)
+
+
+def review_text(
+    context: ContextTypes.DEFAULT_TYPE, report: ExternalTraining, owner: Employee
+) -> str:
+    opd = services(context).catalog.opds.get(owner.opd_code)
+    text = t.REVIEW_NEW.format(
+        id=report.id,
+        name=escape(owner.name),
+        nip=owner.nip,
+        opd=escape(opd.name if opd else owner.opd_code),
+        summary=summary(report),
+    )
+    if report.duplicate_of is not None:
+        text += t.REVIEW_DUPLICATE.format(other=report.duplicate_of)
+    return text
+
+
+async def send_for_review(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, report: ExternalTraining, owner: Employee
+) -> None:
+    """The certificate file (by its Telegram file_id), then the report with its buttons."""
+    caption = f"#{report.id}"
+    if report.file_kind == "photo":
+        await context.bot.send_photo(chat_id, report.file_id, caption=caption)
+    else:
+        await context.bot.send_document(chat_id, report.file_id, caption=caption)
+    await context.bot.send_message(
+        chat_id, review_text(context, report, owner), reply_markup=kb.review(report.id)
+    )
+
+
+async def notify_reviewers(
+    context: ContextTypes.DEFAULT_TYPE, report: ExternalTraining, owner: Employee, ids: list[int]
+) -> None:
+    for chat_id in ids:
+        try:
+            await send_for_review(context, chat_id, report, owner)
+        except TelegramError as exc:  # one unreachable admin must not stop the others
+            log.warning("could not notify reviewer %s of report %s: %s", chat_id, report.id, exc)
+
+
+async def queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/antrian``: pending reports in the caller's scope (their OPD, or all for superadmins)."""
+    actor, items = await services(context).reviews.pending(user_id(update))
+    if actor is None:
+        await reply(update, t.NOT_ADMIN)
+        return
+    if not items:
+        await reply(update, t.QUEUE_EMPTY)
+        return
+    await reply(update, t.QUEUE_TITLE.format(count=len(items)), kb.queue(items))
+
+
+async def on_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert context.matches is not None
+    action, report_id = context.matches[0].group(1), int(context.matches[0].group(2))
+    svc = services(context)
+    uid = user_id(update)
+    if action == "open":
+        outcome, report, owner = await svc.reviews.report_for_review(uid, report_id)
+        if outcome is Review.OK and report is not None and owner is not None:
+            await answer_query(update)
+            await send_for_review(context, uid, report, owner)
+            return
+        await _refused(update, outcome, report)
+        return
+    if action == "no":
+        outcome = await svc.reviews.begin_reject(uid, report_id)
+        if outcome is not Review.OK:
+            _, report, _ = await svc.reviews.report_for_review(uid, report_id)
+            await _refused(update, outcome, report)
+            return
+        await answer_query(update)
+        await reply(update, t.ASK_REASON.format(id=report_id))
+        return
+    result = await svc.reviews.approve(uid, report_id)
+    if result.outcome is not Review.OK or result.report is None:
+        await _refused(update, result.outcome, result.report)
+        return
+    report = result.report
+    await show(update, t.REVIEW_APPROVED.format(id=report.id, jp=format_jp(report.jp_centi)))
+    await _notify_owner(
+        context,
+        result.owner_telegram_id,
+        t.NOTIFY_APPROVED.format(
+            title=escape(report.title), id=report.id, jp=format_jp(report.jp_centi)
+        ),
+    )
+
+
+async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+    """The admin's typed reason for a rejection (routed by ``help.on_text``)."""
+    text = ((update.effective_message.text if update.effective_message else "") or "").strip()
+    if not text:
+        await reply(update, t.PROBLEMS["empty"])
+        return
+    result = await services(context).reviews.reject_with_reason(user_id(update), text)
+    if result.outcome is not Review.OK or result.report is None:
+        await _refused(update, result.outcome, result.report)
+        return
+    report = result.report
+    await reply(update, t.REVIEW_REJECTED.format(id=report.id, reason=escape(text)))
+    await _notify_owner(
+        context,
+        result.owner_telegram_id,
+        t.NOTIFY_REJECTED.format(
+            title=escape(report.title), id=report.id, reason=escape(report.reason or "")
+        ),
+    )
+
+
+async def _notify_owner(context: ContextTypes.DEFAULT_TYPE, chat_id: int | None, text: str) -> None:
+    if chat_id is None:
+        return
+    try:
+        await context.bot.send_message(chat_id, text)
+    except TelegramError as exc:
+        log.warning("could not notify employee %s: %s", chat_id, exc)
+
+
+async def _refused(update: Update, outcome: Review, report: ExternalTraining | None) -> None:
+    if outcome is Review.ALREADY and report is not None:
+        text = t.REVIEW_ALREADY.format(id=report.id, status=t.LAPOR_STATUS[report.status])
+    elif outcome is Review.NOT_FOUND:
+        text = t.REVIEW_NOT_FOUND
+    else:
+        text = t.REVIEW_FORBIDDEN
+    if update.callback_query is not None:
+        await toast(update, text)
+    else:
+        await reply(update, text)

@@ -1,0 +1,84 @@
+"""Setting up people for the training-hours end-to-end tests: employees and admins in a real
+(temporary) database, written the way the bot itself writes them."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from db.models import AdminRole, Employee
+from tests.e2e.helpers import say, tap
+from tests.fakebot import BotMessage, FakeUser
+
+NIP_ADMIN = "19900101 201801 2 003"
+NIP_OTHER = "19850505 201001 1 002"
+NIP_FAR = "19800303 200501 1 004"
+
+
+def db_of(app: object):  # type: ignore[no-untyped-def]
+    return app.bot_data["services"].db  # type: ignore[attr-defined]
+
+
+async def add_employee(app: object, telegram_id: int, nip: str, opd: str, name: str) -> int:
+    """An employee registered in ``opd`` (registration itself is covered by its own tests)."""
+    async with db_of(app).transaction() as s:
+        employee = Employee(
+            telegram_id=telegram_id,
+            nip=nip.replace(" ", ""),
+            name=name,
+            opd_code=opd,
+            kind="PNS",
+            consent_at=datetime(2026, 1, 5, tzinfo=UTC),
+        )
+        s.add(employee)
+        await s.flush()
+        return employee.id
+
+
+async def grant(app: object, telegram_id: int, role: str, opd: str | None) -> None:
+    async with db_of(app).transaction() as s:
+        employee = await s.scalar(select(Employee).where(Employee.telegram_id == telegram_id))
+        assert employee is not None
+        s.add(
+            AdminRole(
+                employee_id=employee.id,
+                role=role,
+                opd_code=opd,
+                granted_by=1,
+                granted_at=datetime(2026, 1, 5, tzinfo=UTC),
+            )
+        )
+
+
+async def report_training(
+    user: FakeUser,
+    *,
+    title: str = "Webinar Literasi Digital ASN",
+    start: str = "20-11-2026",
+    end: str = "21-11-2026",
+    jp: str = "4",
+    cert: str = "SRT/2026/001",
+) -> BotMessage:
+    """Walk the /lapor wizard to the file step."""
+    await say(user, "/lapor", "nama pelatihan")
+    await say(user, title, "penyelenggara")
+    await say(user, "Kominfo Jateng", "jenis")
+    await tap(user, "Webinar", "tanggal mulai")
+    await say(user, start, "tanggal selesai")
+    await say(user, end, "jumlah JP")
+    await say(user, jp, "nomor sertifikat")
+    return await say(user, cert, "foto atau PDF")
+
+
+async def callback_answer(fake: object, query_id: str, timeout: float = 5.0) -> str:  # noqa: ASYNC109
+    """The text the bot answered a button press with (a toast), once it has answered."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        record = fake.callback_queries.get(query_id)  # type: ignore[attr-defined]
+        if record is not None and record.answered:
+            return str((record.answer or {}).get("text", ""))
+        await asyncio.sleep(0.01)
+    raise TimeoutError(f"callback query {query_id} was not answered")

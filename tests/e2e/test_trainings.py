@@ -1,0 +1,158 @@
+"""Outside trainings end to end: /lapor, verification by the OPD admin, ledger credit, notices,
+and everyone who must not act on a report being refused."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from db.models import ExternalTraining, JpLedgerEntry
+from tests.e2e.helpers import register, say, tap
+from tests.e2e.hours_helpers import (
+    NIP_ADMIN,
+    NIP_OTHER,
+    add_employee,
+    callback_answer,
+    db_of,
+    grant,
+    report_training,
+)
+from tests.fakebot import FakeBotApi
+
+
+async def test_a_report_is_approved_by_the_opd_admin_credited_and_notified(
+    fake: FakeBotApi, bot_app: object
+) -> None:
+    employee = fake.user(8101, first_name="Siti", last_name="Aminah")
+    admin = fake.user(8102, first_name="Budi", last_name="Santoso")
+    outsider = fake.user(8103, first_name="Rina", last_name="Lestari")
+    await register(fake, employee)
+    await register(fake, admin, NIP_ADMIN)
+    await grant(bot_app, admin.id, "opd_admin", "3328")
+    await add_employee(bot_app, outsider.id, NIP_OTHER, "3376", "Rina Lestari")
+    await grant(bot_app, outsider.id, "opd_admin", "3376")
+
+    await report_training(employee)
+    employee.send_document("sertifikat.pdf", b"%PDF-1.4 certificate", "application/pdf")
+    done = await employee.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
+    assert "Webinar Literasi Digital ASN" in done.text and "JP: 4" in done.text
+
+    # The OPD admin gets the certificate file and the report with its two buttons.
+    file_sent = await admin.wait_for_reply(lambda m: m.kind == "document")
+    assert file_sent.document is not None
+    review = await admin.wait_for_reply(lambda m: "Laporan pelatihan #" in (m.text or ""))
+    assert "Siti Aminah" in review.text and "SRT/2026/001" in review.text
+    assert review.button_texts == ["✅ Setujui", "❌ Tolak"]
+    report_id = int(review.text.split("#")[1].split()[0])
+
+    # An admin of another OPD forging the approve button is refused, and nothing changes.
+    probe = await say(outsider, "/antrian", "Tidak ada laporan")
+    forged = outsider.press(probe.message_id, f"trv:ok:{report_id}")
+    assert "tidak berwenang" in await callback_answer(fake, forged)
+    forged_reject = outsider.press(probe.message_id, f"trv:no:{report_id}")
+    assert "tidak berwenang" in await callback_answer(fake, forged_reject)
+    # ... and the employee cannot approve their own report either.
+    own = employee.press(done.message_id, f"trv:ok:{report_id}")
+    assert "tidak berwenang" in await callback_answer(fake, own)
+    async with db_of(bot_app).transaction() as s:
+        row = await s.get(ExternalTraining, report_id)
+        assert row is not None and row.status == "pending"
+        assert (
+            await s.scalar(select(JpLedgerEntry).where(JpLedgerEntry.source_kind == "external"))
+        ) is None
+
+    await tap(admin, "Setujui", "disetujui", review.message_id)
+    notice = await employee.wait_for_reply(lambda m: "disetujui" in (m.text or ""))
+    assert "Webinar Literasi Digital ASN" in notice.text and "4 JP tercatat" in notice.text
+
+    async with db_of(bot_app).transaction() as s:
+        entry = await s.scalar(select(JpLedgerEntry).where(JpLedgerEntry.source_kind == "external"))
+        assert entry is not None
+        assert (entry.jp_centi, entry.certificate_no, entry.organiser) == (
+            400,
+            "SRT/2026/001",
+            "Kominfo Jateng",
+        )
+        assert (entry.started_on.isoformat(), entry.ended_on.isoformat(), entry.year) == (
+            "2026-11-20",
+            "2026-11-21",
+            2026,
+        )
+        assert entry.source_id == str(report_id) and entry.evidence["verified_by"] == admin.id
+
+    # A second press of the (stale) approve button credits nothing more.
+    again = admin.press(review.message_id, f"trv:ok:{report_id}")
+    assert "sudah diproses" in await callback_answer(fake, again)
+    async with db_of(bot_app).transaction() as s:
+        count = len((await s.scalars(select(JpLedgerEntry))).all())
+    assert count == 1
+
+    jp = await say(employee, "/jp", "JP")
+    assert "Pelatihan eksternal terverifikasi: 4 JP" in jp.text
+
+
+async def test_a_rejection_asks_a_reason_and_tells_the_employee(
+    fake: FakeBotApi, bot_app: object
+) -> None:
+    employee = fake.user(8111, first_name="Siti", last_name="Aminah")
+    admin = fake.user(8112, first_name="Budi", last_name="Santoso")
+    await register(fake, employee)
+    await register(fake, admin, NIP_ADMIN)
+    await grant(bot_app, admin.id, "opd_admin", "3328")
+
+    await report_training(employee, cert="CERT-77")
+    employee.send_photo()
+    await employee.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
+    await admin.wait_for_reply(lambda m: m.kind == "photo")
+    review = await admin.wait_for_reply(lambda m: "Laporan pelatihan #" in (m.text or ""))
+
+    await tap(admin, "Tolak", "alasan penolakan", review.message_id)
+    await say(admin, "Sertifikat tidak terbaca, mohon unggah ulang.", "ditolak")
+    notice = await employee.wait_for_reply(lambda m: "ditolak" in (m.text or ""))
+    assert "Sertifikat tidak terbaca, mohon unggah ulang." in notice.text
+
+    async with db_of(bot_app).transaction() as s:
+        row = await s.scalar(select(ExternalTraining))
+        assert row is not None and row.status == "rejected"
+        assert row.reason == "Sertifikat tidak terbaca, mohon unggah ulang."
+        assert (await s.scalar(select(JpLedgerEntry))) is None
+
+    mine = await say(employee, "/lapor", "Laporan Anda")
+    assert "ditolak" in mine.text
+    await say(employee, "/batal", "dibatalkan")
+
+
+async def test_bad_input_is_refused_with_a_reason(fake: FakeBotApi, bot_app: object) -> None:
+    employee = fake.user(8121, first_name="Siti", last_name="Aminah")
+    await register(fake, employee)
+    await say(employee, "/lapor", "nama pelatihan")
+    await say(employee, "Diklat PIM", "penyelenggara")
+    await say(employee, "BPSDMD", "jenis")
+    await tap(employee, "Diklat", "tanggal mulai")
+    await say(employee, "30-11-2026", "masa depan")  # the clock says 25 November 2026
+    await say(employee, "31-02-2026", "tidak dikenali")
+    await say(employee, "20-11-2026", "tanggal selesai")
+    await say(employee, "19-11-2026", "sebelum tanggal mulai")
+    await say(employee, "20-11-2026", "jumlah JP")
+    await say(employee, "-3", "lebih dari 0")
+    await say(employee, "0", "lebih dari 0")
+    await say(employee, "9999", "terlalu besar: paling banyak 10 JP")
+    await say(employee, "abc", "lebih dari 0")
+    await say(employee, "10", "nomor sertifikat")
+    await say(employee, "No. 445/12", "foto atau PDF")
+    await say(employee, "ini bukan berkas", "kirim foto atau PDF")
+    employee.send_document("sertifikat.zip", b"PK\x03\x04", "application/zip")
+    await employee.wait_for_reply(lambda m: "Jenis berkas tidak diterima" in (m.text or ""))
+    employee.send_document("besar.pdf", b"%PDF" + b"0" * (5 * 1024 * 1024 + 1), "application/pdf")
+    await employee.wait_for_reply(lambda m: "terlalu besar: maksimal 5 MB" in (m.text or ""))
+    employee.send_document("sertifikat.pdf", b"%PDF-1.4", "application/pdf")
+    first = await employee.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
+    assert "sudah pernah dilaporkan" not in first.text
+
+    # The same certificate number again, written differently: flagged for the admin.
+    await report_training(employee, cert="no 445-12")
+    employee.send_document("sertifikat.pdf", b"%PDF-1.4", "application/pdf")
+    second = await employee.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
+    assert "sudah pernah dilaporkan (laporan #" in second.text
+    async with db_of(bot_app).transaction() as s:
+        rows = (await s.scalars(select(ExternalTraining).order_by(ExternalTraining.id))).all()
+    assert [r.duplicate_of for r in rows] == [None, rows[0].id]
