@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 
-from telegram import Update
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot import texts
 from bot.nip import NipError, parse_nip
 from bot.services.roles import GrantOutcome, Role
 from bot.telegram_html import escape
@@ -14,6 +17,7 @@ from bot.texts import admin as t
 from handlers import admin_keyboards
 from handlers.common import reply, services, show, toast, user_id
 
+log = logging.getLogger(__name__)
 ROLE_BY_CODE = {"sa": Role.SUPERADMIN, "oa": Role.OPD_ADMIN, "rm": None}
 
 
@@ -57,7 +61,8 @@ async def on_role_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await show(update, t.ROLE_CANCELLED if actor and actor.is_superadmin else t.ADMIN_ONLY)
         return
     role = ROLE_BY_CODE[code]
-    outcome, name = await svc.roles.grant(user_id(update), employee_id, role)
+    result = await svc.roles.grant(user_id(update), employee_id, role)
+    outcome = result.outcome
     if outcome is GrantOutcome.FORBIDDEN:
         await toast(update, t.ADMIN_ONLY)
     elif outcome is GrantOutcome.SELF:
@@ -66,7 +71,24 @@ async def on_role_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await toast(update, t.ADMIN_UNKNOWN.format(nip="?"))
     else:
         role_name = t.ROLE_NAMES[role.value if role else None]
-        await show(update, t.ROLE_SAVED.format(name=escape(name or "?"), role=role_name))
+        await show(update, t.ROLE_SAVED.format(name=escape(result.name or "?"), role=role_name))
+        if result.telegram_id is not None:
+            await set_admin_menu(context, result.telegram_id, admin=role is not None)
+
+
+async def set_admin_menu(context: ContextTypes.DEFAULT_TYPE, chat_id: int, *, admin: bool) -> None:
+    """Admins see their commands in Telegram's command menu; everyone else does not."""
+    scope = BotCommandScopeChat(chat_id)
+    try:
+        if admin:
+            menu = {**texts.COMMANDS, **texts.ADMIN_COMMANDS}
+            await context.bot.set_my_commands(
+                [BotCommand(name, text) for name, text in menu.items()], scope=scope
+            )
+        else:
+            await context.bot.delete_my_commands(scope=scope)
+    except TelegramError as exc:  # a menu is a convenience; the role already holds
+        log.warning("command menu of chat %s not updated: %s", chat_id, exc)
 
 
 async def audit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -9,11 +11,21 @@ from bot import texts
 from bot.jp import format_jp
 from bot.services.broadcast_drafts import FLOW_BROADCAST
 from bot.services.reminders import FLOW_REMINDER
-from bot.services.sessions import FLOW_PROFILE, FLOW_REGISTER
+from bot.services.sessions import FLOW_PROFILE, FLOW_REGISTER, FlowState
 from bot.services.trainings import FLOW_REJECT, FLOW_TRAINING
 from bot.telegram_html import escape
 from bot.texts import reminders as rtexts
-from handlers import broadcast, hours, keyboards, learning, profile, reminders, start, trainings
+from handlers import (
+    admin,
+    broadcast,
+    hours,
+    keyboards,
+    learning,
+    profile,
+    reminders,
+    start,
+    trainings,
+)
 from handlers.common import reply, services, show, toast, user_id
 
 # Free text longer than this is never a NIP, a name or a search; say so instead of parsing it.
@@ -26,7 +38,11 @@ def help_text(context: ContextTypes.DEFAULT_TYPE) -> str:
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await show(update, help_text(context), keyboards.main_menu())
+    text = help_text(context)
+    if await services(context).roles.actor(user_id(update)) is not None:
+        text += texts.HELP_ADMIN
+        await admin.set_admin_menu(context, user_id(update), admin=True)
+    await show(update, text, keyboards.main_menu())
 
 
 async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -50,6 +66,18 @@ async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await start.send_menu(update, context, employee)
 
 
+# The multi-step flows, each waiting for typed text at some step.
+TEXT_ROUTES: dict[
+    str, Callable[[Update, ContextTypes.DEFAULT_TYPE, FlowState], Awaitable[None]]
+] = {
+    FLOW_REGISTER: start.on_text,
+    FLOW_PROFILE: profile.on_text,
+    FLOW_REMINDER: reminders.on_text,
+    FLOW_TRAINING: trainings.on_text,
+    FLOW_REJECT: trainings.on_reason,
+}
+
+
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Route free text: to the step a flow is waiting for, or to a helpful hint."""
     svc = services(context)
@@ -63,20 +91,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if state is not None and len(text) > MAX_INPUT:
         await reply(update, texts.TOO_LONG.format(limit=MAX_INPUT))
         return
-    if state is not None and state.flow == FLOW_REGISTER:
-        await start.on_text(update, context, state)
-        return
-    if state is not None and state.flow == FLOW_PROFILE:
-        await profile.on_text(update, context, state)
-        return
-    if state is not None and state.flow == FLOW_REMINDER:
-        await reminders.on_text(update, context, state)
-        return
-    if state is not None and state.flow == FLOW_TRAINING:
-        await trainings.on_text(update, context, state)
-        return
-    if state is not None and state.flow == FLOW_REJECT:
-        await trainings.on_reason(update, context, state)
+    route = TEXT_ROUTES.get(state.flow) if state is not None else None
+    if route is not None and state is not None:
+        await route(update, context, state)
         return
     employee = await svc.learning.employee(uid)
     if employee is None:

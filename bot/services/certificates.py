@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -28,6 +27,7 @@ from bot.documents.verification import (
     normalize_code,
 )
 from bot.services import employees
+from db.dialects import on_conflict_insert
 from db.models import AppSecret, Certificate, JpLedgerEntry
 from db.session import Database
 
@@ -75,8 +75,7 @@ async def deployment_secret(s: AsyncSession, configured: str | None) -> bytes:
         return configured.encode("utf-8")
     row = await s.get(AppSecret, SECRET_NAME)
     if row is None:
-        dialect = s.bind.dialect.name if s.bind else "sqlite"
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = on_conflict_insert(s.bind.dialect.name if s.bind else "sqlite")
         await s.execute(
             insert(AppSecret)
             .values(name=SECRET_NAME, value=secrets.token_hex(32))

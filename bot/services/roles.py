@@ -61,6 +61,13 @@ class GrantOutcome(StrEnum):
     SELF = "self"  # a superadmin revoking themself would lock the door behind them
 
 
+@dataclass(frozen=True, slots=True)
+class GrantResult:
+    outcome: GrantOutcome
+    name: str | None = None
+    telegram_id: int | None = None
+
+
 class RoleService:
     def __init__(self, db: Database, clock: Clock, admin_ids: frozenset[int]) -> None:
         self.db = db
@@ -94,22 +101,17 @@ class RoleService:
                 Role(row.role) if row else None,
             )
 
-    async def grant(
-        self, actor_id: int, employee_id: int, role: Role | None
-    ) -> tuple[GrantOutcome, str | None]:
-        """Set (or, with None, revoke) a role; OPD admins manage the employee's own OPD.
-
-        Returns the outcome and the employee's name, for the confirmation.
-        """
+    async def grant(self, actor_id: int, employee_id: int, role: Role | None) -> GrantResult:
+        """Set (or, with None, revoke) a role; OPD admins manage the employee's own OPD."""
         async with self.db.transaction() as s:
             actor = await actor_in(s, actor_id, self.admin_ids)
             if actor is None or not actor.is_superadmin:
-                return GrantOutcome.FORBIDDEN, None
+                return GrantResult(GrantOutcome.FORBIDDEN)
             employee = await s.get(Employee, employee_id)
             if employee is None:
-                return GrantOutcome.UNKNOWN, None
+                return GrantResult(GrantOutcome.UNKNOWN)
             if employee.telegram_id == actor_id and role is not Role.SUPERADMIN:
-                return GrantOutcome.SELF, employee.name
+                return GrantResult(GrantOutcome.SELF, employee.name, employee.telegram_id)
             await s.execute(delete(AdminRole).where(AdminRole.employee_id == employee_id))
             if role is not None:
                 s.add(
@@ -132,7 +134,7 @@ class RoleService:
                     "opd": employee.opd_code,
                 },
             )
-        return GrantOutcome.OK, employee.name
+        return GrantResult(GrantOutcome.OK, employee.name, employee.telegram_id)
 
     async def audit_page(
         self, actor_id: int, limit: int = 20, before_id: int | None = None

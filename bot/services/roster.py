@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import exists, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.roster import RosterRow
+from db.dialects import on_conflict_insert
 from db.models import RosterEntry
 from db.session import Database
 
@@ -28,8 +28,7 @@ async def upsert(db: Database, rows: Sequence[RosterRow], now: datetime) -> tupl
         for start in range(0, len(rows), BATCH):
             chunk = [r.nip for r in rows[start : start + BATCH]]
             known.update(await s.scalars(select(RosterEntry.nip).where(RosterEntry.nip.in_(chunk))))
-        dialect = s.bind.dialect.name if s.bind else "sqlite"
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = on_conflict_insert(s.bind.dialect.name if s.bind else "sqlite")
         for start in range(0, len(rows), BATCH):
             values = [
                 {

@@ -48,8 +48,15 @@ COMMANDS = {
     "lapor": "Lapor pelatihan eksternal",
     "sertifikat": "Unduh e-sertifikat modul",
     "verifikasi": "Periksa keaslian sertifikat",
+}
+# Shown in the command menu of admins only (set per chat).
+ADMIN_COMMANDS = {
     "antrian": "Admin: verifikasi laporan pelatihan",
     "laporan": "Admin: laporan JP per OPD",
+    "umumkan": "Admin: kirim pengumuman",
+    "terjadwal": "Admin: pengumuman terjadwal",
+    "admin": "Superadmin: kelola peran admin",
+    "audit": "Superadmin: log audit",
 }
 
 HELP = (
@@ -64,10 +71,23 @@ HELP = (
     "/jp — rekap JP tahun ini (tambahkan tahun, mis. <code>/jp 2025</code>)\n"
     "/profil — lihat dan ubah profil\n"
     "/pengingat — atur jam dan hari pengingat belajar\n"
+    "/lapor — laporkan pelatihan di luar bot (diklat, webinar) untuk diverifikasi\n"
+    "/sertifikat — unduh e-sertifikat modul yang sudah lulus\n"
+    "/verifikasi KODE — periksa keaslian sertifikat\n"
     "/batal — batalkan proses yang sedang berjalan\n"
     "/bantuan — pesan ini\n\n"
     "1 JP = {minutes} menit. Data Anda diproses sesuai UU 27/2022 tentang Pelindungan Data "
     "Pribadi, hanya untuk pencatatan pengembangan kompetensi."
+)
+
+HELP_ADMIN = (
+    "\n\n<b>Perintah admin</b>\n"
+    "/antrian — verifikasi laporan pelatihan\n"
+    "/laporan — laporan JP dan kepatuhan per OPD\n"
+    "/umumkan — kirim pengumuman ke pegawai\n"
+    "/terjadwal — lihat atau batalkan pengumuman terjadwal\n"
+    "/admin NIP — kelola peran (superadmin)\n"
+    "/audit — log audit (superadmin)"
 )
 
 # --- Main menu ---------------------------------------------------------------------------------
