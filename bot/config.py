@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     # Telegram's paid broadcasts (allow_paid_broadcast, charged in Stars) lift the overall limit
     # to 1000 messages/s. Without it, a SINAU_SEND_RATE above 30 is refused at start-up.
     paid_broadcast: bool = Field(default=False, alias="SINAU_PAID_BROADCAST")
+    # Several instances on one database: one holds the background-worker lease (ticks, bulk
+    # sending) and renews it; if it dies, another takes over after at most this many seconds.
+    lease_seconds: float = Field(default=30, alias="SINAU_LEASE_SECONDS", ge=3, le=600)
 
     @model_validator(mode="after")
     def _rate_within_telegram_limits(self) -> Settings:

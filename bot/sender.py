@@ -80,6 +80,10 @@ class SenderStats:
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
+class _Idle(Exception):
+    """Nothing to do in this instance right now (another one is the worker)."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Batch:
     rows: list[OutboundMessage]
@@ -108,6 +112,7 @@ class OutboundSender:
         rate: float,
         chat_interval: float = 1.0,
         max_attempts: int = 5,
+        may_send: Callable[[], bool] = lambda: True,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -116,6 +121,7 @@ class OutboundSender:
         self.rate = rate
         self.chat_interval = chat_interval
         self.max_attempts = max_attempts
+        self.may_send = may_send  # False while another instance holds the worker lease
         # A leaky bucket refilled every tenth of a second: the same average without a burst of a
         # whole second's worth of messages at the start.
         period = 0.1 if rate >= 10 else 1.0
@@ -147,6 +153,8 @@ class OutboundSender:
         recording: asyncio.Task[None] | None = None
         while not self._stopping.is_set():
             try:
+                if not self.may_send():
+                    raise _Idle
                 if time.monotonic() - last_recovery > STALE_CLAIM.total_seconds() / 2:
                     last_recovery = time.monotonic()
                     await self.close_interrupted()
@@ -159,6 +167,11 @@ class OutboundSender:
                         await recording
                     recording = asyncio.create_task(self._record(outcomes))
                     continue
+            except _Idle:  # the lease moved: hand back a batch claimed in advance
+                if prepared is not None:
+                    with contextlib.suppress(Exception):
+                        await self._release(await prepared)
+                    prepared = None
             except Exception:  # keep going; unrecorded rows are closed as interrupted later
                 log.exception("outbound sender: batch failed; retrying shortly")
                 prepared = None

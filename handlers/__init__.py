@@ -34,8 +34,7 @@ from handlers.common import answer_query
 from handlers.hours_register import register_hours
 
 DEDUP_GROUP = -1
-# Announcement status messages are edited at most this often (and scheduled ones start).
-PROGRESS_SECONDS = 3
+
 AFTER_GROUP = 1
 
 
@@ -99,9 +98,6 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
 
     application.add_error_handler(system.on_error)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            broadcast.progress_job, interval=PROGRESS_SECONDS, first=PROGRESS_SECONDS
-        )
         application.job_queue.run_repeating(
             system.forget_old_updates, interval=timedelta(hours=6), first=timedelta(minutes=5)
         )
