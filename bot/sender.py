@@ -30,6 +30,7 @@ from typing import Protocol
 from aiolimiter import AsyncLimiter
 from sqlalchemy import select, update
 
+from bot import metrics
 from bot.clock import Clock
 from bot.services.outgoing import Outgoing, Skip
 from db.models import Broadcast, Employee, OutboundMessage
@@ -343,7 +344,10 @@ class OutboundSender:
 
     def _outcome(self, row: OutboundMessage, result: SendResult) -> _Outcome:
         kind_count = self.stats.by_kind
+        if result.status is not SendStatus.SENT:
+            metrics.SEND_ERRORS.labels(result.status.value).inc()
         if result.status is SendStatus.SENT:
+            metrics.MESSAGES_SENT.labels(row.kind).inc()
             self.stats.sent += 1
             kind_count[row.kind] = kind_count.get(row.kind, 0) + 1
             return _Outcome(row.id, "sent", message_id=result.message_id)
