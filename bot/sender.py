@@ -269,14 +269,26 @@ class OutboundSender:
                     )
                 ).all()
             )
-            share = max(1, limit // len(lanes))
             ids: list[int] = []
-            for lane in lanes:
-                in_lane = o.broadcast_id.is_(None) if lane is None else o.broadcast_id == lane
-                ids += (
-                    await s.scalars(select(o.id).where(*ready, in_lane).order_by(o.id).limit(share))
-                ).all()
-            if len(ids) < limit:  # lanes with less than their share leave room for the rest
+            after: dict[int | None, int] = {}  # the last id taken from each lane
+            open_lanes = lanes
+            while open_lanes and len(ids) < limit:
+                share = max(1, (limit - len(ids)) // len(open_lanes))
+                still_open = []
+                for lane in open_lanes:
+                    in_lane = o.broadcast_id.is_(None) if lane is None else o.broadcast_id == lane
+                    query = select(o.id).where(*ready, in_lane, o.id > after.get(lane, 0))
+                    room = min(share, limit - len(ids))
+                    got = (await s.scalars(query.order_by(o.id).limit(room))).all()
+                    ids += got
+                    if got:
+                        after[lane] = got[-1]
+                    if len(got) == room:  # this lane may have more for the next round
+                        still_open.append(lane)
+                    if len(ids) >= limit:
+                        break
+                open_lanes = still_open
+            if len(ids) < limit:  # rows of no listed lane (e.g. an announcement just closed)
                 query = select(o.id).where(*ready).order_by(o.id).limit(limit - len(ids))
                 if ids:
                     query = query.where(o.id.not_in(ids))
@@ -294,9 +306,9 @@ class OutboundSender:
             ).all()
         # Interleave the lanes, so each is served from the start of the batch.
         by_lane: dict[int | None, list[OutboundMessage]] = {}
-        for row in sorted(claimed, key=lambda r: r.id):
+        for row in sorted(claimed, key=lambda r: (r.broadcast_id is not None, r.id)):
             by_lane.setdefault(row.broadcast_id, []).append(row)
-        queues = list(by_lane.values())
+        queues = list(by_lane.values())  # reminders first, then announcements, oldest first
         mixed: list[OutboundMessage] = []
         while queues:
             mixed += [q.pop(0) for q in queues]
