@@ -177,8 +177,13 @@ async def test_roles_hold(
         # The superadmin makes Siti the admin of her OPD (Kabupaten Tegal, 3328).
         await say(admin, "/admin 19860926 201505 1 001", "Pilih peran baru")
         await tap(admin, "Jadikan admin OPD", "sekarang: Admin OPD")
-        menus = [c for c in fake.calls_to("setMyCommands") if "9101" in str(c.params.get("scope"))]
-        assert menus and "umumkan" in str(menus[-1].params["commands"])  # her admin menu
+
+        def menus() -> list[object]:
+            calls = fake.calls_to("setMyCommands")
+            return [c for c in calls if "9101" in str(c.params.get("scope"))]
+
+        await fake.wait_for(lambda: bool(menus()))
+        assert "umumkan" in str(menus()[-1].params["commands"])  # type: ignore[attr-defined]
 
         # Siti can announce only to her OPD, even with forged data.
         await say(officer, "/umumkan", "Pengumuman baru")
