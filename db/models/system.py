@@ -1,0 +1,33 @@
+"""Running the bot: the worker lease and handled update ids."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import Base, utcnow
+
+
+class Lease(Base):
+    """A named lease one instance holds at a time (the background worker), with an expiry, so
+    a second instance takes over within a bounded time if the holder dies."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(120))
+    expires_at: Mapped[datetime]
+
+
+class ProcessedUpdate(Base):
+    """Update ids already handled, so a redelivered update is not handled twice."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
