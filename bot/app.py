@@ -39,7 +39,7 @@ def build_application(
     clock: Clock = system_clock,
     rng: random.Random | None = None,
     run_ticks: bool = True,
-) -> Application:  # type: ignore[type-arg]
+) -> Application:
     """Wire everything. Content is loaded (and validated) here unless a catalog is given."""
     catalog = catalog or load_catalog(settings.content_dir)
     db = Database(settings.database_url)
@@ -75,17 +75,17 @@ def build_application(
     return application
 
 
-def worker_of(application: Application) -> Worker:  # type: ignore[type-arg]
+def worker_of(application: Application) -> Worker:
     worker: Worker = application.bot_data[WORKER_KEY]
     return worker
 
 
-def services_of(application: Application) -> Services:  # type: ignore[type-arg]
+def services_of(application: Application) -> Services:
     svc: Services = application.bot_data[SERVICES_KEY]
     return svc
 
 
-async def on_startup(application: Application) -> None:  # type: ignore[type-arg]
+async def on_startup(application: Application) -> None:
     """Before the first update: migrate the database and tell Telegram our commands."""
     svc = services_of(application)
     forget_answered_queries()
@@ -104,23 +104,23 @@ async def on_startup(application: Application) -> None:  # type: ignore[type-arg
     )
 
 
-async def on_stop(application: Application) -> None:  # type: ignore[type-arg]
+async def on_stop(application: Application) -> None:
     """After updates stop, before the HTTP session closes: the sender finishes its batch and
     records every outcome, and the lease goes to another instance at once."""
     await worker_of(application).stop()
 
 
-async def on_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+async def on_shutdown(application: Application) -> None:
     await on_stop(application)  # in case stop was skipped
     await services_of(application).db.dispose()
 
 
 @asynccontextmanager
 async def polling(
-    application: Application,  # type: ignore[type-arg]
+    application: Application,
     *,
     poll_timeout: int = POLL_TIMEOUT,
-) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+) -> AsyncIterator[Application]:
     """Run the bot with long polling inside the current event loop (tests, benchmarks).
 
     ``python -m bot run`` uses ``Application.run_polling``, which does the same plus signal

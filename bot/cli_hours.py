@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from bot.content import load_catalog
 from bot.jp import to_centi
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(commands: argparse._SubParsersAction) -> None:
     roster = commands.add_parser("roster", help="employee roster tools")
     roster_commands = roster.add_subparsers(dest="roster_command", required=True)
     importer = roster_commands.add_parser("import", help="import a roster CSV or XLSX")
@@ -115,6 +116,7 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_url)
     try:
         async with db.transaction() as s:
+            columns: Sequence[report_files.Column]
             if args.report_command == "recap":
                 recap = await reports.opd_recap(s, year, target)
                 columns, table = report_files.RECAP_COLUMNS, report_files.recap_rows(recap, names)

@@ -22,7 +22,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 
 from bot.clock import Clock
-from db.dialects import insert_for
+from db.dialects import cast_table, insert_for
 from db.models import Lease
 from db.session import Database
 
@@ -44,16 +44,18 @@ async def acquire(db: Database, clock: Clock, name: str, holder: str, ttl: timed
     """
     now = clock()
     async with db.transaction() as s:
-        statement = insert_for(s, Lease.__table__).values(
-            name=name, holder=holder, expires_at=now + ttl
+        table = cast_table(Lease)
+        upsert = (
+            insert_for(s, table)
+            .values(name=name, holder=holder, expires_at=now + ttl)
+            .on_conflict_do_update(
+                index_elements=[table.c.name],
+                set_={"holder": holder, "expires_at": now + ttl},
+                where=(table.c.holder == holder) | (table.c.expires_at < now),
+            )
+            .returning(table.c.holder)
         )
-        table = Lease.__table__
-        statement = statement.on_conflict_do_update(
-            index_elements=[table.c.name],
-            set_={"holder": holder, "expires_at": now + ttl},
-            where=(table.c.holder == holder) | (table.c.expires_at < now),
-        ).returning(table.c.holder)
-        row = (await s.execute(statement)).first()
+        row = (await s.execute(upsert)).first()
     return row is not None and row[0] == holder
 
 

@@ -53,8 +53,8 @@ def _records(path: Path) -> Iterator[list[str]]:
         workbook = load_workbook(path, read_only=True, data_only=True)
         sheet = workbook.active
         assert sheet is not None
-        for row in sheet.iter_rows(values_only=True):
-            yield [_cell(v) for v in row]
+        for cells in sheet.iter_rows(values_only=True):
+            yield [_cell(v) for v in cells]
         workbook.close()
         return
     text = path.read_bytes().decode("utf-8-sig")

@@ -29,7 +29,7 @@ class TelegramTransport:
     def __init__(self, bot: Bot, *, paid_broadcast: bool = False) -> None:
         self.bot = bot
         # Telegram's allow_paid_broadcast: up to 1000 messages/s, paid in Stars per message.
-        self.paid = {"allow_paid_broadcast": True} if paid_broadcast else {}
+        self.paid: bool | None = True if paid_broadcast else None
 
     async def _call(self, chat_id: int, message: Outgoing) -> Message:
         markup = reply_markup(message)
@@ -39,7 +39,7 @@ class TelegramTransport:
                 message.media_file_id or "",
                 caption=message.text,
                 reply_markup=markup,
-                **self.paid,
+                allow_paid_broadcast=self.paid,
             )
         if message.media_kind == "document":
             return await self.bot.send_document(
@@ -47,9 +47,11 @@ class TelegramTransport:
                 message.media_file_id or "",
                 caption=message.text,
                 reply_markup=markup,
-                **self.paid,
+                allow_paid_broadcast=self.paid,
             )
-        return await self.bot.send_message(chat_id, message.text, reply_markup=markup, **self.paid)
+        return await self.bot.send_message(
+            chat_id, message.text, reply_markup=markup, allow_paid_broadcast=self.paid
+        )
 
     async def send(self, chat_id: int, message: Outgoing) -> SendResult:
         try:

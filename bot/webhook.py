@@ -34,7 +34,7 @@ from db.models import Broadcast, OutboundMessage
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_TIMEOUT = 2.0
-APP_KEY: web.AppKey[Application] = web.AppKey("application", Application)  # type: ignore[type-arg]
+APP_KEY: web.AppKey[Application] = web.AppKey("application", Application)
 SECRET_KEY: web.AppKey[str] = web.AppKey("secret", str)
 
 
@@ -42,7 +42,7 @@ def webhook_path(settings: Settings) -> str:
     return urlparse(settings.webhook_url or "").path or "/"
 
 
-def make_server(application: Application, settings: Settings) -> web.Application:  # type: ignore[type-arg]
+def make_server(application: Application, settings: Settings) -> web.Application:
     assert settings.webhook_secret is not None
     server = web.Application(client_max_size=1024 * 1024)
     server[APP_KEY] = application
@@ -95,7 +95,7 @@ async def metrics_endpoint(request: web.Request) -> web.Response:
     )
 
 
-async def refresh_database_gauges(application: Application) -> None:  # type: ignore[type-arg]
+async def refresh_database_gauges(application: Application) -> None:
     """Queue depth and announcement progress come from the database: true for all instances."""
     async with services_of(application).db.transaction() as s:
         depth = dict(
@@ -125,7 +125,7 @@ async def refresh_database_gauges(application: Application) -> None:  # type: ig
 
 @asynccontextmanager
 async def serving(
-    application: Application,  # type: ignore[type-arg]
+    application: Application,
     settings: Settings,
 ) -> AsyncIterator[web.AppRunner]:
     """The webhook server running inside the current event loop (``run``, tests)."""
@@ -154,7 +154,7 @@ async def serving(
     await on_shutdown(application)
 
 
-def run_webhook(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+def run_webhook(application: Application, settings: Settings) -> None:
     """Serve until SIGTERM or SIGINT, then shut down gracefully."""
 
     async def main() -> None:

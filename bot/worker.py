@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -31,13 +31,13 @@ SENDER_KEY = "sender"
 # Announcement status messages are edited at most this often (and scheduled ones start).
 PROGRESS_SECONDS = 3
 
-Job = Callable[[CallbackContext], Awaitable[None]]  # type: ignore[type-arg]
+Job = Callable[[CallbackContext], Coroutine[Any, Any, None]]
 
 
 class Worker:
     def __init__(
         self,
-        application: Application,  # type: ignore[type-arg]
+        application: Application,
         services: Services,
         settings: Settings,
     ) -> None:
@@ -63,7 +63,7 @@ class Worker:
 
     def schedule(
         self,
-        application: Application,  # type: ignore[type-arg]
+        application: Application,
         progress_job: Job,
         *,
         run_ticks: bool,
@@ -86,13 +86,13 @@ class Worker:
             )
 
     def _on_worker(self, job: Job) -> Job:
-        async def run(context: CallbackContext) -> None:  # type: ignore[type-arg]
+        async def run(context: CallbackContext) -> None:
             if self.lease.held:
                 await job(context)
 
         return run
 
-    async def reminder_tick(self, context: CallbackContext) -> None:  # type: ignore[type-arg]
+    async def reminder_tick(self, context: CallbackContext) -> None:
         await self.services.reminders.tick()
         self.sender.wake()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,3 +33,9 @@ def insert_for(session: AsyncSession, table: Any) -> postgresql.Insert | sqlite.
     """``on_conflict_insert`` for the session's database, applied to ``table``."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     return on_conflict_insert(dialect)(table)
+
+
+def cast_table(model: Any) -> Table:
+    """A mapped class's ``Table``, typed as one (SQLAlchemy types ``__table__`` loosely)."""
+    table: Table = model.__table__
+    return table

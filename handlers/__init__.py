@@ -42,7 +42,7 @@ DEDUP_GROUP = -1
 AFTER_GROUP = 1
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: Application) -> None:
     application.add_handler(TypeHandler(Update, system.drop_duplicates), group=DEDUP_GROUP)
 
     private = filters.ChatType.PRIVATE
@@ -117,7 +117,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         )
 
 
-async def _reg_dispatch(update: Update, context) -> None:  # type: ignore[no-untyped-def]
+async def _reg_dispatch(update: Update, context) -> None:
     assert context.matches is not None
     if context.matches[0].group(1) == "name":
         await start.on_use_name(update, context)

@@ -215,11 +215,11 @@ async def send_outgoing(
 ) -> None:
     """The preview goes through the same conversion as the sender uses for recipients."""
     markup = reply_markup(message)
-    if message.media_kind == "photo":
+    if message.media_kind == "photo" and message.media_file_id:
         await context.bot.send_photo(
             chat_id, message.media_file_id, caption=message.text, reply_markup=markup
         )
-    elif message.media_kind == "document":
+    elif message.media_kind == "document" and message.media_file_id:
         await context.bot.send_document(
             chat_id, message.media_file_id, caption=message.text, reply_markup=markup
         )

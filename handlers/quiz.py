@@ -30,7 +30,7 @@ async def send_question(context: ContextTypes.DEFAULT_TYPE, chat_id: int, spec: 
         is_anonymous=False,
         type=Poll.QUIZ,
         allows_multiple_answers=len(spec.correct_option_ids) > 1,
-        correct_option_ids=spec.correct_option_ids,
+        correct_option_ids=spec.correct_option_ids,  # type: ignore[arg-type] # 0-11, by schema
         explanation=spec.explanation or None,
     )
     assert message.poll is not None

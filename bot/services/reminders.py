@@ -36,7 +36,7 @@ from bot.config import Settings
 from bot.schedule import QuietHours, ReminderChoice, next_due, parse_clock_time
 from bot.services import employees, sessions
 from bot.services.sessions import FlowState
-from db.dialects import insert_for
+from db.dialects import cast_table, insert_for
 from db.models import Employee, OutboundMessage, Reminder, UtcDateTime
 from db.session import Database
 
@@ -81,7 +81,7 @@ def time_of(minute: int) -> time:
     return time(minute // 60, minute % 60)
 
 
-def choice_of(row: Reminder | Row[tuple]) -> ReminderChoice:  # type: ignore[type-arg]
+def choice_of(row: Reminder | Row[tuple]) -> ReminderChoice:
     return ReminderChoice(
         enabled=row.enabled,
         at=time_of(row.minute_of_day),
@@ -223,7 +223,7 @@ class ReminderService:
 
     async def _tick(self, s: AsyncSession, now: datetime) -> TickReport:
         report = TickReport()
-        r, e = Reminder.__table__, Employee.__table__
+        r, e = cast_table(Reminder), cast_table(Employee)
         due = r.c.next_due_at <= now
         fresh = r.c.next_due_at >= now - self.catch_up
         inactive = r.c.employee_id.in_(select(e.c.id).where(e.c.is_active.is_(False)))

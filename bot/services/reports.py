@@ -40,7 +40,7 @@ class OpdRecap:
         return self.at_target / self.employees if self.employees else 0.0
 
 
-def _year_totals(year: int, opd_code: str | None = None) -> Select[tuple[int, int]]:
+def _year_totals(year: int, opd_code: str | None = None) -> Select[int, int]:
     query = select(L.employee_id, func.sum(L.jp_centi).label("jp")).where(L.year == year)
     if opd_code is not None:
         query = query.where(L.employee_id.in_(select(E.id).where(E.opd_code == opd_code)))

@@ -24,7 +24,7 @@ BATCH = 1000
 async def upsert(db: Database, rows: Sequence[RosterRow], now: datetime) -> tuple[int, int]:
     """Insert new NIPs and update known ones; returns (new, updated)."""
     async with db.transaction() as s:
-        known = set()
+        known: set[str] = set()
         for start in range(0, len(rows), BATCH):
             chunk = [r.nip for r in rows[start : start + BATCH]]
             known.update(await s.scalars(select(RosterEntry.nip).where(RosterEntry.nip.in_(chunk))))
