@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
 from bot import cli_hours
 from bot.config import SettingsError, load_settings
 from bot.content import ContentError, load_catalog
+from bot.logs import setup_logging
 
 EXIT_CONFIG = 2
 EXIT_CONTENT = 3
@@ -74,11 +74,7 @@ def run_bot() -> int:
         settings.token  # noqa: B018 - fail early, with one line, if the token is missing
     except SettingsError as exc:
         return _fail(str(exc), EXIT_CONFIG)
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    setup_logging(settings.log_level, settings.log_format == "json")
     from bot.app import ALLOWED_UPDATES, build_application
 
     try:
