@@ -1,5 +1,6 @@
 """Command line: ``python -m bot [run|migrate|content check [DIR]]`` (also ``sinau-bot``), plus
-the training-hours tools ``roster``, ``certificate`` and ``report`` (:mod:`bot.cli_hours`)."""
+the training-hours tools ``roster``, ``certificate`` and ``report`` (:mod:`bot.cli_hours`) and
+the operator tools ``backup`` and ``stats`` (:mod:`bot.cli_ops`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot import cli_hours
+from bot import cli_hours, cli_ops
 from bot.config import SettingsError, load_settings
 from bot.content import ContentError, load_catalog
 from bot.logs import setup_logging
@@ -27,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     check = content_commands.add_parser("check", help="validate the course content")
     check.add_argument("directory", nargs="?", type=Path, help="content folder (default: settings)")
     cli_hours.add_parsers(commands)
+    cli_ops.add_parsers(commands)
     return parser
 
 
@@ -109,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         except SettingsError as exc:
             return _fail(str(exc), EXIT_CONFIG)
         return cli_hours.run(args, settings)
+    if args.command in cli_ops.COMMANDS:
+        try:
+            settings = load_settings()
+        except SettingsError as exc:
+            return _fail(str(exc), EXIT_CONFIG)
+        return cli_ops.run(args, settings)
     return run_bot()
 
 
