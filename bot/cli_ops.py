@@ -23,7 +23,7 @@ from db.session import Database
 COMMANDS = ("backup", "stats")
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(commands: argparse._SubParsersAction) -> None:
     backup = commands.add_parser("backup", help="online backup of the SQLite database")
     backup.add_argument("path", type=Path, help="the backup file to write")
     backup.add_argument("--force", action="store_true", help="overwrite an existing file")
