@@ -150,6 +150,7 @@ async def send_figures(messages: int, rate: float) -> list[Figure]:
                 "DATABASE_URL": url,
                 "SINAU_LOG_LEVEL": "WARNING",
                 "SINAU_SEND_RATE": str(rate),
+                "SINAU_PAID_BROADCAST": "true" if rate > 30 else "false",
                 "SINAU_TICK_SECONDS": "1",
                 "SINAU_QUIET_HOURS": "00:00-00:00",  # whatever the hour the bench runs at
             }

@@ -21,7 +21,13 @@ EXIT_CONTENT = 3
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sinau-bot", description="Sinau Bareng Telegram bot")
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="run the bot with long polling (default)")
+    run = commands.add_parser("run", help="run the bot: long polling (default) or --webhook")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates by webhook (SINAU_WEBHOOK_URL, SINAU_WEBHOOK_SECRET), with "
+        "/healthz and /metrics on the same port",
+    )
     commands.add_parser("migrate", help="migrate the database to the newest schema")
     content = commands.add_parser("content", help="course content tools")
     content_commands = content.add_subparsers(dest="content_command", required=True)
@@ -70,12 +76,14 @@ def migrate(database_url: str) -> int:
     return 0
 
 
-def run_bot() -> int:
+def run_bot(webhook: bool = False) -> int:
     try:
         settings = load_settings()
         settings.token  # noqa: B018 - fail early, with one line, if the token is missing
     except SettingsError as exc:
         return _fail(str(exc), EXIT_CONFIG)
+    if webhook and settings.webhook_problems():
+        return _fail("; ".join(settings.webhook_problems()), EXIT_CONFIG)
     setup_logging(settings.log_level, settings.log_format == "json")
     from bot.app import ALLOWED_UPDATES, build_application
 
@@ -85,6 +93,11 @@ def run_bot() -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return _fail("konten tidak valid / content is invalid", EXIT_CONTENT)
+    if webhook:
+        from bot.webhook import run_webhook
+
+        run_webhook(application, settings)
+        return 0
     application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
     return 0
 
@@ -117,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         except SettingsError as exc:
             return _fail(str(exc), EXIT_CONFIG)
         return cli_ops.run(args, settings)
-    return run_bot()
+    return run_bot(webhook=getattr(args, "webhook", False))
 
 
 if __name__ == "__main__":

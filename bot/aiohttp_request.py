@@ -19,7 +19,10 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot import metrics
+
 log = logging.getLogger(__name__)
+TOO_MANY_REQUESTS = 429
 
 # Methods whose only effect is to read, or to set state to a fixed value: always safe to repeat.
 # A send* call that timed out may have been delivered, so it is repeated only after a failure that
@@ -102,6 +105,8 @@ class AiohttpRequest(BaseRequest):
                 if not repeatable:
                     raise error from exc
             else:
+                if status == TOO_MANY_REQUESTS:
+                    metrics.TELEGRAM_429.inc()
                 if status < 500 or attempt > self._max_retries or api_method == "getUpdates":
                     return status, body
                 error = NetworkError(f"Telegram answered {status}")

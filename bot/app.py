@@ -2,38 +2,30 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
-import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, CallbackContext, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot import texts
 from bot.aiohttp_request import AiohttpRequest
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content import Catalog, load_catalog
-from bot.sender import OutboundSender, Renderer
 from bot.services import Services
-from bot.services.broadcast_drafts import KIND_BROADCAST
-from bot.services.outgoing import Outgoing, Skip
-from bot.services.reminders import KIND_REMINDER
-from bot.telegram_transport import TelegramTransport
 from bot.update_processor import PerUserUpdateProcessor
+from bot.worker import SENDER_KEY, WORKER_KEY, Worker
 from db.migrate import upgrade_to_head
-from db.models import OutboundMessage
 from db.session import Database
 from handlers import register
+from handlers.broadcast import progress_job
 from handlers.common import SERVICES_KEY, forget_answered_queries
 
 log = logging.getLogger(__name__)
-SENDER_KEY = "sender"
-SENDER_TASK_KEY = "sender_task"
 
 # Long polling holds one request open for this long; the read timeout must be longer.
 POLL_TIMEOUT = 30
@@ -75,41 +67,17 @@ def build_application(
         .build()
     )
     application.bot_data[SERVICES_KEY] = services
-    application.bot_data[SENDER_KEY] = OutboundSender(
-        db,
-        clock,
-        TelegramTransport(application.bot, paid_broadcast=settings.paid_broadcast),
-        {KIND_REMINDER: reminder_renderer(services), KIND_BROADCAST: services.broadcasts.render},
-        rate=settings.send_rate,
-        chat_interval=settings.send_chat_interval,
-        max_attempts=settings.send_max_attempts,
-    )
+    worker = Worker(application, services, settings)
+    application.bot_data[WORKER_KEY] = worker
+    application.bot_data[SENDER_KEY] = worker.sender
     register(application)
-    if application.job_queue is not None and run_ticks:
-        schedule_ticks(application, settings)
+    worker.schedule(application, progress_job, run_ticks=run_ticks)
     return application
 
 
-def schedule_ticks(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
-    """One reminder tick a minute (aligned to the minute), whatever the number of users."""
-    assert application.job_queue is not None
-    first = settings.tick_seconds
-    if settings.tick_seconds == 60:
-        first = 60 - time.time() % 60 + 1
-    application.job_queue.run_repeating(
-        reminder_tick, interval=settings.tick_seconds, first=first, name="reminder-tick"
-    )
-
-
-async def reminder_tick(context: CallbackContext) -> None:  # type: ignore[type-arg]
-    svc = services_of(context.application)
-    await svc.reminders.tick()
-    sender_of(context.application).wake()
-
-
-def sender_of(application: Application) -> OutboundSender:  # type: ignore[type-arg]
-    sender: OutboundSender = application.bot_data[SENDER_KEY]
-    return sender
+def worker_of(application: Application) -> Worker:  # type: ignore[type-arg]
+    worker: Worker = application.bot_data[WORKER_KEY]
+    return worker
 
 
 def services_of(application: Application) -> Services:  # type: ignore[type-arg]
@@ -125,8 +93,7 @@ async def on_startup(application: Application) -> None:  # type: ignore[type-arg
     scheduled = await svc.reminders.schedule_missing()
     if scheduled:
         log.info("scheduled %d reminders that had no due time", scheduled)
-    sender = sender_of(application)
-    application.bot_data[SENDER_TASK_KEY] = asyncio.create_task(sender.run(), name="sender")
+    await worker_of(application).start()
     commands = [BotCommand(name, description) for name, description in texts.COMMANDS.items()]
     await application.bot.set_my_commands(commands)
     log.info(
@@ -138,25 +105,14 @@ async def on_startup(application: Application) -> None:  # type: ignore[type-arg
 
 
 async def on_stop(application: Application) -> None:  # type: ignore[type-arg]
-    """After updates stop, before the HTTP session closes: let the sender finish its batch,
-    record every outcome and hand back what it had claimed but not sent."""
-    sender_of(application).stop()
-    task = application.bot_data.pop(SENDER_TASK_KEY, None)
-    if task is not None:
-        await task
+    """After updates stop, before the HTTP session closes: the sender finishes its batch and
+    records every outcome, and the lease goes to another instance at once."""
+    await worker_of(application).stop()
 
 
 async def on_shutdown(application: Application) -> None:  # type: ignore[type-arg]
     await on_stop(application)  # in case stop was skipped
     await services_of(application).db.dispose()
-
-
-def reminder_renderer(services: Services) -> Renderer:
-    async def render(rows: Sequence[OutboundMessage]) -> dict[int, Outgoing | Skip]:
-        by_employee = await services.nudges.render([r.employee_id for r in rows if r.employee_id])
-        return {r.id: by_employee.get(r.employee_id or 0, Skip("no employee")) for r in rows}
-
-    return render
 
 
 @asynccontextmanager

@@ -22,6 +22,7 @@ from bot.schedule import parse_clock_time
 # A Bot API token is "<bot id>:<secret>", the secret being 30-50 URL-safe characters.
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,60}$")
 
+WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 FREE_SEND_RATE = 30  # messages per second Telegram allows a bot without paid broadcasts
 LocalTime = Annotated[time, NoDecode]
 QuietHours = Annotated[tuple[time, time], NoDecode]
@@ -76,6 +77,18 @@ class Settings(BaseSettings):
     # Telegram's paid broadcasts (allow_paid_broadcast, charged in Stars) lift the overall limit
     # to 1000 messages/s. Without it, a SINAU_SEND_RATE above 30 is refused at start-up.
     paid_broadcast: bool = Field(default=False, alias="SINAU_PAID_BROADCAST")
+    # Several instances on one database: one holds the background-worker lease (ticks, bulk
+    # sending) and renews it; if it dies, another takes over after at most this many seconds.
+    lease_seconds: float = Field(default=30, alias="SINAU_LEASE_SECONDS", ge=3, le=600)
+
+    # --- Webhook mode (python -m bot run --webhook) ---
+    # The public HTTPS URL Telegram posts to; its path is the path the bot serves (behind a
+    # reverse proxy, the proxy forwards that path unchanged).
+    webhook_url: str | None = Field(default=None, alias="SINAU_WEBHOOK_URL")
+    webhook_listen: str = Field(default="0.0.0.0", alias="SINAU_WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8080, alias="SINAU_WEBHOOK_PORT", ge=1, le=65535)
+    # Telegram sends it in X-Telegram-Bot-Api-Secret-Token; requests without it are refused.
+    webhook_secret: SecretStr | None = Field(default=None, alias="SINAU_WEBHOOK_SECRET")
 
     @model_validator(mode="after")
     def _rate_within_telegram_limits(self) -> Settings:
@@ -97,6 +110,33 @@ class Settings(BaseSettings):
     external_max_file_mb: float = Field(default=5, alias="SINAU_EXTERNAL_MAX_FILE_MB", gt=0, le=20)
     # Once a roster is imported: may a NIP that is not in it still register?
     roster_allow_unknown: bool = Field(default=True, alias="SINAU_ROSTER_ALLOW_UNKNOWN")
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not WEBHOOK_SECRET.match(value.get_secret_value()):
+            raise ValueError("1-256 characters: letters, digits, _ and - (Telegram's rule)")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an https:// URL")
+        return value
+
+    def webhook_problems(self) -> list[str]:
+        """What is missing to run in webhook mode (empty when ready)."""
+        problems = []
+        if not self.webhook_url:
+            problems.append("SINAU_WEBHOOK_URL belum diisi / is not set")
+        if self.webhook_secret is None:
+            problems.append("SINAU_WEBHOOK_SECRET wajib di mode webhook / is required for webhooks")
+        return problems
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from bot.nip import NipError, parse_nip
 
 COLUMNS = ("nip", "nama", "opd", "unit_kerja", "jabatan", "golongan", "jenis")
@@ -50,6 +48,8 @@ def _cell(value: object) -> str:
 
 def _records(path: Path) -> Iterator[list[str]]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook  # only the CLI reads workbooks
+
         workbook = load_workbook(path, read_only=True, data_only=True)
         sheet = workbook.active
         assert sheet is not None

@@ -30,6 +30,7 @@ from typing import Protocol
 from aiolimiter import AsyncLimiter
 from sqlalchemy import select, update
 
+from bot import metrics
 from bot.clock import Clock
 from bot.services.outgoing import Outgoing, Skip
 from db.models import Broadcast, Employee, OutboundMessage
@@ -80,6 +81,10 @@ class SenderStats:
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
+class _Idle(Exception):
+    """Nothing to do in this instance right now (another one is the worker)."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Batch:
     rows: list[OutboundMessage]
@@ -108,6 +113,7 @@ class OutboundSender:
         rate: float,
         chat_interval: float = 1.0,
         max_attempts: int = 5,
+        may_send: Callable[[], bool] = lambda: True,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -116,6 +122,7 @@ class OutboundSender:
         self.rate = rate
         self.chat_interval = chat_interval
         self.max_attempts = max_attempts
+        self.may_send = may_send  # False while another instance holds the worker lease
         # A leaky bucket refilled every tenth of a second: the same average without a burst of a
         # whole second's worth of messages at the start.
         period = 0.1 if rate >= 10 else 1.0
@@ -147,6 +154,8 @@ class OutboundSender:
         recording: asyncio.Task[None] | None = None
         while not self._stopping.is_set():
             try:
+                if not self.may_send():
+                    raise _Idle
                 if time.monotonic() - last_recovery > STALE_CLAIM.total_seconds() / 2:
                     last_recovery = time.monotonic()
                     await self.close_interrupted()
@@ -159,6 +168,11 @@ class OutboundSender:
                         await recording
                     recording = asyncio.create_task(self._record(outcomes))
                     continue
+            except _Idle:  # the lease moved: hand back a batch claimed in advance
+                if prepared is not None:
+                    with contextlib.suppress(Exception):
+                        await self._release(await prepared)
+                    prepared = None
             except Exception:  # keep going; unrecorded rows are closed as interrupted later
                 log.exception("outbound sender: batch failed; retrying shortly")
                 prepared = None
@@ -255,14 +269,26 @@ class OutboundSender:
                     )
                 ).all()
             )
-            share = max(1, limit // len(lanes))
             ids: list[int] = []
-            for lane in lanes:
-                in_lane = o.broadcast_id.is_(None) if lane is None else o.broadcast_id == lane
-                ids += (
-                    await s.scalars(select(o.id).where(*ready, in_lane).order_by(o.id).limit(share))
-                ).all()
-            if len(ids) < limit:  # lanes with less than their share leave room for the rest
+            after: dict[int | None, int] = {}  # the last id taken from each lane
+            open_lanes = lanes
+            while open_lanes and len(ids) < limit:
+                share = max(1, (limit - len(ids)) // len(open_lanes))
+                still_open = []
+                for lane in open_lanes:
+                    in_lane = o.broadcast_id.is_(None) if lane is None else o.broadcast_id == lane
+                    query = select(o.id).where(*ready, in_lane, o.id > after.get(lane, 0))
+                    room = min(share, limit - len(ids))
+                    got = (await s.scalars(query.order_by(o.id).limit(room))).all()
+                    ids += got
+                    if got:
+                        after[lane] = got[-1]
+                    if len(got) == room:  # this lane may have more for the next round
+                        still_open.append(lane)
+                    if len(ids) >= limit:
+                        break
+                open_lanes = still_open
+            if len(ids) < limit:  # rows of no listed lane (e.g. an announcement just closed)
                 query = select(o.id).where(*ready).order_by(o.id).limit(limit - len(ids))
                 if ids:
                     query = query.where(o.id.not_in(ids))
@@ -280,9 +306,9 @@ class OutboundSender:
             ).all()
         # Interleave the lanes, so each is served from the start of the batch.
         by_lane: dict[int | None, list[OutboundMessage]] = {}
-        for row in sorted(claimed, key=lambda r: r.id):
+        for row in sorted(claimed, key=lambda r: (r.broadcast_id is not None, r.id)):
             by_lane.setdefault(row.broadcast_id, []).append(row)
-        queues = list(by_lane.values())
+        queues = list(by_lane.values())  # reminders first, then announcements, oldest first
         mixed: list[OutboundMessage] = []
         while queues:
             mixed += [q.pop(0) for q in queues]
@@ -330,7 +356,10 @@ class OutboundSender:
 
     def _outcome(self, row: OutboundMessage, result: SendResult) -> _Outcome:
         kind_count = self.stats.by_kind
+        if result.status is not SendStatus.SENT:
+            metrics.SEND_ERRORS.labels(result.status.value).inc()
         if result.status is SendStatus.SENT:
+            metrics.MESSAGES_SENT.labels(row.kind).inc()
             self.stats.sent += 1
             kind_count[row.kind] = kind_count.get(row.kind, 0) + 1
             return _Outcome(row.id, "sent", message_id=result.message_id)

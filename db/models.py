@@ -299,6 +299,17 @@ class Broadcast(Base):
     finished_at: Mapped[datetime | None]
 
 
+class Lease(Base):
+    """A named lease one instance holds at a time (the background worker), with an expiry, so
+    a second instance takes over within a bounded time if the holder dies."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(120))
+    expires_at: Mapped[datetime]
+
+
 class ProcessedUpdate(Base):
     """Update ids already handled, so a redelivered update is not handled twice."""
 
@@ -316,6 +327,7 @@ __all__ = [
     "ChatSession",
     "Employee",
     "JpLedgerEntry",
+    "Lease",
     "ModuleProgress",
     "OutboundMessage",
     "ProcessedUpdate",

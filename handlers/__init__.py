@@ -20,22 +20,25 @@ from handlers import (
     admin,
     admin_keyboards,
     broadcast,
+    certificates,
     hours,
+    hours_keyboards,
     keyboards,
     learning,
     profile,
     quiz,
     reminders,
+    reports,
+    roster_confirm,
     start,
     system,
+    trainings,
 )
 from handlers import help as help_
 from handlers.common import answer_query
-from handlers.hours_register import register_hours
 
 DEDUP_GROUP = -1
-# Announcement status messages are edited at most this often (and scheduled ones start).
-PROGRESS_SECONDS = 3
+
 AFTER_GROUP = 1
 
 
@@ -54,6 +57,11 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         ("terjadwal", broadcast.scheduled_command),
         ("admin", admin.admin_command),
         ("audit", admin.audit_command),
+        ("lapor", trainings.lapor),
+        ("antrian", trainings.queue),
+        ("sertifikat", certificates.certificates),
+        ("verifikasi", certificates.verify),
+        ("laporan", reports.report),
         ("bantuan", help_.help_command),
         ("help", help_.help_command),
     ]
@@ -61,7 +69,6 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(
             CommandHandler(name, callback, filters=private & filters.UpdateType.MESSAGE)
         )
-    register_hours(application, private & filters.UpdateType.MESSAGE)
 
     callbacks = [
         (keyboards.PATTERN_MENU, help_.on_menu),
@@ -78,6 +85,12 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         (admin_keyboards.PATTERN_ROLE, admin.on_role_button),
         (admin_keyboards.PATTERN_DRAFT, broadcast.on_draft_button),
         (admin_keyboards.PATTERN_REPORT, broadcast.on_report_button),
+        (hours_keyboards.PATTERN_LAPOR_KIND, trainings.on_kind),
+        (hours_keyboards.PATTERN_REVIEW, trainings.on_review),
+        (hours_keyboards.PATTERN_CERT, certificates.on_certificate),
+        (hours_keyboards.PATTERN_JP_FILES, hours.on_files),
+        (hours_keyboards.PATTERN_REPORT, reports.on_button),
+        (hours_keyboards.PATTERN_ROSTER, roster_confirm.on_answer),
     ]
     for pattern, callback in callbacks:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
@@ -99,9 +112,6 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
 
     application.add_error_handler(system.on_error)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            broadcast.progress_job, interval=PROGRESS_SECONDS, first=PROGRESS_SECONDS
-        )
         application.job_queue.run_repeating(
             system.forget_old_updates, interval=timedelta(hours=6), first=timedelta(minutes=5)
         )

@@ -15,14 +15,13 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import date2num
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MultipleLocator
+from typing import TYPE_CHECKING
 
 from bot.documents import labels
 from bot.jp import format_jp
+
+if TYPE_CHECKING:  # matplotlib costs ~40 MB: imported when a chart is drawn, not at start-up
+    from matplotlib.figure import Figure
 
 DPI = 150
 WIDTH_IN = 8.0
@@ -90,6 +89,8 @@ def compliance_order(rows: Iterable[OpdCompliance]) -> list[OpdCompliance]:
 
 
 def _png(figure: Figure) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     canvas = FigureCanvasAgg(figure)
     buffer = io.BytesIO()
     canvas.print_png(buffer)
@@ -97,11 +98,16 @@ def _png(figure: Figure) -> bytes:
 
 
 def _new_figure(height_in: float) -> Figure:
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
 
 
 def render_progress_chart(progress: JpProgress) -> bytes:
     """Cumulative JP through the year as a step line against the target, as PNG bytes."""
+    from matplotlib.dates import date2num
+    from matplotlib.ticker import FuncFormatter, MultipleLocator
+
     points = cumulative_steps(progress)
     target = progress.target_centi / 100
     values = [centi / 100 for _, centi in points]
@@ -171,6 +177,8 @@ def render_compliance_chart(
     rows: Sequence[OpdCompliance], *, year: int, target_centi: int = 2000
 ) -> bytes:
     """Share of employees at target per OPD as sorted horizontal bars, best at the top, as PNG."""
+    from matplotlib.ticker import FuncFormatter
+
     ordered = compliance_order(rows)
     figure = _new_figure(compliance_height_in(len(ordered)))
     ax = figure.add_subplot()

@@ -22,20 +22,7 @@ SOURCE_KINDS = {
     "module": "Modul",
     "external": "Eksternal",
 }
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+MONTHS = texts.MONTHS_LONG
 MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 JP_UNIT = "JP"
 TOTAL = "Jumlah"

@@ -18,17 +18,13 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-
 from bot.documents import labels
 from bot.jp import from_centi
 
 Row = Mapping[str, object]
 Value = str | int | float | date | None
 MIN_WIDTH, MAX_WIDTH = 8, 60
-HEADER_FILL = PatternFill("solid", start_color="E2E8F3")
+HEADER_FILL_COLOR = "E2E8F3"
 # Text starting with these is read as a formula by spreadsheet programs.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -152,6 +148,11 @@ def to_xlsx(
     data = _validated(columns, rows)
     body = _with_totals(columns, data) if with_totals else data
     has_totals = len(body) > len(data)
+    # openpyxl is imported here, not at start-up: most bot processes never write a workbook.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -161,7 +162,7 @@ def to_xlsx(
     sheet.append([column.header for column in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+        cell.fill = PatternFill("solid", start_color=HEADER_FILL_COLOR)
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row_index, row in enumerate(body, start=2):
         for col_index, column in enumerate(columns, start=1):

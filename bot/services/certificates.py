@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.documents.certificate import render_certificate
 from bot.documents.verification import (
     CertificateFields,
     certificate_number,
@@ -173,6 +172,8 @@ class CertificateService:
 
 async def render_pdf(issued: Issued, bot_username: str = "") -> bytes:
     """The certificate PDF, rendered in a worker thread so the bot keeps answering meanwhile."""
+    from bot.documents.certificate import render_certificate  # fpdf2: load on use
+
     return await asyncio.to_thread(
         render_certificate, issued.fields, issued.code, bot_username=bot_username
     )

@@ -8,7 +8,6 @@ from collections import defaultdict
 from datetime import date
 
 from bot.documents.charts import JpProgress, render_progress_chart
-from bot.documents.transcript import Transcript, TranscriptEntry, render_transcript
 from bot.jp import to_centi
 from bot.services.hours import HoursView
 from bot.texts import hours as t
@@ -58,6 +57,9 @@ async def transcript_pdf(view: HoursView, opd_name: str, today: date) -> bytes:
         )
         if value
     )
+    # fpdf2 is imported when a PDF is made, not at start-up (it is most of a process's memory).
+    from bot.documents.transcript import Transcript, TranscriptEntry, render_transcript
+
     transcript = Transcript(
         name=employee.name,
         nip=employee.nip,

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import metrics
 from bot.clock import Clock
 from bot.config import Settings
 from bot.schedule import QuietHours, ReminderChoice, next_due, parse_clock_time
@@ -210,6 +211,7 @@ class ReminderService:
                 report = await self._tick(s, now)
         if report.enqueued:
             self.enqueued.set()
+            metrics.REMINDERS_ENQUEUED.inc(report.enqueued)
         if report.enqueued or report.skipped_late or report.parked:
             log.info(
                 "reminder tick: %d enqueued, %d skipped as too late, %d parked",

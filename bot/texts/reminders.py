@@ -2,21 +2,7 @@
 
 from __future__ import annotations
 
-WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-MONTHS_LONG = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+from bot.texts import MONTHS_LONG, WEEKDAYS  # noqa: F401 - re-exported for reminders
 
 # --- /pengingat --------------------------------------------------------------------------------
 SETTINGS = (

@@ -1,0 +1,186 @@
+"""Production modes: webhook with health and metrics; two instances on one database."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import socket
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import aiohttp
+from pydantic import SecretStr
+from sqlalchemy import insert
+
+from bot.app import build_application, on_shutdown, on_startup, on_stop, worker_of
+from bot.app import polling as polling_mode
+from bot.config import Settings
+from bot.content import Catalog
+from bot.webhook import SECRET_HEADER, serving
+from db.models import Broadcast, Employee
+from tests.conftest import FakeClock
+from tests.e2e.helpers import say
+from tests.fakebot import FakeBotApi
+
+WIB = ZoneInfo("Asia/Jakarta")
+SECRET = "s3cret-Token_for-tests"
+FIRST = 700_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_webhook_mode_serves_updates_health_and_metrics(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    port = free_port()
+    settings = settings.model_copy(
+        update={
+            "telegram_api_base_url": fake.base_url,
+            "webhook_url": f"http://127.0.0.1:{port}/telegram/sinau",
+            "webhook_listen": "127.0.0.1",
+            "webhook_port": port,
+            "webhook_secret": SecretStr(SECRET),
+        }
+    )
+    app = build_application(settings, catalog=catalog, clock=clock, run_ticks=False)
+    user = fake.user(9301, first_name="Siti", last_name="Aminah")
+    base = f"http://127.0.0.1:{port}"
+    async with serving(app, settings), aiohttp.ClientSession() as http:
+        hook = fake.calls_to("setWebhook")[-1].params
+        assert hook["url"].endswith("/telegram/sinau") and hook["secret_token"] == SECRET
+        await say(user, "/start", "NIP")  # delivered by the fake as a webhook POST
+        assert all(d.status == 200 for d in fake.webhook_deliveries)
+
+        update = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "text": "/start",
+                "chat": {"id": 9301, "type": "private"},
+                "from": {"id": 9301, "is_bot": False, "first_name": "X"},
+            },
+        }
+        for headers in ({}, {SECRET_HEADER: "wrong"}):
+            async with http.post(f"{base}/telegram/sinau", json=update, headers=headers) as r:
+                assert r.status == 403
+        async with http.get(f"{base}/healthz") as r:
+            body = await r.json()
+            assert r.status == 200, body
+            assert body["database"] == "ok" and body["scheduler"] == "running"
+        async with http.get(f"{base}/metrics") as r:
+            page = await r.text()
+            assert r.status == 200 and "sinau_outbox_depth" in page
+    assert fake.violations == []
+
+
+@asynccontextmanager
+async def background_only(app: object) -> AsyncIterator[object]:
+    """A second instance that takes no updates (the first one polls): its jobs and sender."""
+    async with app:  # type: ignore[attr-defined]
+        await on_startup(app)  # type: ignore[arg-type]
+        await app.start()  # type: ignore[attr-defined]
+        try:
+            yield app
+        finally:
+            await app.stop()  # type: ignore[attr-defined]
+            await on_stop(app)  # type: ignore[arg-type]
+    await on_shutdown(app)  # type: ignore[arg-type]
+
+
+def copies(fake: FakeBotApi, needle: str) -> Counter[int]:
+    return Counter(
+        int(c.params["chat_id"])
+        for c in fake.calls_to("sendMessage")
+        if c.response_ok and needle in str(c.params.get("text"))
+    )
+
+
+async def test_two_instances_send_each_message_once_and_take_over(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    settings = settings.model_copy(
+        update={"telegram_api_base_url": fake.base_url, "lease_seconds": 3.0}
+    )
+
+    def instance() -> object:
+        return build_application(
+            settings, catalog=catalog, clock=clock, rng=random.Random(1), run_ticks=False
+        )
+
+    people = [fake.user(FIRST + i, first_name=f"P{i}", started=True) for i in range(20)]
+    first, second = instance(), instance()
+    async with polling_mode(first, poll_timeout=1), background_only(second):  # type: ignore[arg-type]
+        a, b = worker_of(first), worker_of(second)  # type: ignore[arg-type]
+        assert a.lease.held and not b.lease.held
+        services = first.bot_data["services"]  # type: ignore[attr-defined]
+        now = datetime(2026, 11, 1, tzinfo=UTC)
+        async with services.db.transaction() as s:
+            await s.execute(
+                insert(Employee),
+                [
+                    {
+                        "telegram_id": p.id,
+                        "nip": str(199_001_012_018_010_000 + i),
+                        "name": f"Pegawai {i}",
+                        "opd_code": "3328",
+                        "kind": "PNS",
+                        "is_active": True,
+                        "consent_at": now,
+                        "created_at": now,
+                        "updated_at": now,
+                        "streak_days": 0,
+                    }
+                    for i, p in enumerate(people)
+                ],
+            )
+            s.add(
+                Broadcast(
+                    created_by=1,
+                    text="Pengumuman uji",
+                    audience={},
+                    status="queued",
+                    created_at=now,
+                    recipients=0,
+                )
+            )
+        for worker in (a, b):
+            await worker.services.reminders.schedule_missing()
+
+        # Both instances tick the same minute and queue the same announcement.
+        clock.now = datetime(2026, 11, 25, 19, 30, tzinfo=WIB).astimezone(UTC)
+        await asyncio.gather(
+            a.services.reminders.tick(),
+            b.services.reminders.tick(),
+            a.services.broadcasts.queue_due(),
+            b.services.broadcasts.queue_due(),
+        )
+        a.sender.wake()
+        b.sender.wake()
+        await fake.wait_for(lambda: len(copies(fake, "Atur pengingat")) == 20, timeout=20)
+        await fake.wait_for(lambda: len(copies(fake, "Pengumuman uji")) == 20, timeout=20)
+        await asyncio.sleep(0.5)
+        assert set(copies(fake, "Atur pengingat").values()) == {1}
+        assert set(copies(fake, "Pengumuman uji").values()) == {1}
+        assert b.sender.stats.sent == 0  # the standby instance sent nothing
+
+        # The worker instance dies without a goodbye: its lease expires, the other takes over.
+        for task in a._tasks:
+            task.cancel()
+        a._tasks = []
+        a.lease.held = False
+        clock.advance(seconds=4)
+        await fake.wait_for(lambda: b.lease.held, timeout=5)
+        clock.now = datetime(2026, 11, 26, 19, 30, tzinfo=WIB).astimezone(UTC)
+        await b.services.reminders.tick()
+        b.sender.wake()
+        await fake.wait_for(lambda: b.sender.stats.sent == 20, timeout=20)
+        assert set(copies(fake, "Atur pengingat").values()) == {2}
+    assert fake.violations == []
