@@ -9,13 +9,6 @@ from bot.config import Settings
 from tests.conftest import ROOT
 
 DEPLOY = ROOT / "deploy"
-# Webhook mode's settings; read by bot/webhook.py, developed on its own branch.
-WEBHOOK_SETTINGS = {
-    "SINAU_WEBHOOK_URL",
-    "SINAU_WEBHOOK_LISTEN",
-    "SINAU_WEBHOOK_PORT",
-    "SINAU_WEBHOOK_SECRET",
-}
 
 
 def _env_names(text: str) -> list[str]:
@@ -25,11 +18,12 @@ def _env_names(text: str) -> list[str]:
 def test_production_env_example_names_only_real_settings_and_loads() -> None:
     path = DEPLOY / "production.env.example"
     names = _env_names(path.read_text(encoding="utf-8"))
-    known = {field.alias for field in Settings.model_fields.values()} | WEBHOOK_SETTINGS
+    known = {field.alias for field in Settings.model_fields.values()}
     assert names and not set(names) - known, set(names) - known
     settings = Settings(_env_file=path)  # type: ignore[call-arg]
     assert settings.database_url.startswith("postgresql+asyncpg://")
     assert settings.log_format == "json"
+    assert settings.webhook_problems() == []  # ready for `run --webhook`
     assert settings.token  # the placeholder has the shape of a real token
 
 
@@ -40,4 +34,5 @@ def test_the_image_copies_every_package_the_project_installs() -> None:
     copied = set(re.findall(r"^COPY (\S+) \./", dockerfile, flags=re.MULTILINE))
     assert set(packages) | {"content"} <= copied
     assert re.search(r"^USER (?!root)\w+", dockerfile, flags=re.MULTILINE)
-    assert "python -m bot migrate && exec python -m bot run" in dockerfile
+    assert 'python -m bot migrate && exec python -m bot \\"$@\\"' in dockerfile
+    assert re.search(r'^CMD \["run"\]$', dockerfile, flags=re.MULTILINE)
