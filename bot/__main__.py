@@ -1,17 +1,18 @@
 """Command line: ``python -m bot [run|migrate|content check [DIR]]`` (also ``sinau-bot``), plus
-the training-hours tools ``roster``, ``certificate`` and ``report`` (:mod:`bot.cli_hours`)."""
+the training-hours tools ``roster``, ``certificate`` and ``report`` (:mod:`bot.cli_hours`) and
+the operator tools ``backup`` and ``stats`` (:mod:`bot.cli_ops`)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
-from bot import cli_hours
+from bot import cli_hours, cli_ops
 from bot.config import SettingsError, load_settings
 from bot.content import ContentError, load_catalog
+from bot.logs import setup_logging
 
 EXIT_CONFIG = 2
 EXIT_CONTENT = 3
@@ -33,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     check = content_commands.add_parser("check", help="validate the course content")
     check.add_argument("directory", nargs="?", type=Path, help="content folder (default: settings)")
     cli_hours.add_parsers(commands)
+    cli_ops.add_parsers(commands)
     return parser
 
 
@@ -82,11 +84,7 @@ def run_bot(webhook: bool = False) -> int:
         return _fail(str(exc), EXIT_CONFIG)
     if webhook and settings.webhook_problems():
         return _fail("; ".join(settings.webhook_problems()), EXIT_CONFIG)
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    setup_logging(settings.log_level, settings.log_format == "json")
     from bot.app import ALLOWED_UPDATES, build_application
 
     try:
@@ -126,6 +124,12 @@ def main(argv: list[str] | None = None) -> int:
         except SettingsError as exc:
             return _fail(str(exc), EXIT_CONFIG)
         return cli_hours.run(args, settings)
+    if args.command in cli_ops.COMMANDS:
+        try:
+            settings = load_settings()
+        except SettingsError as exc:
+            return _fail(str(exc), EXIT_CONFIG)
+        return cli_ops.run(args, settings)
     return run_bot(webhook=getattr(args, "webhook", False))
 
 

@@ -11,7 +11,7 @@ from datetime import date, time
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     # Updates of different users handled at once; one user's updates always run in order.
     concurrent_updates: int = Field(default=64, alias="SINAU_CONCURRENT_UPDATES", ge=1, le=1024)
     log_level: str = Field(default="INFO", alias="SINAU_LOG_LEVEL")
+    # "json": one JSON object per line, for a log collector; "text": one readable line.
+    log_format: Literal["text", "json"] = Field(default="text", alias="SINAU_LOG_FORMAT")
 
     # --- Reminders and the outbound sender ---
     reminder_default_time: LocalTime = Field(default=time(19, 30), alias="SINAU_REMINDER_TIME")

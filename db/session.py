@@ -50,7 +50,9 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     ensure_database_dir(url)
     is_sqlite = make_url(url).drivername.startswith("sqlite")
-    kwargs: dict[str, Any] = {"echo": echo}
+    # hide_parameters: a database error's text (logged with the traceback of a failed update)
+    # would otherwise quote the statement's values: NIPs, names, message texts.
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if is_sqlite:
         # SQLite has one writer at a time. One pooled connection makes transactions queue in
         # the pool (fair, no sleeping) instead of in SQLite's busy handler (sleeps and retries).
