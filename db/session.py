@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from db.inline_sqlite import inline_creator
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
@@ -47,6 +49,14 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_creator(url: str) -> Any:
+    """Open connections with the URL's own sqlite3 arguments, but without aiosqlite's thread."""
+    parsed = make_url(url)
+    args, kwargs = parsed.get_dialect()().create_connect_args(parsed)
+    kwargs.pop("check_same_thread", None)
+    return inline_creator(*args, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, **kwargs)
+
+
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     ensure_database_dir(url)
     is_sqlite = make_url(url).drivername.startswith("sqlite")
@@ -54,7 +64,8 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite:
         # SQLite has one writer at a time. One pooled connection makes transactions queue in
         # the pool (fair, no sleeping) instead of in SQLite's busy handler (sleeps and retries).
-        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        # Its calls run on the event loop's thread: see db/inline_sqlite.py for why.
+        kwargs["async_creator"] = _sqlite_creator(url)
         kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60, pool_reset_on_return=None)
     else:
         kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
