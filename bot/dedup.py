@@ -54,13 +54,23 @@ class UpdateDeduplicator:
                         future.set_result(update_id in fresh and position == 0)
 
     async def _insert(self, update_ids: list[int]) -> set[int]:
-        insert = sqlite.insert if self.db.is_sqlite else postgresql.insert
         now = self.clock()
-        statement = (
-            insert(ProcessedUpdate)
-            .values([{"update_id": i, "received_at": now} for i in update_ids])
-            .on_conflict_do_nothing(index_elements=["update_id"])
-            .returning(ProcessedUpdate.update_id)
-        )
-        async with self.db.transaction() as s:
-            return set((await s.scalars(statement)).all())
+        rows = [{"update_id": i, "received_at": now} for i in update_ids]
+        async with self.db.connection() as conn:
+            # One prepared statement for any batch size: SQLAlchemy sends the rows as one
+            # multi-row INSERT ("insertmanyvalues") and collects the RETURNING rows.
+            statement = _CLAIM_POSTGRESQL if self.db.engine.dialect.name == "postgresql" else _CLAIM
+            return set((await conn.execute(statement, rows)).scalars().all())
+
+
+_table = ProcessedUpdate.__table__
+_CLAIM = (
+    sqlite.insert(_table)
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    .returning(_table.c.update_id)
+)
+_CLAIM_POSTGRESQL = (
+    postgresql.insert(_table)
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    .returning(_table.c.update_id)
+)

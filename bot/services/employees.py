@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Employee
@@ -32,6 +32,15 @@ async def set_active(session: AsyncSession, telegram_id: int, active: bool) -> b
         .values(is_active=active)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+# "This employee did something now": one prepared statement for the hot paths, which run Core
+# statements on a connection instead of loading the employee. Parameters: employee_id, now.
+TOUCH = (
+    update(Employee.__table__)
+    .where(Employee.__table__.c.id == bindparam("employee_id"))
+    .values(last_activity_at=bindparam("now"), is_active=True)
+)
 
 
 async def touch(session: AsyncSession, employee: Employee, now: datetime) -> None:
