@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import Connection, Insert
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.clock import Clock
@@ -56,11 +57,14 @@ class UpdateDeduplicator:
     async def _insert(self, update_ids: list[int]) -> set[int]:
         now = self.clock()
         rows = [{"update_id": i, "received_at": now} for i in update_ids]
-        async with self.db.connection() as conn:
-            # One prepared statement for any batch size: SQLAlchemy sends the rows as one
-            # multi-row INSERT ("insertmanyvalues") and collects the RETURNING rows.
-            statement = _CLAIM_POSTGRESQL if self.db.engine.dialect.name == "postgresql" else _CLAIM
-            return set((await conn.execute(statement, rows)).scalars().all())
+        postgres = self.db.engine.dialect.name == "postgresql"
+        return await self.db.run(_claim, _CLAIM_POSTGRESQL if postgres else _CLAIM, rows)
+
+
+def _claim(conn: Connection, statement: Insert, rows: list[dict[str, object]]) -> set[int]:
+    # One prepared statement for any batch size: SQLAlchemy sends the rows as one multi-row
+    # INSERT ("insertmanyvalues") and collects the RETURNING rows of the ids that were new.
+    return set(conn.execute(statement, rows).scalars().all())
 
 
 _table = ProcessedUpdate.__table__

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -16,8 +16,12 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import greenlet_spawn
 
 from db.inline_sqlite import inline_creator
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -102,6 +106,25 @@ class Database:
         """
         async with self.engine.begin() as conn:
             yield conn
+
+    async def run(
+        self, work: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run ``work(connection, ...)``, plain synchronous Core code, in one transaction.
+
+        The cheapest way to the database, for the hot paths. SQLAlchemy's asyncio layer runs
+        every awaited call (connect, begin, each execute, commit, close) in a greenlet of its
+        own; one transaction of two statements cost about twice as much CPU that way as with
+        the whole unit of work in a single greenlet, which is what this does (and what
+        ``AsyncConnection.run_sync`` does for the statements alone).
+        """
+        return await greenlet_spawn(self._in_transaction, work, *args, **kwargs)
+
+    def _in_transaction(
+        self, work: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        with self.engine.sync_engine.begin() as conn:
+            return work(conn, *args, **kwargs)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

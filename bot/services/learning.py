@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import bindparam, case, or_, select, update
+from sqlalchemy import Connection, bindparam, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -145,24 +146,14 @@ class LearningService:
         Everything else (first card, another version, an index beyond what was read) falls
         through to the general path above, which reads the rows and explains what went wrong.
         """
-        now = self.clock()
-        async with self.db.connection() as conn:
-            moved = (
-                await conn.execute(
-                    _MOVE,
-                    {
-                        "telegram_id": telegram_id,
-                        "p_module": module.id,
-                        "version": module.version,
-                        "index": index,
-                        "now": now,
-                    },
-                )
-            ).scalar_one_or_none()
-            if moved is None:
-                return False
-            await conn.execute(employees.TOUCH, {"employee_id": moved, "now": now})
-        return True
+        params = {
+            "telegram_id": telegram_id,
+            "p_module": module.id,
+            "version": module.version,
+            "index": index,
+            "now": self.clock(),
+        }
+        return await self.db.run(_move, params)
 
 
 async def progress_for(s: AsyncSession, employee_id: int, module_id: str) -> ModuleProgress | None:
@@ -171,6 +162,14 @@ async def progress_for(s: AsyncSession, employee_id: int, module_id: str) -> Mod
             ModuleProgress.employee_id == employee_id, ModuleProgress.module_id == module_id
         )
     )
+
+
+def _move(conn: Connection, params: dict[str, Any]) -> bool:
+    moved = conn.execute(_MOVE, params).scalar_one_or_none()
+    if moved is None:
+        return False
+    conn.execute(employees.TOUCH, {"employee_id": moved, "now": params["now"]})
+    return True
 
 
 # "Next card" as one prepared UPDATE (built once: each press skips SQL construction and finds

@@ -14,9 +14,9 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, Executable, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.clock import Clock
@@ -107,6 +107,11 @@ class AnswerResult:
     chat_id: int = 0
     poll: PollSpec | None = None
     result: QuizResult | None = None
+    ids: tuple[int, int] = (0, 0)  # (attempt, employee) of a finished attempt, for grading
+
+
+class _LastAnswer(Exception):
+    """The answer is the attempt's last one: it takes the path that also grades the attempt."""
 
 
 class QuizService:
@@ -170,41 +175,75 @@ class QuizService:
         self, spec: PollSpec, poll_id: str, chat_id: int, message_id: int
     ) -> None:
         """Remember which attempt and question a sent poll belongs to."""
-        async with self.db.connection() as conn:
-            await conn.execute(
-                _REGISTER_POLL,
-                {
-                    "poll_id": poll_id,
-                    "attempt_id": spec.attempt_id,
-                    "question_index": spec.position,
-                    "chat_id": chat_id,
-                    "message_id": message_id,
-                    "sent_at": self.clock(),
-                },
-            )
+        row = {
+            "poll_id": poll_id,
+            "attempt_id": spec.attempt_id,
+            "question_index": spec.position,
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "sent_at": self.clock(),
+        }
+        await self.db.run(_execute, _REGISTER_POLL, row)
 
     async def answer(
         self, poll_id: str, telegram_id: int, option_ids: Sequence[int]
     ) -> AnswerResult:
         """Record an answer from a poll_answer update.
 
-        Unknown, stale, foreign or repeated answers are ignored. This is the quiz's hot path, so
-        it runs prepared Core statements on one connection (one read, three writes); only the
-        last answer of an attempt loads ORM objects to grade it and credit the JP.
+        Unknown, stale, foreign or repeated answers are ignored. This is the quiz's hot path:
+        one read and three writes, as prepared Core statements in one ``Database.run``. The
+        last answer of an attempt instead takes the general path, which also grades the attempt
+        and credits the JP, all in the same transaction as the answer.
         """
         if not option_ids:  # a retracted vote; quizzes do not allow it, but be safe
             return AnswerResult(AnswerOutcome.IGNORED)
         try:
-            async with self.db.connection() as conn:
-                return await self._answer(conn, poll_id, telegram_id, option_ids)
+            try:
+                return await self.db.run(
+                    self._record, poll_id, telegram_id, option_ids, self.clock(), last=False
+                )
+            except _LastAnswer:  # raised before any write; nothing to undo
+                return await self._answer_last(poll_id, telegram_id, option_ids)
         except IntegrityError:
             # The same answer arrived twice at once; the first one won.
             return AnswerResult(AnswerOutcome.IGNORED)
 
-    async def _answer(
-        self, conn: AsyncConnection, poll_id: str, telegram_id: int, option_ids: Sequence[int]
+    async def _answer_last(
+        self, poll_id: str, telegram_id: int, option_ids: Sequence[int]
     ) -> AnswerResult:
-        row = (await conn.execute(_ANSWER_STATE, {"poll_id": poll_id})).first()
+        now = self.clock()
+        async with self.db.connection() as conn:
+            recorded = await conn.run_sync(
+                self._record, poll_id, telegram_id, option_ids, now, last=True
+            )
+            if recorded.outcome is AnswerOutcome.IGNORED:
+                return recorded
+            attempt_id, employee_id = recorded.ids
+            async with AsyncSession(bind=conn, expire_on_commit=False) as s:
+                attempt = await s.get(QuizAttempt, attempt_id)
+                employee = await s.get(Employee, employee_id)
+                assert attempt is not None and employee is not None
+                module = self.catalog.module(attempt.module_id)
+                assert module is not None
+                result = await self._finish(s, employee, module, attempt, now)
+                await s.flush()
+        return AnswerResult(AnswerOutcome.FINISHED, chat_id=recorded.chat_id, result=result)
+
+    def _record(
+        self,
+        conn: Connection,
+        poll_id: str,
+        telegram_id: int,
+        option_ids: Sequence[int],
+        now: datetime,
+        *,
+        last: bool,
+    ) -> AnswerResult:
+        """Check and store one answer and move the attempt on (synchronous: see Database.run).
+
+        Raises ``_LastAnswer`` (before writing) for the attempt's last question unless ``last``.
+        """
+        row = conn.execute(_ANSWER_STATE, {"poll_id": poll_id}).first()
         if row is None or row.telegram_id != telegram_id:
             return AnswerResult(AnswerOutcome.IGNORED)
         module = self.catalog.module(row.module_id)
@@ -220,11 +259,13 @@ class QuizService:
         perm: list[int] = step["perm"]
         if any(not 0 <= i < len(perm) for i in option_ids):
             return AnswerResult(AnswerOutcome.IGNORED)
+        position = row.current_index + 1
+        if position == len(plan) and not last:
+            raise _LastAnswer
         chosen = sorted(perm[i] for i in option_ids)
         right = is_correct(module.quiz[step["q"]], chosen)
-        now = self.clock()
         # The unique (attempt, question) constraint stops a repeat here (IntegrityError).
-        await conn.execute(
+        conn.execute(
             _INSERT_ANSWER,
             {
                 "attempt_id": row.attempt_id,
@@ -236,24 +277,19 @@ class QuizService:
                 "answered_at": now,
             },
         )
-        advanced = await conn.execute(
+        advanced = conn.execute(
             _ADVANCE_ATTEMPT,
             {"attempt_id": row.attempt_id, "expected": row.current_index, "right": int(right)},
         )
         if advanced.rowcount != 1:  # another process moved the attempt on in the meantime
             raise IntegrityError("quiz attempt advanced concurrently", None, Exception())
-        await conn.execute(_TOUCH_EMPLOYEE, {"employee_id": row.employee_id, "now": now})
-        position = row.current_index + 1
-        if position < len(plan):
-            spec = self._poll_spec(module, row.attempt_id, plan, position)
-            return AnswerResult(AnswerOutcome.NEXT, chat_id=row.chat_id, poll=spec)
-        async with AsyncSession(bind=conn, expire_on_commit=False) as s:
-            attempt = await s.get(QuizAttempt, row.attempt_id)
-            employee = await s.get(Employee, row.employee_id)
-            assert attempt is not None and employee is not None
-            result = await self._finish(s, employee, module, attempt, now)
-            await s.flush()
-        return AnswerResult(AnswerOutcome.FINISHED, chat_id=row.chat_id, result=result)
+        conn.execute(_TOUCH_EMPLOYEE, {"employee_id": row.employee_id, "now": now})
+        if position == len(plan):
+            return AnswerResult(
+                AnswerOutcome.FINISHED, chat_id=row.chat_id, ids=(row.attempt_id, row.employee_id)
+            )
+        spec = self._poll_spec(module, row.attempt_id, plan, position)
+        return AnswerResult(AnswerOutcome.NEXT, chat_id=row.chat_id, poll=spec)
 
     async def _finish(
         self,
@@ -394,3 +430,7 @@ _ADVANCE_ATTEMPT = (
     )
 )
 _TOUCH_EMPLOYEE = employees.TOUCH
+
+
+def _execute(conn: Connection, statement: Executable, params: dict[str, Any]) -> None:
+    conn.execute(statement, params)
