@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.content import Catalog, load_catalog
 from bot.services import Services
 from bot.update_processor import PerUserUpdateProcessor
-from db.migrate import upgrade_to_head
+from db.migrate import ensure_schema
 from db.session import Database
 from handlers import register
 from handlers.common import SERVICES_KEY, forget_answered_queries
@@ -76,7 +76,7 @@ async def on_startup(application: Application) -> None:  # type: ignore[type-arg
     """Before the first update: migrate the database and tell Telegram our commands."""
     svc = services_of(application)
     forget_answered_queries()
-    await upgrade_to_head(svc.db.engine)
+    await ensure_schema(svc.db.engine)
     commands = [BotCommand(name, description) for name, description in texts.COMMANDS.items()]
     await application.bot.set_my_commands(commands)
     log.info(

@@ -26,3 +26,25 @@ async def test_sqlite_runs_on_the_loop_thread_and_keeps_transactions(db: Databas
     assert mode == "wal"
     # No aiosqlite worker thread was started (its threads are named after their target).
     assert not [t for t in threading.enumerate() if "worker_thread" in t.name]
+
+
+async def test_head_revision_constant_is_alembics_head(db: Database) -> None:
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import HEAD_REVISION, alembic_config, current_revision, ensure_schema
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
+    assert await current_revision(db.engine) == HEAD_REVISION  # the fixture migrated it
+    await ensure_schema(db.engine)  # nothing to do, and no error
+
+
+async def test_ensure_schema_migrates_a_new_database(tmp_path: object) -> None:
+    from db.migrate import HEAD_REVISION, current_revision, ensure_schema
+
+    fresh = Database(f"sqlite+aiosqlite:///{tmp_path}/fresh.db")
+    try:
+        assert await current_revision(fresh.engine) is None
+        await ensure_schema(fresh.engine)
+        assert await current_revision(fresh.engine) == HEAD_REVISION
+    finally:
+        await fresh.dispose()
