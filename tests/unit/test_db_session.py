@@ -48,3 +48,22 @@ async def test_ensure_schema_migrates_a_new_database(tmp_path: object) -> None:
         assert await current_revision(fresh.engine) == HEAD_REVISION
     finally:
         await fresh.dispose()
+
+
+async def test_admission_queue_holds_the_updater_back_until_updates_are_handled() -> None:
+    import asyncio
+
+    from telegram import Update
+
+    from bot.update_processor import AdmissionQueue
+
+    queue = AdmissionQueue(limit=2)
+    await queue.put(Update(1))
+    await queue.put(Update(2))
+    third = asyncio.create_task(queue.put(Update(3)))
+    await asyncio.sleep(0.01)
+    assert not third.done()  # two updates in flight: the Updater waits
+    await queue.put(object())  # PTB's stop signal never waits
+    queue.release()  # one update handled
+    await asyncio.wait_for(third, 1)
+    assert queue.qsize() == 4
