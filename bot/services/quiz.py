@@ -14,13 +14,14 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Executable, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.clock import Clock
 from bot.content import Catalog, Module, Question
+from bot.group_insert import GroupInsert
 from bot.services import employees, ledger
 from bot.services.learning import ModuleState, progress_for
 from db.models import Employee, ModuleProgress, QuizAnswer, QuizAttempt, QuizPoll
@@ -123,6 +124,8 @@ class QuizService:
         self.clock = clock
         self.tz = tz
         self.rng = rng
+        # Each quiz answer sends the next poll and records it: one group commit for many users.
+        self._polls = GroupInsert(db, _REGISTER_POLL)
 
     async def open_attempt_module(self, telegram_id: int) -> Module | None:
         """The module whose quiz this user has open, if any (to answer stray text helpfully)."""
@@ -183,7 +186,7 @@ class QuizService:
             "message_id": message_id,
             "sent_at": self.clock(),
         }
-        await self.db.run(_execute, _REGISTER_POLL, row)
+        await self._polls.add(row)
 
     async def answer(
         self, poll_id: str, telegram_id: int, option_ids: Sequence[int]
@@ -430,7 +433,3 @@ _ADVANCE_ATTEMPT = (
     )
 )
 _TOUCH_EMPLOYEE = employees.TOUCH
-
-
-def _execute(conn: Connection, statement: Executable, params: dict[str, Any]) -> None:
-    conn.execute(statement, params)

@@ -67,3 +67,28 @@ async def test_admission_queue_holds_the_updater_back_until_updates_are_handled(
     queue.release()  # one update handled
     await asyncio.wait_for(third, 1)
     assert queue.qsize() == 4
+
+
+async def test_group_insert_commits_concurrent_rows_together_and_reports_failures(
+    db: Database,
+) -> None:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, insert, select
+
+    from bot.group_insert import GroupInsert
+    from db.models import ProcessedUpdate
+
+    rows = GroupInsert(db, insert(ProcessedUpdate.__table__))
+    stamp = datetime(2026, 1, 1, tzinfo=UTC)
+    await asyncio.gather(*(rows.add({"update_id": i, "received_at": stamp}) for i in range(5)))
+    async with db.transaction() as s:
+        assert await s.scalar(select(func.count()).select_from(ProcessedUpdate)) == 5
+    # A batch with a bad row fails as a whole, and every caller in it hears so.
+    results = await asyncio.gather(
+        rows.add({"update_id": 10, "received_at": stamp}),
+        rows.add({"update_id": 1, "received_at": stamp}),  # already there
+        return_exceptions=True,
+    )
+    assert all(isinstance(r, IntegrityError) for r in results)
