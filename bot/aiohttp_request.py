@@ -10,13 +10,13 @@ the network or with a 5xx; a 429 (``RetryAfter``) is retried by ``AIORateLimiter
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 
 import aiohttp
+import orjson
 from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
+from telegram._utils.types import JSONDict, ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -53,6 +53,20 @@ class AiohttpRequest(BaseRequest):
     @property
     def read_timeout(self) -> float | None:
         return self._read_timeout
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> JSONDict:
+        """Decode Telegram's answer with orjson, several times faster than the standard library.
+
+        PTB documents this method as the place to plug in another JSON library. A payload
+        orjson refuses (invalid UTF-8, say) goes to PTB's own parser, which replaces bad bytes
+        and raises PTB's error for JSON that is really broken.
+        """
+        try:
+            result: JSONDict = orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            return BaseRequest.parse_json_payload(payload)
+        return result
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
@@ -134,7 +148,7 @@ class AiohttpRequest(BaseRequest):
             else:
                 # One JSON body (which the Bot API accepts) instead of a URL-encoded form:
                 # encoding the form (quoting every byte of the text) cost more than the JSON.
-                data = json.dumps(request_data.parameters).encode()
+                data = orjson.dumps(request_data.parameters)
                 headers = JSON_HEADERS
         async with self._session.request(
             method, url, data=data, headers=headers, timeout=client_timeout
