@@ -14,8 +14,9 @@ import logging
 import random
 
 import aiohttp
+import orjson
 from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
+from telegram._utils.types import JSONDict, ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -23,6 +24,7 @@ from bot import metrics
 
 log = logging.getLogger(__name__)
 TOO_MANY_REQUESTS = 429
+JSON_HEADERS = {"Content-Type": "application/json"}
 
 # Methods whose only effect is to read, or to set state to a fixed value: always safe to repeat.
 # A send* call that timed out may have been delivered, so it is repeated only after a failure that
@@ -54,6 +56,20 @@ class AiohttpRequest(BaseRequest):
     @property
     def read_timeout(self) -> float | None:
         return self._read_timeout
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> JSONDict:
+        """Decode Telegram's answer with orjson, several times faster than the standard library.
+
+        PTB documents this method as the place to plug in another JSON library. A payload
+        orjson refuses (invalid UTF-8, say) goes to PTB's own parser, which replaces bad bytes
+        and raises PTB's error for JSON that is really broken.
+        """
+        try:
+            result: JSONDict = orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            return BaseRequest.parse_json_payload(payload)
+        return result
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
@@ -124,7 +140,8 @@ class AiohttpRequest(BaseRequest):
         client_timeout: aiohttp.ClientTimeout,
     ) -> tuple[int, bytes]:
         assert self._session is not None
-        data: aiohttp.FormData | dict[str, str] | None = None
+        data: aiohttp.FormData | bytes | None = None
+        headers: dict[str, str] | None = None
         if request_data is not None:
             if request_data.contains_files:
                 form = aiohttp.FormData()
@@ -134,8 +151,11 @@ class AiohttpRequest(BaseRequest):
                     form.add_field(name, content, filename=filename, content_type=mimetype)
                 data = form
             else:
-                data = request_data.json_parameters
+                # One JSON body (which the Bot API accepts) instead of a URL-encoded form:
+                # encoding the form (quoting every byte of the text) cost more than the JSON.
+                data = orjson.dumps(request_data.parameters)
+                headers = JSON_HEADERS
         async with self._session.request(
-            method, url, data=data, timeout=client_timeout
+            method, url, data=data, headers=headers, timeout=client_timeout
         ) as response:
             return response.status, await response.read()

@@ -17,9 +17,9 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content import Catalog, load_catalog
 from bot.services import Services
-from bot.update_processor import PerUserUpdateProcessor
+from bot.update_processor import AdmissionQueue, PerUserUpdateProcessor
 from bot.worker import SENDER_KEY, WORKER_KEY, Worker
-from db.migrate import upgrade_to_head
+from db.migrate import ensure_schema
 from db.session import Database
 from handlers import register
 from handlers.broadcast import progress_job
@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 # Long polling holds one request open for this long; the read timeout must be longer.
 POLL_TIMEOUT = 30
+# Updates fetched but not yet handled, per concurrent worker: enough that the workers never wait
+# for the next getUpdates, few enough that a burst does not pile up in memory.
+ADMITTED_PER_WORKER = 4
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "poll_answer", "my_chat_member"]
 
 
@@ -44,6 +47,7 @@ def build_application(
     catalog = catalog or load_catalog(settings.content_dir)
     db = Database(settings.database_url)
     services = Services.build(settings, db, catalog, clock=clock, rng=rng)
+    admission = AdmissionQueue(limit=ADMITTED_PER_WORKER * settings.concurrent_updates)
     application = (
         ApplicationBuilder()
         .token(settings.token)
@@ -60,7 +64,8 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates))
+        .update_queue(admission)
+        .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates, admission))
         .post_init(on_startup)
         .post_stop(on_stop)
         .post_shutdown(on_shutdown)
@@ -89,7 +94,7 @@ async def on_startup(application: Application) -> None:
     """Before the first update: migrate the database and tell Telegram our commands."""
     svc = services_of(application)
     forget_answered_queries()
-    await upgrade_to_head(svc.db.engine)
+    await ensure_schema(svc.db.engine)
     scheduled = await svc.reminders.schedule_missing()
     if scheduled:
         log.info("scheduled %d reminders that had no due time", scheduled)

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import Connection, Insert
+from sqlalchemy.dialects import postgresql, sqlite
+
 from bot.clock import Clock
-from db.dialects import on_conflict_insert
+from db.dialects import cast_table
 from db.models import ProcessedUpdate
 from db.session import Database
 
@@ -53,13 +56,26 @@ class UpdateDeduplicator:
                         future.set_result(update_id in fresh and position == 0)
 
     async def _insert(self, update_ids: list[int]) -> set[int]:
-        insert = on_conflict_insert(self.db.engine.dialect.name)
         now = self.clock()
-        statement = (
-            insert(ProcessedUpdate)
-            .values([{"update_id": i, "received_at": now} for i in update_ids])
-            .on_conflict_do_nothing(index_elements=["update_id"])
-            .returning(ProcessedUpdate.update_id)
-        )
-        async with self.db.transaction() as s:
-            return set((await s.scalars(statement)).all())
+        rows = [{"update_id": i, "received_at": now} for i in update_ids]
+        postgres = self.db.engine.dialect.name == "postgresql"
+        return await self.db.run(_claim, _CLAIM_POSTGRESQL if postgres else _CLAIM, rows)
+
+
+def _claim(conn: Connection, statement: Insert, rows: list[dict[str, object]]) -> set[int]:
+    # One prepared statement for any batch size: SQLAlchemy sends the rows as one multi-row
+    # INSERT ("insertmanyvalues") and collects the RETURNING rows of the ids that were new.
+    return set(conn.execute(statement, rows).scalars().all())
+
+
+_table = cast_table(ProcessedUpdate)
+_CLAIM = (
+    sqlite.insert(_table)
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    .returning(_table.c.update_id)
+)
+_CLAIM_POSTGRESQL = (
+    postgresql.insert(_table)
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    .returning(_table.c.update_id)
+)

@@ -29,6 +29,7 @@ from telegram.ext import Application
 from bot import metrics
 from bot.app import ALLOWED_UPDATES, on_shutdown, on_startup, on_stop, services_of, worker_of
 from bot.config import Settings
+from bot.update_processor import AdmissionQueue
 from db.models import Broadcast, OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,9 @@ async def receive_update(request: web.Request) -> web.Response:
         update = Update.de_json(await request.json(), application.bot)
     except ValueError:
         return web.Response(status=400, text="bad update")
+    queue = application.update_queue
+    if isinstance(queue, AdmissionQueue):  # the processor releases the slot when done
+        await queue.admit()
     await application.update_processor.process_update(update, application.process_update(update))
     return web.Response(text="ok")
 

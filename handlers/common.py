@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from functools import lru_cache
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
@@ -52,10 +53,19 @@ async def answer_query(update: Update, text: str | None = None, *, alert: bool =
     await query.answer(text[:200] if text else None, show_alert=alert)
 
 
+@lru_cache(maxsize=256)
 def _preview(url: str | None) -> LinkPreviewOptions:
+    """Cached: the same few card images recur, and PTB's objects are immutable but not cheap."""
     if url is None:
         return LinkPreviewOptions(is_disabled=True)
     return LinkPreviewOptions(url=url, prefer_large_media=True, show_above_text=True)
+
+
+@lru_cache(maxsize=512)
+def _shown(text: str) -> str:
+    """The visible text of a page; cached because card and menu pages repeat (MarkupError is
+    not cached, so a bad text is re-parsed, which only happens on an author's mistake)."""
+    return visible_text(text).strip()
 
 
 async def reply(
@@ -79,7 +89,7 @@ async def reply(
 
 def _same_content(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
     try:
-        shown = visible_text(text).strip()
+        shown = _shown(text)
     except MarkupError:
         return False
     current_markup = message.reply_markup

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -99,6 +101,26 @@ async def on_module(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show_module(update, context, module)
 
 
+@dataclass(frozen=True, slots=True)
+class RenderedCard:
+    text: str
+    markup: InlineKeyboardMarkup
+
+
+# (module id, version, card index) -> its page. Content is loaded once and never changes within a
+# version, so this holds at most one entry per card; "next card" then builds nothing.
+_RENDERED: dict[tuple[str, int, int], RenderedCard] = {}
+
+
+def rendered_card(module: Module, index: int) -> RenderedCard:
+    key = (module.id, module.version, index)
+    page = _RENDERED.get(key)
+    if page is None:
+        page = RenderedCard(card_text(module, index), keyboards.card(module, index))
+        _RENDERED[key] = page
+    return page
+
+
 def card_text(module: Module, index: int) -> str:
     card = module.cards[index]
     title = f"<b>{escape(card.title)}</b>\n\n" if card.title else ""
@@ -129,10 +151,11 @@ async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     toast_text = texts.CARD_OUT_OF_RANGE if view.outcome is CardOutcome.OUT_OF_RANGE else None
     card = view.module.cards[view.index]
+    page = rendered_card(view.module, view.index)
     await show(
         update,
-        card_text(view.module, view.index),
-        keyboards.card(view.module, view.index),
+        page.text,
+        page.markup,
         toast=toast_text,
         preview_url=card.image_url,
     )

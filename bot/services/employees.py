@@ -6,10 +6,11 @@ import re
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.schedule import next_streak
+from db.dialects import cast_table
 from db.models import Employee
 
 NAME_PATTERN = re.compile(r"^[^\W\d_][\w .,'’\-]{1,119}$", re.UNICODE)
@@ -38,6 +39,35 @@ async def set_active(session: AsyncSession, telegram_id: int, active: bool) -> b
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+# "This employee learned something now": one prepared statement for the hot paths, which run Core
+# statements on a connection instead of loading the employee. Parameters: see ``touch_params``.
+_E = cast_table(Employee)
+TOUCH = (
+    update(_E)
+    .where(_E.c.id == bindparam("employee_id"))
+    .values(
+        last_activity_at=bindparam("now"),
+        is_active=True,
+        streak_days=case(
+            (_E.c.streak_day == bindparam("today"), _E.c.streak_days),
+            (_E.c.streak_day == bindparam("yesterday"), _E.c.streak_days + 1),
+            else_=1,
+        ),
+        streak_day=bindparam("today"),
+    )
+)
+
+
+def touch_params(employee_id: int, now: datetime, tz: tzinfo) -> dict[str, Any]:
+    today = now.astimezone(tz).date()
+    return {
+        "employee_id": employee_id,
+        "now": now,
+        "today": today,
+        "yesterday": today - timedelta(days=1),
+    }
+
+
 async def touch(session: AsyncSession, employee: Employee, now: datetime, tz: tzinfo) -> None:
     """Learning activity: remember when, extend the daily streak, and count as active again."""
     today = now.astimezone(tz).date()
@@ -47,21 +77,6 @@ async def touch(session: AsyncSession, employee: Employee, now: datetime, tz: tz
         employee.streak_day = today
     if not employee.is_active:
         employee.is_active = True
-
-
-def activity_values(now: datetime, tz: tzinfo) -> dict[str, Any]:
-    """``touch`` as UPDATE values, for hot paths that update without loading the row."""
-    today = now.astimezone(tz).date()
-    return {
-        "last_activity_at": now,
-        "is_active": True,
-        "streak_days": case(
-            (Employee.streak_day == today, Employee.streak_days),
-            (Employee.streak_day == today - timedelta(days=1), Employee.streak_days + 1),
-            else_=1,
-        ),
-        "streak_day": today,
-    }
 
 
 def clean_name(raw: str) -> str | None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import Connection, bindparam, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.content import Card, Catalog, Module
 from bot.services import employees
+from db.dialects import cast_table
 from db.models import Employee, ModuleProgress
 from db.session import Database
 
@@ -148,42 +150,15 @@ class LearningService:
         through to the general path above, which reads the rows and explains what went wrong.
         """
         now = self.clock()
-        employee_id = (
-            select(Employee.id).where(Employee.telegram_id == telegram_id).scalar_subquery()
-        )
-        statement = (
-            update(ModuleProgress)
-            .where(
-                ModuleProgress.employee_id == employee_id,
-                ModuleProgress.module_id == module.id,
-                ModuleProgress.content_version == module.version,
-                or_(
-                    ModuleProgress.completed_at.is_not(None),
-                    ModuleProgress.furthest_card + 1 >= index,
-                ),
-            )
-            .values(
-                current_card=index,
-                furthest_card=case(
-                    (ModuleProgress.furthest_card < index, index),
-                    else_=ModuleProgress.furthest_card,
-                ),
-                updated_at=now,
-            )
-            .returning(ModuleProgress.employee_id)
-            .execution_options(synchronize_session=False)
-        )
-        async with self.db.transaction() as s:
-            moved = (await s.execute(statement)).scalar_one_or_none()
-            if moved is None:
-                return False
-            await s.execute(
-                update(Employee)
-                .where(Employee.id == moved)
-                .values(**employees.activity_values(now, self.tz))
-                .execution_options(synchronize_session=False)
-            )
-        return True
+        params = {
+            "telegram_id": telegram_id,
+            "p_module": module.id,
+            "version": module.version,
+            "index": index,
+            "now": now,
+            "tz": self.tz,
+        }
+        return await self.db.run(_move, params)
 
 
 async def progress_for(s: AsyncSession, employee_id: int, module_id: str) -> ModuleProgress | None:
@@ -192,3 +167,41 @@ async def progress_for(s: AsyncSession, employee_id: int, module_id: str) -> Mod
             ModuleProgress.employee_id == employee_id, ModuleProgress.module_id == module_id
         )
     )
+
+
+def _move(conn: Connection, params: dict[str, Any]) -> bool:
+    moved = conn.execute(_MOVE, params).scalar_one_or_none()
+    if moved is None:
+        return False
+    conn.execute(employees.TOUCH, employees.touch_params(moved, params["now"], params["tz"]))
+    return True
+
+
+# "Next card" as one prepared UPDATE (built once: each press skips SQL construction and finds
+# the compiled form in the cache). One may go back anywhere and forward one card at a time;
+# finished modules are open throughout.
+_progress = cast_table(ModuleProgress)
+_MOVE = (
+    update(_progress)
+    .where(
+        _progress.c.employee_id
+        == select(Employee.id)
+        .where(Employee.telegram_id == bindparam("telegram_id"))
+        .scalar_subquery(),
+        _progress.c.module_id == bindparam("p_module"),
+        _progress.c.content_version == bindparam("version"),
+        or_(
+            _progress.c.completed_at.is_not(None),
+            _progress.c.furthest_card + 1 >= bindparam("index"),
+        ),
+    )
+    .values(
+        current_card=bindparam("index"),
+        furthest_card=case(
+            (_progress.c.furthest_card < bindparam("index"), bindparam("index")),
+            else_=_progress.c.furthest_card,
+        ),
+        updated_at=bindparam("now"),
+    )
+    .returning(_progress.c.employee_id)
+)

@@ -14,15 +14,17 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.clock import Clock
 from bot.content import Catalog, Module, Question
+from bot.group_insert import GroupInsert
 from bot.services import employees, ledger
 from bot.services.learning import ModuleState, progress_for
+from db.dialects import cast_table
 from db.models import Employee, ModuleProgress, QuizAnswer, QuizAttempt, QuizPoll
 from db.session import Database
 
@@ -107,6 +109,11 @@ class AnswerResult:
     chat_id: int = 0
     poll: PollSpec | None = None
     result: QuizResult | None = None
+    ids: tuple[int, int] = (0, 0)  # (attempt, employee) of a finished attempt, for grading
+
+
+class _LastAnswer(Exception):
+    """The answer is the attempt's last one: it takes the path that also grades the attempt."""
 
 
 class QuizService:
@@ -118,6 +125,8 @@ class QuizService:
         self.clock = clock
         self.tz = tz
         self.rng = rng
+        # Each quiz answer sends the next poll and records it: one group commit for many users.
+        self._polls = GroupInsert(db, _REGISTER_POLL)
 
     async def open_attempt_module(self, telegram_id: int) -> Module | None:
         """The module whose quiz this user has open, if any (to answer stray text helpfully)."""
@@ -163,87 +172,128 @@ class QuizService:
                 await s.flush()
                 outcome = StartOutcome.STARTED
             await employees.touch(s, employee, self.clock(), self.tz)
-            return StartResult(outcome, module=module, poll=self._poll_spec(module, attempt))
+            spec = self._poll_spec(module, attempt.id, attempt.plan, attempt.current_index)
+            return StartResult(outcome, module=module, poll=spec)
 
     async def register_poll(
         self, spec: PollSpec, poll_id: str, chat_id: int, message_id: int
     ) -> None:
         """Remember which attempt and question a sent poll belongs to."""
-        async with self.db.transaction() as s:
-            s.add(
-                QuizPoll(
-                    poll_id=poll_id,
-                    attempt_id=spec.attempt_id,
-                    question_index=spec.position,
-                    chat_id=chat_id,
-                    message_id=message_id,
-                    sent_at=self.clock(),
-                )
-            )
+        row = {
+            "poll_id": poll_id,
+            "attempt_id": spec.attempt_id,
+            "question_index": spec.position,
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "sent_at": self.clock(),
+        }
+        await self._polls.add(row)
 
     async def answer(
         self, poll_id: str, telegram_id: int, option_ids: Sequence[int]
     ) -> AnswerResult:
         """Record an answer from a poll_answer update.
 
-        Unknown, stale, foreign or repeated answers are ignored.
+        Unknown, stale, foreign or repeated answers are ignored. This is the quiz's hot path:
+        one read and three writes, as prepared Core statements in one ``Database.run``. The
+        last answer of an attempt instead takes the general path, which also grades the attempt
+        and credits the JP, all in the same transaction as the answer.
         """
         if not option_ids:  # a retracted vote; quizzes do not allow it, but be safe
             return AnswerResult(AnswerOutcome.IGNORED)
         try:
-            async with self.db.transaction() as s:
-                return await self._answer(s, poll_id, telegram_id, option_ids)
+            try:
+                return await self.db.run(
+                    self._record, poll_id, telegram_id, option_ids, self.clock(), last=False
+                )
+            except _LastAnswer:  # raised before any write; nothing to undo
+                return await self._answer_last(poll_id, telegram_id, option_ids)
         except IntegrityError:
             # The same answer arrived twice at once; the first one won.
             return AnswerResult(AnswerOutcome.IGNORED)
 
-    async def _answer(
-        self, s: AsyncSession, poll_id: str, telegram_id: int, option_ids: Sequence[int]
+    async def _answer_last(
+        self, poll_id: str, telegram_id: int, option_ids: Sequence[int]
     ) -> AnswerResult:
-        row = await s.get(QuizPoll, poll_id)
-        if row is None:
+        now = self.clock()
+        async with self.db.connection() as conn:
+            recorded = await conn.run_sync(
+                self._record, poll_id, telegram_id, option_ids, now, last=True
+            )
+            if recorded.outcome is AnswerOutcome.IGNORED:
+                return recorded
+            attempt_id, employee_id = recorded.ids
+            async with AsyncSession(bind=conn, expire_on_commit=False) as s:
+                attempt = await s.get(QuizAttempt, attempt_id)
+                employee = await s.get(Employee, employee_id)
+                assert attempt is not None and employee is not None
+                module = self.catalog.module(attempt.module_id)
+                assert module is not None
+                result = await self._finish(s, employee, module, attempt, now)
+                await s.flush()
+        return AnswerResult(AnswerOutcome.FINISHED, chat_id=recorded.chat_id, result=result)
+
+    def _record(
+        self,
+        conn: Connection,
+        poll_id: str,
+        telegram_id: int,
+        option_ids: Sequence[int],
+        now: datetime,
+        *,
+        last: bool,
+    ) -> AnswerResult:
+        """Check and store one answer and move the attempt on (synchronous: see Database.run).
+
+        Raises ``_LastAnswer`` (before writing) for the attempt's last question unless ``last``.
+        """
+        row = conn.execute(_ANSWER_STATE, {"poll_id": poll_id}).first()
+        if row is None or row.telegram_id != telegram_id:
             return AnswerResult(AnswerOutcome.IGNORED)
-        attempt = await s.get(QuizAttempt, row.attempt_id, with_for_update=True)
-        employee = await employees.by_telegram_id(s, telegram_id)
-        if attempt is None or employee is None or attempt.employee_id != employee.id:
-            return AnswerResult(AnswerOutcome.IGNORED)
-        module = self.catalog.module(attempt.module_id)
+        module = self.catalog.module(row.module_id)
         if (
             module is None
-            or module.version != attempt.content_version
-            or attempt.finished_at is not None
-            or row.question_index != attempt.current_index
+            or module.version != row.content_version
+            or row.finished_at is not None
+            or row.question_index != row.current_index
         ):
             return AnswerResult(AnswerOutcome.IGNORED)
-        step = attempt.plan[attempt.current_index]
+        plan: list[dict[str, Any]] = row.plan
+        step = plan[row.current_index]
         perm: list[int] = step["perm"]
         if any(not 0 <= i < len(perm) for i in option_ids):
             return AnswerResult(AnswerOutcome.IGNORED)
-        question = module.quiz[step["q"]]
+        position = row.current_index + 1
+        if position == len(plan) and not last:
+            raise _LastAnswer
         chosen = sorted(perm[i] for i in option_ids)
-        right = is_correct(question, chosen)
-        now = self.clock()
-        s.add(
-            QuizAnswer(
-                attempt_id=attempt.id,
-                question_index=attempt.current_index,
-                question_ref=step["q"],
-                poll_id=poll_id,
-                chosen=chosen,
-                is_correct=right,
-                answered_at=now,
-            )
+        right = is_correct(module.quiz[step["q"]], chosen)
+        # The unique (attempt, question) constraint stops a repeat here (IntegrityError).
+        conn.execute(
+            _INSERT_ANSWER,
+            {
+                "attempt_id": row.attempt_id,
+                "question_index": row.current_index,
+                "question_ref": step["q"],
+                "poll_id": poll_id,
+                "chosen": chosen,
+                "is_correct": right,
+                "answered_at": now,
+            },
         )
-        await s.flush()  # the unique (attempt, question) constraint stops a repeat here
-        attempt.current_index += 1
-        attempt.correct_count += int(right)
-        await employees.touch(s, employee, now, self.tz)
-        if attempt.current_index < len(attempt.plan):
+        advanced = conn.execute(
+            _ADVANCE_ATTEMPT,
+            {"attempt_id": row.attempt_id, "expected": row.current_index, "right": int(right)},
+        )
+        if advanced.rowcount != 1:  # another process moved the attempt on in the meantime
+            raise IntegrityError("quiz attempt advanced concurrently", None, Exception())
+        conn.execute(_TOUCH_EMPLOYEE, employees.touch_params(row.employee_id, now, self.tz))
+        if position == len(plan):
             return AnswerResult(
-                AnswerOutcome.NEXT, chat_id=row.chat_id, poll=self._poll_spec(module, attempt)
+                AnswerOutcome.FINISHED, chat_id=row.chat_id, ids=(row.attempt_id, row.employee_id)
             )
-        result = await self._finish(s, employee, module, attempt, now)
-        return AnswerResult(AnswerOutcome.FINISHED, chat_id=row.chat_id, result=result)
+        spec = self._poll_spec(module, row.attempt_id, plan, position)
+        return AnswerResult(AnswerOutcome.NEXT, chat_id=row.chat_id, poll=spec)
 
     async def _finish(
         self,
@@ -333,16 +383,54 @@ class QuizService:
         )
 
     @staticmethod
-    def _poll_spec(module: Module, attempt: QuizAttempt) -> PollSpec:
-        step = attempt.plan[attempt.current_index]
+    def _poll_spec(
+        module: Module, attempt_id: int, plan: list[dict[str, Any]], position: int
+    ) -> PollSpec:
+        step = plan[position]
         question = module.quiz[step["q"]]
         perm: list[int] = step["perm"]
         return PollSpec(
-            attempt_id=attempt.id,
-            position=attempt.current_index,
-            count=len(attempt.plan),
+            attempt_id=attempt_id,
+            position=position,
+            count=len(plan),
             question=question.question,
             options=[question.options[i] for i in perm],
             correct_option_ids=sorted(perm.index(i) for i in question.correct),
             explanation=question.explanation,
         )
+
+
+# --- prepared statements of the answer path ---------------------------------------------------
+# Built once, so each answer skips SQL construction and finds its compiled form in the cache.
+_attempts = cast_table(QuizAttempt)
+_ANSWER_STATE = (
+    select(
+        QuizPoll.attempt_id,
+        QuizPoll.question_index,
+        QuizPoll.chat_id,
+        QuizAttempt.employee_id,
+        QuizAttempt.module_id,
+        QuizAttempt.content_version,
+        QuizAttempt.plan,
+        QuizAttempt.current_index,
+        QuizAttempt.finished_at,
+        Employee.telegram_id,
+    )
+    .join(QuizAttempt, QuizAttempt.id == QuizPoll.attempt_id)
+    .join(Employee, Employee.id == QuizAttempt.employee_id)
+    .where(QuizPoll.poll_id == bindparam("poll_id"))
+)
+_INSERT_ANSWER = insert(cast_table(QuizAnswer))
+_REGISTER_POLL = insert(cast_table(QuizPoll))
+_ADVANCE_ATTEMPT = (
+    update(_attempts)
+    .where(
+        _attempts.c.id == bindparam("attempt_id"),
+        _attempts.c.current_index == bindparam("expected"),
+    )
+    .values(
+        current_index=_attempts.c.current_index + 1,
+        correct_count=_attempts.c.correct_count + bindparam("right"),
+    )
+)
+_TOUCH_EMPLOYEE = employees.TOUCH
