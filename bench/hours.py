@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sqlite3
 import sys
 import threading
@@ -139,6 +140,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="30000,300000")
     parser.add_argument("--dir", type=Path, default=Path("/tmp/sinau-bench"))
+    parser.add_argument("--json", action="store_true", help="one JSON line (for bench/run.py)")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     results = []
@@ -149,6 +151,13 @@ def main() -> None:
             figures = asyncio.run(measure(path, employees))
         results.append((employees, generated, figures, rss.peak / 2**20))
 
+    if args.json:
+        print(
+            json.dumps(
+                [{"employees": e, "generate_s": g, "peak_rss_mb": p, **f} for e, g, f, p in results]
+            )
+        )
+        return
     print()
     print(
         f"{'employees':>10} {'ledger rows':>12} {'generate s':>10} {'recap s':>8} "

@@ -1,23 +1,73 @@
-"""Run every benchmark and print one table: ``python bench/run.py``."""
+"""Run every benchmark and print one table: ``python bench/run.py`` (``--only`` picks some).
+
+Each benchmark drives the real bot process (or, for the reports, the real queries) and measures
+its baseline in the same run, because these machines are noisy: the bare echo bot for the
+learning loop, an idle tick for the reminder tick, the configured limit for send rates.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from bench import learning_loop
+from bench import broadcast, learning_loop, reminders  # noqa: E402
+from bench.learning_loop import Figure  # noqa: E402
+
+ALL = ("learning", "reminders", "broadcast", "hours")
+
+
+def hours_figures(sizes: str) -> list[Figure]:
+    """The report benchmark in its own process, so its peak RSS is its own."""
+    out = (
+        subprocess.run(
+            [sys.executable, "bench/hours.py", "--sizes", sizes, "--json"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    figures = []
+    for r in json.loads(out):
+        label = f"{r['employees'] // 1000}k employees"
+        figures += [
+            Figure(f"province recap ({label})", r["recap"], "s", "target < 3 s at 300k"),
+            Figure(
+                f"OPD XLSX, {int(r['xlsx_rows']):,} rows ({label})",
+                r["xlsx"],
+                "s",
+                "target < 10 s at 300k",
+            ),
+            Figure(f"report peak RSS ({label})", r["peak_rss_mb"], "MB", "target < 300 MB"),
+        ]
+    return figures
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--users", type=int, default=1000)
-    parser.add_argument("--presses", type=int, default=4, help="card presses per user")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default=",".join(ALL), help=f"comma-separated: {', '.join(ALL)}")
+    parser.add_argument("--users", type=int, default=1000, help="learning loop: users")
+    parser.add_argument("--presses", type=int, default=4, help="learning loop: presses per user")
     args = parser.parse_args()
-    figures = asyncio.run(learning_loop.main(args.users, args.presses))
+    chosen = set(args.only.split(","))
+    figures: list[Figure] = []
+    if "learning" in chosen:
+        figures += asyncio.run(learning_loop.main(args.users, args.presses))
+    if "reminders" in chosen:
+        figures += asyncio.run(reminders.main([10_000, 100_000], 3000, 300))
+    if "broadcast" in chosen:
+        figures += asyncio.run(broadcast.main(10_000, 300, 100_000))
+    if "hours" in chosen:
+        figures += hours_figures("30000,300000")
     width = max(len(f.name) for f in figures)
     print(f"{'benchmark'.ljust(width)}  {'value':>10}  unit        note")
     print("-" * (width + 50))
