@@ -17,10 +17,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import broadcast, learning_loop, reminders  # noqa: E402
+from bench import broadcast, learning_loop, production, reminders  # noqa: E402
 from bench.learning_loop import Figure  # noqa: E402
 
 ALL = ("learning", "reminders", "broadcast", "hours")
+# Not in the default set: it needs a PostgreSQL server (SINAU_BENCH_POSTGRES_URL or
+# SINAU_TEST_DATABASE_URL, e.g. under ./scripts/with-postgres).
+EXTRA = ("production",)
 
 
 def hours_figures(sizes: str) -> list[Figure]:
@@ -54,11 +57,18 @@ def hours_figures(sizes: str) -> list[Figure]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default=",".join(ALL), help=f"comma-separated: {', '.join(ALL)}")
-    parser.add_argument("--users", type=int, default=1000, help="learning loop: users")
-    parser.add_argument("--presses", type=int, default=4, help="learning loop: presses per user")
+    parser.add_argument(
+        "--only", default=",".join(ALL), help=f"comma-separated: {', '.join(ALL + EXTRA)}"
+    )
+    parser.add_argument("--users", type=int, default=1000, help="learning loop, production: users")
+    parser.add_argument(
+        "--presses", type=int, default=4, help="learning loop, production: presses per user"
+    )
     args = parser.parse_args()
     chosen = set(args.only.split(","))
+    unknown = chosen - set(ALL + EXTRA)
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     figures: list[Figure] = []
     if "learning" in chosen:
         figures += asyncio.run(learning_loop.main(args.users, args.presses))
@@ -68,6 +78,8 @@ def main() -> None:
         figures += asyncio.run(broadcast.main(10_000, 300, 100_000))
     if "hours" in chosen:
         figures += hours_figures("30000,300000")
+    if "production" in chosen:
+        figures += asyncio.run(production.main(args.users, args.presses))
     width = max(len(f.name) for f in figures)
     print(f"{'benchmark'.ljust(width)}  {'value':>10}  unit        note")
     print("-" * (width + 50))
