@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, cast, func, literal, select, update
+from sqlalchemy import String, cast, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -29,10 +29,11 @@ from bot.services.broadcast_drafts import (
     Step,
     message_of,
 )
+from bot.services.outbox import enqueue_from
 from bot.services.outgoing import Outgoing, Skip
 from bot.services.roles import actor_in, record
-from db.dialects import insert_for
-from db.models import Broadcast, Employee, OutboundMessage, UtcDateTime
+from db.dialects import cast_table
+from db.models import Broadcast, Employee, OutboundMessage
 from db.session import Database
 
 
@@ -116,35 +117,20 @@ class BroadcastService:
         audience = Audience.from_json(broadcast.audience)
         year = now.astimezone(self.tz).year
         where = condition(audience, year=year, target_centi=self.target_centi, now=now)
-        e = Employee.__table__
-        source = select(
-            literal(KIND_BROADCAST, String),
-            literal(f"{KIND_BROADCAST}:{broadcast.id}:", String) + cast(e.c.id, String),
-            literal(broadcast.id, Integer),
-            e.c.id,
-            e.c.telegram_id,
-            literal({}, JSON),
-            literal("pending", String),
-            literal(0, Integer),
-            literal(now, UtcDateTime()),
-            literal(now, UtcDateTime()),
-        ).where(where)
-        columns = [
-            "kind",
-            "dedup_key",
-            "broadcast_id",
-            "employee_id",
-            "chat_id",
-            "payload",
-            "status",
-            "attempts",
-            "not_before",
-            "created_at",
-        ]
+        e = cast_table(Employee)
         await s.execute(
-            insert_for(s, OutboundMessage.__table__)
-            .from_select(columns, source)
-            .on_conflict_do_nothing()
+            enqueue_from(
+                s,
+                kind=KIND_BROADCAST,
+                dedup_key=literal(f"{KIND_BROADCAST}:{broadcast.id}:", String)
+                + cast(e.c.id, String),
+                employee_id=e.c.id,
+                chat_id=e.c.telegram_id,
+                source=e,
+                where=[where],
+                now=now,
+                broadcast_id=broadcast.id,
+            )
         )
         recipients = int(
             await s.scalar(

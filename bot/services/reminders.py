@@ -16,8 +16,6 @@ from datetime import datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from sqlalchemy import (
-    JSON,
-    Integer,
     Row,
     String,
     and_,
@@ -35,9 +33,10 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.schedule import QuietHours, ReminderChoice, next_due, parse_clock_time
 from bot.services import employees, sessions
+from bot.services.outbox import enqueue_from
 from bot.services.sessions import FlowState
-from db.dialects import cast_table, insert_for
-from db.models import Employee, OutboundMessage, Reminder, UtcDateTime
+from db.dialects import cast_table
+from db.models import Employee, Reminder
 from db.session import Database
 
 log = logging.getLogger(__name__)
@@ -237,34 +236,16 @@ class ReminderService:
                 + literal(":", String)
                 + cast(r.c.next_due_at, String)
             )
-            source = (
-                select(
-                    literal(KIND_REMINDER, String),
-                    dedup_key,
-                    r.c.employee_id,
-                    e.c.telegram_id,
-                    literal({}, JSON),
-                    literal("pending", String),
-                    literal(0, Integer),
-                    literal(now, UtcDateTime()),
-                    literal(now, UtcDateTime()),
-                )
-                .select_from(r.join(e, e.c.id == r.c.employee_id))
-                .where(due, fresh, e.c.is_active.is_(True))
+            statement = enqueue_from(
+                s,
+                kind=KIND_REMINDER,
+                dedup_key=dedup_key,
+                employee_id=r.c.employee_id,
+                chat_id=e.c.telegram_id,
+                source=r.join(e, e.c.id == r.c.employee_id),
+                where=[due, fresh, e.c.is_active.is_(True)],
+                now=now,
             )
-            o = OutboundMessage.__table__
-            columns = [
-                "kind",
-                "dedup_key",
-                "employee_id",
-                "chat_id",
-                "payload",
-                "status",
-                "attempts",
-                "not_before",
-                "created_at",
-            ]
-            statement = insert_for(s, o).from_select(columns, source).on_conflict_do_nothing()
             result = await s.execute(statement)
             report.enqueued = max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]
 
