@@ -14,47 +14,28 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.clock import Clock
-from bot.content import Catalog, Module, Question
+from bot.content import Catalog, Module
 from bot.group_insert import GroupInsert
 from bot.services import employees, ledger
+from bot.services.grading import is_correct, make_plan, passed, score_percent
 from bot.services.learning import ModuleState, progress_for
-from db.dialects import cast_table
-from db.models import Employee, ModuleProgress, QuizAnswer, QuizAttempt, QuizPoll
+from bot.services.quiz_sql import (
+    ADVANCE_ATTEMPT,
+    ANSWER_STATE,
+    INSERT_ANSWER,
+    REGISTER_POLL,
+    TOUCH_EMPLOYEE,
+)
+from db.models import Employee, ModuleProgress, QuizAttempt
 from db.session import Database
 
 
-# --- pure grading ----------------------------------------------------------------------------
-def make_plan(module: Module, rng: random.Random) -> list[dict[str, Any]]:
-    """Question order as written, options shuffled: ``perm[shown slot] = original index``."""
-    plan = []
-    for q_index, question in enumerate(module.quiz):
-        perm = list(range(len(question.options)))
-        rng.shuffle(perm)
-        plan.append({"q": q_index, "perm": perm})
-    return plan
-
-
-def is_correct(question: Question, chosen_original: Sequence[int]) -> bool:
-    """Right only when exactly the correct options were chosen."""
-    return set(chosen_original) == set(question.correct)
-
-
-def score_percent(correct: int, total: int) -> int:
-    """Whole percent, rounded down, so a score never reads higher than it is."""
-    return (correct * 100) // total if total else 0
-
-
-def passed(score: int, pass_percent: int) -> bool:
-    return score >= pass_percent
-
-
-# --- results -----------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class PollSpec:
     """One question as it is shown: options in the attempt's shuffled order."""
@@ -126,7 +107,7 @@ class QuizService:
         self.tz = tz
         self.rng = rng
         # Each quiz answer sends the next poll and records it: one group commit for many users.
-        self._polls = GroupInsert(db, _REGISTER_POLL)
+        self._polls = GroupInsert(db, REGISTER_POLL)
 
     async def open_attempt_module(self, telegram_id: int) -> Module | None:
         """The module whose quiz this user has open, if any (to answer stray text helpfully)."""
@@ -247,7 +228,7 @@ class QuizService:
 
         Raises ``_LastAnswer`` (before writing) for the attempt's last question unless ``last``.
         """
-        row = conn.execute(_ANSWER_STATE, {"poll_id": poll_id}).first()
+        row = conn.execute(ANSWER_STATE, {"poll_id": poll_id}).first()
         if row is None or row.telegram_id != telegram_id:
             return AnswerResult(AnswerOutcome.IGNORED)
         module = self.catalog.module(row.module_id)
@@ -270,7 +251,7 @@ class QuizService:
         right = is_correct(module.quiz[step["q"]], chosen)
         # The unique (attempt, question) constraint stops a repeat here (IntegrityError).
         conn.execute(
-            _INSERT_ANSWER,
+            INSERT_ANSWER,
             {
                 "attempt_id": row.attempt_id,
                 "question_index": row.current_index,
@@ -282,12 +263,12 @@ class QuizService:
             },
         )
         advanced = conn.execute(
-            _ADVANCE_ATTEMPT,
+            ADVANCE_ATTEMPT,
             {"attempt_id": row.attempt_id, "expected": row.current_index, "right": int(right)},
         )
         if advanced.rowcount != 1:  # another process moved the attempt on in the meantime
             raise IntegrityError("quiz attempt advanced concurrently", None, Exception())
-        conn.execute(_TOUCH_EMPLOYEE, employees.touch_params(row.employee_id, now, self.tz))
+        conn.execute(TOUCH_EMPLOYEE, employees.touch_params(row.employee_id, now, self.tz))
         if position == len(plan):
             return AnswerResult(
                 AnswerOutcome.FINISHED, chat_id=row.chat_id, ids=(row.attempt_id, row.employee_id)
@@ -398,39 +379,3 @@ class QuizService:
             correct_option_ids=sorted(perm.index(i) for i in question.correct),
             explanation=question.explanation,
         )
-
-
-# --- prepared statements of the answer path ---------------------------------------------------
-# Built once, so each answer skips SQL construction and finds its compiled form in the cache.
-_attempts = cast_table(QuizAttempt)
-_ANSWER_STATE = (
-    select(
-        QuizPoll.attempt_id,
-        QuizPoll.question_index,
-        QuizPoll.chat_id,
-        QuizAttempt.employee_id,
-        QuizAttempt.module_id,
-        QuizAttempt.content_version,
-        QuizAttempt.plan,
-        QuizAttempt.current_index,
-        QuizAttempt.finished_at,
-        Employee.telegram_id,
-    )
-    .join(QuizAttempt, QuizAttempt.id == QuizPoll.attempt_id)
-    .join(Employee, Employee.id == QuizAttempt.employee_id)
-    .where(QuizPoll.poll_id == bindparam("poll_id"))
-)
-_INSERT_ANSWER = insert(cast_table(QuizAnswer))
-_REGISTER_POLL = insert(cast_table(QuizPoll))
-_ADVANCE_ATTEMPT = (
-    update(_attempts)
-    .where(
-        _attempts.c.id == bindparam("attempt_id"),
-        _attempts.c.current_index == bindparam("expected"),
-    )
-    .values(
-        current_index=_attempts.c.current_index + 1,
-        correct_count=_attempts.c.correct_count + bindparam("right"),
-    )
-)
-_TOUCH_EMPLOYEE = employees.TOUCH

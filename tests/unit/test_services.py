@@ -12,15 +12,9 @@ from sqlalchemy import func, select
 from bot.config import Settings
 from bot.content import Catalog, Module
 from bot.services import Services, ledger
+from bot.services.grading import is_correct, make_plan, passed, score_percent
 from bot.services.learning import CardOutcome
-from bot.services.quiz import (
-    AnswerOutcome,
-    StartOutcome,
-    is_correct,
-    make_plan,
-    passed,
-    score_percent,
-)
+from bot.services.quiz import AnswerOutcome, StartOutcome
 from bot.services.registration import Outcome
 from db.models import JpLedgerEntry
 from db.session import Database
