@@ -284,3 +284,42 @@ async def test_a_scheduled_announcement_goes_out_when_due(
         await admin.wait_for_reply(lambda m: "Laporan pengumuman #1" in (m.text or ""), timeout=15)
     assert set(copies(fake, TEXT)) == {p.id for p in people} | {ADMIN}
     assert fake.violations == []
+
+
+async def test_a_photo_announcement_with_a_link_button_and_a_revoked_admin(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    app = app_for(fake, settings, catalog, clock)
+    people = [fake.user(FIRST + i, first_name=f"P{i}", started=True) for i in range(3)]
+    admin = fake.user(ADMIN, first_name="Admin")
+    officer = fake.user(9201, first_name="Siti", last_name="Aminah")
+    async with polling(app, poll_timeout=1):  # type: ignore[arg-type]
+        await seed(app, fake, 3)
+        await say(admin, "/umumkan", "Pengumuman baru")
+        admin.send_photo(caption="Poster webinar SPBE")
+        await admin.wait_for_reply(lambda m: "Tambahkan tombol" in (m.text or ""))
+        await tap(admin, "Tombol tautan", "label dan tautan")
+        await say(admin, "tanpa tautan", "Format tidak sesuai")
+        await say(admin, "Daftar | https://bpsdmd.jatengprov.go.id/daftar", "Jumlah penerima")
+        await tap(admin, "Pratinjau", "akan dikirim ke 3")
+        await tap(admin, "Kirim sekarang", "Pengumuman #1")
+        await admin.wait_for_reply(lambda m: "Laporan pengumuman #1" in (m.text or ""), timeout=15)
+        photos = [c for c in fake.calls_to("sendPhoto") if c.response_ok]
+        # The preview and one copy per recipient, each with the caption and the link button.
+        assert sorted(int(c.params["chat_id"]) for c in photos) == sorted(
+            [ADMIN] + [p.id for p in people]
+        )
+        for call in photos:
+            assert call.params["caption"] == "Poster webinar SPBE"
+            assert "bpsdmd.jatengprov.go.id/daftar" in str(call.params["reply_markup"])
+
+        # A role granted and revoked: the admin menu goes with it, and so do the commands.
+        await register(fake, officer)
+        await say(admin, "/admin 19860926 201505 1 001", "Pilih peran baru")
+        await tap(admin, "Jadikan admin OPD", "sekarang: Admin OPD")
+        await say(admin, "/admin 19860926 201505 1 001", "Admin OPD")
+        await tap(admin, "Cabut peran", "Pegawai (tanpa peran)")
+        await fake.wait_for(lambda: bool(fake.calls_to("deleteMyCommands")))
+        await say(officer, "/umumkan", "khusus admin")
+    assert fake.violations == []
+    assert fake.unanswered_callback_queries() == []
