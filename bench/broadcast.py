@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from bench.learning_loop import TOKEN, Figure, rss_mb, spawn  # noqa: E402
-from bench.reminders import FIRST_CHAT, seed  # noqa: E402
+from bench.reminders import rated_fake, seed  # noqa: E402
 from db.migrate import upgrade_to_head  # noqa: E402
 from db.models import Broadcast, OutboundMessage  # noqa: E402
 from db.session import Database  # noqa: E402
@@ -80,10 +80,7 @@ def sends(fake: FakeBotApi) -> list[object]:
 
 
 async def rate_figures(recipients: int, rate: float) -> list[Figure]:
-    fake = FakeBotApi(token=TOKEN, rate_limit_per_second=rate, per_chat_per_second=1)
-    await fake.start()
-    for i in range(recipients):
-        fake.user(FIRST_CHAT + i, first_name=f"P{i}", started=True)
+    fake = await rated_fake(rate, recipients)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite+aiosqlite:///{tmp}/b.db"
@@ -125,10 +122,7 @@ async def rate_figures(recipients: int, rate: float) -> list[Figure]:
 
 
 async def memory_figures(pending: int) -> list[Figure]:
-    fake = FakeBotApi(token=TOKEN, rate_limit_per_second=30, per_chat_per_second=1)
-    await fake.start()
-    for i in range(pending):
-        fake.user(FIRST_CHAT + i, first_name=f"P{i}", started=True)
+    fake = await rated_fake(30, pending)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite+aiosqlite:///{tmp}/m.db"

@@ -131,12 +131,18 @@ async def tick_figures(users: int) -> list[Figure]:
     ]
 
 
-async def send_figures(messages: int, rate: float) -> list[Figure]:
-    """The real bot process (``python -m bot run``) sends ``messages`` due reminders."""
+async def rated_fake(rate: float, users: int) -> FakeBotApi:
+    """A started fake Bot API with Telegram's limits on and ``users`` chats that can be messaged."""
     fake = FakeBotApi(token=TOKEN, rate_limit_per_second=rate, per_chat_per_second=1)
     await fake.start()
-    for i in range(messages):
+    for i in range(users):
         fake.user(FIRST_CHAT + i, first_name=f"Pegawai{i}", started=True)
+    return fake
+
+
+async def send_figures(messages: int, rate: float) -> list[Figure]:
+    """The real bot process (``python -m bot run``) sends ``messages`` due reminders."""
+    fake = await rated_fake(rate, messages)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite+aiosqlite:///{tmp}/send.db"
