@@ -17,6 +17,7 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content import Catalog, load_catalog
 from bot.services import Services
+from bot.telegram_bot import SinauBot
 from bot.update_processor import AdmissionQueue, PerUserUpdateProcessor
 from bot.worker import SENDER_KEY, WORKER_KEY, Worker
 from db.migrate import ensure_schema
@@ -48,22 +49,23 @@ def build_application(
     db = Database(settings.database_url)
     services = Services.build(settings, db, catalog, clock=clock, rng=rng)
     admission = AdmissionQueue(limit=ADMITTED_PER_WORKER * settings.concurrent_updates)
+    bot = SinauBot(
+        token=settings.token,
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.base_file_url,
+        request=AiohttpRequest(connection_pool_size=64),
+        get_updates_request=AiohttpRequest(
+            connection_pool_size=2, read_timeout=POLL_TIMEOUT + 10, max_retries=0
+        ),
+        rate_limiter=AIORateLimiter(overall_max_rate=settings.reply_max_rate, max_retries=3),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+    )
     application = (
         ApplicationBuilder()
-        .token(settings.token)
-        .base_url(settings.telegram_api_base_url)
-        .base_file_url(settings.base_file_url)
-        .request(AiohttpRequest(connection_pool_size=64))
-        .get_updates_request(
-            AiohttpRequest(connection_pool_size=2, read_timeout=POLL_TIMEOUT + 10, max_retries=0)
-        )
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.reply_max_rate, max_retries=3))
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
+        .bot(bot)
         .update_queue(admission)
         .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates, admission))
         .post_init(on_startup)

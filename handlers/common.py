@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from functools import lru_cache
+from typing import Any
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, TelegramObject, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext, ContextTypes
 
 from bot import texts
 from bot.services import Services
+from bot.telegram_bot import SinauBot
 from bot.telegram_html import MarkupError, visible_text
 from db.models import Employee
 
@@ -22,6 +24,14 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     """The application's services (read-only wiring, not state: state lives in the database)."""
     svc: Services = context.application.bot_data[SERVICES_KEY]
     return svc
+
+
+def api(obj: TelegramObject | ContextTypes.DEFAULT_TYPE) -> SinauBot:
+    """The application's bot, for its plain-JSON ``call`` (see ``SinauBot``)."""
+    bot = obj.bot if isinstance(obj, CallbackContext) else obj.get_bot()
+    if not isinstance(bot, SinauBot):  # every Application is built by bot.app
+        raise TypeError(f"expected SinauBot, got {type(bot).__name__}")
+    return bot
 
 
 def user_id(update: Update) -> int:
@@ -50,7 +60,11 @@ async def answer_query(update: Update, text: str | None = None, *, alert: bool =
     _ANSWERED[query.id] = None
     if len(_ANSWERED) > _ANSWERED_WINDOW:
         _ANSWERED.popitem(last=False)
-    await query.answer(text[:200] if text else None, show_alert=alert)
+    params: dict[str, Any] = {"callback_query_id": query.id}
+    if text:
+        params["text"] = text[:200]
+        params["show_alert"] = alert
+    await api(update).call("answerCallbackQuery", params)
 
 
 @lru_cache(maxsize=256)
@@ -59,6 +73,12 @@ def _preview(url: str | None) -> LinkPreviewOptions:
     if url is None:
         return LinkPreviewOptions(is_disabled=True)
     return LinkPreviewOptions(url=url, prefer_large_media=True, show_above_text=True)
+
+
+@lru_cache(maxsize=512)
+def _markup_json(markup: InlineKeyboardMarkup) -> dict[str, Any]:
+    """Cached: pages repeat, and serialising a keyboard costs more than hashing it."""
+    return markup.to_dict()
 
 
 @lru_cache(maxsize=512)
@@ -127,11 +147,17 @@ async def show(
     if _same_content(message, text, markup):
         return
     try:
-        await message.edit_text(
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-            link_preview_options=_preview(preview_url),
+        # The edited message Telegram returns is not needed: skip building it (SinauBot.call).
+        await api(update).call(
+            "editMessageText",
+            {
+                "chat_id": message.chat_id,
+                "message_id": message.message_id,
+                "text": text,
+                "parse_mode": ParseMode.HTML,
+                "reply_markup": None if markup is None else _markup_json(markup),
+                "link_preview_options": _preview(preview_url),
+            },
         )
     except BadRequest as exc:
         if "not modified" in str(exc).lower():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Poll, Update
+from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -11,7 +12,7 @@ from bot.jp import format_jp
 from bot.services.quiz import AnswerOutcome, PollSpec, QuizResult, StartOutcome
 from bot.telegram_html import escape
 from handlers import keyboards
-from handlers.common import answer_query, reply, services, show, toast, user_id
+from handlers.common import answer_query, api, reply, services, show, toast, user_id
 from handlers.learning import show_module
 
 
@@ -23,18 +24,26 @@ def poll_question(spec: PollSpec) -> str:
 
 
 async def send_question(context: ContextTypes.DEFAULT_TYPE, chat_id: int, spec: PollSpec) -> None:
-    message = await context.bot.send_poll(
-        chat_id,
-        poll_question(spec),
-        spec.options,
-        is_anonymous=False,
-        type=Poll.QUIZ,
-        allows_multiple_answers=len(spec.correct_option_ids) > 1,
-        correct_option_ids=spec.correct_option_ids,  # type: ignore[arg-type] # 0-11, by schema
-        explanation=spec.explanation or None,
+    # Only the ids of the sent poll are needed: skip building the Message (SinauBot.call).
+    sent = await api(context).call(
+        "sendPoll",
+        {
+            "chat_id": chat_id,
+            "question": poll_question(spec),
+            "question_parse_mode": ParseMode.HTML,
+            "options": [
+                {"text": option, "text_parse_mode": ParseMode.HTML} for option in spec.options
+            ],
+            "is_anonymous": False,
+            "type": Poll.QUIZ,
+            "allows_multiple_answers": len(spec.correct_option_ids) > 1,
+            "correct_option_ids": spec.correct_option_ids,
+            "explanation": spec.explanation or None,
+            "explanation_parse_mode": ParseMode.HTML,
+        },
     )
-    assert message.poll is not None
-    await services(context).quiz.register_poll(spec, message.poll.id, chat_id, message.message_id)
+    poll_id, message_id = sent["poll"]["id"], sent["message_id"]
+    await services(context).quiz.register_poll(spec, poll_id, chat_id, message_id)
 
 
 async def on_quiz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
