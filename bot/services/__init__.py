@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.content import Catalog
 from bot.dedup import UpdateDeduplicator
 from bot.jp import to_centi
+from bot.services.activity import RecentActivity
 from bot.services.broadcast_drafts import DraftService
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService
@@ -59,6 +60,7 @@ class Services:
         rng: random.Random | None = None,
     ) -> Services:
         reminders = ReminderService(db, clock, settings)
+        activity = RecentActivity(settings.tz)
         drafts = DraftService(db, catalog, clock, settings)
         return cls(
             settings=settings,
@@ -72,8 +74,8 @@ class Services:
                 reminders,
                 roster_allow_unknown=settings.roster_allow_unknown,
             ),
-            learning=LearningService(db, catalog, clock, settings.tz),
-            quiz=QuizService(db, catalog, clock, settings.tz, rng or random.Random()),
+            learning=LearningService(db, catalog, clock, settings.tz, activity),
+            quiz=QuizService(db, catalog, clock, settings.tz, rng or random.Random(), activity),
             hours=HoursService(db, clock, settings.tz, settings.jp_target),
             dedup=UpdateDeduplicator(db, clock),
             reminders=reminders,

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.content import Card, Catalog, Module
 from bot.services import employees
+from bot.services.activity import RecentActivity
 from db.dialects import cast_table
 from db.models import Employee, ModuleProgress
 from db.session import Database
@@ -72,11 +73,19 @@ class ModuleState:
 
 
 class LearningService:
-    def __init__(self, db: Database, catalog: Catalog, clock: Clock, tz: tzinfo) -> None:
+    def __init__(
+        self,
+        db: Database,
+        catalog: Catalog,
+        clock: Clock,
+        tz: tzinfo,
+        activity: RecentActivity | None = None,
+    ) -> None:
         self.db = db
         self.catalog = catalog
         self.clock = clock
         self.tz = tz
+        self.activity = activity or RecentActivity(tz)
 
     async def employee(self, telegram_id: int) -> Employee | None:
         async with self.db.transaction() as s:
@@ -158,7 +167,7 @@ class LearningService:
             "now": now,
             "tz": self.tz,
         }
-        return await self.db.run(_move, params)
+        return await self.db.run(_move, params, self.activity)
 
 
 async def progress_for(s: AsyncSession, employee_id: int, module_id: str) -> ModuleProgress | None:
@@ -169,11 +178,15 @@ async def progress_for(s: AsyncSession, employee_id: int, module_id: str) -> Mod
     )
 
 
-def _move(conn: Connection, params: dict[str, Any]) -> bool:
+def _move(conn: Connection, params: dict[str, Any], activity: RecentActivity) -> bool:
     moved = conn.execute(_MOVE, params).scalar_one_or_none()
     if moved is None:
         return False
-    conn.execute(employees.TOUCH, employees.touch_params(moved, params["now"], params["tz"]))
+    now = params["now"]
+    if activity.due(moved, now):
+        conn.execute(employees.TOUCH, employees.touch_params(moved, now, params["tz"]))
+        # Only the commit follows; if it fails, the next tap just writes later than it could.
+        activity.written(moved, now)
     return True
 
 

@@ -23,6 +23,7 @@ from bot.clock import Clock
 from bot.content import Catalog, Module
 from bot.group_insert import GroupInsert
 from bot.services import employees, ledger
+from bot.services.activity import RecentActivity
 from bot.services.grading import is_correct, make_plan, passed, score_percent
 from bot.services.learning import ModuleState, progress_for
 from bot.services.quiz_sql import (
@@ -99,13 +100,20 @@ class _LastAnswer(Exception):
 
 class QuizService:
     def __init__(
-        self, db: Database, catalog: Catalog, clock: Clock, tz: ZoneInfo, rng: random.Random
+        self,
+        db: Database,
+        catalog: Catalog,
+        clock: Clock,
+        tz: ZoneInfo,
+        rng: random.Random,
+        activity: RecentActivity | None = None,
     ) -> None:
         self.db = db
         self.catalog = catalog
         self.clock = clock
         self.tz = tz
         self.rng = rng
+        self.activity = activity or RecentActivity(tz)
         # Each quiz answer sends the next poll and records it: one group commit for many users.
         self._polls = GroupInsert(db, REGISTER_POLL)
 
@@ -268,7 +276,10 @@ class QuizService:
         )
         if advanced.rowcount != 1:  # another process moved the attempt on in the meantime
             raise IntegrityError("quiz attempt advanced concurrently", None, Exception())
-        conn.execute(TOUCH_EMPLOYEE, employees.touch_params(row.employee_id, now, self.tz))
+        if self.activity.due(row.employee_id, now):
+            conn.execute(TOUCH_EMPLOYEE, employees.touch_params(row.employee_id, now, self.tz))
+            # Only the commit follows; if it fails, the next answer just writes it later.
+            self.activity.written(row.employee_id, now)
         if position == len(plan):
             return AnswerResult(
                 AnswerOutcome.FINISHED, chat_id=row.chat_id, ids=(row.attempt_id, row.employee_id)

@@ -16,7 +16,7 @@ from bot.services.grading import is_correct, make_plan, passed, score_percent
 from bot.services.learning import CardOutcome
 from bot.services.quiz import AnswerOutcome, StartOutcome
 from bot.services.registration import Outcome
-from db.models import JpLedgerEntry
+from db.models import Employee, JpLedgerEntry
 from db.session import Database
 from tests.conftest import FakeClock
 
@@ -184,3 +184,40 @@ async def test_ledger_credit_is_idempotent_even_when_racing(svc: Services, db: D
     assert results.count(True) == 1
     async with db.transaction() as s:
         assert await ledger.year_total(s, employee.id, 2026) == ledger.from_centi(150)
+
+
+async def test_activity_is_written_once_per_sitting_and_again_after_a_pause_or_a_new_day(
+    svc: Services, db: Database, catalog: Catalog, clock: FakeClock
+) -> None:
+    """Card taps keep last activity and the streak right without rewriting them on every tap."""
+    module = catalog.modules["berakhlak"]
+
+    async def activity() -> tuple[object, int, object]:
+        async with db.transaction() as s:
+            row = (
+                await s.execute(
+                    select(Employee.last_activity_at, Employee.streak_days, Employee.streak_day)
+                )
+            ).one()
+        return row[0], row[1], row[2]
+
+    await register(svc)
+    await svc.learning.open_card(USER, module.id, module.version, 0)  # the general path
+    clock.advance(seconds=30)
+    assert (await svc.learning.open_card(USER, module.id, module.version, 1)).outcome is (
+        CardOutcome.OK
+    )
+    first, streak, day = await activity()
+    assert first == clock.now and streak == 1 and day == date(2026, 11, 25)
+
+    clock.advance(seconds=40)  # the same sitting: not rewritten
+    await svc.learning.open_card(USER, module.id, module.version, 2)
+    assert (await activity())[0] == first
+
+    clock.advance(minutes=6)  # after a pause: written again
+    await svc.learning.open_card(USER, module.id, module.version, 1)
+    assert (await activity())[0] == clock.now
+
+    clock.advance(days=1)  # the next day: the streak grows
+    await svc.learning.open_card(USER, module.id, module.version, 2)
+    assert await activity() == (clock.now, 2, date(2026, 11, 26))
