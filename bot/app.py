@@ -12,12 +12,12 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot import texts
-from bot.aiohttp_request import AiohttpRequest
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.content import Catalog, load_catalog
 from bot.services import Services
 from bot.telegram_bot import SinauBot
+from bot.telegram_request import TelegramRequest
 from bot.update_processor import AdmissionQueue, PerUserUpdateProcessor
 from bot.worker import SENDER_KEY, WORKER_KEY, Worker
 from db.migrate import ensure_schema
@@ -53,8 +53,8 @@ def build_application(
         token=settings.token,
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.base_file_url,
-        request=AiohttpRequest(connection_pool_size=64),
-        get_updates_request=AiohttpRequest(
+        request=TelegramRequest(connection_pool_size=64),
+        get_updates_request=TelegramRequest(
             connection_pool_size=2, read_timeout=POLL_TIMEOUT + 10, max_retries=0
         ),
         rate_limiter=AIORateLimiter(overall_max_rate=settings.reply_max_rate, max_retries=3),

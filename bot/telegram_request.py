@@ -1,10 +1,13 @@
-"""A python-telegram-bot transport on aiohttp, with retries for network errors and 5xx.
+"""python-telegram-bot's transport: JSON calls on a keep-alive client, files on aiohttp, retries.
 
 Why not PTB's default ``HTTPXRequest``: measured on this project's benchmark (bench/), httpx's
-per-call overhead made it the bottleneck of the bot's hot paths, and aiohttp roughly doubled the
-requests per second of the same bot. PTB documents ``BaseRequest`` as the extension point for
-exactly this. Retrying lives here too because PTB itself does not retry a request that failed on
-the network or with a 5xx; a 429 (``RetryAfter``) is retried by ``AIORateLimiter``.
+per-call overhead made it the bottleneck of the bot's hot paths; aiohttp roughly doubled the
+requests per second of the same bot, and the keep-alive client of ``bot.http11`` cut the CPU
+of a call to a quarter of aiohttp's again. Every Bot API method call is a POST of JSON and goes
+that way; uploads (multipart) and file downloads use aiohttp. PTB documents ``BaseRequest`` as
+the extension point for exactly this. Retrying lives here too because PTB itself does not retry
+a request that failed on the network or with a 5xx; a 429 (``RetryAfter``) is retried by
+``AIORateLimiter``.
 """
 
 from __future__ import annotations
@@ -21,10 +24,10 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot import metrics
+from bot.http11 import ConnectError, Disconnected, KeepAliveClient
 
 log = logging.getLogger(__name__)
 TOO_MANY_REQUESTS = 429
-JSON_HEADERS = {"Content-Type": "application/json"}
 
 # Methods whose only effect is to read, or to set state to a fixed value: always safe to repeat.
 # A send* call that timed out may have been delivered, so it is repeated only after a failure that
@@ -32,7 +35,7 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 IDEMPOTENT_PREFIXES = ("get", "set", "delete", "edit", "answer", "stop", "close", "logOut")
 
 
-class AiohttpRequest(BaseRequest):
+class TelegramRequest(BaseRequest):
     def __init__(
         self,
         *,
@@ -52,6 +55,7 @@ class AiohttpRequest(BaseRequest):
         self._max_retries = max_retries
         self._backoff = backoff
         self._session: aiohttp.ClientSession | None = None
+        self._clients: dict[str, KeepAliveClient] = {}  # by origin: in practice, one
 
     @property
     def read_timeout(self) -> float | None:
@@ -79,6 +83,9 @@ class AiohttpRequest(BaseRequest):
             )
 
     async def shutdown(self) -> None:
+        for client in self._clients.values():
+            await client.close()
+        self._clients.clear()
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None
@@ -94,30 +101,28 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
-            raise RuntimeError("AiohttpRequest is not initialized")
+            raise RuntimeError("TelegramRequest is not initialized")
         read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
         connect = (
             self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
         )
-        timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=connect, sock_read=read, connect=self._pool_timeout
-        )
+        pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
         api_method = url.rsplit("/", 1)[-1]
         repeatable = api_method.startswith(IDEMPOTENT_PREFIXES)
         attempt = 0
         while True:
             attempt += 1
             try:
-                status, body = await self._send_once(url, method, request_data, timeout)
-            except aiohttp.ClientConnectorError as exc:
+                status, body = await self._send_once(url, method, request_data, read, connect, pool)
+            except (ConnectError, aiohttp.ClientConnectorError) as exc:
                 # Never reached Telegram: safe to repeat for every method.
-                error: NetworkError = NetworkError(f"aiohttp.{type(exc).__name__}: {exc}")
+                error: NetworkError = NetworkError(f"{type(exc).__name__}: {exc}")
             except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
                 error = TimedOut(f"Timed out: {exc}")
                 if not repeatable or api_method == "getUpdates":
                     raise error from exc
-            except aiohttp.ClientError as exc:
-                error = NetworkError(f"aiohttp.{type(exc).__name__}: {exc}")
+            except (Disconnected, aiohttp.ClientError) as exc:
+                error = NetworkError(f"{type(exc).__name__}: {exc}")
                 if not repeatable:
                     raise error from exc
             else:
@@ -137,25 +142,43 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None,
-        client_timeout: aiohttp.ClientTimeout,
+        read: float | None,
+        connect: float | None,
+        pool: float | None,
     ) -> tuple[int, bytes]:
         assert self._session is not None
-        data: aiohttp.FormData | bytes | None = None
-        headers: dict[str, str] | None = None
+        path_at = url.find("/", url.find("//") + 2)
+        if (
+            method == "POST"
+            and request_data is not None
+            and not request_data.contains_files
+            and path_at > 0
+        ):
+            # A Bot API method call: one JSON body (which the Bot API accepts) instead of a
+            # URL-encoded form, whose encoding (quoting every byte of the text) cost more.
+            origin = url[:path_at]
+            client = self._clients.get(origin)
+            if client is None:
+                client = KeepAliveClient(
+                    origin, pool_size=self._pool_size, user_agent=self.USER_AGENT
+                )
+                self._clients[origin] = client
+            return await client.post_json(
+                url[path_at:],
+                orjson.dumps(request_data.parameters),
+                connect_timeout=connect,
+                read_timeout=read,
+                pool_timeout=pool,
+            )
+        data: aiohttp.FormData | None = None
         if request_data is not None:
-            if request_data.contains_files:
-                form = aiohttp.FormData()
-                for name, value in request_data.json_parameters.items():
-                    form.add_field(name, value)
-                for name, (filename, content, mimetype) in request_data.multipart_data.items():
-                    form.add_field(name, content, filename=filename, content_type=mimetype)
-                data = form
-            else:
-                # One JSON body (which the Bot API accepts) instead of a URL-encoded form:
-                # encoding the form (quoting every byte of the text) cost more than the JSON.
-                data = orjson.dumps(request_data.parameters)
-                headers = JSON_HEADERS
-        async with self._session.request(
-            method, url, data=data, headers=headers, timeout=client_timeout
-        ) as response:
+            data = aiohttp.FormData()
+            for name, value in request_data.json_parameters.items():
+                data.add_field(name, value)
+            for name, (filename, content, mimetype) in request_data.multipart_data.items():
+                data.add_field(name, content, filename=filename, content_type=mimetype)
+        timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=connect, sock_read=read, connect=pool
+        )
+        async with self._session.request(method, url, data=data, timeout=timeout) as response:
             return response.status, await response.read()
