@@ -94,16 +94,21 @@ async def reply(
     markup: InlineKeyboardMarkup | None = None,
     *,
     preview_url: str | None = None,
-) -> Message | None:
+) -> None:
     """Send ``text`` (HTML) to the chat the update came from."""
     chat = update.effective_chat
     if chat is None:
-        return None
-    return await chat.send_message(
-        text,
-        parse_mode=ParseMode.HTML,
-        reply_markup=markup,
-        link_preview_options=_preview(preview_url),
+        return
+    # The sent message Telegram returns is not needed: skip building it (SinauBot.call).
+    await api(update).call(
+        "sendMessage",
+        {
+            "chat_id": chat.id,
+            "text": text,
+            "parse_mode": ParseMode.HTML,
+            "reply_markup": None if markup is None else _markup_json(markup),
+            "link_preview_options": _preview(preview_url),
+        },
     )
 
 

@@ -117,6 +117,13 @@ async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     elif outcome.outcome is AnswerOutcome.FINISHED and outcome.result is not None:
         result = outcome.result
         markup = keyboards.quiz_passed() if result.passed else keyboards.quiz_failed(result.module)
-        await context.bot.send_message(
-            outcome.chat_id, result_text(context, result), reply_markup=markup
+        await api(context).call(
+            "sendMessage",
+            {
+                "chat_id": outcome.chat_id,
+                "text": result_text(context, result),
+                "parse_mode": ParseMode.HTML,
+                "reply_markup": markup.to_dict(),
+                "link_preview_options": {"is_disabled": True},
+            },
         )

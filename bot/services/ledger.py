@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.jp import from_centi
 from db.dialects import on_conflict_insert
@@ -49,6 +50,11 @@ async def credit(session: AsyncSession, item: Credit) -> bool:
     The unique constraint (employee, source kind, source id) is what makes this idempotent, also
     between two processes racing: the database, not our code, decides who wins.
     """
+    return await session.run_sync(credit_sync, item)
+
+
+def credit_sync(session: Session, item: Credit) -> bool:
+    """``credit`` for synchronous code (``Database.run``, the quiz's last answer)."""
     values = {
         "employee_id": item.employee_id,
         "year": item.year,
@@ -72,12 +78,16 @@ async def credit(session: AsyncSession, item: Credit) -> bool:
         .on_conflict_do_nothing(index_elements=["employee_id", "source_kind", "source_id"])
         .returning(JpLedgerEntry.id)
     )
-    inserted = (await session.execute(statement)).scalar_one_or_none()
+    inserted = session.execute(statement).scalar_one_or_none()
     return inserted is not None
 
 
 async def year_total(session: AsyncSession, employee_id: int, year: int) -> Decimal:
-    total = await session.scalar(
+    return await session.run_sync(year_total_sync, employee_id, year)
+
+
+def year_total_sync(session: Session, employee_id: int, year: int) -> Decimal:
+    total = session.scalar(
         select(func.coalesce(func.sum(JpLedgerEntry.jp_centi), 0)).where(
             JpLedgerEntry.employee_id == employee_id, JpLedgerEntry.year == year
         )

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot import texts
 from bot.clock import Clock
@@ -25,7 +26,7 @@ from bot.group_insert import GroupInsert
 from bot.services import employees, ledger
 from bot.services.activity import RecentActivity
 from bot.services.grading import is_correct, make_plan, passed, score_percent
-from bot.services.learning import ModuleState, progress_for
+from bot.services.learning import ModuleState, progress_for, progress_of
 from bot.services.quiz_sql import (
     ADVANCE_ATTEMPT,
     ANSWER_STATE,
@@ -33,7 +34,7 @@ from bot.services.quiz_sql import (
     REGISTER_POLL,
     TOUCH_EMPLOYEE,
 )
-from db.models import Employee, ModuleProgress, QuizAttempt
+from db.models import ModuleProgress, QuizAttempt
 from db.session import Database
 
 
@@ -204,22 +205,28 @@ class QuizService:
     async def _answer_last(
         self, poll_id: str, telegram_id: int, option_ids: Sequence[int]
     ) -> AnswerResult:
-        now = self.clock()
-        async with self.db.connection() as conn:
-            recorded = await conn.run_sync(
-                self._record, poll_id, telegram_id, option_ids, now, last=True
-            )
-            if recorded.outcome is AnswerOutcome.IGNORED:
-                return recorded
-            attempt_id, employee_id = recorded.ids
-            async with AsyncSession(bind=conn, expire_on_commit=False) as s:
-                attempt = await s.get(QuizAttempt, attempt_id)
-                employee = await s.get(Employee, employee_id)
-                assert attempt is not None and employee is not None
-                module = self.catalog.module(attempt.module_id)
-                assert module is not None
-                result = await self._finish(s, employee, module, attempt, now)
-                await s.flush()
+        return await self.db.run(self._record_last, poll_id, telegram_id, option_ids, self.clock())
+
+    def _record_last(
+        self,
+        conn: Connection,
+        poll_id: str,
+        telegram_id: int,
+        option_ids: Sequence[int],
+        now: datetime,
+    ) -> AnswerResult:
+        """The last answer, the grade and the credit, in one transaction (synchronous)."""
+        recorded = self._record(conn, poll_id, telegram_id, option_ids, now, last=True)
+        if recorded.outcome is AnswerOutcome.IGNORED:
+            return recorded
+        attempt_id, employee_id = recorded.ids
+        with Session(bind=conn, expire_on_commit=False) as s:
+            attempt = s.get(QuizAttempt, attempt_id)
+            assert attempt is not None
+            module = self.catalog.module(attempt.module_id)
+            assert module is not None
+            result = self._finish(s, employee_id, module, attempt, now)
+            s.flush()
         return AnswerResult(AnswerOutcome.FINISHED, chat_id=recorded.chat_id, result=result)
 
     def _record(
@@ -287,10 +294,10 @@ class QuizService:
         spec = self._poll_spec(module, row.attempt_id, plan, position)
         return AnswerResult(AnswerOutcome.NEXT, chat_id=row.chat_id, poll=spec)
 
-    async def _finish(
+    def _finish(
         self,
-        s: AsyncSession,
-        employee: Employee,
+        s: Session,
+        employee_id: int,
         module: Module,
         attempt: QuizAttempt,
         now: datetime,
@@ -301,10 +308,10 @@ class QuizService:
         attempt.finished_at = now
         attempt.score = score
         attempt.passed = ok
-        progress = await progress_for(s, employee.id, module.id)
+        progress = progress_of(s, employee_id, module.id)
         if progress is None:  # cannot happen through the bot, but keep the books straight
             progress = ModuleProgress(
-                employee_id=employee.id,
+                employee_id=employee_id,
                 module_id=module.id,
                 content_version=module.version,
                 started_at=attempt.started_at,
@@ -320,10 +327,10 @@ class QuizService:
         if ok:
             if progress.completed_at is None:
                 progress.completed_at = now
-            credited = await ledger.credit(
+            credited = ledger.credit_sync(
                 s,
                 ledger.Credit(
-                    employee_id=employee.id,
+                    employee_id=employee_id,
                     year=local_now.year,
                     jp_centi=module.jp_centi,
                     source_kind="module",
@@ -345,7 +352,7 @@ class QuizService:
                     credited_at=now,
                 ),
             )
-        total = await ledger.year_total(s, employee.id, local_now.year)
+        total = ledger.year_total_sync(s, employee_id, local_now.year)
         return QuizResult(
             module=module,
             correct=attempt.correct_count,
