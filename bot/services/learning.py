@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.content import Card, Catalog, Module
@@ -172,12 +171,7 @@ class LearningService:
 
 
 async def progress_for(s: AsyncSession, employee_id: int, module_id: str) -> ModuleProgress | None:
-    return await s.run_sync(progress_of, employee_id, module_id)
-
-
-def progress_of(s: Session, employee_id: int, module_id: str) -> ModuleProgress | None:
-    """``progress_for`` for synchronous code (``Database.run``)."""
-    return s.scalar(
+    return await s.scalar(
         select(ModuleProgress).where(
             ModuleProgress.employee_id == employee_id, ModuleProgress.module_id == module_id
         )

@@ -8,12 +8,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from bot.jp import from_centi
-from db.dialects import on_conflict_insert
+from db.dialects import SUPPORTED_DIALECTS, cast_table, on_conflict_insert
 from db.models import JpLedgerEntry
 
 
@@ -50,11 +49,11 @@ async def credit(session: AsyncSession, item: Credit) -> bool:
     The unique constraint (employee, source kind, source id) is what makes this idempotent, also
     between two processes racing: the database, not our code, decides who wins.
     """
-    return await session.run_sync(credit_sync, item)
+    return await session.run_sync(lambda s: credit_sync(s.connection(), item))
 
 
-def credit_sync(session: Session, item: Credit) -> bool:
-    """``credit`` for synchronous code (``Database.run``, the quiz's last answer)."""
+def credit_sync(conn: Connection, item: Credit) -> bool:
+    """``credit`` for synchronous code (``Database.run``: the quiz's last answer)."""
     values = {
         "employee_id": item.employee_id,
         "year": item.year,
@@ -71,28 +70,30 @@ def credit_sync(session: Session, item: Credit) -> bool:
         "evidence": item.evidence,
         "credited_at": item.credited_at,
     }
-    insert = on_conflict_insert(session.get_bind().dialect.name)
-    statement = (
-        insert(JpLedgerEntry)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["employee_id", "source_kind", "source_id"])
-        .returning(JpLedgerEntry.id)
-    )
-    inserted = session.execute(statement).scalar_one_or_none()
+    inserted = conn.execute(_CREDIT[conn.dialect.name], values).scalar_one_or_none()
     return inserted is not None
 
 
 async def year_total(session: AsyncSession, employee_id: int, year: int) -> Decimal:
-    return await session.run_sync(year_total_sync, employee_id, year)
+    return await session.run_sync(lambda s: year_total_sync(s.connection(), employee_id, year))
 
 
-def year_total_sync(session: Session, employee_id: int, year: int) -> Decimal:
-    total = session.scalar(
-        select(func.coalesce(func.sum(JpLedgerEntry.jp_centi), 0)).where(
-            JpLedgerEntry.employee_id == employee_id, JpLedgerEntry.year == year
-        )
-    )
+def year_total_sync(conn: Connection, employee_id: int, year: int) -> Decimal:
+    total = conn.execute(_YEAR_TOTAL, {"employee_id": employee_id, "year": year}).scalar()
     return from_centi(int(total or 0))
+
+
+# Prepared once (the quiz's last answer is a hot path): each use finds the compiled form cached.
+_ledger = cast_table(JpLedgerEntry)
+_CREDIT = {
+    dialect: on_conflict_insert(dialect)(_ledger)
+    .on_conflict_do_nothing(index_elements=["employee_id", "source_kind", "source_id"])
+    .returning(_ledger.c.id)
+    for dialect in SUPPORTED_DIALECTS
+}
+_YEAR_TOTAL = select(func.coalesce(func.sum(_ledger.c.jp_centi), 0)).where(
+    _ledger.c.employee_id == bindparam("employee_id"), _ledger.c.year == bindparam("year")
+)
 
 
 async def year_summary(session: AsyncSession, employee_id: int, year: int) -> YearSummary:

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from bot import texts
 from bot.clock import Clock
@@ -26,15 +25,19 @@ from bot.group_insert import GroupInsert
 from bot.services import employees, ledger
 from bot.services.activity import RecentActivity
 from bot.services.grading import is_correct, make_plan, passed, score_percent
-from bot.services.learning import ModuleState, progress_for, progress_of
+from bot.services.learning import ModuleState, progress_for
 from bot.services.quiz_sql import (
     ADVANCE_ATTEMPT,
     ANSWER_STATE,
+    ATTEMPT_STARTED,
+    FINISH_ATTEMPT,
+    FINISH_PROGRESS,
     INSERT_ANSWER,
+    INSERT_PROGRESS,
     REGISTER_POLL,
     TOUCH_EMPLOYEE,
 )
-from db.models import ModuleProgress, QuizAttempt
+from db.models import QuizAttempt
 from db.session import Database
 
 
@@ -92,7 +95,16 @@ class AnswerResult:
     chat_id: int = 0
     poll: PollSpec | None = None
     result: QuizResult | None = None
-    ids: tuple[int, int] = (0, 0)  # (attempt, employee) of a finished attempt, for grading
+    finished: _Finished | None = None  # what grading needs, from ``_record``
+
+
+@dataclass(frozen=True, slots=True)
+class _Finished:
+    attempt_id: int
+    employee_id: int
+    module: Module
+    correct: int
+    count: int
 
 
 class _LastAnswer(Exception):
@@ -217,16 +229,9 @@ class QuizService:
     ) -> AnswerResult:
         """The last answer, the grade and the credit, in one transaction (synchronous)."""
         recorded = self._record(conn, poll_id, telegram_id, option_ids, now, last=True)
-        if recorded.outcome is AnswerOutcome.IGNORED:
+        if recorded.finished is None:
             return recorded
-        attempt_id, employee_id = recorded.ids
-        with Session(bind=conn, expire_on_commit=False) as s:
-            attempt = s.get(QuizAttempt, attempt_id)
-            assert attempt is not None
-            module = self.catalog.module(attempt.module_id)
-            assert module is not None
-            result = self._finish(s, employee_id, module, attempt, now)
-            s.flush()
+        result = self._finish(conn, recorded.finished, now)
         return AnswerResult(AnswerOutcome.FINISHED, chat_id=recorded.chat_id, result=result)
 
     def _record(
@@ -277,60 +282,64 @@ class QuizService:
                 "answered_at": now,
             },
         )
-        advanced = conn.execute(
+        correct = conn.execute(
             ADVANCE_ATTEMPT,
             {"attempt_id": row.attempt_id, "expected": row.current_index, "right": int(right)},
-        )
-        if advanced.rowcount != 1:  # another process moved the attempt on in the meantime
+        ).scalar_one_or_none()
+        if correct is None:  # another process moved the attempt on in the meantime
             raise IntegrityError("quiz attempt advanced concurrently", None, Exception())
         if self.activity.due(row.employee_id, now):
             conn.execute(TOUCH_EMPLOYEE, employees.touch_params(row.employee_id, now, self.tz))
             # Only the commit follows; if it fails, the next answer just writes it later.
             self.activity.written(row.employee_id, now)
         if position == len(plan):
-            return AnswerResult(
-                AnswerOutcome.FINISHED, chat_id=row.chat_id, ids=(row.attempt_id, row.employee_id)
-            )
+            finished = _Finished(row.attempt_id, row.employee_id, module, correct, len(plan))
+            return AnswerResult(AnswerOutcome.FINISHED, chat_id=row.chat_id, finished=finished)
         spec = self._poll_spec(module, row.attempt_id, plan, position)
         return AnswerResult(AnswerOutcome.NEXT, chat_id=row.chat_id, poll=spec)
 
-    def _finish(
-        self,
-        s: Session,
-        employee_id: int,
-        module: Module,
-        attempt: QuizAttempt,
-        now: datetime,
-    ) -> QuizResult:
-        count = len(attempt.plan)
-        score = score_percent(attempt.correct_count, count)
+    def _finish(self, conn: Connection, done: _Finished, now: datetime) -> QuizResult:
+        """Grade the attempt, move the learner's progress on and credit a pass's JP once."""
+        module = done.module
+        score = score_percent(done.correct, done.count)
         ok = passed(score, module.pass_percent)
-        attempt.finished_at = now
-        attempt.score = score
-        attempt.passed = ok
-        progress = progress_of(s, employee_id, module.id)
+        conn.execute(
+            FINISH_ATTEMPT,
+            {"attempt_id": done.attempt_id, "f_now": now, "f_score": score, "f_passed": ok},
+        )
+        progress_params = {
+            "p_employee": done.employee_id,
+            "p_module": module.id,
+            "score": score,
+            "completed": now if ok else None,
+        }
+        progress = conn.execute(FINISH_PROGRESS, progress_params).first()
         if progress is None:  # cannot happen through the bot, but keep the books straight
-            progress = ModuleProgress(
-                employee_id=employee_id,
-                module_id=module.id,
-                content_version=module.version,
-                started_at=attempt.started_at,
-                current_card=0,
-                furthest_card=len(module.cards) - 1,
-                attempts=0,
+            started_at = conn.execute(ATTEMPT_STARTED, {"attempt_id": done.attempt_id}).scalar_one()
+            conn.execute(
+                INSERT_PROGRESS,
+                {
+                    "employee_id": done.employee_id,
+                    "module_id": module.id,
+                    "content_version": module.version,
+                    "started_at": started_at,
+                    "current_card": 0,
+                    "furthest_card": len(module.cards) - 1,
+                    "attempts": 1,
+                    "best_score": score,
+                    "completed_at": now if ok else None,
+                },
             )
-            s.add(progress)
-        progress.attempts = (progress.attempts or 0) + 1
-        progress.best_score = max(progress.best_score or 0, score)
+            started_on, best_score = started_at, score
+        else:
+            started_on, best_score = progress.started_at, progress.best_score
         local_now = now.astimezone(self.tz)
         credited = False
         if ok:
-            if progress.completed_at is None:
-                progress.completed_at = now
             credited = ledger.credit_sync(
-                s,
+                conn,
                 ledger.Credit(
-                    employee_id=employee_id,
+                    employee_id=done.employee_id,
                     year=local_now.year,
                     jp_centi=module.jp_centi,
                     source_kind="module",
@@ -339,28 +348,28 @@ class QuizService:
                     category=module.category.value,
                     activity_kind=texts.ACTIVITY_KIND_MODULE,
                     organiser=texts.ORGANISER,
-                    started_on=progress.started_at.astimezone(self.tz).date(),
+                    started_on=started_on.astimezone(self.tz).date(),
                     ended_on=local_now.date(),
                     evidence={
-                        "attempt_id": attempt.id,
+                        "attempt_id": done.attempt_id,
                         "score": score,
-                        "correct": attempt.correct_count,
-                        "questions": count,
+                        "correct": done.correct,
+                        "questions": done.count,
                         "content_version": module.version,
                         "completed_at": now.isoformat(),
                     },
                     credited_at=now,
                 ),
             )
-        total = ledger.year_total_sync(s, employee_id, local_now.year)
+        total = ledger.year_total_sync(conn, done.employee_id, local_now.year)
         return QuizResult(
             module=module,
-            correct=attempt.correct_count,
-            count=count,
+            correct=done.correct,
+            count=done.count,
             score=score,
             passed=ok,
             credited=credited,
-            best_score=progress.best_score,
+            best_score=best_score,
             year=local_now.year,
             year_total_centi=int(total * 100),
         )

@@ -6,11 +6,11 @@ Each answer then skips SQL construction and finds its compiled form in SQLAlchem
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Integer, bindparam, case, func, insert, or_, select, update
 
 from bot.services import employees
 from db.dialects import cast_table
-from db.models import Employee, QuizAnswer, QuizAttempt, QuizPoll
+from db.models import Employee, ModuleProgress, QuizAnswer, QuizAttempt, QuizPoll
 
 attempts = cast_table(QuizAttempt)
 ANSWER_STATE = (
@@ -42,5 +42,43 @@ ADVANCE_ATTEMPT = (
         current_index=attempts.c.current_index + 1,
         correct_count=attempts.c.correct_count + bindparam("right"),
     )
+    .returning(attempts.c.correct_count)
 )
+
+# The last answer: grade the attempt, then the learner's progress in the module.
+FINISH_ATTEMPT = (
+    update(attempts)
+    .where(attempts.c.id == bindparam("attempt_id"))
+    .values(
+        finished_at=bindparam("f_now"), score=bindparam("f_score"), passed=bindparam("f_passed")
+    )
+)
+progress = cast_table(ModuleProgress)
+FINISH_PROGRESS = (
+    update(progress)
+    .where(
+        progress.c.employee_id == bindparam("p_employee"),
+        progress.c.module_id == bindparam("p_module"),
+    )
+    .values(
+        attempts=progress.c.attempts + 1,
+        best_score=case(
+            (
+                or_(
+                    progress.c.best_score.is_(None),
+                    progress.c.best_score < bindparam("score", type_=Integer),
+                ),
+                bindparam("score", type_=Integer),
+            ),
+            else_=progress.c.best_score,
+        ),
+        # "completed" is the time of a pass (None for a fail): the first pass stays.
+        completed_at=func.coalesce(
+            progress.c.completed_at, bindparam("completed", type_=progress.c.completed_at.type)
+        ),
+    )
+    .returning(progress.c.started_at, progress.c.best_score)
+)
+ATTEMPT_STARTED = select(attempts.c.started_at).where(attempts.c.id == bindparam("attempt_id"))
+INSERT_PROGRESS = insert(progress)
 TOUCH_EMPLOYEE = employees.TOUCH

@@ -7,7 +7,7 @@ import random
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot.config import Settings
 from bot.content import Catalog, Module
@@ -16,7 +16,7 @@ from bot.services.grading import is_correct, make_plan, passed, score_percent
 from bot.services.learning import CardOutcome
 from bot.services.quiz import AnswerOutcome, StartOutcome
 from bot.services.registration import Outcome
-from db.models import Employee, JpLedgerEntry
+from db.models import Employee, JpLedgerEntry, ModuleProgress
 from db.session import Database
 from tests.conftest import FakeClock
 
@@ -107,7 +107,7 @@ async def test_cards_cannot_be_skipped_or_forged(svc: Services, catalog: Catalog
 
 
 async def test_pass_credits_once_and_retake_improves_best_score(
-    svc: Services, catalog: Catalog, db: Database
+    svc: Services, catalog: Catalog, db: Database, clock: FakeClock
 ) -> None:
     await register(svc)
     module = catalog.modules["gratifikasi"]
@@ -116,15 +116,30 @@ async def test_pass_credits_once_and_retake_improves_best_score(
 
     failed = await take_quiz(svc, module, right=1)
     assert not failed.passed and not failed.credited and failed.year_total_centi == 0
+    assert failed.best_score == failed.score
 
+    clock.advance(hours=1)
+    passed_at = clock.now
     first = await take_quiz(svc, module, right=count - 1)
     assert first.passed and first.credited
     assert first.year_total_centi == module.jp_centi
+    assert first.best_score == first.score > failed.score
 
+    clock.advance(hours=1)
     second = await take_quiz(svc, module, right=count)
     assert second.passed and not second.credited
     assert second.best_score == 100
     assert second.year_total_centi == module.jp_centi
+
+    clock.advance(hours=1)
+    third = await take_quiz(svc, module, right=1)  # a bad retake lowers nothing
+    assert not third.passed and third.best_score == 100
+
+    async with db.transaction() as s:
+        progress = await s.scalar(select(ModuleProgress))
+    assert progress is not None
+    assert progress.attempts == 4 and progress.best_score == 100
+    assert progress.completed_at == passed_at  # the first pass, not a later one
 
     async with db.transaction() as s:
         rows = await s.scalar(select(func.count()).select_from(JpLedgerEntry))
@@ -221,3 +236,29 @@ async def test_activity_is_written_once_per_sitting_and_again_after_a_pause_or_a
     clock.advance(days=1)  # the next day: the streak grows
     await svc.learning.open_card(USER, module.id, module.version, 2)
     assert await activity() == (clock.now, 2, date(2026, 11, 26))
+
+
+async def test_a_pass_without_a_progress_row_still_keeps_the_books(
+    svc: Services, catalog: Catalog, db: Database
+) -> None:
+    """Progress is made by reading, so a quiz without it cannot happen through the bot; if
+    the row went missing anyway (a manual fix in the database), grading recreates it."""
+    await register(svc)
+    module = catalog.modules["gratifikasi"]
+    await read_all(svc, module)
+    started = await svc.quiz.start(USER, module.id, module.version)
+    assert started.poll is not None
+    async with db.transaction() as s:
+        await s.execute(delete(ModuleProgress))
+    spec = started.poll
+    for position in range(spec.count):
+        poll_id = f"poll-{position}"
+        await svc.quiz.register_poll(spec, poll_id, USER, 100 + position)
+        result = await svc.quiz.answer(poll_id, USER, spec.correct_option_ids)
+        if result.poll is not None:
+            spec = result.poll
+    assert result.result is not None and result.result.credited
+    async with db.transaction() as s:
+        progress = await s.scalar(select(ModuleProgress))
+    assert progress is not None and progress.attempts == 1 and progress.best_score == 100
+    assert progress.completed_at is not None
