@@ -119,11 +119,16 @@ async def _migrate(db: Database) -> None:
 async def measure(path: Path, employees: int) -> dict[str, float]:
     db = Database(f"sqlite+aiosqlite:///{path}")
     try:
-        started = time.perf_counter()
-        async with db.transaction() as s:
-            recap = await reports.opd_recap(s, YEAR, TARGET)
-        recap_s = time.perf_counter() - started
-        assert len(recap) == OPDS and sum(r.employees for r in recap) == employees
+        # Twice: the first query may read the file from disk (how much depends on what the
+        # machine's page cache holds), the second shows the query itself.
+        runs = []
+        for _ in range(2):
+            started = time.perf_counter()
+            async with db.transaction() as s:
+                recap = await reports.opd_recap(s, YEAR, TARGET)
+            runs.append(time.perf_counter() - started)
+            assert len(recap) == OPDS and sum(r.employees for r in recap) == employees
+        recap_s, recap_again_s = runs
 
         started = time.perf_counter()
         async with db.transaction() as s:
@@ -133,7 +138,13 @@ async def measure(path: Path, employees: int) -> dict[str, float]:
         assert len(table) == big_opd(employees) and data[:2] == b"PK"
     finally:
         await db.dispose()
-    return {"recap": recap_s, "xlsx": xlsx_s, "xlsx_rows": len(table), "xlsx_kb": len(data) / 1024}
+    return {
+        "recap": recap_s,
+        "recap_again": recap_again_s,
+        "xlsx": xlsx_s,
+        "xlsx_rows": len(table),
+        "xlsx_kb": len(data) / 1024,
+    }
 
 
 def main() -> None:
