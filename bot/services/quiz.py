@@ -18,22 +18,18 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
 from bot.clock import Clock
 from bot.content import Catalog, Module
 from bot.group_insert import GroupInsert
-from bot.services import employees, ledger
+from bot.services import employees
 from bot.services.activity import RecentActivity
-from bot.services.grading import is_correct, make_plan, passed, score_percent
+from bot.services.grading import is_correct, make_plan
 from bot.services.learning import ModuleState, progress_for
+from bot.services.quiz_grade import Finished, QuizResult, finish_attempt
 from bot.services.quiz_sql import (
     ADVANCE_ATTEMPT,
     ANSWER_STATE,
-    ATTEMPT_STARTED,
-    FINISH_ATTEMPT,
-    FINISH_PROGRESS,
     INSERT_ANSWER,
-    INSERT_PROGRESS,
     REGISTER_POLL,
     TOUCH_EMPLOYEE,
 )
@@ -77,34 +73,12 @@ class AnswerOutcome(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class QuizResult:
-    module: Module
-    correct: int
-    count: int
-    score: int
-    passed: bool
-    credited: bool
-    best_score: int
-    year: int
-    year_total_centi: int
-
-
-@dataclass(frozen=True, slots=True)
 class AnswerResult:
     outcome: AnswerOutcome
     chat_id: int = 0
     poll: PollSpec | None = None
     result: QuizResult | None = None
-    finished: _Finished | None = None  # what grading needs, from ``_record``
-
-
-@dataclass(frozen=True, slots=True)
-class _Finished:
-    attempt_id: int
-    employee_id: int
-    module: Module
-    correct: int
-    count: int
+    finished: Finished | None = None  # what grading needs, from ``_record``
 
 
 class _LastAnswer(Exception):
@@ -231,7 +205,7 @@ class QuizService:
         recorded = self._record(conn, poll_id, telegram_id, option_ids, now, last=True)
         if recorded.finished is None:
             return recorded
-        result = self._finish(conn, recorded.finished, now)
+        result = finish_attempt(conn, recorded.finished, now, self.tz)
         return AnswerResult(AnswerOutcome.FINISHED, chat_id=recorded.chat_id, result=result)
 
     def _record(
@@ -293,86 +267,10 @@ class QuizService:
             # Only the commit follows; if it fails, the next answer just writes it later.
             self.activity.written(row.employee_id, now)
         if position == len(plan):
-            finished = _Finished(row.attempt_id, row.employee_id, module, correct, len(plan))
+            finished = Finished(row.attempt_id, row.employee_id, module, correct, len(plan))
             return AnswerResult(AnswerOutcome.FINISHED, chat_id=row.chat_id, finished=finished)
         spec = self._poll_spec(module, row.attempt_id, plan, position)
         return AnswerResult(AnswerOutcome.NEXT, chat_id=row.chat_id, poll=spec)
-
-    def _finish(self, conn: Connection, done: _Finished, now: datetime) -> QuizResult:
-        """Grade the attempt, move the learner's progress on and credit a pass's JP once."""
-        module = done.module
-        score = score_percent(done.correct, done.count)
-        ok = passed(score, module.pass_percent)
-        conn.execute(
-            FINISH_ATTEMPT,
-            {"attempt_id": done.attempt_id, "f_now": now, "f_score": score, "f_passed": ok},
-        )
-        progress_params = {
-            "p_employee": done.employee_id,
-            "p_module": module.id,
-            "score": score,
-            "completed": now if ok else None,
-        }
-        progress = conn.execute(FINISH_PROGRESS, progress_params).first()
-        if progress is None:  # cannot happen through the bot, but keep the books straight
-            started_at = conn.execute(ATTEMPT_STARTED, {"attempt_id": done.attempt_id}).scalar_one()
-            conn.execute(
-                INSERT_PROGRESS,
-                {
-                    "employee_id": done.employee_id,
-                    "module_id": module.id,
-                    "content_version": module.version,
-                    "started_at": started_at,
-                    "current_card": 0,
-                    "furthest_card": len(module.cards) - 1,
-                    "attempts": 1,
-                    "best_score": score,
-                    "completed_at": now if ok else None,
-                },
-            )
-            started_on, best_score = started_at, score
-        else:
-            started_on, best_score = progress.started_at, progress.best_score
-        local_now = now.astimezone(self.tz)
-        credited = False
-        if ok:
-            credited = ledger.credit_sync(
-                conn,
-                ledger.Credit(
-                    employee_id=done.employee_id,
-                    year=local_now.year,
-                    jp_centi=module.jp_centi,
-                    source_kind="module",
-                    source_id=module.id,
-                    title=module.title,
-                    category=module.category.value,
-                    activity_kind=texts.ACTIVITY_KIND_MODULE,
-                    organiser=texts.ORGANISER,
-                    started_on=started_on.astimezone(self.tz).date(),
-                    ended_on=local_now.date(),
-                    evidence={
-                        "attempt_id": done.attempt_id,
-                        "score": score,
-                        "correct": done.correct,
-                        "questions": done.count,
-                        "content_version": module.version,
-                        "completed_at": now.isoformat(),
-                    },
-                    credited_at=now,
-                ),
-            )
-        total = ledger.year_total_sync(conn, done.employee_id, local_now.year)
-        return QuizResult(
-            module=module,
-            correct=done.correct,
-            count=done.count,
-            score=score,
-            passed=ok,
-            credited=credited,
-            best_score=best_score,
-            year=local_now.year,
-            year_total_centi=int(total * 100),
-        )
 
     @staticmethod
     async def _open_attempt(
