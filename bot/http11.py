@@ -141,8 +141,8 @@ class KeepAliveClient:
             len(body),
             body,
         )
-        if pool_timeout is None:
-            await self._slots.acquire()
+        if pool_timeout is None or not self._slots.locked():
+            await self._slots.acquire()  # a free slot is taken at once, without a timer
         else:
             try:
                 await asyncio.wait_for(self._slots.acquire(), pool_timeout)

@@ -194,3 +194,22 @@ def test_only_http_origins_are_accepted() -> None:
         KeepAliveClient("ftp://example.org", pool_size=1, user_agent="test")
     client = KeepAliveClient("https://api.telegram.org", pool_size=1, user_agent="test")
     assert client.port == 443 and client.ssl is not None
+
+
+async def test_a_full_pool_waits_for_a_free_connection_then_gives_up(serve: Serve) -> None:
+    async def slow(writer: asyncio.StreamWriter, _request: bytes) -> None:
+        await asyncio.sleep(0.5)
+        writer.write(answer())
+
+    server = await serve(slow)
+    client = KeepAliveClient(f"http://127.0.0.1:{server.port}", pool_size=1, user_agent="test")
+    first = asyncio.create_task(post(client))
+    await asyncio.sleep(0.05)
+    with pytest.raises(ConnectError, match="no free connection"):
+        await client.post_json(
+            "/bot1:abc/getMe", b"{}", connect_timeout=2, read_timeout=2, pool_timeout=0.1
+        )
+    assert await first == (200, OK_BODY)
+    assert await post(client) == (200, OK_BODY)  # the slot came back
+    await client.close()
+    assert len(server.requests) == 2
