@@ -88,6 +88,30 @@ def _shown(text: str) -> str:
     return visible_text(text).strip()
 
 
+def _page(
+    text: str, markup: InlineKeyboardMarkup | None, preview_url: str | None
+) -> dict[str, Any]:
+    """The parameters of a message that shows ``text`` (HTML) with ``markup``."""
+    return {
+        "text": text,
+        "parse_mode": ParseMode.HTML,
+        "reply_markup": None if markup is None else _markup_json(markup),
+        "link_preview_options": _preview(preview_url),
+    }
+
+
+async def send(
+    source: TelegramObject | ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    preview_url: str | None = None,
+) -> None:
+    """Send ``text`` (HTML) to ``chat_id``; the sent message is not parsed (SinauBot.call)."""
+    await api(source).call("sendMessage", {"chat_id": chat_id, **_page(text, markup, preview_url)})
+
+
 async def reply(
     update: Update,
     text: str,
@@ -97,19 +121,8 @@ async def reply(
 ) -> None:
     """Send ``text`` (HTML) to the chat the update came from."""
     chat = update.effective_chat
-    if chat is None:
-        return
-    # The sent message Telegram returns is not needed: skip building it (SinauBot.call).
-    await api(update).call(
-        "sendMessage",
-        {
-            "chat_id": chat.id,
-            "text": text,
-            "parse_mode": ParseMode.HTML,
-            "reply_markup": None if markup is None else _markup_json(markup),
-            "link_preview_options": _preview(preview_url),
-        },
-    )
+    if chat is not None:
+        await send(update, chat.id, text, markup, preview_url=preview_url)
 
 
 def _same_content(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
@@ -158,10 +171,7 @@ async def show(
             {
                 "chat_id": message.chat_id,
                 "message_id": message.message_id,
-                "text": text,
-                "parse_mode": ParseMode.HTML,
-                "reply_markup": None if markup is None else _markup_json(markup),
-                "link_preview_options": _preview(preview_url),
+                **_page(text, markup, preview_url),
             },
         )
     except BadRequest as exc:

@@ -12,7 +12,7 @@ from bot.jp import format_jp
 from bot.services.quiz import AnswerOutcome, PollSpec, QuizResult, StartOutcome
 from bot.telegram_html import escape
 from handlers import keyboards
-from handlers.common import answer_query, api, reply, services, show, toast, user_id
+from handlers.common import answer_query, api, reply, send, services, show, toast, user_id
 from handlers.learning import show_module
 
 
@@ -117,13 +117,4 @@ async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     elif outcome.outcome is AnswerOutcome.FINISHED and outcome.result is not None:
         result = outcome.result
         markup = keyboards.quiz_passed() if result.passed else keyboards.quiz_failed(result.module)
-        await api(context).call(
-            "sendMessage",
-            {
-                "chat_id": outcome.chat_id,
-                "text": result_text(context, result),
-                "parse_mode": ParseMode.HTML,
-                "reply_markup": markup.to_dict(),
-                "link_preview_options": {"is_disabled": True},
-            },
-        )
+        await send(context, outcome.chat_id, result_text(context, result), markup)
