@@ -185,7 +185,8 @@ def _move(conn: Connection, params: dict[str, Any], activity: RecentActivity) ->
     now = params["now"]
     if activity.due(moved, now):
         conn.execute(employees.TOUCH, employees.touch_params(moved, now, params["tz"]))
-        # Only the commit follows; if it fails, the next tap just writes later than it could.
+        # Noted before the commit: if the transaction fails after all, the activity is
+        # written by a later tap, at most RecentActivity.window late.
         activity.written(moved, now)
     return True
 

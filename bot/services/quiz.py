@@ -264,7 +264,8 @@ class QuizService:
             raise IntegrityError("quiz attempt advanced concurrently", None, Exception())
         if self.activity.due(row.employee_id, now):
             conn.execute(TOUCH_EMPLOYEE, employees.touch_params(row.employee_id, now, self.tz))
-            # Only the commit follows; if it fails, the next answer just writes it later.
+            # Noted before the commit: if the transaction fails after all, the activity is
+            # written by a later tap, at most RecentActivity.window late.
             self.activity.written(row.employee_id, now)
         if position == len(plan):
             finished = Finished(row.attempt_id, row.employee_id, module, correct, len(plan))
