@@ -38,7 +38,7 @@ class RecentActivity:
         return not (timedelta(0) <= now - at < self.window) or now.astimezone(self.tz).date() != day
 
     def written(self, employee_id: int, now: datetime) -> None:
-        """Call once the transaction that wrote the activity has committed."""
+        """Note that the activity at ``now`` was written, in a transaction about to commit."""
         if len(self._written) >= self.capacity:
             self._written.clear()  # forgetting only costs one more write per learner
         self._written[employee_id] = (now, now.astimezone(self.tz).date())
