@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.schedule import parse_clock_time
 
@@ -196,6 +198,29 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        """Accept the usual spellings of a database URL and use the drivers the bot runs on.
+
+        Hosting panels and ``pg_dump`` habits give ``postgres://`` or ``postgresql://``; the bot
+        needs SQLAlchemy's asyncio drivers (asyncpg, aiosqlite), so those become
+        ``postgresql+asyncpg://`` and ``sqlite+aiosqlite://``. Other databases are refused here,
+        in one line, rather than with a traceback from the engine.
+        """
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError("not a database URL") from exc
+        backend = url.get_backend_name()
+        if backend in ("postgres", "postgresql"):
+            url = url.set(drivername="postgresql+asyncpg")
+        elif backend == "sqlite":
+            url = url.set(drivername="sqlite+aiosqlite")
+        else:
+            raise ValueError(f"{backend!r} is not supported; use PostgreSQL or SQLite")
+        return url.render_as_string(hide_password=False)
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -5,9 +5,10 @@ import asyncio
 import pytest
 
 from bot.__main__ import main
+from bot.config import Settings
 from bot.dedup import UpdateDeduplicator
 from db.session import Database
-from tests.conftest import FakeClock
+from tests.conftest import TEST_TOKEN, FakeClock
 
 
 async def test_dedup_claims_each_update_id_once(db: Database, clock: FakeClock) -> None:
@@ -34,3 +35,33 @@ def test_missing_or_malformed_token_is_one_line_and_exit_code_2(
     assert main(["run"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("sinau-bot: TELEGRAM_BOT_TOKEN tidak valid") and "\n" not in err
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        (
+            "postgres://sinau:s%40cret@db:5432/sinau",
+            "postgresql+asyncpg://sinau:s%40cret@db:5432/sinau",
+        ),
+        ("postgresql://sinau@db/sinau", "postgresql+asyncpg://sinau@db/sinau"),
+        ("postgresql+asyncpg://sinau@db/sinau", "postgresql+asyncpg://sinau@db/sinau"),
+        ("sqlite:///data/other.db", "sqlite+aiosqlite:///data/other.db"),
+        ("sqlite+aiosqlite:///data/sinau.db", "sqlite+aiosqlite:///data/sinau.db"),
+    ],
+)
+def test_database_urls_get_the_async_drivers(given: str, used: str) -> None:
+    settings = Settings(TELEGRAM_BOT_TOKEN=TEST_TOKEN, DATABASE_URL=given, _env_file=None)
+    assert settings.database_url == used
+
+
+def test_an_unsupported_database_url_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: object
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TEST_TOKEN)
+    for url in ("mysql://root@db/sinau", "not a url"):
+        monkeypatch.setenv("DATABASE_URL", url)
+        assert main(["run"]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("sinau-bot: DATABASE_URL tidak valid") and "\n" not in err
