@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -113,6 +114,14 @@ class CertificateService:
         None when the caller did not pass that module: the module id comes from a button, so
         nobody gets a certificate for a module they never passed, nor someone else's.
         """
+        try:
+            return await self._issue(telegram_id, module_id)
+        except IntegrityError:
+            # Another instance issued the same certificate at the same moment (the unique
+            # employee + module constraint refused ours): theirs is the one, so read it.
+            return await self._issue(telegram_id, module_id)
+
+    async def _issue(self, telegram_id: int, module_id: str) -> Issued | None:
         async with self.db.transaction() as s:
             employee = await employees.by_telegram_id(s, telegram_id)
             if employee is None:

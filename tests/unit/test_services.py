@@ -7,16 +7,18 @@ import random
 from datetime import date
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.util import await_only
 
 from bot.config import Settings
 from bot.content import Catalog, Module
 from bot.services import Services, ledger
+from bot.services.certificates import CertificateService
 from bot.services.grading import is_correct, make_plan, passed, score_percent
 from bot.services.learning import CardOutcome
 from bot.services.quiz import AnswerOutcome, StartOutcome
 from bot.services.registration import Outcome
-from db.models import Employee, JpLedgerEntry, ModuleProgress
+from db.models import Certificate, Employee, JpLedgerEntry, ModuleProgress
 from db.session import Database
 from tests.conftest import FakeClock
 
@@ -262,3 +264,40 @@ async def test_a_pass_without_a_progress_row_still_keeps_the_books(
         progress = await s.scalar(select(ModuleProgress))
     assert progress is not None and progress.attempts == 1 and progress.best_score == 100
     assert progress.completed_at is not None
+
+
+async def test_two_instances_issuing_one_certificate_at_once_agree_on_it(
+    svc: Services, catalog: Catalog, db: Database, settings: Settings, clock: FakeClock
+) -> None:
+    """The unique (employee, module) constraint refuses the slower insert; that instance then
+    returns the certificate the other one issued instead of an error."""
+    if db.is_sqlite:
+        pytest.skip("two writers at once need PostgreSQL (SQLite takes them one at a time)")
+    await register(svc)
+    module = catalog.modules["gratifikasi"]
+    await read_all(svc, module)
+    assert (await take_quiz(svc, module, right=len(module.quiz))).credited
+    other = Database(settings.database_url)
+    # Make the race certain: each instance's insert waits until both have looked for the
+    # certificate and found none (the hook runs inside SQLAlchemy's greenlet, so it may await).
+    both_looked = asyncio.Barrier(2)
+
+    def before_insert(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("INSERT INTO certificates"):
+            await_only(asyncio.wait_for(both_looked.wait(), 5))
+
+    engines = [db.engine.sync_engine, other.engine.sync_engine]
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", before_insert)
+    try:
+        first = CertificateService(db, clock, "s" * 32)
+        second = CertificateService(other, clock, "s" * 32)
+        a, b = await asyncio.gather(first.issue(USER, module.id), second.issue(USER, module.id))
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", before_insert)
+        await other.dispose()
+    assert a is not None and b is not None
+    assert a.fields.certificate_no == b.fields.certificate_no and a.code == b.code
+    async with db.transaction() as s:
+        assert await s.scalar(select(func.count()).select_from(Certificate)) == 1
