@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from bot.config import Settings
 from bot.content import Catalog
+from bot.outbox_store import OutboxStore
 from bot.sender import OutboundSender, SendResult, SendStatus
 from bot.services import Services
 from bot.services.outgoing import Outgoing, Skip
@@ -264,9 +265,9 @@ async def test_an_interrupted_delivery_is_closed_not_repeated(
         await s.execute(update(OutboundMessage).values(status="sending", claimed_at=clock.now))
     transport = ScriptedTransport({})
     sender = OutboundSender(svc.db, clock, transport, {}, rate=10)
-    assert await sender.close_interrupted() == 0  # it may still be in flight elsewhere
+    assert await sender.store.close_interrupted() == 0  # it may still be in flight elsewhere
     clock.advance(minutes=3)
-    assert await sender.close_interrupted() == 1
+    assert await sender.store.close_interrupted() == 1
     assert await sender.drain_once() == 0
     assert transport.sent == []
     async with svc.db.transaction() as s:
@@ -330,8 +331,7 @@ async def test_the_sender_shares_each_batch_between_reminders_and_announcements(
             for i in range(5)
         ]
         await s.execute(insert(OutboundMessage), rows)
-    sender = OutboundSender(svc.db, clock, ScriptedTransport({}), {}, rate=30, chat_interval=0)
-    batch = await sender._claim()
+    batch = await OutboxStore(svc.db, clock).claim(60)
     lanes = [row.broadcast_id for row in batch]
     assert len(batch) == 60
     assert lanes.count(None) == 5  # every waiting reminder, though queued last
