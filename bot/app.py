@@ -23,7 +23,7 @@ from bot.worker import SENDER_KEY, WORKER_KEY, Worker
 from db.migrate import ensure_schema
 from db.session import Database
 from handlers import register
-from handlers.broadcast import progress_job
+from handlers.broadcast_status import progress_job
 from handlers.common import SERVICES_KEY, forget_answered_queries
 
 log = logging.getLogger(__name__)

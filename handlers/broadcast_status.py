@@ -1,0 +1,121 @@
+"""After an announcement is sent: the admin's live status message and the failures' CSV."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from telegram import Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.documents.spreadsheets import Column, to_csv
+from bot.jp import progress_bar
+from bot.services.broadcast_drafts import Outcome
+from bot.services.broadcasts import Progress
+from bot.texts import admin as t
+from handlers import admin_keyboards
+from handlers.common import answer_query, reply, services, toast, user_id
+
+log = logging.getLogger(__name__)
+
+
+def status_text(broadcast_id: int, counts: dict[str, int], total: int, done: bool = False) -> str:
+    sent, failed = counts.get("sent", 0), counts.get("failed", 0)
+    blocked, skipped = counts.get("blocked", 0), counts.get("skipped", 0)
+    finished = sent + failed + blocked + skipped
+    total = max(total, finished)
+    percent = int(finished * 100 / total) if total else 100
+    if done:
+        return t.FINAL_REPORT.format(
+            id=broadcast_id,
+            total=total,
+            sent=sent,
+            failed=failed,
+            blocked=blocked,
+            skipped=skipped,
+        )
+    return t.STATUS.format(
+        id=broadcast_id,
+        state=t.STATE_SENDING,
+        bar=progress_bar(Decimal(finished), Decimal(total or 1)),
+        percent=percent,
+        sent=sent,
+        failed=failed,
+        blocked=blocked,
+        skipped=skipped,
+        waiting=total - finished,
+        total=total,
+    )
+
+
+async def progress_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every few seconds: start scheduled announcements and edit each status message."""
+    svc = services(context)
+    await svc.broadcasts.queue_due()
+    for item in await svc.broadcasts.progress():
+        await _show_progress(context, item)
+
+
+async def _show_progress(context: ContextTypes.DEFAULT_TYPE, item: Progress) -> None:
+    b = item.broadcast
+    if b.status_chat_id is None or not (item.changed or b.status_message_id is None):
+        return
+    text = status_text(b.id, item.counts, item.total, done=item.finished)
+    has_failures = item.counts.get("failed", 0) + item.counts.get("blocked", 0) > 0
+    markup = admin_keyboards.failures(b.id) if item.finished and has_failures else None
+    try:
+        if b.status_message_id is None:
+            sent = await context.bot.send_message(b.status_chat_id, text, reply_markup=markup)
+            await services(context).broadcasts.set_status_message(
+                b.id, b.status_chat_id, sent.message_id
+            )
+        else:
+            await context.bot.edit_message_text(
+                text, b.status_chat_id, b.status_message_id, reply_markup=markup
+            )
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            log.warning("broadcast %s: status message not updated: %s", b.id, exc)
+    except TelegramError as exc:
+        log.warning("broadcast %s: status message not updated: %s", b.id, exc)
+
+
+async def on_report_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert context.matches is not None
+    action, broadcast_id = context.matches[0].group(1), int(context.matches[0].group(2))
+    svc = services(context)
+    uid = user_id(update)
+    if action == "cancel":
+        outcome = await svc.broadcasts.cancel(uid, broadcast_id)
+        if outcome is Outcome.FORBIDDEN:
+            await toast(update, texts.BUTTON_INVALID)
+        elif outcome is Outcome.STALE:
+            await toast(update, t.SCHEDULED_GONE)
+        else:
+            await toast(update, t.SCHEDULED_CANCELLED.format(id=broadcast_id))
+            await reply(update, t.SCHEDULED_CANCELLED.format(id=broadcast_id))
+        return
+    rows = await svc.broadcasts.failures(uid, broadcast_id)
+    if rows is None:
+        await toast(update, texts.BUTTON_INVALID)
+        return
+    if not rows:
+        await toast(update, t.NO_FAILURES)
+        return
+    await answer_query(update)
+    columns = [
+        Column("nip", "NIP"),
+        Column("name", "Nama"),
+        Column("opd_code", "Instansi"),
+        Column("status", "Status"),
+        Column("error", "Keterangan"),
+    ]
+    data = to_csv(columns, rows)
+    await context.bot.send_document(
+        update.effective_chat.id,  # type: ignore[union-attr]
+        data,
+        filename=f"pengumuman-{broadcast_id}-gagal.csv",
+        caption=t.FAILURES_CAPTION.format(id=broadcast_id),
+    )
