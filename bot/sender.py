@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiolimiter import AsyncLimiter
 
@@ -117,6 +117,7 @@ class OutboundSender:
         self._limiter = AsyncLimiter(rate * period, period)
         self._in_flight = asyncio.Semaphore(max(4, min(int(rate * 2), 200)))
         self._chat_last: dict[int, float] = {}
+        self._chat_turns: dict[int, list[Any]] = {}  # chat -> [lock, users]; only while in use
         self._paused_until = 0.0
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -228,20 +229,32 @@ class OutboundSender:
             self._in_flight.release()
 
     async def _wait_for_turn(self, chat_id: int) -> None:
-        while True:
-            now = time.monotonic()
-            wait = max(
-                self._paused_until - now,
-                self._chat_last.get(chat_id, -1e9) + self.chat_interval - now,
-            )
-            if wait <= 0:
-                break
-            await asyncio.sleep(wait)
-        await self._limiter.acquire()
-        self._chat_last[chat_id] = time.monotonic()
+        # One waiter per chat at a time, in arrival order: two messages to one chat in the same
+        # batch then go in order and ``chat_interval`` apart, also across a 429 pause (checking
+        # the interval without the lock let both pass the check and go out together).
+        entry = self._chat_turns.get(chat_id)
+        if entry is None:
+            entry = self._chat_turns[chat_id] = [asyncio.Lock(), 0]
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                while True:  # the wait can grow while sleeping (a 429 pauses everyone)
+                    wait = self._next_turn(chat_id) - time.monotonic()
+                    if wait <= 0:
+                        break
+                    await asyncio.sleep(wait)
+                await self._limiter.acquire()
+                self._chat_last[chat_id] = time.monotonic()
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del self._chat_turns[chat_id]
         if len(self._chat_last) > 10_000:
             horizon = time.monotonic() - self.chat_interval
             self._chat_last = {c: t for c, t in self._chat_last.items() if t > horizon}
+
+    def _next_turn(self, chat_id: int) -> float:
+        return max(self._paused_until, self._chat_last.get(chat_id, -1e9) + self.chat_interval)
 
     def _outcome(self, row: OutboundMessage, result: SendResult) -> Outcome:
         kind_count = self.stats.by_kind

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from bot.config import Settings
 from bot.content import Catalog
@@ -337,3 +338,53 @@ async def test_the_sender_shares_each_batch_between_reminders_and_announcements(
     assert lanes.count(None) == 5  # every waiting reminder, though queued last
     assert abs(lanes.count(1) - lanes.count(2)) <= 1  # the two announcements share the rest
     assert lanes[:3] == [None, 1, 2]  # and the lanes are interleaved from the start
+
+
+class TimedTransport(ScriptedTransport):
+    """Also notes when each message went out."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+        self.times: list[float] = []
+
+    async def send(self, chat_id: int, message: Outgoing) -> SendResult:
+        self.times.append(asyncio.get_running_loop().time())
+        return await super().send(chat_id, message)
+
+
+async def test_messages_to_one_chat_in_one_batch_go_in_order_and_spaced(
+    svc: Services, clock: FakeClock
+) -> None:
+    """A chat gets at most one message per ``chat_interval``, in the order they were queued,
+    even when several of its messages are claimed in the same batch."""
+    now = clock.now
+    async with svc.db.transaction() as s:
+        await s.execute(
+            insert(OutboundMessage),
+            [
+                {
+                    "kind": "reminder",
+                    "dedup_key": f"same-chat:{i}",
+                    "broadcast_id": None,
+                    "chat_id": 4242,
+                    "payload": {"n": i},
+                    "status": "pending",
+                    "attempts": 0,
+                    "not_before": now,
+                    "created_at": now.astimezone(UTC),
+                }
+                for i in range(3)
+            ],
+        )
+
+    async def render(rows: Sequence[OutboundMessage]) -> dict[int, Outgoing | Skip]:
+        return {row.id: Outgoing(text=f"pesan {row.payload['n']}") for row in rows}
+
+    transport = TimedTransport()
+    sender = OutboundSender(
+        svc.db, clock, transport, {"reminder": render}, rate=30, chat_interval=0.2
+    )
+    assert await sender.drain_once() == 3
+    assert [text for _, text in transport.sent] == ["pesan 0", "pesan 1", "pesan 2"]
+    gaps = [b - a for a, b in zip(transport.times, transport.times[1:], strict=False)]
+    assert all(gap >= 0.19 for gap in gaps), gaps
