@@ -23,6 +23,7 @@ from bot.services import Services
 from bot.services.broadcast_drafts import KIND_BROADCAST
 from bot.services.outgoing import Outgoing, Skip
 from bot.services.reminders import KIND_REMINDER
+from bot.services.training_notices import KIND_NOTICE, NoticeRenderer
 from bot.telegram_transport import TelegramTransport
 from db.models import OutboundMessage
 
@@ -53,6 +54,7 @@ class Worker:
             {
                 KIND_REMINDER: reminder_renderer(services),
                 KIND_BROADCAST: services.broadcasts.render,
+                KIND_NOTICE: NoticeRenderer(services.db, services.catalog).render,
             },
             rate=settings.send_rate,
             chat_interval=settings.send_chat_interval,

@@ -20,7 +20,7 @@ from bot.telegram_transport import reply_markup
 from bot.texts import admin as t
 from handlers import admin_keyboards
 from handlers.broadcast_status import status_text
-from handlers.common import answer_query, reply, services, show, toast, user_id
+from handlers.common import answer_query, reply, services, show, toast, user_id, wake_sender
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +260,7 @@ async def _confirm(
     first = status_text(broadcast.id, {"waiting": broadcast.recipients}, broadcast.recipients)
     status = await context.bot.send_message(chat_id, first)
     await svc.broadcasts.set_status_message(broadcast.id, chat_id, status.message_id)
-    context.application.bot_data["sender"].wake()
+    wake_sender(context)
 
 
 async def scheduled_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -15,6 +15,7 @@ from bot import texts
 from bot.services import Services
 from bot.telegram_bot import SinauBot
 from bot.telegram_html import MarkupError, visible_text
+from bot.worker import SENDER_KEY
 from db.models import Employee
 
 SERVICES_KEY = "services"
@@ -32,6 +33,13 @@ def api(obj: TelegramObject | ContextTypes.DEFAULT_TYPE) -> SinauBot:
     if not isinstance(bot, SinauBot):  # every Application is built by bot.app
         raise TypeError(f"expected SinauBot, got {type(bot).__name__}")
     return bot
+
+
+def wake_sender(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tell the outbound sender that rows were just queued (it polls the outbox otherwise)."""
+    sender = context.application.bot_data.get(SENDER_KEY)
+    if sender is not None:
+        sender.wake()
 
 
 def user_id(update: Update) -> int:

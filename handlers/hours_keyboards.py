@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.services.training_notices import review_buttons
 from bot.services.trainings import KINDS
 from bot.texts import hours as t
 from db.models import Employee, ExternalTraining, JpLedgerEntry
@@ -36,12 +37,11 @@ def kinds() -> InlineKeyboardMarkup:
 
 
 def review(report_id: int) -> InlineKeyboardMarkup:
+    """The buttons under a report to review, as queued notices carry them too."""
     return markup(
         [
-            [
-                _button(t.BTN_APPROVE, f"trv:ok:{report_id}"),
-                _button(t.BTN_REJECT, f"trv:no:{report_id}"),
-            ]
+            [_button(b.label, b.callback_data or "") for b in row]
+            for row in review_buttons(report_id)
         ]
     )
 

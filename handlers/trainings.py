@@ -2,22 +2,21 @@
 
 Thin: the wizard state and every rule live in :mod:`bot.services.trainings` and
 :mod:`bot.services.training_review`; this module turns updates into calls and results into
-messages. Notifications go straight to the admins and the employee (a handful of messages, not
-a bulk send).
+messages. Notices to the reviewers and to the employee are queued by the services with the
+report or the decision, and delivered by the outbound sender (``bot.services.training_notices``).
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from decimal import Decimal
 
 from telegram import Message, Update
-from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.jp import format_jp
 from bot.services.sessions import FlowState
+from bot.services.training_notices import day, review_text, summary
 from bot.services.trainings import (
     Problem,
     Review,
@@ -30,25 +29,7 @@ from bot.telegram_html import escape
 from bot.texts import hours as t
 from db.models import Employee, ExternalTraining
 from handlers import hours_keyboards as kb
-from handlers.common import answer_query, reply, services, show, toast, user_id
-
-log = logging.getLogger(__name__)
-
-
-def _day(value: date) -> str:
-    return value.strftime("%d-%m-%Y")
-
-
-def summary(report: ExternalTraining) -> str:
-    return t.SUMMARY.format(
-        title=escape(report.title),
-        organiser=escape(report.organiser),
-        kind=escape(t.KIND_NAMES.get(report.activity_kind, report.activity_kind)),
-        start=_day(report.started_on),
-        end=_day(report.ended_on),
-        jp=format_jp(report.jp_centi),
-        cert=escape(report.certificate_no),
-    )
+from handlers.common import answer_query, reply, services, show, toast, user_id, wake_sender
 
 
 def problem_text(result: StepResult | Problem, limit: Decimal | int | None = None) -> str:
@@ -63,7 +44,7 @@ def problem_text(result: StepResult | Problem, limit: Decimal | int | None = Non
 async def prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
     """Ask what the current step needs."""
     svc = services(context)
-    example = _day(svc.trainings.today())
+    example = day(svc.trainings.today())
     step = Step(state.step)
     if step is Step.TITLE:
         await reply(update, t.ASK_TITLE)
@@ -176,23 +157,7 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE, state: Flo
     if report.duplicate_of is not None:
         lines.append(t.LAPOR_DUPLICATE.format(other=report.duplicate_of))
     await reply(update, "\n\n".join(lines))
-    await notify_reviewers(context, report, result.employee, result.reviewers)
-
-
-def review_text(
-    context: ContextTypes.DEFAULT_TYPE, report: ExternalTraining, owner: Employee
-) -> str:
-    opd = services(context).catalog.opds.get(owner.opd_code)
-    text = t.REVIEW_NEW.format(
-        id=report.id,
-        name=escape(owner.name),
-        nip=owner.nip,
-        opd=escape(opd.name if opd else owner.opd_code),
-        summary=summary(report),
-    )
-    if report.duplicate_of is not None:
-        text += t.REVIEW_DUPLICATE.format(other=report.duplicate_of)
-    return text
+    wake_sender(context)  # the reviewers' copies were queued with the report
 
 
 async def send_for_review(
@@ -204,19 +169,8 @@ async def send_for_review(
         await context.bot.send_photo(chat_id, report.file_id, caption=caption)
     else:
         await context.bot.send_document(chat_id, report.file_id, caption=caption)
-    await context.bot.send_message(
-        chat_id, review_text(context, report, owner), reply_markup=kb.review(report.id)
-    )
-
-
-async def notify_reviewers(
-    context: ContextTypes.DEFAULT_TYPE, report: ExternalTraining, owner: Employee, ids: list[int]
-) -> None:
-    for chat_id in ids:
-        try:
-            await send_for_review(context, chat_id, report, owner)
-        except TelegramError as exc:  # one unreachable admin must not stop the others
-            log.warning("could not notify reviewer %s of report %s: %s", chat_id, report.id, exc)
+    text = review_text(services(context).catalog, report, owner)
+    await context.bot.send_message(chat_id, text, reply_markup=kb.review(report.id))
 
 
 async def queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -259,13 +213,7 @@ async def on_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     report = result.report
     await show(update, t.REVIEW_APPROVED.format(id=report.id, jp=format_jp(report.jp_centi)))
-    await _notify_owner(
-        context,
-        result.owner_telegram_id,
-        t.NOTIFY_APPROVED.format(
-            title=escape(report.title), id=report.id, jp=format_jp(report.jp_centi)
-        ),
-    )
+    wake_sender(context)  # the employee's notice was queued with the decision
 
 
 async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
@@ -280,22 +228,7 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, state: F
         return
     report = result.report
     await reply(update, t.REVIEW_REJECTED.format(id=report.id, reason=escape(text)))
-    await _notify_owner(
-        context,
-        result.owner_telegram_id,
-        t.NOTIFY_REJECTED.format(
-            title=escape(report.title), id=report.id, reason=escape(report.reason or "")
-        ),
-    )
-
-
-async def _notify_owner(context: ContextTypes.DEFAULT_TYPE, chat_id: int | None, text: str) -> None:
-    if chat_id is None:
-        return
-    try:
-        await context.bot.send_message(chat_id, text)
-    except TelegramError as exc:
-        log.warning("could not notify employee %s: %s", chat_id, exc)
+    wake_sender(context)  # the employee's notice was queued with the decision
 
 
 async def _refused(update: Update, outcome: Review, report: ExternalTraining | None) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.services import ledger, sessions
+from bot.services import ledger, sessions, training_notices
 from bot.services.roles import Actor, actor_in, record
 from bot.services.sessions import FlowState
 from bot.services.trainings import FLOW_REJECT, MAX_REASON, Review, Reviewed
@@ -120,6 +120,8 @@ class ReviewService:
             {"report_id": report.id, "opd": report.opd_code, "jp_centi": report.jp_centi},
         )
         owner = await s.get(Employee, report.employee_id)
+        if owner is not None:
+            await training_notices.queue_decision(s, report, owner, now)
         return Reviewed(Review.OK, report, owner.telegram_id if owner else None, credited)
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.jp import to_centi
-from bot.services import employees, sessions
+from bot.services import employees, sessions, training_notices
 from bot.services.roles import Role
 from bot.services.sessions import FlowState
 from db.models import AdminRole, Employee, ExternalTraining
@@ -266,7 +266,7 @@ class TrainingService:
         return None
 
     async def submit(self, telegram_id: int, upload: UploadedFile) -> Submitted:
-        """The last step: store the report (pending) and say whom to notify."""
+        """The last step: store the report (pending) and queue it for its reviewers."""
         problem = self.check_file(upload)
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
@@ -309,6 +309,7 @@ class TrainingService:
             await sessions.clear_state(s, telegram_id)
             await s.flush()
             reviewers = await reviewers_of(s, employee.opd_code, self.admin_ids)
+            await training_notices.queue_review(s, report, reviewers, self.clock())
             return Submitted(None, report, employee, reviewers)
 
     async def mine(self, telegram_id: int, limit: int = 10) -> list[ExternalTraining] | None:

@@ -3,9 +3,12 @@ and everyone who must not act on a report being refused."""
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import select
 
 from db.models import ExternalTraining, JpLedgerEntry
+from tests.conftest import FakeClock
 from tests.e2e.helpers import register, say, tap
 from tests.e2e.hours_helpers import (
     NIP_ADMIN,
@@ -156,3 +159,40 @@ async def test_bad_input_is_refused_with_a_reason(fake: FakeBotApi, bot_app: obj
     async with db_of(bot_app).transaction() as s:
         rows = (await s.scalars(select(ExternalTraining).order_by(ExternalTraining.id))).all()
     assert [r.duplicate_of for r in rows] == [None, rows[0].id]
+
+
+async def test_notices_outlive_a_failing_telegram(
+    fake: FakeBotApi, bot_app: object, clock: FakeClock
+) -> None:
+    """The reviewer's copy is queued with the report: when Telegram keeps failing the file
+    (more often than one request retries), the outbound sender tries again later."""
+    employee = fake.user(8111, first_name="Siti", last_name="Aminah")
+    admin = fake.user(8112, first_name="Budi", last_name="Santoso")
+    await register(fake, employee)
+    await register(fake, admin, NIP_ADMIN)
+    await grant(bot_app, admin.id, "opd_admin", "3328")
+    await report_training(employee)
+    fake.fail_next("sendDocument", status=502, count=5)
+    employee.send_document("sertifikat.pdf", b"%PDF-1.4 certificate", "application/pdf")
+    await employee.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
+    # One request tried four times; the sender puts the row back for later (backoff).
+    await fake.wait_for(
+        lambda: sum(c.method == "sendDocument" for c in fake.calls) == 4, timeout=15
+    )
+    await asyncio.sleep(0.5)  # the outcome is recorded
+    clock.advance(minutes=1)  # later has come (the bot's clock is the test's)
+
+    def delivered(method: str, text: str) -> bool:
+        return any(
+            c.method == method
+            and c.response_ok
+            and c.params.get("chat_id") in (admin.id, str(admin.id))
+            and text in str(c.params.get("text") or c.params.get("caption") or "")
+            for c in fake.calls
+        )
+
+    # Both parts arrive (the report itself went out while the file was failing).
+    await fake.wait_for(lambda: delivered("sendDocument", "#"), timeout=15)
+    assert delivered("sendMessage", "Laporan pelatihan #")
+    failed = [c for c in fake.calls if c.method == "sendDocument" and not c.response_ok]
+    assert len(failed) == 5
