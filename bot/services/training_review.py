@@ -122,7 +122,7 @@ class ReviewService:
         owner = await s.get(Employee, report.employee_id)
         if owner is not None:
             await training_notices.queue_decision(s, report, owner, now)
-        return Reviewed(Review.OK, report, owner.telegram_id if owner else None, credited)
+        return Reviewed(Review.OK, report, credited)
 
 
 def external_credit(report: ExternalTraining, reviewer: int, now: datetime) -> ledger.Credit:

@@ -10,7 +10,7 @@ because the report id in a button comes back from the client and proves nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -103,7 +103,6 @@ class Submitted:
     problem: Problem | None
     report: ExternalTraining | None = None
     employee: Employee | None = None
-    reviewers: list[int] = field(default_factory=list)  # Telegram ids to notify
     limit: Decimal | int | None = None
 
 
@@ -111,7 +110,6 @@ class Submitted:
 class Reviewed:
     outcome: Review
     report: ExternalTraining | None = None
-    owner_telegram_id: int | None = None
     credited: bool = False
 
 
@@ -310,7 +308,7 @@ class TrainingService:
             await s.flush()
             reviewers = await reviewers_of(s, employee.opd_code, self.admin_ids)
             await training_notices.queue_review(s, report, reviewers, self.clock())
-            return Submitted(None, report, employee, reviewers)
+            return Submitted(None, report, employee)
 
     async def mine(self, telegram_id: int, limit: int = 10) -> list[ExternalTraining] | None:
         """The caller's own latest reports (None if not registered); never anyone else's."""
