@@ -62,6 +62,16 @@ def spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
+async def stop(proc: subprocess.Popen[bytes], seconds: float = 20) -> None:
+    """SIGTERM and wait, without blocking the event loop: the bot's last call on the way out
+    (PTB confirms the fetched updates) goes to the fake in this same loop."""
+    proc.terminate()
+    try:
+        await asyncio.to_thread(proc.wait, seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 async def wait_polling(fake: FakeBotApi, since: int, limit: float = 30) -> None:
     """Wait until the bot is about to poll: deleteWebhook comes right before the first getUpdates.
 
@@ -157,8 +167,7 @@ async def echo_baseline(fake: FakeBotApi, users: int, messages: int) -> float:
         await wait_count(fake, "sendMessage", mark, messages, limit=300)
         return messages / (time.perf_counter() - start)
     finally:
-        proc.terminate()
-        proc.wait(10)
+        await stop(proc)
 
 
 def free_port() -> int:
@@ -283,11 +292,7 @@ async def bot_run(
             if bad:
                 figures.append(Figure("Bot API violations", len(bad), "calls", bad[0][:80]))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            await stop(proc)
     return figures
 
 
