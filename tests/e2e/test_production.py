@@ -74,6 +74,12 @@ async def test_webhook_mode_serves_updates_health_and_metrics(
         for headers in ({}, {SECRET_HEADER: "wrong"}):
             async with http.post(f"{base}/telegram/sinau", json=update, headers=headers) as r:
                 assert r.status == 403
+        # With the secret but not JSON, or not an update: refused, and the bot goes on.
+        for body in (b"not json", b"[1, 2]", b'{"message": 1}'):
+            async with http.post(
+                f"{base}/telegram/sinau", data=body, headers={SECRET_HEADER: SECRET}
+            ) as r:
+                assert r.status == 400
         await asyncio.sleep(0.3)
         assert len(fake.calls_to("sendMessage")) == replies  # nothing was processed
         async with http.get(f"{base}/healthz") as r:
