@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot import cli_hours, cli_ops
@@ -76,19 +77,25 @@ def migrate(database_url: str) -> int:
     return 0
 
 
-def use_fast_event_loop() -> None:
-    """Run on uvloop where it is installed (not on Windows).
+def fast_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop where it is installed (not on Windows), else None (asyncio's).
 
     The bot is CPU-bound under load, and a good part of each update is event-loop work: socket
     reads and writes, callbacks, futures. uvloop does that work in C; on the learning-loop
     benchmark it lowered the bot's CPU per update by roughly a tenth.
-    ``run_polling`` runs on the loop that ``asyncio.get_event_loop()`` returns, so set it here.
     """
     try:
         import uvloop
     except ImportError:
-        return
-    asyncio.set_event_loop(uvloop.new_event_loop())
+        return None
+    return uvloop.new_event_loop
+
+
+def use_fast_event_loop() -> None:
+    """``run_polling`` runs on the loop that ``asyncio.get_event_loop()`` returns: set it."""
+    factory = fast_loop_factory()
+    if factory is not None:
+        asyncio.set_event_loop(factory())
 
 
 def run_bot(webhook: bool = False) -> int:
@@ -111,7 +118,7 @@ def run_bot(webhook: bool = False) -> int:
     if webhook:
         from bot.webhook import run_webhook
 
-        run_webhook(application, settings)
+        run_webhook(application, settings, fast_loop_factory())
         return 0
     use_fast_event_loop()
     application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)

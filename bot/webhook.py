@@ -16,7 +16,7 @@ import asyncio
 import hmac
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from urllib.parse import urlparse
 
@@ -165,8 +165,12 @@ async def serving(
     await on_shutdown(application)
 
 
-def run_webhook(application: Application, settings: Settings) -> None:
-    """Serve until SIGTERM or SIGINT, then shut down gracefully."""
+def run_webhook(
+    application: Application,
+    settings: Settings,
+    loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None,
+) -> None:
+    """Serve until SIGTERM or SIGINT, then shut down gracefully (on ``loop_factory``'s loop)."""
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -177,4 +181,5 @@ def run_webhook(application: Application, settings: Settings) -> None:
             await stop.wait()
             log.info("webhook: stopping")
 
-    asyncio.run(main())
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        runner.run(main())
