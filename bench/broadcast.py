@@ -20,10 +20,10 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from bench.learning_loop import TOKEN, Figure, rss_mb, spawn  # noqa: E402
 from bench.reminders import rated_fake, seed  # noqa: E402
+from bot.emulator import FakeBotApi  # noqa: E402
 from db.migrate import upgrade_to_head  # noqa: E402
 from db.models import Broadcast, OutboundMessage  # noqa: E402
 from db.session import Database  # noqa: E402
-from tests.fakebot import FakeBotApi  # noqa: E402
 
 TEXT = "Pengumuman: webinar SPBE hari Jumat pukul 09.00 WIB."
 

@@ -30,7 +30,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.services import report_files, reports  # noqa: E402
+from bot.services import reports as report_files  # noqa: E402
+from bot.store import reports  # noqa: E402
 from db.migrate import upgrade_to_head  # noqa: E402
 from db.session import Database  # noqa: E402
 

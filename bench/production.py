@@ -36,10 +36,10 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench import hours  # noqa: E402
 from bench.learning_loop import TOKEN, Figure, bot_run  # noqa: E402
-from bot.services import reports  # noqa: E402
+from bot.emulator import FakeBotApi  # noqa: E402
+from bot.store import reports  # noqa: E402
 from db.migrate import upgrade_to_head  # noqa: E402
 from db.session import Database  # noqa: E402
-from tests.fakebot import FakeBotApi  # noqa: E402
 
 SKIPPED = "skipped: set SINAU_BENCH_POSTGRES_URL or SINAU_TEST_DATABASE_URL"
 

@@ -27,12 +27,12 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from bench.learning_loop import TOKEN, Figure, spawn  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.content import load_catalog  # noqa: E402
+from bot.core.content import load_catalog  # noqa: E402
+from bot.emulator import FakeBotApi  # noqa: E402
 from bot.services import Services  # noqa: E402
 from db.migrate import upgrade_to_head  # noqa: E402
 from db.models import Employee, OutboundMessage, Reminder  # noqa: E402
 from db.session import Database  # noqa: E402
-from tests.fakebot import FakeBotApi  # noqa: E402
 
 DUE = datetime(2026, 11, 25, 12, 30, tzinfo=UTC)  # 19:30 WIB, a Wednesday
 FIRST_CHAT = 500_000

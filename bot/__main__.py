@@ -1,6 +1,6 @@
 """Command line: ``python -m bot [run|migrate|content check [DIR]]`` (also ``sinau-bot``), plus
-the training-hours tools ``roster``, ``certificate`` and ``report`` (:mod:`bot.cli_hours`) and
-the operator tools ``backup`` and ``stats`` (:mod:`bot.cli_ops`)."""
+the training-hours tools ``roster``, ``certificate`` and ``report`` (:mod:`bot.cli.hours`) and
+the operator tools ``backup`` and ``stats`` (:mod:`bot.cli.ops`)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot import cli_hours, cli_ops
+from bot.cli import hours as cli_hours
+from bot.cli import ops as cli_ops
 from bot.config import SettingsError, load_settings
-from bot.content import ContentError, load_catalog
-from bot.logs import setup_logging
+from bot.core.content import ContentError, load_catalog
+from bot.observability.logs import setup_logging
 
 EXIT_CONFIG = 2
 EXIT_CONTENT = 3
@@ -107,7 +108,7 @@ def run_bot(webhook: bool = False) -> int:
     if webhook and settings.webhook_problems():
         return _fail("; ".join(settings.webhook_problems()), EXIT_CONFIG)
     setup_logging(settings.log_level, settings.log_format == "json")
-    from bot.app import ALLOWED_UPDATES, build_application
+    from bot.app.application import ALLOWED_UPDATES, build_application
 
     try:
         application = build_application(settings)
@@ -116,7 +117,7 @@ def run_bot(webhook: bool = False) -> int:
             print(problem, file=sys.stderr)
         return _fail("konten tidak valid / content is invalid", EXIT_CONTENT)
     if webhook:
-        from bot.webhook import run_webhook
+        from bot.app.webhook import run_webhook
 
         run_webhook(application, settings, fast_loop_factory())
         return 0

@@ -19,7 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.schedule import parse_clock_time
+from bot.core.schedule import parse_clock_time
 
 # A Bot API token is "<bot id>:<secret>", the secret being 30-50 URL-safe characters.
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,60}$")

@@ -10,9 +10,9 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.nip import NipError, parse_nip
+from bot.core.nip import NipError, parse_nip
+from bot.core.telegram_html import escape
 from bot.services.roles import GrantOutcome, Role
-from bot.telegram_html import escape
 from bot.texts import admin as t
 from handlers import admin_keyboards
 from handlers.common import reply, services, show, toast, user_id

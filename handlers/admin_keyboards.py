@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.content import Catalog
+from bot.core.content import Catalog
 from bot.services.broadcast_drafts import Draft
 from bot.texts import admin as t
 from handlers.keyboards import markup

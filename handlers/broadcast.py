@@ -9,14 +9,14 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.services.audience import Audience
+from bot.core.outgoing import Outgoing
+from bot.core.telegram_html import escape, visible_text
 from bot.services.broadcast_drafts import CAPTION_LIMIT, TEXT_LIMIT, Draft, DraftView, Outcome
 from bot.services.broadcast_drafts import Step as DraftStep
 from bot.services.broadcasts import message_of
-from bot.services.outgoing import Outgoing
-from bot.services.sessions import FlowState
-from bot.telegram_html import escape, visible_text
-from bot.telegram_transport import reply_markup
+from bot.store.audience import Audience
+from bot.store.sessions import FlowState
+from bot.telegram.outbound import reply_markup
 from bot.texts import admin as t
 from handlers import admin_keyboards
 from handlers.broadcast_status import status_text

@@ -10,8 +10,8 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.core.jp import progress_bar
 from bot.documents.spreadsheets import Column, to_csv
-from bot.jp import progress_bar
 from bot.services.broadcast_drafts import Outcome
 from bot.services.broadcasts import Progress
 from bot.texts import admin as t

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.core.jp import format_jp
+from bot.core.telegram_html import escape
 from bot.documents import labels
-from bot.jp import format_jp
 from bot.services.certificates import Issued, Verdict, render_pdf
-from bot.telegram_html import escape
 from bot.texts import hours as t
 from handlers import hours_keyboards as kb
 from handlers.common import answer_query, reply, services, toast, user_id

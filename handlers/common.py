@@ -12,10 +12,10 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackContext, ContextTypes
 
 from bot import texts
+from bot.app.worker import SENDER_KEY
+from bot.core.telegram_html import MarkupError, visible_text
 from bot.services import Services
-from bot.telegram_bot import SinauBot
-from bot.telegram_html import MarkupError, visible_text
-from bot.worker import SENDER_KEY
+from bot.telegram.bot import SinauBot
 from db.models import Employee
 
 SERVICES_KEY = "services"
@@ -30,7 +30,7 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 def api(obj: TelegramObject | ContextTypes.DEFAULT_TYPE) -> SinauBot:
     """The application's bot, for its plain-JSON ``call`` (see ``SinauBot``)."""
     bot = obj.bot if isinstance(obj, CallbackContext) else obj.get_bot()
-    if not isinstance(bot, SinauBot):  # every Application is built by bot.app
+    if not isinstance(bot, SinauBot):  # every Application is built by bot.app.application
         raise TypeError(f"expected SinauBot, got {type(bot).__name__}")
     return bot
 

@@ -8,12 +8,12 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.jp import format_jp
+from bot.core.jp import format_jp
+from bot.core.telegram_html import escape
 from bot.services.broadcast_drafts import FLOW_BROADCAST
 from bot.services.reminders import FLOW_REMINDER
-from bot.services.sessions import FLOW_PROFILE, FLOW_REGISTER, FlowState
 from bot.services.trainings import FLOW_REJECT, FLOW_TRAINING
-from bot.telegram_html import escape
+from bot.store.sessions import FLOW_PROFILE, FLOW_REGISTER, FlowState
 from bot.texts import reminders as rtexts
 from handlers import (
     admin,

@@ -6,11 +6,11 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.core.jp import format_jp, percent, progress_bar
+from bot.core.telegram_html import escape
 from bot.documents import labels
-from bot.jp import format_jp, percent, progress_bar
 from bot.services import hours_files
 from bot.services.hours import HoursView
-from bot.telegram_html import escape
 from bot.texts import hours as ht
 from handlers import hours_keyboards, keyboards
 from handlers.common import answer_query, reply, services, show, user_id

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from bot.content import Category, Module
+from bot.core.content import Category, Module
 from bot.services.learning import ModuleState
 from bot.services.registration import OpdPage
 from bot.services.reminders import ReminderView

@@ -8,10 +8,10 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.content import Category, Module
-from bot.jp import format_jp
+from bot.core.content import Category, Module
+from bot.core.jp import format_jp
+from bot.core.telegram_html import escape
 from bot.services.learning import CardOutcome, ModuleState
-from bot.telegram_html import escape
 from handlers import keyboards
 from handlers.common import invalid_button, registered, services, show, toast, user_id
 

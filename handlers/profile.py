@@ -6,9 +6,9 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.core.telegram_html import escape
 from bot.services.registration import Outcome
-from bot.services.sessions import FlowState
-from bot.telegram_html import escape
+from bot.store.sessions import FlowState
 from db.models import Employee
 from handlers import keyboards
 from handlers.common import answer_query, expired, registered, reply, services, show, user_id

@@ -7,10 +7,10 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.content import QUESTION_LIMIT
-from bot.jp import format_jp
+from bot.core.content import QUESTION_LIMIT
+from bot.core.jp import format_jp
+from bot.core.telegram_html import escape
 from bot.services.quiz import AnswerOutcome, PollSpec, QuizResult, StartOutcome
-from bot.telegram_html import escape
 from handlers import keyboards
 from handlers.common import answer_query, api, reply, send, services, show, toast, user_id
 from handlers.learning import show_module

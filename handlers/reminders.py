@@ -8,10 +8,10 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.schedule import parse_clock_time
+from bot.core.schedule import parse_clock_time
+from bot.core.telegram_html import escape
 from bot.services.reminders import PAUSE_CHOICES, ReminderView, TimeOutcome
-from bot.services.sessions import FlowState
-from bot.telegram_html import escape
+from bot.store.sessions import FlowState
 from bot.texts import reminders as t
 from handlers import keyboards
 from handlers.common import answer_query, expired, reply, services, show, user_id

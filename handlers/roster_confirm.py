@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.core.telegram_html import escape
 from bot.services.registration import Outcome
-from bot.services.sessions import FlowState
-from bot.telegram_html import escape
+from bot.store.sessions import FlowState
 from bot.texts import hours as t
 from handlers import hours_keyboards as kb
 from handlers.common import expired, reply, services, show, user_id

@@ -6,12 +6,12 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.jp import format_jp
-from bot.nip import EmployeeKind
-from bot.services.employees import clean_name
+from bot.core.jp import format_jp
+from bot.core.nip import EmployeeKind
+from bot.core.telegram_html import escape
 from bot.services.registration import Outcome, Step
-from bot.services.sessions import FLOW_REGISTER, FlowState
-from bot.telegram_html import escape
+from bot.store.employees import clean_name
+from bot.store.sessions import FLOW_REGISTER, FlowState
 from bot.texts import hours as hours_texts
 from db.models import Employee
 from handlers import keyboards, roster_confirm

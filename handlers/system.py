@@ -12,7 +12,7 @@ from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import texts
-from bot.services import employees
+from bot.store import employees
 from db.models import ProcessedUpdate
 from handlers.common import answer_query, services
 

@@ -3,7 +3,7 @@
 Thin: the wizard state and every rule live in :mod:`bot.services.trainings` and
 :mod:`bot.services.training_review`; this module turns updates into calls and results into
 messages. Notices to the reviewers and to the employee are queued by the services with the
-report or the decision, and delivered by the outbound sender (``bot.services.training_notices``).
+report or the decision, and delivered by the outbound sender (``bot.delivery.notices``).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from decimal import Decimal
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot.jp import format_jp
-from bot.services.sessions import FlowState
-from bot.services.training_notices import day, review_text, summary
+from bot.core.jp import format_jp
+from bot.core.telegram_html import escape
+from bot.delivery.notices import day, review_text, summary
 from bot.services.trainings import (
     Problem,
     Review,
@@ -25,7 +25,7 @@ from bot.services.trainings import (
     UploadedFile,
     max_jp,
 )
-from bot.telegram_html import escape
+from bot.store.sessions import FlowState
 from bot.texts import hours as t
 from db.models import Employee, ExternalTraining
 from handlers import hours_keyboards as kb

@@ -14,8 +14,8 @@ from pathlib import Path
 import matplotlib
 from fpdf import FPDF
 
+from bot.core.nip import NipError, parse_nip
 from bot.documents import labels
-from bot.nip import NipError, parse_nip
 
 FONT = "DejaVu"
 # Regular and bold only: fpdf2 parses every registered TTF for each document, which is most of

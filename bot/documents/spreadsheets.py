@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from bot.core.jp import from_centi
 from bot.documents import labels
-from bot.jp import from_centi
 
 Row = Mapping[str, object]
 Value = str | int | float | date | None

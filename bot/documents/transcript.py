@@ -14,9 +14,9 @@ from datetime import date
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
+from bot.core.jp import format_jp
 from bot.documents import labels
 from bot.documents.pdfbase import FONT, display_nip, new_pdf, pdf_bytes
-from bot.jp import format_jp
 
 NAVY = (31, 58, 104)
 HEAD_FILL = (226, 232, 243)

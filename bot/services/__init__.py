@@ -5,25 +5,25 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from bot.clock import Clock, system_clock
 from bot.config import Settings
-from bot.content import Catalog
-from bot.dedup import UpdateDeduplicator
-from bot.jp import to_centi
+from bot.core.clock import Clock, system_clock
+from bot.core.content import Catalog
+from bot.core.jp import to_centi
+from bot.delivery.reminders import NudgeRenderer
 from bot.services.activity import RecentActivity
 from bot.services.broadcast_drafts import DraftService
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService
 from bot.services.hours import HoursService
 from bot.services.learning import LearningService
-from bot.services.nudges import NudgeRenderer
 from bot.services.quiz import QuizService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
-from bot.services.report_files import ReportService
+from bot.services.reports import ReportService
 from bot.services.roles import RoleService
 from bot.services.training_review import ReviewService
 from bot.services.trainings import TrainingService
+from bot.store.dedup import UpdateDeduplicator
 from db.session import Database
 
 

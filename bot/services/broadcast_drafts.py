@@ -15,15 +15,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from bot.config import Settings
-from bot.content import Catalog
-from bot.services import sessions
-from bot.services.audience import Audience
-from bot.services.outgoing import Button, Outgoing
+from bot.core.clock import Clock
+from bot.core.content import Catalog
+from bot.core.outgoing import Button, Outgoing
+from bot.core.telegram_html import telegram_length, visible_text
 from bot.services.roles import Actor, actor_in
-from bot.services.sessions import FlowState
-from bot.telegram_html import telegram_length, visible_text
+from bot.store import sessions
+from bot.store.audience import Audience
+from bot.store.sessions import FlowState
 from db.models import Broadcast
 from db.session import Database
 

@@ -16,12 +16,11 @@ from typing import Any
 from sqlalchemy import String, cast, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from bot.config import Settings
-from bot.content import Catalog
-from bot.jp import to_centi
-from bot.services import sessions
-from bot.services.audience import Audience, condition
+from bot.core.clock import Clock
+from bot.core.content import Catalog
+from bot.core.jp import to_centi
+from bot.core.outgoing import Outgoing, Skip
 from bot.services.broadcast_drafts import (
     KIND_BROADCAST,
     DraftService,
@@ -29,9 +28,10 @@ from bot.services.broadcast_drafts import (
     Step,
     message_of,
 )
-from bot.services.outbox import enqueue_from
-from bot.services.outgoing import Outgoing, Skip
 from bot.services.roles import actor_in, record
+from bot.store import sessions
+from bot.store.audience import Audience, condition
+from bot.store.outbox import enqueue_from
 from db.dialects import cast_table
 from db.models import Broadcast, Employee, OutboundMessage
 from db.session import Database

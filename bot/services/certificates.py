@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
+from bot.core.clock import Clock
 from bot.documents.verification import (
     CertificateFields,
     certificate_number,
@@ -26,7 +26,7 @@ from bot.documents.verification import (
     make_code,
     normalize_code,
 )
-from bot.services import employees
+from bot.store import employees
 from db.dialects import on_conflict_insert
 from db.models import AppSecret, Certificate, JpLedgerEntry
 from db.session import Database

@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
-from bot.services import employees, ledger
+from bot.core.clock import Clock
+from bot.store import employees, ledger
 from db.models import Employee, JpLedgerEntry
 from db.session import Database
 

@@ -7,8 +7,8 @@ import asyncio
 from collections import defaultdict
 from datetime import date
 
+from bot.core.jp import to_centi
 from bot.documents.charts import JpProgress, render_progress_chart
-from bot.jp import to_centi
 from bot.services.hours import HoursView
 from bot.texts import hours as t
 

@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from bot.content import Card, Catalog, Module
-from bot.services import employees
+from bot.core.clock import Clock
+from bot.core.content import Card, Catalog, Module
 from bot.services.activity import RecentActivity
+from bot.store import employees
 from db.dialects import cast_table
 from db.models import Employee, ModuleProgress
 from db.session import Database

@@ -18,21 +18,21 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from bot.content import Catalog, Module
-from bot.group_insert import GroupInsert
-from bot.services import employees
+from bot.core.clock import Clock
+from bot.core.content import Catalog, Module
+from bot.core.grading import is_correct, make_plan
 from bot.services.activity import RecentActivity
-from bot.services.grading import is_correct, make_plan
 from bot.services.learning import ModuleState, progress_for
-from bot.services.quiz_grade import Finished, QuizResult, finish_attempt
-from bot.services.quiz_sql import (
+from bot.store import employees
+from bot.store.batch import GroupInsert
+from bot.store.quiz import (
     ADVANCE_ATTEMPT,
     ANSWER_STATE,
     INSERT_ANSWER,
     REGISTER_POLL,
     TOUCH_EMPLOYEE,
 )
+from bot.store.quiz_grading import Finished, QuizResult, finish_attempt
 from db.models import QuizAttempt
 from db.session import Database
 

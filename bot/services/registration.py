@@ -11,12 +11,12 @@ from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.clock import Clock
-from bot.content import Catalog, Opd
-from bot.nip import NipError, parse_nip
-from bot.services import employees, roster, sessions
+from bot.core.clock import Clock
+from bot.core.content import Catalog, Opd
+from bot.core.nip import NipError, parse_nip
 from bot.services.reminders import ReminderService
-from bot.services.sessions import FLOW_PROFILE, FLOW_REGISTER, FlowState
+from bot.store import employees, roster, sessions
+from bot.store.sessions import FLOW_PROFILE, FLOW_REGISTER, FlowState
 from db.models import Employee
 from db.session import Database
 

@@ -28,13 +28,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import metrics
-from bot.clock import Clock
 from bot.config import Settings
-from bot.schedule import QuietHours, ReminderChoice, next_due, parse_clock_time
-from bot.services import employees, sessions
-from bot.services.outbox import enqueue_from
-from bot.services.sessions import FlowState
+from bot.core.clock import Clock
+from bot.core.schedule import QuietHours, ReminderChoice, next_due, parse_clock_time
+from bot.observability import metrics
+from bot.store import employees, sessions
+from bot.store.outbox import enqueue_from
+from bot.store.sessions import FlowState
 from db.dialects import cast_table
 from db.models import Employee, Reminder
 from db.session import Database

@@ -1,180 +1,157 @@
-"""Set-based numbers for admin reports: per-OPD recap, JP by category, the per-employee list.
+"""Admin reports with their scope, and the files they export (XLSX, CSV, PNG).
 
-Each figure is one GROUP BY over the year's ledger rows, read through the covering index
-``ix_jp_ledger_year_employee_cover`` (year, employee_id, category, jp_centi), so a province of
-300,000 employees and millions of credits is summed by the database, never loaded as ORM objects.
-The per-employee list is streamed row by row for the same reason.
+The scope rule lives here, once, for the chat and nowhere else: an OPD admin sees their own OPD,
+a superadmin every OPD and the province ranking, everybody else nothing (employees see their own
+hours with ``/jp``). The command line (``python -m bot report``, for cron) runs as the operator of
+the server and calls the same builders without a chat user.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Employee, JpLedgerEntry
+from bot.documents.charts import OpdCompliance, render_compliance_chart
+from bot.documents.spreadsheets import Column, ColumnKind, to_csv, to_xlsx
+from bot.services.roles import Actor, actor_in
+from bot.store import reports
+from db.session import Database
 
-L = JpLedgerEntry
-E = Employee
+RECAP_COLUMNS = (
+    Column("rank", "Peringkat", ColumnKind.INTEGER),
+    Column("opd_code", "Kode OPD"),
+    Column("opd_name", "Nama OPD", width=45),
+    Column("employees", "Pegawai terdaftar", ColumnKind.INTEGER, total=True),
+    Column("at_target", "Mencapai target", ColumnKind.INTEGER, total=True),
+    Column("share", "% mencapai target", ColumnKind.PERCENT),
+    Column("average_centi", "Rata-rata JP", ColumnKind.JP),
+    Column("total_centi", "Total JP", ColumnKind.JP, total=True),
+)
+EMPLOYEE_COLUMNS = (
+    Column("nip", "NIP", width=20),
+    Column("name", "Nama", width=32),
+    Column("unit_kerja", "Unit kerja", width=28),
+    Column("jabatan", "Jabatan", width=28),
+    Column("golongan", "Golongan"),
+    Column("kind", "Jenis"),
+    Column("module_centi", "JP modul", ColumnKind.JP, total=True),
+    Column("external_centi", "JP eksternal", ColumnKind.JP, total=True),
+    Column("total_centi", "JP total", ColumnKind.JP, total=True),
+    Column("status", "Status"),
+)
+# The SIASN "riwayat kursus" fields (namaKursus, institusiPenyelenggara, jenisKursus, jumlahJam,
+# tanggalKursus, tanggalSelesaiKursus, tahunKursus, nomorSertipikat), named as SIASN names them.
+SIASN_COLUMNS = (
+    Column("nip", "nip", width=20),
+    Column("name", "nama", width=30),
+    Column("title", "namaKursus", width=40),
+    Column("organiser", "institusiPenyelenggara", width=30),
+    Column("activity_kind", "jenisKursus", width=20),
+    Column("jp_centi", "jumlahJam", ColumnKind.JP),
+    Column("started_on", "tanggalKursus", ColumnKind.DATE),
+    Column("ended_on", "tanggalSelesaiKursus", ColumnKind.DATE),
+    Column("year", "tahunKursus", ColumnKind.INTEGER),
+    Column("certificate_no", "nomorSertipikat", width=24),
+)
+STATUS_REACHED = "Tercapai"
+STATUS_MISSING = "Belum"
 
 
 @dataclass(frozen=True, slots=True)
-class OpdRecap:
-    opd_code: str
-    employees: int
-    at_target: int
-    total_centi: int
-
-    @property
-    def average_centi(self) -> int:
-        """Rounded half up, as people round, not to even as ``round`` does."""
-        if not self.employees:
-            return 0
-        return (2 * self.total_centi + self.employees) // (2 * self.employees)
-
-    @property
-    def share(self) -> float:
-        """The fraction (0..1) of employees who reached the target."""
-        return self.at_target / self.employees if self.employees else 0.0
+class RecapView:
+    year: int
+    rows: list[reports.OpdRecap]
+    categories: dict[str | None, int]
 
 
-def _year_totals(year: int, opd_code: str | None = None) -> Select[int, int]:
-    query = select(L.employee_id, func.sum(L.jp_centi).label("jp")).where(L.year == year)
-    if opd_code is not None:
-        query = query.where(L.employee_id.in_(select(E.id).where(E.opd_code == opd_code)))
-    return query.group_by(L.employee_id)
-
-
-async def opd_recap(
-    s: AsyncSession, year: int, target_centi: int, opd_code: str | None = None
-) -> list[OpdRecap]:
-    """Per OPD: employees registered, how many reached the target, total JP; best share first.
-
-    Employees with no credit count with 0 JP (the outer join), so the share is honest.
-    """
-    totals = _year_totals(year, opd_code).subquery()
-    jp = func.coalesce(totals.c.jp, 0)
-    query = (
-        select(
-            E.opd_code,
-            func.count(E.id),
-            func.sum(case((jp >= target_centi, 1), else_=0)),
-            func.sum(jp),
-        )
-        .select_from(E)
-        .outerjoin(totals, totals.c.employee_id == E.id)
-        .group_by(E.opd_code)
-    )
-    if opd_code is not None:
-        query = query.where(E.opd_code == opd_code)
-    rows = [
-        OpdRecap(code, int(count), int(reached or 0), int(total or 0))
-        for code, count, reached, total in await s.execute(query)
-    ]
-    rows.sort(key=lambda r: (-r.share, -r.average_centi, r.opd_code))
-    return rows
-
-
-async def category_totals(
-    s: AsyncSession, year: int, opd_code: str | None = None
-) -> dict[str | None, int]:
-    """JP (hundredths) per competency category in a year; None is outside trainings."""
-    query = select(L.category, func.sum(L.jp_centi)).where(L.year == year)
-    if opd_code is not None:
-        query = query.where(L.employee_id.in_(select(E.id).where(E.opd_code == opd_code)))
-    rows = await s.execute(query.group_by(L.category))
-    return {category: int(total or 0) for category, total in rows}
-
-
-async def employee_rows(
-    s: AsyncSession, year: int, target_centi: int, opd_code: str
-) -> AsyncIterator[dict[str, object]]:
-    """One OPD's employees with their year's JP (module, outside, total) and status, by name."""
-    per_employee = (
-        select(
-            L.employee_id,
-            func.sum(case((L.source_kind == "module", L.jp_centi), else_=0)).label("module"),
-            func.sum(case((L.source_kind != "module", L.jp_centi), else_=0)).label("external"),
-        )
-        .where(L.year == year, L.employee_id.in_(select(E.id).where(E.opd_code == opd_code)))
-        .group_by(L.employee_id)
-        .subquery()
-    )
-    module = func.coalesce(per_employee.c.module, 0)
-    external = func.coalesce(per_employee.c.external, 0)
-    query = (
-        select(
-            E.nip,
-            E.name,
-            E.unit_kerja,
-            E.jabatan,
-            E.golongan,
-            E.kind,
-            module.label("module"),
-            external.label("external"),
-        )
-        .outerjoin(per_employee, per_employee.c.employee_id == E.id)
-        .where(E.opd_code == opd_code)
-        .order_by(E.name, E.nip)
-    )
-    result = await s.stream(query.execution_options(yield_per=2000))
-    async for nip, name, unit, jabatan, golongan, kind, mod, ext in result:
-        total = int(mod) + int(ext)
-        yield {
-            "nip": nip,
-            "name": name,
-            "unit_kerja": unit,
-            "jabatan": jabatan,
-            "golongan": golongan,
-            "kind": kind,
-            "module_centi": int(mod),
-            "external_centi": int(ext),
-            "total_centi": total,
-            "reached": total >= target_centi,
+def recap_rows(rows: list[reports.OpdRecap], names: Mapping[str, str]) -> list[dict[str, object]]:
+    return [
+        {
+            "rank": rank,
+            "opd_code": r.opd_code,
+            "opd_name": names.get(r.opd_code, r.opd_code),
+            "employees": r.employees,
+            "at_target": r.at_target,
+            "share": r.share,
+            "average_centi": r.average_centi,
+            "total_centi": r.total_centi,
         }
+        for rank, r in enumerate(rows, start=1)
+    ]
 
 
-async def course_records(
-    s: AsyncSession, year: int, opd_code: str | None = None
-) -> AsyncIterator[dict[str, object]]:
-    """Every credit of the year with the SIASN course-record fields, for MyASN/SIASN feeds."""
-    query = (
-        select(
-            E.nip,
-            E.name,
-            E.opd_code,
-            L.title,
-            L.organiser,
-            L.activity_kind,
-            L.jp_centi,
-            L.started_on,
-            L.ended_on,
-            L.year,
-            L.certificate_no,
-            L.source_kind,
-        )
-        .join(E, E.id == L.employee_id)
-        .where(L.year == year)
-        .order_by(E.opd_code, E.nip, L.ended_on)
-    )
-    if opd_code is not None:
-        query = query.where(E.opd_code == opd_code)
-    result = await s.stream(query.execution_options(yield_per=2000))
-    keys = (
-        "nip",
-        "name",
-        "opd_code",
-        "title",
-        "organiser",
-        "activity_kind",
-        "jp_centi",
-        "started_on",
-        "ended_on",
-        "year",
-        "certificate_no",
-        "source_kind",
-    )
-    async for row in result:
-        yield dict(zip(keys, row, strict=True))
+async def employee_table(
+    s: AsyncSession, year: int, target_centi: int, opd_code: str
+) -> list[dict[str, object]]:
+    return [
+        {**row, "status": STATUS_REACHED if row["reached"] else STATUS_MISSING}
+        async for row in reports.employee_rows(s, year, target_centi, opd_code)
+    ]
+
+
+async def siasn_table(s: AsyncSession, year: int, opd_code: str | None) -> list[dict[str, object]]:
+    return [row async for row in reports.course_records(s, year, opd_code)]
+
+
+def xlsx(columns: tuple[Column, ...], rows: list[dict[str, object]], title: str) -> bytes:
+    return to_xlsx(columns, rows, sheet_title=title)
+
+
+def csv(columns: tuple[Column, ...], rows: list[dict[str, object]]) -> bytes:
+    return to_csv(columns, rows)
+
+
+def chart(rows: list[reports.OpdRecap], names: Mapping[str, str], year: int, target: int) -> bytes:
+    items = [
+        OpdCompliance(names.get(r.opd_code, r.opd_code), r.employees, r.at_target) for r in rows
+    ]
+    return render_compliance_chart(items, year=year, target_centi=target)
+
+
+class ReportService:
+    """Reports for the chat, each call re-checking the caller's role."""
+
+    def __init__(self, db: Database, admin_ids: frozenset[int], target_centi: int) -> None:
+        self.db = db
+        self.admin_ids = admin_ids
+        self.target_centi = target_centi
+
+    async def actor(self, telegram_id: int) -> Actor | None:
+        async with self.db.transaction() as s:
+            return await actor_in(s, telegram_id, self.admin_ids)
+
+    async def recap(self, actor_id: int, year: int, opd_code: str | None) -> RecapView | None:
+        """One OPD's recap (``opd_code``) or the province ranking (None); None if not allowed."""
+        async with self.db.transaction() as s:
+            actor = await actor_in(s, actor_id, self.admin_ids)
+            if actor is None or not actor.may_manage(opd_code):
+                return None
+            rows = await reports.opd_recap(s, year, self.target_centi, opd_code)
+            categories = await reports.category_totals(s, year, opd_code)
+            return RecapView(year, rows, categories)
+
+    async def file(
+        self, actor_id: int, kind: str, opd_code: str | None, year: int, names: Mapping[str, str]
+    ) -> bytes | None:
+        """The bytes of one export, or None if the caller may not see that scope."""
+        async with self.db.transaction() as s:
+            actor = await actor_in(s, actor_id, self.admin_ids)
+            if actor is None or not actor.may_manage(opd_code):
+                return None
+            if kind in ("xlsx", "csv"):
+                if opd_code is None:
+                    return None
+                table = await employee_table(s, year, self.target_centi, opd_code)
+                if kind == "csv":
+                    return await asyncio.to_thread(csv, EMPLOYEE_COLUMNS, table)
+                return await asyncio.to_thread(xlsx, EMPLOYEE_COLUMNS, table, opd_code)
+            if kind == "siasn":
+                table = await siasn_table(s, year, opd_code)
+                return await asyncio.to_thread(xlsx, SIASN_COLUMNS, table, "Riwayat kursus")
+            recap = await reports.opd_recap(s, year, self.target_centi, opd_code)
+        if kind == "recap":
+            return await asyncio.to_thread(xlsx, RECAP_COLUMNS, recap_rows(recap, names), "Rekap")
+        return await asyncio.to_thread(chart, recap, names, year, self.target_centi)

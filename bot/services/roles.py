@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from bot.nip import NipError, parse_nip
-from bot.services import employees
+from bot.core.clock import Clock
+from bot.core.nip import NipError, parse_nip
+from bot.store import employees
 from db.models import AdminRole, AuditEntry, Employee
 from db.session import Database
 

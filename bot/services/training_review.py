@@ -12,11 +12,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from bot.services import ledger, sessions, training_notices
+from bot.core.clock import Clock
+from bot.delivery import notices as training_notices
 from bot.services.roles import Actor, actor_in, record
-from bot.services.sessions import FlowState
 from bot.services.trainings import FLOW_REJECT, MAX_REASON, Review, Reviewed
+from bot.store import ledger, sessions
+from bot.store.sessions import FlowState
 from db.models import Employee, ExternalTraining
 from db.session import Database
 

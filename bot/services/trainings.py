@@ -19,12 +19,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from bot.config import Settings
-from bot.jp import to_centi
-from bot.services import employees, sessions, training_notices
+from bot.core.clock import Clock
+from bot.core.jp import to_centi
+from bot.delivery import notices as training_notices
 from bot.services.roles import Role
-from bot.services.sessions import FlowState
+from bot.store import employees, sessions
+from bot.store.sessions import FlowState
 from db.models import AdminRole, Employee, ExternalTraining
 from db.session import Database
 

@@ -2,7 +2,7 @@
 
 Translating the bot means translating this file, not touching handlers. Texts are HTML for
 ``parse_mode=HTML``: placeholders filled with user data must be escaped by the caller
-(``bot.telegram_html.escape``). Keep button labels short: they are read on small phones.
+(``bot.core.telegram_html.escape``). Keep button labels short: they are read on small phones.
 """
 
 from __future__ import annotations

@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import build_application, polling
+from bot.app.application import build_application, polling
 from bot.config import Settings
-from bot.content import Catalog
+from bot.core.content import Catalog
+from bot.emulator import FakeBotApi
 from tests.conftest import TEST_TOKEN, FakeClock
-from tests.fakebot import FakeBotApi
 
 
 @pytest.fixture

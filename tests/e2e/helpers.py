@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.content import Module
-from tests.fakebot import BotMessage, FakeBotApi, FakeUser
+from bot.core.content import Module
+from bot.emulator import BotMessage, FakeBotApi, FakeUser
 
 NIP = "19860926 201505 1 001"
 

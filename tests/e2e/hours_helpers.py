@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from bot.emulator import BotMessage, FakeUser
 from db.models import AdminRole, Employee
 from tests.e2e.helpers import say, tap
-from tests.fakebot import BotMessage, FakeUser
 
 NIP_ADMIN = "19900101 201801 2 003"
 NIP_OTHER = "19850505 201001 1 002"

@@ -7,10 +7,10 @@ import time
 from sqlalchemy import func, select
 
 from bot import texts
-from bot.content import Catalog
+from bot.core.content import Catalog
+from bot.emulator import FakeBotApi, FakeUser
 from db.models import Employee, JpLedgerEntry, ModuleProgress
 from tests.e2e.helpers import NIP, register, say, tap
-from tests.fakebot import FakeBotApi, FakeUser
 
 
 async def toast_for(fake: FakeBotApi, user: FakeUser, data: str) -> str:

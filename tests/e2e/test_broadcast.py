@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, insert, select
 
-from bot.app import build_application, polling
+from bot.app.application import build_application, polling
 from bot.config import Settings
-from bot.content import Catalog
+from bot.core.content import Catalog
+from bot.emulator import FakeBotApi, FakeUser
 from db.models import Broadcast, Employee, OutboundMessage
 from tests.conftest import TEST_TOKEN, FakeClock
 from tests.e2e.helpers import register, say, tap
-from tests.fakebot import FakeBotApi, FakeUser
 
 ADMIN = 9000
 FIRST = 600_000

@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from bot.services import ledger
+from bot.emulator import FakeBotApi
+from bot.store import ledger
 from db.models import Certificate, Employee
 from tests.e2e.helpers import register, say
 from tests.e2e.hours_helpers import (
@@ -20,7 +21,6 @@ from tests.e2e.hours_helpers import (
     db_of,
     grant,
 )
-from tests.fakebot import FakeBotApi
 
 
 async def credit_module(app: object, telegram_id: int, module_id: str, jp_centi: int) -> None:

@@ -7,13 +7,13 @@ import random
 
 from sqlalchemy import select
 
-from bot.app import build_application, polling
+from bot.app.application import build_application, polling
 from bot.config import Settings
-from bot.content import Catalog
+from bot.core.content import Catalog
+from bot.emulator import FakeBotApi
 from db.models import Employee
 from tests.conftest import FakeClock
 from tests.e2e.helpers import open_module, register, say, tap
-from tests.fakebot import FakeBotApi
 
 
 async def _employee(app: object, telegram_id: int) -> Employee:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.content import Catalog
+from bot.core.content import Catalog
+from bot.emulator import FakeBotApi
 from db.models import Employee, JpLedgerEntry
 from tests.e2e.helpers import register, say, tap
-from tests.fakebot import FakeBotApi
 
 
 async def test_register_learn_pass_and_see_jp(

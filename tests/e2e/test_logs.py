@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 
 from bot import texts
-from bot.logs import PAYLOAD_LOGGERS, UpdateIdFilter, setup_logging
+from bot.emulator import FakeBotApi
+from bot.observability.logs import PAYLOAD_LOGGERS, UpdateIdFilter, setup_logging
 from tests.e2e.helpers import NIP, register
-from tests.fakebot import FakeBotApi
 
 FIRST, LAST = "Wahyuningsih", "Purbaningrum"
 
@@ -70,7 +70,7 @@ async def test_log_lines_carry_the_update_id_and_no_personal_data(
         return {
             r.update_id  # type: ignore[attr-defined]
             for r in caplog.records
-            if r.name == "bot.update_processor" and r.getMessage().startswith("handled")
+            if r.name == "bot.telegram.updates" and r.getMessage().startswith("handled")
         }
 
     for _ in range(100):  # the last update's handling ends just after its reply

@@ -17,15 +17,15 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import insert
 
-from bot.app import build_application, on_shutdown, on_startup, on_stop, worker_of
-from bot.app import polling as polling_mode
+from bot.app.application import build_application, on_shutdown, on_startup, on_stop, worker_of
+from bot.app.application import polling as polling_mode
+from bot.app.webhook import SECRET_HEADER, serving
 from bot.config import Settings
-from bot.content import Catalog
-from bot.webhook import SECRET_HEADER, serving
+from bot.core.content import Catalog
+from bot.emulator import FakeBotApi
 from db.models import Broadcast, Employee
 from tests.conftest import FakeClock
 from tests.e2e.helpers import say
-from tests.fakebot import FakeBotApi
 
 WIB = ZoneInfo("Asia/Jakarta")
 SECRET = "s3cret-Token_for-tests"

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.app import build_application, polling
+from bot.app.application import build_application, polling
 from bot.config import Settings
-from bot.content import Catalog
+from bot.core.content import Catalog
+from bot.emulator import FakeBotApi, FakeUser
 from db.models import Employee, OutboundMessage
 from tests.conftest import FakeClock
 from tests.e2e.helpers import register, say, tap
-from tests.fakebot import FakeBotApi, FakeUser
 
 WIB = ZoneInfo("Asia/Jakarta")
 

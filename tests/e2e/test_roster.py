@@ -7,15 +7,15 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.app import build_application, polling
+from bot.app.application import build_application, polling
 from bot.config import Settings
-from bot.content import Catalog
-from bot.roster import RosterRow
-from bot.services import roster
+from bot.core.content import Catalog
+from bot.core.roster_file import RosterRow
+from bot.emulator import FakeBotApi
+from bot.store import roster
 from db.models import Employee
 from tests.conftest import FakeClock
 from tests.e2e.helpers import say, tap
-from tests.fakebot import FakeBotApi
 
 LISTED = "198609262015051001"
 OTHER_LISTED = "199001012018012003"

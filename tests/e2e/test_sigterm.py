@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from bot.config import Settings
+from bot.emulator import FakeBotApi
 from tests.conftest import ROOT, TEST_TOKEN
-from tests.fakebot import FakeBotApi
 
 STOP_WITHIN = 10.0
 

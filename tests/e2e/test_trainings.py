@@ -7,6 +7,7 @@ import asyncio
 
 from sqlalchemy import select
 
+from bot.emulator import FakeBotApi
 from db.models import ExternalTraining, JpLedgerEntry
 from tests.conftest import FakeClock
 from tests.e2e.helpers import register, say, tap
@@ -19,7 +20,6 @@ from tests.e2e.hours_helpers import (
     grant,
     report_training,
 )
-from tests.fakebot import FakeBotApi
 
 
 async def test_a_report_is_approved_by_the_opd_admin_credited_and_notified(

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.__main__ import main
-from bot.content import CARD_TEXT_LIMIT, Card, Catalog, ContentError, Question, load_catalog
+from bot.core.content import CARD_TEXT_LIMIT, Card, Catalog, ContentError, Question, load_catalog
 
 BROKEN = Path(__file__).resolve().parent.parent / "data" / "broken_content"
 

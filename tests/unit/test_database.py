@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from bot.config import Settings
-from bot.content import Catalog
+from bot.core.content import Catalog
 from bot.services import Services
 from bot.services.registration import Outcome
 from db.dialects import on_conflict_insert

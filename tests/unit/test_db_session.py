@@ -56,7 +56,7 @@ async def test_admission_queue_holds_the_updater_back_until_updates_are_handled(
 
     from telegram import Update
 
-    from bot.update_processor import AdmissionQueue
+    from bot.telegram.updates import AdmissionQueue
 
     queue = AdmissionQueue(limit=2)
     await queue.put(Update(1))
@@ -78,7 +78,7 @@ async def test_group_insert_commits_concurrent_rows_together_and_reports_failure
 
     from sqlalchemy import func, insert, select
 
-    from bot.group_insert import GroupInsert
+    from bot.store.batch import GroupInsert
     from db.models import ProcessedUpdate
 
     rows = GroupInsert(db, insert(ProcessedUpdate.__table__))

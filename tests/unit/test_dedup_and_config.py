@@ -6,7 +6,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.config import Settings
-from bot.dedup import UpdateDeduplicator
+from bot.store.dedup import UpdateDeduplicator
 from db.session import Database
 from tests.conftest import TEST_TOKEN, FakeClock
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.http11 import ConnectError, Disconnected, KeepAliveClient
+from bot.telegram.http11 import ConnectError, Disconnected, KeepAliveClient
 
 OK_BODY = b'{"ok":true,"result":true}'
 

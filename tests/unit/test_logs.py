@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.config import Settings
-from bot.logs import PAYLOAD_LOGGERS, redact, setup_logging, update_context
+from bot.observability.logs import PAYLOAD_LOGGERS, redact, setup_logging, update_context
 
 log = logging.getLogger("tests.logs")
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import texts
-from bot.nip import EmployeeKind, NipError, normalize, parse_nip
+from bot.core.nip import EmployeeKind, NipError, normalize, parse_nip
 
 TODAY = date(2026, 11, 27)
 

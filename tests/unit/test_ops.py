@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert
 
-from bot import ops
 from bot.__main__ import main
+from bot.services import operations as ops
 from db.models import (
     Broadcast,
     Employee,

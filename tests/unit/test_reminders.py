@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import func, insert, select, update
 
 from bot.config import Settings
-from bot.content import Catalog
-from bot.outbox_store import OutboxStore
-from bot.sender import OutboundSender, SendResult, SendStatus
+from bot.core.content import Catalog
+from bot.core.outgoing import Outgoing, Skip
+from bot.delivery.outbox_store import OutboxStore
+from bot.delivery.sender import OutboundSender, SendResult, SendStatus
 from bot.services import Services
-from bot.services.outgoing import Outgoing, Skip
 from bot.services.reminders import KIND_REMINDER, TimeOutcome
 from db.models import Employee, OutboundMessage, Reminder
 from db.session import Database

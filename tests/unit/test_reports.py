@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 
 from openpyxl import load_workbook
 
-from bot.services import ledger, report_files, reports
+from bot.services import reports as report_files
+from bot.store import ledger, reports
 from db.models import Employee
 from db.session import Database
 

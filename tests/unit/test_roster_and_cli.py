@@ -11,11 +11,11 @@ from openpyxl import Workbook, load_workbook
 
 from bot.__main__ import main
 from bot.config import Settings
-from bot.content import Catalog
-from bot.roster import parse_roster
-from bot.services import roster
+from bot.core.content import Catalog
+from bot.core.roster_file import parse_roster
 from bot.services.registration import Outcome, RegistrationService, Step
 from bot.services.reminders import ReminderService
+from bot.store import roster
 from db.models import RosterEntry
 from db.session import Database
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.schedule import (
+from bot.core.schedule import (
     QuietHours,
     ReminderChoice,
     current_streak,

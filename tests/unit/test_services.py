@@ -11,14 +11,16 @@ from sqlalchemy import delete, event, func, select
 from sqlalchemy.util import await_only
 
 from bot.config import Settings
-from bot.content import Catalog, Module
-from bot.services import Services, ledger, training_notices
+from bot.core.content import Catalog, Module
+from bot.core.grading import is_correct, make_plan, passed, score_percent
+from bot.core.outgoing import Outgoing, Skip
+from bot.delivery import notices as training_notices
+from bot.services import Services
 from bot.services.certificates import CertificateService
-from bot.services.grading import is_correct, make_plan, passed, score_percent
 from bot.services.learning import CardOutcome
-from bot.services.outgoing import Outgoing, Skip
 from bot.services.quiz import AnswerOutcome, StartOutcome
 from bot.services.registration import Outcome
+from bot.store import ledger
 from db.models import (
     Certificate,
     Employee,

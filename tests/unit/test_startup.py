@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 
 def test_the_bot_starts_without_the_document_libraries() -> None:
     code = (
-        "import sys, bot.app, bot.webhook; "
+        "import sys, bot.app.application, bot.app.webhook; "
         "print(sorted(m for m in ('matplotlib', 'fpdf', 'openpyxl') if m in sys.modules))"
     )
     result = subprocess.run(

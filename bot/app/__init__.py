@@ -1,0 +1,1 @@
+"""The composition root: the application, its worker (jobs, lease), the webhook server."""

@@ -1,0 +1,143 @@
+"""Command-line tools of the training-hours features, for operators and cron:
+
+    python -m bot roster import FILE [--dry-run]
+    python -m bot certificate verify CODE
+    python -m bot report recap [--year Y] [--xlsx F] [--csv F] [--chart F]
+    python -m bot report opd CODE [--year Y] [--xlsx F] [--csv F]
+    python -m bot report siasn [--opd CODE] [--year Y] [--xlsx F] [--csv F]
+
+They run as the server's operator (no chat user, so no role check) and write the same files as
+``/laporan``. Exit codes: 0 ok, 1 problems found (bad roster rows, a refused certificate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from bot.config import Settings
+from bot.core.content import load_catalog
+from bot.core.jp import to_centi
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    roster = commands.add_parser("roster", help="employee roster tools")
+    roster_commands = roster.add_subparsers(dest="roster_command", required=True)
+    importer = roster_commands.add_parser("import", help="import a roster CSV or XLSX")
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--dry-run", action="store_true", help="check and list errors only")
+
+    cert = commands.add_parser("certificate", help="certificate tools")
+    cert_commands = cert.add_subparsers(dest="certificate_command", required=True)
+    verify = cert_commands.add_parser("verify", help="check a certificate verification code")
+    verify.add_argument("code")
+
+    report = commands.add_parser("report", help="JP reports as files (for cron)")
+    report_commands = report.add_subparsers(dest="report_command", required=True)
+    for name, text in (
+        ("recap", "per-OPD recap and ranking"),
+        ("opd", "one OPD's employees"),
+        ("siasn", "course records with the SIASN fields"),
+    ):
+        sub = report_commands.add_parser(name, help=text)
+        if name == "opd":
+            sub.add_argument("opd_code")
+        if name == "siasn":
+            sub.add_argument("--opd", dest="opd_code", default=None)
+        sub.add_argument("--year", type=int, default=None)
+        sub.add_argument("--xlsx", type=Path)
+        sub.add_argument("--csv", type=Path)
+        if name == "recap":
+            sub.add_argument("--chart", type=Path, help="PNG of compliance per OPD")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "roster":
+        return asyncio.run(_roster(args, settings))
+    if args.command == "certificate":
+        return asyncio.run(_verify(args.code, settings))
+    return asyncio.run(_report(args, settings))
+
+
+async def _roster(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.roster_file import parse_roster
+    from bot.store import roster
+    from db.migrate import upgrade_to_head
+    from db.session import Database
+
+    catalog = load_catalog(settings.content_dir)
+    parsed = parse_roster(args.file, catalog.opds, datetime.now(settings.tz).date())
+    for error in parsed.errors:
+        print(f"{args.file}: {error}", file=sys.stderr)
+    print(f"{len(parsed.rows)} valid row(s), {len(parsed.errors)} error(s)")
+    if args.dry_run:
+        return 1 if parsed.errors else 0
+    db = Database(settings.database_url)
+    try:
+        await upgrade_to_head(db.engine)
+        new, updated = await roster.upsert(db, parsed.rows, datetime.now(settings.tz))
+    finally:
+        await db.dispose()
+    print(f"imported: {new} new, {updated} updated")
+    return 1 if parsed.errors else 0
+
+
+async def _verify(code: str, settings: Settings) -> int:
+    from bot.services.certificates import CertificateService, Verdict
+    from db.session import Database
+
+    db = Database(settings.database_url)
+    secret = settings.cert_secret.get_secret_value() if settings.cert_secret else None
+    try:
+        result = await CertificateService(db, lambda: datetime.now(settings.tz), secret).verify(
+            code
+        )
+    finally:
+        await db.dispose()
+    if result.verdict is not Verdict.GENUINE or result.fields is None:
+        print(f"REFUSED: {result.verdict.value}")
+        return 1
+    f = result.fields
+    print(f"GENUINE: {f.certificate_no} {f.nip} {f.name} | {f.module_title} | {f.completed_on}")
+    return 0
+
+
+async def _report(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services import reports as report_files
+    from bot.store import reports
+    from db.session import Database
+
+    year = args.year or datetime.now(settings.tz).year
+    target = to_centi(settings.jp_target)
+    names = {code: opd.name for code, opd in load_catalog(settings.content_dir).opds.items()}
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as s:
+            columns: Sequence[report_files.Column]
+            if args.report_command == "recap":
+                recap = await reports.opd_recap(s, year, target)
+                columns, table = report_files.RECAP_COLUMNS, report_files.recap_rows(recap, names)
+            elif args.report_command == "opd":
+                columns = report_files.EMPLOYEE_COLUMNS
+                table = await report_files.employee_table(s, year, target, args.opd_code)
+            else:
+                columns = report_files.SIASN_COLUMNS
+                table = await report_files.siasn_table(s, year, args.opd_code)
+    finally:
+        await db.dispose()
+    outputs = {
+        args.xlsx: lambda: report_files.xlsx(columns, table, args.report_command),
+        args.csv: lambda: report_files.csv(columns, table),
+    }
+    if args.report_command == "recap":
+        outputs[args.chart] = lambda: report_files.chart(recap, names, year, target)
+    for path, build in outputs.items():
+        if path is not None:
+            path.write_bytes(await asyncio.to_thread(build))
+            print(f"wrote {path}")
+    print(f"{len(table)} row(s), year {year}")
+    return 0

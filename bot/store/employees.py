@@ -1,0 +1,108 @@
+"""Employees: lookups, profile fields and the active flag."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import bindparam, case, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.schedule import next_streak
+from db.dialects import cast_table
+from db.models import Employee
+
+NAME_PATTERN = re.compile(r"^[^\W\d_][\w .,'’\-]{1,119}$", re.UNICODE)
+FREE_FIELD_PATTERN = re.compile(r"^\S.{1,119}$", re.DOTALL)
+# Control characters are never part of a unit or job title; PostgreSQL cannot even store NUL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+PNS_GOLONGAN = re.compile(r"^(I|II|III|IV)/([a-e])$", re.IGNORECASE)
+PPPK_GOLONGAN = "I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII".split()
+
+
+async def by_telegram_id(session: AsyncSession, telegram_id: int) -> Employee | None:
+    return await session.scalar(select(Employee).where(Employee.telegram_id == telegram_id))
+
+
+async def by_nip(session: AsyncSession, nip: str) -> Employee | None:
+    return await session.scalar(select(Employee).where(Employee.nip == nip))
+
+
+async def set_active(session: AsyncSession, telegram_id: int, active: bool) -> bool:
+    """Mark an employee (in)active, e.g. after they blocked the bot. True if a row changed."""
+    result = await session.execute(
+        update(Employee)
+        .where(Employee.telegram_id == telegram_id, Employee.is_active.is_not(active))
+        .values(is_active=active)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+# "This employee learned something now": one prepared statement for the hot paths, which run Core
+# statements on a connection instead of loading the employee. Parameters: see ``touch_params``.
+_E = cast_table(Employee)
+TOUCH = (
+    update(_E)
+    .where(_E.c.id == bindparam("employee_id"))
+    .values(
+        last_activity_at=bindparam("now"),
+        is_active=True,
+        streak_days=case(
+            (_E.c.streak_day == bindparam("today"), _E.c.streak_days),
+            (_E.c.streak_day == bindparam("yesterday"), _E.c.streak_days + 1),
+            else_=1,
+        ),
+        streak_day=bindparam("today"),
+    )
+)
+
+
+def touch_params(employee_id: int, now: datetime, tz: tzinfo) -> dict[str, Any]:
+    today = now.astimezone(tz).date()
+    return {
+        "employee_id": employee_id,
+        "now": now,
+        "today": today,
+        "yesterday": today - timedelta(days=1),
+    }
+
+
+async def touch(session: AsyncSession, employee: Employee, now: datetime, tz: tzinfo) -> None:
+    """Learning activity: remember when, extend the daily streak, and count as active again."""
+    today = now.astimezone(tz).date()
+    employee.last_activity_at = now
+    if employee.streak_day != today:
+        employee.streak_days = next_streak(employee.streak_days, employee.streak_day, today)
+        employee.streak_day = today
+    if not employee.is_active:
+        employee.is_active = True
+
+
+def clean_name(raw: str) -> str | None:
+    """A person's name, tidied; None if it cannot be a name."""
+    name = " ".join(raw.split())
+    if not NAME_PATTERN.match(name) or sum(ch.isalpha() for ch in name) < 2:
+        return None
+    return name
+
+
+def clean_free_field(raw: str) -> str | None:
+    value = " ".join(raw.split())
+    if not FREE_FIELD_PATTERN.match(value) or CONTROL_CHARACTERS.search(value):
+        return None
+    return value
+
+
+def clean_golongan(raw: str, kind: str) -> str | None:
+    """``"iii/a"`` -> ``"III/a"``; PPPK grades are roman numerals I-XVII."""
+    value = raw.strip().replace(" ", "")
+    match = PNS_GOLONGAN.match(value)
+    if match:
+        grade, room = match.group(1).upper(), match.group(2).lower()
+        if room == "e" and grade != "IV":
+            return None
+        return f"{grade}/{room}"
+    if value.upper() in PPPK_GOLONGAN and kind == "PPPK":
+        return value.upper()
+    return None

@@ -1,0 +1,1 @@
+"""python-telegram-bot adapters: the Bot, the request transport, updates, outbound."""

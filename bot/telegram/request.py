@@ -1,0 +1,184 @@
+"""python-telegram-bot's transport: JSON calls on a keep-alive client, files on aiohttp, retries.
+
+Why not PTB's default ``HTTPXRequest``: measured on this project's benchmark (bench/), httpx's
+per-call overhead made it the bottleneck of the bot's hot paths; aiohttp roughly doubled the
+requests per second of the same bot, and the keep-alive client of ``bot.telegram.http11`` cut
+the CPU of a call to a quarter of aiohttp's again. Every Bot API method call is a POST of JSON
+and goes that way; uploads (multipart) and file downloads use aiohttp. PTB documents
+``BaseRequest`` as the extension point for exactly this. Retrying lives here too because PTB
+itself does not retry a request that failed on the network or with a 5xx; a 429 (``RetryAfter``)
+is retried by ``AIORateLimiter``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+
+import aiohttp
+import orjson
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import JSONDict, ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+from bot.observability import metrics
+from bot.telegram.http11 import ConnectError, Disconnected, KeepAliveClient
+
+log = logging.getLogger(__name__)
+TOO_MANY_REQUESTS = 429
+
+# Methods whose only effect is to read, or to set state to a fixed value: always safe to repeat.
+# A send* call that timed out may have been delivered, so it is repeated only after a failure that
+# proves Telegram did not take it (could not connect, or a 5xx answer).
+IDEMPOTENT_PREFIXES = ("get", "set", "delete", "edit", "answer", "stop", "close", "logOut")
+
+
+class TelegramRequest(BaseRequest):
+    def __init__(
+        self,
+        *,
+        connection_pool_size: int = 64,
+        read_timeout: float | None = 10.0,
+        write_timeout: float | None = 10.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 5.0,
+        max_retries: int = 3,
+        backoff: float = 0.5,
+    ) -> None:
+        self._pool_size = connection_pool_size
+        self._read_timeout = read_timeout
+        self._write_timeout = write_timeout
+        self._connect_timeout = connect_timeout
+        self._pool_timeout = pool_timeout
+        self._max_retries = max_retries
+        self._backoff = backoff
+        self._session: aiohttp.ClientSession | None = None
+        self._clients: dict[str, KeepAliveClient] = {}  # by origin: in practice, one
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._read_timeout
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> JSONDict:
+        """Decode Telegram's answer with orjson, several times faster than the standard library.
+
+        PTB documents this method as the place to plug in another JSON library. A payload
+        orjson refuses (invalid UTF-8, say) goes to PTB's own parser, which replaces bad bytes
+        and raises PTB's error for JSON that is really broken.
+        """
+        try:
+            result: JSONDict = orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            return BaseRequest.parse_json_payload(payload)
+        return result
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300)
+            self._session = aiohttp.ClientSession(
+                connector=connector, headers={"User-Agent": self.USER_AGENT}
+            )
+
+    async def shutdown(self) -> None:
+        for client in self._clients.values():
+            await client.close()
+        self._clients.clear()
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if self._session is None or self._session.closed:
+            raise RuntimeError("TelegramRequest is not initialized")
+        read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
+        connect = (
+            self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
+        )
+        pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        api_method = url.rsplit("/", 1)[-1]
+        repeatable = api_method.startswith(IDEMPOTENT_PREFIXES)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                status, body = await self._send_once(url, method, request_data, read, connect, pool)
+            except (ConnectError, aiohttp.ClientConnectorError) as exc:
+                # Never reached Telegram: safe to repeat for every method.
+                error: NetworkError = NetworkError(f"{type(exc).__name__}: {exc}")
+            except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
+                error = TimedOut(f"Timed out: {exc}")
+                if not repeatable or api_method == "getUpdates":
+                    raise error from exc
+            except (Disconnected, aiohttp.ClientError) as exc:
+                error = NetworkError(f"{type(exc).__name__}: {exc}")
+                if not repeatable:
+                    raise error from exc
+            else:
+                if status == TOO_MANY_REQUESTS:
+                    metrics.TELEGRAM_429.inc()
+                if status < 500 or attempt > self._max_retries or api_method == "getUpdates":
+                    return status, body
+                error = NetworkError(f"Telegram answered {status}")
+            if attempt > self._max_retries:
+                raise error
+            delay = self._backoff * 2 ** (attempt - 1) * (1 + random.random() / 4)
+            log.warning("%s failed (%s); retry %d in %.1fs", api_method, error, attempt, delay)
+            await asyncio.sleep(delay)
+
+    async def _send_once(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None,
+        read: float | None,
+        connect: float | None,
+        pool: float | None,
+    ) -> tuple[int, bytes]:
+        assert self._session is not None
+        path_at = url.find("/", url.find("//") + 2)
+        if (
+            method == "POST"
+            and request_data is not None
+            and not request_data.contains_files
+            and path_at > 0
+        ):
+            # A Bot API method call: one JSON body (which the Bot API accepts) instead of a
+            # URL-encoded form, whose encoding (quoting every byte of the text) cost more.
+            origin = url[:path_at]
+            client = self._clients.get(origin)
+            if client is None:
+                client = KeepAliveClient(
+                    origin, pool_size=self._pool_size, user_agent=self.USER_AGENT
+                )
+                self._clients[origin] = client
+            return await client.post_json(
+                url[path_at:],
+                orjson.dumps(request_data.parameters),
+                connect_timeout=connect,
+                read_timeout=read,
+                pool_timeout=pool,
+            )
+        data: aiohttp.FormData | None = None
+        if request_data is not None:
+            data = aiohttp.FormData()
+            for name, value in request_data.json_parameters.items():
+                data.add_field(name, value)
+            for name, (filename, content, mimetype) in request_data.multipart_data.items():
+                data.add_field(name, content, filename=filename, content_type=mimetype)
+        timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=connect, sock_read=read, connect=pool
+        )
+        async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            return response.status, await response.read()
