@@ -1,8 +1,11 @@
-"""Thin python-telegram-bot handlers, one module per feature. ``register`` wires them all."""
+"""Thin python-telegram-bot handlers, one module per feature. ``register`` wires them all: the
+one routing table of commands (declared with ``@command``), buttons (typed callback data) and
+the free text and files a flow waits for (``handlers.flows``)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.ext import (
@@ -16,85 +19,84 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core import callbacks as cb
+from bot.telegram.context import BotContext
 from handlers import (
     admin,
-    admin_keyboards,
     broadcast,
     broadcast_status,
     certificates,
+    commands,
+    flows,
     hours,
-    hours_keyboards,
-    keyboards,
     learning,
+    opd_picker,
     profile,
     quiz,
     reminders,
     reports,
-    roster_confirm,
     start,
     system,
     trainings,
 )
 from handlers import help as help_
-from handlers.common import answer_query
+from handlers.common import answer_query, invalid_button
 
 DEDUP_GROUP = -1
-
 AFTER_GROUP = 1
 
+D = TypeVar("D", bound=cb.CallbackData)
+ButtonHandler = Callable[[Update, BotContext, Any], Awaitable[None]]
 
-def register(application: Application) -> None:
+# Every button kind and the handler of its presses.
+BUTTONS: list[tuple[type[cb.CallbackData], ButtonHandler]] = [
+    (cb.MenuButton, help_.on_menu),
+    (cb.RegisterButton, start.on_register_button),
+    (cb.RosterButton, start.on_roster_answer),
+    (cb.OpdButton, start.on_opd),
+    (cb.OpdPageButton, opd_picker.on_opd_page),
+    (cb.ProfileButton, profile.on_edit),
+    (cb.CatalogButton, learning.on_catalog),
+    (cb.ModuleButton, learning.on_module),
+    (cb.CardButton, learning.on_card),
+    (cb.QuizButton, quiz.on_quiz),
+    (cb.YearButton, hours.on_year),
+    (cb.HoursFileButton, hours.on_files),
+    (cb.CertificateButton, certificates.on_certificate),
+    (cb.ReminderButton, reminders.on_button),
+    (cb.TrainingKindButton, trainings.on_kind),
+    (cb.ReviewButton, trainings.on_review),
+    (cb.ReportFileButton, reports.on_button),
+    (cb.RoleButton, admin.on_role_button),
+    (cb.DraftButton, broadcast.on_draft_button),
+    (cb.BroadcastButton, broadcast_status.on_report_button),
+]
+
+
+def button_handler(kind: type[D], callback: ButtonHandler) -> CallbackQueryHandler[Any, Any]:
+    """Route presses by the kind's prefix, parse the data, and refuse what does not parse."""
+
+    async def handle(update: Update, context: BotContext) -> None:
+        query = update.callback_query
+        data = kind.unpack(query.data if query else None)
+        if data is None:
+            await invalid_button(update)
+            return
+        await callback(update, context, data)
+
+    return CallbackQueryHandler(handle, pattern=kind.pattern())
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(TypeHandler(Update, system.drop_duplicates), group=DEDUP_GROUP)
 
     private = filters.ChatType.PRIVATE
-    commands = [
-        ("start", start.start),
-        ("batal", start.cancel),
-        ("belajar", learning.catalog),
-        ("jp", hours.hours),
-        ("profil", profile.profile),
-        ("pengingat", reminders.reminders),
-        ("umumkan", broadcast.announce),
-        ("terjadwal", broadcast.scheduled_command),
-        ("admin", admin.admin_command),
-        ("audit", admin.audit_command),
-        ("lapor", trainings.lapor),
-        ("antrian", trainings.queue),
-        ("sertifikat", certificates.certificates),
-        ("verifikasi", certificates.verify),
-        ("laporan", reports.report),
-        ("bantuan", help_.help_command),
-        ("help", help_.help_command),
-    ]
-    for name, callback in commands:
+    for name, callback in commands.handlers():
         application.add_handler(
             CommandHandler(name, callback, filters=private & filters.UpdateType.MESSAGE)
         )
-
-    callbacks = [
-        (keyboards.PATTERN_MENU, help_.on_menu),
-        (keyboards.PATTERN_REG, _reg_dispatch),
-        (keyboards.PATTERN_OPD, start.on_opd),
-        (keyboards.PATTERN_OPD_PAGE, start.on_opd_page),
-        (keyboards.PATTERN_PROFILE, profile.on_edit),
-        (keyboards.PATTERN_CATALOG, learning.on_catalog),
-        (keyboards.PATTERN_MODULE, learning.on_module),
-        (keyboards.PATTERN_CARD, learning.on_card),
-        (keyboards.PATTERN_QUIZ, quiz.on_quiz),
-        (keyboards.PATTERN_JP, hours.on_year),
-        (keyboards.PATTERN_REMINDER, reminders.on_button),
-        (admin_keyboards.PATTERN_ROLE, admin.on_role_button),
-        (admin_keyboards.PATTERN_DRAFT, broadcast.on_draft_button),
-        (admin_keyboards.PATTERN_REPORT, broadcast_status.on_report_button),
-        (hours_keyboards.PATTERN_LAPOR_KIND, trainings.on_kind),
-        (hours_keyboards.PATTERN_REVIEW, trainings.on_review),
-        (hours_keyboards.PATTERN_CERT, certificates.on_certificate),
-        (hours_keyboards.PATTERN_JP_FILES, hours.on_files),
-        (hours_keyboards.PATTERN_REPORT, reports.on_button),
-        (hours_keyboards.PATTERN_ROSTER, roster_confirm.on_answer),
-    ]
-    for pattern, callback in callbacks:
-        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    for kind, on_press in BUTTONS:
+        application.add_handler(button_handler(kind, on_press))
     application.add_handler(CallbackQueryHandler(help_.on_unknown_button))
     # Safety net, after the handler above ran: a button press left unanswered spins on the phone.
     application.add_handler(CallbackQueryHandler(_answer_if_unanswered), group=AFTER_GROUP)
@@ -106,24 +108,12 @@ def register(application: Application) -> None:
 
     application.add_handler(MessageHandler(filters.UpdateType.EDITED & private, help_.on_edited))
     application.add_handler(
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND, help_.on_text)
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, flows.on_text)
     )
     application.add_handler(MessageHandler(private & filters.COMMAND, help_.on_unknown_command))
-    application.add_handler(MessageHandler(private & ~filters.TEXT, help_.on_non_text))
+    application.add_handler(MessageHandler(private & ~filters.TEXT, flows.on_media))
 
     application.add_error_handler(system.on_error)
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            system.forget_old_updates, interval=timedelta(hours=6), first=timedelta(minutes=5)
-        )
-
-
-async def _reg_dispatch(update: Update, context) -> None:
-    assert context.matches is not None
-    if context.matches[0].group(1) == "name":
-        await start.on_use_name(update, context)
-    else:
-        await start.on_consent(update, context)
 
 
 async def _answer_if_unanswered(update: Update, context: object) -> None:

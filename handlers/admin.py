@@ -5,24 +5,30 @@ from __future__ import annotations
 import json
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, Update
-from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram import Update
 
-from bot import texts
+from bot.core.callbacks import RoleButton
 from bot.core.nip import NipError, parse_nip
 from bot.core.telegram_html import escape
 from bot.services.roles import GrantOutcome, Role
+from bot.telegram.context import BotContext
 from bot.texts import admin as t
 from handlers import admin_keyboards
-from handlers.common import reply, services, show, toast, user_id
+from handlers.commands import CommandScope, command, set_menu
+from handlers.common import reply, show, toast, user_id
 
 log = logging.getLogger(__name__)
 ROLE_BY_CODE = {"sa": Role.SUPERADMIN, "oa": Role.OPD_ADMIN, "rm": None}
+MENU_SCOPE = {
+    Role.SUPERADMIN: CommandScope.SUPERADMIN,
+    Role.OPD_ADMIN: CommandScope.ADMIN,
+    None: CommandScope.EVERYONE,
+}
 
 
-async def admin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+@command("admin", rank=150, scope=CommandScope.SUPERADMIN)
+async def admin_command(update: Update, context: BotContext) -> None:
+    svc = context.services
     actor = await svc.roles.actor(user_id(update))
     if actor is None or not actor.is_superadmin:
         await reply(update, t.ADMIN_ONLY)
@@ -52,10 +58,9 @@ async def admin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await reply(update, text, admin_keyboards.roles(target.employee_id))
 
 
-async def on_role_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert context.matches is not None
-    code, employee_id = context.matches[0].group(1), int(context.matches[0].group(2))
-    svc = services(context)
+async def on_role_button(update: Update, context: BotContext, data: RoleButton) -> None:
+    code, employee_id = data.action, data.employee
+    svc = context.services
     if code == "no":
         actor = await svc.roles.actor(user_id(update))
         await show(update, t.ROLE_CANCELLED if actor and actor.is_superadmin else t.ADMIN_ONLY)
@@ -73,26 +78,12 @@ async def on_role_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         role_name = t.ROLE_NAMES[role.value if role else None]
         await show(update, t.ROLE_SAVED.format(name=escape(result.name or "?"), role=role_name))
         if result.telegram_id is not None:
-            await set_admin_menu(context, result.telegram_id, admin=role is not None)
+            await set_menu(context.bot, result.telegram_id, MENU_SCOPE[role])
 
 
-async def set_admin_menu(context: ContextTypes.DEFAULT_TYPE, chat_id: int, *, admin: bool) -> None:
-    """Admins see their commands in Telegram's command menu; everyone else does not."""
-    scope = BotCommandScopeChat(chat_id)
-    try:
-        if admin:
-            menu = {**texts.COMMANDS, **texts.ADMIN_COMMANDS}
-            await context.bot.set_my_commands(
-                [BotCommand(name, text) for name, text in menu.items()], scope=scope
-            )
-        else:
-            await context.bot.delete_my_commands(scope=scope)
-    except TelegramError as exc:  # a menu is a convenience; the role already holds
-        log.warning("command menu of chat %s not updated: %s", chat_id, exc)
-
-
-async def audit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+@command("audit", rank=160, scope=CommandScope.SUPERADMIN)
+async def audit_command(update: Update, context: BotContext) -> None:
+    svc = context.services
     entries = await svc.roles.audit_page(user_id(update))
     if entries is None:
         await reply(update, t.ADMIN_ONLY)

@@ -6,9 +6,9 @@ import logging
 from datetime import datetime, timedelta
 
 from telegram import Message, Update
-from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.core.callbacks import DraftButton
 from bot.core.outgoing import Outgoing
 from bot.core.telegram_html import escape, visible_text
 from bot.services.broadcast_drafts import CAPTION_LIMIT, TEXT_LIMIT, Draft, DraftView, Outcome
@@ -16,22 +16,25 @@ from bot.services.broadcast_drafts import Step as DraftStep
 from bot.services.broadcasts import message_of
 from bot.store.audience import Audience
 from bot.store.sessions import FlowState
+from bot.telegram.context import BotContext
 from bot.telegram.outbound import reply_markup
 from bot.texts import admin as t
 from handlers import admin_keyboards
 from handlers.broadcast_status import status_text
-from handlers.common import answer_query, reply, services, show, toast, user_id, wake_sender
+from handlers.commands import CommandScope, command
+from handlers.common import answer_query, reply, show, toast, user_id
 
 log = logging.getLogger(__name__)
 
 
 # --- composing ----------------------------------------------------------------------------------
-async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    view = await services(context).drafts.begin(user_id(update))
+@command("umumkan", rank=130, scope=CommandScope.ADMIN)
+async def announce(update: Update, context: BotContext) -> None:
+    view = await context.services.drafts.begin(user_id(update))
     await reply(update, t.ADMIN_ONLY if view.outcome is Outcome.FORBIDDEN else t.ASK_CONTENT)
 
 
-async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+async def on_message(update: Update, context: BotContext, state: FlowState) -> None:
     """Anything the admin sends while composing: the content, a link button, a schedule."""
     message = update.effective_message
     if message is None:
@@ -39,7 +42,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE, state: 
     if state.step == DraftStep.CONTENT:
         await _content(update, context, message)
     elif state.step == DraftStep.BUTTON_URL:
-        view = await services(context).drafts.submit_url_button(user_id(update), message.text or "")
+        view = await context.services.drafts.submit_url_button(user_id(update), message.text or "")
         if view.outcome is Outcome.INVALID:
             await reply(update, t.URL_INVALID)
         else:
@@ -50,7 +53,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE, state: 
         await reply(update, texts.HINT_USE_BUTTONS)
 
 
-async def _content(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
+async def _content(update: Update, context: BotContext, message: Message) -> None:
     # PTB turns the admin's formatting (entities) into safe HTML; we never parse it ourselves.
     media_kind, file_id, html = None, None, message.text_html if message.text else ""
     if message.photo:
@@ -62,7 +65,7 @@ async def _content(update: Update, context: ContextTypes.DEFAULT_TYPE, message: 
     elif not message.text:
         await reply(update, t.CONTENT_NOT_SUPPORTED)
         return
-    view = await services(context).drafts.submit_content(user_id(update), html, media_kind, file_id)
+    view = await context.services.drafts.submit_content(user_id(update), html, media_kind, file_id)
     if view.outcome is Outcome.EMPTY:
         await reply(update, t.CONTENT_EMPTY)
     elif view.outcome is Outcome.TOO_LONG:
@@ -73,7 +76,7 @@ async def _content(update: Update, context: ContextTypes.DEFAULT_TYPE, message: 
         await _after(update, context, view)
 
 
-async def _after(update: Update, context: ContextTypes.DEFAULT_TYPE, view: DraftView) -> None:
+async def _after(update: Update, context: BotContext, view: DraftView) -> None:
     """Show what the draft's current step needs."""
     if view.outcome is Outcome.FORBIDDEN or view.actor is None:
         await show(update, t.ADMIN_ONLY)
@@ -91,17 +94,15 @@ async def _after(update: Update, context: ContextTypes.DEFAULT_TYPE, view: Draft
         await _audience(update, context, view.draft, view.actor.is_superadmin)
 
 
-async def _audience(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Draft, superadmin: bool
-) -> None:
-    svc = services(context)
+async def _audience(update: Update, context: BotContext, draft: Draft, superadmin: bool) -> None:
+    svc = context.services
     count = await svc.broadcasts.count(draft.audience)
     text = t.AUDIENCE.format(summary=summary(context, draft.audience), count=count)
     await show(update, text, admin_keyboards.audience(draft, superadmin))
 
 
-def summary(context: ContextTypes.DEFAULT_TYPE, audience: Audience) -> str:
-    catalog = services(context).catalog
+def summary(context: BotContext, audience: Audience) -> str:
+    catalog = context.services.catalog
     parts = []
     if audience.opd is not None:
         opd = catalog.opds.get(audience.opd)
@@ -121,10 +122,9 @@ def summary(context: ContextTypes.DEFAULT_TYPE, audience: Audience) -> str:
     return "\n".join(f"• {p}" for p in parts)
 
 
-async def on_draft_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert context.matches is not None
-    token, action, arg1, arg2 = context.matches[0].groups()
-    svc = services(context)
+async def on_draft_button(update: Update, context: BotContext, data: DraftButton) -> None:
+    token, action, arg1, arg2 = data.token, data.action, data.arg, data.value
+    svc = context.services
     uid = user_id(update)
     if action == "btn":
         view = await svc.drafts.set_button(uid, token, arg1 or "", "")
@@ -166,10 +166,8 @@ async def on_draft_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await _after(update, context, view)
 
 
-async def _pick(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, token: str, what: str, page: str
-) -> None:
-    svc = services(context)
+async def _pick(update: Update, context: BotContext, token: str, what: str, page: str) -> None:
+    svc = context.services
     view = await svc.drafts.current(user_id(update))
     if view.draft is None or view.actor is None or view.draft.token != token:
         await _after(
@@ -185,8 +183,8 @@ async def _pick(
     await show(update, prompt, admin_keyboards.pick(view.draft, svc.catalog, what, int(page)))
 
 
-async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
-    svc = services(context)
+async def _preview(update: Update, context: BotContext, token: str) -> None:
+    svc = context.services
     view = await svc.drafts.current(user_id(update))
     if view.draft is None or view.draft.token != token or view.step != DraftStep.AUDIENCE:
         await _after(
@@ -207,9 +205,7 @@ async def _preview(update: Update, context: ContextTypes.DEFAULT_TYPE, token: st
     await reply(update, text, admin_keyboards.confirm(view.draft))
 
 
-async def send_outgoing(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, message: Outgoing
-) -> None:
+async def send_outgoing(context: BotContext, chat_id: int, message: Outgoing) -> None:
     """The preview goes through the same conversion as the sender uses for recipients."""
     markup = reply_markup(message)
     if message.media_kind == "photo" and message.media_file_id:
@@ -224,8 +220,8 @@ async def send_outgoing(
         await context.bot.send_message(chat_id, message.text, reply_markup=markup)
 
 
-async def _schedule(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    svc = services(context)
+async def _schedule(update: Update, context: BotContext, text: str) -> None:
+    svc = context.services
     outcome, when = svc.drafts.parse_when(text)
     messages = {
         Outcome.INVALID: t.SCHEDULE_INVALID.format(example=_example(context)),
@@ -242,10 +238,8 @@ async def _schedule(update: Update, context: ContextTypes.DEFAULT_TYPE, text: st
     await _confirm(update, context, view.draft.token, when)
 
 
-async def _confirm(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, token: str, when: datetime | None
-) -> None:
-    svc = services(context)
+async def _confirm(update: Update, context: BotContext, token: str, when: datetime | None) -> None:
+    svc = context.services
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     outcome, broadcast = await svc.broadcasts.confirm(user_id(update), token, when, chat_id)
     if outcome is not Outcome.OK or broadcast is None:
@@ -260,11 +254,12 @@ async def _confirm(
     first = status_text(broadcast.id, {"waiting": broadcast.recipients}, broadcast.recipients)
     status = await context.bot.send_message(chat_id, first)
     await svc.broadcasts.set_status_message(broadcast.id, chat_id, status.message_id)
-    wake_sender(context)
+    context.sender.wake()
 
 
-async def scheduled_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+@command("terjadwal", rank=140, scope=CommandScope.ADMIN)
+async def scheduled_command(update: Update, context: BotContext) -> None:
+    svc = context.services
     items = await svc.broadcasts.scheduled(user_id(update))
     if items is None:
         await reply(update, t.ADMIN_ONLY)
@@ -281,17 +276,17 @@ async def scheduled_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 # --- time formatting ----------------------------------------------------------------------------
-def _zone(context: ContextTypes.DEFAULT_TYPE) -> str:
-    svc = services(context)
+def _zone(context: BotContext) -> str:
+    svc = context.services
     return svc.clock().astimezone(svc.settings.tz).tzname() or svc.settings.timezone
 
 
-def _example(context: ContextTypes.DEFAULT_TYPE) -> str:
-    svc = services(context)
+def _example(context: BotContext) -> str:
+    svc = context.services
     tomorrow = svc.clock().astimezone(svc.settings.tz) + timedelta(days=1)
     return tomorrow.strftime("%d/%m/%Y") + " 08:00"
 
 
-def _when(context: ContextTypes.DEFAULT_TYPE, moment: datetime) -> str:
-    local = moment.astimezone(services(context).settings.tz)
+def _when(context: BotContext, moment: datetime) -> str:
+    local = moment.astimezone(context.services.settings.tz)
     return local.strftime("%d/%m/%Y %H:%M ") + (local.tzname() or "")

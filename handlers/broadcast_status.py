@@ -7,16 +7,17 @@ from decimal import Decimal
 
 from telegram import Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.core.callbacks import BroadcastButton
 from bot.core.jp import progress_bar
 from bot.documents.spreadsheets import Column, to_csv
 from bot.services.broadcast_drafts import Outcome
 from bot.services.broadcasts import Progress
+from bot.telegram.context import BotContext
 from bot.texts import admin as t
 from handlers import admin_keyboards
-from handlers.common import answer_query, reply, services, toast, user_id
+from handlers.common import answer_query, reply, toast, user_id
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +51,15 @@ def status_text(broadcast_id: int, counts: dict[str, int], total: int, done: boo
     )
 
 
-async def progress_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def progress_job(context: BotContext) -> None:
     """Every few seconds: start scheduled announcements and edit each status message."""
-    svc = services(context)
+    svc = context.services
     await svc.broadcasts.queue_due()
     for item in await svc.broadcasts.progress():
         await _show_progress(context, item)
 
 
-async def _show_progress(context: ContextTypes.DEFAULT_TYPE, item: Progress) -> None:
+async def _show_progress(context: BotContext, item: Progress) -> None:
     b = item.broadcast
     if b.status_chat_id is None or not (item.changed or b.status_message_id is None):
         return
@@ -68,7 +69,7 @@ async def _show_progress(context: ContextTypes.DEFAULT_TYPE, item: Progress) -> 
     try:
         if b.status_message_id is None:
             sent = await context.bot.send_message(b.status_chat_id, text, reply_markup=markup)
-            await services(context).broadcasts.set_status_message(
+            await context.services.broadcasts.set_status_message(
                 b.id, b.status_chat_id, sent.message_id
             )
         else:
@@ -82,10 +83,9 @@ async def _show_progress(context: ContextTypes.DEFAULT_TYPE, item: Progress) -> 
         log.warning("broadcast %s: status message not updated: %s", b.id, exc)
 
 
-async def on_report_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert context.matches is not None
-    action, broadcast_id = context.matches[0].group(1), int(context.matches[0].group(2))
-    svc = services(context)
+async def on_report_button(update: Update, context: BotContext, data: BroadcastButton) -> None:
+    action, broadcast_id = data.action, data.broadcast
+    svc = context.services
     uid = user_id(update)
     if action == "cancel":
         outcome = await svc.broadcasts.cancel(uid, broadcast_id)
@@ -112,10 +112,9 @@ async def on_report_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         Column("status", "Status"),
         Column("error", "Keterangan"),
     ]
-    data = to_csv(columns, rows)
     await context.bot.send_document(
         update.effective_chat.id,  # type: ignore[union-attr]
-        data,
+        to_csv(columns, rows),
         filename=f"pengumuman-{broadcast_id}-gagal.csv",
         caption=t.FAILURES_CAPTION.format(id=broadcast_id),
     )

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
+from bot.core.callbacks import CertificateButton
 from bot.core.jp import format_jp
 from bot.core.telegram_html import escape
 from bot.documents import labels
 from bot.services.certificates import Issued, Verdict, render_pdf
+from bot.telegram.context import BotContext
 from bot.texts import hours as t
 from handlers import hours_keyboards as kb
-from handlers.common import answer_query, reply, services, toast, user_id
+from handlers.commands import command
+from handlers.common import answer_query, reply, toast, user_id
 
 
-async def certificates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    passed = await services(context).certificates.passed(user_id(update))
+@command("sertifikat", rank=70)
+async def certificates(update: Update, context: BotContext) -> None:
+    passed = await context.services.certificates.passed(user_id(update))
     if passed is None:
         await reply(update, t.PROBLEMS["not_registered"])
     elif not passed:
@@ -24,9 +27,7 @@ async def certificates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await reply(update, t.CERT_LIST, kb.certificates(passed))
 
 
-async def send_certificate(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, issued: Issued
-) -> None:
+async def send_certificate(update: Update, context: BotContext, issued: Issued) -> None:
     chat = update.effective_chat
     assert chat is not None
     data = await render_pdf(issued, context.bot.username or "")
@@ -37,13 +38,10 @@ async def send_certificate(
     )
 
 
-async def on_certificate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_certificate(update: Update, context: BotContext, data: CertificateButton) -> None:
     """The module id in the button is only a wish: the service issues a certificate only for a
     module the caller passed, so a forged button gets nothing."""
-    assert context.matches is not None
-    issued = await services(context).certificates.issue(
-        user_id(update), context.matches[0].group(1)
-    )
+    issued = await context.services.certificates.issue(user_id(update), data.module)
     if issued is None:
         await toast(update, t.CERT_NOT_PASSED)
         return
@@ -51,11 +49,12 @@ async def on_certificate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await send_certificate(update, context, issued)
 
 
-async def verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@command("verifikasi", rank=80)
+async def verify(update: Update, context: BotContext) -> None:
     if not context.args:
         await reply(update, t.VERIFY_USAGE)
         return
-    result = await services(context).certificates.verify(" ".join(context.args)[:40])
+    result = await context.services.certificates.verify(" ".join(context.args)[:40])
     if result.verdict is Verdict.MALFORMED:
         await reply(update, t.VERIFY_MALFORMED)
         return

@@ -1,4 +1,4 @@
-"""Small helpers every handler uses: the services, replying, and editing without errors."""
+"""Small helpers every handler uses: replying, editing without errors, answering buttons."""
 
 from __future__ import annotations
 
@@ -9,37 +9,20 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, TelegramObject, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import CallbackContext, ContextTypes
 
 from bot import texts
-from bot.app.worker import SENDER_KEY
 from bot.core.telegram_html import MarkupError, visible_text
-from bot.services import Services
 from bot.telegram.bot import SinauBot
+from bot.telegram.context import BotContext
 from db.models import Employee
 
-SERVICES_KEY = "services"
 
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    """The application's services (read-only wiring, not state: state lives in the database)."""
-    svc: Services = context.application.bot_data[SERVICES_KEY]
-    return svc
-
-
-def api(obj: TelegramObject | ContextTypes.DEFAULT_TYPE) -> SinauBot:
-    """The application's bot, for its plain-JSON ``call`` (see ``SinauBot``)."""
-    bot = obj.bot if isinstance(obj, CallbackContext) else obj.get_bot()
-    if not isinstance(bot, SinauBot):  # every Application is built by bot.app.application
+def api(obj: TelegramObject) -> SinauBot:
+    """The bot an update came through, for its plain-JSON ``call`` (see ``SinauBot``)."""
+    bot = obj.get_bot()
+    if not isinstance(bot, SinauBot):  # every Application is built by bot.app
         raise TypeError(f"expected SinauBot, got {type(bot).__name__}")
     return bot
-
-
-def wake_sender(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Tell the outbound sender that rows were just queued (it polls the outbox otherwise)."""
-    sender = context.application.bot_data.get(SENDER_KEY)
-    if sender is not None:
-        sender.wake()
 
 
 def user_id(update: Update) -> int:
@@ -109,7 +92,7 @@ def _page(
 
 
 async def send(
-    source: TelegramObject | ContextTypes.DEFAULT_TYPE,
+    source: TelegramObject | BotContext,
     chat_id: int,
     text: str,
     markup: InlineKeyboardMarkup | None = None,
@@ -117,7 +100,8 @@ async def send(
     preview_url: str | None = None,
 ) -> None:
     """Send ``text`` (HTML) to ``chat_id``; the sent message is not parsed (SinauBot.call)."""
-    await api(source).call("sendMessage", {"chat_id": chat_id, **_page(text, markup, preview_url)})
+    bot = source.api if isinstance(source, BotContext) else api(source)
+    await bot.call("sendMessage", {"chat_id": chat_id, **_page(text, markup, preview_url)})
 
 
 async def reply(
@@ -191,9 +175,9 @@ async def show(
         raise
 
 
-async def registered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Employee | None:
+async def registered(update: Update, context: BotContext) -> Employee | None:
     """The employee behind this update; if there is none, tell the user how to register."""
-    employee = await services(context).learning.employee(user_id(update))
+    employee = await context.services.learning.employee(user_id(update))
     if employee is None:
         await show(update, texts.NEED_REGISTRATION)
     return employee

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.core.callbacks import HoursFileButton, YearButton
 from bot.core.jp import format_jp, percent, progress_bar
 from bot.core.telegram_html import escape
 from bot.documents import labels
 from bot.services import hours_files
 from bot.services.hours import HoursView
+from bot.telegram.context import BotContext
 from bot.texts import hours as ht
 from handlers import hours_keyboards, keyboards
-from handlers.common import answer_query, reply, services, show, user_id
+from handlers.commands import command
+from handlers.common import answer_query, reply, show, user_id
 
 MAX_ITEMS = 25
 MIN_YEAR = 2000
@@ -75,8 +77,8 @@ def detail_text(view: HoursView) -> str:
     )
 
 
-async def _render(update: Update, context: ContextTypes.DEFAULT_TYPE, year: int | None) -> None:
-    svc = services(context)
+async def _render(update: Update, context: BotContext, year: int | None) -> None:
+    svc = context.services
     view = await svc.hours.view(user_id(update), year)
     if view is None:
         await show(update, texts.NEED_REGISTRATION)
@@ -86,11 +88,12 @@ async def _render(update: Update, context: ContextTypes.DEFAULT_TYPE, year: int 
     await show(update, hours_text(view, svc.settings.jp_minutes), keyboards.markup(rows))
 
 
-async def hours(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@command("jp", rank=30)
+async def hours(update: Update, context: BotContext) -> None:
     year = None
     if context.args:
         arg = context.args[0]
-        current = services(context).hours.current_year()
+        current = context.services.hours.current_year()
         if not arg.isdigit() or not MIN_YEAR <= int(arg) <= current:
             await reply(update, texts.JP_YEAR_INVALID)
             return
@@ -98,22 +101,20 @@ async def hours(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _render(update, context, year)
 
 
-async def on_year(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert context.matches is not None
-    year = int(context.matches[0].group(1))
-    current = services(context).hours.current_year()
+async def on_year(update: Update, context: BotContext, data: YearButton) -> None:
+    year = data.year
+    current = context.services.hours.current_year()
     if not MIN_YEAR <= year <= current:
         await answer_query(update, texts.BUTTON_INVALID)
         return
     await _render(update, context, year)
 
 
-async def on_files(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_files(update: Update, context: BotContext, data: HoursFileButton) -> None:
     """The chart (a photo) or the transcript (a PDF) of the caller's own year; the year in the
     button is checked, and whose hours they are comes from the caller, never from the button."""
-    assert context.matches is not None
-    kind, year = context.matches[0].group(1), int(context.matches[0].group(2))
-    svc = services(context)
+    kind, year = data.kind, data.year
+    svc = context.services
     if not MIN_YEAR <= year <= svc.hours.current_year():
         await answer_query(update, texts.BUTTON_INVALID)
         return

@@ -1,14 +1,6 @@
-"""Buttons and callback grammar of the training-hours features (kept apart from
-``keyboards.py`` so the features merge without conflicts). Callback data is re-checked in the
-services on every press; a button proves nothing about who may use it.
-
-    lpk:<kind>                          /lapor: the kind of training
-    trv:<ok|no|open>:<report id>        verification of a report by an admin
-    cert:<module id>                    the e-certificate of a passed module
-    jpx:<chart|pdf>:<year>              /jp: chart image, transcript PDF
-    lap:<xlsx|csv|siasn>:<opd>:<year>   /laporan: files of one OPD
-    lap:<recap|chart>:all:<year>        /laporan: province-wide files (superadmins)
-    ros:<yes|no>                        registration: "is this you?" from the roster
+"""Buttons of the training-hours features: /lapor, reviews, certificates, /jp files, /laporan.
+Callback data is re-checked in the services on every press; a button proves nothing about who
+may use it.
 """
 
 from __future__ import annotations
@@ -17,30 +9,33 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.callbacks import (
+    CertificateButton,
+    HoursFileButton,
+    ReportFileButton,
+    ReviewButton,
+    RosterButton,
+    TrainingKindButton,
+)
 from bot.delivery.notices import review_buttons
 from bot.services.trainings import KINDS
 from bot.texts import hours as t
 from db.models import Employee, ExternalTraining, JpLedgerEntry
-from handlers.keyboards import _button, markup
+from handlers.keyboards import button, markup
 
-PATTERN_LAPOR_KIND = r"^lpk:([a-z]{1,12})$"
-PATTERN_REVIEW = r"^trv:(ok|no|open):(\d{1,9})$"
-PATTERN_CERT = r"^cert:([a-z0-9-]{1,24})$"
-PATTERN_JP_FILES = r"^jpx:(chart|pdf):(\d{4})$"
-PATTERN_REPORT = r"^lap:(xlsx|csv|siasn|recap|chart):([a-z0-9-]{1,24}):(\d{4})$"
-PATTERN_ROSTER = r"^ros:(yes|no)$"
 ALL = "all"
+_button = button
 
 
 def kinds() -> InlineKeyboardMarkup:
-    return markup([[_button(t.KIND_NAMES[k], f"lpk:{k}")] for k in KINDS])
+    return markup([[_button(t.KIND_NAMES[k], TrainingKindButton(k))] for k in KINDS])
 
 
 def review(report_id: int) -> InlineKeyboardMarkup:
     """The buttons under a report to review, as queued notices carry them too."""
     return markup(
         [
-            [_button(b.label, b.callback_data or "") for b in row]
+            [InlineKeyboardButton(b.label, callback_data=b.callback_data) for b in row]
             for row in review_buttons(report_id)
         ]
     )
@@ -49,33 +44,43 @@ def review(report_id: int) -> InlineKeyboardMarkup:
 def queue(items: Sequence[tuple[ExternalTraining, Employee]]) -> InlineKeyboardMarkup:
     return markup(
         [
-            [_button(t.BTN_OPEN.format(id=r.id, name=e.name, title=r.title), f"trv:open:{r.id}")]
+            [
+                _button(
+                    t.BTN_OPEN.format(id=r.id, name=e.name, title=r.title),
+                    ReviewButton("open", r.id),
+                )
+            ]
             for r, e in items
         ]
     )
 
 
 def certificates(entries: Sequence[JpLedgerEntry]) -> InlineKeyboardMarkup:
-    return markup([[_button(f"🎓 {e.title}", f"cert:{e.source_id}")] for e in entries[:30]])
+    return markup(
+        [[_button(f"🎓 {e.title}", CertificateButton(e.source_id))] for e in entries[:30]]
+    )
 
 
 def jp_files(year: int) -> list[InlineKeyboardButton]:
-    return [_button(t.BTN_CHART, f"jpx:chart:{year}"), _button(t.BTN_TRANSCRIPT, f"jpx:pdf:{year}")]
+    return [
+        _button(t.BTN_CHART, HoursFileButton("chart", year)),
+        _button(t.BTN_TRANSCRIPT, HoursFileButton("pdf", year)),
+    ]
 
 
 def opd_report(opd_code: str, year: int, *, province: bool) -> InlineKeyboardMarkup:
     rows = [
         [
-            _button(t.BTN_XLSX, f"lap:xlsx:{opd_code}:{year}"),
-            _button(t.BTN_CSV, f"lap:csv:{opd_code}:{year}"),
+            _button(t.BTN_XLSX, ReportFileButton("xlsx", opd_code, year)),
+            _button(t.BTN_CSV, ReportFileButton("csv", opd_code, year)),
         ],
-        [_button(t.BTN_SIASN, f"lap:siasn:{opd_code}:{year}")],
+        [_button(t.BTN_SIASN, ReportFileButton("siasn", opd_code, year))],
     ]
     if province:
         rows.append(
             [
-                _button(t.BTN_RECAP_XLSX, f"lap:recap:{ALL}:{year}"),
-                _button(t.BTN_COMPLIANCE, f"lap:chart:{ALL}:{year}"),
+                _button(t.BTN_RECAP_XLSX, ReportFileButton("recap", ALL, year)),
+                _button(t.BTN_COMPLIANCE, ReportFileButton("chart", ALL, year)),
             ]
         )
     return markup(rows)
@@ -85,13 +90,20 @@ def province_report(year: int) -> InlineKeyboardMarkup:
     return markup(
         [
             [
-                _button(t.BTN_RECAP_XLSX, f"lap:recap:{ALL}:{year}"),
-                _button(t.BTN_COMPLIANCE, f"lap:chart:{ALL}:{year}"),
+                _button(t.BTN_RECAP_XLSX, ReportFileButton("recap", ALL, year)),
+                _button(t.BTN_COMPLIANCE, ReportFileButton("chart", ALL, year)),
             ],
-            [_button(t.BTN_SIASN, f"lap:siasn:{ALL}:{year}")],
+            [_button(t.BTN_SIASN, ReportFileButton("siasn", ALL, year))],
         ]
     )
 
 
 def roster_confirm() -> InlineKeyboardMarkup:
-    return markup([[_button(t.BTN_ROSTER_YES, "ros:yes"), _button(t.BTN_ROSTER_NO, "ros:no")]])
+    return markup(
+        [
+            [
+                _button(t.BTN_ROSTER_YES, RosterButton("yes")),
+                _button(t.BTN_ROSTER_NO, RosterButton("no")),
+            ]
+        ]
+    )

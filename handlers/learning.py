@@ -5,19 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.core.callbacks import CardButton, CatalogButton, ModuleButton
 from bot.core.content import Category, Module
 from bot.core.jp import format_jp
 from bot.core.telegram_html import escape
 from bot.services.learning import CardOutcome, ModuleState
+from bot.telegram.context import BotContext
 from handlers import keyboards
-from handlers.common import invalid_button, registered, services, show, toast, user_id
+from handlers.commands import command
+from handlers.common import registered, show, toast, user_id
 
 
-async def catalog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+@command("belajar", rank=20)
+async def catalog(update: Update, context: BotContext) -> None:
+    svc = context.services
     employee = await registered(update, context)
     if employee is None:
         return
@@ -31,18 +34,12 @@ async def catalog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show(update, text, keyboards.catalog(counts))
 
 
-async def on_catalog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert context.matches is not None
-    name = context.matches[0].group(1)
-    if name is None:
+async def on_catalog(update: Update, context: BotContext, data: CatalogButton) -> None:
+    category = data.category
+    if category is None:
         await catalog(update, context)
         return
-    try:
-        category = Category(name)
-    except ValueError:
-        await invalid_button(update)
-        return
-    svc = services(context)
+    svc = context.services
     employee = await registered(update, context)
     if employee is None:
         return
@@ -83,8 +80,8 @@ def module_text(state: ModuleState) -> str:
     )
 
 
-async def show_module(update: Update, context: ContextTypes.DEFAULT_TYPE, module: Module) -> None:
-    svc = services(context)
+async def show_module(update: Update, context: BotContext, module: Module) -> None:
+    svc = context.services
     employee = await registered(update, context)
     if employee is None:
         return
@@ -92,9 +89,8 @@ async def show_module(update: Update, context: ContextTypes.DEFAULT_TYPE, module
     await show(update, module_text(state), keyboards.module_page(state))
 
 
-async def on_module(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert context.matches is not None
-    module = services(context).catalog.module(context.matches[0].group(1))
+async def on_module(update: Update, context: BotContext, data: ModuleButton) -> None:
+    module = context.services.catalog.module(data.module)
     if module is None:
         await toast(update, texts.MODULE_NOT_FOUND)
         return
@@ -133,11 +129,10 @@ def card_text(module: Module, index: int) -> str:
     )
 
 
-async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert context.matches is not None
-    match = context.matches[0]
-    module_id, version, index = match.group(1), int(match.group(2)), int(match.group(3))
-    view = await services(context).learning.open_card(user_id(update), module_id, version, index)
+async def on_card(update: Update, context: BotContext, data: CardButton) -> None:
+    view = await context.services.learning.open_card(
+        user_id(update), data.module, data.version, data.index
+    )
     if view.outcome is CardOutcome.NO_MODULE:
         await toast(update, texts.MODULE_NOT_FOUND)
         return

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.core.callbacks import ProfileButton
 from bot.core.telegram_html import escape
 from bot.services.registration import Outcome
 from bot.store.sessions import FlowState
+from bot.telegram.context import BotContext
 from db.models import Employee
 from handlers import keyboards
-from handlers.common import answer_query, expired, registered, reply, services, show, user_id
-from handlers.start import search_opd, send_opd_page
+from handlers.commands import command
+from handlers.common import answer_query, expired, registered, reply, show, user_id
+from handlers.opd_picker import search_opd, send_opd_page
 
 ASK_FOR_FIELD = {
     "name": texts.ASK_EDIT_NAME,
@@ -22,8 +24,8 @@ ASK_FOR_FIELD = {
 }
 
 
-def profile_text(context: ContextTypes.DEFAULT_TYPE, employee: Employee) -> str:
-    svc = services(context)
+def profile_text(context: BotContext, employee: Employee) -> str:
+    svc = context.services
     opd = svc.catalog.opds.get(employee.opd_code)
     since = employee.created_at.astimezone(svc.settings.tz)
     return texts.PROFILE.format(
@@ -40,7 +42,7 @@ def profile_text(context: ContextTypes.DEFAULT_TYPE, employee: Employee) -> str:
 
 async def show_profile(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
     employee: Employee,
     *,
     toast_text: str | None = None,
@@ -48,17 +50,17 @@ async def show_profile(
     await show(update, profile_text(context, employee), keyboards.profile(), toast=toast_text)
 
 
-async def profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@command("profil", rank=40)
+async def profile(update: Update, context: BotContext) -> None:
     employee = await registered(update, context)
     if employee is None:
         return
     await show_profile(update, context, employee)
 
 
-async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert context.matches is not None
-    field = context.matches[0].group(1)
-    result = await services(context).registration.begin_edit(user_id(update), field)
+async def on_edit(update: Update, context: BotContext, data: ProfileButton) -> None:
+    field = data.field
+    result = await context.services.registration.begin_edit(user_id(update), field)
     if result.outcome is Outcome.INVALID:
         await expired(update)
         return
@@ -72,11 +74,11 @@ async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, ASK_FOR_FIELD[field])
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+async def on_text(update: Update, context: BotContext, state: FlowState) -> None:
     """A text message while a profile field is being edited."""
     message = update.effective_message
     text = (message.text if message else "") or ""
-    svc = services(context)
+    svc = context.services
     if state.step == "opd":
         await search_opd(update, context, text)
         return

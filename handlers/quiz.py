@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from telegram import Poll, Update
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.core.callbacks import QuizButton
 from bot.core.content import QUESTION_LIMIT
 from bot.core.jp import format_jp
 from bot.core.telegram_html import escape
 from bot.services.quiz import AnswerOutcome, PollSpec, QuizResult, StartOutcome
+from bot.telegram.context import BotContext
 from handlers import keyboards
-from handlers.common import answer_query, api, reply, send, services, show, toast, user_id
+from handlers.common import answer_query, reply, send, show, toast, user_id
 from handlers.learning import show_module
 
 
@@ -23,9 +24,9 @@ def poll_question(spec: PollSpec) -> str:
     return numbered if len(numbered) <= QUESTION_LIMIT else spec.question
 
 
-async def send_question(context: ContextTypes.DEFAULT_TYPE, chat_id: int, spec: PollSpec) -> None:
+async def send_question(context: BotContext, chat_id: int, spec: PollSpec) -> None:
     # Only the ids of the sent poll are needed: skip building the Message (SinauBot.call).
-    sent = await api(context).call(
+    sent = await context.api.call(
         "sendPoll",
         {
             "chat_id": chat_id,
@@ -43,14 +44,12 @@ async def send_question(context: ContextTypes.DEFAULT_TYPE, chat_id: int, spec: 
         },
     )
     poll_id, message_id = sent["poll"]["id"], sent["message_id"]
-    await services(context).quiz.register_poll(spec, poll_id, chat_id, message_id)
+    await context.services.quiz.register_poll(spec, poll_id, chat_id, message_id)
 
 
-async def on_quiz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert context.matches is not None
-    match = context.matches[0]
-    svc = services(context)
-    result = await svc.quiz.start(user_id(update), match.group(1), int(match.group(2)))
+async def on_quiz(update: Update, context: BotContext, data: QuizButton) -> None:
+    svc = context.services
+    result = await svc.quiz.start(user_id(update), data.module, data.version)
     if result.outcome is StartOutcome.NO_MODULE:
         await toast(update, texts.MODULE_NOT_FOUND)
         return
@@ -80,8 +79,8 @@ async def on_quiz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_question(context, user_id(update), result.poll)
 
 
-def result_text(context: ContextTypes.DEFAULT_TYPE, result: QuizResult) -> str:
-    target = format_jp(services(context).settings.jp_target)
+def result_text(context: BotContext, result: QuizResult) -> str:
+    target = format_jp(context.services.settings.jp_target)
     if not result.passed:
         return texts.QUIZ_FAILED.format(
             score=result.score,
@@ -105,11 +104,11 @@ def result_text(context: ContextTypes.DEFAULT_TYPE, result: QuizResult) -> str:
     )
 
 
-async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_poll_answer(update: Update, context: BotContext) -> None:
     answer = update.poll_answer
     if answer is None or answer.user is None:
         return  # an anonymous vote (from a channel) cannot belong to a quiz of ours
-    outcome = await services(context).quiz.answer(
+    outcome = await context.services.quiz.answer(
         answer.poll_id, answer.user.id, list(answer.option_ids)
     )
     if outcome.outcome is AnswerOutcome.NEXT and outcome.poll is not None:

@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import datetime, time, tzinfo
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.core.callbacks import ReminderButton
 from bot.core.schedule import parse_clock_time
 from bot.core.telegram_html import escape
 from bot.services.reminders import PAUSE_CHOICES, ReminderView, TimeOutcome
 from bot.store.sessions import FlowState
+from bot.telegram.context import BotContext
 from bot.texts import reminders as t
 from handlers import keyboards
-from handlers.common import answer_query, expired, reply, services, show, user_id
+from handlers.commands import command
+from handlers.common import answer_query, expired, reply, show, user_id
 
 
 def clock_text(at: time) -> str:
@@ -38,8 +40,8 @@ def when_text(moment: datetime, tz: tzinfo) -> str:
     )
 
 
-def settings_text(context: ContextTypes.DEFAULT_TYPE, view: ReminderView) -> str:
-    svc = services(context)
+def settings_text(context: BotContext, view: ReminderView) -> str:
+    svc = context.services
     tz = svc.settings.tz
     now = svc.clock()
     zone = zone_name(tz, now)
@@ -63,18 +65,18 @@ def settings_text(context: ContextTypes.DEFAULT_TYPE, view: ReminderView) -> str
     )
 
 
-async def reminders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    view = await services(context).reminders.view(user_id(update))
+@command("pengingat", rank=50)
+async def reminders(update: Update, context: BotContext) -> None:
+    view = await context.services.reminders.view(user_id(update))
     if view is None:
         await show(update, texts.NEED_REGISTRATION)
         return
     await show(update, settings_text(context, view), keyboards.reminder_settings(view))
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert context.matches is not None
-    action = context.matches[0].group(1)
-    svc = services(context).reminders
+async def on_button(update: Update, context: BotContext, data: ReminderButton) -> None:
+    action, value = data.action, data.value or ""
+    svc = context.services.reminders
     uid = user_id(update)
     view: ReminderView | None
     if action == "show":
@@ -87,20 +89,23 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer_query(update)
         await reply(update, t.ASK_TIME)
         return
-    if action.startswith("t:"):
-        preset = f"{action[2:4]}:{action[4:]}"
+    if action == "t":
+        preset = f"{value[:2]}:{value[2:]}"
         if preset not in keyboards.REMINDER_PRESETS:
             await expired(update)  # forged: only the preset buttons carry a time
             return
         view = await svc.set_time(uid, parse_clock_time(preset))
-    elif action.startswith("pause:"):
-        days = int(action.split(":")[1])
+    elif action == "pause":
+        days = int(value) if value.isascii() and value.isdigit() else 0
         if days not in PAUSE_CHOICES:
             await expired(update)
             return
         view = await svc.pause(uid, days)
-    elif action.startswith("days:"):
-        view = await svc.set_weekdays_only(uid, action.endswith("wd"))
+    elif action == "days":
+        if value not in ("wd", "all"):
+            await expired(update)
+            return
+        view = await svc.set_weekdays_only(uid, value == "wd")
     else:
         view = await svc.set_enabled(uid, action == "on")
     if view is None:
@@ -111,11 +116,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+async def on_text(update: Update, context: BotContext, state: FlowState) -> None:
     """A typed reminder time."""
     message = update.effective_message
     text = (message.text if message else "") or ""
-    svc = services(context)
+    svc = context.services
     outcome, view = await svc.reminders.submit_time(user_id(update), text)
     if outcome is TimeOutcome.INVALID:
         await reply(update, t.TIME_INVALID.format(text=escape(text.strip()[:20])))
@@ -140,9 +145,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, state: Flo
     await reply(update, settings_text(context, view), keyboards.reminder_settings(view))
 
 
-def default_notice(context: ContextTypes.DEFAULT_TYPE) -> str:
+def default_notice(context: BotContext) -> str:
     """Told once, at registration: the default reminder and how to change it."""
-    svc = services(context)
+    svc = context.services
     return t.DEFAULT_SET.format(
         at=clock_text(svc.settings.reminder_default_time),
         zone=zone_name(svc.settings.tz, svc.clock()),

@@ -8,27 +8,29 @@ with ``/laporan <opd code> [year]``. Each button re-checks the role in the servi
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
+from bot.core.callbacks import ReportFileButton
 from bot.core.jp import format_jp
 from bot.core.telegram_html import escape
 from bot.documents import labels
 from bot.services.reports import RecapView
+from bot.telegram.context import BotContext
 from bot.texts import hours as t
 from handlers import hours_keyboards as kb
-from handlers.common import answer_query, reply, services, toast, user_id
+from handlers.commands import CommandScope, command
+from handlers.common import answer_query, reply, toast, user_id
 
 MIN_YEAR = 2000
 MAX_RANKED = 40
 FILE_NAMES = {"xlsx": "pegawai", "csv": "pegawai", "siasn": "riwayat-kursus", "recap": "rekap-opd"}
 
 
-def _names(context: ContextTypes.DEFAULT_TYPE) -> dict[str, str]:
-    return {code: opd.name for code, opd in services(context).catalog.opds.items()}
+def _names(context: BotContext) -> dict[str, str]:
+    return {code: opd.name for code, opd in context.services.catalog.opds.items()}
 
 
-def opd_text(context: ContextTypes.DEFAULT_TYPE, view: RecapView, opd_code: str) -> str:
-    svc = services(context)
+def opd_text(context: BotContext, view: RecapView, opd_code: str) -> str:
+    svc = context.services
     row = view.rows[0] if view.rows else None
     if row is None:
         return t.REPORT_EMPTY
@@ -51,7 +53,7 @@ def opd_text(context: ContextTypes.DEFAULT_TYPE, view: RecapView, opd_code: str)
     )
 
 
-def ranking_text(context: ContextTypes.DEFAULT_TYPE, view: RecapView) -> str:
+def ranking_text(context: BotContext, view: RecapView) -> str:
     names = _names(context)
     lines = [
         t.REPORT_RANK_LINE.format(
@@ -66,13 +68,14 @@ def ranking_text(context: ContextTypes.DEFAULT_TYPE, view: RecapView) -> str:
     ]
     return t.REPORT_RANKING.format(
         year=view.year,
-        target=format_jp(services(context).settings.jp_target),
+        target=format_jp(context.services.settings.jp_target),
         lines="\n".join(lines) or t.REPORT_EMPTY,
     )
 
 
-async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+@command("laporan", rank=120, scope=CommandScope.ADMIN)
+async def report(update: Update, context: BotContext) -> None:
+    svc = context.services
     uid = user_id(update)
     actor = await svc.reports.actor(uid)
     if actor is None:
@@ -96,25 +99,24 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, opd_text(context, view, opd_code), markup)
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert context.matches is not None
-    kind, scope, year = context.matches[0].groups()
+async def on_button(update: Update, context: BotContext, data: ReportFileButton) -> None:
+    kind, scope, year = data.kind, data.opd, data.year
     opd_code = None if scope == kb.ALL else scope
-    svc = services(context)
+    svc = context.services
     if not MIN_YEAR <= int(year) <= svc.hours.current_year():
         await toast(update, t.REPORT_FORBIDDEN)
         return
-    data = await svc.reports.file(user_id(update), kind, opd_code, int(year), _names(context))
+    data_file = await svc.reports.file(user_id(update), kind, opd_code, int(year), _names(context))
     chat = update.effective_chat
-    if data is None or chat is None:
+    if data_file is None or chat is None:
         await toast(update, t.REPORT_FORBIDDEN)
         return
     await answer_query(update)
     caption = t.REPORT_FILE_CAPTION.format(what=escape(scope), year=year)
     if kind == "chart":
-        await chat.send_photo(data, caption=caption)
+        await chat.send_photo(data_file, caption=caption)
         return
     extension = "csv" if kind == "csv" else "xlsx"
     await chat.send_document(
-        data, filename=f"{FILE_NAMES[kind]}-{scope}-{year}.{extension}", caption=caption
+        data_file, filename=f"{FILE_NAMES[kind]}-{scope}-{year}.{extension}", caption=caption
     )

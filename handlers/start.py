@@ -1,21 +1,27 @@
-"""``/start``, ``/batal``, the main menu and registration (NIP -> name -> OPD -> consent)."""
+"""``/start``, ``/batal``, the main menu and registration (NIP -> roster check, or name -> OPD ->
+consent)."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.core.callbacks import OpdButton, RegisterButton, RosterButton
+from bot.core.flows import Flow
 from bot.core.jp import format_jp
 from bot.core.nip import EmployeeKind
 from bot.core.telegram_html import escape
 from bot.services.registration import Outcome, Step
 from bot.store.employees import clean_name
-from bot.store.sessions import FLOW_REGISTER, FlowState
+from bot.store.sessions import FlowState
+from bot.telegram.context import BotContext
 from bot.texts import hours as hours_texts
 from db.models import Employee
-from handlers import keyboards, roster_confirm
-from handlers.common import expired, reply, services, show, toast, user_id
+from handlers import hours_keyboards, keyboards
+from handlers.commands import command
+from handlers.common import expired, reply, show, toast, user_id
+from handlers.opd_picker import search_opd, send_opd_page
+from handlers.profile import show_profile
 from handlers.reminders import default_notice
 
 
@@ -24,8 +30,8 @@ def telegram_name(update: Update) -> str:
     return user.full_name.strip() if user else ""
 
 
-async def menu_text(context: ContextTypes.DEFAULT_TYPE, employee: Employee) -> str:
-    svc = services(context)
+async def menu_text(context: BotContext, employee: Employee) -> str:
+    svc = context.services
     total = await svc.hours.year_total(employee.id)
     return texts.MENU.format(
         name=escape(employee.name),
@@ -36,7 +42,7 @@ async def menu_text(context: ContextTypes.DEFAULT_TYPE, employee: Employee) -> s
 
 
 async def send_menu(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, employee: Employee, *, fresh: bool = False
+    update: Update, context: BotContext, employee: Employee, *, fresh: bool = False
 ) -> None:
     """Show the main menu; ``fresh`` sends a new message instead of editing a pressed one."""
     text = await menu_text(context, employee)
@@ -46,8 +52,9 @@ async def send_menu(
         await show(update, text, keyboards.main_menu())
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+@command("start", rank=10)
+async def start(update: Update, context: BotContext) -> None:
+    svc = context.services
     uid = user_id(update)
     employee = await svc.learning.employee(uid)
     state = await svc.registration.state(uid)
@@ -56,7 +63,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await svc.registration.cancel(uid)
         await send_menu(update, context, employee)
         return
-    if state is not None and state.flow == FLOW_REGISTER:
+    if state is not None and state.flow == Flow.REGISTER:
         await reply(update, texts.REG_RESUME)
         await prompt(update, context, state)
         return
@@ -64,18 +71,19 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, texts.WELCOME)
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    cancelled = await services(context).registration.cancel(user_id(update))
+@command("batal", rank=90)
+async def cancel(update: Update, context: BotContext) -> None:
+    cancelled = await context.services.registration.cancel(user_id(update))
     await reply(update, texts.CANCELLED if cancelled else texts.NOTHING_TO_CANCEL)
 
 
-async def prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+async def prompt(update: Update, context: BotContext, state: FlowState) -> None:
     """Ask for what the current registration step needs."""
-    svc = services(context)
+    svc = context.services
     if state.step == Step.NIP:
         await reply(update, texts.ASK_NIP)
     elif state.step == Step.ROSTER:
-        await roster_confirm.ask(update, context, state)
+        await ask_roster(update, context, state)
     elif state.step == Step.NAME:
         kind = state.data.get("kind", EmployeeKind.PNS.value)
         suggestion = clean_name(telegram_name(update))
@@ -93,15 +101,9 @@ async def prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, state: Flow
         await reply(update, text, keyboards.consent())
 
 
-async def send_opd_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: int) -> None:
-    result = services(context).registration.opd_page(page)
-    text = f"{texts.ASK_OPD}\n\n{texts.OPD_PAGE.format(page=result.page + 1, pages=result.pages)}"
-    await show(update, text, keyboards.opd_page(result))
-
-
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+async def on_text(update: Update, context: BotContext, state: FlowState) -> None:
     """A text message while registration is under way."""
-    svc = services(context)
+    svc = context.services
     uid = user_id(update)
     text = update.effective_message.text if update.effective_message else ""
     text = text or ""
@@ -128,17 +130,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, state: Flo
         await prompt(update, context, state)
 
 
-async def search_opd(update: Update, context: ContextTypes.DEFAULT_TYPE, query: str) -> None:
-    result = services(context).registration.opd_search(query[:60])
-    if not result.items:
-        text = texts.OPD_NOT_FOUND.format(query=escape(query[:60]))
-    else:
-        text = texts.OPD_SEARCH_RESULT.format(query=escape(query[:60]), count=len(result.items))
-    await reply(update, text, keyboards.opd_page(result))
-
-
-async def on_use_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+async def on_use_name(update: Update, context: BotContext) -> None:
+    svc = context.services
     result = await svc.registration.submit_name(user_id(update), telegram_name(update))
     if result.outcome is Outcome.STALE:
         await expired(update)
@@ -148,27 +141,15 @@ async def on_use_name(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await prompt(update, context, result.state)
 
 
-async def on_opd_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    state = await services(context).registration.state(user_id(update))
-    if state is None or state.step != Step.OPD:
-        await expired(update)
-        return
-    assert context.matches is not None
-    await send_opd_page(update, context, int(context.matches[0].group(1)))
-
-
-async def on_opd(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    assert context.matches is not None
-    code = context.matches[0].group(1)
+async def on_opd(update: Update, context: BotContext, data: OpdButton) -> None:
+    svc = context.services
+    code = data.code
     result = await svc.registration.choose_opd(user_id(update), code)
     if result.outcome is Outcome.INVALID:
         await toast(update, texts.BUTTON_INVALID)
     elif result.outcome is not Outcome.OK:
         await expired(update)
     elif result.employee is not None:  # a profile edit
-        from handlers.profile import show_profile
-
         await show_profile(update, context, result.employee, toast_text=texts.PROFILE_SAVED)
     elif result.state is not None:
         opd = svc.catalog.opds[code]
@@ -176,10 +157,16 @@ async def on_opd(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await prompt(update, context, result.state)
 
 
-async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert context.matches is not None
-    agreed = context.matches[0].group(1) == "yes"
-    result = await services(context).registration.consent(user_id(update), agreed)
+async def on_register_button(update: Update, context: BotContext, data: RegisterButton) -> None:
+    """ "Use my Telegram name" at the name step, or the consent answer."""
+    if data.action == "name":
+        await on_use_name(update, context)
+    else:
+        await on_consent(update, context, agreed=data.action == "yes")
+
+
+async def on_consent(update: Update, context: BotContext, *, agreed: bool) -> None:
+    result = await context.services.registration.consent(user_id(update), agreed)
     if result.outcome is Outcome.STALE:
         await expired(update)
     elif result.outcome is Outcome.TAKEN:
@@ -190,3 +177,25 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         registered_text = texts.REGISTERED.format(name=escape(result.employee.name))
         await show(update, registered_text + "\n\n" + default_notice(context))
         await send_menu(update, context, result.employee, fresh=True)
+
+
+async def ask_roster(update: Update, context: BotContext, state: FlowState) -> None:
+    opd = context.services.catalog.opds.get(state.data.get("opd", ""))
+    text = hours_texts.ROSTER_CONFIRM.format(
+        name=escape(state.data.get("name", "")),
+        opd=escape(opd.name if opd else state.data.get("opd", "")),
+    )
+    await reply(update, text, hours_keyboards.roster_confirm())
+
+
+async def on_roster_answer(update: Update, context: BotContext, data: RosterButton) -> None:
+    """ "Is this you: <name>, <OPD>?" from the roster."""
+    agreed = data.answer == "yes"
+    result = await context.services.registration.confirm_roster(user_id(update), agreed)
+    if result.outcome is Outcome.STALE:
+        await expired(update)
+    elif result.outcome is Outcome.INVALID:
+        await show(update, hours_texts.ROSTER_NOT_ME)
+    elif result.state is not None:
+        await show(update, hours_texts.ROSTER_CONFIRMED)
+        await prompt(update, context, result.state)

@@ -3,59 +3,38 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
-from sqlalchemy import delete
 from sqlalchemy.exc import OperationalError
 from telegram import ChatMember, Update
 from telegram.error import Forbidden
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
-from bot.store import employees
-from db.models import ProcessedUpdate
-from handlers.common import answer_query, services
+from bot.telegram.context import BotContext
+from handlers.common import answer_query
 
 log = logging.getLogger(__name__)
-KEEP_UPDATE_IDS = timedelta(days=2)
 
 
-async def drop_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def drop_duplicates(update: Update, context: BotContext) -> None:
     """Stop an update whose id was handled before (Telegram redelivers after timeouts)."""
-    if not await services(context).dedup.claim(update.update_id):
+    if not await context.services.dedup.claim(update.update_id):
         log.info("update %s delivered twice; ignored", update.update_id)
         raise ApplicationHandlerStop
 
 
-async def forget_old_updates(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A periodic job: the duplicate guard only needs recent update ids."""
-    svc = services(context)
-    async with svc.db.transaction() as s:
-        await s.execute(
-            delete(ProcessedUpdate).where(
-                ProcessedUpdate.received_at < svc.clock() - KEEP_UPDATE_IDS
-            )
-        )
-
-
-async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_my_chat_member(update: Update, context: BotContext) -> None:
     """Keep the active flag right when a user blocks (kicked) or unblocks (member) the bot."""
     change = update.my_chat_member
     if change is None or change.chat.type != "private":
         return
     status = change.new_chat_member.status
     active = status not in (ChatMember.BANNED, ChatMember.LEFT)
-    svc = services(context)
-    async with svc.db.transaction() as s:
-        changed = await employees.set_active(s, change.chat.id, active)
-        employee = await employees.by_telegram_id(s, change.chat.id) if active else None
-        if employee is not None:
-            await svc.reminders.reactivate(s, employee.id)
-    if changed:
+    if await context.services.presence.set_reachable(change.chat.id, active):
         log.info("chat %s is now %s", change.chat.id, "active" if active else "inactive")
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Log every failure with its update id; mark blocked users; apologise to the user."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
@@ -63,8 +42,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(error, Forbidden):
         log.warning("update %s: Telegram refused (%s)", update_id, error)
         if chat is not None:
-            async with services(context).db.transaction() as s:
-                await employees.set_active(s, chat.id, False)
+            await context.services.presence.set_reachable(chat.id, False)
         return
     log.error("update %s: handler failed", update_id, exc_info=error)
     if chat is None:

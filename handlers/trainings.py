@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 
 from telegram import Message, Update
-from telegram.ext import ContextTypes
 
+from bot.core.callbacks import ReviewButton, TrainingKindButton
 from bot.core.jp import format_jp
 from bot.core.telegram_html import escape
 from bot.delivery.notices import day, review_text, summary
@@ -26,10 +26,12 @@ from bot.services.trainings import (
     max_jp,
 )
 from bot.store.sessions import FlowState
+from bot.telegram.context import BotContext
 from bot.texts import hours as t
 from db.models import Employee, ExternalTraining
 from handlers import hours_keyboards as kb
-from handlers.common import answer_query, reply, services, show, toast, user_id, wake_sender
+from handlers.commands import CommandScope, command
+from handlers.common import answer_query, reply, show, toast, user_id
 
 
 def problem_text(result: StepResult | Problem, limit: Decimal | int | None = None) -> str:
@@ -41,9 +43,9 @@ def problem_text(result: StepResult | Problem, limit: Decimal | int | None = Non
     return t.PROBLEMS[problem.value].format(limit=shown)
 
 
-async def prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+async def prompt(update: Update, context: BotContext, state: FlowState) -> None:
     """Ask what the current step needs."""
-    svc = services(context)
+    svc = context.services
     example = day(svc.trainings.today())
     step = Step(state.step)
     if step is Step.TITLE:
@@ -69,8 +71,9 @@ async def prompt(update: Update, context: ContextTypes.DEFAULT_TYPE, state: Flow
         await reply(update, t.ASK_FILE.format(mb=format_jp(Decimal(str(mb)))))
 
 
-async def lapor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+@command("lapor", rank=60)
+async def lapor(update: Update, context: BotContext) -> None:
+    svc = context.services
     uid = user_id(update)
     mine = await svc.trainings.mine(uid, limit=5)
     if mine is None:
@@ -94,7 +97,7 @@ async def lapor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await prompt(update, context, state)
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+async def on_text(update: Update, context: BotContext, state: FlowState) -> None:
     """A typed answer to the wizard (routed here by ``handlers.help.on_text``)."""
     text = (update.effective_message.text if update.effective_message else "") or ""
     if state.step == Step.FILE:
@@ -103,7 +106,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, state: Flo
     if state.step == Step.KIND:
         await reply(update, t.ASK_KIND, kb.kinds())
         return
-    result = await services(context).trainings.answer(user_id(update), text)
+    result = await context.services.trainings.answer(user_id(update), text)
     if result.problem is not None:
         await reply(update, problem_text(result))
         if result.problem is Problem.STALE:
@@ -112,11 +115,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, state: Flo
         await prompt(update, context, result.state)
 
 
-async def on_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert context.matches is not None
-    result = await services(context).trainings.choose_kind(
-        user_id(update), context.matches[0].group(1)
-    )
+async def on_kind(update: Update, context: BotContext, data: TrainingKindButton) -> None:
+    result = await context.services.trainings.choose_kind(user_id(update), data.kind)
     if result.problem is not None or result.state is None:
         await toast(update, problem_text(result) if result.problem else t.PROBLEMS["stale"])
         return
@@ -136,7 +136,7 @@ def uploaded(message: Message) -> UploadedFile | None:
     return None
 
 
-async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+async def on_file(update: Update, context: BotContext, state: FlowState) -> None:
     """A photo or document sent while the wizard is open (routed by ``help.on_non_text``)."""
     message = update.effective_message
     upload = uploaded(message) if message else None
@@ -147,7 +147,7 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE, state: Flo
     if upload is None:
         await reply(update, t.PROBLEMS["file_type"])
         return
-    svc = services(context)
+    svc = context.services
     result = await svc.trainings.submit(user_id(update), upload)
     if result.problem is not None or result.report is None or result.employee is None:
         await reply(update, problem_text(result.problem or Problem.STALE, result.limit))
@@ -157,11 +157,11 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE, state: Flo
     if report.duplicate_of is not None:
         lines.append(t.LAPOR_DUPLICATE.format(other=report.duplicate_of))
     await reply(update, "\n\n".join(lines))
-    wake_sender(context)  # the reviewers' copies were queued with the report
+    context.sender.wake()  # the reviewers' copies were queued with the report
 
 
 async def send_for_review(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, report: ExternalTraining, owner: Employee
+    context: BotContext, chat_id: int, report: ExternalTraining, owner: Employee
 ) -> None:
     """The certificate file (by its Telegram file_id), then the report with its buttons."""
     caption = f"#{report.id}"
@@ -169,13 +169,14 @@ async def send_for_review(
         await context.bot.send_photo(chat_id, report.file_id, caption=caption)
     else:
         await context.bot.send_document(chat_id, report.file_id, caption=caption)
-    text = review_text(services(context).catalog, report, owner)
+    text = review_text(context.services.catalog, report, owner)
     await context.bot.send_message(chat_id, text, reply_markup=kb.review(report.id))
 
 
-async def queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@command("antrian", rank=110, scope=CommandScope.ADMIN)
+async def queue(update: Update, context: BotContext) -> None:
     """``/antrian``: pending reports in the caller's scope (their OPD, or all for superadmins)."""
-    actor, items = await services(context).reviews.pending(user_id(update))
+    actor, items = await context.services.reviews.pending(user_id(update))
     if actor is None:
         await reply(update, t.NOT_ADMIN)
         return
@@ -185,10 +186,9 @@ async def queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, t.QUEUE_TITLE.format(count=len(items)), kb.queue(items))
 
 
-async def on_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert context.matches is not None
-    action, report_id = context.matches[0].group(1), int(context.matches[0].group(2))
-    svc = services(context)
+async def on_review(update: Update, context: BotContext, data: ReviewButton) -> None:
+    action, report_id = data.action, data.report
+    svc = context.services
     uid = user_id(update)
     if action == "open":
         outcome, report, owner = await svc.reviews.report_for_review(uid, report_id)
@@ -213,22 +213,22 @@ async def on_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     report = result.report
     await show(update, t.REVIEW_APPROVED.format(id=report.id, jp=format_jp(report.jp_centi)))
-    wake_sender(context)  # the employee's notice was queued with the decision
+    context.sender.wake()  # the employee's notice was queued with the decision
 
 
-async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, state: FlowState) -> None:
+async def on_reason(update: Update, context: BotContext, state: FlowState) -> None:
     """The admin's typed reason for a rejection (routed by ``help.on_text``)."""
     text = ((update.effective_message.text if update.effective_message else "") or "").strip()
     if not text:
         await reply(update, t.PROBLEMS["empty"])
         return
-    result = await services(context).reviews.reject_with_reason(user_id(update), text)
+    result = await context.services.reviews.reject_with_reason(user_id(update), text)
     if result.outcome is not Review.OK or result.report is None:
         await _refused(update, result.outcome, result.report)
         return
     report = result.report
     await reply(update, t.REVIEW_REJECTED.format(id=report.id, reason=escape(text)))
-    wake_sender(context)  # the employee's notice was queued with the decision
+    context.sender.wake()  # the employee's notice was queued with the decision
 
 
 async def _refused(update: Update, outcome: Review, report: ExternalTraining | None) -> None:

@@ -7,24 +7,24 @@ import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
-from bot import texts
-from bot.app.worker import SENDER_KEY, WORKER_KEY, Worker
+from bot.app.worker import Worker
 from bot.config import Settings
 from bot.core.clock import Clock, system_clock
 from bot.core.content import Catalog, load_catalog
 from bot.services import Services
 from bot.telegram.bot import SinauBot
+from bot.telegram.context import CONTEXT_TYPES, Wiring, wire, wiring_of
 from bot.telegram.request import TelegramRequest
 from bot.telegram.updates import AdmissionQueue, PerUserUpdateProcessor
 from db.migrate import ensure_schema
 from db.session import Database
-from handlers import register
+from handlers import commands, register
 from handlers.broadcast_status import progress_job
-from handlers.common import SERVICES_KEY, forget_answered_queries
+from handlers.common import forget_answered_queries
 
 log = logging.getLogger(__name__)
 
@@ -71,25 +71,24 @@ def build_application(
         .post_init(on_startup)
         .post_stop(on_stop)
         .post_shutdown(on_shutdown)
+        .context_types(CONTEXT_TYPES)
         .build()
     )
-    application.bot_data[SERVICES_KEY] = services
     worker = Worker(application, services, settings)
-    application.bot_data[WORKER_KEY] = worker
-    application.bot_data[SENDER_KEY] = worker.sender
+    wire(application, Wiring(services, worker))
     register(application)
     worker.schedule(application, progress_job, run_ticks=run_ticks)
     return application
 
 
 def worker_of(application: Application) -> Worker:
-    worker: Worker = application.bot_data[WORKER_KEY]
+    worker = wiring_of(application).worker
+    assert isinstance(worker, Worker)
     return worker
 
 
 def services_of(application: Application) -> Services:
-    svc: Services = application.bot_data[SERVICES_KEY]
-    return svc
+    return wiring_of(application).services
 
 
 async def on_startup(application: Application) -> None:
@@ -101,8 +100,7 @@ async def on_startup(application: Application) -> None:
     if scheduled:
         log.info("scheduled %d reminders that had no due time", scheduled)
     await worker_of(application).start()
-    commands = [BotCommand(name, description) for name, description in texts.COMMANDS.items()]
-    await application.bot.set_my_commands(commands)
+    await application.bot.set_my_commands(commands.menu(commands.CommandScope.EVERYONE))
     log.info(
         "ready: %d modules, %d agencies, database %s",
         len(svc.catalog.modules),

@@ -18,21 +18,18 @@ from telegram.ext import Application, CallbackContext
 
 from bot.app.lease import LeaseKeeper
 from bot.config import Settings
-from bot.core.outgoing import Outgoing, Skip
-from bot.delivery.notices import KIND_NOTICE, NoticeRenderer
+from bot.core.outgoing import MessageKind, Outgoing, Skip
+from bot.delivery.notices import NoticeRenderer
+from bot.delivery.reminders import NudgeRenderer
 from bot.delivery.sender import OutboundSender, Renderer
 from bot.services import Services
-from bot.services.broadcast_drafts import KIND_BROADCAST
-from bot.services.reminders import KIND_REMINDER
 from bot.telegram.outbound import TelegramTransport
 from db.models import OutboundMessage
 
-WORKER_KEY = "worker"
-SENDER_KEY = "sender"
 # Announcement status messages are edited at most this often (and scheduled ones start).
 PROGRESS_SECONDS = 3
 
-Job = Callable[[CallbackContext], Coroutine[Any, Any, None]]
+Job = Callable[[Any], Coroutine[Any, Any, None]]
 
 
 class Worker:
@@ -44,6 +41,7 @@ class Worker:
     ) -> None:
         self.settings = settings
         self.services = services
+        db, catalog, clock = services.db, services.catalog, services.clock
         self.lease = LeaseKeeper(
             services.db, services.clock, ttl=timedelta(seconds=settings.lease_seconds)
         )
@@ -52,9 +50,11 @@ class Worker:
             services.clock,
             TelegramTransport(application.bot, paid_broadcast=settings.paid_broadcast),
             {
-                KIND_REMINDER: reminder_renderer(services),
-                KIND_BROADCAST: services.broadcasts.render,
-                KIND_NOTICE: NoticeRenderer(services.db, services.catalog).render,
+                MessageKind.REMINDER: reminder_renderer(
+                    NudgeRenderer(db, catalog, clock, settings)
+                ),
+                MessageKind.BROADCAST: services.broadcasts.render,
+                MessageKind.NOTICE: NoticeRenderer(services.db, services.catalog).render,
             },
             rate=settings.send_rate,
             chat_interval=settings.send_chat_interval,
@@ -80,6 +80,9 @@ class Worker:
             first=PROGRESS_SECONDS,
             name="announcements",
         )
+        queue.run_repeating(
+            self._housekeeping, interval=timedelta(hours=6), first=timedelta(minutes=5)
+        )
         if run_ticks:
             interval = self.settings.tick_seconds
             first = 60 - time.time() % 60 + 1 if interval == 60 else interval
@@ -93,6 +96,9 @@ class Worker:
                 await job(context)
 
         return run
+
+    async def _housekeeping(self, context: CallbackContext) -> None:
+        await self.services.housekeeping.forget_old_updates()
 
     async def reminder_tick(self, context: CallbackContext) -> None:
         await self.services.reminders.tick()
@@ -122,9 +128,9 @@ class Worker:
                 await task
 
 
-def reminder_renderer(services: Services) -> Renderer:
+def reminder_renderer(nudges: NudgeRenderer) -> Renderer:
     async def render(rows: Sequence[OutboundMessage]) -> dict[int, Outgoing | Skip]:
-        by_employee = await services.nudges.render([r.employee_id for r in rows if r.employee_id])
+        by_employee = await nudges.render([r.employee_id for r in rows if r.employee_id])
         return {r.id: by_employee.get(r.employee_id or 0, Skip("no employee")) for r in rows}
 
     return render

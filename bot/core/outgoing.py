@@ -3,6 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class MessageKind(StrEnum):
+    """What an outbox row is; the sender renders each kind with its own renderer."""
+
+    REMINDER = "reminder"
+    BROADCAST = "broadcast"
+    NOTICE = "notice"  # about a reported outside training: to its reviewers or its owner
+
+
+class NoticePart(StrEnum):
+    FILE = "file"  # the certificate file, to a reviewer
+    REVIEW = "review"  # the report with its buttons, to a reviewer
+    DECIDED = "decided"  # the decision, to the employee
 
 
 @dataclass(frozen=True, slots=True)

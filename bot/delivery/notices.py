@@ -1,32 +1,28 @@
 """Messages about reported trainings, delivered through the outbox like every bulk message.
 
 A new report is shown to its reviewers (the certificate file, then the report with its
-buttons), and a decision is told to the employee. The rows are queued in the transaction that
-stores the report or the decision, so a crash, a 5xx or a 429 loses none of them: the sender
-retries, keeps the limits and marks a blocked chat. They are rendered at send time from the
-report as it is then: a report another admin decided meanwhile is no longer offered for review.
+buttons), and a decision is told to the employee. The rows are queued (``bot.store.outbox``) in
+the transaction that stores the report or the decision, so a crash, a 5xx or a 429 loses none of
+them: the sender retries, keeps the limits and marks a blocked chat. They are rendered here, at
+send time, from the report as it is then: a report another admin decided meanwhile is no longer
+offered for review.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.callbacks import ReviewButton
 from bot.core.content import Catalog
 from bot.core.jp import format_jp
-from bot.core.outgoing import Button, Outgoing, Skip
+from bot.core.outgoing import Button, NoticePart, Outgoing, Skip
 from bot.core.telegram_html import escape
 from bot.texts import hours as t
-from db.dialects import cast_table, insert_for
 from db.models import Employee, ExternalTraining, OutboundMessage
 from db.session import Database
-
-KIND_NOTICE = "notice"
-FILE, REVIEW, DECIDED = "file", "review", "decided"
 
 
 def day(value: date) -> str:
@@ -60,9 +56,12 @@ def review_text(catalog: Catalog, report: ExternalTraining, owner: Employee) -> 
 
 
 def review_buttons(report_id: int) -> tuple[tuple[Button, ...], ...]:
-    """Approve or reject (the ``trv:`` callback data of ``handlers/hours_keyboards.py``)."""
+    """Approve or reject."""
     return (
-        (Button(t.BTN_APPROVE, f"trv:ok:{report_id}"), Button(t.BTN_REJECT, f"trv:no:{report_id}")),
+        (
+            Button(t.BTN_APPROVE, ReviewButton("ok", report_id).pack()),
+            Button(t.BTN_REJECT, ReviewButton("no", report_id).pack()),
+        ),
     )
 
 
@@ -76,59 +75,8 @@ def decision_text(report: ExternalTraining) -> str:
     )
 
 
-async def queue_review(
-    s: AsyncSession, report: ExternalTraining, reviewers: Sequence[int], now: datetime
-) -> None:
-    """Show a new report to each reviewer: its certificate file, then the report itself."""
-    rows = []
-    for chat_id in reviewers:
-        for part in (FILE, REVIEW):
-            rows.append(
-                _row(f"training:{report.id}:{part}:{chat_id}", chat_id, None, report, part, now)
-            )
-    await _insert(s, rows)
-
-
-async def queue_decision(
-    s: AsyncSession, report: ExternalTraining, owner: Employee, now: datetime
-) -> None:
-    """Tell the employee what became of their report (once per report: it is decided once)."""
-    row = _row(f"training:{report.id}:{DECIDED}", owner.telegram_id, owner.id, report, DECIDED, now)
-    await _insert(s, [row])
-
-
-def _row(
-    key: str,
-    chat_id: int,
-    employee_id: int | None,
-    report: ExternalTraining,
-    part: str,
-    now: datetime,
-) -> dict[str, Any]:
-    return {
-        "kind": KIND_NOTICE,
-        "dedup_key": key,
-        "broadcast_id": None,
-        "employee_id": employee_id,
-        "chat_id": chat_id,
-        "payload": {"report": report.id, "part": part},
-        "status": "pending",
-        "attempts": 0,
-        "not_before": now,
-        "created_at": now,
-    }
-
-
-async def _insert(s: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        statement = insert_for(s, cast_table(OutboundMessage)).on_conflict_do_nothing(
-            index_elements=["dedup_key"]
-        )
-        await s.execute(statement, rows)
-
-
 class NoticeRenderer:
-    """Renders queued notices at send time (the sender's renderer for ``KIND_NOTICE``)."""
+    """Renders queued notices at send time (the sender's renderer for ``MessageKind.NOTICE``)."""
 
     def __init__(self, db: Database, catalog: Catalog) -> None:
         self.db = db
@@ -153,11 +101,11 @@ class NoticeRenderer:
         return messages
 
     def _message(self, part: str, report: ExternalTraining, owner: Employee) -> Outgoing | Skip:
-        if part == DECIDED:
+        if part == NoticePart.DECIDED:
             return Outgoing(decision_text(report))
         if report.status != "pending":
             return Skip("already reviewed")
-        if part == FILE:
+        if part == NoticePart.FILE:
             return Outgoing(
                 f"#{report.id}", media_kind=report.file_kind, media_file_id=report.file_id
             )

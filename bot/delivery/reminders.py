@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from sqlalchemy import select
 
 from bot.config import Settings
+from bot.core.callbacks import CardButton, ModuleButton, QuizButton
 from bot.core.clock import Clock
 from bot.core.content import Catalog, Module
 from bot.core.jp import format_jp, to_centi
@@ -135,13 +136,13 @@ class NudgeRenderer:
     def _step_button(self, step: NextStep) -> Button:
         module = step.module
         if step.quiz:
-            return Button(t.BTN_OPEN_QUIZ, f"quiz:{module.id}:{module.version}")
+            return Button(t.BTN_OPEN_QUIZ, QuizButton(module.id, module.version).pack())
         if step.card is not None:
             return Button(
                 t.BTN_OPEN_CARD.format(card=step.card + 1),
-                f"card:{module.id}:{module.version}:{step.card}",
+                CardButton(module.id, module.version, step.card).pack(),
             )
-        return Button(t.BTN_OPEN_MODULE, f"mod:{module.id}")
+        return Button(t.BTN_OPEN_MODULE, ModuleButton(module.id).pack())
 
     def _pace_line(self, standing: Standing, today: date) -> str:
         have, target = format_jp(standing.jp_centi), format_jp(self.target_centi)

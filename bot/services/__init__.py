@@ -9,13 +9,14 @@ from bot.config import Settings
 from bot.core.clock import Clock, system_clock
 from bot.core.content import Catalog
 from bot.core.jp import to_centi
-from bot.delivery.reminders import NudgeRenderer
 from bot.services.activity import RecentActivity
 from bot.services.broadcast_drafts import DraftService
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService
 from bot.services.hours import HoursService
+from bot.services.housekeeping import Housekeeping
 from bot.services.learning import LearningService
+from bot.services.presence import PresenceService
 from bot.services.quiz import QuizService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
@@ -41,7 +42,8 @@ class Services:
     hours: HoursService
     dedup: UpdateDeduplicator
     reminders: ReminderService
-    nudges: NudgeRenderer
+    presence: PresenceService
+    housekeeping: Housekeeping
     roles: RoleService
     drafts: DraftService
     broadcasts: BroadcastService
@@ -79,7 +81,8 @@ class Services:
             hours=HoursService(db, clock, settings.tz, settings.jp_target),
             dedup=UpdateDeduplicator(db, clock),
             reminders=reminders,
-            nudges=NudgeRenderer(db, catalog, clock, settings),
+            presence=PresenceService(db, reminders),
+            housekeeping=Housekeeping(db, clock),
             roles=RoleService(db, clock, settings.admin_ids),
             drafts=drafts,
             broadcasts=BroadcastService(db, catalog, clock, settings, drafts),

@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.core.callbacks import ModuleButton
 from bot.core.clock import Clock
 from bot.core.content import Catalog
+from bot.core.flows import Flow
 from bot.core.outgoing import Button, Outgoing
 from bot.core.telegram_html import telegram_length, visible_text
 from bot.services.roles import Actor, actor_in
@@ -27,8 +29,6 @@ from bot.store.sessions import FlowState
 from db.models import Broadcast
 from db.session import Database
 
-KIND_BROADCAST = "broadcast"
-FLOW_BROADCAST = "broadcast"
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 MAX_SCHEDULE_AHEAD = timedelta(days=90)
@@ -247,7 +247,7 @@ class DraftService:
         if actor is None:
             return DraftView(Outcome.FORBIDDEN)
         state = await sessions.get_state(s, actor_id)
-        if state is None or state.flow != FLOW_BROADCAST:
+        if state is None or state.flow != Flow.BROADCAST:
             return DraftView(Outcome.STALE, actor=actor)
         draft = Draft.from_json(state.data)
         if (step is not None and state.step != step) or (
@@ -259,7 +259,7 @@ class DraftService:
         return DraftView(Outcome.OK, draft, actor, state.step)
 
     async def _save(self, s: AsyncSession, actor_id: int, draft: Draft, step: Step) -> None:
-        await sessions.set_state(s, actor_id, FlowState(FLOW_BROADCAST, step, draft.to_json()))
+        await sessions.set_state(s, actor_id, FlowState(Flow.BROADCAST, step, draft.to_json()))
 
 
 def message_of(broadcast: Broadcast | Draft) -> Outgoing:
@@ -268,7 +268,7 @@ def message_of(broadcast: Broadcast | Draft) -> Outgoing:
     button = broadcast.button or {}
     label = str(button.get("label", ""))[:60]
     if "module" in button:
-        buttons = ((Button(label, callback_data=f"mod:{button['module']}"),),)
+        buttons = ((Button(label, callback_data=ModuleButton(button["module"]).pack()),),)
     elif "url" in button:
         buttons = ((Button(label, url=button["url"]),),)
     return Outgoing(broadcast.text, buttons, broadcast.media_kind, broadcast.media_file_id)

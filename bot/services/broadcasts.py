@@ -20,9 +20,8 @@ from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.content import Catalog
 from bot.core.jp import to_centi
-from bot.core.outgoing import Outgoing, Skip
+from bot.core.outgoing import MessageKind, Outgoing, Skip
 from bot.services.broadcast_drafts import (
-    KIND_BROADCAST,
     DraftService,
     Outcome,
     Step,
@@ -121,8 +120,8 @@ class BroadcastService:
         await s.execute(
             enqueue_from(
                 s,
-                kind=KIND_BROADCAST,
-                dedup_key=literal(f"{KIND_BROADCAST}:{broadcast.id}:", String)
+                kind=MessageKind.BROADCAST,
+                dedup_key=literal(f"{MessageKind.BROADCAST}:{broadcast.id}:", String)
                 + cast(e.c.id, String),
                 employee_id=e.c.id,
                 chat_id=e.c.telegram_id,

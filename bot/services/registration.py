@@ -13,10 +13,11 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.clock import Clock
 from bot.core.content import Catalog, Opd
+from bot.core.flows import Flow
 from bot.core.nip import NipError, parse_nip
 from bot.services.reminders import ReminderService
 from bot.store import employees, roster, sessions
-from bot.store.sessions import FLOW_PROFILE, FLOW_REGISTER, FlowState
+from bot.store.sessions import FlowState
 from db.models import Employee
 from db.session import Database
 
@@ -79,7 +80,7 @@ class RegistrationService:
 
     async def begin(self, telegram_id: int) -> FlowState:
         """Start (or restart) registration at the NIP step."""
-        state = FlowState(flow=FLOW_REGISTER, step=Step.NIP)
+        state = FlowState(flow=Flow.REGISTER, step=Step.NIP)
         async with self.db.transaction() as s:
             await sessions.set_state(s, telegram_id, state)
         return state
@@ -97,7 +98,7 @@ class RegistrationService:
             return Result(Outcome.INVALID, reason=str(exc))
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != FLOW_REGISTER or state.step != Step.NIP:
+            if state is None or state.flow != Flow.REGISTER or state.step != Step.NIP:
                 return Result(Outcome.STALE)
             owner = await employees.by_nip(s, nip.digits)
             if owner is not None and owner.telegram_id != telegram_id:
@@ -126,7 +127,7 @@ class RegistrationService:
         """The answer to "is this you?": yes goes to consent, no ends the registration."""
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != FLOW_REGISTER or state.step != Step.ROSTER:
+            if state is None or state.flow != Flow.REGISTER or state.step != Step.ROSTER:
                 return Result(Outcome.STALE)
             if not agreed:
                 await sessions.clear_state(s, telegram_id)
@@ -141,7 +142,7 @@ class RegistrationService:
             return Result(Outcome.INVALID)
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != FLOW_REGISTER or state.step != Step.NAME:
+            if state is None or state.flow != Flow.REGISTER or state.step != Step.NAME:
                 return Result(Outcome.STALE)
             state.step = Step.OPD
             state.data["name"] = name
@@ -156,12 +157,12 @@ class RegistrationService:
             state = await sessions.get_state(s, telegram_id)
             if state is None:
                 return Result(Outcome.STALE)
-            if state.flow == FLOW_REGISTER and state.step == Step.OPD:
+            if state.flow == Flow.REGISTER and state.step == Step.OPD:
                 state.step = Step.CONSENT
                 state.data["opd"] = code
                 await sessions.set_state(s, telegram_id, state)
                 return Result(Outcome.OK, state=state)
-            if state.flow == FLOW_PROFILE and state.step == "opd":
+            if state.flow == Flow.PROFILE and state.step == "opd":
                 employee = await employees.by_telegram_id(s, telegram_id)
                 if employee is None:
                     return Result(Outcome.STALE)
@@ -173,7 +174,7 @@ class RegistrationService:
     async def consent(self, telegram_id: int, agreed: bool) -> Result:
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != FLOW_REGISTER or state.step != Step.CONSENT:
+            if state is None or state.flow != Flow.REGISTER or state.step != Step.CONSENT:
                 return Result(Outcome.STALE)
             await sessions.clear_state(s, telegram_id)
             if not agreed:
@@ -229,7 +230,7 @@ class RegistrationService:
         async with self.db.transaction() as s:
             if await employees.by_telegram_id(s, telegram_id) is None:
                 return Result(Outcome.STALE)
-            state = FlowState(flow=FLOW_PROFILE, step=field)
+            state = FlowState(flow=Flow.PROFILE, step=field)
             await sessions.set_state(s, telegram_id, state)
         return Result(Outcome.OK, state=state)
 
@@ -237,7 +238,7 @@ class RegistrationService:
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
             employee = await employees.by_telegram_id(s, telegram_id)
-            if state is None or state.flow != FLOW_PROFILE or employee is None:
+            if state is None or state.flow != Flow.PROFILE or employee is None:
                 return Result(Outcome.STALE)
             field = state.step
             if field == "name":

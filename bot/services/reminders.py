@@ -15,21 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
-from sqlalchemy import (
-    Row,
-    String,
-    and_,
-    case,
-    cast,
-    func,
-    literal,
-    select,
-    update,
-)
+from sqlalchemy import Row, String, and_, case, cast, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.core.clock import Clock
+from bot.core.flows import Flow
+from bot.core.outgoing import MessageKind
 from bot.core.schedule import QuietHours, ReminderChoice, next_due, parse_clock_time
 from bot.observability import metrics
 from bot.store import employees, sessions
@@ -41,8 +33,6 @@ from db.session import Database
 
 log = logging.getLogger(__name__)
 
-KIND_REMINDER = "reminder"
-FLOW_REMINDER = "reminder"
 STEP_TIME = "time"
 PAUSE_CHOICES = (3, 7, 14)
 
@@ -142,7 +132,7 @@ class ReminderService:
         async with self.db.transaction() as s:
             if await employees.by_telegram_id(s, telegram_id) is None:
                 return False
-            await sessions.set_state(s, telegram_id, FlowState(FLOW_REMINDER, STEP_TIME))
+            await sessions.set_state(s, telegram_id, FlowState(Flow.REMINDER, STEP_TIME))
         return True
 
     async def submit_time(
@@ -231,14 +221,14 @@ class ReminderService:
         # 1. The send decisions, at most one per learner and due time (dedup_key is unique).
         if not quiet_now:
             dedup_key = (
-                literal(f"{KIND_REMINDER}:", String)
+                literal(f"{MessageKind.REMINDER}:", String)
                 + cast(r.c.employee_id, String)
                 + literal(":", String)
                 + cast(r.c.next_due_at, String)
             )
             statement = enqueue_from(
                 s,
-                kind=KIND_REMINDER,
+                kind=MessageKind.REMINDER,
                 dedup_key=dedup_key,
                 employee_id=r.c.employee_id,
                 chat_id=e.c.telegram_id,

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
-from bot.delivery import notices as training_notices
+from bot.core.flows import Flow
 from bot.services.roles import Actor, actor_in, record
-from bot.services.trainings import FLOW_REJECT, MAX_REASON, Review, Reviewed
-from bot.store import ledger, sessions
+from bot.services.trainings import MAX_REASON, Review, Reviewed
+from bot.store import ledger, outbox, sessions
 from bot.store.sessions import FlowState
 from db.models import Employee, ExternalTraining
 from db.session import Database
@@ -77,14 +77,14 @@ class ReviewService:
             outcome, _ = await self._reviewable(s, actor_id, report_id)
             if outcome is Review.OK:
                 await sessions.set_state(
-                    s, actor_id, FlowState(FLOW_REJECT, "reason", {"report_id": report_id})
+                    s, actor_id, FlowState(Flow.REJECT, "reason", {"report_id": report_id})
                 )
             return outcome
 
     async def reject_with_reason(self, actor_id: int, reason: str) -> Reviewed:
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, actor_id)
-            if state is None or state.flow != FLOW_REJECT:
+            if state is None or state.flow != Flow.REJECT:
                 return Reviewed(Review.NOT_FOUND)
             report_id = int(state.data["report_id"])
             await sessions.clear_state(s, actor_id)
@@ -122,7 +122,7 @@ class ReviewService:
         )
         owner = await s.get(Employee, report.employee_id)
         if owner is not None:
-            await training_notices.queue_decision(s, report, owner, now)
+            await outbox.queue_training_decision(s, report, owner, now)
         return Reviewed(Review.OK, report, credited)
 
 

@@ -21,16 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.core.clock import Clock
+from bot.core.flows import Flow
 from bot.core.jp import to_centi
-from bot.delivery import notices as training_notices
 from bot.services.roles import Role
-from bot.store import employees, sessions
+from bot.store import employees, outbox, sessions
 from bot.store.sessions import FlowState
 from db.models import AdminRole, Employee, ExternalTraining
 from db.session import Database
 
-FLOW_TRAINING = "lapor"
-FLOW_REJECT = "lapor_tolak"
 KINDS = ("diklat", "webinar", "kursus", "seminar", "lainnya")
 MAX_TITLE = 200
 MAX_ORGANISER = 120
@@ -168,7 +166,7 @@ class TrainingService:
         async with self.db.transaction() as s:
             if await employees.by_telegram_id(s, telegram_id) is None:
                 return None
-            state = FlowState(FLOW_TRAINING, Step.TITLE.value, {})
+            state = FlowState(Flow.TRAINING, Step.TITLE.value, {})
             await sessions.set_state(s, telegram_id, state)
             return state
 
@@ -176,7 +174,7 @@ class TrainingService:
         """Take the typed answer to the current step, or say what is wrong with it."""
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != FLOW_TRAINING:
+            if state is None or state.flow != Flow.TRAINING:
                 return StepResult(None, Problem.STALE)
             result = self._apply(state, text.strip())
             if result.problem is None and result.state is not None:
@@ -194,12 +192,12 @@ class TrainingService:
             if len(text) > MAX_TITLE:
                 return StepResult(state, Problem.TOO_LONG, MAX_TITLE)
             data["title"] = text
-            return StepResult(FlowState(FLOW_TRAINING, Step.ORGANISER.value, data))
+            return StepResult(FlowState(Flow.TRAINING, Step.ORGANISER.value, data))
         if step is Step.ORGANISER:
             if len(text) > MAX_ORGANISER:
                 return StepResult(state, Problem.TOO_LONG, MAX_ORGANISER)
             data["organiser"] = text
-            return StepResult(FlowState(FLOW_TRAINING, Step.KIND.value, data))
+            return StepResult(FlowState(Flow.TRAINING, Step.KIND.value, data))
         if step in (Step.START, Step.END):
             return self._apply_date(state, step, data, text)
         if step is Step.JP:
@@ -216,14 +214,14 @@ class TrainingService:
             data["jp_centi"] = to_centi(value)
             if data["jp_centi"] <= 0:
                 return StepResult(state, Problem.BAD_JP)
-            return StepResult(FlowState(FLOW_TRAINING, Step.CERT.value, data))
+            return StepResult(FlowState(Flow.TRAINING, Step.CERT.value, data))
         # Step.CERT
         if len(text) > MAX_CERT_NO:
             return StepResult(state, Problem.TOO_LONG, MAX_CERT_NO)
         if not certificate_key(text):
             return StepResult(state, Problem.EMPTY)
         data["certificate_no"] = text
-        return StepResult(FlowState(FLOW_TRAINING, Step.FILE.value, data))
+        return StepResult(FlowState(Flow.TRAINING, Step.FILE.value, data))
 
     def _apply_date(
         self, state: FlowState, step: Step, data: dict[str, object], text: str
@@ -237,20 +235,20 @@ class TrainingService:
             return StepResult(state, Problem.TOO_OLD, MIN_YEAR)
         if step is Step.START:
             data["started_on"] = day.isoformat()
-            return StepResult(FlowState(FLOW_TRAINING, Step.END.value, data))
+            return StepResult(FlowState(Flow.TRAINING, Step.END.value, data))
         if day < date.fromisoformat(str(data["started_on"])):
             return StepResult(state, Problem.END_BEFORE_START)
         data["ended_on"] = day.isoformat()
-        return StepResult(FlowState(FLOW_TRAINING, Step.JP.value, data))
+        return StepResult(FlowState(Flow.TRAINING, Step.JP.value, data))
 
     async def choose_kind(self, telegram_id: int, kind: str) -> StepResult:
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != FLOW_TRAINING or state.step != Step.KIND:
+            if state is None or state.flow != Flow.TRAINING or state.step != Step.KIND:
                 return StepResult(state, Problem.STALE)
             if kind not in KINDS:
                 return StepResult(state, Problem.BAD_KIND)
-            state = FlowState(FLOW_TRAINING, Step.START.value, {**state.data, "kind": kind})
+            state = FlowState(Flow.TRAINING, Step.START.value, {**state.data, "kind": kind})
             await sessions.set_state(s, telegram_id, state)
             return StepResult(state)
 
@@ -269,7 +267,7 @@ class TrainingService:
         problem = self.check_file(upload)
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != FLOW_TRAINING or state.step != Step.FILE:
+            if state is None or state.flow != Flow.TRAINING or state.step != Step.FILE:
                 return Submitted(Problem.STALE)
             if problem is not None:
                 return Submitted(problem, limit=self.max_bytes // (1024 * 1024))
@@ -308,7 +306,7 @@ class TrainingService:
             await sessions.clear_state(s, telegram_id)
             await s.flush()
             reviewers = await reviewers_of(s, employee.opd_code, self.admin_ids)
-            await training_notices.queue_review(s, report, reviewers, self.clock())
+            await outbox.queue_training_review(s, report, reviewers, self.clock())
             return Submitted(None, report, employee)
 
     async def mine(self, telegram_id: int, limit: int = 10) -> list[ExternalTraining] | None:

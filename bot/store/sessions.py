@@ -10,9 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ChatSession
 
-FLOW_REGISTER = "register"
-FLOW_PROFILE = "profile"
-
 
 @dataclass(slots=True)
 class FlowState:

@@ -7,6 +7,8 @@ Translating the bot means translating this file, not touching handlers. Texts ar
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # --- General ---------------------------------------------------------------------------------
 MOTTO = "Jateng Pinter Bareng, ASN Sinau Bareng"
 ORGANISER = "BPSDMD Provinsi Jawa Tengah (Sinau Bareng)"
@@ -36,27 +38,46 @@ CANCELLED = "Baik, dibatalkan. Ketik /start atau /bantuan kapan saja."
 NOTHING_TO_CANCEL = "Tidak ada proses yang sedang berjalan."
 TOO_LONG = "Pesan terlalu panjang. Mohon kirim maksimal {limit} karakter."
 
-# --- Commands (registered with setMyCommands; descriptions 3-256 characters) ----------------
+
+# --- Commands: the menu description (3-256 characters), the /bantuan line and its arguments ----
+@dataclass(frozen=True, slots=True)
+class CommandText:
+    menu: str
+    help: str
+    args: str = ""
+
+
 COMMANDS = {
-    "start": "Mulai / menu utama",
-    "belajar": "Katalog modul pembelajaran",
-    "jp": "Rekap jam pelajaran (JP) saya",
-    "profil": "Lihat dan ubah profil",
-    "pengingat": "Atur pengingat belajar harian",
-    "bantuan": "Bantuan dan daftar perintah",
-    "batal": "Batalkan proses yang berjalan",
-    "lapor": "Lapor pelatihan eksternal",
-    "sertifikat": "Unduh e-sertifikat modul",
-    "verifikasi": "Periksa keaslian sertifikat",
-}
-# Shown in the command menu of admins only (set per chat).
-ADMIN_COMMANDS = {
-    "antrian": "Admin: verifikasi laporan pelatihan",
-    "laporan": "Admin: laporan JP per OPD",
-    "umumkan": "Admin: kirim pengumuman",
-    "terjadwal": "Admin: pengumuman terjadwal",
-    "admin": "Superadmin: kelola peran admin",
-    "audit": "Superadmin: log audit",
+    "start": CommandText("Mulai / menu utama", "mulai atau buka menu utama"),
+    "belajar": CommandText("Katalog modul pembelajaran", "katalog modul"),
+    "jp": CommandText(
+        "Rekap jam pelajaran (JP) saya",
+        "rekap JP tahun ini (tambahkan tahun, mis. <code>/jp 2025</code>)",
+    ),
+    "profil": CommandText("Lihat dan ubah profil", "lihat dan ubah profil"),
+    "pengingat": CommandText(
+        "Atur pengingat belajar harian", "atur jam dan hari pengingat belajar"
+    ),
+    "lapor": CommandText(
+        "Lapor pelatihan eksternal",
+        "laporkan pelatihan di luar bot (diklat, webinar) untuk diverifikasi",
+    ),
+    "sertifikat": CommandText(
+        "Unduh e-sertifikat modul", "unduh e-sertifikat modul yang sudah lulus"
+    ),
+    "verifikasi": CommandText(
+        "Periksa keaslian sertifikat", "periksa keaslian sertifikat", args="KODE"
+    ),
+    "batal": CommandText("Batalkan proses yang berjalan", "batalkan proses yang sedang berjalan"),
+    "bantuan": CommandText("Bantuan dan daftar perintah", "pesan ini"),
+    "antrian": CommandText("Admin: verifikasi laporan pelatihan", "verifikasi laporan pelatihan"),
+    "laporan": CommandText("Admin: laporan JP per OPD", "laporan JP dan kepatuhan per OPD"),
+    "umumkan": CommandText("Admin: kirim pengumuman", "kirim pengumuman ke pegawai"),
+    "terjadwal": CommandText(
+        "Admin: pengumuman terjadwal", "lihat atau batalkan pengumuman terjadwal"
+    ),
+    "admin": CommandText("Superadmin: kelola peran admin", "kelola peran (superadmin)", args="NIP"),
+    "audit": CommandText("Superadmin: log audit", "log audit (superadmin)"),
 }
 
 HELP = (
@@ -66,29 +87,12 @@ HELP = (
     "<b>{target} JP</b> per tahun. Modul singkat di sini dibaca kartu demi kartu, lalu ditutup "
     "dengan kuis. Lulus kuis = JP tercatat otomatis.\n\n"
     "<b>Perintah</b>\n"
-    "/start — mulai atau buka menu utama\n"
-    "/belajar — katalog modul\n"
-    "/jp — rekap JP tahun ini (tambahkan tahun, mis. <code>/jp 2025</code>)\n"
-    "/profil — lihat dan ubah profil\n"
-    "/pengingat — atur jam dan hari pengingat belajar\n"
-    "/lapor — laporkan pelatihan di luar bot (diklat, webinar) untuk diverifikasi\n"
-    "/sertifikat — unduh e-sertifikat modul yang sudah lulus\n"
-    "/verifikasi KODE — periksa keaslian sertifikat\n"
-    "/batal — batalkan proses yang sedang berjalan\n"
-    "/bantuan — pesan ini\n\n"
+    "{commands}\n\n"
     "1 JP = {minutes} menit. Data Anda diproses sesuai UU 27/2022 tentang Pelindungan Data "
     "Pribadi, hanya untuk pencatatan pengembangan kompetensi."
 )
 
-HELP_ADMIN = (
-    "\n\n<b>Perintah admin</b>\n"
-    "/antrian — verifikasi laporan pelatihan\n"
-    "/laporan — laporan JP dan kepatuhan per OPD\n"
-    "/umumkan — kirim pengumuman ke pegawai\n"
-    "/terjadwal — lihat atau batalkan pengumuman terjadwal\n"
-    "/admin NIP — kelola peran (superadmin)\n"
-    "/audit — log audit (superadmin)"
-)
+HELP_ADMIN = "\n\n<b>Perintah admin</b>\n{commands}"
 
 # --- Main menu ---------------------------------------------------------------------------------
 MENU = "Halo, <b>{name}</b>! 👋\nJP tahun {year}: <b>{jp} / {target} JP</b>\n\nMau apa hari ini?"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from bot.app.application import services_of
 from bot.emulator import BotMessage, FakeUser
 from db.models import AdminRole, Employee
 from tests.e2e.helpers import say, tap
@@ -18,7 +19,7 @@ NIP_FAR = "19800303 200501 1 004"
 
 
 def db_of(app: object):  # type: ignore[no-untyped-def]
-    return app.bot_data["services"].db  # type: ignore[attr-defined]
+    return services_of(app).db  # type: ignore[attr-defined]
 
 
 async def add_employee(app: object, telegram_id: int, nip: str, opd: str, name: str) -> int:

@@ -7,6 +7,7 @@ import time
 from sqlalchemy import func, select
 
 from bot import texts
+from bot.app.application import services_of
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi, FakeUser
 from db.models import Employee, JpLedgerEntry, ModuleProgress
@@ -63,7 +64,7 @@ async def test_bad_input_during_registration(fake: FakeBotApi, bot_app: object) 
     # Free text where a button is expected.
     await say(user, "ya setuju", texts.HINT_USE_BUTTONS[:30])
     await tap(user, "Tidak setuju", "tidak ada data yang kami simpan")
-    services = bot_app.bot_data["services"]  # type: ignore[attr-defined]
+    services = services_of(bot_app)
     async with services.db.transaction() as s:
         assert await s.scalar(select(func.count()).select_from(Employee)) == 0
     # The consent button is stale now.
@@ -107,7 +108,7 @@ async def test_forged_and_stale_buttons_after_registration(
     assert await toast_for(fake, user, f"card:{module.id}:{v}:99") == texts.CARD_OUT_OF_RANGE
     assert await toast_for(fake, user, f"card:{module.id}:{v + 1}:0") == texts.MODULE_UPDATED
 
-    services = bot_app.bot_data["services"]  # type: ignore[attr-defined]
+    services = services_of(bot_app)
     async with services.db.transaction() as s:
         progress = (await s.scalars(select(ModuleProgress))).all()
         credits = await s.scalar(select(func.count()).select_from(JpLedgerEntry))

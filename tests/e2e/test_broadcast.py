@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, insert, select
 
-from bot.app.application import build_application, polling
+from bot.app.application import build_application, polling, services_of
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi, FakeUser
@@ -31,7 +31,7 @@ async def seed(
     through the chat would only slow the test down), each with a chat in the fake."""
     for i in range(count):
         fake.user(first + i, first_name=f"P{i}", started=True)
-    services = app.bot_data["services"]  # type: ignore[attr-defined]
+    services = services_of(app)
     now = datetime(2026, 11, 1, tzinfo=UTC)
     async with services.db.transaction() as s:
         await s.execute(
@@ -112,7 +112,7 @@ async def test_a_broadcast_to_500_reaches_every_active_user_once(
         active = {p.id for p in people if not p.blocked}
         assert {chat for chat in sent if chat != ADMIN} == active
         assert set(sent.values()) == {1}
-        services = app.bot_data["services"]  # type: ignore[attr-defined]
+        services = services_of(app)
         async with services.db.transaction() as s:
             inactive = await s.scalar(
                 select(func.count()).select_from(Employee).where(Employee.is_active.is_(False))
@@ -171,7 +171,7 @@ async def test_roles_hold(
         for forged in ("bc:deadbeef:go", "adm:sa:2", "bcr:csv:1", "bcr:cancel:1"):
             outsider.press(reply.message_id, forged)
             await fake.wait_for(lambda: not fake.unanswered_callback_queries())
-        async with app.bot_data["services"].db.transaction() as s:  # type: ignore[attr-defined]
+        async with services_of(app).db.transaction() as s:  # type: ignore[attr-defined]
             assert await s.scalar(select(func.count()).select_from(Broadcast)) == 0
 
         # The superadmin makes Siti the admin of her OPD (Kabupaten Tegal, 3328).
@@ -208,7 +208,7 @@ async def test_roles_hold(
         await fake.wait_for(lambda: not fake.unanswered_callback_queries())
         await tap(officer, "Pratinjau", "akan dikirim ke 22")
         await tap(officer, "Kirim sekarang", "Pengumuman #1")
-        async with app.bot_data["services"].db.transaction() as s:  # type: ignore[attr-defined]
+        async with services_of(app).db.transaction() as s:  # type: ignore[attr-defined]
             broadcast = await s.scalar(select(Broadcast))
             audience = await s.scalar(
                 select(func.count())
@@ -259,7 +259,7 @@ async def test_bad_input_while_composing(
         await say(admin, "/terjadwal", "Tidak ada pengumuman terjadwal")
         await say(admin, "/umumkan", "Pengumuman baru")
         await say(admin, "/batal", "dibatalkan")
-        async with app.bot_data["services"].db.transaction() as s:  # type: ignore[attr-defined]
+        async with services_of(app).db.transaction() as s:  # type: ignore[attr-defined]
             statuses = (await s.scalars(select(Broadcast.status))).all()
         assert list(statuses) == ["cancelled"]
     assert fake.violations == []

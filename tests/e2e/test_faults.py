@@ -7,7 +7,7 @@ import random
 
 from sqlalchemy import select
 
-from bot.app.application import build_application, polling
+from bot.app.application import build_application, polling, services_of
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi
@@ -17,7 +17,7 @@ from tests.e2e.helpers import open_module, register, say, tap
 
 
 async def _employee(app: object, telegram_id: int) -> Employee:
-    services = app.bot_data["services"]  # type: ignore[attr-defined]
+    services = services_of(app)
     async with services.db.transaction() as s:
         employee = await s.scalar(select(Employee).where(Employee.telegram_id == telegram_id))
     assert employee is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.app.application import services_of
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi
 from db.models import Employee, JpLedgerEntry
@@ -52,7 +53,7 @@ async def test_register_learn_pass_and_see_jp(
     assert module.title in hours.text
     assert "Kurang 19 JP lagi" in hours.text
 
-    services = bot_app.bot_data["services"]  # type: ignore[attr-defined]
+    services = services_of(bot_app)
     async with services.db.transaction() as s:
         employee = await s.scalar(select(Employee))
         entries = (await s.scalars(select(JpLedgerEntry))).all()

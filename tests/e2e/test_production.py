@@ -17,7 +17,14 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import insert
 
-from bot.app.application import build_application, on_shutdown, on_startup, on_stop, worker_of
+from bot.app.application import (
+    build_application,
+    on_shutdown,
+    on_startup,
+    on_stop,
+    services_of,
+    worker_of,
+)
 from bot.app.application import polling as polling_mode
 from bot.app.webhook import SECRET_HEADER, serving
 from bot.config import Settings
@@ -131,7 +138,7 @@ async def test_two_instances_send_each_message_once_and_take_over(
     async with polling_mode(first, poll_timeout=1), background_only(second):  # type: ignore[arg-type]
         a, b = worker_of(first), worker_of(second)  # type: ignore[arg-type]
         assert a.lease.held and not b.lease.held
-        services = first.bot_data["services"]  # type: ignore[attr-defined]
+        services = services_of(first)
         now = datetime(2026, 11, 1, tzinfo=UTC)
         async with services.db.transaction() as s:
             await s.execute(
@@ -220,7 +227,7 @@ async def test_health_goes_unhealthy_when_the_database_is_down(
         async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
             assert r.status == 200
         # The database goes away: its connections close and its folder disappears.
-        await app.bot_data["services"].db.engine.dispose()  # type: ignore[attr-defined]
+        await services_of(app).db.engine.dispose()  # type: ignore[attr-defined]
         folder.rename(tmp_path / "gone")
         async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
             body = await r.json()

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.app.application import build_application, polling
+from bot.app.application import build_application, polling, services_of, worker_of
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi, FakeUser
@@ -26,8 +26,8 @@ def at_wib(*args: int) -> datetime:
 
 async def tick(app: object) -> None:
     """What the minute job does: enqueue due reminders and wake the sender."""
-    await app.bot_data["services"].reminders.tick()  # type: ignore[attr-defined]
-    app.bot_data["sender"].wake()  # type: ignore[attr-defined]
+    await services_of(app).reminders.tick()  # type: ignore[attr-defined]
+    worker_of(app).sender.wake()  # type: ignore[attr-defined]
 
 
 def reminders_to(fake: FakeBotApi, user: FakeUser) -> list[str]:
@@ -94,7 +94,7 @@ async def test_a_blocked_learner_is_marked_inactive_and_gets_nothing_more(
     fake.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
     clock.now = at_wib(2026, 11, 25, 19, 30)
     await tick(bot_app)
-    services = bot_app.bot_data["services"]  # type: ignore[attr-defined]
+    services = services_of(bot_app)
 
     async def state() -> tuple[bool, str]:
         async with services.db.transaction() as s:

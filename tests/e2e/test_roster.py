@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.app.application import build_application, polling
+from bot.app.application import build_application, polling, services_of
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.core.roster_file import RosterRow
@@ -41,7 +41,7 @@ async def test_a_listed_nip_confirms_the_roster_entry(
     app = app_with_roster(fake, settings, catalog, clock, allow=True)
     yes, no = fake.user(9401, first_name="Siti"), fake.user(9402, first_name="Joko")
     async with polling(app, poll_timeout=1):  # type: ignore[arg-type]
-        services = app.bot_data["services"]  # type: ignore[attr-defined]
+        services = services_of(app)
         now = datetime(2026, 11, 1, tzinfo=UTC)
         await roster.upsert(
             services.db, [row(LISTED, "Siti Aminah"), row(OTHER_LISTED, "Rina Wati")], now
@@ -74,7 +74,7 @@ async def test_an_unlisted_nip_is_refused_when_the_roster_is_required(
     app = app_with_roster(fake, settings, catalog, clock, allow=False)
     user = fake.user(9403, first_name="Budi")
     async with polling(app, poll_timeout=1):  # type: ignore[arg-type]
-        services = app.bot_data["services"]  # type: ignore[attr-defined]
+        services = services_of(app)
         await roster.upsert(services.db, [row(LISTED, "Siti Aminah")], datetime.now(UTC))
         await say(user, "/start", "NIP")
         refused = await say(user, UNLISTED, "admin")

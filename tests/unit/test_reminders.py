@@ -13,11 +13,12 @@ from sqlalchemy import func, insert, select, update
 
 from bot.config import Settings
 from bot.core.content import Catalog
-from bot.core.outgoing import Outgoing, Skip
+from bot.core.outgoing import MessageKind, Outgoing, Skip
 from bot.delivery.outbox_store import OutboxStore
+from bot.delivery.reminders import NudgeRenderer
 from bot.delivery.sender import OutboundSender, SendResult, SendStatus
 from bot.services import Services
-from bot.services.reminders import KIND_REMINDER, TimeOutcome
+from bot.services.reminders import TimeOutcome
 from db.models import Employee, OutboundMessage, Reminder
 from db.session import Database
 from tests.conftest import FakeClock
@@ -37,6 +38,10 @@ def at_wib(*args: int) -> datetime:
 @pytest.fixture
 def svc(settings: Settings, db: Database, catalog: Catalog, clock: FakeClock) -> Services:
     return Services.build(settings, db, catalog, clock=clock, rng=random.Random(7))
+
+
+def nudges(svc: Services) -> NudgeRenderer:
+    return NudgeRenderer(svc.db, svc.catalog, svc.clock, svc.settings)
 
 
 async def outbox(db: Database) -> list[OutboundMessage]:
@@ -77,7 +82,7 @@ async def test_overlapping_ticks_and_a_second_instance_enqueue_each_reminder_onc
     rows = await outbox(svc.db)
     assert len(rows) == 3
     assert sum(r.enqueued for r in reports) == 3
-    assert {r.kind for r in rows} == {KIND_REMINDER}
+    assert {r.kind for r in rows} == {MessageKind.REMINDER}
     assert (await reminder_of(svc.db, 1)).next_due_at == at_wib(2026, 11, 26, 19, 30)
     # A tick a minute later, or after a restart, finds nothing new.
     clock.advance(minutes=1)
@@ -156,9 +161,9 @@ async def test_a_reminder_names_the_next_card_the_pace_and_the_streak(
         await svc.learning.open_card(1, module.id, module.version, index)
     employee_id = (await reminder_of(svc.db, 1)).employee_id
     # Learned today: no nudge needed today.
-    assert await svc.nudges.render([employee_id]) == {employee_id: Skip("learned today")}
+    assert await nudges(svc).render([employee_id]) == {employee_id: Skip("learned today")}
     clock.advance(days=1)
-    message = (await svc.nudges.render([employee_id]))[employee_id]
+    message = (await nudges(svc).render([employee_id]))[employee_id]
     assert isinstance(message, Outgoing)
     assert module.title in message.text
     assert f"kartu 4 dari {len(module.cards)}" in message.text
@@ -168,7 +173,7 @@ async def test_a_reminder_names_the_next_card_the_pace_and_the_streak(
     assert message.buttons[0][0].callback_data == f"card:{module.id}:{module.version}:3"
     # Another day, another opening line.
     clock.advance(days=1)
-    other = (await svc.nudges.render([employee_id]))[employee_id]
+    other = (await nudges(svc).render([employee_id]))[employee_id]
     assert isinstance(other, Outgoing)
     assert other.text.splitlines()[0] != message.text.splitlines()[0]
     assert "Mulai runtun belajar" in other.text  # the streak broke yesterday
@@ -180,7 +185,7 @@ async def test_year_end_pacing_lists_the_quickest_modules(
     await register(svc, 1, nip(1))
     employee_id = (await reminder_of(svc.db, 1)).employee_id
     clock.now = at_wib(2026, 11, 30, 19, 30)  # a Monday after 1 October
-    message = (await svc.nudges.render([employee_id]))[employee_id]
+    message = (await nudges(svc).render([employee_id]))[employee_id]
     assert isinstance(message, Outgoing)
     assert "Tahun 2026 tinggal 31 hari" in message.text
     assert "kurang <b>20 JP</b>" in message.text
@@ -222,14 +227,14 @@ async def test_the_sender_sorts_outcomes(svc: Services, clock: FakeClock) -> Non
     )
 
     async def render(rows):  # type: ignore[no-untyped-def]
-        by_employee = await svc.nudges.render([r.employee_id for r in rows])
+        by_employee = await nudges(svc).render([r.employee_id for r in rows])
         return {r.id: by_employee[r.employee_id] for r in rows}
 
     sender = OutboundSender(
         svc.db,
         clock,
         transport,
-        {KIND_REMINDER: render},
+        {MessageKind.REMINDER: render},
         rate=100,
         chat_interval=0,
         max_attempts=2,

@@ -20,7 +20,7 @@ from bot.services.certificates import CertificateService
 from bot.services.learning import CardOutcome
 from bot.services.quiz import AnswerOutcome, StartOutcome
 from bot.services.registration import Outcome
-from bot.store import ledger
+from bot.store import ledger, outbox
 from db.models import (
     Certificate,
     Employee,
@@ -341,8 +341,8 @@ async def test_queued_training_notices_render_from_the_report_as_it_is_when_sent
         )
         s.add(report)
         await s.flush()
-        await training_notices.queue_review(s, report, [501, 502], clock.now)
-        await training_notices.queue_review(s, report, [501], clock.now)  # queued once only
+        await outbox.queue_training_review(s, report, [501, 502], clock.now)
+        await outbox.queue_training_review(s, report, [501], clock.now)  # queued once only
     renderer = training_notices.NoticeRenderer(db, catalog)
 
     async def rendered() -> dict[tuple[int, str], Outgoing | Skip]:
@@ -367,7 +367,7 @@ async def test_queued_training_notices_render_from_the_report_as_it_is_when_sent
         row = await s.get(ExternalTraining, report.id)
         assert row is not None and owner is not None
         row.status, row.reason = "rejected", "Sertifikat <buram>"
-        await training_notices.queue_decision(s, row, owner, clock.now)
+        await outbox.queue_training_decision(s, row, owner, clock.now)
     decided = await rendered()
     assert all(
         isinstance(decided[(chat, part)], Skip)
