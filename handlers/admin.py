@@ -29,10 +29,7 @@ MENU_SCOPE = {
 @command("admin", rank=150, scope=CommandScope.SUPERADMIN)
 async def admin_command(update: Update, context: BotContext) -> None:
     svc = context.services
-    actor = await svc.roles.actor(user_id(update))
-    if actor is None or not actor.is_superadmin:
-        await reply(update, t.ADMIN_ONLY)
-        return
+    await svc.roles.require(user_id(update), superadmin=True)
     raw = " ".join(context.args or [])
     if not raw:
         await reply(update, t.ADMIN_USAGE)
@@ -42,10 +39,8 @@ async def admin_command(update: Update, context: BotContext) -> None:
     except NipError as exc:
         await reply(update, t.ADMIN_BAD_NIP.format(reason=escape(str(exc))))
         return
-    outcome, target = await svc.roles.find(user_id(update), raw)
-    if outcome is GrantOutcome.FORBIDDEN:
-        await reply(update, t.ADMIN_ONLY)
-    elif target is None:
+    _, target = await svc.roles.find(user_id(update), raw)
+    if target is None:
         await reply(update, t.ADMIN_UNKNOWN.format(nip=escape(raw)))
     else:
         opd = svc.catalog.opds.get(target.opd_code)
@@ -62,15 +57,13 @@ async def on_role_button(update: Update, context: BotContext, data: RoleButton) 
     code, employee_id = data.action, data.employee
     svc = context.services
     if code == "no":
-        actor = await svc.roles.actor(user_id(update))
-        await show(update, t.ROLE_CANCELLED if actor and actor.is_superadmin else t.ADMIN_ONLY)
+        await svc.roles.require(user_id(update), superadmin=True)
+        await show(update, t.ROLE_CANCELLED)
         return
     role = ROLE_BY_CODE[code]
     result = await svc.roles.grant(user_id(update), employee_id, role)
     outcome = result.outcome
-    if outcome is GrantOutcome.FORBIDDEN:
-        await toast(update, t.ADMIN_ONLY)
-    elif outcome is GrantOutcome.SELF:
+    if outcome is GrantOutcome.SELF:
         await toast(update, t.ROLE_SELF)
     elif outcome is GrantOutcome.UNKNOWN:
         await toast(update, t.ADMIN_UNKNOWN.format(nip="?"))
@@ -85,9 +78,6 @@ async def on_role_button(update: Update, context: BotContext, data: RoleButton) 
 async def audit_command(update: Update, context: BotContext) -> None:
     svc = context.services
     entries = await svc.roles.audit_page(user_id(update))
-    if entries is None:
-        await reply(update, t.ADMIN_ONLY)
-        return
     if not entries:
         await reply(update, t.AUDIT_EMPTY)
         return

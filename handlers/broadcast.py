@@ -9,10 +9,17 @@ from telegram import Message, Update
 
 from bot import texts
 from bot.core.callbacks import DraftButton
+from bot.core.errors import NotAllowed, Refusal
 from bot.core.outgoing import Outgoing
 from bot.core.telegram_html import escape, visible_text
-from bot.services.broadcast_drafts import CAPTION_LIMIT, TEXT_LIMIT, Draft, DraftView, Outcome
-from bot.services.broadcast_drafts import Step as DraftStep
+from bot.services.broadcast_drafts import (
+    CAPTION_LIMIT,
+    TEXT_LIMIT,
+    Draft,
+    DraftOutcome,
+    DraftStep,
+    DraftView,
+)
 from bot.services.broadcasts import message_of
 from bot.store.audience import Audience
 from bot.store.sessions import FlowState
@@ -30,8 +37,8 @@ log = logging.getLogger(__name__)
 # --- composing ----------------------------------------------------------------------------------
 @command("umumkan", rank=130, scope=CommandScope.ADMIN)
 async def announce(update: Update, context: BotContext) -> None:
-    view = await context.services.drafts.begin(user_id(update))
-    await reply(update, t.ADMIN_ONLY if view.outcome is Outcome.FORBIDDEN else t.ASK_CONTENT)
+    await context.services.drafts.begin(user_id(update))
+    await reply(update, t.ASK_CONTENT)
 
 
 async def on_message(update: Update, context: BotContext, state: FlowState) -> None:
@@ -43,7 +50,7 @@ async def on_message(update: Update, context: BotContext, state: FlowState) -> N
         await _content(update, context, message)
     elif state.step == DraftStep.BUTTON_URL:
         view = await context.services.drafts.submit_url_button(user_id(update), message.text or "")
-        if view.outcome is Outcome.INVALID:
+        if view.outcome is DraftOutcome.INVALID:
             await reply(update, t.URL_INVALID)
         else:
             await _after(update, context, view)
@@ -66,9 +73,9 @@ async def _content(update: Update, context: BotContext, message: Message) -> Non
         await reply(update, t.CONTENT_NOT_SUPPORTED)
         return
     view = await context.services.drafts.submit_content(user_id(update), html, media_kind, file_id)
-    if view.outcome is Outcome.EMPTY:
+    if view.outcome is DraftOutcome.EMPTY:
         await reply(update, t.CONTENT_EMPTY)
-    elif view.outcome is Outcome.TOO_LONG:
+    elif view.outcome is DraftOutcome.TOO_LONG:
         limit = CAPTION_LIMIT if media_kind else TEXT_LIMIT
         note = t.CONTENT_MEDIA_NOTE if media_kind else ""
         await reply(update, t.CONTENT_TOO_LONG.format(limit=limit, media=note))
@@ -78,9 +85,7 @@ async def _content(update: Update, context: BotContext, message: Message) -> Non
 
 async def _after(update: Update, context: BotContext, view: DraftView) -> None:
     """Show what the draft's current step needs."""
-    if view.outcome is Outcome.FORBIDDEN or view.actor is None:
-        await show(update, t.ADMIN_ONLY)
-    elif view.draft is None or view.outcome is Outcome.STALE:
+    if view.draft is None or view.actor is None or view.outcome is DraftOutcome.STALE:
         await show(update, t.DRAFT_STALE)
     elif view.step == DraftStep.BUTTON:
         await show(update, t.ASK_BUTTON, admin_keyboards.button_choice(view.draft))
@@ -128,7 +133,7 @@ async def on_draft_button(update: Update, context: BotContext, data: DraftButton
     uid = user_id(update)
     if action == "btn":
         view = await svc.drafts.set_button(uid, token, arg1 or "", "")
-        if view.outcome is Outcome.OK and arg1 == "mod" and view.draft is not None:
+        if view.outcome is DraftOutcome.OK and arg1 == "mod" and view.draft is not None:
             await show(
                 update,
                 t.ASK_BUTTON_MODULE,
@@ -140,9 +145,6 @@ async def on_draft_button(update: Update, context: BotContext, data: DraftButton
         await _after(update, context, await svc.drafts.set_button(uid, token, "module", arg1 or ""))
     elif action == "aud":
         view = await svc.drafts.change_audience(uid, token, arg1 or "", arg2 or "")
-        if view.outcome is Outcome.FORBIDDEN and view.actor is not None:
-            await toast(update, t.OPD_NOT_ALLOWED)
-            return
         await _after(update, context, view)
     elif action == "pick":
         await _pick(update, context, token, arg1 or "", arg2 or "0")
@@ -158,11 +160,11 @@ async def on_draft_button(update: Update, context: BotContext, data: DraftButton
             await svc.registration.cancel(uid)
             await show(update, t.DRAFT_DISCARDED)
         else:
-            await _after(update, context, DraftView(Outcome.STALE, actor=view.actor))
+            await _after(update, context, DraftView(DraftOutcome.STALE, actor=view.actor))
     else:  # back to the audience
         view = await svc.drafts.current(uid)
         if view.draft is not None and view.draft.token != token:
-            view = DraftView(Outcome.STALE, actor=view.actor)
+            view = DraftView(DraftOutcome.STALE, actor=view.actor)
         await _after(update, context, view)
 
 
@@ -173,11 +175,11 @@ async def _pick(update: Update, context: BotContext, token: str, what: str, page
         await _after(
             update,
             context,
-            DraftView(view.outcome if view.actor is None else Outcome.STALE, actor=view.actor),
+            DraftView(view.outcome if view.actor is None else DraftOutcome.STALE, actor=view.actor),
         )
         return
     if what == "opd" and not view.actor.is_superadmin:
-        await toast(update, t.OPD_NOT_ALLOWED)
+        raise NotAllowed(Refusal.OTHER_OPD)
         return
     prompt = {"opd": t.ASK_OPD, "module": t.ASK_MODULE_FILTER}.get(what, t.ASK_BUTTON_MODULE)
     await show(update, prompt, admin_keyboards.pick(view.draft, svc.catalog, what, int(page)))
@@ -190,7 +192,7 @@ async def _preview(update: Update, context: BotContext, token: str) -> None:
         await _after(
             update,
             context,
-            DraftView(Outcome.FORBIDDEN if view.actor is None else Outcome.STALE, actor=view.actor),
+            DraftView(DraftOutcome.STALE, actor=view.actor),
         )
         return
     count = await svc.broadcasts.count(view.draft.audience)
@@ -224,11 +226,11 @@ async def _schedule(update: Update, context: BotContext, text: str) -> None:
     svc = context.services
     outcome, when = svc.drafts.parse_when(text)
     messages = {
-        Outcome.INVALID: t.SCHEDULE_INVALID.format(example=_example(context)),
-        Outcome.PAST: t.SCHEDULE_PAST,
-        Outcome.TOO_FAR: t.SCHEDULE_TOO_FAR,
+        DraftOutcome.INVALID: t.SCHEDULE_INVALID.format(example=_example(context)),
+        DraftOutcome.PAST: t.SCHEDULE_PAST,
+        DraftOutcome.TOO_FAR: t.SCHEDULE_TOO_FAR,
     }
-    if outcome is not Outcome.OK or when is None:
+    if outcome is not DraftOutcome.OK or when is None:
         await reply(update, messages.get(outcome, t.SCHEDULE_INVALID))
         return
     view = await svc.drafts.current(user_id(update))
@@ -242,7 +244,7 @@ async def _confirm(update: Update, context: BotContext, token: str, when: dateti
     svc = context.services
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     outcome, broadcast = await svc.broadcasts.confirm(user_id(update), token, when, chat_id)
-    if outcome is not Outcome.OK or broadcast is None:
+    if outcome is not DraftOutcome.OK or broadcast is None:
         await _after(
             update, context, DraftView(outcome, actor=await svc.roles.actor(user_id(update)))
         )
@@ -261,9 +263,6 @@ async def _confirm(update: Update, context: BotContext, token: str, when: dateti
 async def scheduled_command(update: Update, context: BotContext) -> None:
     svc = context.services
     items = await svc.broadcasts.scheduled(user_id(update))
-    if items is None:
-        await reply(update, t.ADMIN_ONLY)
-        return
     if not items:
         await reply(update, t.SCHEDULED_EMPTY)
         return

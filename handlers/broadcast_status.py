@@ -12,7 +12,7 @@ from bot import texts
 from bot.core.callbacks import BroadcastButton
 from bot.core.jp import progress_bar
 from bot.documents.spreadsheets import Column, to_csv
-from bot.services.broadcast_drafts import Outcome
+from bot.services.broadcast_drafts import DraftOutcome
 from bot.services.broadcasts import Progress
 from bot.telegram.context import BotContext
 from bot.texts import admin as t
@@ -89,9 +89,7 @@ async def on_report_button(update: Update, context: BotContext, data: BroadcastB
     uid = user_id(update)
     if action == "cancel":
         outcome = await svc.broadcasts.cancel(uid, broadcast_id)
-        if outcome is Outcome.FORBIDDEN:
-            await toast(update, texts.BUTTON_INVALID)
-        elif outcome is Outcome.STALE:
+        if outcome is DraftOutcome.STALE:
             await toast(update, t.SCHEDULED_GONE)
         else:
             await toast(update, t.SCHEDULED_CANCELLED.format(id=broadcast_id))

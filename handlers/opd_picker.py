@@ -7,7 +7,7 @@ from telegram import Update
 from bot import texts
 from bot.core.callbacks import OpdPageButton
 from bot.core.telegram_html import escape
-from bot.services.registration import Step
+from bot.services.registration import RegistrationStep
 from bot.telegram.context import BotContext
 from handlers import keyboards
 from handlers.common import expired, reply, show, user_id
@@ -30,7 +30,7 @@ async def search_opd(update: Update, context: BotContext, query: str) -> None:
 
 async def on_opd_page(update: Update, context: BotContext, data: OpdPageButton) -> None:
     state = await context.services.registration.state(user_id(update))
-    if state is None or state.step != Step.OPD:
+    if state is None or state.step != RegistrationStep.OPD:
         await expired(update)
         return
     await send_opd_page(update, context, data.page)

@@ -7,7 +7,7 @@ from telegram import Update
 from bot import texts
 from bot.core.callbacks import ProfileButton
 from bot.core.telegram_html import escape
-from bot.services.registration import Outcome
+from bot.services.registration import RegistrationOutcome
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
 from db.models import Employee
@@ -61,10 +61,10 @@ async def profile(update: Update, context: BotContext) -> None:
 async def on_edit(update: Update, context: BotContext, data: ProfileButton) -> None:
     field = data.field
     result = await context.services.registration.begin_edit(user_id(update), field)
-    if result.outcome is Outcome.INVALID:
+    if result.outcome is RegistrationOutcome.INVALID:
         await expired(update)
         return
-    if result.outcome is Outcome.STALE:
+    if result.outcome is RegistrationOutcome.STALE:
         await show(update, texts.NEED_REGISTRATION)
         return
     if field == "opd":
@@ -83,7 +83,7 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
         await search_opd(update, context, text)
         return
     result = await svc.registration.submit_profile_field(user_id(update), text)
-    if result.outcome is Outcome.INVALID:
+    if result.outcome is RegistrationOutcome.INVALID:
         invalid = {
             "name": texts.NAME_INVALID,
             "golongan": texts.GOLONGAN_INVALID,

@@ -18,7 +18,7 @@ from bot.telegram.context import BotContext
 from bot.texts import hours as t
 from handlers import hours_keyboards as kb
 from handlers.commands import CommandScope, command
-from handlers.common import answer_query, reply, toast, user_id
+from handlers.common import answer_query, invalid_button, reply, user_id
 
 MIN_YEAR = 2000
 MAX_RANKED = 40
@@ -78,9 +78,6 @@ async def report(update: Update, context: BotContext) -> None:
     svc = context.services
     uid = user_id(update)
     actor = await svc.reports.actor(uid)
-    if actor is None:
-        await reply(update, t.REPORT_EMPLOYEE_ONLY)
-        return
     year = svc.hours.current_year()
     opd_code = None if actor.is_superadmin else actor.opd_code
     for arg in context.args or []:
@@ -89,9 +86,6 @@ async def report(update: Update, context: BotContext) -> None:
         else:
             opd_code = arg.lower()[:24]
     view = await svc.reports.recap(uid, year, opd_code)
-    if view is None:
-        await reply(update, t.REPORT_FORBIDDEN)
-        return
     if opd_code is None:
         await reply(update, ranking_text(context, view), kb.province_report(year))
     else:
@@ -104,12 +98,12 @@ async def on_button(update: Update, context: BotContext, data: ReportFileButton)
     opd_code = None if scope == kb.ALL else scope
     svc = context.services
     if not MIN_YEAR <= int(year) <= svc.hours.current_year():
-        await toast(update, t.REPORT_FORBIDDEN)
+        await invalid_button(update)
         return
     data_file = await svc.reports.file(user_id(update), kind, opd_code, int(year), _names(context))
     chat = update.effective_chat
     if data_file is None or chat is None:
-        await toast(update, t.REPORT_FORBIDDEN)
+        await invalid_button(update)
         return
     await answer_query(update)
     caption = t.REPORT_FILE_CAPTION.format(what=escape(scope), year=year)

@@ -11,7 +11,7 @@ from bot.core.flows import Flow
 from bot.core.jp import format_jp
 from bot.core.nip import EmployeeKind
 from bot.core.telegram_html import escape
-from bot.services.registration import Outcome, Step
+from bot.services.registration import RegistrationOutcome, RegistrationStep
 from bot.store.employees import clean_name
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
@@ -80,18 +80,18 @@ async def cancel(update: Update, context: BotContext) -> None:
 async def prompt(update: Update, context: BotContext, state: FlowState) -> None:
     """Ask for what the current registration step needs."""
     svc = context.services
-    if state.step == Step.NIP:
+    if state.step == RegistrationStep.NIP:
         await reply(update, texts.ASK_NIP)
-    elif state.step == Step.ROSTER:
+    elif state.step == RegistrationStep.ROSTER:
         await ask_roster(update, context, state)
-    elif state.step == Step.NAME:
+    elif state.step == RegistrationStep.NAME:
         kind = state.data.get("kind", EmployeeKind.PNS.value)
         suggestion = clean_name(telegram_name(update))
         markup = keyboards.use_name(suggestion) if suggestion else None
         await reply(update, texts.ASK_NAME.format(kind=kind), markup)
-    elif state.step == Step.OPD:
+    elif state.step == RegistrationStep.OPD:
         await send_opd_page(update, context, 0)
-    elif state.step == Step.CONSENT:
+    elif state.step == RegistrationStep.CONSENT:
         opd = svc.catalog.opds.get(state.data.get("opd", ""))
         text = texts.CONSENT.format(
             nip=escape(state.data.get("nip", "")),
@@ -107,23 +107,23 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
     uid = user_id(update)
     text = update.effective_message.text if update.effective_message else ""
     text = text or ""
-    if state.step == Step.NIP:
+    if state.step == RegistrationStep.NIP:
         result = await svc.registration.submit_nip(uid, text)
-        if result.outcome is Outcome.INVALID:
+        if result.outcome is RegistrationOutcome.INVALID:
             await reply(update, texts.NIP_RETRY.format(reason=escape(result.reason)))
-        elif result.outcome is Outcome.TAKEN:
+        elif result.outcome is RegistrationOutcome.TAKEN:
             await reply(update, texts.NIP_TAKEN)
-        elif result.outcome is Outcome.UNKNOWN:
+        elif result.outcome is RegistrationOutcome.UNKNOWN:
             await reply(update, hours_texts.ROSTER_UNKNOWN_REFUSED)
         elif result.state is not None:
             await prompt(update, context, result.state)
-    elif state.step == Step.NAME:
+    elif state.step == RegistrationStep.NAME:
         result = await svc.registration.submit_name(uid, text)
-        if result.outcome is Outcome.INVALID:
+        if result.outcome is RegistrationOutcome.INVALID:
             await reply(update, texts.NAME_INVALID)
         elif result.state is not None:
             await prompt(update, context, result.state)
-    elif state.step == Step.OPD:
+    elif state.step == RegistrationStep.OPD:
         await search_opd(update, context, text)
     else:  # consent is a button
         await reply(update, texts.HINT_USE_BUTTONS)
@@ -133,9 +133,9 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
 async def on_use_name(update: Update, context: BotContext) -> None:
     svc = context.services
     result = await svc.registration.submit_name(user_id(update), telegram_name(update))
-    if result.outcome is Outcome.STALE:
+    if result.outcome is RegistrationOutcome.STALE:
         await expired(update)
-    elif result.outcome is Outcome.INVALID:
+    elif result.outcome is RegistrationOutcome.INVALID:
         await toast(update, texts.NAME_INVALID)
     elif result.state is not None:
         await prompt(update, context, result.state)
@@ -145,9 +145,9 @@ async def on_opd(update: Update, context: BotContext, data: OpdButton) -> None:
     svc = context.services
     code = data.code
     result = await svc.registration.choose_opd(user_id(update), code)
-    if result.outcome is Outcome.INVALID:
+    if result.outcome is RegistrationOutcome.INVALID:
         await toast(update, texts.BUTTON_INVALID)
-    elif result.outcome is not Outcome.OK:
+    elif result.outcome is not RegistrationOutcome.OK:
         await expired(update)
     elif result.employee is not None:  # a profile edit
         await show_profile(update, context, result.employee, toast_text=texts.PROFILE_SAVED)
@@ -167,11 +167,11 @@ async def on_register_button(update: Update, context: BotContext, data: Register
 
 async def on_consent(update: Update, context: BotContext, *, agreed: bool) -> None:
     result = await context.services.registration.consent(user_id(update), agreed)
-    if result.outcome is Outcome.STALE:
+    if result.outcome is RegistrationOutcome.STALE:
         await expired(update)
-    elif result.outcome is Outcome.TAKEN:
+    elif result.outcome is RegistrationOutcome.TAKEN:
         await show(update, texts.NIP_TAKEN)
-    elif result.outcome is Outcome.INVALID:
+    elif result.outcome is RegistrationOutcome.INVALID:
         await show(update, texts.CONSENT_DECLINED)
     elif result.employee is not None:
         registered_text = texts.REGISTERED.format(name=escape(result.employee.name))
@@ -192,9 +192,9 @@ async def on_roster_answer(update: Update, context: BotContext, data: RosterButt
     """ "Is this you: <name>, <OPD>?" from the roster."""
     agreed = data.answer == "yes"
     result = await context.services.registration.confirm_roster(user_id(update), agreed)
-    if result.outcome is Outcome.STALE:
+    if result.outcome is RegistrationOutcome.STALE:
         await expired(update)
-    elif result.outcome is Outcome.INVALID:
+    elif result.outcome is RegistrationOutcome.INVALID:
         await show(update, hours_texts.ROSTER_NOT_ME)
     elif result.state is not None:
         await show(update, hours_texts.ROSTER_CONFIRMED)

@@ -10,8 +10,9 @@ from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
+from bot.core.errors import NotAllowed
 from bot.telegram.context import BotContext
-from handlers.common import answer_query
+from handlers.common import answer_query, reply
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,15 @@ async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
     chat = update.effective_chat if isinstance(update, Update) else None
+    if isinstance(error, NotAllowed):  # a role check refused: one sentence, no stack trace
+        log.info("update %s: not allowed (%s)", update_id, error.refusal.value)
+        if isinstance(update, Update):
+            text = texts.REFUSALS[error.refusal.value]
+            if update.callback_query is not None:
+                await answer_query(update, text, alert=True)
+            else:
+                await reply(update, text)
+        return
     if isinstance(error, Forbidden):
         log.warning("update %s: Telegram refused (%s)", update_id, error)
         if chat is not None:

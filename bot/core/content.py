@@ -150,7 +150,7 @@ class OpdFile(_Strict):
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class ContentProblem:
     path: Path
     line: int
     message: str
@@ -162,7 +162,7 @@ class Problem:
 class ContentError(Exception):
     """Invalid content; ``problems`` lists every issue found, not just the first."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[ContentProblem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = list(problems)
 
@@ -220,23 +220,23 @@ def _node_line(root: yaml.Node | None, loc: Sequence[int | str]) -> int:
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _load_yaml(path: Path) -> tuple[Any, yaml.Node | None, list[Problem]]:
+def _load_yaml(path: Path) -> tuple[Any, yaml.Node | None, list[ContentProblem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, None, [Problem(path, 1, f"cannot read file: {exc}")]
+        return None, None, [ContentProblem(path, 1, f"cannot read file: {exc}")]
     try:
         node = yaml.compose(text, Loader=_SafeLoader)
         data = yaml.load(text, Loader=_SafeLoader)  # a safe loader, C or Python
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
-        return None, None, [Problem(path, line, f"YAML syntax error: {exc.problem}")]
+        return None, None, [ContentProblem(path, line, f"YAML syntax error: {exc.problem}")]
     return data, node, []
 
 
 def _validate(
     path: Path, model: type[_Strict], data: Any, node: yaml.Node | None
-) -> tuple[Any, list[Problem]]:
+) -> tuple[Any, list[ContentProblem]]:
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
@@ -244,16 +244,18 @@ def _validate(
         for err in exc.errors():
             where = ".".join(str(part) for part in err["loc"])
             message = err["msg"].removeprefix("Value error, ")
-            problems.append(Problem(path, _node_line(node, err["loc"]), f"{where}: {message}"))
+            problems.append(
+                ContentProblem(path, _node_line(node, err["loc"]), f"{where}: {message}")
+            )
         return None, problems
 
 
-def load_modules(directory: Path) -> tuple[list[Module], list[Problem]]:
+def load_modules(directory: Path) -> tuple[list[Module], list[ContentProblem]]:
     modules: list[Module] = []
-    problems: list[Problem] = []
+    problems: list[ContentProblem] = []
     files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
     if not files:
-        problems.append(Problem(directory, 1, "no module files (*.yaml) found"))
+        problems.append(ContentProblem(directory, 1, "no module files (*.yaml) found"))
     seen: dict[str, Path] = {}
     for path in files:
         data, node, file_problems = _load_yaml(path)
@@ -266,11 +268,13 @@ def load_modules(directory: Path) -> tuple[list[Module], list[Problem]]:
             continue
         if module.id != path.stem:
             line = _node_line(node, ["id"])
-            problems.append(Problem(path, line, f"id {module.id!r} must match the file name"))
+            problems.append(
+                ContentProblem(path, line, f"id {module.id!r} must match the file name")
+            )
         if module.id in seen:
             line = _node_line(node, ["id"])
             problems.append(
-                Problem(path, line, f"id {module.id!r} already used by {seen[module.id]}")
+                ContentProblem(path, line, f"id {module.id!r} already used by {seen[module.id]}")
             )
             continue
         seen[module.id] = path
@@ -278,7 +282,7 @@ def load_modules(directory: Path) -> tuple[list[Module], list[Problem]]:
     return modules, problems
 
 
-def load_opds(path: Path) -> tuple[list[Opd], list[Problem]]:
+def load_opds(path: Path) -> tuple[list[Opd], list[ContentProblem]]:
     data, node, problems = _load_yaml(path)
     if problems:
         return [], problems
@@ -293,7 +297,7 @@ def load_catalog(content_dir: Path) -> Catalog:
     """
     modules_dir = content_dir / "modules"
     if not content_dir.is_dir():
-        raise ContentError([Problem(content_dir, 1, "content folder not found")])
+        raise ContentError([ContentProblem(content_dir, 1, "content folder not found")])
     modules, problems = load_modules(modules_dir if modules_dir.is_dir() else content_dir)
     opd_path = content_dir / "opd.yaml"
     opds: list[Opd] = []
@@ -301,7 +305,7 @@ def load_catalog(content_dir: Path) -> Catalog:
         opds, opd_problems = load_opds(opd_path)
         problems.extend(opd_problems)
     else:
-        problems.append(Problem(opd_path, 1, "agency list opd.yaml not found"))
+        problems.append(ContentProblem(opd_path, 1, "agency list opd.yaml not found"))
     if problems:
         raise ContentError(problems)
     return Catalog.build(modules, opds)

@@ -24,7 +24,7 @@ STALE_CLAIM = timedelta(minutes=2)
 
 
 @dataclass(slots=True)
-class Outcome:
+class DeliveryOutcome:
     """What became of one claimed row."""
 
     row_id: int
@@ -142,7 +142,7 @@ class OutboxStore:
             log.warning("outbound sender: closed %d interrupted deliveries", count)
         return count
 
-    async def record(self, outcomes: Sequence[Outcome]) -> None:
+    async def record(self, outcomes: Sequence[DeliveryOutcome]) -> None:
         """Write every outcome of a batch, and mark the learners who blocked the bot."""
         now = self.clock()
         async with self.db.transaction() as s:

@@ -31,7 +31,7 @@ from aiolimiter import AsyncLimiter
 
 from bot.core.clock import Clock
 from bot.core.outgoing import Outgoing, Skip
-from bot.delivery.outbox_store import STALE_CLAIM, OutboxStore, Outcome
+from bot.delivery.outbox_store import STALE_CLAIM, DeliveryOutcome, OutboxStore
 from bot.observability import metrics
 from db.models import OutboundMessage
 from db.session import Database
@@ -189,15 +189,15 @@ class OutboundSender:
         rows = await self.store.claim(max(CLAIM_BATCH_MIN, int(self.rate * 2)))
         return _Batch(rows, await self._render(rows) if rows else {})
 
-    async def _send_batch(self, batch: _Batch) -> list[Outcome]:
-        outcomes: list[Outcome] = []
+    async def _send_batch(self, batch: _Batch) -> list[DeliveryOutcome]:
+        outcomes: list[DeliveryOutcome] = []
         tasks = []
         for row in batch.rows:
             message = batch.messages.get(row.id)
             if message is None or isinstance(message, Skip):
                 reason = message.reason if isinstance(message, Skip) else "no renderer"
                 self.stats.skipped += 1
-                outcomes.append(Outcome(row.id, "skipped", error=reason))
+                outcomes.append(DeliveryOutcome(row.id, "skipped", error=reason))
                 continue
             await self._in_flight.acquire()
             tasks.append(asyncio.create_task(self._send_one(row, message)))
@@ -216,7 +216,7 @@ class OutboundSender:
                 messages.update(await renderer(group))
         return messages
 
-    async def _send_one(self, row: OutboundMessage, message: Outgoing) -> Outcome:
+    async def _send_one(self, row: OutboundMessage, message: Outgoing) -> DeliveryOutcome:
         try:
             await self._wait_for_turn(row.chat_id)
             try:
@@ -256,7 +256,7 @@ class OutboundSender:
     def _next_turn(self, chat_id: int) -> float:
         return max(self._paused_until, self._chat_last.get(chat_id, -1e9) + self.chat_interval)
 
-    def _outcome(self, row: OutboundMessage, result: SendResult) -> Outcome:
+    def _outcome(self, row: OutboundMessage, result: SendResult) -> DeliveryOutcome:
         kind_count = self.stats.by_kind
         if result.status is not SendStatus.SENT:
             metrics.SEND_ERRORS.labels(result.status.value).inc()
@@ -264,23 +264,25 @@ class OutboundSender:
             metrics.MESSAGES_SENT.labels(row.kind).inc()
             self.stats.sent += 1
             kind_count[row.kind] = kind_count.get(row.kind, 0) + 1
-            return Outcome(row.id, "sent", message_id=result.message_id)
+            return DeliveryOutcome(row.id, "sent", message_id=result.message_id)
         if result.status is SendStatus.BLOCKED:
             self.stats.blocked += 1
-            return Outcome(row.id, "blocked", employee_id=row.employee_id, error=result.error)
+            return DeliveryOutcome(
+                row.id, "blocked", employee_id=row.employee_id, error=result.error
+            )
         if result.status is SendStatus.RETRY_AFTER:
             # Telegram said the whole bot must wait: pause everyone, requeue without penalty.
             self.stats.rate_limited += 1
             self._paused_until = max(self._paused_until, time.monotonic() + result.retry_after)
             later = self.clock() + timedelta(seconds=result.retry_after)
-            return Outcome(row.id, "pending", not_before=later, error="429")
+            return DeliveryOutcome(row.id, "pending", not_before=later, error="429")
         attempts = row.attempts + 1
         if result.status is SendStatus.TRANSIENT and attempts < self.max_attempts:
             self.stats.retried += 1
             backoff = min(2**attempts, MAX_BACKOFF_SECONDS)
             later = self.clock() + timedelta(seconds=backoff)
-            return Outcome(
+            return DeliveryOutcome(
                 row.id, "pending", not_before=later, attempts=attempts, error=result.error
             )
         self.stats.failed += 1
-        return Outcome(row.id, "failed", attempts=attempts, error=result.error)
+        return DeliveryOutcome(row.id, "failed", attempts=attempts, error=result.error)

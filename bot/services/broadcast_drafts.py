@@ -19,10 +19,11 @@ from bot.config import Settings
 from bot.core.callbacks import ModuleButton
 from bot.core.clock import Clock
 from bot.core.content import Catalog
+from bot.core.errors import NotAllowed, Refusal
 from bot.core.flows import Flow
 from bot.core.outgoing import Button, Outgoing
 from bot.core.telegram_html import telegram_length, visible_text
-from bot.services.roles import Actor, actor_in
+from bot.services.roles import Actor, require_admin
 from bot.store import sessions
 from bot.store.audience import Audience
 from bot.store.sessions import FlowState
@@ -35,7 +36,7 @@ MAX_SCHEDULE_AHEAD = timedelta(days=90)
 BUTTON_LABEL_LIMIT = 40
 
 
-class Step(StrEnum):
+class DraftStep(StrEnum):
     CONTENT = "content"
     BUTTON = "button"
     BUTTON_URL = "button_url"
@@ -43,9 +44,8 @@ class Step(StrEnum):
     SCHEDULE = "schedule"
 
 
-class Outcome(StrEnum):
+class DraftOutcome(StrEnum):
     OK = "ok"
-    FORBIDDEN = "forbidden"
     STALE = "stale"  # no draft (any more), or a button of an older draft
     EMPTY = "empty"
     TOO_LONG = "too_long"
@@ -87,7 +87,7 @@ class Draft:
 
 @dataclass(frozen=True, slots=True)
 class DraftView:
-    outcome: Outcome
+    outcome: DraftOutcome
     draft: Draft | None = None
     actor: Actor | None = None
     step: str | None = None
@@ -104,12 +104,10 @@ class DraftService:
     # --- the draft ------------------------------------------------------------------------------
     async def begin(self, actor_id: int) -> DraftView:
         async with self.db.transaction() as s:
-            actor = await actor_in(s, actor_id, self.admin_ids)
-            if actor is None:
-                return DraftView(Outcome.FORBIDDEN)
+            actor = await require_admin(s, actor_id, self.admin_ids)
             draft = Draft(token=secrets.token_hex(4), audience=Audience(opd=actor.opd_code))
-            await self._save(s, actor_id, draft, Step.CONTENT)
-        return DraftView(Outcome.OK, draft, actor, Step.CONTENT)
+            await self._save(s, actor_id, draft, DraftStep.CONTENT)
+        return DraftView(DraftOutcome.OK, draft, actor, DraftStep.CONTENT)
 
     async def current(self, actor_id: int) -> DraftView:
         async with self.db.transaction() as s:
@@ -119,43 +117,43 @@ class DraftService:
         self, actor_id: int, html: str, media_kind: str | None, media_file_id: str | None
     ) -> DraftView:
         async with self.db.transaction() as s:
-            view = await self._current(s, actor_id, Step.CONTENT)
+            view = await self._current(s, actor_id, DraftStep.CONTENT)
             if view.draft is None:
                 return view
             visible = visible_text(html).strip()
             if not visible:
-                return DraftView(Outcome.EMPTY, view.draft, view.actor, view.step)
+                return DraftView(DraftOutcome.EMPTY, view.draft, view.actor, view.step)
             limit = CAPTION_LIMIT if media_kind else TEXT_LIMIT
             if telegram_length(visible) > limit:
-                return DraftView(Outcome.TOO_LONG, view.draft, view.actor, view.step)
+                return DraftView(DraftOutcome.TOO_LONG, view.draft, view.actor, view.step)
             view.draft.text, view.draft.media_kind = html, media_kind
             view.draft.media_file_id = media_file_id
-            await self._save(s, actor_id, view.draft, Step.BUTTON)
-            return DraftView(Outcome.OK, view.draft, view.actor, Step.BUTTON)
+            await self._save(s, actor_id, view.draft, DraftStep.BUTTON)
+            return DraftView(DraftOutcome.OK, view.draft, view.actor, DraftStep.BUTTON)
 
     async def set_button(self, actor_id: int, token: str, kind: str, value: str = "") -> DraftView:
         """``kind``: "none", "module" (value = module id), "url" (asks for the link next)."""
         async with self.db.transaction() as s:
-            view = await self._current(s, actor_id, Step.BUTTON, token=token)
+            view = await self._current(s, actor_id, DraftStep.BUTTON, token=token)
             if view.draft is None:
                 return view
-            step = Step.AUDIENCE
+            step = DraftStep.AUDIENCE
             if kind == "module":
                 module = self.catalog.module(value)
                 if module is None:
-                    return DraftView(Outcome.INVALID, view.draft, view.actor, view.step)
+                    return DraftView(DraftOutcome.INVALID, view.draft, view.actor, view.step)
                 view.draft.button = {"module": module.id, "label": module.title}
             elif kind == "url":
-                step = Step.BUTTON_URL
+                step = DraftStep.BUTTON_URL
             else:
                 view.draft.button = None
             await self._save(s, actor_id, view.draft, step)
-            return DraftView(Outcome.OK, view.draft, view.actor, step)
+            return DraftView(DraftOutcome.OK, view.draft, view.actor, step)
 
     async def submit_url_button(self, actor_id: int, text: str) -> DraftView:
         """ "Label | https://..." typed by the admin."""
         async with self.db.transaction() as s:
-            view = await self._current(s, actor_id, Step.BUTTON_URL)
+            view = await self._current(s, actor_id, DraftStep.BUTTON_URL)
             if view.draft is None:
                 return view
             label, sep, url = (part.strip() for part in text.partition("|"))
@@ -167,26 +165,26 @@ class DraftService:
                 or " " in url
                 or len(url) > 500
             ):
-                return DraftView(Outcome.INVALID, view.draft, view.actor, view.step)
+                return DraftView(DraftOutcome.INVALID, view.draft, view.actor, view.step)
             view.draft.button = {"url": url, "label": label}
-            await self._save(s, actor_id, view.draft, Step.AUDIENCE)
-            return DraftView(Outcome.OK, view.draft, view.actor, Step.AUDIENCE)
+            await self._save(s, actor_id, view.draft, DraftStep.AUDIENCE)
+            return DraftView(DraftOutcome.OK, view.draft, view.actor, DraftStep.AUDIENCE)
 
     async def change_audience(
         self, actor_id: int, token: str, change: str, value: str
     ) -> DraftView:
         """Toggle one filter. An OPD admin's audience stays inside their OPD whatever is sent."""
         async with self.db.transaction() as s:
-            view = await self._current(s, actor_id, Step.AUDIENCE, token=token)
+            view = await self._current(s, actor_id, DraftStep.AUDIENCE, token=token)
             if view.draft is None or view.actor is None:
                 return view
             audience = view.draft.audience
             if change == "opd":
                 opd = value or None
                 if opd is not None and opd not in self.catalog.opds:
-                    return DraftView(Outcome.INVALID, view.draft, view.actor, view.step)
+                    return DraftView(DraftOutcome.INVALID, view.draft, view.actor, view.step)
                 if not view.actor.is_superadmin and opd != view.actor.opd_code:
-                    return DraftView(Outcome.FORBIDDEN, view.draft, view.actor, view.step)
+                    raise NotAllowed(Refusal.OTHER_OPD)
                 audience = audience.with_opd(opd)
             elif change == "below":
                 audience = Audience(
@@ -202,27 +200,27 @@ class DraftService:
             elif change == "module":
                 module = value or None
                 if module is not None and self.catalog.module(module) is None:
-                    return DraftView(Outcome.INVALID, view.draft, view.actor, view.step)
+                    return DraftView(DraftOutcome.INVALID, view.draft, view.actor, view.step)
                 if module == audience.not_completed:
                     module = None
                 audience = Audience(
                     audience.opd, audience.below_target, audience.inactive_days, module
                 )
             else:
-                return DraftView(Outcome.INVALID, view.draft, view.actor, view.step)
+                return DraftView(DraftOutcome.INVALID, view.draft, view.actor, view.step)
             view.draft.audience = audience
-            await self._save(s, actor_id, view.draft, Step.AUDIENCE)
-            return DraftView(Outcome.OK, view.draft, view.actor, Step.AUDIENCE)
+            await self._save(s, actor_id, view.draft, DraftStep.AUDIENCE)
+            return DraftView(DraftOutcome.OK, view.draft, view.actor, DraftStep.AUDIENCE)
 
     async def ask_schedule(self, actor_id: int, token: str) -> DraftView:
         async with self.db.transaction() as s:
-            view = await self._current(s, actor_id, Step.AUDIENCE, token=token)
+            view = await self._current(s, actor_id, DraftStep.AUDIENCE, token=token)
             if view.draft is None:
                 return view
-            await self._save(s, actor_id, view.draft, Step.SCHEDULE)
-            return DraftView(Outcome.OK, view.draft, view.actor, Step.SCHEDULE)
+            await self._save(s, actor_id, view.draft, DraftStep.SCHEDULE)
+            return DraftView(DraftOutcome.OK, view.draft, view.actor, DraftStep.SCHEDULE)
 
-    def parse_when(self, text: str) -> tuple[Outcome, datetime | None]:
+    def parse_when(self, text: str) -> tuple[DraftOutcome, datetime | None]:
         """ "30/11/2026 08:00" (also with - or . and 08.00), local time."""
         cleaned = " ".join(text.replace("-", "/").replace(".", ":").split())
         for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%y %H:%M"):
@@ -233,32 +231,34 @@ class DraftService:
             when = local.replace(tzinfo=self.tz)
             now = self.clock()
             if when <= now:
-                return Outcome.PAST, None
+                return DraftOutcome.PAST, None
             if when - now > MAX_SCHEDULE_AHEAD:
-                return Outcome.TOO_FAR, None
-            return Outcome.OK, when
-        return Outcome.INVALID, None
+                return DraftOutcome.TOO_FAR, None
+            return DraftOutcome.OK, when
+        return DraftOutcome.INVALID, None
 
     # --- state ----------------------------------------------------------------------------------
     async def _current(
-        self, s: AsyncSession, actor_id: int, step: Step | None = None, token: str | None = None
+        self,
+        s: AsyncSession,
+        actor_id: int,
+        step: DraftStep | None = None,
+        token: str | None = None,
     ) -> DraftView:
-        actor = await actor_in(s, actor_id, self.admin_ids)
-        if actor is None:
-            return DraftView(Outcome.FORBIDDEN)
+        actor = await require_admin(s, actor_id, self.admin_ids)
         state = await sessions.get_state(s, actor_id)
         if state is None or state.flow != Flow.BROADCAST:
-            return DraftView(Outcome.STALE, actor=actor)
+            return DraftView(DraftOutcome.STALE, actor=actor)
         draft = Draft.from_json(state.data)
         if (step is not None and state.step != step) or (
             token is not None and token != draft.token
         ):
-            return DraftView(Outcome.STALE, draft, actor, state.step)
+            return DraftView(DraftOutcome.STALE, draft, actor, state.step)
         if not actor.is_superadmin and draft.audience.opd != actor.opd_code:
             draft.audience = draft.audience.with_opd(actor.opd_code)  # the role changed since
-        return DraftView(Outcome.OK, draft, actor, state.step)
+        return DraftView(DraftOutcome.OK, draft, actor, state.step)
 
-    async def _save(self, s: AsyncSession, actor_id: int, draft: Draft, step: Step) -> None:
+    async def _save(self, s: AsyncSession, actor_id: int, draft: Draft, step: DraftStep) -> None:
         await sessions.set_state(s, actor_id, FlowState(Flow.BROADCAST, step, draft.to_json()))
 
 

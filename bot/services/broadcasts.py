@@ -22,12 +22,12 @@ from bot.core.content import Catalog
 from bot.core.jp import to_centi
 from bot.core.outgoing import MessageKind, Outgoing, Skip
 from bot.services.broadcast_drafts import (
+    DraftOutcome,
     DraftService,
-    Outcome,
-    Step,
+    DraftStep,
     message_of,
 )
-from bot.services.roles import actor_in, record
+from bot.services.roles import record, require_admin, require_scope
 from bot.store import sessions
 from bot.store.audience import Audience, condition
 from bot.store.outbox import enqueue_from
@@ -74,16 +74,15 @@ class BroadcastService:
     # --- confirming -----------------------------------------------------------------------------
     async def confirm(
         self, actor_id: int, token: str, when: datetime | None, status_chat_id: int
-    ) -> tuple[Outcome, Broadcast | None]:
+    ) -> tuple[DraftOutcome, Broadcast | None]:
         """Turn the draft into an announcement: queued now, or scheduled for ``when``."""
-        step = Step.SCHEDULE if when is not None else Step.AUDIENCE
+        step = DraftStep.SCHEDULE if when is not None else DraftStep.AUDIENCE
         async with self.db.transaction() as s:
             view = await self.drafts._current(s, actor_id, step, token=token)
             if view.draft is None or view.actor is None:
                 return view.outcome, None
             draft = view.draft
-            if not view.actor.may_manage(draft.audience.opd):
-                return Outcome.FORBIDDEN, None
+            require_scope(view.actor, draft.audience.opd)
             now = self.clock()
             broadcast = Broadcast(
                 created_by=actor_id,
@@ -109,7 +108,7 @@ class BroadcastService:
             else:
                 params["scheduled_at"] = when.isoformat()
             await record(s, self.clock, actor_id, action, params)
-        return Outcome.OK, broadcast
+        return DraftOutcome.OK, broadcast
 
     async def _queue(self, s: AsyncSession, broadcast: Broadcast, now: datetime) -> int:
         """One outbox row per recipient, in one statement; idempotent."""
@@ -170,31 +169,26 @@ class BroadcastService:
         return started
 
     # --- scheduled list, cancel, progress, report -----------------------------------------------
-    async def scheduled(self, actor_id: int) -> list[Broadcast] | None:
+    async def scheduled(self, actor_id: int) -> list[Broadcast]:
         async with self.db.transaction() as s:
-            actor = await actor_in(s, actor_id, self.admin_ids)
-            if actor is None:
-                return None
+            actor = await require_admin(s, actor_id, self.admin_ids)
             query = select(Broadcast).where(Broadcast.status == "scheduled")
             if not actor.is_superadmin:
                 query = query.where(Broadcast.scope_opd == actor.opd_code)
             return list((await s.scalars(query.order_by(Broadcast.scheduled_at))).all())
 
-    async def cancel(self, actor_id: int, broadcast_id: int) -> Outcome:
+    async def cancel(self, actor_id: int, broadcast_id: int) -> DraftOutcome:
         async with self.db.transaction() as s:
-            actor = await actor_in(s, actor_id, self.admin_ids)
-            if actor is None:
-                return Outcome.FORBIDDEN
+            actor = await require_admin(s, actor_id, self.admin_ids)
             broadcast = await s.get(Broadcast, broadcast_id)
             if broadcast is None or broadcast.status != "scheduled":
-                return Outcome.STALE
-            if not actor.is_superadmin and broadcast.scope_opd != actor.opd_code:
-                return Outcome.FORBIDDEN
+                return DraftOutcome.STALE
+            require_scope(actor, broadcast.scope_opd)
             broadcast.status = "cancelled"
             await record(
                 s, self.clock, actor_id, "broadcast.cancel", {"broadcast_id": broadcast_id}
             )
-        return Outcome.OK
+        return DraftOutcome.OK
 
     async def set_status_message(self, broadcast_id: int, chat_id: int, message_id: int) -> None:
         async with self.db.transaction() as s:
@@ -239,14 +233,14 @@ class BroadcastService:
         return result
 
     async def failures(self, actor_id: int, broadcast_id: int) -> list[dict[str, Any]] | None:
-        """Failed and blocked recipients, for whoever may see this announcement."""
+        """Failed and blocked recipients, for whoever may see this announcement (None: no such
+        announcement)."""
         async with self.db.transaction() as s:
-            actor = await actor_in(s, actor_id, self.admin_ids)
+            actor = await require_admin(s, actor_id, self.admin_ids)
             broadcast = await s.get(Broadcast, broadcast_id)
-            if actor is None or broadcast is None:
+            if broadcast is None:
                 return None
-            if not actor.is_superadmin and broadcast.scope_opd != actor.opd_code:
-                return None
+            require_scope(actor, broadcast.scope_opd)
             rows = await s.execute(
                 select(
                     Employee.nip,

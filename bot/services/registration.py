@@ -25,7 +25,7 @@ OPD_PAGE_SIZE = 8
 PROFILE_FIELDS = ("name", "opd", "unit_kerja", "jabatan", "golongan")
 
 
-class Step(StrEnum):
+class RegistrationStep(StrEnum):
     NIP = "nip"
     NAME = "name"
     OPD = "opd"
@@ -33,7 +33,7 @@ class Step(StrEnum):
     ROSTER = "roster"  # "is this you?", when the NIP is in the imported roster
 
 
-class Outcome(StrEnum):
+class RegistrationOutcome(StrEnum):
     OK = "ok"
     INVALID = "invalid"
     TAKEN = "taken"
@@ -43,7 +43,7 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    outcome: Outcome
+    outcome: RegistrationOutcome
     state: FlowState | None = None
     reason: str = ""
     employee: Employee | None = None
@@ -80,7 +80,7 @@ class RegistrationService:
 
     async def begin(self, telegram_id: int) -> FlowState:
         """Start (or restart) registration at the NIP step."""
-        state = FlowState(flow=Flow.REGISTER, step=Step.NIP)
+        state = FlowState(flow=Flow.REGISTER, step=RegistrationStep.NIP)
         async with self.db.transaction() as s:
             await sessions.set_state(s, telegram_id, state)
         return state
@@ -95,23 +95,23 @@ class RegistrationService:
         try:
             nip = parse_nip(raw, today=today)
         except NipError as exc:
-            return Result(Outcome.INVALID, reason=str(exc))
+            return Result(RegistrationOutcome.INVALID, reason=str(exc))
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != Flow.REGISTER or state.step != Step.NIP:
-                return Result(Outcome.STALE)
+            if state is None or state.flow != Flow.REGISTER or state.step != RegistrationStep.NIP:
+                return Result(RegistrationOutcome.STALE)
             owner = await employees.by_nip(s, nip.digits)
             if owner is not None and owner.telegram_id != telegram_id:
-                return Result(Outcome.TAKEN)
-            state.step = Step.NAME
+                return Result(RegistrationOutcome.TAKEN)
+            state.step = RegistrationStep.NAME
             state.data.update(nip=nip.digits, kind=nip.kind.value)
             if await roster.has_roster(s):
                 entry = await roster.lookup(s, nip.digits)
                 if entry is None and not self.roster_allow_unknown:
                     await sessions.clear_state(s, telegram_id)
-                    return Result(Outcome.UNKNOWN)
+                    return Result(RegistrationOutcome.UNKNOWN)
                 if entry is not None:
-                    state.step = Step.ROSTER
+                    state.step = RegistrationStep.ROSTER
                     state.data.update(
                         kind=entry.kind,
                         name=entry.name,
@@ -121,69 +121,77 @@ class RegistrationService:
                         golongan=entry.golongan,
                     )
             await sessions.set_state(s, telegram_id, state)
-        return Result(Outcome.OK, state=state)
+        return Result(RegistrationOutcome.OK, state=state)
 
     async def confirm_roster(self, telegram_id: int, agreed: bool) -> Result:
         """The answer to "is this you?": yes goes to consent, no ends the registration."""
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != Flow.REGISTER or state.step != Step.ROSTER:
-                return Result(Outcome.STALE)
+            if (
+                state is None
+                or state.flow != Flow.REGISTER
+                or state.step != RegistrationStep.ROSTER
+            ):
+                return Result(RegistrationOutcome.STALE)
             if not agreed:
                 await sessions.clear_state(s, telegram_id)
-                return Result(Outcome.INVALID)
-            state.step = Step.CONSENT
+                return Result(RegistrationOutcome.INVALID)
+            state.step = RegistrationStep.CONSENT
             await sessions.set_state(s, telegram_id, state)
-        return Result(Outcome.OK, state=state)
+        return Result(RegistrationOutcome.OK, state=state)
 
     async def submit_name(self, telegram_id: int, raw: str) -> Result:
         name = employees.clean_name(raw)
         if name is None:
-            return Result(Outcome.INVALID)
+            return Result(RegistrationOutcome.INVALID)
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != Flow.REGISTER or state.step != Step.NAME:
-                return Result(Outcome.STALE)
-            state.step = Step.OPD
+            if state is None or state.flow != Flow.REGISTER or state.step != RegistrationStep.NAME:
+                return Result(RegistrationOutcome.STALE)
+            state.step = RegistrationStep.OPD
             state.data["name"] = name
             await sessions.set_state(s, telegram_id, state)
-        return Result(Outcome.OK, state=state)
+        return Result(RegistrationOutcome.OK, state=state)
 
     async def choose_opd(self, telegram_id: int, code: str) -> Result:
         """Pick an agency, in registration or in a profile edit."""
         if code not in self.catalog.opds:
-            return Result(Outcome.INVALID)
+            return Result(RegistrationOutcome.INVALID)
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
             if state is None:
-                return Result(Outcome.STALE)
-            if state.flow == Flow.REGISTER and state.step == Step.OPD:
-                state.step = Step.CONSENT
+                return Result(RegistrationOutcome.STALE)
+            if state.flow == Flow.REGISTER and state.step == RegistrationStep.OPD:
+                state.step = RegistrationStep.CONSENT
                 state.data["opd"] = code
                 await sessions.set_state(s, telegram_id, state)
-                return Result(Outcome.OK, state=state)
+                return Result(RegistrationOutcome.OK, state=state)
             if state.flow == Flow.PROFILE and state.step == "opd":
                 employee = await employees.by_telegram_id(s, telegram_id)
                 if employee is None:
-                    return Result(Outcome.STALE)
+                    return Result(RegistrationOutcome.STALE)
                 employee.opd_code = code
                 await sessions.clear_state(s, telegram_id)
-                return Result(Outcome.OK, employee=employee)
-        return Result(Outcome.STALE)
+                return Result(RegistrationOutcome.OK, employee=employee)
+        return Result(RegistrationOutcome.STALE)
 
     async def consent(self, telegram_id: int, agreed: bool) -> Result:
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != Flow.REGISTER or state.step != Step.CONSENT:
-                return Result(Outcome.STALE)
+            if (
+                state is None
+                or state.flow != Flow.REGISTER
+                or state.step != RegistrationStep.CONSENT
+            ):
+                return Result(RegistrationOutcome.STALE)
             await sessions.clear_state(s, telegram_id)
             if not agreed:
-                return Result(Outcome.INVALID)
+                return Result(RegistrationOutcome.INVALID)
             data = state.data
             employee = await employees.by_telegram_id(s, telegram_id)
             owner = await employees.by_nip(s, data["nip"])
             if owner is not None and owner.telegram_id != telegram_id:
-                return Result(Outcome.TAKEN)
+                return Result(RegistrationOutcome.TAKEN)
             now = self.clock()
             if employee is None:
                 employee = Employee(telegram_id=telegram_id, nip=data["nip"])
@@ -202,9 +210,9 @@ class RegistrationService:
                 await s.flush()
             except IntegrityError:
                 # Another account registered the same NIP between our check and our insert.
-                return Result(Outcome.TAKEN)
+                return Result(RegistrationOutcome.TAKEN)
             await self.reminders.create_default(s, employee.id)
-        return Result(Outcome.OK, employee=employee)
+        return Result(RegistrationOutcome.OK, employee=employee)
 
     # --- agency picker -------------------------------------------------------------------------
     def opd_page(self, page: int) -> OpdPage:
@@ -226,20 +234,20 @@ class RegistrationService:
     # --- profile -------------------------------------------------------------------------------
     async def begin_edit(self, telegram_id: int, field: str) -> Result:
         if field not in PROFILE_FIELDS:
-            return Result(Outcome.INVALID)
+            return Result(RegistrationOutcome.INVALID)
         async with self.db.transaction() as s:
             if await employees.by_telegram_id(s, telegram_id) is None:
-                return Result(Outcome.STALE)
+                return Result(RegistrationOutcome.STALE)
             state = FlowState(flow=Flow.PROFILE, step=field)
             await sessions.set_state(s, telegram_id, state)
-        return Result(Outcome.OK, state=state)
+        return Result(RegistrationOutcome.OK, state=state)
 
     async def submit_profile_field(self, telegram_id: int, raw: str) -> Result:
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
             employee = await employees.by_telegram_id(s, telegram_id)
             if state is None or state.flow != Flow.PROFILE or employee is None:
-                return Result(Outcome.STALE)
+                return Result(RegistrationOutcome.STALE)
             field = state.step
             if field == "name":
                 value = employees.clean_name(raw)
@@ -248,9 +256,9 @@ class RegistrationService:
             elif field in ("unit_kerja", "jabatan"):
                 value = employees.clean_free_field(raw)
             else:  # "opd" is chosen with buttons
-                return Result(Outcome.INVALID, state=state)
+                return Result(RegistrationOutcome.INVALID, state=state)
             if value is None:
-                return Result(Outcome.INVALID, state=state)
+                return Result(RegistrationOutcome.INVALID, state=state)
             setattr(employee, field, value)
             await sessions.clear_state(s, telegram_id)
-        return Result(Outcome.OK, state=state, employee=employee)
+        return Result(RegistrationOutcome.OK, state=state, employee=employee)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.documents.charts import OpdCompliance, render_compliance_chart
 from bot.documents.spreadsheets import Column, ColumnKind, to_csv, to_xlsx
-from bot.services.roles import Actor, actor_in
+from bot.services.roles import Actor, require_admin, require_scope
 from bot.store import reports
 from db.session import Database
 
@@ -119,16 +119,15 @@ class ReportService:
         self.admin_ids = admin_ids
         self.target_centi = target_centi
 
-    async def actor(self, telegram_id: int) -> Actor | None:
+    async def actor(self, telegram_id: int) -> Actor:
+        """The caller's role (``NotAllowed`` for a learner): it decides the default scope."""
         async with self.db.transaction() as s:
-            return await actor_in(s, telegram_id, self.admin_ids)
+            return await require_admin(s, telegram_id, self.admin_ids)
 
-    async def recap(self, actor_id: int, year: int, opd_code: str | None) -> RecapView | None:
-        """One OPD's recap (``opd_code``) or the province ranking (None); None if not allowed."""
+    async def recap(self, actor_id: int, year: int, opd_code: str | None) -> RecapView:
+        """One OPD's recap (``opd_code``) or the province ranking (None)."""
         async with self.db.transaction() as s:
-            actor = await actor_in(s, actor_id, self.admin_ids)
-            if actor is None or not actor.may_manage(opd_code):
-                return None
+            require_scope(await require_admin(s, actor_id, self.admin_ids), opd_code)
             rows = await reports.opd_recap(s, year, self.target_centi, opd_code)
             categories = await reports.category_totals(s, year, opd_code)
             return RecapView(year, rows, categories)
@@ -136,11 +135,9 @@ class ReportService:
     async def file(
         self, actor_id: int, kind: str, opd_code: str | None, year: int, names: Mapping[str, str]
     ) -> bytes | None:
-        """The bytes of one export, or None if the caller may not see that scope."""
+        """The bytes of one export (None for a kind that has no file at that scope)."""
         async with self.db.transaction() as s:
-            actor = await actor_in(s, actor_id, self.admin_ids)
-            if actor is None or not actor.may_manage(opd_code):
-                return None
+            require_scope(await require_admin(s, actor_id, self.admin_ids), opd_code)
             if kind in ("xlsx", "csv"):
                 if opd_code is None:
                     return None

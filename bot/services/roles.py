@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
+from bot.core.errors import NotAllowed, Refusal
 from bot.core.nip import NipError, parse_nip
 from bot.store import employees
 from db.models import AdminRole, AuditEntry, Employee
@@ -55,7 +56,6 @@ class GrantTarget:
 
 class GrantOutcome(StrEnum):
     OK = "ok"
-    FORBIDDEN = "forbidden"
     BAD_NIP = "bad_nip"
     UNKNOWN = "unknown"  # no employee with that NIP
     SELF = "self"  # a superadmin revoking themself would lock the door behind them
@@ -79,12 +79,15 @@ class RoleService:
         async with self.db.transaction() as s:
             return await actor_in(s, telegram_id, self.admin_ids)
 
+    async def require(self, telegram_id: int, *, superadmin: bool = False) -> Actor:
+        """The caller's role, or ``NotAllowed``."""
+        async with self.db.transaction() as s:
+            return await require_admin(s, telegram_id, self.admin_ids, superadmin=superadmin)
+
     async def find(self, actor_id: int, raw_nip: str) -> tuple[GrantOutcome, GrantTarget | None]:
         """Look up the employee a superadmin wants to grant a role to."""
         async with self.db.transaction() as s:
-            actor = await actor_in(s, actor_id, self.admin_ids)
-            if actor is None or not actor.is_superadmin:
-                return GrantOutcome.FORBIDDEN, None
+            await require_admin(s, actor_id, self.admin_ids, superadmin=True)
             try:
                 nip = parse_nip(raw_nip).digits
             except NipError:
@@ -104,9 +107,7 @@ class RoleService:
     async def grant(self, actor_id: int, employee_id: int, role: Role | None) -> GrantResult:
         """Set (or, with None, revoke) a role; OPD admins manage the employee's own OPD."""
         async with self.db.transaction() as s:
-            actor = await actor_in(s, actor_id, self.admin_ids)
-            if actor is None or not actor.is_superadmin:
-                return GrantResult(GrantOutcome.FORBIDDEN)
+            await require_admin(s, actor_id, self.admin_ids, superadmin=True)
             employee = await s.get(Employee, employee_id)
             if employee is None:
                 return GrantResult(GrantOutcome.UNKNOWN)
@@ -138,12 +139,10 @@ class RoleService:
 
     async def audit_page(
         self, actor_id: int, limit: int = 20, before_id: int | None = None
-    ) -> list[AuditEntry] | None:
-        """The newest audit entries, for superadmins only (None for anyone else)."""
+    ) -> list[AuditEntry]:
+        """The newest audit entries, for superadmins only."""
         async with self.db.transaction() as s:
-            actor = await actor_in(s, actor_id, self.admin_ids)
-            if actor is None or not actor.is_superadmin:
-                return None
+            await require_admin(s, actor_id, self.admin_ids, superadmin=True)
             query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
             if before_id is not None:
                 query = query.where(AuditEntry.id < before_id)
@@ -162,6 +161,24 @@ async def actor_in(s: AsyncSession, telegram_id: int, admin_ids: frozenset[int])
         return None
     role = Role(row.role)
     return Actor(telegram_id, role, row.opd_code if role is Role.OPD_ADMIN else None, employee.id)
+
+
+async def require_admin(
+    s: AsyncSession, telegram_id: int, admin_ids: frozenset[int], *, superadmin: bool = False
+) -> Actor:
+    """The caller's role, or ``NotAllowed`` when they have none (or not the superadmin role)."""
+    actor = await actor_in(s, telegram_id, admin_ids)
+    if actor is None:
+        raise NotAllowed(Refusal.SUPERADMIN_ONLY if superadmin else Refusal.ADMIN_ONLY)
+    if superadmin and not actor.is_superadmin:
+        raise NotAllowed(Refusal.SUPERADMIN_ONLY)
+    return actor
+
+
+def require_scope(actor: Actor, opd_code: str | None, refusal: Refusal = Refusal.OTHER_OPD) -> None:
+    """``NotAllowed`` unless the actor manages ``opd_code`` (None: the whole province)."""
+    if not actor.may_manage(opd_code):
+        raise NotAllowed(refusal)
 
 
 async def record(

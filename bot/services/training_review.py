@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
+from bot.core.errors import Refusal
 from bot.core.flows import Flow
-from bot.services.roles import Actor, actor_in, record
+from bot.services.roles import record, require_admin, require_scope
 from bot.services.trainings import MAX_REASON, Review, Reviewed
 from bot.store import ledger, outbox, sessions
 from bot.store.sessions import FlowState
@@ -30,12 +31,10 @@ class ReviewService:
 
     async def pending(
         self, actor_id: int, limit: int = 20
-    ) -> tuple[Actor | None, list[tuple[ExternalTraining, Employee]]]:
+    ) -> list[tuple[ExternalTraining, Employee]]:
         """Pending reports the caller may review: their OPD's, or all for a superadmin."""
         async with self.db.transaction() as s:
-            actor = await actor_in(s, actor_id, self.admin_ids)
-            if actor is None:
-                return None, []
+            actor = await require_admin(s, actor_id, self.admin_ids)
             query = (
                 select(ExternalTraining, Employee)
                 .join(Employee, Employee.id == ExternalTraining.employee_id)
@@ -45,7 +44,7 @@ class ReviewService:
             )
             if not actor.is_superadmin:
                 query = query.where(ExternalTraining.opd_code == actor.opd_code)
-            return actor, [(r, e) for r, e in (await s.execute(query)).all()]
+            return [(r, e) for r, e in (await s.execute(query)).all()]
 
     async def report_for_review(
         self, actor_id: int, report_id: int
@@ -59,14 +58,11 @@ class ReviewService:
     async def _reviewable(
         self, s: AsyncSession, actor_id: int, report_id: int
     ) -> tuple[Review, ExternalTraining | None]:
-        actor = await actor_in(s, actor_id, self.admin_ids)
-        if actor is None:
-            return Review.FORBIDDEN, None
+        actor = await require_admin(s, actor_id, self.admin_ids)
         report = await s.get(ExternalTraining, report_id)
         if report is None:
             return Review.NOT_FOUND, None
-        if not actor.may_manage(report.opd_code):
-            return Review.FORBIDDEN, None
+        require_scope(actor, report.opd_code, Refusal.NOT_REVIEWER)
         if report.status != "pending":
             return Review.ALREADY, report
         return Review.OK, report

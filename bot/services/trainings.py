@@ -42,7 +42,7 @@ _DATE_FORMATS = (
 )
 
 
-class Step(StrEnum):
+class TrainingStep(StrEnum):
     TITLE = "title"
     ORGANISER = "organiser"
     KIND = "kind"
@@ -53,7 +53,7 @@ class Step(StrEnum):
     FILE = "file"
 
 
-class Problem(StrEnum):
+class TrainingProblem(StrEnum):
     EMPTY = "empty"
     TOO_LONG = "too_long"
     BAD_DATE = "bad_date"
@@ -71,7 +71,6 @@ class Problem(StrEnum):
 
 class Review(StrEnum):
     OK = "ok"
-    FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     ALREADY = "already"
 
@@ -81,7 +80,7 @@ class StepResult:
     """Where the wizard is after one answer; ``problem`` says why an answer was refused."""
 
     state: FlowState | None
-    problem: Problem | None = None
+    problem: TrainingProblem | None = None
     limit: Decimal | int | None = None  # the bound that was broken, for the message
 
 
@@ -99,7 +98,7 @@ class UploadedFile:
 
 @dataclass(frozen=True, slots=True)
 class Submitted:
-    problem: Problem | None
+    problem: TrainingProblem | None
     report: ExternalTraining | None = None
     employee: Employee | None = None
     limit: Decimal | int | None = None
@@ -166,7 +165,7 @@ class TrainingService:
         async with self.db.transaction() as s:
             if await employees.by_telegram_id(s, telegram_id) is None:
                 return None
-            state = FlowState(Flow.TRAINING, Step.TITLE.value, {})
+            state = FlowState(Flow.TRAINING, TrainingStep.TITLE.value, {})
             await sessions.set_state(s, telegram_id, state)
             return state
 
@@ -175,7 +174,7 @@ class TrainingService:
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
             if state is None or state.flow != Flow.TRAINING:
-                return StepResult(None, Problem.STALE)
+                return StepResult(None, TrainingProblem.STALE)
             result = self._apply(state, text.strip())
             if result.problem is None and result.state is not None:
                 await sessions.set_state(s, telegram_id, result.state)
@@ -183,83 +182,83 @@ class TrainingService:
 
     def _apply(self, state: FlowState, text: str) -> StepResult:
         data = dict(state.data)
-        step = Step(state.step)
-        if step in (Step.KIND, Step.FILE):
-            return StepResult(state, Problem.STALE)  # answered by a button / an upload
+        step = TrainingStep(state.step)
+        if step in (TrainingStep.KIND, TrainingStep.FILE):
+            return StepResult(state, TrainingProblem.STALE)  # answered by a button / an upload
         if not text:
-            return StepResult(state, Problem.EMPTY)
-        if step is Step.TITLE:
+            return StepResult(state, TrainingProblem.EMPTY)
+        if step is TrainingStep.TITLE:
             if len(text) > MAX_TITLE:
-                return StepResult(state, Problem.TOO_LONG, MAX_TITLE)
+                return StepResult(state, TrainingProblem.TOO_LONG, MAX_TITLE)
             data["title"] = text
-            return StepResult(FlowState(Flow.TRAINING, Step.ORGANISER.value, data))
-        if step is Step.ORGANISER:
+            return StepResult(FlowState(Flow.TRAINING, TrainingStep.ORGANISER.value, data))
+        if step is TrainingStep.ORGANISER:
             if len(text) > MAX_ORGANISER:
-                return StepResult(state, Problem.TOO_LONG, MAX_ORGANISER)
+                return StepResult(state, TrainingProblem.TOO_LONG, MAX_ORGANISER)
             data["organiser"] = text
-            return StepResult(FlowState(Flow.TRAINING, Step.KIND.value, data))
-        if step in (Step.START, Step.END):
+            return StepResult(FlowState(Flow.TRAINING, TrainingStep.KIND.value, data))
+        if step in (TrainingStep.START, TrainingStep.END):
             return self._apply_date(state, step, data, text)
-        if step is Step.JP:
+        if step is TrainingStep.JP:
             value = parse_jp(text)
             if value is None or value <= 0:
-                return StepResult(state, Problem.BAD_JP)
+                return StepResult(state, TrainingProblem.BAD_JP)
             limit = max_jp(
                 date.fromisoformat(data["started_on"]),
                 date.fromisoformat(data["ended_on"]),
                 self.per_day,
             )
             if value > limit:
-                return StepResult(state, Problem.JP_TOO_HIGH, limit)
+                return StepResult(state, TrainingProblem.JP_TOO_HIGH, limit)
             data["jp_centi"] = to_centi(value)
             if data["jp_centi"] <= 0:
-                return StepResult(state, Problem.BAD_JP)
-            return StepResult(FlowState(Flow.TRAINING, Step.CERT.value, data))
-        # Step.CERT
+                return StepResult(state, TrainingProblem.BAD_JP)
+            return StepResult(FlowState(Flow.TRAINING, TrainingStep.CERT.value, data))
+        # TrainingStep.CERT
         if len(text) > MAX_CERT_NO:
-            return StepResult(state, Problem.TOO_LONG, MAX_CERT_NO)
+            return StepResult(state, TrainingProblem.TOO_LONG, MAX_CERT_NO)
         if not certificate_key(text):
-            return StepResult(state, Problem.EMPTY)
+            return StepResult(state, TrainingProblem.EMPTY)
         data["certificate_no"] = text
-        return StepResult(FlowState(Flow.TRAINING, Step.FILE.value, data))
+        return StepResult(FlowState(Flow.TRAINING, TrainingStep.FILE.value, data))
 
     def _apply_date(
-        self, state: FlowState, step: Step, data: dict[str, object], text: str
+        self, state: FlowState, step: TrainingStep, data: dict[str, object], text: str
     ) -> StepResult:
         day = parse_date(text)
         if day is None:
-            return StepResult(state, Problem.BAD_DATE)
+            return StepResult(state, TrainingProblem.BAD_DATE)
         if day > self.today():
-            return StepResult(state, Problem.FUTURE)
+            return StepResult(state, TrainingProblem.FUTURE)
         if day.year < MIN_YEAR:
-            return StepResult(state, Problem.TOO_OLD, MIN_YEAR)
-        if step is Step.START:
+            return StepResult(state, TrainingProblem.TOO_OLD, MIN_YEAR)
+        if step is TrainingStep.START:
             data["started_on"] = day.isoformat()
-            return StepResult(FlowState(Flow.TRAINING, Step.END.value, data))
+            return StepResult(FlowState(Flow.TRAINING, TrainingStep.END.value, data))
         if day < date.fromisoformat(str(data["started_on"])):
-            return StepResult(state, Problem.END_BEFORE_START)
+            return StepResult(state, TrainingProblem.END_BEFORE_START)
         data["ended_on"] = day.isoformat()
-        return StepResult(FlowState(Flow.TRAINING, Step.JP.value, data))
+        return StepResult(FlowState(Flow.TRAINING, TrainingStep.JP.value, data))
 
     async def choose_kind(self, telegram_id: int, kind: str) -> StepResult:
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != Flow.TRAINING or state.step != Step.KIND:
-                return StepResult(state, Problem.STALE)
+            if state is None or state.flow != Flow.TRAINING or state.step != TrainingStep.KIND:
+                return StepResult(state, TrainingProblem.STALE)
             if kind not in KINDS:
-                return StepResult(state, Problem.BAD_KIND)
-            state = FlowState(Flow.TRAINING, Step.START.value, {**state.data, "kind": kind})
+                return StepResult(state, TrainingProblem.BAD_KIND)
+            state = FlowState(Flow.TRAINING, TrainingStep.START.value, {**state.data, "kind": kind})
             await sessions.set_state(s, telegram_id, state)
             return StepResult(state)
 
-    def check_file(self, upload: UploadedFile) -> Problem | None:
+    def check_file(self, upload: UploadedFile) -> TrainingProblem | None:
         """Photos, or PDF/JPEG/PNG documents, up to the configured size."""
         if upload.kind == "document" and upload.mime_type not in ALLOWED_MIME:
-            return Problem.FILE_TYPE
+            return TrainingProblem.FILE_TYPE
         if upload.kind not in ("photo", "document"):
-            return Problem.FILE_TYPE
+            return TrainingProblem.FILE_TYPE
         if upload.size is not None and upload.size > self.max_bytes:
-            return Problem.FILE_TOO_LARGE
+            return TrainingProblem.FILE_TOO_LARGE
         return None
 
     async def submit(self, telegram_id: int, upload: UploadedFile) -> Submitted:
@@ -267,13 +266,13 @@ class TrainingService:
         problem = self.check_file(upload)
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != Flow.TRAINING or state.step != Step.FILE:
-                return Submitted(Problem.STALE)
+            if state is None or state.flow != Flow.TRAINING or state.step != TrainingStep.FILE:
+                return Submitted(TrainingProblem.STALE)
             if problem is not None:
                 return Submitted(problem, limit=self.max_bytes // (1024 * 1024))
             employee = await employees.by_telegram_id(s, telegram_id)
             if employee is None:
-                return Submitted(Problem.NOT_REGISTERED)
+                return Submitted(TrainingProblem.NOT_REGISTERED)
             data = state.data
             key = certificate_key(str(data["certificate_no"]))
             earlier = await s.scalar(

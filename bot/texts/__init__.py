@@ -316,3 +316,11 @@ MONTHS_LONG = (
     "November",
     "Desember",
 )
+
+# --- Refusals (``bot.core.errors.Refusal``): answered by the error handler, one sentence each ---
+REFUSALS = {
+    "admin_only": "Maaf, perintah ini khusus admin. Rekap JP Bapak/Ibu sendiri: /jp.",
+    "superadmin_only": "Maaf, perintah ini khusus superadmin.",
+    "other_opd": "Admin OPD hanya dapat mengelola instansinya sendiri.",
+    "not_reviewer": "Anda tidak berwenang memverifikasi laporan ini.",
+}

@@ -166,7 +166,7 @@ async def test_roles_hold(
         await register(fake, outsider, nip="19900101 201801 2 003")
         # A plain employee: every admin command is refused, and reveals nothing.
         for command in ("/umumkan", "/admin 198609262015051001", "/audit", "/terjadwal"):
-            await say(outsider, command, "khusus admin")
+            await say(outsider, command, "perintah ini khusus")
         reply = await say(outsider, "/start", "Mau apa")
         for forged in ("bc:deadbeef:go", "adm:sa:2", "bcr:csv:1", "bcr:cancel:1"):
             outsider.press(reply.message_id, forged)
@@ -220,7 +220,7 @@ async def test_roles_hold(
         # The audit log has the grant and the announcement; only the superadmin reads it.
         log = await say(admin, "/audit", "Log audit")
         assert "role.grant" in log.text and "broadcast.send" in log.text
-        await say(officer, "/audit", "khusus admin")
+        await say(officer, "/audit", "khusus superadmin")
     assert fake.violations == []
     assert fake.unanswered_callback_queries() == []
 

@@ -116,18 +116,18 @@ async def test_laporan_scope_exports_and_forged_buttons(fake: FakeBotApi, bot_ap
     await credit_module(bot_app, learner.id, "berakhlak", 2000)
 
     # An employee sees no report; /jp is theirs.
-    await say(learner, "/laporan", "hanya untuk admin")
+    await say(learner, "/laporan", "khusus admin")
 
     recap = await say(admin, "/laporan", "Laporan Kabupaten Tegal")
     assert "Pegawai terdaftar: <b>2</b>" in recap.html
     assert "Mencapai 20 JP: <b>1</b> (50,0%)" in recap.html
     assert "Rata-rata JP: <b>10</b>" in recap.html
     # Another OPD, asked by command or by a forged button, is refused.
-    await say(admin, "/laporan 3376", "OPD Anda sendiri")
+    await say(admin, "/laporan 3376", "instansinya sendiri")
     forged = admin.press(recap.message_id, "lap:xlsx:3376:2026")
-    assert "OPD Anda sendiri" in await callback_answer(fake, forged)
+    assert "instansinya sendiri" in await callback_answer(fake, forged)
     province = admin.press(recap.message_id, "lap:recap:all:2026")
-    assert "OPD Anda sendiri" in await callback_answer(fake, province)
+    assert "instansinya sendiri" in await callback_answer(fake, province)
 
     admin.press_button("Pegawai (XLSX)", recap.message_id)
     sent = await admin.wait_for_reply(lambda m: m.kind == "document")

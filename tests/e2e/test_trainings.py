@@ -55,7 +55,7 @@ async def test_a_report_is_approved_by_the_opd_admin_credited_and_notified(
     assert "tidak berwenang" in await callback_answer(fake, forged_reject)
     # ... and the employee cannot approve their own report either.
     own = employee.press(done.message_id, f"trv:ok:{report_id}")
-    assert "tidak berwenang" in await callback_answer(fake, own)
+    assert "khusus admin" in await callback_answer(fake, own)
     async with db_of(bot_app).transaction() as s:
         row = await s.get(ExternalTraining, report_id)
         assert row is not None and row.status == "pending"

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.services import Services
-from bot.services.registration import Outcome
+from bot.services.registration import RegistrationOutcome
 from db.dialects import on_conflict_insert
 from db.migrate import alembic_config, upgrade_to_head
 from db.models import Base, ChatSession, Employee, QuizPoll
@@ -114,23 +114,25 @@ async def test_accounts_racing_for_one_nip_only_one_wins(svc: Services, db: Data
     users = [3001, 3002, 3003, 3004]
     for uid in users:
         await svc.registration.begin(uid)
-        assert (await svc.registration.submit_nip(uid, nip)).outcome is Outcome.OK
-        assert (await svc.registration.submit_name(uid, "Siti Aminah")).outcome is Outcome.OK
-        assert (await svc.registration.choose_opd(uid, "3328")).outcome is Outcome.OK
+        assert (await svc.registration.submit_nip(uid, nip)).outcome is RegistrationOutcome.OK
+        assert (
+            await svc.registration.submit_name(uid, "Siti Aminah")
+        ).outcome is RegistrationOutcome.OK
+        assert (await svc.registration.choose_opd(uid, "3328")).outcome is RegistrationOutcome.OK
     if not db.is_sqlite:  # SQLite has one connection: its transactions queue, never race
         await _open_connections(db, len(users))
     results = await asyncio.gather(*(svc.registration.consent(uid, True) for uid in users))
     outcomes = [r.outcome for r in results]
-    assert outcomes.count(Outcome.OK) == 1
-    assert outcomes.count(Outcome.TAKEN) == len(users) - 1
+    assert outcomes.count(RegistrationOutcome.OK) == 1
+    assert outcomes.count(RegistrationOutcome.TAKEN) == len(users) - 1
 
 
 async def test_control_characters_are_refused_alike_on_every_database(svc: Services) -> None:
     """PostgreSQL cannot store NUL in text while SQLite can; the bot refuses them everywhere."""
     await register(svc)
-    assert (await svc.registration.begin_edit(USER, "unit_kerja")).outcome is Outcome.OK
+    assert (await svc.registration.begin_edit(USER, "unit_kerja")).outcome is RegistrationOutcome.OK
     refused = await svc.registration.submit_profile_field(USER, "Bagian\x00Umum")
-    assert refused.outcome is Outcome.INVALID
+    assert refused.outcome is RegistrationOutcome.INVALID
     saved = await svc.registration.submit_profile_field(USER, "Bagian Umum")
-    assert saved.outcome is Outcome.OK
+    assert saved.outcome is RegistrationOutcome.OK
     assert saved.employee is not None and saved.employee.unit_kerja == "Bagian Umum"

@@ -13,7 +13,7 @@ from bot.__main__ import main
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.core.roster_file import parse_roster
-from bot.services.registration import Outcome, RegistrationService, Step
+from bot.services.registration import RegistrationOutcome, RegistrationService, RegistrationStep
 from bot.services.reminders import ReminderService
 from bot.store import roster
 from db.models import RosterEntry
@@ -94,17 +94,17 @@ async def test_reimport_updates_and_registration_asks_is_this_you(
     service = RegistrationService(db, catalog, clock, reminders, roster_allow_unknown=False)
     await service.begin(1)
     result = await service.submit_nip(1, GOOD)
-    assert result.state is not None and result.state.step == Step.ROSTER
+    assert result.state is not None and result.state.step == RegistrationStep.ROSTER
     assert result.state.data["name"] == "Siti Aminah S.E."
     confirmed = await service.confirm_roster(1, True)
-    assert confirmed.state is not None and confirmed.state.step == Step.CONSENT
+    assert confirmed.state is not None and confirmed.state.step == RegistrationStep.CONSENT
     done = await service.consent(1, True)
     assert done.employee is not None
     assert (done.employee.opd_code, done.employee.jabatan) == ("3376", "Kasi")
 
     await service.begin(2)
     refused = await service.submit_nip(2, GOOD2)  # not in the roster, and it is required
-    assert refused.outcome is Outcome.UNKNOWN and await service.state(2) is None
+    assert refused.outcome is RegistrationOutcome.UNKNOWN and await service.state(2) is None
 
 
 @pytest.fixture

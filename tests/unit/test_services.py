@@ -19,7 +19,7 @@ from bot.services import Services
 from bot.services.certificates import CertificateService
 from bot.services.learning import CardOutcome
 from bot.services.quiz import AnswerOutcome, StartOutcome
-from bot.services.registration import Outcome
+from bot.services.registration import RegistrationOutcome
 from bot.store import ledger, outbox
 from db.models import (
     Certificate,
@@ -43,10 +43,12 @@ def svc(settings: Settings, db: Database, catalog: Catalog, clock: FakeClock) ->
 
 async def register(svc: Services, uid: int = USER, nip: str = NIP) -> None:
     await svc.registration.begin(uid)
-    assert (await svc.registration.submit_nip(uid, nip)).outcome is Outcome.OK
-    assert (await svc.registration.submit_name(uid, "Siti Aminah")).outcome is Outcome.OK
-    assert (await svc.registration.choose_opd(uid, "3328")).outcome is Outcome.OK
-    assert (await svc.registration.consent(uid, True)).outcome is Outcome.OK
+    assert (await svc.registration.submit_nip(uid, nip)).outcome is RegistrationOutcome.OK
+    assert (
+        await svc.registration.submit_name(uid, "Siti Aminah")
+    ).outcome is RegistrationOutcome.OK
+    assert (await svc.registration.choose_opd(uid, "3328")).outcome is RegistrationOutcome.OK
+    assert (await svc.registration.consent(uid, True)).outcome is RegistrationOutcome.OK
 
 
 async def read_all(svc: Services, module: Module, uid: int = USER) -> None:
@@ -95,7 +97,7 @@ async def test_registration_refuses_a_nip_bound_to_another_account(svc: Services
     await register(svc)
     await svc.registration.begin(2002)
     result = await svc.registration.submit_nip(2002, "198609262015051001")
-    assert result.outcome is Outcome.TAKEN
+    assert result.outcome is RegistrationOutcome.TAKEN
 
 
 async def test_cards_cannot_be_skipped_or_forged(svc: Services, catalog: Catalog) -> None:
