@@ -10,8 +10,9 @@ from telegram import Message, Update
 from bot import texts
 from bot.core.callbacks import DraftButton
 from bot.core.errors import NotAllowed, Refusal
-from bot.core.outgoing import Outgoing
 from bot.core.telegram_html import escape, visible_text
+from bot.delivery.renderers.broadcasts import message_of
+from bot.delivery.sender import SendStatus
 from bot.services.broadcast_drafts import (
     CAPTION_LIMIT,
     TEXT_LIMIT,
@@ -20,11 +21,10 @@ from bot.services.broadcast_drafts import (
     DraftStep,
     DraftView,
 )
-from bot.services.broadcasts import message_of
 from bot.store.audience import Audience
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
-from bot.telegram.outbound import reply_markup
+from bot.telegram.outbound import TelegramTransport
 from bot.texts import admin as t
 from handlers import admin_keyboards
 from handlers.broadcast_status import status_text
@@ -202,24 +202,13 @@ async def _preview(update: Update, context: BotContext, token: str) -> None:
     await answer_query(update)
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     await reply(update, t.PREVIEW_INTRO)
-    await send_outgoing(context, chat_id, message_of(view.draft))
+    # The same transport as the real send, so the preview fails exactly where recipients would.
+    sent = await TelegramTransport(context.bot).send(chat_id, message_of(view.draft))
+    if sent.status is not SendStatus.SENT:
+        await reply(update, t.PREVIEW_FAILED.format(error=escape(sent.error or "")))
+        return
     text = t.PREVIEW_SUMMARY.format(count=count, summary=summary(context, view.draft.audience))
     await reply(update, text, admin_keyboards.confirm(view.draft))
-
-
-async def send_outgoing(context: BotContext, chat_id: int, message: Outgoing) -> None:
-    """The preview goes through the same conversion as the sender uses for recipients."""
-    markup = reply_markup(message)
-    if message.media_kind == "photo" and message.media_file_id:
-        await context.bot.send_photo(
-            chat_id, message.media_file_id, caption=message.text, reply_markup=markup
-        )
-    elif message.media_kind == "document" and message.media_file_id:
-        await context.bot.send_document(
-            chat_id, message.media_file_id, caption=message.text, reply_markup=markup
-        )
-    else:
-        await context.bot.send_message(chat_id, message.text, reply_markup=markup)
 
 
 async def _schedule(update: Update, context: BotContext, text: str) -> None:

@@ -17,7 +17,7 @@ from bot.core.callbacks import (
     RosterButton,
     TrainingKindButton,
 )
-from bot.delivery.notices import review_buttons
+from bot.delivery.renderers.notices import review_buttons
 from bot.services.trainings import KINDS
 from bot.texts import hours as t
 from db.models import Employee, ExternalTraining, JpLedgerEntry

@@ -3,7 +3,7 @@
 Thin: the wizard state and every rule live in :mod:`bot.services.trainings` and
 :mod:`bot.services.training_review`; this module turns updates into calls and results into
 messages. Notices to the reviewers and to the employee are queued by the services with the
-report or the decision, and delivered by the outbound sender (``bot.delivery.notices``).
+report or the decision, and delivered by the outbound sender (``bot.delivery.renderers.notices``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from telegram import Message, Update
 from bot.core.callbacks import ReviewButton, TrainingKindButton
 from bot.core.jp import format_jp
 from bot.core.telegram_html import escape
-from bot.delivery.notices import day, review_text, summary
+from bot.delivery.renderers.notices import day, review_text, summary
 from bot.services.trainings import (
     Review,
     StepResult,

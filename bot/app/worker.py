@@ -19,8 +19,9 @@ from telegram.ext import Application, CallbackContext
 from bot.app.lease import LeaseKeeper
 from bot.config import Settings
 from bot.core.outgoing import MessageKind, Outgoing, Skip
-from bot.delivery.notices import NoticeRenderer
-from bot.delivery.reminders import NudgeRenderer
+from bot.delivery.renderers.broadcasts import BroadcastRenderer
+from bot.delivery.renderers.notices import NoticeRenderer
+from bot.delivery.renderers.reminders import NudgeRenderer
 from bot.delivery.sender import OutboundSender, Renderer
 from bot.services import Services
 from bot.telegram.outbound import TelegramTransport
@@ -53,7 +54,7 @@ class Worker:
                 MessageKind.REMINDER: reminder_renderer(
                     NudgeRenderer(db, catalog, clock, settings)
                 ),
-                MessageKind.BROADCAST: services.broadcasts.render,
+                MessageKind.BROADCAST: BroadcastRenderer(db).render,
                 MessageKind.NOTICE: NoticeRenderer(services.db, services.catalog).render,
             },
             rate=settings.send_rate,

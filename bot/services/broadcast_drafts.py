@@ -16,18 +16,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.core.callbacks import ModuleButton
 from bot.core.clock import Clock
 from bot.core.content import Catalog
 from bot.core.errors import NotAllowed, Refusal
 from bot.core.flows import Flow
-from bot.core.outgoing import Button, Outgoing
 from bot.core.telegram_html import telegram_length, visible_text
 from bot.services.roles import Actor, require_admin
 from bot.store import sessions
 from bot.store.audience import Audience
 from bot.store.sessions import FlowState
-from db.models import Broadcast
 from db.session import Database
 
 TEXT_LIMIT = 4096
@@ -260,15 +257,3 @@ class DraftService:
 
     async def _save(self, s: AsyncSession, actor_id: int, draft: Draft, step: DraftStep) -> None:
         await sessions.set_state(s, actor_id, FlowState(Flow.BROADCAST, step, draft.to_json()))
-
-
-def message_of(broadcast: Broadcast | Draft) -> Outgoing:
-    """The announcement exactly as recipients see it (the admin's preview uses it too)."""
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    button = broadcast.button or {}
-    label = str(button.get("label", ""))[:60]
-    if "module" in button:
-        buttons = ((Button(label, callback_data=ModuleButton(button["module"]).pack()),),)
-    elif "url" in button:
-        buttons = ((Button(label, url=button["url"]),),)
-    return Outgoing(broadcast.text, buttons, broadcast.media_kind, broadcast.media_file_id)

@@ -8,7 +8,6 @@ and the sender resumes them. Every call re-checks the caller's role.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,12 +19,11 @@ from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.content import Catalog
 from bot.core.jp import to_centi
-from bot.core.outgoing import MessageKind, Outgoing, Skip
+from bot.core.outgoing import MessageKind
 from bot.services.broadcast_drafts import (
     DraftOutcome,
     DraftService,
     DraftStep,
-    message_of,
 )
 from bot.services.roles import record, require_admin, require_scope
 from bot.store import sessions
@@ -257,13 +255,3 @@ class BroadcastService:
                 .order_by(Employee.opd_code, Employee.name)
             )
             return [dict(row._mapping) for row in rows]
-
-    # --- rendering for the sender ---------------------------------------------------------------
-    async def render(self, rows: Sequence[OutboundMessage]) -> dict[int, Outgoing | Skip]:
-        ids = {row.broadcast_id for row in rows if row.broadcast_id is not None}
-        async with self.db.transaction() as s:
-            found = (await s.scalars(select(Broadcast).where(Broadcast.id.in_(ids)))).all()
-        messages = {b.id: message_of(b) for b in found}
-        return {
-            row.id: messages.get(row.broadcast_id or 0) or Skip("announcement gone") for row in rows
-        }

@@ -72,6 +72,9 @@ ASK_OPD = "Pilih instansi penerima:"
 BTN_ALL_OPD = "Semua instansi"
 ASK_MODULE_FILTER = "Kirim ke yang belum menyelesaikan modul:"
 OPD_NOT_ALLOWED = "Admin OPD hanya dapat mengirim ke instansinya sendiri."
+PREVIEW_FAILED = (
+    "Pratinjau tidak dapat dikirim, jadi pengumuman ini juga akan gagal bagi penerima: {error}"
+)
 PREVIEW_INTRO = "<b>Pratinjau</b> — persis seperti yang akan diterima:"
 PREVIEW_SUMMARY = (
     "Pengumuman di atas akan dikirim ke <b>{count}</b> pegawai aktif.\n{summary}\n\n"

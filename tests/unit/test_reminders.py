@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.core.content import Catalog
 from bot.core.outgoing import MessageKind, Outgoing, Skip
 from bot.delivery.outbox_store import OutboxStore
-from bot.delivery.reminders import NudgeRenderer
+from bot.delivery.renderers.reminders import NudgeRenderer
 from bot.delivery.sender import OutboundSender, SendResult, SendStatus
 from bot.services import Services
 from bot.services.reminders import TimeOutcome

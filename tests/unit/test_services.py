@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.core.content import Catalog, Module
 from bot.core.grading import is_correct, make_plan, passed, score_percent
 from bot.core.outgoing import Outgoing, Skip
-from bot.delivery import notices as training_notices
+from bot.delivery.renderers import notices as training_notices
 from bot.services import Services
 from bot.services.certificates import CertificateService
 from bot.services.learning import CardOutcome

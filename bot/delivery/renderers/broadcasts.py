@@ -1,0 +1,41 @@
+"""Announcements at send time: the announcement as recipients see it, read when it is sent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from bot.core.callbacks import ModuleButton
+from bot.core.outgoing import Button, Outgoing, Skip
+from bot.services.broadcast_drafts import Draft
+from db.models import Broadcast, OutboundMessage
+from db.session import Database
+
+
+class BroadcastRenderer:
+    """The sender's renderer for ``MessageKind.BROADCAST``."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def render(self, rows: Sequence[OutboundMessage]) -> dict[int, Outgoing | Skip]:
+        ids = {row.broadcast_id for row in rows if row.broadcast_id is not None}
+        async with self.db.transaction() as s:
+            found = (await s.scalars(select(Broadcast).where(Broadcast.id.in_(ids)))).all()
+        messages = {b.id: message_of(b) for b in found}
+        return {
+            row.id: messages.get(row.broadcast_id or 0) or Skip("announcement gone") for row in rows
+        }
+
+
+def message_of(broadcast: Broadcast | Draft) -> Outgoing:
+    """The announcement exactly as recipients see it (the admin's preview uses it too)."""
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    button = broadcast.button or {}
+    label = str(button.get("label", ""))[:60]
+    if "module" in button:
+        buttons = ((Button(label, callback_data=ModuleButton(button["module"]).pack()),),)
+    elif "url" in button:
+        buttons = ((Button(label, url=button["url"]),),)
+    return Outgoing(broadcast.text, buttons, broadcast.media_kind, broadcast.media_file_id)
