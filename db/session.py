@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.util import greenlet_spawn
 
+from db.dialects import dialect_name, url_dialect
 from db.inline_sqlite import inline_creator
 from db.sync_sqlite import SyncSqlite
 
@@ -27,11 +28,11 @@ T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def _sqlite_file(url: str) -> Path | None:
-    parsed = make_url(url)
-    if not parsed.drivername.startswith("sqlite"):
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL or an in-memory database."""
+    if url_dialect(url) != "sqlite":
         return None
-    database = parsed.database
+    database = make_url(url).database
     if not database or database == ":memory:":
         return None
     return Path(database)
@@ -39,7 +40,7 @@ def _sqlite_file(url: str) -> Path | None:
 
 def ensure_database_dir(url: str) -> None:
     """Create the folder of a SQLite file, so the default ``data/sinau.db`` just works."""
-    path = _sqlite_file(url)
+    path = sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
 
@@ -65,7 +66,7 @@ def _sqlite_creator(url: str) -> Any:
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     ensure_database_dir(url)
-    is_sqlite = make_url(url).drivername.startswith("sqlite")
+    is_sqlite = url_dialect(url) == "sqlite"
     # hide_parameters: a database error's text (logged with the traceback of a failed update)
     # would otherwise quote the statement's values: NIPs, names, message texts.
     kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
@@ -92,7 +93,7 @@ class Database:
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # A SQLite file gets a synchronous engine beside it for ``run`` (see db/sync_sqlite.py).
         self._sync: SyncSqlite | None = None
-        if _sqlite_file(url) is not None:
+        if sqlite_file(url) is not None:
             self._sync = SyncSqlite(
                 url,
                 self.engine,
@@ -103,7 +104,7 @@ class Database:
 
     @property
     def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
+        return dialect_name(self.engine) == "sqlite"
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import Connection, Insert
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection
 
 from bot.core.clock import Clock
-from db.dialects import cast_table
+from db.dialects import PerDialect, cast_table
 from db.models import ProcessedUpdate
 from db.session import Database
 
@@ -58,24 +57,20 @@ class UpdateDeduplicator:
     async def _insert(self, update_ids: list[int]) -> set[int]:
         now = self.clock()
         rows = [{"update_id": i, "received_at": now} for i in update_ids]
-        postgres = self.db.engine.dialect.name == "postgresql"
-        return await self.db.run(_claim, _CLAIM_POSTGRESQL if postgres else _CLAIM, rows)
+        return await self.db.run(_claim, rows)
 
 
-def _claim(conn: Connection, statement: Insert, rows: list[dict[str, object]]) -> set[int]:
+def _claim(conn: Connection, rows: list[dict[str, object]]) -> set[int]:
     # One prepared statement for any batch size: SQLAlchemy sends the rows as one multi-row
     # INSERT ("insertmanyvalues") and collects the RETURNING rows of the ids that were new.
-    return set(conn.execute(statement, rows).scalars().all())
+    return set(conn.execute(_CLAIM.for_(conn), rows).scalars().all())
 
 
 _table = cast_table(ProcessedUpdate)
-_CLAIM = (
-    sqlite.insert(_table)
-    .on_conflict_do_nothing(index_elements=["update_id"])
-    .returning(_table.c.update_id)
-)
-_CLAIM_POSTGRESQL = (
-    postgresql.insert(_table)
-    .on_conflict_do_nothing(index_elements=["update_id"])
-    .returning(_table.c.update_id)
+_CLAIM = PerDialect(
+    lambda insert: (
+        insert(_table)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(_table.c.update_id)
+    )
 )
