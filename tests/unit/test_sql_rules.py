@@ -7,17 +7,21 @@ SQLite, or PostgreSQL when ``SINAU_TEST_DATABASE_URL`` is set (see tests/databas
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
+from bot.core.content import Catalog
 from bot.core.schedule import current_streak
+from bot.services.learning import CardOutcome, LearningService
 from bot.store import employees
-from db.models import Employee
+from db.models import Employee, ModuleProgress
 from db.session import Database
+from tests.conftest import FakeClock
 
 # Month, year and leap-day ends, and Europe's 2026 clock changes.
 EDGE_DAYS = [
@@ -115,3 +119,82 @@ async def test_the_streak_counts_learning_days_in_a_row_and_reads_back_alike(
         # Reading a streak (the nudges) agrees with writing it: what it still counts as alive
         # on the day of a tap is what the tap extends.
         assert streak == current_streak(before, last_day, today) + (last_day != today)
+
+
+@dataclass
+class _Reading:
+    """What the learner's progress row should say."""
+
+    version: int
+    current: int = 0
+    furthest: int = 0
+    passed: bool = False
+
+
+def _progress(conn: Connection, employee_id: int) -> tuple[int, int, int] | None:
+    row = conn.execute(
+        select(
+            ModuleProgress.content_version,
+            ModuleProgress.current_card,
+            ModuleProgress.furthest_card,
+        ).where(ModuleProgress.employee_id == employee_id)
+    ).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def _forget_progress(conn: Connection, employee_id: int) -> None:
+    conn.execute(delete(ModuleProgress).where(ModuleProgress.employee_id == employee_id))
+
+
+def _pass(conn: Connection, employee_id: int, now: datetime) -> None:
+    conn.execute(
+        update(ModuleProgress)
+        .where(ModuleProgress.employee_id == employee_id)
+        .values(completed_at=now)
+    )
+
+
+@DB_EXAMPLES
+@given(data=st.data())
+async def test_cards_go_back_anywhere_forward_one_at_a_time_and_all_once_passed(
+    db: Database, catalog: Catalog, clock: FakeClock, data: st.DataObject
+) -> None:
+    """Random card presses, passes and content changes, through both paths of ``open_card``
+    (the prepared UPDATE, and the path that sets the row up first), against what the rule says.
+    """
+    employee_id = await db.run(_learner)
+    await db.run(_forget_progress, employee_id)
+    module = catalog.modules["berakhlak"]
+    cards = len(module.cards)
+    learning = LearningService(db, catalog, clock, ZoneInfo("Asia/Jakarta"))
+    version, reading = module.version, None
+    for _ in range(data.draw(st.integers(1, 25), label="presses")):
+        event = data.draw(st.sampled_from(["open"] * 6 + ["stale", "pass", "new version"]))
+        if event == "pass":
+            await db.run(_pass, employee_id, clock.now)
+            if reading is not None:
+                reading.passed = True
+            continue
+        if event == "new version":
+            version += 1
+            changed = module.model_copy(update={"version": version})
+            learning.catalog = Catalog.build([changed], catalog.opds.values())
+            continue
+        index = data.draw(st.integers(-1, cards), label="index")
+        asked = version - 1 if event == "stale" else version
+        view = await learning.open_card(4242, module.id, asked, index)
+        if event == "stale":
+            assert view.outcome is CardOutcome.OUTDATED
+            continue
+        if reading is None:
+            reading = _Reading(version)
+        elif reading.version != version:  # a new version: reading starts over, a pass stays
+            reading = _Reading(version, passed=reading.passed)
+        reachable = cards - 1 if reading.passed else min(cards - 1, reading.furthest + 1)
+        if 0 <= index <= reachable:
+            assert (view.outcome, view.index) == (CardOutcome.OK, index)
+            reading.current, reading.furthest = index, max(reading.furthest, index)
+        else:
+            assert (view.outcome, view.index) == (CardOutcome.OUT_OF_RANGE, reading.current)
+        stored = await db.run(_progress, employee_id)
+        assert stored == (reading.version, reading.current, reading.furthest)
