@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.core.schedule import parse_clock_time
+from db.dialects import with_async_driver
 
 # A Bot API token is "<bot id>:<secret>", the secret being 30-50 URL-safe characters.
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,60}$")
@@ -213,13 +214,11 @@ class Settings(BaseSettings):
             url = make_url(value)
         except ArgumentError as exc:
             raise ValueError("not a database URL") from exc
-        backend = url.get_backend_name()
-        if backend in ("postgres", "postgresql"):
-            url = url.set(drivername="postgresql+asyncpg")
-        elif backend == "sqlite":
-            url = url.set(drivername="sqlite+aiosqlite")
-        else:
-            raise ValueError(f"{backend!r} is not supported; use PostgreSQL or SQLite")
+        try:
+            url = with_async_driver(url)
+        except NotImplementedError as exc:
+            backend = url.get_backend_name()
+            raise ValueError(f"{backend!r} is not supported; use PostgreSQL or SQLite") from exc
         return url.render_as_string(hide_password=False)
 
     @cached_property

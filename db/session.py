@@ -10,7 +10,6 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -18,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.util import greenlet_spawn
 
+from db.dialects import dialect_name, url_dialect
 from db.inline_sqlite import inline_creator
 from db.sync_sqlite import SyncSqlite
 
@@ -27,11 +27,11 @@ T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def _sqlite_file(url: str) -> Path | None:
-    parsed = make_url(url)
-    if not parsed.drivername.startswith("sqlite"):
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL or an in-memory database."""
+    if url_dialect(url) != "sqlite":
         return None
-    database = parsed.database
+    database = make_url(url).database
     if not database or database == ":memory:":
         return None
     return Path(database)
@@ -39,7 +39,7 @@ def _sqlite_file(url: str) -> Path | None:
 
 def ensure_database_dir(url: str) -> None:
     """Create the folder of a SQLite file, so the default ``data/sinau.db`` just works."""
-    path = _sqlite_file(url)
+    path = sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
 
@@ -65,7 +65,7 @@ def _sqlite_creator(url: str) -> Any:
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     ensure_database_dir(url)
-    is_sqlite = make_url(url).drivername.startswith("sqlite")
+    is_sqlite = url_dialect(url) == "sqlite"
     # hide_parameters: a database error's text (logged with the traceback of a failed update)
     # would otherwise quote the statement's values: NIPs, names, message texts.
     kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
@@ -92,7 +92,7 @@ class Database:
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # A SQLite file gets a synchronous engine beside it for ``run`` (see db/sync_sqlite.py).
         self._sync: SyncSqlite | None = None
-        if _sqlite_file(url) is not None:
+        if sqlite_file(url) is not None:
             self._sync = SyncSqlite(
                 url,
                 self.engine,
@@ -103,22 +103,13 @@ class Database:
 
     @property
     def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
+        return dialect_name(self.engine) == "sqlite"
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on error."""
         async with self.sessions() as session, session.begin():
             yield session
-
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[AsyncConnection]:
-        """A Core connection inside one transaction, for hot paths that need no ORM objects.
-
-        Cheaper than ``transaction()``: no session, no identity map, no unit of work at commit.
-        """
-        async with self.engine.begin() as conn:
-            yield conn
 
     async def run(
         self, work: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs

@@ -105,19 +105,14 @@ def is_pacing_day(today: date, month_day: str, weekday: int) -> bool:
 
 
 def current_streak(streak_days: int, last_day: date | None, today: date) -> int:
-    """Days in a row with learning; a streak stays alive until a whole day passes without any."""
-    if last_day is None or (today - last_day).days > 1:
+    """Days in a row with learning; a streak stays alive until a whole day passes without any.
+
+    The streak is written by ``bot.store.employees.TOUCH``: alive here is exactly what that
+    statement extends (learning on ``last_day`` or the day after).
+    """
+    if last_day is None or not 0 <= (today - last_day).days <= 1:
         return 0
     return streak_days
-
-
-def next_streak(streak_days: int, last_day: date | None, today: date) -> int:
-    """The streak after learning on ``today``."""
-    if last_day == today:
-        return streak_days
-    if last_day is not None and (today - last_day).days == 1:
-        return streak_days + 1
-    return 1
 
 
 def weeks_to_target(remaining_centi: int, weekly_centi: int) -> int:

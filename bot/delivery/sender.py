@@ -25,11 +25,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 from aiolimiter import AsyncLimiter
 
 from bot.core.clock import Clock
+from bot.core.keyed_lock import KeyedLock
 from bot.core.outgoing import Outgoing, Skip
 from bot.delivery.outbox_store import STALE_CLAIM, DeliveryOutcome, OutboxStore
 from bot.observability import metrics
@@ -117,7 +118,7 @@ class OutboundSender:
         self._limiter = AsyncLimiter(rate * period, period)
         self._in_flight = asyncio.Semaphore(max(4, min(int(rate * 2), 200)))
         self._chat_last: dict[int, float] = {}
-        self._chat_turns: dict[int, list[Any]] = {}  # chat -> [lock, users]; only while in use
+        self._chat_turns: KeyedLock[int] = KeyedLock()
         self._paused_until = 0.0
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -232,23 +233,14 @@ class OutboundSender:
         # One waiter per chat at a time, in arrival order: two messages to one chat in the same
         # batch then go in order and ``chat_interval`` apart, also across a 429 pause (checking
         # the interval without the lock let both pass the check and go out together).
-        entry = self._chat_turns.get(chat_id)
-        if entry is None:
-            entry = self._chat_turns[chat_id] = [asyncio.Lock(), 0]
-        entry[1] += 1
-        try:
-            async with entry[0]:
-                while True:  # the wait can grow while sleeping (a 429 pauses everyone)
-                    wait = self._next_turn(chat_id) - time.monotonic()
-                    if wait <= 0:
-                        break
-                    await asyncio.sleep(wait)
-                await self._limiter.acquire()
-                self._chat_last[chat_id] = time.monotonic()
-        finally:
-            entry[1] -= 1
-            if entry[1] == 0:
-                del self._chat_turns[chat_id]
+        async with self._chat_turns(chat_id):
+            while True:  # the wait can grow while sleeping (a 429 pauses everyone)
+                wait = self._next_turn(chat_id) - time.monotonic()
+                if wait <= 0:
+                    break
+                await asyncio.sleep(wait)
+            await self._limiter.acquire()
+            self._chat_last[chat_id] = time.monotonic()
         if len(self._chat_last) > 10_000:
             horizon = time.monotonic() - self.chat_interval
             self._chat_last = {c: t for c, t in self._chat_last.items() if t > horizon}

@@ -27,7 +27,7 @@ from bot.documents.verification import (
     normalize_code,
 )
 from bot.store import employees
-from db.dialects import on_conflict_insert
+from db.dialects import insert_for
 from db.models import AppSecret, Certificate, JpLedgerEntry
 from db.session import Database
 
@@ -75,9 +75,8 @@ async def deployment_secret(s: AsyncSession, configured: str | None) -> bytes:
         return configured.encode("utf-8")
     row = await s.get(AppSecret, SECRET_NAME)
     if row is None:
-        insert = on_conflict_insert(s.bind.dialect.name if s.bind else "sqlite")
         await s.execute(
-            insert(AppSecret)
+            insert_for(s, AppSecret)
             .values(name=SECRET_NAME, value=secrets.token_hex(32))
             .on_conflict_do_nothing(index_elements=["name"])
         )

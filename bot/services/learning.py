@@ -34,10 +34,6 @@ class CardView:
     index: int = 0
     card: Card | None = None
 
-    @property
-    def is_last(self) -> bool:
-        return self.module is not None and self.index == len(self.module.cards) - 1
-
 
 @dataclass(frozen=True, slots=True)
 class ModuleState:
@@ -112,14 +108,19 @@ class LearningService:
             return CardView(CardOutcome.NO_MODULE)
         if version != module.version:
             return CardView(CardOutcome.OUTDATED, module=module)
-        if 0 <= index < len(module.cards) and await self._move_existing(telegram_id, module, index):
+        in_module = 0 <= index < len(module.cards)
+        # The hot path, "next card": one UPDATE of the learner's row, if it allows the move.
+        params = self._move_params(telegram_id, module, index)
+        if in_module and await self.db.run(_move, params, self.activity):
             return CardView(CardOutcome.OK, module=module, index=index, card=module.cards[index])
+        # Otherwise: no row yet (the module's first card), a row for another version of the
+        # module, an index beyond what was read, or no such employee. Set the row up and move
+        # with the same statement, or explain what went wrong.
         async with self.db.transaction() as s:
             employee = await employees.by_telegram_id(s, telegram_id)
             if employee is None:
                 return CardView(CardOutcome.NOT_REGISTERED, module=module)
             progress = await progress_for(s, employee.id, module.id)
-            now = self.clock()
             if progress is None:
                 progress = ModuleProgress(
                     employee_id=employee.id,
@@ -127,7 +128,7 @@ class LearningService:
                     content_version=module.version,
                     current_card=0,
                     furthest_card=0,
-                    started_at=now,
+                    started_at=params["now"],
                     attempts=0,
                 )
                 s.add(progress)
@@ -136,38 +137,29 @@ class LearningService:
                 progress.content_version = module.version
                 progress.current_card = 0
                 progress.furthest_card = 0
-            # One may go back anywhere and forward one card at a time; finished modules are open.
-            limit = len(module.cards) - 1
-            if progress.completed_at is None:
-                limit = min(limit, progress.furthest_card + 1)
-            if not 0 <= index <= limit:
-                return CardView(
-                    CardOutcome.OUT_OF_RANGE,
-                    module=module,
-                    index=progress.current_card,
-                    card=module.cards[min(progress.current_card, len(module.cards) - 1)],
-                )
-            progress.current_card = index
-            progress.furthest_card = max(progress.furthest_card, index)
-            await employees.touch(s, employee, now, self.tz)
-        return CardView(CardOutcome.OK, module=module, index=index, card=module.cards[index])
+            if in_module:
+                await s.flush()
+                connection = await s.connection()
+                if await connection.run_sync(_move, params, self.activity):
+                    return CardView(
+                        CardOutcome.OK, module=module, index=index, card=module.cards[index]
+                    )
+            return CardView(
+                CardOutcome.OUT_OF_RANGE,
+                module=module,
+                index=progress.current_card,
+                card=module.cards[min(progress.current_card, len(module.cards) - 1)],
+            )
 
-    async def _move_existing(self, telegram_id: int, module: Module, index: int) -> bool:
-        """The hot path, "next card", as one UPDATE: True if the learner's row allowed the move.
-
-        Everything else (first card, another version, an index beyond what was read) falls
-        through to the general path above, which reads the rows and explains what went wrong.
-        """
-        now = self.clock()
-        params = {
+    def _move_params(self, telegram_id: int, module: Module, index: int) -> dict[str, Any]:
+        return {
             "telegram_id": telegram_id,
             "p_module": module.id,
             "version": module.version,
             "index": index,
-            "now": now,
+            "now": self.clock(),
             "tz": self.tz,
         }
-        return await self.db.run(_move, params, self.activity)
 
 
 async def progress_for(s: AsyncSession, employee_id: int, module_id: str) -> ModuleProgress | None:
@@ -179,6 +171,7 @@ async def progress_for(s: AsyncSession, employee_id: int, module_id: str) -> Mod
 
 
 def _move(conn: Connection, params: dict[str, Any], activity: RecentActivity) -> bool:
+    """Move to card ``params["index"]`` if the learner's row allows it, as learning activity."""
     moved = conn.execute(_MOVE, params).scalar_one_or_none()
     if moved is None:
         return False
@@ -191,9 +184,11 @@ def _move(conn: Connection, params: dict[str, Any], activity: RecentActivity) ->
     return True
 
 
-# "Next card" as one prepared UPDATE (built once: each press skips SQL construction and finds
-# the compiled form in the cache). One may go back anywhere and forward one card at a time;
-# finished modules are open throughout.
+# The card-move rule, as one prepared UPDATE (built once: each press skips SQL construction and
+# finds the compiled form in the cache), and its only implementation: every path moves with it.
+# One may go back anywhere and forward one card at a time; finished modules are open throughout.
+# It moves only within the row's version of the module (``open_card`` starts a row over for a
+# new version) and trusts the caller that ``index`` is a card of the module.
 _progress = cast_table(ModuleProgress)
 _MOVE = (
     update(_progress)

@@ -22,6 +22,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.jp import from_centi
+from db.dialects import dialect_name
 from db.models import (
     Broadcast,
     Employee,
@@ -31,6 +32,7 @@ from db.models import (
     Reminder,
 )
 from db.session import Database
+from db.session import sqlite_file as sqlite_path
 
 # --------------------------------------------------------------------------------- backup
 
@@ -59,14 +61,6 @@ def pg_dump_command(database_url: str, target: Path) -> str:
     return f"pg_dump --format=custom --no-owner --file '{target}' '{conninfo}'"
 
 
-def sqlite_path(database_url: str) -> Path | None:
-    """The file of a SQLite URL; None for PostgreSQL or an in-memory database."""
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    return Path(url.database)
-
-
 async def backup(db: Database, target: Path, *, force: bool = False) -> BackupResult:
     """Copy the SQLite database to ``target`` with SQLite's online backup API.
 
@@ -76,7 +70,7 @@ async def backup(db: Database, target: Path, *, force: bool = False) -> BackupRe
     """
     source = sqlite_path(db.url)
     if source is None:
-        if db.engine.dialect.name == "postgresql":
+        if dialect_name(db.engine) == "postgresql":
             raise NotSqliteError(pg_dump_command(db.url, target))
         raise BackupError("only a SQLite file or PostgreSQL database can be backed up")
     return await asyncio.to_thread(_backup_file, source, target, force)

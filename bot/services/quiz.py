@@ -30,7 +30,6 @@ from bot.store.quiz import (
     ANSWER_STATE,
     INSERT_ANSWER,
     REGISTER_POLL,
-    TOUCH_EMPLOYEE,
 )
 from bot.store.quiz_grading import Finished, QuizResult, finish_attempt
 from db.models import QuizAttempt
@@ -263,7 +262,7 @@ class QuizService:
         if correct is None:  # another process moved the attempt on in the meantime
             raise IntegrityError("quiz attempt advanced concurrently", None, Exception())
         if self.activity.due(row.employee_id, now):
-            conn.execute(TOUCH_EMPLOYEE, employees.touch_params(row.employee_id, now, self.tz))
+            conn.execute(employees.TOUCH, employees.touch_params(row.employee_id, now, self.tz))
             # Noted before the commit: if the transaction fails after all, the activity is
             # written by a later tap, at most RecentActivity.window late.
             self.activity.written(row.employee_id, now)

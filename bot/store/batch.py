@@ -1,53 +1,70 @@
-"""Group commit for small inserts of concurrent updates.
+"""Group commit: the small writes of concurrent updates share one transaction.
 
 A transaction of its own for each row costs more than the row (begin, commit, a WAL write).
-Rows added during the same event-loop turn are written as one multi-row insert in one
-transaction, like the duplicate guard in ``bot/dedup.py`` does with update ids. Every caller
-returns only after its row is committed, so nothing is lost that a caller believed stored.
+Items added during the same event-loop turn are handed together to one ``work`` call, which
+``Database.run`` runs in one transaction: one multi-row statement and one commit. Every caller
+returns only after that commit, with its item's result, or raises the batch's error, so nothing
+is lost that a caller believed stored. The duplicate-update guard (``bot/store/dedup.py``) and
+the sent quiz polls (``GroupInsert``) both work this way.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Insert
 
 from db.session import Database
 
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 Row = dict[str, Any]
 
 
-class GroupInsert:
-    def __init__(self, db: Database, statement: Insert) -> None:
+class GroupCommit(Generic[Item, Result]):
+    """Batches ``add`` calls; ``work(connection, items)`` returns one result per item, in order."""
+
+    def __init__(
+        self, db: Database, work: Callable[[Connection, list[Item]], Sequence[Result]]
+    ) -> None:
         self.db = db
-        self.statement = statement
-        self._pending: list[tuple[Row, asyncio.Future[None]]] = []
+        self.work = work
+        self._pending: list[tuple[Item, asyncio.Future[Result]]] = []
         self._flusher: asyncio.Task[None] | None = None
 
-    async def add(self, row: Row) -> None:
-        """Insert ``row``; return once it is committed (raise if its batch failed)."""
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((row, future))
+    async def add(self, item: Item) -> Result:
+        """Write ``item`` with its batch; its result once committed (raise if the batch failed)."""
+        future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        self._pending.append((item, future))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
-        await future
+        return await future
 
     async def _flush(self) -> None:
-        await asyncio.sleep(0)  # let the rows added in this loop turn join the batch
+        await asyncio.sleep(0)  # let the items added in this loop turn join the batch
         while self._pending:
             batch, self._pending = self._pending, []
             try:
-                await self.db.run(_insert, self.statement, [row for row, _ in batch])
+                results = await self.db.run(self.work, [item for item, _ in batch])
             except Exception as exc:  # every caller of the failed batch sees the error
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(exc)
                 continue
-            for _, future in batch:
+            for (_, future), result in zip(batch, results, strict=True):
                 if not future.done():
-                    future.set_result(None)
+                    future.set_result(result)
 
 
-def _insert(conn: Connection, statement: Insert, rows: list[Row]) -> None:
-    conn.execute(statement, rows)
+class GroupInsert(GroupCommit[Row, None]):
+    """Rows for one prepared INSERT, written as one multi-row insert per batch."""
+
+    def __init__(self, db: Database, statement: Insert) -> None:
+        super().__init__(db, self._insert)
+        self.statement = statement
+
+    def _insert(self, conn: Connection, rows: list[Row]) -> list[None]:
+        conn.execute(self.statement, rows)
+        return [None] * len(rows)

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.schedule import next_streak
 from db.dialects import cast_table
 from db.models import Employee
 
@@ -39,8 +38,11 @@ async def set_active(session: AsyncSession, telegram_id: int, active: bool) -> b
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-# "This employee learned something now": one prepared statement for the hot paths, which run Core
-# statements on a connection instead of loading the employee. Parameters: see ``touch_params``.
+# "This employee learned something now": the last activity, the active flag and the daily streak,
+# as one prepared statement. The streak rule lives here only, and every path runs it (the hot
+# paths on their connection, ``touch`` in a session): learning again on the streak's day keeps
+# it, on the day after extends it, any later day starts it over at 1. Reading a streak is
+# ``bot.core.schedule.current_streak``. Parameters: see ``touch_params``.
 _E = cast_table(Employee)
 TOUCH = (
     update(_E)
@@ -69,14 +71,12 @@ def touch_params(employee_id: int, now: datetime, tz: tzinfo) -> dict[str, Any]:
 
 
 async def touch(session: AsyncSession, employee: Employee, now: datetime, tz: tzinfo) -> None:
-    """Learning activity: remember when, extend the daily streak, and count as active again."""
-    today = now.astimezone(tz).date()
-    employee.last_activity_at = now
-    if employee.streak_day != today:
-        employee.streak_days = next_streak(employee.streak_days, employee.streak_day, today)
-        employee.streak_day = today
-    if not employee.is_active:
-        employee.is_active = True
+    """Learning activity: remember when, extend the daily streak, and count as active again.
+
+    Runs ``TOUCH`` in the session's transaction; ``employee``'s loaded attributes are not
+    refreshed.
+    """
+    await session.execute(TOUCH, touch_params(employee.id, now, tz))
 
 
 def clean_name(raw: str) -> str | None:

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.jp import from_centi
-from db.dialects import SUPPORTED_DIALECTS, cast_table, on_conflict_insert
+from db.dialects import PerDialect, cast_table
 from db.models import JpLedgerEntry
 
 
@@ -70,7 +70,7 @@ def credit_sync(conn: Connection, item: Credit) -> bool:
         "evidence": item.evidence,
         "credited_at": item.credited_at,
     }
-    inserted = conn.execute(_CREDIT[conn.dialect.name], values).scalar_one_or_none()
+    inserted = conn.execute(_CREDIT.for_(conn), values).scalar_one_or_none()
     return inserted is not None
 
 
@@ -85,12 +85,13 @@ def year_total_sync(conn: Connection, employee_id: int, year: int) -> Decimal:
 
 # Prepared once (the quiz's last answer is a hot path): each use finds the compiled form cached.
 _ledger = cast_table(JpLedgerEntry)
-_CREDIT = {
-    dialect: on_conflict_insert(dialect)(_ledger)
-    .on_conflict_do_nothing(index_elements=["employee_id", "source_kind", "source_id"])
-    .returning(_ledger.c.id)
-    for dialect in SUPPORTED_DIALECTS
-}
+_CREDIT = PerDialect(
+    lambda insert: (
+        insert(_ledger)
+        .on_conflict_do_nothing(index_elements=["employee_id", "source_kind", "source_id"])
+        .returning(_ledger.c.id)
+    )
+)
 _YEAR_TOTAL = select(func.coalesce(func.sum(_ledger.c.jp_centi), 0)).where(
     _ledger.c.employee_id == bindparam("employee_id"), _ledger.c.year == bindparam("year")
 )

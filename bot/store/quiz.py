@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from sqlalchemy import Integer, bindparam, case, func, insert, or_, select, update
 
-from bot.store import employees
 from db.dialects import cast_table
 from db.models import Employee, ModuleProgress, QuizAnswer, QuizAttempt, QuizPoll
 
@@ -81,4 +80,3 @@ FINISH_PROGRESS = (
 )
 ATTEMPT_STARTED = select(attempts.c.started_at).where(attempts.c.id == bindparam("attempt_id"))
 INSERT_PROGRESS = insert(progress)
-TOUCH_EMPLOYEE = employees.TOUCH

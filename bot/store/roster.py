@@ -14,7 +14,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.roster_file import RosterRow
-from db.dialects import on_conflict_insert
+from db.dialects import insert_for
 from db.models import RosterEntry
 from db.session import Database
 
@@ -28,7 +28,6 @@ async def upsert(db: Database, rows: Sequence[RosterRow], now: datetime) -> tupl
         for start in range(0, len(rows), BATCH):
             chunk = [r.nip for r in rows[start : start + BATCH]]
             known.update(await s.scalars(select(RosterEntry.nip).where(RosterEntry.nip.in_(chunk))))
-        insert = on_conflict_insert(s.bind.dialect.name if s.bind else "sqlite")
         for start in range(0, len(rows), BATCH):
             values = [
                 {
@@ -43,7 +42,7 @@ async def upsert(db: Database, rows: Sequence[RosterRow], now: datetime) -> tupl
                 }
                 for r in rows[start : start + BATCH]
             ]
-            statement = insert(RosterEntry).values(values)
+            statement = insert_for(s, RosterEntry).values(values)
             statement = statement.on_conflict_do_update(
                 index_elements=["nip"],
                 set_={c: statement.excluded[c] for c in values[0] if c != "nip"},

@@ -19,6 +19,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.core.keyed_lock import KeyedLock
 from bot.observability.logs import update_context
 from bot.observability.metrics import observe_update, update_type
 
@@ -86,9 +87,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     ) -> None:
         super().__init__(max_concurrent_updates)
         self._admission = admission
-        # user id -> [lock, number of updates holding or waiting for it]; dropped when idle,
-        # so memory follows the users active right now, not all users ever seen.
-        self._locks: dict[int, list[Any]] = {}
+        self._users: KeyedLock[int] = KeyedLock()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         try:
@@ -102,17 +101,8 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         if key is None:
             await _handle(update, coroutine)
             return
-        entry = self._locks.get(key)
-        if entry is None:
-            entry = self._locks[key] = [asyncio.Lock(), 0]
-        entry[1] += 1
-        try:
-            async with entry[0]:
-                await _handle(update, coroutine)
-        finally:
-            entry[1] -= 1
-            if entry[1] == 0:
-                del self._locks[key]
+        async with self._users(key):
+            await _handle(update, coroutine)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

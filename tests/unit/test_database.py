@@ -15,15 +15,21 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.services import Services
 from bot.services.registration import RegistrationOutcome
-from db.dialects import on_conflict_insert
+from db.dialects import (
+    PerDialect,
+    dialect_name,
+    on_conflict_insert,
+    url_dialect,
+    with_async_driver,
+)
 from db.migrate import alembic_config, upgrade_to_head
-from db.models import Base, ChatSession, Employee, QuizPoll
+from db.models import Base, ChatSession, Employee, ProcessedUpdate, QuizPoll
 from db.session import Database
 from tests.conftest import FakeClock
 from tests.unit.test_services import USER, register, take_quiz
@@ -68,6 +74,19 @@ def test_on_conflict_insert_is_the_dialects_own_construct() -> None:
     assert on_conflict_insert("postgresql") is postgresql.insert
     with pytest.raises(NotImplementedError, match="mysql"):
         on_conflict_insert("mysql")
+
+
+async def test_the_dialect_is_decided_in_one_place(db: Database) -> None:
+    name = url_dialect(db.url)
+    assert name in ("sqlite", "postgresql")
+    async with db.transaction() as s:
+        assert dialect_name(s) == dialect_name(db.engine) == name
+        assert dialect_name(await s.connection()) == name
+    own = postgresql.Insert if name == "postgresql" else sqlite.Insert
+    assert isinstance(PerDialect(lambda insert: insert(ProcessedUpdate)).for_(db.engine), own)
+    assert with_async_driver(make_url("postgres://db/x")).drivername == "postgresql+asyncpg"
+    with pytest.raises(NotImplementedError, match="mysql"):
+        url_dialect("mysql://root@db/sinau")
 
 
 async def test_times_come_back_as_the_same_aware_utc_instant(

@@ -15,7 +15,6 @@ from bot.core.schedule import (
     current_streak,
     is_pacing_day,
     next_due,
-    next_streak,
     parse_clock_time,
     should_send_late,
     weeks_to_target,
@@ -139,13 +138,12 @@ def test_next_due_properties(
 
 
 def test_streaks() -> None:
+    # Writing a streak is SQL (employees.TOUCH): see tests/unit/test_sql_rules.py.
     today = date(2026, 11, 25)
-    assert next_streak(0, None, today) == 1
-    assert next_streak(4, today - timedelta(days=1), today) == 5
-    assert next_streak(4, today, today) == 4
-    assert next_streak(4, today - timedelta(days=2), today) == 1
+    assert current_streak(4, today, today) == 4
     assert current_streak(4, today - timedelta(days=1), today) == 4  # alive until today ends
     assert current_streak(4, today - timedelta(days=2), today) == 0
+    assert current_streak(4, today + timedelta(days=1), today) == 0  # the zone changed since
     assert current_streak(0, None, today) == 0
 
 
