@@ -8,30 +8,24 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.core.callbacks import CardButton, CatalogButton, ModuleButton
-from bot.core.content import Category, Module
+from bot.core.content import Module
 from bot.core.jp import format_jp
 from bot.core.telegram_html import escape
 from bot.services.learning import CardOutcome, ModuleState
 from bot.telegram.context import BotContext
 from handlers import keyboards
 from handlers.commands import command
-from handlers.common import registered, show, toast, user_id
+from handlers.common import show, toast, user_id
 
 
 @command("belajar", rank=20)
 async def catalog(update: Update, context: BotContext) -> None:
-    svc = context.services
-    employee = await registered(update, context)
-    if employee is None:
+    view = await context.services.learning.overview(user_id(update))
+    if view is None:
+        await show(update, texts.NEED_REGISTRATION)
         return
-    progress = await svc.learning.progress_map(employee.id)
-    counts: dict[Category, tuple[int, int]] = {}
-    for category, modules in svc.catalog.by_category.items():
-        done = sum(1 for m in modules if m.id in progress and progress[m.id].completed_at)
-        counts[category] = (done, len(modules))
-    done_all = sum(done for done, _ in counts.values())
-    text = texts.CATALOG.format(done=done_all, total=len(svc.catalog.modules))
-    await show(update, text, keyboards.catalog(counts))
+    text = texts.CATALOG.format(done=view.done, total=view.total)
+    await show(update, text, keyboards.catalog(view.counts))
 
 
 async def on_catalog(update: Update, context: BotContext, data: CatalogButton) -> None:
@@ -39,13 +33,10 @@ async def on_catalog(update: Update, context: BotContext, data: CatalogButton) -
     if category is None:
         await catalog(update, context)
         return
-    svc = context.services
-    employee = await registered(update, context)
-    if employee is None:
+    states = await context.services.learning.in_category(user_id(update), category)
+    if states is None:
+        await show(update, texts.NEED_REGISTRATION)
         return
-    progress = await svc.learning.progress_map(employee.id)
-    modules = svc.catalog.by_category.get(category, [])
-    states = [ModuleState(m, progress.get(m.id)) for m in modules]
     title = texts.CATEGORY_NAMES[category.value]
     text = texts.CATEGORY_PAGE.format(category=title)
     if not states:
@@ -81,11 +72,10 @@ def module_text(state: ModuleState) -> str:
 
 
 async def show_module(update: Update, context: BotContext, module: Module) -> None:
-    svc = context.services
-    employee = await registered(update, context)
-    if employee is None:
+    state = await context.services.learning.module_state(user_id(update), module)
+    if state is None:
+        await show(update, texts.NEED_REGISTRATION)
         return
-    state = await svc.learning.module_state(employee.id, module)
     await show(update, module_text(state), keyboards.module_page(state))
 
 

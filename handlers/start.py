@@ -32,7 +32,7 @@ def telegram_name(update: Update) -> str:
 
 async def menu_text(context: BotContext, employee: Employee) -> str:
     svc = context.services
-    total = await svc.hours.year_total(employee.id)
+    total = await svc.hours.year_total(employee.telegram_id)
     return texts.MENU.format(
         name=escape(employee.name),
         year=svc.hours.current_year(),

@@ -65,6 +65,10 @@ class HoursService:
             days_left=days_left_in_year(today) if year == today.year else None,
         )
 
-    async def year_total(self, employee_id: int) -> Decimal:
+    async def year_total(self, telegram_id: int) -> Decimal:
+        """This year's JP of the learner (0 for someone not registered)."""
         async with self.db.transaction() as s:
-            return await ledger.year_total(s, employee_id, self.current_year())
+            employee = await employees.by_telegram_id(s, telegram_id)
+            if employee is None:
+                return Decimal(0)
+            return await ledger.year_total(s, employee.id, self.current_year())

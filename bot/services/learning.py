@@ -11,7 +11,7 @@ from sqlalchemy import Connection, bindparam, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
-from bot.core.content import Card, Catalog, Module
+from bot.core.content import Card, Catalog, Category, Module
 from bot.services.activity import RecentActivity
 from bot.store import employees
 from db.dialects import cast_table
@@ -68,6 +68,17 @@ class ModuleState:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class CatalogView:
+    counts: dict[Category, tuple[int, int]]  # per category: (passed, modules)
+    done: int
+    total: int
+
+
+def _passed(progress: ModuleProgress | None) -> bool:
+    return progress is not None and progress.completed_at is not None
+
+
 class LearningService:
     def __init__(
         self,
@@ -87,17 +98,42 @@ class LearningService:
         async with self.db.transaction() as s:
             return await employees.by_telegram_id(s, telegram_id)
 
-    async def progress_map(self, employee_id: int) -> dict[str, ModuleProgress]:
+    async def overview(self, telegram_id: int) -> CatalogView | None:
+        """Modules passed per category; None for someone not registered."""
+        progress = await self._progress(telegram_id)
+        if progress is None:
+            return None
+        counts = {
+            category: (sum(1 for m in modules if _passed(progress.get(m.id))), len(modules))
+            for category, modules in self.catalog.by_category.items()
+        }
+        return CatalogView(counts, sum(d for d, _ in counts.values()), len(self.catalog.modules))
+
+    async def in_category(self, telegram_id: int, category: Category) -> list[ModuleState] | None:
+        """The modules of one category with the learner's progress; None if not registered."""
+        progress = await self._progress(telegram_id)
+        if progress is None:
+            return None
+        modules = self.catalog.by_category.get(category, [])
+        return [ModuleState(m, progress.get(m.id)) for m in modules]
+
+    async def module_state(self, telegram_id: int, module: Module) -> ModuleState | None:
         async with self.db.transaction() as s:
+            employee = await employees.by_telegram_id(s, telegram_id)
+            if employee is None:
+                return None
+            progress = await progress_for(s, employee.id, module.id)
+        return ModuleState(module=module, progress=progress)
+
+    async def _progress(self, telegram_id: int) -> dict[str, ModuleProgress] | None:
+        async with self.db.transaction() as s:
+            employee = await employees.by_telegram_id(s, telegram_id)
+            if employee is None:
+                return None
             rows = await s.scalars(
-                select(ModuleProgress).where(ModuleProgress.employee_id == employee_id)
+                select(ModuleProgress).where(ModuleProgress.employee_id == employee.id)
             )
             return {row.module_id: row for row in rows}
-
-    async def module_state(self, employee_id: int, module: Module) -> ModuleState:
-        async with self.db.transaction() as s:
-            progress = await progress_for(s, employee_id, module.id)
-        return ModuleState(module=module, progress=progress)
 
     async def open_card(
         self, telegram_id: int, module_id: str, version: int, index: int
