@@ -299,7 +299,10 @@ async def bot_run(
 async def main(users: int = 1000, presses_per_user: int = 4) -> list[Figure]:
     async with FakeBotApi(token=TOKEN) as fake:
         echo = await echo_baseline(fake, users, users * presses_per_user)
-        figures = [Figure("echo bot baseline (PTB defaults)", echo, "updates/s")]
+        client = os.environ.get("SINAU_JSON_CLIENT", "http11")
+        figures = [
+            Figure("echo bot baseline (PTB defaults)", echo, "updates/s", f"ours on {client}")
+        ]
         ours = await bot_run(fake, users, presses_per_user)
         for figure in ours:
             if figure.unit == "updates/s":

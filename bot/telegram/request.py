@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
+from typing import Literal
 
 import aiohttp
 import orjson
@@ -34,6 +36,17 @@ TOO_MANY_REQUESTS = 429
 # proves Telegram did not take it (could not connect, or a 5xx answer).
 IDEMPOTENT_PREFIXES = ("get", "set", "delete", "edit", "answer", "stop", "close", "logOut")
 
+JsonClient = Literal["http11", "aiohttp"]
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def json_client_from_env() -> JsonClient:
+    """``SINAU_JSON_CLIENT``: which client carries the JSON calls (for the A/B benchmark)."""
+    name = os.environ.get("SINAU_JSON_CLIENT", "http11")
+    if name not in ("http11", "aiohttp"):
+        raise ValueError(f"SINAU_JSON_CLIENT must be http11 or aiohttp, not {name!r}")
+    return "aiohttp" if name == "aiohttp" else "http11"
+
 
 class TelegramRequest(BaseRequest):
     def __init__(
@@ -46,7 +59,9 @@ class TelegramRequest(BaseRequest):
         pool_timeout: float | None = 5.0,
         max_retries: int = 3,
         backoff: float = 0.5,
+        json_client: JsonClient | None = None,
     ) -> None:
+        self._json_client = json_client or json_client_from_env()
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
@@ -156,6 +171,15 @@ class TelegramRequest(BaseRequest):
         ):
             # A Bot API method call: one JSON body (which the Bot API accepts) instead of a
             # URL-encoded form, whose encoding (quoting every byte of the text) cost more.
+            body = orjson.dumps(request_data.parameters)
+            if self._json_client == "aiohttp":
+                timeout = aiohttp.ClientTimeout(
+                    total=None, sock_connect=connect, sock_read=read, connect=pool
+                )
+                async with self._session.post(
+                    url, data=body, headers=JSON_HEADERS, timeout=timeout
+                ) as response:
+                    return response.status, await response.read()
             origin = url[:path_at]
             client = self._clients.get(origin)
             if client is None:
@@ -165,7 +189,7 @@ class TelegramRequest(BaseRequest):
                 self._clients[origin] = client
             return await client.post_json(
                 url[path_at:],
-                orjson.dumps(request_data.parameters),
+                body,
                 connect_timeout=connect,
                 read_timeout=read,
                 pool_timeout=pool,
