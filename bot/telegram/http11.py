@@ -129,11 +129,14 @@ class KeepAliveClient:
         connect_timeout: float | None,
         read_timeout: float | None,
         pool_timeout: float | None,
+        read_only: bool = False,
     ) -> tuple[int, bytes]:
         """Send ``body`` (JSON) to ``path``; return the status and the body of the answer.
 
         Raises ``ConnectError`` when the request was certainly not sent, ``Disconnected`` when
-        the answer was cut off, and ``TimeoutError``.
+        the connection dropped after the request was written (it may have been acted upon),
+        and ``TimeoutError``. ``read_only``: the call only reads (``getMe``, ``getUpdates``,
+        ``getFile``, ...), so it may go a second time; see below.
         """
         request = b"POST %s HTTP/1.1\r\n%sContent-Length: %d\r\n\r\n%s" % (
             path.encode("ascii"),
@@ -154,10 +157,13 @@ class KeepAliveClient:
                 try:
                     return await self._exchange(reused, request, read_timeout)
                 except Disconnected:
-                    if reused.got_bytes:
+                    # A reused connection that drops before any byte of the answer: most
+                    # likely the server closed it as idle while we sent, but it may also have
+                    # read the request, acted on it and died before answering. Only a call
+                    # that merely reads goes again (on a fresh connection); a sendMessage
+                    # sent twice would be a message delivered twice.
+                    if reused.got_bytes or not read_only:
                         raise
-                    # The server closed the idle connection as we sent: it never read the
-                    # request, so it goes again on a fresh connection.
             fresh = await self._connect(connect_timeout)
             return await self._exchange(fresh, request, read_timeout)
         finally:

@@ -128,7 +128,9 @@ class TelegramRequest(BaseRequest):
         while True:
             attempt += 1
             try:
-                status, body = await self._send_once(url, method, request_data, read, connect, pool)
+                status, body = await self._send_once(
+                    url, api_method, method, request_data, read, connect, pool
+                )
             except (ConnectError, aiohttp.ClientConnectorError) as exc:
                 # Never reached Telegram: safe to repeat for every method.
                 error: NetworkError = NetworkError(f"{type(exc).__name__}: {exc}")
@@ -155,6 +157,7 @@ class TelegramRequest(BaseRequest):
     async def _send_once(
         self,
         url: str,
+        api_method: str,
         method: str,
         request_data: RequestData | None,
         read: float | None,
@@ -193,6 +196,7 @@ class TelegramRequest(BaseRequest):
                 connect_timeout=connect,
                 read_timeout=read,
                 pool_timeout=pool,
+                read_only=api_method.startswith("get"),
             )
         data: aiohttp.FormData | None = None
         if request_data is not None:
