@@ -2,12 +2,20 @@
 
 Why not aiohttp for every call: on the learning-loop benchmark the bot makes one or two Bot API
 calls per update, and aiohttp's general-purpose request machinery (URL objects, header
-multidicts, cookie jar, tracing, timers, a response object with its stream) cost about 85 µs
+multidicts, cookie jar, tracing, timers, a response object with its stream) costs about 55 µs
 of CPU per call. This client sends a prebuilt request on a pooled connection and reads the
 answer with httptools (the llhttp parser behind uvicorn; it handles chunked bodies and
-keep-alive rules): about 20 µs per call. It only does what the Bot API needs from it: a POST
-of JSON to one origin, over TCP or TLS. File uploads and downloads stay on aiohttp (see
-``bot.telegram.request``).
+keep-alive rules): about 10 µs per call (``bench/http_clients.py``, which measures both and
+httpx). In interleaved runs of the learning benchmark, the "next card" hot path over aiohttp
+alone stayed well under 1.5x the echo bot; see the README's Stack choices.
+
+It only does what the Bot API needs from it: a POST of JSON to one origin, over TCP or TLS,
+connecting directly (with a proxy configured, ``bot.telegram.request`` sends every call over
+aiohttp instead). File uploads and downloads stay on aiohttp. Timeouts: connecting, waiting for
+a pooled connection, and one read timeout from the moment the request is handed to the socket
+to the last byte of the answer (there is no separate write timeout: a request is a few KB).
+A call whose connection drops after it was written is sent again only when it merely reads
+(``read_only``): the server may have acted on it.
 """
 
 from __future__ import annotations

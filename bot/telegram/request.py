@@ -105,7 +105,6 @@ class TelegramRequest(BaseRequest):
         *,
         connection_pool_size: int = 64,
         read_timeout: float | None = 10.0,
-        write_timeout: float | None = 10.0,
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 5.0,
         max_retries: int = 3,
@@ -115,7 +114,6 @@ class TelegramRequest(BaseRequest):
         self._json_client = json_client or json_client_from_env()
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
-        self._write_timeout = write_timeout
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._max_retries = max_retries
@@ -167,6 +165,13 @@ class TelegramRequest(BaseRequest):
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
+        """One Bot API call, retried as the method allows (see ``IDEMPOTENT_PREFIXES``).
+
+        ``write_timeout`` is not used, neither here nor as a constructor setting: a JSON call
+        is a few kilobytes handed to the socket at once, and the keep-alive client's read
+        timeout runs from that moment to the whole answer, so a server that stops reading is
+        caught by it; aiohttp, which carries files, has no write timeout to set.
+        """
         if self._session is None or self._session.closed:
             raise RuntimeError("TelegramRequest is not initialized")
         read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
