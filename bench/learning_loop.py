@@ -4,6 +4,7 @@ Measured in one run, so the machine's noise hits all figures alike:
 - baseline: a bare python-telegram-bot echo bot (default settings, httpx) answering text;
 - "next card": button presses that edit the card message (SQLite, one bot process);
 - "answer a quiz poll": poll answers, each answered by the next poll;
+- the bot process's CPU time per update on both hot paths;
 - start-up: process start to the first getUpdates, with all content loaded;
 - memory: the bot's RSS after >= 10,000 updates from 1,000 users.
 """
@@ -50,6 +51,13 @@ def rss_mb(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of the process so far (from /proc, in clock ticks)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -153,7 +161,8 @@ async def seed(database_url: str, users: int) -> None:
     await db.dispose()
 
 
-async def echo_baseline(fake: FakeBotApi, users: int, messages: int) -> float:
+async def echo_baseline(fake: FakeBotApi, users: int, messages: int) -> tuple[float, float]:
+    """Updates per second, and the echo bot's CPU per update in µs."""
     env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": fake.base_url}
     since = len(fake.calls)
     proc = spawn([sys.executable, "bench/echo_bot.py"], env)
@@ -162,10 +171,12 @@ async def echo_baseline(fake: FakeBotApi, users: int, messages: int) -> float:
         people = [fake.user(900_000 + i, first_name=f"Echo{i}") for i in range(users)]
         mark = len(fake.calls)
         start = time.perf_counter()
+        cpu = cpu_seconds(proc.pid)
         for n in range(messages):
             people[n % users].send_text(f"halo {n}")
         await wait_count(fake, "sendMessage", mark, messages, limit=300)
-        return messages / (time.perf_counter() - start)
+        rate = messages / (time.perf_counter() - start)
+        return rate, (cpu_seconds(proc.pid) - cpu) / messages * 1e6
     finally:
         await stop(proc)
 
@@ -245,12 +256,14 @@ async def bot_run(
             total = users * presses_per_user
             mark = len(fake.calls)
             start = time.perf_counter()
+            cpu = cpu_seconds(proc.pid)
             for round_ in range(presses_per_user):
                 for person in people:
                     person.press(messages[person.id], f"card:{MODULE}:1:{round_ % 2}")
             updates += total
             await wait_count(fake, "editMessageText", mark, total, limit=600)
             figures.append(Figure("next card", total / (time.perf_counter() - start), "updates/s"))
+            card_cpu = (cpu_seconds(proc.pid) - cpu) / total * 1e6
 
             # Hot path 2: quiz poll answers; each answer is followed by the next poll.
             mark = len(fake.calls)
@@ -262,6 +275,7 @@ async def bot_run(
             index = len(fake.calls)
             polls_total = users * 6
             start = time.perf_counter()
+            cpu = cpu_seconds(proc.pid)
             pending = [c for c in fake.calls[mark:] if c.method == "sendPoll" and c.response_ok]
             deadline = time.perf_counter() + 600
             while answered < polls_total and time.perf_counter() < deadline:
@@ -284,6 +298,11 @@ async def bot_run(
             figures.append(
                 Figure("answer a quiz poll", answered / (time.perf_counter() - start), "updates/s")
             )
+            quiz_cpu = (cpu_seconds(proc.pid) - cpu) / answered * 1e6
+            # The bot's own CPU per update: less sensitive than updates/s to other work on
+            # the machine (this is how two variants of the bot compare best).
+            figures.append(Figure("next card, bot CPU per update", card_cpu, "µs"))
+            figures.append(Figure("answer a quiz poll, bot CPU per update", quiz_cpu, "µs"))
             figures.append(Figure("RSS idle after start-up", idle, "MB"))
             figures.append(
                 Figure(f"RSS after {updates} updates from {users} users", rss_mb(proc.pid), "MB")
@@ -298,12 +317,18 @@ async def bot_run(
 
 async def main(users: int = 1000, presses_per_user: int = 4) -> list[Figure]:
     async with FakeBotApi(token=TOKEN) as fake:
-        echo = await echo_baseline(fake, users, users * presses_per_user)
-        figures = [Figure("echo bot baseline (PTB defaults)", echo, "updates/s")]
+        echo, echo_cpu = await echo_baseline(fake, users, users * presses_per_user)
+        client = os.environ.get("SINAU_JSON_CLIENT", "http11")
+        figures = [
+            Figure("echo bot baseline (PTB defaults)", echo, "updates/s", f"ours on {client}"),
+            Figure("echo bot, CPU per update", echo_cpu, "µs"),
+        ]
         ours = await bot_run(fake, users, presses_per_user)
         for figure in ours:
             if figure.unit == "updates/s":
                 figure.note = f"{figure.value / echo:.2f}x echo (target >= 1.5x)"
+            elif figure.name.endswith("bot CPU per update"):
+                figure.note = f"echo's is {echo_cpu / figure.value:.2f}x this"
         figures += ours
     return figures
 

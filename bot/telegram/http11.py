@@ -2,12 +2,20 @@
 
 Why not aiohttp for every call: on the learning-loop benchmark the bot makes one or two Bot API
 calls per update, and aiohttp's general-purpose request machinery (URL objects, header
-multidicts, cookie jar, tracing, timers, a response object with its stream) cost about 85 µs
+multidicts, cookie jar, tracing, timers, a response object with its stream) costs about 55 µs
 of CPU per call. This client sends a prebuilt request on a pooled connection and reads the
 answer with httptools (the llhttp parser behind uvicorn; it handles chunked bodies and
-keep-alive rules): about 20 µs per call. It only does what the Bot API needs from it: a POST
-of JSON to one origin, over TCP or TLS. File uploads and downloads stay on aiohttp (see
-``bot.telegram.request``).
+keep-alive rules): about 10 µs per call (``bench/http_clients.py``, which measures both and
+httpx). In interleaved runs of the learning benchmark, the "next card" hot path over aiohttp
+alone stayed well under 1.5x the echo bot; see the README's Stack choices.
+
+It only does what the Bot API needs from it: a POST of JSON to one origin, over TCP or TLS,
+connecting directly (with a proxy configured, ``bot.telegram.request`` sends every call over
+aiohttp instead). File uploads and downloads stay on aiohttp. Timeouts: connecting, waiting for
+a pooled connection, and one read timeout from the moment the request is handed to the socket
+to the last byte of the answer (there is no separate write timeout: a request is a few KB).
+A call whose connection drops after it was written is sent again only when it merely reads
+(``read_only``): the server may have acted on it.
 """
 
 from __future__ import annotations
@@ -129,11 +137,14 @@ class KeepAliveClient:
         connect_timeout: float | None,
         read_timeout: float | None,
         pool_timeout: float | None,
+        read_only: bool = False,
     ) -> tuple[int, bytes]:
         """Send ``body`` (JSON) to ``path``; return the status and the body of the answer.
 
         Raises ``ConnectError`` when the request was certainly not sent, ``Disconnected`` when
-        the answer was cut off, and ``TimeoutError``.
+        the connection dropped after the request was written (it may have been acted upon),
+        and ``TimeoutError``. ``read_only``: the call only reads (``getMe``, ``getUpdates``,
+        ``getFile``, ...), so it may go a second time; see below.
         """
         request = b"POST %s HTTP/1.1\r\n%sContent-Length: %d\r\n\r\n%s" % (
             path.encode("ascii"),
@@ -154,10 +165,13 @@ class KeepAliveClient:
                 try:
                     return await self._exchange(reused, request, read_timeout)
                 except Disconnected:
-                    if reused.got_bytes:
+                    # A reused connection that drops before any byte of the answer: most
+                    # likely the server closed it as idle while we sent, but it may also have
+                    # read the request, acted on it and died before answering. Only a call
+                    # that merely reads goes again (on a fresh connection); a sendMessage
+                    # sent twice would be a message delivered twice.
+                    if reused.got_bytes or not read_only:
                         raise
-                    # The server closed the idle connection as we sent: it never read the
-                    # request, so it goes again on a fresh connection.
             fresh = await self._connect(connect_timeout)
             return await self._exchange(fresh, request, read_timeout)
         finally:

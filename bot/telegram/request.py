@@ -2,19 +2,35 @@
 
 Why not PTB's default ``HTTPXRequest``: measured on this project's benchmark (bench/), httpx's
 per-call overhead made it the bottleneck of the bot's hot paths; aiohttp roughly doubled the
-requests per second of the same bot, and the keep-alive client of ``bot.telegram.http11`` cut
-the CPU of a call to a quarter of aiohttp's again. Every Bot API method call is a POST of JSON
-and goes that way; uploads (multipart) and file downloads use aiohttp. PTB documents
-``BaseRequest`` as the extension point for exactly this. Retrying lives here too because PTB
-itself does not retry a request that failed on the network or with a 5xx; a 429 (``RetryAfter``)
-is retried by ``AIORateLimiter``.
+requests per second of the same bot, and the keep-alive client of ``bot.telegram.http11`` cuts
+the CPU of a call to about a fifth of aiohttp's again (``bench/http_clients.py``: about 10 µs
+against 55 µs, and several hundred for httpx). Every Bot API method call is a POST of JSON and
+goes that way; uploads (multipart) and file downloads use aiohttp. In interleaved runs of the
+learning benchmark, the "next card" hot path over aiohttp alone fell well short of 1.5x the
+echo bot, so the keep-alive client stays (see the README's Stack choices).
+
+Proxies: like PTB's default transport, the bot honours ``HTTPS_PROXY``, ``HTTP_PROXY``,
+``ALL_PROXY`` and ``NO_PROXY`` (``proxy_for``). The keep-alive client connects only directly,
+so when a proxy applies to the Bot API's origin every call goes over aiohttp, through the
+proxy (HTTP or HTTPS proxies; SOCKS is refused at the first call).
+
+``SINAU_JSON_CLIENT=aiohttp`` (or ``json_client="aiohttp"``) sends the JSON calls over aiohttp
+too, still as orjson bodies: for comparing the two on the benchmark from one tree.
+
+PTB documents ``BaseRequest`` as the extension point for exactly this. Retrying lives here too
+because PTB itself does not retry a request that failed on the network or with a 5xx; a 429
+(``RetryAfter``) is retried by ``AIORateLimiter``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
+from typing import Literal
+from urllib.parse import urlsplit
+from urllib.request import getproxies
 
 import aiohttp
 import orjson
@@ -34,6 +50,54 @@ TOO_MANY_REQUESTS = 429
 # proves Telegram did not take it (could not connect, or a 5xx answer).
 IDEMPOTENT_PREFIXES = ("get", "set", "delete", "edit", "answer", "stop", "close", "logOut")
 
+JsonClient = Literal["http11", "aiohttp"]
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def json_client_from_env() -> JsonClient:
+    """``SINAU_JSON_CLIENT``: which client carries the JSON calls (for the A/B benchmark)."""
+    name = os.environ.get("SINAU_JSON_CLIENT", "http11")
+    if name not in ("http11", "aiohttp"):
+        raise ValueError(f"SINAU_JSON_CLIENT must be http11 or aiohttp, not {name!r}")
+    return "aiohttp" if name == "aiohttp" else "http11"
+
+
+def proxy_for(origin: str) -> str | None:
+    """The proxy for ``origin`` (``scheme://host[:port]``) from the environment, or ``None``.
+
+    The variables python-telegram-bot's default transport (httpx) honours, read the same way:
+    ``HTTPS_PROXY`` or ``HTTP_PROXY`` by the origin's scheme, else ``ALL_PROXY`` (upper or lower
+    case), unless ``NO_PROXY`` names the host (``*``, the host, or a domain it is under). A
+    proxy given without a scheme is an HTTP proxy. aiohttp speaks to HTTP(S) proxies only, so a
+    SOCKS proxy is refused rather than silently bypassed.
+    """
+    parts = urlsplit(origin)
+    proxies = getproxies()
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy or not parts.hostname or _bypassed(parts.hostname, parts.port, proxies):
+        return None
+    if "://" not in proxy:
+        proxy = f"http://{proxy}"
+    if urlsplit(proxy).scheme not in ("http", "https"):
+        raise ValueError(
+            f"proxy {proxy.split('@')[-1]!r} for {origin}: only http:// and https:// proxies "
+            "are supported (set HTTPS_PROXY to an HTTP proxy, or NO_PROXY for this host)"
+        )
+    return proxy
+
+
+def _bypassed(host: str, port: int | None, proxies: dict[str, str]) -> bool:
+    """Whether ``NO_PROXY`` names ``host``: ``*``, the host (with or without the port), or a
+    domain above it (``example.org`` and ``.example.org`` both cover ``api.example.org``)."""
+    for entry in proxies.get("no", "").split(","):
+        name = entry.strip().lower()
+        if name == "*":
+            return True
+        name = name.removeprefix("*").lstrip(".")
+        if name and (host == name or f"{host}:{port}" == name or host.endswith("." + name)):
+            return True
+    return False
+
 
 class TelegramRequest(BaseRequest):
     def __init__(
@@ -41,21 +105,22 @@ class TelegramRequest(BaseRequest):
         *,
         connection_pool_size: int = 64,
         read_timeout: float | None = 10.0,
-        write_timeout: float | None = 10.0,
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 5.0,
         max_retries: int = 3,
         backoff: float = 0.5,
+        json_client: JsonClient | None = None,
     ) -> None:
+        self._json_client = json_client or json_client_from_env()
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
-        self._write_timeout = write_timeout
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._max_retries = max_retries
         self._backoff = backoff
         self._session: aiohttp.ClientSession | None = None
         self._clients: dict[str, KeepAliveClient] = {}  # by origin: in practice, one
+        self._proxies: dict[str, str | None] = {}  # by origin, read from the environment once
 
     @property
     def read_timeout(self) -> float | None:
@@ -100,6 +165,13 @@ class TelegramRequest(BaseRequest):
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
+        """One Bot API call, retried as the method allows (see ``IDEMPOTENT_PREFIXES``).
+
+        ``write_timeout`` is not used, neither here nor as a constructor setting: a JSON call
+        is a few kilobytes handed to the socket at once, and the keep-alive client's read
+        timeout runs from that moment to the whole answer, so a server that stops reading is
+        caught by it; aiohttp, which carries files, has no write timeout to set.
+        """
         if self._session is None or self._session.closed:
             raise RuntimeError("TelegramRequest is not initialized")
         read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
@@ -113,7 +185,9 @@ class TelegramRequest(BaseRequest):
         while True:
             attempt += 1
             try:
-                status, body = await self._send_once(url, method, request_data, read, connect, pool)
+                status, body = await self._send_once(
+                    url, api_method, method, request_data, read, connect, pool
+                )
             except (ConnectError, aiohttp.ClientConnectorError) as exc:
                 # Never reached Telegram: safe to repeat for every method.
                 error: NetworkError = NetworkError(f"{type(exc).__name__}: {exc}")
@@ -140,6 +214,7 @@ class TelegramRequest(BaseRequest):
     async def _send_once(
         self,
         url: str,
+        api_method: str,
         method: str,
         request_data: RequestData | None,
         read: float | None,
@@ -148,6 +223,14 @@ class TelegramRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         assert self._session is not None
         path_at = url.find("/", url.find("//") + 2)
+        origin = url[:path_at] if path_at > 0 else url
+        try:
+            proxy = self._proxies[origin]
+        except KeyError:
+            proxy = self._proxies[origin] = proxy_for(origin)
+        timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=connect, sock_read=read, connect=pool
+        )
         if (
             method == "POST"
             and request_data is not None
@@ -156,20 +239,27 @@ class TelegramRequest(BaseRequest):
         ):
             # A Bot API method call: one JSON body (which the Bot API accepts) instead of a
             # URL-encoded form, whose encoding (quoting every byte of the text) cost more.
-            origin = url[:path_at]
-            client = self._clients.get(origin)
-            if client is None:
-                client = KeepAliveClient(
-                    origin, pool_size=self._pool_size, user_agent=self.USER_AGENT
+            body = orjson.dumps(request_data.parameters)
+            if self._json_client == "http11" and proxy is None:
+                client = self._clients.get(origin)
+                if client is None:
+                    client = KeepAliveClient(
+                        origin, pool_size=self._pool_size, user_agent=self.USER_AGENT
+                    )
+                    self._clients[origin] = client
+                return await client.post_json(
+                    url[path_at:],
+                    body,
+                    connect_timeout=connect,
+                    read_timeout=read,
+                    pool_timeout=pool,
+                    read_only=api_method.startswith("get"),
                 )
-                self._clients[origin] = client
-            return await client.post_json(
-                url[path_at:],
-                orjson.dumps(request_data.parameters),
-                connect_timeout=connect,
-                read_timeout=read,
-                pool_timeout=pool,
-            )
+            # Through a proxy (http11 connects only directly), or aiohttp chosen for the calls.
+            async with self._session.post(
+                url, data=body, headers=JSON_HEADERS, timeout=timeout, proxy=proxy
+            ) as response:
+                return response.status, await response.read()
         data: aiohttp.FormData | None = None
         if request_data is not None:
             data = aiohttp.FormData()
@@ -177,8 +267,7 @@ class TelegramRequest(BaseRequest):
                 data.add_field(name, value)
             for name, (filename, content, mimetype) in request_data.multipart_data.items():
                 data.add_field(name, content, filename=filename, content_type=mimetype)
-        timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=connect, sock_read=read, connect=pool
-        )
-        async with self._session.request(method, url, data=data, timeout=timeout) as response:
+        async with self._session.request(
+            method, url, data=data, timeout=timeout, proxy=proxy
+        ) as response:
             return response.status, await response.read()

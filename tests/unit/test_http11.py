@@ -213,3 +213,54 @@ async def test_a_full_pool_waits_for_a_free_connection_then_gives_up(serve: Serv
     assert await post(client) == (200, OK_BODY)  # the slot came back
     await client.close()
     assert len(server.requests) == 2
+
+
+def drop_the_second_request(writer: asyncio.StreamWriter, _request: bytes, seen: list[int]) -> None:
+    """Answers the first request; reads the second whole and hangs up without a byte."""
+    seen.append(1)
+    if len(seen) == 2:
+        writer.close()
+    else:
+        writer.write(answer())
+
+
+async def test_a_send_message_whose_reused_connection_drops_is_not_sent_twice(
+    serve: Serve,
+) -> None:
+    """The server read the request and may have delivered it: sending it again on a fresh
+    connection could deliver the message twice, so the drop is the caller's error."""
+    seen: list[int] = []
+    server = await serve(lambda w, r: drop_the_second_request(w, r, seen))
+    client = client_for(server)
+    assert await post(client, b'{"text":"first"}') == (200, OK_BODY)
+    with pytest.raises(Disconnected):
+        await post(client, b'{"text":"second"}')
+    await asyncio.sleep(0.05)
+    sent = [r for r in server.requests if r.endswith(b'{"text":"second"}')]
+    assert len(sent) == 1
+    assert server.connections == 1  # nothing went out on a second connection
+    assert await post(client, b'{"text":"third"}') == (200, OK_BODY)
+    await client.close()
+    assert len(server.requests) == 3
+
+
+async def test_a_read_only_call_whose_reused_connection_drops_goes_again(serve: Serve) -> None:
+    seen: list[int] = []
+    server = await serve(lambda w, r: drop_the_second_request(w, r, seen))
+    client = client_for(server)
+
+    async def get_me() -> tuple[int, bytes]:
+        return await client.post_json(
+            "/bot1:abc/getMe",
+            b"{}",
+            connect_timeout=2,
+            read_timeout=2,
+            pool_timeout=2,
+            read_only=True,
+        )
+
+    assert await get_me() == (200, OK_BODY)
+    assert await get_me() == (200, OK_BODY)  # dropped, then again on a fresh connection
+    await client.close()
+    assert len(server.requests) == 3
+    assert server.connections == 2
