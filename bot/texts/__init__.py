@@ -170,7 +170,6 @@ CONSENT_DECLINED = (
     "Ketik /start bila berubah pikiran."
 )
 REGISTERED = "Pendaftaran berhasil! 🎉 Selamat belajar, <b>{name}</b>."
-ALREADY_REGISTERED_NIP = "Anda sudah terdaftar dengan NIP <code>{nip}</code>."
 
 # --- Profile ---------------------------------------------------------------------------------
 PROFILE = (
@@ -268,7 +267,6 @@ QUIZ_FAILED = (
 )
 BTN_MY_JP = "📊 JP Saya"
 BTN_OTHER_MODULES = "📚 Modul lain"
-QUIZ_NO_OPEN = "Tidak ada kuis yang sedang berjalan untuk modul ini."
 
 # --- Hours (JP) ----------------------------------------------------------------------------
 JP_SUMMARY = (

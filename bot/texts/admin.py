@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-ADMIN_ONLY = "Maaf, perintah ini khusus admin."
-
 # --- Roles (/admin) ----------------------------------------------------------------------------
 ROLE_NAMES = {"superadmin": "Superadmin", "opd_admin": "Admin OPD", None: "Pegawai (tanpa peran)"}
 ADMIN_USAGE = (
@@ -71,7 +69,6 @@ BTN_PREVIEW = "👀 Pratinjau »"
 ASK_OPD = "Pilih instansi penerima:"
 BTN_ALL_OPD = "Semua instansi"
 ASK_MODULE_FILTER = "Kirim ke yang belum menyelesaikan modul:"
-OPD_NOT_ALLOWED = "Admin OPD hanya dapat mengirim ke instansinya sendiri."
 PREVIEW_FAILED = (
     "Pratinjau tidak dapat dikirim, jadi pengumuman ini juga akan gagal bagi penerima: {error}"
 )
@@ -101,7 +98,6 @@ STATUS = (
     "Menunggu: {waiting} · Total: {total}"
 )
 STATE_SENDING = "sedang dikirim"
-STATE_DONE = "selesai"
 FINAL_REPORT = (
     "✅ <b>Laporan pengumuman #{id}</b>\nPenerima: {total}\nTerkirim: {sent}\nGagal: {failed}\n"
     "Memblokir bot: {blocked}\nDilewati: {skipped}"

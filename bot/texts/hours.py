@@ -54,9 +54,6 @@ LAPOR_SUBMITTED = "✅ Laporan <b>#{id}</b> terkirim dan menunggu verifikasi adm
 LAPOR_DUPLICATE = (
     "⚠️ Nomor sertifikat ini sudah pernah dilaporkan (laporan #{other}). Admin akan memeriksanya."
 )
-LAPOR_NO_REVIEWER = (
-    "Catatan: belum ada admin untuk OPD Anda; laporan akan diperiksa admin provinsi."
-)
 SUMMARY = (
     "<b>{title}</b>\n"
     "Penyelenggara: {organiser}\n"
@@ -88,14 +85,12 @@ NOTIFY_REJECTED = (
 )
 QUEUE_TITLE = "<b>Antrian verifikasi</b> ({count} laporan menunggu). Pilih untuk memeriksa:"
 QUEUE_EMPTY = "Tidak ada laporan yang menunggu verifikasi."
-NOT_ADMIN = "Perintah ini khusus admin."
 
 # --- Certificates -------------------------------------------------------------------------------
 CERT_LIST = "<b>Sertifikat</b>\nPilih modul yang sudah lulus untuk mengunduh e-sertifikat:"
 CERT_NONE = "Belum ada modul yang lulus. Mulai dari /belajar."
 CERT_NOT_PASSED = "Sertifikat hanya tersedia untuk modul yang sudah Anda lulusi."
 CERT_CAPTION = "E-sertifikat {number}\nKode verifikasi: <code>{code}</code>"
-BTN_CERTIFICATE = "🎓 Sertifikat"
 VERIFY_USAGE = "Ketik kode pada sertifikat, contoh: <code>/verifikasi ABCD-EFGH-JKLM</code>."
 VERIFY_GENUINE = (
     "✅ <b>Sertifikat asli</b>\n"
@@ -126,14 +121,12 @@ REPORT_OPD = (
 REPORT_RANKING = "<b>Peringkat OPD {year}</b> (% ASN mencapai {target} JP)\n{lines}"
 REPORT_RANK_LINE = "{rank}. {opd} — {percent}% ({at_target}/{employees}), rata-rata {average} JP"
 REPORT_EMPTY = "Belum ada pegawai terdaftar."
-REPORT_EMPLOYEE_ONLY = "Laporan hanya untuk admin. Rekap JP Anda sendiri: /jp."
 BTN_XLSX = "📊 Pegawai (XLSX)"
 BTN_CSV = "📄 Pegawai (CSV)"
 BTN_RECAP_XLSX = "📊 Rekap OPD (XLSX)"
 BTN_COMPLIANCE = "📈 Grafik kepatuhan"
 BTN_SIASN = "🗂 Riwayat kursus (SIASN)"
 REPORT_FILE_CAPTION = "{what} — {year}"
-REPORT_FORBIDDEN = "Anda hanya dapat melihat laporan OPD Anda sendiri."
 
 # --- Roster at registration -----------------------------------------------------------------
 ROSTER_CONFIRM = "Apakah ini Anda: <b>{name}</b>, {opd}?"
