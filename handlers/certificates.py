@@ -7,9 +7,9 @@ from telegram import Update
 from bot.core.callbacks import CertificateButton
 from bot.core.jp import format_jp
 from bot.core.telegram_html import escape
-from bot.documents import labels
 from bot.services.certificates import Issued, Verdict, render_pdf
 from bot.telegram.context import BotContext
+from bot.texts import documents as labels
 from bot.texts import hours as t
 from handlers import hours_keyboards as kb
 from handlers.commands import command

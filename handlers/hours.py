@@ -8,10 +8,10 @@ from bot import texts
 from bot.core.callbacks import HoursFileButton, YearButton
 from bot.core.jp import format_jp, percent, progress_bar
 from bot.core.telegram_html import escape
-from bot.documents import labels
 from bot.services import hours_files
 from bot.services.hours import HoursView
 from bot.telegram.context import BotContext
+from bot.texts import documents as labels
 from bot.texts import hours as ht
 from handlers import hours_keyboards, keyboards
 from handlers.commands import command

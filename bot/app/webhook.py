@@ -69,7 +69,7 @@ async def receive_update(request: web.Request) -> web.Response:
         return web.Response(status=403, text="forbidden")
     application = request.app[APP_KEY]
     try:
-        # orjson, as for every answer from Telegram (bot/telegram_request.py): faster than json.
+        # orjson, as for every answer from Telegram (bot/telegram/request.py): faster than json.
         data = orjson.loads(await request.read())
         if not isinstance(data, dict):
             raise ValueError("an update is a JSON object")

@@ -12,9 +12,9 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from bot.core.jp import format_jp
-from bot.documents import labels
 from bot.documents.pdfbase import FONT, display_nip, fit_font_size, new_pdf, pdf_bytes
 from bot.documents.verification import CertificateFields
+from bot.texts import documents as labels
 
 PAGE_W, PAGE_H = 297.0, 210.0
 MARGIN = 20.0

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.jp import format_jp
-from bot.documents import labels
+from bot.texts import documents as labels
 
 if TYPE_CHECKING:  # matplotlib costs ~40 MB: imported when a chart is drawn, not at start-up
     from matplotlib.figure import Figure

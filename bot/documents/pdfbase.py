@@ -15,7 +15,7 @@ import matplotlib
 from fpdf import FPDF
 
 from bot.core.nip import NipError, parse_nip
-from bot.documents import labels
+from bot.texts import documents as labels
 
 FONT = "DejaVu"
 # Regular and bold only: fpdf2 parses every registered TTF for each document, which is most of

@@ -19,7 +19,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.core.jp import from_centi
-from bot.documents import labels
+from bot.texts import documents as labels
 
 Row = Mapping[str, object]
 Value = str | int | float | date | None

@@ -15,8 +15,8 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
 from bot.core.jp import format_jp
-from bot.documents import labels
 from bot.documents.pdfbase import FONT, display_nip, new_pdf, pdf_bytes
+from bot.texts import documents as labels
 
 NAVY = (31, 58, 104)
 HEAD_FILL = (226, 232, 243)

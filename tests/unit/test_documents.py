@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from bot.documents import labels
 from bot.documents.certificate import render_certificate
 from bot.documents.charts import (
     DPI,
@@ -43,6 +42,7 @@ from bot.documents.verification import (
     make_code,
     normalize_code,
 )
+from bot.texts import documents as labels
 
 SECRET = b"test-secret-of-at-least-16-bytes"
 FIELDS = CertificateFields(

@@ -1,9 +1,8 @@
-"""Every Indonesian word printed on a certificate, transcript, chart or spreadsheet, in one place.
+"""Every Indonesian word printed on a certificate, transcript, chart or spreadsheet.
 
-Documents are not Telegram messages, so these strings are plain text, never HTML. They live here,
-and not in ``bot/texts.py``, so the rendering layer can be translated or reworded without touching
-the chat texts; names shared with the chat (organiser, motto, category names) are taken from
-``bot.texts`` so the two never drift apart.
+Documents are not Telegram messages, so these strings are plain text, never HTML. Names shared
+with the chat (organiser, motto, category names) are taken from the chat texts, so the two never
+drift apart.
 """
 
 from __future__ import annotations
