@@ -11,7 +11,7 @@ from bot.app.application import build_application, polling
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi
-from tests.conftest import TEST_TOKEN, FakeClock
+from tests.support import TEST_TOKEN, FakeClock
 
 
 @pytest.fixture

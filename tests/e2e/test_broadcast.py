@@ -16,8 +16,8 @@ from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi, FakeUser
 from db.models import Broadcast, Employee, OutboundMessage
-from tests.conftest import TEST_TOKEN, FakeClock
 from tests.e2e.helpers import register, say, tap
+from tests.support import TEST_TOKEN, FakeClock
 
 ADMIN = 9000
 FIRST = 600_000

@@ -12,8 +12,8 @@ from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi
 from db.models import Employee
-from tests.conftest import FakeClock
 from tests.e2e.helpers import open_module, register, say, tap
+from tests.support import FakeClock
 
 
 async def _employee(app: object, telegram_id: int) -> Employee:

@@ -31,8 +31,8 @@ from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi
 from db.models import Broadcast, Employee
-from tests.conftest import FakeClock
 from tests.e2e.helpers import say
+from tests.support import FakeClock
 
 WIB = ZoneInfo("Asia/Jakarta")
 SECRET = "s3cret-Token_for-tests"

@@ -14,8 +14,8 @@ from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi, FakeUser
 from db.models import Employee, OutboundMessage
-from tests.conftest import FakeClock
 from tests.e2e.helpers import register, say, tap
+from tests.support import FakeClock
 
 WIB = ZoneInfo("Asia/Jakarta")
 

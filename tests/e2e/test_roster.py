@@ -14,8 +14,8 @@ from bot.core.roster_file import RosterRow
 from bot.emulator import FakeBotApi
 from bot.store import roster
 from db.models import Employee
-from tests.conftest import FakeClock
 from tests.e2e.helpers import say, tap
+from tests.support import FakeClock
 
 LISTED = "198609262015051001"
 OTHER_LISTED = "199001012018012003"

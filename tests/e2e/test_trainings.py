@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from bot.emulator import FakeBotApi
 from db.models import ExternalTraining, JpLedgerEntry
-from tests.conftest import FakeClock
 from tests.e2e.helpers import register, say, tap
 from tests.e2e.hours_helpers import (
     NIP_ADMIN,
@@ -20,6 +19,7 @@ from tests.e2e.hours_helpers import (
     grant,
     report_training,
 )
+from tests.support import FakeClock
 
 
 async def test_a_report_is_approved_by_the_opd_admin_credited_and_notified(

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from pydantic import ValidationError
 
 from bot.__main__ import main
 from bot.core.content import CARD_TEXT_LIMIT, Card, Catalog, ContentError, Question, load_catalog
+from tests.support import DATA_DIR
 
-BROKEN = Path(__file__).resolve().parent.parent / "data" / "broken_content"
+BROKEN = DATA_DIR / "broken_content"
 
 
 def test_shipped_content_is_valid_and_rich_enough(catalog: Catalog) -> None:

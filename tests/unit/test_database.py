@@ -31,7 +31,7 @@ from db.dialects import (
 from db.migrate import alembic_config, upgrade_to_head
 from db.models import Base, ChatSession, Employee, ProcessedUpdate, QuizPoll
 from db.session import Database
-from tests.conftest import FakeClock
+from tests.support import FakeClock
 from tests.unit.test_services import USER, register, take_quiz
 
 # Telegram ids have up to 52 significant bits; they must not be squeezed into 32-bit integers.

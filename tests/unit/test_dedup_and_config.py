@@ -8,7 +8,7 @@ from bot.__main__ import main
 from bot.config import Settings
 from bot.store.dedup import UpdateDeduplicator
 from db.session import Database
-from tests.conftest import TEST_TOKEN, FakeClock
+from tests.support import TEST_TOKEN, FakeClock
 
 
 async def test_dedup_claims_each_update_id_once(db: Database, clock: FakeClock) -> None:

@@ -6,7 +6,7 @@ import re
 import tomllib
 
 from bot.config import Settings
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 DEPLOY = ROOT / "deploy"
 

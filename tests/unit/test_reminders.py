@@ -21,7 +21,7 @@ from bot.services import Services
 from bot.services.reminders import TimeOutcome
 from db.models import Employee, OutboundMessage, Reminder
 from db.session import Database
-from tests.conftest import FakeClock
+from tests.support import FakeClock
 from tests.unit.test_services import register
 
 WIB = ZoneInfo("Asia/Jakarta")

@@ -30,7 +30,7 @@ from db.models import (
     OutboundMessage,
 )
 from db.session import Database
-from tests.conftest import FakeClock
+from tests.support import FakeClock
 
 NIP = "19860926 201505 1 001"
 USER = 1001

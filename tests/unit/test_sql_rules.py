@@ -21,7 +21,7 @@ from bot.services.learning import CardOutcome, LearningService
 from bot.store import employees
 from db.models import Employee, ModuleProgress
 from db.session import Database
-from tests.conftest import FakeClock
+from tests.support import FakeClock
 
 # Month, year and leap-day ends, and Europe's 2026 clock changes.
 EDGE_DAYS = [
