@@ -1,4 +1,4 @@
-"""The keep-alive HTTP/1.1 client of bot/http11.py against a real local server."""
+"""The keep-alive HTTP/1.1 client of bot/telegram/http11.py against a real local server."""
 
 from __future__ import annotations
 

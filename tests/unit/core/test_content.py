@@ -1,9 +1,10 @@
+"""The course content (bot/core/content.py): the shipped catalog, broken files, limits."""
+
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
 
-from bot.__main__ import main
 from bot.core.content import CARD_TEXT_LIMIT, Card, Catalog, ContentError, Question, load_catalog
 from tests.support import DATA_DIR
 
@@ -39,14 +40,6 @@ def test_broken_content_lists_every_problem_with_file_and_line() -> None:
     assert "syntax-error.yaml:" in text and "YAML syntax error" in text
     assert "opd.yaml:1: opd: OPD code '3301' appears twice" in text
     assert len(lines) == 10
-
-
-def test_content_check_command_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["content", "check", str(BROKEN)]) == 1
-    err = capsys.readouterr().err
-    assert "broken-module.yaml:5: jp" in err
-    assert main(["content", "check", str(BROKEN.parent.parent.parent / "content")]) == 0
-    assert "OK:" in capsys.readouterr().out
 
 
 def test_card_length_is_counted_after_formatting() -> None:

@@ -1,26 +1,13 @@
-from __future__ import annotations
+"""Settings (bot/config.py): a missing or bad token or database URL is one line and exit code 2;
+database URLs get the async drivers."""
 
-import asyncio
+from __future__ import annotations
 
 import pytest
 
 from bot.__main__ import main
 from bot.config import Settings
-from bot.store.dedup import UpdateDeduplicator
-from db.session import Database
-from tests.support import TEST_TOKEN, FakeClock
-
-
-async def test_dedup_claims_each_update_id_once(db: Database, clock: FakeClock) -> None:
-    dedup = UpdateDeduplicator(db, clock)
-    # One batch holding the same id twice, plus distinct ids.
-    first = await asyncio.gather(*(dedup.claim(i) for i in [1, 2, 2, 3]))
-    assert first == [True, True, False, True]
-    # A later batch: ids already committed are duplicates; a new one is fresh.
-    second = await asyncio.gather(*(dedup.claim(i) for i in [3, 4, 1]))
-    assert second == [False, True, False]
-    # A fresh deduplicator (a restart) still knows them: they are in the database.
-    assert await UpdateDeduplicator(db, clock).claim(4) is False
+from tests.support import TEST_TOKEN
 
 
 def test_missing_or_malformed_token_is_one_line_and_exit_code_2(
