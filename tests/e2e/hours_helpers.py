@@ -1,15 +1,16 @@
 """Setting up people for the training-hours end-to-end tests: employees and admins in a real
-(temporary) database, written the way the bot itself writes them."""
+(temporary) database, written the way the bot itself writes them, and what the bot uploaded."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
 from bot.app.application import services_of
-from bot.emulator import BotMessage, FakeUser
+from bot.emulator import BotMessage, FakeBotApi, FakeUser
+from bot.store import ledger
 from db.models import AdminRole, Employee
 from tests.e2e.helpers import say, tap
 
@@ -83,3 +84,34 @@ async def callback_answer(fake: object, query_id: str, timeout: float = 5.0) -> 
             return str((record.answer or {}).get("text", ""))
         await asyncio.sleep(0.01)
     raise TimeoutError(f"callback query {query_id} was not answered")
+
+
+async def credit_module(app: object, telegram_id: int, module_id: str, jp_centi: int) -> None:
+    """What a passed quiz writes (the quiz itself is covered by test_learning_walk)."""
+    async with db_of(app).transaction() as s:
+        employee = await s.scalar(select(Employee).where(Employee.telegram_id == telegram_id))
+        assert employee is not None
+        await ledger.credit(
+            s,
+            ledger.Credit(
+                employee_id=employee.id,
+                year=2026,
+                jp_centi=jp_centi,
+                source_kind="module",
+                source_id=module_id,
+                title="BerAKHLAK dalam Pelayanan",
+                category="sosial_kultural",
+                activity_kind="E-learning (mikro)",
+                organiser="BPSDMD",
+                started_on=date(2026, 3, 2),
+                ended_on=date(2026, 3, 4),
+                evidence={"score": 90},
+                credited_at=datetime(2026, 3, 4, 3, tzinfo=UTC),
+            ),
+        )
+
+
+def uploaded(fake: FakeBotApi, message: object) -> bytes:
+    stored = fake.files.get(message.document["file_id"])  # type: ignore[attr-defined]
+    assert stored is not None
+    return stored.data
