@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import update
+from telegram.ext import Application
 
 from bot.emulator import FakeBotApi
 from db.models import Certificate
@@ -11,7 +12,7 @@ from tests.e2e.hours_helpers import NIP_ADMIN, callback_answer, credit_module, d
 
 
 async def test_a_certificate_is_issued_verified_and_a_forgery_refused(
-    fake: FakeBotApi, bot_app: object
+    fake: FakeBotApi, bot_app: Application
 ) -> None:
     learner = fake.user(8201, first_name="Siti", last_name="Aminah")
     other = fake.user(8202, first_name="Budi", last_name="Santoso")
@@ -23,10 +24,12 @@ async def test_a_certificate_is_issued_verified_and_a_forgery_refused(
     learner.press_button("BerAKHLAK")
     pdf = await learner.wait_for_reply(lambda m: m.kind == "document")
     assert uploaded(fake, pdf).startswith(b"%PDF")
+    assert pdf.text is not None
     code = pdf.text.split("Kode verifikasi: ")[1].strip()
     assert "SB-2026-" in pdf.text
 
     genuine = await say(other, f"/verifikasi {code.lower()}", "Sertifikat asli")
+    assert genuine.text is not None
     assert "Siti Aminah" in genuine.text and "BerAKHLAK" in genuine.text and "JP: 2" in genuine.text
 
     # One character changed: no such certificate.

@@ -3,9 +3,7 @@ the button says."""
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import load_workbook
+from telegram.ext import Application
 
 from bot.emulator import FakeBotApi
 from tests.e2e.helpers import register, say
@@ -18,9 +16,12 @@ from tests.e2e.hours_helpers import (
     grant,
     uploaded,
 )
+from tests.support import active_sheet
 
 
-async def test_laporan_scope_exports_and_forged_buttons(fake: FakeBotApi, bot_app: object) -> None:
+async def test_laporan_scope_exports_and_forged_buttons(
+    fake: FakeBotApi, bot_app: Application
+) -> None:
     learner = fake.user(8221, first_name="Siti", last_name="Aminah")
     admin = fake.user(8222, first_name="Budi", last_name="Santoso")
     await register(fake, learner)
@@ -45,8 +46,8 @@ async def test_laporan_scope_exports_and_forged_buttons(fake: FakeBotApi, bot_ap
 
     admin.press_button("Pegawai (XLSX)", recap.message_id)
     sent = await admin.wait_for_reply(lambda m: m.kind == "document")
-    assert sent.document["file_name"] == "pegawai-3328-2026.xlsx"
-    sheet = load_workbook(io.BytesIO(uploaded(fake, sent))).active
+    assert sent.document is not None and sent.document["file_name"] == "pegawai-3328-2026.xlsx"
+    sheet = active_sheet(uploaded(fake, sent))
     assert sheet["A1"].value == "NIP" and sheet["I1"].value == "JP total"
     names = [sheet.cell(row=r, column=2).value for r in (2, 3)]
     assert names == ["Budi Santoso", "Siti Aminah"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from telegram import BotCommand
+from telegram import Bot, BotCommand
 from telegram.error import BadRequest
 
+from bot.emulator import FakeBotApi
 from tests.emulator.helpers import tg
 
 
-async def test_set_my_commands(fake, bot):
+async def test_set_my_commands(fake: FakeBotApi, bot: Bot) -> None:
     await bot.set_my_commands([BotCommand("start", "Mulai"), BotCommand("kuis_1", "Kuis")])
     assert [c.command for c in await bot.get_my_commands()] == ["start", "kuis_1"]
     for bad in ["Start", "with-dash", "x" * 33, ""]:

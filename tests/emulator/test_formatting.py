@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from telegram import Bot
 from telegram.error import BadRequest
 
-from bot.emulator import SCHEMA
-from tests.emulator.helpers import kb, raw_call, tg
+from bot.emulator import SCHEMA, FakeBotApi, FakeUser
+from tests.emulator.helpers import kb, present, raw_call, tg
 
 
-async def test_valid_send_message(fake, bot, user):
+async def test_valid_send_message(fake: FakeBotApi, bot: Bot, user: FakeUser) -> None:
     m = await bot.send_message(
         1001,
         "<b>Halo</b> Siti &amp; teman 😀",
@@ -17,9 +18,10 @@ async def test_valid_send_message(fake, bot, user):
         reply_markup=kb([("Lanjut", "next")]),
     )
     assert m.text == "Halo Siti & teman 😀"
+    assert m.from_user is not None
     assert m.from_user.id == 123456 and m.from_user.is_bot
     assert m.chat.id == 1001 and m.message_id == 2  # the user's /start was #1
-    last = fake.chat(1001).last_message()
+    last = present(fake.chat(1001).last_message())
     assert last.text == m.text and last.entities == [{"type": "bold", "offset": 0, "length": 4}]
     assert last.html == "<b>Halo</b> Siti &amp; teman 😀"
     assert last.button_texts == ["Lanjut"]
@@ -27,7 +29,9 @@ async def test_valid_send_message(fake, bot, user):
     assert SCHEMA.validate_result(fake.calls[-1].result, ("Message",)) is None
 
 
-async def test_text_length_counted_after_html_parsing_in_utf16(fake, bot, user):
+async def test_text_length_counted_after_html_parsing_in_utf16(
+    fake: FakeBotApi, bot: Bot, user: FakeUser
+) -> None:
     await bot.send_message(1001, "<b>" + "x" * 4096 + "</b>", parse_mode="HTML")
     await bot.send_message(1001, "😀" * 2048)  # 4096 UTF-16 code units
     assert fake.violations == []
@@ -56,7 +60,9 @@ async def test_text_length_counted_after_html_parsing_in_utf16(fake, bot, user):
         ('<span class="x">s</span>', 'Tag "span" must have class "tg-spoiler"'),
     ],
 )
-async def test_broken_html_is_rejected(fake, user, text, error):
+async def test_broken_html_is_rejected(
+    fake: FakeBotApi, user: FakeUser, text: str, error: str
+) -> None:
     status, body = await raw_call(
         fake, "sendMessage", {"chat_id": "1001", "text": text, "parse_mode": "HTML"}
     )
@@ -67,7 +73,7 @@ async def test_broken_html_is_rejected(fake, user, text, error):
     assert len(fake.violations) == 1 and "sendMessage" in fake.violations[0]
 
 
-async def test_supported_html_tags(fake, bot, user):
+async def test_supported_html_tags(fake: FakeBotApi, bot: Bot, user: FakeUser) -> None:
     html = (
         "<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s>"
         '<strike>k</strike><del>d</del><a href="https://example.org">a</a><code>c</code>'
@@ -84,7 +90,7 @@ async def test_supported_html_tags(fake, bot, user):
     assert fake.violations == []
 
 
-async def test_markdown_v2_requires_escaping(fake, bot, user):
+async def test_markdown_v2_requires_escaping(fake: FakeBotApi, bot: Bot, user: FakeUser) -> None:
     m = await bot.send_message(
         1001, r"*Halo* _Siti_\. Nilai: 10\-5 \(ok\)", parse_mode="MarkdownV2"
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
+from bot.emulator import FakeBotApi, FakeUser
 from tests.emulator.helpers import kb, raw_call, tg
 
 
-async def test_callback_data_limit_is_64_bytes(fake, bot, user):
+async def test_callback_data_limit_is_64_bytes(fake: FakeBotApi, bot: Bot, user: FakeUser) -> None:
     await bot.send_message(1001, "ok", reply_markup=kb([("a", "x" * 64)]))
     with pytest.raises(BadRequest, match=tg("BUTTON_DATA_INVALID")):
         await bot.send_message(1001, "bad", reply_markup=kb([("a", "x" * 65)]))
@@ -20,7 +21,7 @@ async def test_callback_data_limit_is_64_bytes(fake, bot, user):
     assert len(fake.violations) == 2
 
 
-async def test_keyboard_shape_limits(fake, bot, user):
+async def test_keyboard_shape_limits(fake: FakeBotApi, bot: Bot, user: FakeUser) -> None:
     await bot.send_message(1001, "8 ok", reply_markup=kb([(str(i), str(i)) for i in range(8)]))
     with pytest.raises(BadRequest, match=tg("too many buttons")):
         await bot.send_message(1001, "9", reply_markup=kb([(str(i), str(i)) for i in range(9)]))

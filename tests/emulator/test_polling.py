@@ -6,14 +6,17 @@ import asyncio
 import time
 
 import pytest
-from telegram import Update
+from telegram import Bot, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from tests.emulator.helpers import TOKEN, kb, tg
+from bot.emulator import FakeBotApi, FakeUser
+from tests.emulator.helpers import TOKEN, kb, present, tg
 
 
-async def test_long_polling_returns_pressed_button_quickly(fake, bot, user):
+async def test_long_polling_returns_pressed_button_quickly(
+    fake: FakeBotApi, bot: Bot, user: FakeUser
+) -> None:
     m = await bot.send_message(1001, "Pilih", reply_markup=kb([("Lanjut ▶", "next")]))
     first = await bot.get_updates(timeout=0)
     poll = asyncio.create_task(bot.get_updates(offset=first[-1].update_id + 1, timeout=5))
@@ -23,9 +26,10 @@ async def test_long_polling_returns_pressed_button_quickly(fake, bot, user):
     qid = user.press_button("Lanjut")
     updates = await poll
     assert time.monotonic() - t0 < 0.5
-    cq = updates[0].callback_query
+    cq = present(updates[0].callback_query)
+    assert isinstance(cq.message, Message)
     assert cq.id == qid and cq.data == "next" and cq.message.message_id == m.message_id
-    assert cq.from_user.id == 1001 and cq.message.reply_markup.inline_keyboard[0][0].text
+    assert cq.from_user.id == 1001 and present(cq.message.reply_markup).inline_keyboard[0][0].text
     assert fake.unanswered_callback_queries()[0].id == qid
     await bot.answer_callback_query(qid, text="Oke")
     assert fake.callback_queries[qid].answer == {"text": "Oke"}
@@ -40,18 +44,21 @@ async def test_long_polling_returns_pressed_button_quickly(fake, bot, user):
         user.press_button("Kembali")
 
 
-async def test_get_updates_offset_limit_and_allowed_updates(fake, bot, user):
+async def test_get_updates_offset_limit_and_allowed_updates(
+    fake: FakeBotApi, bot: Bot, user: FakeUser
+) -> None:
     user.send_text("satu")
     user.send_text("dua")
     again = await bot.get_updates(timeout=0)
-    assert [u.message.text for u in await bot.get_updates(timeout=0)] == [
+    assert [present(u.message).text for u in await bot.get_updates(timeout=0)] == [
         "/start",
         "satu",
         "dua",
     ]  # not confirmed: delivered again
-    assert [u.message.text for u in await bot.get_updates(timeout=0, limit=1)] == ["/start"]
+    first = await bot.get_updates(timeout=0, limit=1)
+    assert [present(u.message).text for u in first] == ["/start"]
     rest = await bot.get_updates(offset=again[0].update_id + 1, timeout=0)
-    assert [u.message.text for u in rest] == ["satu", "dua"]
+    assert [present(u.message).text for u in rest] == ["satu", "dua"]
     assert await bot.get_updates(offset=rest[-1].update_id + 1, timeout=0) == ()
     assert fake.pending_update_count == 0
     user.send_text("tiga")
@@ -66,14 +73,16 @@ async def test_get_updates_offset_limit_and_allowed_updates(fake, bot, user):
     assert fake.violations == []
 
 
-async def test_application_end_to_end(fake):
+async def test_application_end_to_end(fake: FakeBotApi) -> None:
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None and update.effective_user is not None
         await update.message.reply_html(
             f"Halo <b>{update.effective_user.first_name}</b>!",
             reply_markup=kb([("Mulai kuis", "quiz")]),
         )
 
     async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.callback_query is not None
         await update.callback_query.answer()
         await update.callback_query.edit_message_text("Kuis dimulai")
 
@@ -84,6 +93,7 @@ async def test_application_end_to_end(fake):
         .base_file_url(fake.base_file_url)
         .build()
     )
+    assert app.updater is not None
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CallbackQueryHandler(on_button))
     async with app:

@@ -6,7 +6,7 @@ from bot.emulator import FakeBotApi
 from tests.emulator.helpers import TOKEN, raw_call
 
 
-async def test_rate_limits():
+async def test_rate_limits() -> None:
     fake = FakeBotApi(TOKEN, rate_limit_per_second=5)
     fake.user(1001, started=True)
     await fake.start()

@@ -7,13 +7,13 @@ import json
 
 import pytest
 
-from bot.emulator import SCHEMA
+from bot.emulator import SCHEMA, FakeBotApi, FakeUser
 from bot.emulator.make_spec import DEFAULT_SOURCE, build
 from bot.emulator.spec import SPEC_PATH
 from tests.emulator.helpers import raw_call
 
 
-def test_spec_file_is_current():
+def test_spec_file_is_current() -> None:
     assert {"sendMessage", "editMessageText", "sendPoll", "getUpdates", "setWebhook"} <= {
         m.name for m in SCHEMA.methods.values()
     }
@@ -24,7 +24,7 @@ def test_spec_file_is_current():
     assert build(json.loads(DEFAULT_SOURCE.read_text())) == shipped
 
 
-async def test_missing_required_and_wrong_types(fake, user):
+async def test_missing_required_and_wrong_types(fake: FakeBotApi, user: FakeUser) -> None:
     checks = [
         ("sendMessage", {"chat_id": "1001"}, "Bad Request: message text is empty"),
         ("sendMessage", {"text": "x"}, "Bad Request: chat_id is empty"),
@@ -80,7 +80,7 @@ async def test_missing_required_and_wrong_types(fake, user):
     assert len(fake.violations) == len(checks)
 
 
-async def test_unknown_method_param_and_token(fake, user):
+async def test_unknown_method_param_and_token(fake: FakeBotApi, user: FakeUser) -> None:
     status, body = await raw_call(fake, "sendTelepathy", {"chat_id": "1001"})
     assert (status, body) == (404, {"ok": False, "error_code": 404, "description": "Not Found"})
     assert fake.violations == ["sendTelepathy: Not Found [chat_id='1001']"]
@@ -92,7 +92,7 @@ async def test_unknown_method_param_and_token(fake, user):
     assert status == 401 and body["description"] == "Unauthorized"
 
 
-async def test_json_body_and_query_string(fake, user):
+async def test_json_body_and_query_string(fake: FakeBotApi, user: FakeUser) -> None:
     status, body = await raw_call(
         fake,
         "sendMessage",

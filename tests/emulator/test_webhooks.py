@@ -6,15 +6,15 @@ import socket
 
 import pytest
 from aiohttp import web
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import BadRequest, Conflict
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.emulator import FakeBotApi
-from tests.emulator.helpers import TOKEN, tg
+from tests.emulator.helpers import TOKEN, present, tg
 
 
-async def test_webhook_delivery_and_conflict(fake, bot):
+async def test_webhook_delivery_and_conflict(fake: FakeBotApi, bot: Bot) -> None:
     received: list[tuple[dict, str | None]] = []
 
     async def hook(request: web.Request) -> web.Response:
@@ -30,7 +30,7 @@ async def test_webhook_delivery_and_conflict(fake, bot):
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]
+    port = runner.addresses[0][1]
     url = f"http://127.0.0.1:{port}/hook"
     try:
         with pytest.raises(BadRequest, match=tg("HTTPS URL must be provided")):
@@ -49,13 +49,13 @@ async def test_webhook_delivery_and_conflict(fake, bot):
         assert await fake.post_update_to(url, {"update_id": 1}, "wrong") == 403
         assert await bot.delete_webhook()
         u.send_text("polling lagi")
-        assert (await bot.get_updates(timeout=0))[-1].message.text == "polling lagi"
+        assert present((await bot.get_updates(timeout=0))[-1].message).text == "polling lagi"
         assert len(fake.violations) == 2  # the http:// webhook URL and the 409
     finally:
         await runner.cleanup()
 
 
-async def test_preconfigured_webhook_posts_updates():
+async def test_preconfigured_webhook_posts_updates() -> None:
     got: list[tuple[dict, str | None]] = []
 
     async def hook(request: web.Request) -> web.Response:
@@ -68,7 +68,7 @@ async def test_preconfigured_webhook_posts_updates():
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]
+    port = runner.addresses[0][1]
     fake = FakeBotApi(TOKEN, webhook_url=f"http://127.0.0.1:{port}/wh", webhook_secret="abc")
     await fake.start()
     try:
@@ -81,14 +81,16 @@ async def test_preconfigured_webhook_posts_updates():
         await runner.cleanup()
 
 
-async def test_ptb_webhook_mode_end_to_end(fake):
+async def test_ptb_webhook_mode_end_to_end(fake: FakeBotApi) -> None:
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None
         await update.message.reply_text(f"echo: {update.message.text}")
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     app = Application.builder().token(TOKEN).base_url(fake.base_url).build()
+    assert app.updater is not None
     app.add_handler(MessageHandler(filters.TEXT, echo))
     async with app:
         await app.start()

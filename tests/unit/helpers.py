@@ -16,6 +16,7 @@ from bot.services import Services
 from bot.services.learning import CardOutcome
 from bot.services.quiz import AnswerOutcome
 from bot.services.registration import RegistrationOutcome
+from bot.store.quiz_grading import QuizResult
 from db.models import Employee, OutboundMessage, Reminder
 from db.session import Database
 
@@ -39,7 +40,7 @@ async def read_all(svc: Services, module: Module, uid: int = USER) -> None:
         assert view.outcome is CardOutcome.OK
 
 
-async def take_quiz(svc: Services, module: Module, right: int, uid: int = USER):  # type: ignore[no-untyped-def]
+async def take_quiz(svc: Services, module: Module, right: int, uid: int = USER) -> QuizResult:
     started = await svc.quiz.start(uid, module.id, module.version)
     assert started.poll is not None
     spec = started.poll
@@ -53,6 +54,7 @@ async def take_quiz(svc: Services, module: Module, right: int, uid: int = USER):
         if result.poll is not None:
             spec = result.poll
     assert result is not None and result.outcome is AnswerOutcome.FINISHED
+    assert result.result is not None
     return result.result
 
 
@@ -63,8 +65,8 @@ def nip(n: int) -> str:
     return f"198609262015051{n:03d}"
 
 
-def at_wib(*args: int) -> datetime:
-    return datetime(*args, tzinfo=WIB).astimezone(UTC)  # type: ignore[misc]
+def at_wib(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=WIB).astimezone(UTC)
 
 
 def nudges(svc: Services) -> NudgeRenderer:
@@ -74,6 +76,12 @@ def nudges(svc: Services) -> NudgeRenderer:
 async def outbox(db: Database) -> list[OutboundMessage]:
     async with db.transaction() as s:
         return list((await s.scalars(select(OutboundMessage).order_by(OutboundMessage.id))).all())
+
+
+def employee_of(row: OutboundMessage) -> int:
+    """The employee a queued reminder is for (every reminder row names one)."""
+    assert row.employee_id is not None
+    return row.employee_id
 
 
 async def reminder_of(db: Database, uid: int) -> Reminder:

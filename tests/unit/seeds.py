@@ -28,7 +28,7 @@ async def seed_province(db: Database) -> None:
     B: b1 5 (sosial_kultural) -> not.
     C: c1 25 (teknis) -> reached; c2 25 (teknis) -> reached.
     """
-    people = [
+    people: list[tuple[str, str, list[tuple[int, str | None, int, str]]]] = [
         ("A", "a1", [(1500, "teknis", 2026, "module"), (600, None, 2026, "external")]),
         ("A", "a2", [(2000, "manajerial", 2026, "module")]),
         ("A", "a3", [(1950, "teknis", 2026, "module")]),

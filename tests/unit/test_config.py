@@ -3,6 +3,8 @@ database URLs get the async drivers."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.__main__ import main
@@ -11,7 +13,7 @@ from tests.support import TEST_TOKEN
 
 
 def test_missing_or_malformed_token_is_one_line_and_exit_code_2(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: object
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     monkeypatch.chdir(tmp_path)  # no .env here
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
@@ -43,7 +45,7 @@ def test_database_urls_get_the_async_drivers(given: str, used: str) -> None:
 
 
 def test_an_unsupported_database_url_is_one_line(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: object
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     monkeypatch.chdir(tmp_path)  # no .env here
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TEST_TOKEN)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
 
 from bot.__main__ import main
 from bot.config import Settings
+from tests.support import active_sheet
 from tests.unit.helpers import write_csv
 
 GOOD = "19860926 201505 1 001"
@@ -43,6 +43,6 @@ def test_cli_roster_dry_run_import_and_reports(tmp_path: Path, cli_env: None) ->
         )
         == 0
     )
-    assert load_workbook(xlsx).active["A1"].value == "Peringkat"
+    assert active_sheet(xlsx)["A1"].value == "Peringkat"
     assert png.read_bytes().startswith(b"\x89PNG")
     assert main(["certificate", "verify", "ABCD-EFGH-JKLM"]) == 1

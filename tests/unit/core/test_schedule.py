@@ -24,8 +24,8 @@ WIB = ZoneInfo("Asia/Jakarta")
 QUIET = QuietHours(time(21), time(6))
 
 
-def wib(*args: int) -> datetime:
-    return datetime(*args, tzinfo=WIB)  # type: ignore[misc]
+def wib(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=WIB)
 
 
 def daily(
@@ -138,7 +138,7 @@ def test_next_due_properties(
 
 
 def test_streaks() -> None:
-    # Writing a streak is SQL (employees.TOUCH): see tests/unit/test_sql_rules.py.
+    # Writing a streak is SQL (employees.TOUCH): see tests/unit/store/test_employees.py.
     today = date(2026, 11, 25)
     assert current_streak(4, today, today) == 4
     assert current_streak(4, today - timedelta(days=1), today) == 4  # alive until today ends

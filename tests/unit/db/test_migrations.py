@@ -3,6 +3,8 @@ the models, and the head revision the code expects."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -52,7 +54,7 @@ async def test_head_revision_constant_is_alembics_head(db: Database) -> None:
     await ensure_schema(db.engine)  # nothing to do, and no error
 
 
-async def test_ensure_schema_migrates_a_new_database(tmp_path: object) -> None:
+async def test_ensure_schema_migrates_a_new_database(tmp_path: Path) -> None:
     fresh = Database(f"sqlite+aiosqlite:///{tmp_path}/fresh.db")
     try:
         assert await current_revision(fresh.engine) is None

@@ -31,7 +31,7 @@ async def test_the_sender_shares_each_batch_between_reminders_and_announcements(
                 )
             )
         await s.flush()
-        rows = [
+        rows: list[dict[str, object]] = [
             {
                 "kind": "broadcast",
                 "dedup_key": f"b:{b}:{i}",

@@ -14,7 +14,7 @@ from bot.delivery.sender import OutboundSender, SendResult, SendStatus
 from bot.services import Services
 from db.models import Employee, OutboundMessage
 from tests.support import FakeClock
-from tests.unit.helpers import at_wib, nip, nudges, outbox, register
+from tests.unit.helpers import at_wib, employee_of, nip, nudges, outbox, register
 
 
 class ScriptedTransport:
@@ -49,9 +49,9 @@ async def test_the_sender_sorts_outcomes(svc: Services, clock: FakeClock) -> Non
         }
     )
 
-    async def render(rows):  # type: ignore[no-untyped-def]
-        by_employee = await nudges(svc).render([r.employee_id for r in rows])
-        return {r.id: by_employee[r.employee_id] for r in rows}
+    async def render(rows: Sequence[OutboundMessage]) -> dict[int, Outgoing | Skip]:
+        by_employee = await nudges(svc).render([employee_of(r) for r in rows])
+        return {r.id: by_employee[employee_of(r)] for r in rows}
 
     sender = OutboundSender(
         svc.db,

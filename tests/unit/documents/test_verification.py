@@ -58,7 +58,9 @@ def test_normalisation_reads_lookalike_digits_as_letters() -> None:
 
 @settings(max_examples=60)
 @given(fields=fields_strategy, data=st.data())
-def test_any_single_character_substitution_is_refused(fields: CertificateFields, data) -> None:
+def test_any_single_character_substitution_is_refused(
+    fields: CertificateFields, data: st.DataObject
+) -> None:
     code = make_code(SECRET, fields).replace("-", "")
     position = data.draw(st.integers(min_value=0, max_value=len(code) - 1))
     other = data.draw(st.sampled_from([c for c in CODE_ALPHABET if c != code[position]]))
@@ -69,7 +71,9 @@ def test_any_single_character_substitution_is_refused(fields: CertificateFields,
 
 @settings(max_examples=40)
 @given(fields=fields_strategy, data=st.data())
-def test_dropped_or_added_character_is_refused(fields: CertificateFields, data) -> None:
+def test_dropped_or_added_character_is_refused(
+    fields: CertificateFields, data: st.DataObject
+) -> None:
     code = make_code(SECRET, fields).replace("-", "")
     position = data.draw(st.integers(min_value=0, max_value=len(code) - 1))
     extra = data.draw(st.sampled_from(CODE_ALPHABET))
@@ -79,7 +83,7 @@ def test_dropped_or_added_character_is_refused(fields: CertificateFields, data) 
 
 @settings(max_examples=60)
 @given(fields=fields_strategy, data=st.data())
-def test_altered_certificate_fails_its_code(fields: CertificateFields, data) -> None:
+def test_altered_certificate_fails_its_code(fields: CertificateFields, data: st.DataObject) -> None:
     code = make_code(SECRET, fields)
     change = data.draw(
         st.sampled_from(["name", "nip", "module_title", "jp_centi", "completed_on", "number"])

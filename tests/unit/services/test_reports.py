@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
-
-from openpyxl import load_workbook
 
 from bot.services import reports as report_files
 from bot.store import reports
 from db.session import Database
+from tests.support import active_sheet
 from tests.unit.seeds import seed_province
 
 TARGET = 2000  # 20 JP
@@ -31,7 +29,7 @@ async def test_employee_list_and_exports(db: Database) -> None:
     assert external["activity_kind"] == "webinar" and external["started_on"] == date(2026, 5, 1)
 
     data = report_files.xlsx(report_files.EMPLOYEE_COLUMNS, table, "A")
-    sheet = load_workbook(io.BytesIO(data)).active
+    sheet = active_sheet(data)
     assert sheet["A1"].value == "NIP" and sheet["A1"].font.bold
     assert sheet["I2"].value == 21 and sheet["A6"].value == "Jumlah" and sheet["I6"].value == 60.5
     assert sheet.column_dimensions["B"].width == 32
@@ -39,9 +37,7 @@ async def test_employee_list_and_exports(db: Database) -> None:
     async with db.transaction() as s:
         rows = await reports.opd_recap(s, 2026, TARGET)
     recap = report_files.recap_rows(rows, {"A": "Dinas A"})
-    sheet = load_workbook(
-        io.BytesIO(report_files.xlsx(report_files.RECAP_COLUMNS, recap, "R"))
-    ).active
+    sheet = active_sheet(report_files.xlsx(report_files.RECAP_COLUMNS, recap, "R"))
     assert [sheet.cell(row=r, column=2).value for r in (2, 3, 4)] == ["C", "A", "B"]
     assert sheet["C3"].value == "Dinas A" and sheet["F3"].value == 0.5
     assert sheet["D5"].value == 7 and sheet["E5"].value == 4  # totals row

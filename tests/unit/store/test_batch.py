@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.batch import GroupInsert
+from db.dialects import cast_table
 from db.models import ProcessedUpdate
 from db.session import Database
 
@@ -16,7 +17,7 @@ from db.session import Database
 async def test_group_insert_commits_concurrent_rows_together_and_reports_failures(
     db: Database,
 ) -> None:
-    rows = GroupInsert(db, insert(ProcessedUpdate.__table__))
+    rows = GroupInsert(db, insert(cast_table(ProcessedUpdate)))
     stamp = datetime(2026, 1, 1, tzinfo=UTC)
     await asyncio.gather(*(rows.add({"update_id": i, "received_at": stamp}) for i in range(5)))
     async with db.transaction() as s:
