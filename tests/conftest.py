@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,23 +18,7 @@ from bot.core.content import Catalog, load_catalog
 from db.migrate import upgrade_to_head
 from db.session import Database
 from tests.databases import TEST_DATABASE_ENV, fresh_postgres_database, is_postgres
-
-ROOT = Path(__file__).resolve().parent.parent
-CONTENT_DIR = ROOT / "content"
-TEST_TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
-
-
-class FakeClock:
-    """A clock the test moves by hand; never sleeps."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from tests.support import CONTENT_DIR, TEST_TOKEN, FakeClock
 
 
 @pytest.fixture

@@ -6,12 +6,13 @@ import random
 from collections.abc import AsyncIterator
 
 import pytest
+from telegram.ext import Application
 
 from bot.app.application import build_application, polling
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi
-from tests.conftest import TEST_TOKEN, FakeClock
+from tests.support import TEST_TOKEN, FakeClock
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ async def fake() -> AsyncIterator[FakeBotApi]:
 @pytest.fixture
 async def bot_app(
     fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
-) -> AsyncIterator[object]:
+) -> AsyncIterator[Application]:
     settings = settings.model_copy(update={"telegram_api_base_url": fake.base_url})
     application = build_application(
         settings, catalog=catalog, clock=clock, rng=random.Random(5), run_ticks=False

@@ -1,16 +1,19 @@
 """Setting up people for the training-hours end-to-end tests: employees and admins in a real
-(temporary) database, written the way the bot itself writes them."""
+(temporary) database, written the way the bot itself writes them, and what the bot uploaded."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
+from telegram.ext import Application
 
 from bot.app.application import services_of
-from bot.emulator import BotMessage, FakeUser
+from bot.emulator import BotMessage, FakeBotApi, FakeUser
+from bot.store import ledger
 from db.models import AdminRole, Employee
+from db.session import Database
 from tests.e2e.helpers import say, tap
 
 NIP_ADMIN = "19900101 201801 2 003"
@@ -18,11 +21,11 @@ NIP_OTHER = "19850505 201001 1 002"
 NIP_FAR = "19800303 200501 1 004"
 
 
-def db_of(app: object):  # type: ignore[no-untyped-def]
-    return services_of(app).db  # type: ignore[attr-defined]
+def db_of(app: Application) -> Database:
+    return services_of(app).db
 
 
-async def add_employee(app: object, telegram_id: int, nip: str, opd: str, name: str) -> int:
+async def add_employee(app: Application, telegram_id: int, nip: str, opd: str, name: str) -> int:
     """An employee registered in ``opd`` (registration itself is covered by its own tests)."""
     async with db_of(app).transaction() as s:
         employee = Employee(
@@ -38,7 +41,7 @@ async def add_employee(app: object, telegram_id: int, nip: str, opd: str, name: 
         return employee.id
 
 
-async def grant(app: object, telegram_id: int, role: str, opd: str | None) -> None:
+async def grant(app: Application, telegram_id: int, role: str, opd: str | None) -> None:
     async with db_of(app).transaction() as s:
         employee = await s.scalar(select(Employee).where(Employee.telegram_id == telegram_id))
         assert employee is not None
@@ -73,13 +76,45 @@ async def report_training(
     return await say(user, cert, "foto atau PDF")
 
 
-async def callback_answer(fake: object, query_id: str, timeout: float = 5.0) -> str:  # noqa: ASYNC109
+async def callback_answer(fake: FakeBotApi, query_id: str, timeout: float = 5.0) -> str:  # noqa: ASYNC109
     """The text the bot answered a button press with (a toast), once it has answered."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:
-        record = fake.callback_queries.get(query_id)  # type: ignore[attr-defined]
+        record = fake.callback_queries.get(query_id)
         if record is not None and record.answered:
             return str((record.answer or {}).get("text", ""))
         await asyncio.sleep(0.01)
     raise TimeoutError(f"callback query {query_id} was not answered")
+
+
+async def credit_module(app: Application, telegram_id: int, module_id: str, jp_centi: int) -> None:
+    """What a passed quiz writes (the quiz itself is covered by test_learning_walk)."""
+    async with db_of(app).transaction() as s:
+        employee = await s.scalar(select(Employee).where(Employee.telegram_id == telegram_id))
+        assert employee is not None
+        await ledger.credit(
+            s,
+            ledger.Credit(
+                employee_id=employee.id,
+                year=2026,
+                jp_centi=jp_centi,
+                source_kind="module",
+                source_id=module_id,
+                title="BerAKHLAK dalam Pelayanan",
+                category="sosial_kultural",
+                activity_kind="E-learning (mikro)",
+                organiser="BPSDMD",
+                started_on=date(2026, 3, 2),
+                ended_on=date(2026, 3, 4),
+                evidence={"score": 90},
+                credited_at=datetime(2026, 3, 4, 3, tzinfo=UTC),
+            ),
+        )
+
+
+def uploaded(fake: FakeBotApi, message: BotMessage) -> bytes:
+    assert message.document is not None
+    stored = fake.files.get(message.document["file_id"])
+    assert stored is not None
+    return stored.data

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from sqlalchemy import func, select
+from telegram.ext import Application
 
 from bot import texts
 from bot.app.application import services_of
@@ -24,7 +25,7 @@ async def toast_for(fake: FakeBotApi, user: FakeUser, data: str) -> str:
     return str(answer.get("text") or "")
 
 
-async def test_bad_input_during_registration(fake: FakeBotApi, bot_app: object) -> None:
+async def test_bad_input_during_registration(fake: FakeBotApi, bot_app: Application) -> None:
     user = fake.user(2001, first_name="🙂")
     await say(user, "halo", texts.HINT_UNREGISTERED[:20])
     await say(user, "/start", "NIP")
@@ -40,7 +41,7 @@ async def test_bad_input_during_registration(fake: FakeBotApi, bot_app: object) 
     }
     for nip, reason in bad_nips.items():
         reply = await say(user, nip, "Silakan kirim ulang NIP")
-        assert reason in reply.text, (nip, reply.text)
+        assert reason in (reply.text or ""), (nip, reply.text)
     await say(user, "x" * 4096, "Pesan terlalu panjang")
 
     # /start again mid-registration resumes instead of starting over.
@@ -83,7 +84,9 @@ async def toast_or_edit(fake: FakeBotApi, user: FakeUser, data: str, expect: str
     return " ".join(reply.button_texts)
 
 
-async def test_a_nip_bound_to_another_account_is_refused(fake: FakeBotApi, bot_app: object) -> None:
+async def test_a_nip_bound_to_another_account_is_refused(
+    fake: FakeBotApi, bot_app: Application
+) -> None:
     await register(fake, fake.user(3001, first_name="Siti", last_name="Aminah"))
     other = fake.user(3002, first_name="Orang", last_name="Lain")
     await say(other, "/start", "NIP")
@@ -91,7 +94,7 @@ async def test_a_nip_bound_to_another_account_is_refused(fake: FakeBotApi, bot_a
 
 
 async def test_forged_and_stale_buttons_after_registration(
-    fake: FakeBotApi, bot_app: object, catalog: Catalog
+    fake: FakeBotApi, bot_app: Application, catalog: Catalog
 ) -> None:
     user = fake.user(4001, first_name="Siti", last_name="Aminah")
     await register(fake, user)
@@ -131,7 +134,7 @@ async def test_forged_and_stale_buttons_after_registration(
     assert not [c for c in fake.calls[sent_before:] if c.method == "sendPoll"]
 
 
-async def test_duplicate_update_is_handled_once(fake: FakeBotApi, bot_app: object) -> None:
+async def test_duplicate_update_is_handled_once(fake: FakeBotApi, bot_app: Application) -> None:
     user = fake.user(5001, first_name="Siti")
     update = {
         "update_id": 777001,
@@ -152,7 +155,7 @@ async def test_duplicate_update_is_handled_once(fake: FakeBotApi, bot_app: objec
 
 
 async def test_unknown_command_edited_message_and_free_text(
-    fake: FakeBotApi, bot_app: object
+    fake: FakeBotApi, bot_app: Application
 ) -> None:
     user = fake.user(6001, first_name="Siti", last_name="Aminah")
     await register(fake, user)

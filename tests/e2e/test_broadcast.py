@@ -10,14 +10,15 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, insert, select
+from telegram.ext import Application
 
 from bot.app.application import build_application, polling, services_of
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi, FakeUser
 from db.models import Broadcast, Employee, OutboundMessage
-from tests.conftest import TEST_TOKEN, FakeClock
 from tests.e2e.helpers import register, say, tap
+from tests.support import TEST_TOKEN, FakeClock
 
 ADMIN = 9000
 FIRST = 600_000
@@ -25,7 +26,7 @@ TEXT = "Webinar SPBE hari Jumat pukul 09.00. Daftar sekarang!"
 
 
 async def seed(
-    app: object, fake: FakeBotApi, count: int, opd: str = "3328", first: int = FIRST
+    app: Application, fake: FakeBotApi, count: int, opd: str = "3328", first: int = FIRST
 ) -> None:
     """Registered, active employees, written straight to the database (registering 500 people
     through the chat would only slow the test down), each with a chat in the fake."""
@@ -72,7 +73,7 @@ async def rated_fake() -> AsyncIterator[FakeBotApi]:
 
 def app_for(
     fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock, **extra: object
-) -> object:
+) -> Application:
     settings = settings.model_copy(
         update={"telegram_api_base_url": fake.base_url, "admin_ids": frozenset({ADMIN}), **extra}
     )
@@ -96,7 +97,7 @@ async def test_a_broadcast_to_500_reaches_every_active_user_once(
     for person in people[::10]:  # 50 blocked the bot while it was not looking
         person.blocked = True
     admin = fake.user(ADMIN, first_name="Admin")
-    async with polling(app, poll_timeout=1):  # type: ignore[arg-type]
+    async with polling(app, poll_timeout=1):
         await seed(app, fake, 500)
         await compose(admin)
         await tap(admin, "Pratinjau", "akan dikirim ke 500 pegawai")
@@ -105,6 +106,7 @@ async def test_a_broadcast_to_500_reaches_every_active_user_once(
         report = await admin.wait_for_reply(
             lambda m: "Laporan pengumuman #1" in (m.text or ""), timeout=30
         )
+        assert report.text is not None
         assert "Penerima: 500" in report.text and "Terkirim: 450" in report.text
         assert "Memblokir bot: 50" in report.text and "Gagal: 0" in report.text
 
@@ -134,7 +136,7 @@ async def test_a_crash_mid_broadcast_resumes_without_duplicates_or_gaps(
     people = [fake.user(FIRST + i, first_name=f"P{i}", started=True) for i in range(300)]
     admin = fake.user(ADMIN, first_name="Admin")
     first = app_for(fake, settings, catalog, clock, send_rate=30)
-    async with polling(first, poll_timeout=1):  # type: ignore[arg-type]
+    async with polling(first, poll_timeout=1):
         await seed(first, fake, 300)
         await compose(admin)
         await tap(admin, "Pratinjau", "akan dikirim ke 300")
@@ -144,7 +146,7 @@ async def test_a_crash_mid_broadcast_resumes_without_duplicates_or_gaps(
     partial = len(copies(fake, TEXT)) - 1
     assert 0 < partial < 300
     second = app_for(fake, settings, catalog, clock, send_rate=30)
-    async with polling(second, poll_timeout=1):  # type: ignore[arg-type]
+    async with polling(second, poll_timeout=1):
         await admin.wait_for_reply(lambda m: "Laporan pengumuman #1" in (m.text or ""), timeout=40)
     sent = copies(fake, TEXT)
     assert {chat for chat in sent if chat != ADMIN} == {p.id for p in people}
@@ -159,7 +161,7 @@ async def test_roles_hold(
     admin = fake.user(ADMIN, first_name="Admin")
     officer = fake.user(9101, first_name="Siti", last_name="Aminah")
     outsider = fake.user(9102, first_name="Budi", last_name="Santoso")
-    async with polling(app, poll_timeout=1):  # type: ignore[arg-type]
+    async with polling(app, poll_timeout=1):
         await seed(app, fake, 20, opd="3328")
         await seed(app, fake, 30, opd="3374", first=FIRST + 100)
         await register(fake, officer)
@@ -171,7 +173,7 @@ async def test_roles_hold(
         for forged in ("bc:deadbeef:go", "adm:sa:2", "bcr:csv:1", "bcr:cancel:1"):
             outsider.press(reply.message_id, forged)
             await fake.wait_for(lambda: not fake.unanswered_callback_queries())
-        async with services_of(app).db.transaction() as s:  # type: ignore[attr-defined]
+        async with services_of(app).db.transaction() as s:
             assert await s.scalar(select(func.count()).select_from(Broadcast)) == 0
 
         # The superadmin makes Siti the admin of her OPD (Kabupaten Tegal, 3328).
@@ -190,12 +192,14 @@ async def test_roles_hold(
         await say(officer, TEXT, "Tambahkan tombol")
         screen = await tap(officer, "Tanpa tombol", "Jumlah penerima")
         # 20 seeded, plus Siti and Budi, who both registered in Tegal.
+        assert screen.text is not None
         assert "Kabupaten Tegal" in screen.text and "22 pegawai aktif" in screen.text
         assert not any(
             "pick:opd" in (b.get("callback_data") or "")
             for row in (screen.reply_markup or {}).get("inline_keyboard", [])
             for b in row
         )
+        assert screen.reply_markup is not None
         token = next(
             b["callback_data"].split(":")[1]
             for row in screen.reply_markup["inline_keyboard"]
@@ -208,8 +212,9 @@ async def test_roles_hold(
         await fake.wait_for(lambda: not fake.unanswered_callback_queries())
         await tap(officer, "Pratinjau", "akan dikirim ke 22")
         await tap(officer, "Kirim sekarang", "Pengumuman #1")
-        async with services_of(app).db.transaction() as s:  # type: ignore[attr-defined]
+        async with services_of(app).db.transaction() as s:
             broadcast = await s.scalar(select(Broadcast))
+            assert broadcast is not None
             audience = await s.scalar(
                 select(func.count())
                 .select_from(OutboundMessage)
@@ -219,6 +224,7 @@ async def test_roles_hold(
 
         # The audit log has the grant and the announcement; only the superadmin reads it.
         log = await say(admin, "/audit", "Log audit")
+        assert log.text is not None
         assert "role.grant" in log.text and "broadcast.send" in log.text
         await say(officer, "/audit", "khusus superadmin")
     assert fake.violations == []
@@ -230,7 +236,7 @@ async def test_bad_input_while_composing(
 ) -> None:
     app = app_for(fake, settings, catalog, clock)
     admin = fake.user(ADMIN, first_name="Admin")
-    async with polling(app, poll_timeout=1):  # type: ignore[arg-type]
+    async with polling(app, poll_timeout=1):
         await seed(app, fake, 5)
         await say(admin, "/umumkan", "Pengumuman baru")
         admin.send_photo()  # a photo without a caption: no text to announce
@@ -254,12 +260,12 @@ async def test_bad_input_while_composing(
         admin.press_button("Pratinjau", message_id=old.message_id)
         await admin.wait_for_reply(lambda m: "tidak berlaku" in (m.text or ""))
         listed = await say(admin, "/terjadwal", "Pengumuman terjadwal")
-        assert "#1" in listed.text
+        assert "#1" in (listed.text or "")
         await tap(admin, "Batalkan #1", "dibatalkan", listed.message_id)
         await say(admin, "/terjadwal", "Tidak ada pengumuman terjadwal")
         await say(admin, "/umumkan", "Pengumuman baru")
         await say(admin, "/batal", "dibatalkan")
-        async with services_of(app).db.transaction() as s:  # type: ignore[attr-defined]
+        async with services_of(app).db.transaction() as s:
             statuses = (await s.scalars(select(Broadcast.status))).all()
         assert list(statuses) == ["cancelled"]
     assert fake.violations == []
@@ -272,7 +278,7 @@ async def test_a_scheduled_announcement_goes_out_when_due(
     app = app_for(fake, settings, catalog, clock)
     people = [fake.user(FIRST + i, first_name=f"P{i}", started=True) for i in range(3)]
     admin = fake.user(ADMIN, first_name="Admin")
-    async with polling(app, poll_timeout=1):  # type: ignore[arg-type]
+    async with polling(app, poll_timeout=1):
         await seed(app, fake, 3)
         await compose(admin)
         await tap(admin, "Pratinjau", "akan dikirim ke 3")
@@ -293,7 +299,7 @@ async def test_a_photo_announcement_with_a_link_button_and_a_revoked_admin(
     people = [fake.user(FIRST + i, first_name=f"P{i}", started=True) for i in range(3)]
     admin = fake.user(ADMIN, first_name="Admin")
     officer = fake.user(9201, first_name="Siti", last_name="Aminah")
-    async with polling(app, poll_timeout=1):  # type: ignore[arg-type]
+    async with polling(app, poll_timeout=1):
         await seed(app, fake, 3)
         await say(admin, "/umumkan", "Pengumuman baru")
         admin.send_photo(caption="Poster webinar SPBE")

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Callable
 
 from sqlalchemy import select
+from telegram.ext import Application
 
 from bot.app.application import build_application, polling, services_of
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi
 from db.models import Employee
-from tests.conftest import FakeClock
 from tests.e2e.helpers import open_module, register, say, tap
+from tests.support import FakeClock
 
 
-async def _employee(app: object, telegram_id: int) -> Employee:
+def _polls_sent_at_least(fake: FakeBotApi, count: int) -> Callable[[], bool]:
+    """Whether the bot has sent ``count`` polls by now (a condition to wait for)."""
+    return lambda: len(fake.calls_to("sendPoll")) >= count
+
+
+async def _employee(app: Application, telegram_id: int) -> Employee:
     services = services_of(app)
     async with services.db.transaction() as s:
         employee = await s.scalar(select(Employee).where(Employee.telegram_id == telegram_id))
@@ -25,7 +32,7 @@ async def _employee(app: object, telegram_id: int) -> Employee:
 
 
 async def test_blocking_and_unblocking_keep_the_active_flag_right(
-    fake: FakeBotApi, bot_app: object
+    fake: FakeBotApi, bot_app: Application
 ) -> None:
     user = fake.user(7001, first_name="Siti", last_name="Aminah")
     await register(fake, user)
@@ -40,7 +47,7 @@ async def test_blocking_and_unblocking_keep_the_active_flag_right(
     assert (await _employee(bot_app, 7001)).is_active
 
 
-async def test_a_403_marks_the_user_inactive(fake: FakeBotApi, bot_app: object) -> None:
+async def test_a_403_marks_the_user_inactive(fake: FakeBotApi, bot_app: Application) -> None:
     user = fake.user(7002, first_name="Siti", last_name="Aminah")
     await register(fake, user)
     fake.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
@@ -54,7 +61,7 @@ async def test_a_403_marks_the_user_inactive(fake: FakeBotApi, bot_app: object) 
 
 
 async def test_429_and_5xx_are_retried_and_the_reply_arrives(
-    fake: FakeBotApi, bot_app: object
+    fake: FakeBotApi, bot_app: Application
 ) -> None:
     user = fake.user(7003, first_name="Siti", last_name="Aminah")
     await register(fake, user)
@@ -89,7 +96,7 @@ async def test_progress_survives_a_restart(
 
 
 async def test_failing_then_passing_on_retry_with_reshuffled_options(
-    fake: FakeBotApi, bot_app: object, catalog: Catalog
+    fake: FakeBotApi, bot_app: Application, catalog: Catalog
 ) -> None:
     user = fake.user(7005, first_name="Siti", last_name="Aminah")
     await register(fake, user)
@@ -101,24 +108,26 @@ async def test_failing_then_passing_on_retry_with_reshuffled_options(
     await tap(user, "Mulai kuis", "Kuis:")
     first_round = []
     for number in range(1, len(module.quiz) + 1):
-        await fake.wait_for(lambda n=number: len(fake.calls_to("sendPoll")) >= n)
+        await fake.wait_for(_polls_sent_at_least(fake, number))
         poll = fake.last_poll(user.id)
+        assert poll is not None
         first_round.append([o["text"] for o in poll["options"]])
         wrong = next(i for i in range(len(poll["options"])) if i not in poll["correct_option_ids"])
         user.answer_poll(poll["id"], [wrong])
     failed = await user.wait_for_reply(lambda m: "belum mencapai" in (m.text or ""))
-    assert "Nilai Anda <b>0</b>" in failed.html or "Nilai Anda 0" in failed.text
+    assert "Nilai Anda <b>0</b>" in failed.html or "Nilai Anda 0" in (failed.text or "")
     # Free text while no quiz is open gets the general hint; then retry.
     await tap(user, "Ulangi kuis", "Kuis:")
     second_round = []
     for number in range(1, len(module.quiz) + 1):
-        await fake.wait_for(lambda n=number: len(fake.calls_to("sendPoll")) >= len(module.quiz) + n)
+        await fake.wait_for(_polls_sent_at_least(fake, len(module.quiz) + number))
         poll = fake.last_poll(user.id)
+        assert poll is not None
         second_round.append([o["text"] for o in poll["options"]])
         if number == 2:
             await say(user, "jawabannya B", "sedang berjalan")
         user.answer_poll(poll["id"], poll["correct_option_ids"])
     passed = await user.wait_for_reply(lambda m: "lulus" in (m.text or ""))
-    assert "Selamat, Anda lulus" in passed.text
+    assert "Selamat, Anda lulus" in (passed.text or "")
     assert first_round != second_round  # options were reshuffled
     assert [sorted(q) for q in first_round] == [sorted(q) for q in second_round]

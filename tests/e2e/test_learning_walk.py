@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
+from telegram.ext import Application
 
 from bot.app.application import services_of
 from bot.core.content import Catalog
@@ -12,7 +15,7 @@ from tests.e2e.helpers import register, say, tap
 
 
 async def test_register_learn_pass_and_see_jp(
-    fake: FakeBotApi, bot_app: object, catalog: Catalog
+    fake: FakeBotApi, bot_app: Application, catalog: Catalog
 ) -> None:
     user = fake.user(1001, first_name="Siti", last_name="Aminah")
     await register(fake, user)
@@ -38,17 +41,20 @@ async def test_register_learn_pass_and_see_jp(
 
     await tap(user, "Mulai kuis", "Kuis:")
     for number in range(1, len(module.quiz) + 1):
-        await fake.wait_for(lambda n=number: _poll_count(fake) >= n)
+        await fake.wait_for(_polls_answered_at_least(fake, number))
         poll = fake.last_poll(user.id)
+        assert poll is not None
         assert poll["type"] == "quiz" and poll["is_anonymous"] is False
         assert poll["question"].startswith(f"{number}/{len(module.quiz)}. ")
         user.answer_poll(poll["id"], poll["correct_option_ids"])
     result = await user.wait_for_reply(lambda m: "lulus" in (m.text or ""))
+    assert result.text is not None
     assert "Selamat, Anda lulus" in result.text
     assert "+1 JP" in result.text
     assert "1 / 20 JP" in result.text
 
     hours = await say(user, "/jp", "Rekap JP tahun 2026")
+    assert hours.text is not None
     assert "1 / 20 JP" in hours.text
     assert module.title in hours.text
     assert "Kurang 19 JP lagi" in hours.text
@@ -57,6 +63,7 @@ async def test_register_learn_pass_and_see_jp(
     async with services.db.transaction() as s:
         employee = await s.scalar(select(Employee))
         entries = (await s.scalars(select(JpLedgerEntry))).all()
+    assert employee is not None
     assert employee.nip == "198609262015051001" and employee.opd_code == "3328"
     assert employee.name == "Siti Aminah" and employee.consent_at is not None
     assert [(e.source_id, e.jp_centi) for e in entries] == [("berakhlak", 100)]
@@ -64,3 +71,8 @@ async def test_register_learn_pass_and_see_jp(
 
 def _poll_count(fake: FakeBotApi) -> int:
     return len([c for c in fake.calls_to("sendPoll") if c.response_ok])
+
+
+def _polls_answered_at_least(fake: FakeBotApi, count: int) -> Callable[[], bool]:
+    """Whether Telegram accepted ``count`` polls by now (a condition to wait for)."""
+    return lambda: _poll_count(fake) >= count

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from telegram.ext import Application
 
 from bot import texts
 from bot.emulator import FakeBotApi
@@ -55,7 +56,7 @@ async def test_log_lines_carry_the_update_id_and_no_personal_data(
     json_logs: io.StringIO,
     caplog: pytest.LogCaptureFixture,
     fake: FakeBotApi,
-    bot_app: object,
+    bot_app: Application,
 ) -> None:
     user = fake.user(7301, first_name=FIRST, last_name=LAST)
     await register(fake, user)

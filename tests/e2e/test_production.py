@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import insert
+from telegram.ext import Application
 
 from bot.app.application import (
     build_application,
@@ -31,8 +32,8 @@ from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi
 from db.models import Broadcast, Employee
-from tests.conftest import FakeClock
 from tests.e2e.helpers import say
+from tests.support import FakeClock
 
 WIB = ZoneInfo("Asia/Jakarta")
 SECRET = "s3cret-Token_for-tests"
@@ -100,17 +101,17 @@ async def test_webhook_mode_serves_updates_health_and_metrics(
 
 
 @asynccontextmanager
-async def background_only(app: object) -> AsyncIterator[object]:
+async def background_only(app: Application) -> AsyncIterator[Application]:
     """A second instance that takes no updates (the first one polls): its jobs and sender."""
-    async with app:  # type: ignore[attr-defined]
-        await on_startup(app)  # type: ignore[arg-type]
-        await app.start()  # type: ignore[attr-defined]
+    async with app:
+        await on_startup(app)
+        await app.start()
         try:
             yield app
         finally:
-            await app.stop()  # type: ignore[attr-defined]
-            await on_stop(app)  # type: ignore[arg-type]
-    await on_shutdown(app)  # type: ignore[arg-type]
+            await app.stop()
+            await on_stop(app)
+    await on_shutdown(app)
 
 
 def copies(fake: FakeBotApi, needle: str) -> Counter[int]:
@@ -128,15 +129,15 @@ async def test_two_instances_send_each_message_once_and_take_over(
         update={"telegram_api_base_url": fake.base_url, "lease_seconds": 3.0}
     )
 
-    def instance() -> object:
+    def instance() -> Application:
         return build_application(
             settings, catalog=catalog, clock=clock, rng=random.Random(1), run_ticks=False
         )
 
     people = [fake.user(FIRST + i, first_name=f"P{i}", started=True) for i in range(20)]
     first, second = instance(), instance()
-    async with polling_mode(first, poll_timeout=1), background_only(second):  # type: ignore[arg-type]
-        a, b = worker_of(first), worker_of(second)  # type: ignore[arg-type]
+    async with polling_mode(first, poll_timeout=1), background_only(second):
+        a, b = worker_of(first), worker_of(second)
         assert a.lease.held and not b.lease.held
         services = services_of(first)
         now = datetime(2026, 11, 1, tzinfo=UTC)
@@ -227,7 +228,7 @@ async def test_health_goes_unhealthy_when_the_database_is_down(
         async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
             assert r.status == 200
         # The database goes away: its connections close and its folder disappears.
-        await services_of(app).db.engine.dispose()  # type: ignore[attr-defined]
+        await services_of(app).db.engine.dispose()
         folder.rename(tmp_path / "gone")
         async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
             body = await r.json()
@@ -249,7 +250,7 @@ async def test_a_graceful_stop_under_load_loses_no_update(
     )
     users = [fake.user(FIRST + 500 + i, first_name=f"U{i}") for i in range(60)]
     first = build_application(settings, catalog=catalog, clock=clock, run_ticks=False)
-    async with polling_mode(first, poll_timeout=1):  # type: ignore[arg-type]
+    async with polling_mode(first, poll_timeout=1):
         for round_ in range(5):
             for user in users:
                 user.send_text(f"halo {round_}")
@@ -257,7 +258,7 @@ async def test_a_graceful_stop_under_load_loses_no_update(
     by_first = len(replies(fake))
     assert 0 < by_first < 300
     second = build_application(settings, catalog=catalog, clock=clock, run_ticks=False)
-    async with polling_mode(second, poll_timeout=1):  # type: ignore[arg-type]
+    async with polling_mode(second, poll_timeout=1):
         await fake.wait_for(lambda: len(replies(fake)) >= 300, timeout=30)
         await asyncio.sleep(0.5)
     per_chat = Counter(chat for chat in replies(fake))

@@ -6,6 +6,7 @@ import random
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from telegram.ext import Application
 
 from bot.app.application import build_application, polling, services_of
 from bot.config import Settings
@@ -14,8 +15,8 @@ from bot.core.roster_file import RosterRow
 from bot.emulator import FakeBotApi
 from bot.store import roster
 from db.models import Employee
-from tests.conftest import FakeClock
 from tests.e2e.helpers import say, tap
+from tests.support import FakeClock
 
 LISTED = "198609262015051001"
 OTHER_LISTED = "199001012018012003"
@@ -28,7 +29,7 @@ def row(nip: str, name: str) -> RosterRow:
 
 def app_with_roster(
     fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock, allow: bool
-) -> object:
+) -> Application:
     settings = settings.model_copy(
         update={"telegram_api_base_url": fake.base_url, "roster_allow_unknown": allow}
     )
@@ -40,7 +41,7 @@ async def test_a_listed_nip_confirms_the_roster_entry(
 ) -> None:
     app = app_with_roster(fake, settings, catalog, clock, allow=True)
     yes, no = fake.user(9401, first_name="Siti"), fake.user(9402, first_name="Joko")
-    async with polling(app, poll_timeout=1):  # type: ignore[arg-type]
+    async with polling(app, poll_timeout=1):
         services = services_of(app)
         now = datetime(2026, 11, 1, tzinfo=UTC)
         await roster.upsert(
@@ -48,6 +49,7 @@ async def test_a_listed_nip_confirms_the_roster_entry(
         )
         await say(yes, "/start", "NIP")
         asked = await say(yes, "19860926 201505 1 001", "Apakah ini Anda")
+        assert asked.text is not None
         assert "Siti Aminah" in asked.text and "Kota Semarang" in asked.text
         await tap(yes, "Ya, benar", "Persetujuan")
         await tap(yes, "Saya setuju", "Pendaftaran berhasil")
@@ -73,11 +75,11 @@ async def test_an_unlisted_nip_is_refused_when_the_roster_is_required(
 ) -> None:
     app = app_with_roster(fake, settings, catalog, clock, allow=False)
     user = fake.user(9403, first_name="Budi")
-    async with polling(app, poll_timeout=1):  # type: ignore[arg-type]
+    async with polling(app, poll_timeout=1):
         services = services_of(app)
         await roster.upsert(services.db, [row(LISTED, "Siti Aminah")], datetime.now(UTC))
         await say(user, "/start", "NIP")
         refused = await say(user, UNLISTED, "admin")
-        assert "Apakah ini Anda" not in refused.text
+        assert refused.text is not None and "Apakah ini Anda" not in refused.text
         await say(user, "halo", "/start")  # the registration ended: a hint, not a NIP prompt
     assert fake.violations == []

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.emulator import FakeBotApi
-from tests.conftest import ROOT, TEST_TOKEN
+from tests.support import ROOT, TEST_TOKEN
 
 STOP_WITHIN = 10.0
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 
 from sqlalchemy import select
+from telegram.ext import Application
 
 from bot.emulator import FakeBotApi
 from db.models import ExternalTraining, JpLedgerEntry
-from tests.conftest import FakeClock
 from tests.e2e.helpers import register, say, tap
 from tests.e2e.hours_helpers import (
     NIP_ADMIN,
@@ -20,10 +20,11 @@ from tests.e2e.hours_helpers import (
     grant,
     report_training,
 )
+from tests.support import FakeClock
 
 
 async def test_a_report_is_approved_by_the_opd_admin_credited_and_notified(
-    fake: FakeBotApi, bot_app: object
+    fake: FakeBotApi, bot_app: Application
 ) -> None:
     employee = fake.user(8101, first_name="Siti", last_name="Aminah")
     admin = fake.user(8102, first_name="Budi", last_name="Santoso")
@@ -37,12 +38,14 @@ async def test_a_report_is_approved_by_the_opd_admin_credited_and_notified(
     await report_training(employee)
     employee.send_document("sertifikat.pdf", b"%PDF-1.4 certificate", "application/pdf")
     done = await employee.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
+    assert done.text is not None
     assert "Webinar Literasi Digital ASN" in done.text and "JP: 4" in done.text
 
     # The OPD admin gets the certificate file and the report with its two buttons.
     file_sent = await admin.wait_for_reply(lambda m: m.kind == "document")
     assert file_sent.document is not None
     review = await admin.wait_for_reply(lambda m: "Laporan pelatihan #" in (m.text or ""))
+    assert review.text is not None
     assert "Siti Aminah" in review.text and "SRT/2026/001" in review.text
     assert review.button_texts == ["✅ Setujui", "❌ Tolak"]
     report_id = int(review.text.split("#")[1].split()[0])
@@ -65,6 +68,7 @@ async def test_a_report_is_approved_by_the_opd_admin_credited_and_notified(
 
     await tap(admin, "Setujui", "disetujui", review.message_id)
     notice = await employee.wait_for_reply(lambda m: "disetujui" in (m.text or ""))
+    assert notice.text is not None
     assert "Webinar Literasi Digital ASN" in notice.text and "4 JP tercatat" in notice.text
 
     async with db_of(bot_app).transaction() as s:
@@ -90,11 +94,11 @@ async def test_a_report_is_approved_by_the_opd_admin_credited_and_notified(
     assert count == 1
 
     jp = await say(employee, "/jp", "JP")
-    assert "Pelatihan eksternal terverifikasi: 4 JP" in jp.text
+    assert "Pelatihan eksternal terverifikasi: 4 JP" in (jp.text or "")
 
 
 async def test_a_rejection_asks_a_reason_and_tells_the_employee(
-    fake: FakeBotApi, bot_app: object
+    fake: FakeBotApi, bot_app: Application
 ) -> None:
     employee = fake.user(8111, first_name="Siti", last_name="Aminah")
     admin = fake.user(8112, first_name="Budi", last_name="Santoso")
@@ -111,7 +115,7 @@ async def test_a_rejection_asks_a_reason_and_tells_the_employee(
     await tap(admin, "Tolak", "alasan penolakan", review.message_id)
     await say(admin, "Sertifikat tidak terbaca, mohon unggah ulang.", "ditolak")
     notice = await employee.wait_for_reply(lambda m: "ditolak" in (m.text or ""))
-    assert "Sertifikat tidak terbaca, mohon unggah ulang." in notice.text
+    assert "Sertifikat tidak terbaca, mohon unggah ulang." in (notice.text or "")
 
     async with db_of(bot_app).transaction() as s:
         row = await s.scalar(select(ExternalTraining))
@@ -120,11 +124,11 @@ async def test_a_rejection_asks_a_reason_and_tells_the_employee(
         assert (await s.scalar(select(JpLedgerEntry))) is None
 
     mine = await say(employee, "/lapor", "Laporan Anda")
-    assert "ditolak" in mine.text
+    assert "ditolak" in (mine.text or "")
     await say(employee, "/batal", "dibatalkan")
 
 
-async def test_bad_input_is_refused_with_a_reason(fake: FakeBotApi, bot_app: object) -> None:
+async def test_bad_input_is_refused_with_a_reason(fake: FakeBotApi, bot_app: Application) -> None:
     employee = fake.user(8121, first_name="Siti", last_name="Aminah")
     await register(fake, employee)
     await say(employee, "/lapor", "nama pelatihan")
@@ -149,20 +153,20 @@ async def test_bad_input_is_refused_with_a_reason(fake: FakeBotApi, bot_app: obj
     await employee.wait_for_reply(lambda m: "terlalu besar: maksimal 5 MB" in (m.text or ""))
     employee.send_document("sertifikat.pdf", b"%PDF-1.4", "application/pdf")
     first = await employee.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
-    assert "sudah pernah dilaporkan" not in first.text
+    assert first.text is not None and "sudah pernah dilaporkan" not in first.text
 
     # The same certificate number again, written differently: flagged for the admin.
     await report_training(employee, cert="no 445-12")
     employee.send_document("sertifikat.pdf", b"%PDF-1.4", "application/pdf")
     second = await employee.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
-    assert "sudah pernah dilaporkan (laporan #" in second.text
+    assert "sudah pernah dilaporkan (laporan #" in (second.text or "")
     async with db_of(bot_app).transaction() as s:
         rows = (await s.scalars(select(ExternalTraining).order_by(ExternalTraining.id))).all()
     assert [r.duplicate_of for r in rows] == [None, rows[0].id]
 
 
 async def test_notices_outlive_a_failing_telegram(
-    fake: FakeBotApi, bot_app: object, clock: FakeClock
+    fake: FakeBotApi, bot_app: Application, clock: FakeClock
 ) -> None:
     """The reviewer's copy is queued with the report: when Telegram keeps failing the file
     (more often than one request retries), the outbound sender tries again later."""

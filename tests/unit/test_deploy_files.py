@@ -6,7 +6,7 @@ import re
 import tomllib
 
 from bot.config import Settings
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 DEPLOY = ROOT / "deploy"
 
@@ -20,7 +20,7 @@ def test_production_env_example_names_only_real_settings_and_loads() -> None:
     names = _env_names(path.read_text(encoding="utf-8"))
     known = {field.alias for field in Settings.model_fields.values()}
     assert names and not set(names) - known, set(names) - known
-    settings = Settings(_env_file=path)  # type: ignore[call-arg]
+    settings = Settings(_env_file=path)
     assert settings.database_url.startswith("postgresql+asyncpg://")
     assert settings.log_format == "json"
     assert settings.webhook_problems() == []  # ready for `run --webhook`

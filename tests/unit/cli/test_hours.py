@@ -1,0 +1,48 @@
+"""The training-hours commands (bot/cli/hours.py): roster import, report files, certificates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.config import Settings
+from tests.support import active_sheet
+from tests.unit.helpers import write_csv
+
+GOOD = "19860926 201505 1 001"
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("SINAU_CONTENT_DIR", str(settings.content_dir))
+
+
+def test_cli_roster_dry_run_import_and_reports(tmp_path: Path, cli_env: None) -> None:
+    path = write_csv(tmp_path / "r.csv", ["nip;nama;opd", f"{GOOD};Siti;3328", "1;X;3328"])
+    assert main(["migrate"]) == 0
+    assert main(["roster", "import", str(path), "--dry-run"]) == 1
+    assert main(["roster", "import", str(path)]) == 1  # imported the good row, reported the bad
+    xlsx, csv, png = tmp_path / "recap.xlsx", tmp_path / "recap.csv", tmp_path / "c.png"
+    assert (
+        main(
+            [
+                "report",
+                "recap",
+                "--year",
+                "2026",
+                "--xlsx",
+                str(xlsx),
+                "--csv",
+                str(csv),
+                "--chart",
+                str(png),
+            ]
+        )
+        == 0
+    )
+    assert active_sheet(xlsx)["A1"].value == "Peringkat"
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert main(["certificate", "verify", "ABCD-EFGH-JKLM"]) == 1

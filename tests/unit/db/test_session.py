@@ -1,0 +1,59 @@
+"""The database session (db/session.py): SQLite on the loop thread, and ``run`` beside the async
+engine."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import IntegrityError
+
+from db.session import Database
+
+
+async def test_sqlite_runs_on_the_loop_thread_and_keeps_transactions(db: Database) -> None:
+    if not db.is_sqlite:
+        pytest.skip("SQLite only")
+    async with db.engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE t (k INTEGER PRIMARY KEY)"))
+        await conn.execute(text("INSERT INTO t VALUES (1)"))
+    # An error inside a transaction still rolls it back, and the error reaches the caller.
+    with pytest.raises(IntegrityError):
+        async with db.engine.begin() as conn:
+            await conn.execute(text("INSERT INTO t VALUES (2)"))
+            await conn.execute(text("INSERT INTO t VALUES (1)"))
+    async with db.engine.connect() as conn:
+        assert (await conn.execute(text("SELECT k FROM t"))).scalars().all() == [1]
+        mode = (await conn.execute(text("PRAGMA journal_mode"))).scalar()
+    assert mode == "wal"
+    # No aiosqlite worker thread was started (its threads are named after their target).
+    assert not [t for t in threading.enumerate() if "worker_thread" in t.name]
+
+
+async def test_run_waits_for_an_open_async_transaction_and_never_overlaps_it(
+    db: Database,
+) -> None:
+    """On SQLite, ``run`` uses a second (synchronous) connection: it must start only when no
+    asynchronous transaction is open, or the two would wait on each other's lock forever."""
+    if not db.is_sqlite:
+        pytest.skip("SQLite only: PostgreSQL runs everything on its async engine")
+    async with db.engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE t (k INTEGER PRIMARY KEY)"))
+
+    def add(connection: Connection, key: int) -> int:
+        connection.execute(text("INSERT INTO t VALUES (:k)"), {"k": key})
+        return int(connection.execute(text("SELECT count(*) FROM t")).scalar_one())
+
+    async with db.engine.begin() as conn:
+        await conn.execute(text("INSERT INTO t VALUES (1)"))  # holds SQLite's write lock
+        waiting = asyncio.create_task(db.run(add, 2))
+        await asyncio.sleep(0.1)
+        assert not waiting.done()  # it waits for the commit instead of blocking on the lock
+    assert await asyncio.wait_for(waiting, 2) == 2  # and then sees the committed row
+
+    with pytest.raises(IntegrityError):  # an error rolls the whole unit of work back
+        await db.run(lambda connection: [add(connection, 3), add(connection, 1)])
+    async with db.engine.connect() as conn:
+        assert (await conn.execute(text("SELECT k FROM t ORDER BY k"))).scalars().all() == [1, 2]

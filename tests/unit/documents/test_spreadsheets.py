@@ -1,0 +1,97 @@
+"""XLSX and CSV tables (bot/documents/spreadsheets.py)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from bot.texts import documents as labels
+from bot.documents.spreadsheets import Column, ColumnKind, to_csv, to_xlsx, totals
+from tests.support import active_sheet
+
+COLUMNS = [
+    Column("nip", "NIP"),
+    Column("name", "Nama"),
+    Column("modules", "Modul", ColumnKind.INTEGER, total=True),
+    Column("jp", "JP", ColumnKind.JP, total=True),
+    Column("last", "Terakhir", ColumnKind.DATE),
+    Column("share", "Capaian", ColumnKind.PERCENT, width=12),
+]
+
+ROWS = [
+    {"nip": "198609262015051001", "name": "Siti Nur’aini", "modules": 3, "jp": 1050,
+     "last": date(2026, 11, 2), "share": 0.525},
+    {"nip": "199001012020012002", "name": "Bambang Ąłę Sudaryanto", "modules": 10, "jp": 2001,
+     "last": None, "share": 1.0},
+    {"nip": "198001012005011003", "name": "=HYPERLINK(\"http://x\")", "modules": 0, "jp": 0,
+     "last": date(2026, 1, 5), "share": 0.0},
+]  # fmt: skip
+
+
+def test_xlsx_has_formatted_header_widths_and_exact_totals() -> None:
+    sheet = active_sheet(to_xlsx(COLUMNS, ROWS, sheet_title="OPD: Kominfo/Tegal"))
+    assert sheet.title == "OPD- Kominfo-Tegal"
+    header = [cell.value for cell in sheet[1]]
+    assert header == ["NIP", "Nama", "Modul", "JP", "Terakhir", "Capaian"]
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.max_row == len(ROWS) + 2  # header, rows, totals
+    totals_row = [cell.value for cell in sheet[len(ROWS) + 2]]
+    assert totals_row[:4] == [labels.TOTAL, None, 13, pytest.approx(30.51)]
+    assert all(cell.font.bold for cell in sheet[len(ROWS) + 2])
+    assert sheet["D2"].value == pytest.approx(10.5)
+    assert sheet["D2"].number_format == "0.00"
+    assert sheet["E2"].value.date() == date(2026, 11, 2)
+    assert sheet["F2"].number_format == "0.0%"
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEF"}
+    assert widths["A"] == len("198609262015051001") + 2
+    assert widths["B"] == len("Bambang Ąłę Sudaryanto") + 2
+    assert widths["F"] == 12
+    assert widths["D"] >= len("JP") + 2
+
+
+def test_xlsx_text_never_becomes_a_formula() -> None:
+    sheet = active_sheet(to_xlsx(COLUMNS, ROWS))
+    assert sheet["B4"].data_type == "s"
+    assert sheet["B4"].value == ROWS[2]["name"]
+
+
+def test_xlsx_without_totalled_columns_has_no_totals_row() -> None:
+    columns = [Column("name", "Nama"), Column("nip", "NIP")]
+    sheet = active_sheet(to_xlsx(columns, ROWS))
+    assert sheet.max_row == len(ROWS) + 1
+
+
+def test_table_values_of_the_wrong_kind_are_refused() -> None:
+    with pytest.raises(TypeError):
+        to_xlsx(COLUMNS, [{**ROWS[0], "jp": Decimal("10.50")}])  # JP must be hundredths
+    with pytest.raises(KeyError):
+        to_csv(COLUMNS, [{"nip": "1"}])
+    with pytest.raises(ValueError):
+        Column("name", "Nama", total=True)
+    assert totals(COLUMNS, ROWS) == {"modules": 13, "jp": 3051}
+
+
+def test_csv_has_bom_and_round_trips_for_indonesian_excel() -> None:
+    data = to_csv(COLUMNS, ROWS)
+    assert data.startswith(codecs.BOM_UTF8)
+    parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert parsed[0] == ["NIP", "Nama", "Modul", "JP", "Terakhir", "Capaian"]
+    assert parsed[1] == ["198609262015051001", "Siti Nur’aini", "3", "10,50", "2026-11-02", "52,5%"]
+    assert parsed[2][1] == "Bambang Ąłę Sudaryanto"
+    assert parsed[2][4] == ""
+    assert parsed[3][1] == "'" + str(ROWS[2]["name"])  # quoted so Excel shows it as text
+    assert len(parsed) == len(ROWS) + 1  # no totals row by default
+
+
+def test_csv_for_other_tools_and_with_totals() -> None:
+    data = to_csv(COLUMNS, ROWS, delimiter=",", decimal_comma=False, with_totals=True)
+    parsed = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [row["JP"] for row in parsed] == ["10.50", "20.01", "0.00", "30.51"]
+    assert parsed[-1]["NIP"] == labels.TOTAL
+    assert parsed[-1]["Modul"] == "13"
