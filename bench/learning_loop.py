@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from bot.core.content import load_catalog  # noqa: E402
+from bot.core.content_loader import load_catalog  # noqa: E402
 from bot.emulator import FakeBotApi  # noqa: E402
 from db.migrate import upgrade_to_head  # noqa: E402
 from db.models import Employee, ModuleProgress  # noqa: E402

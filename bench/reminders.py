@@ -27,7 +27,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from bench.learning_loop import TOKEN, Figure, spawn  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.core.content import load_catalog  # noqa: E402
+from bot.core.content_loader import load_catalog  # noqa: E402
 from bot.emulator import FakeBotApi  # noqa: E402
 from bot.services import Services  # noqa: E402
 from db.migrate import upgrade_to_head  # noqa: E402

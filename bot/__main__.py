@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.cli import hours as cli_hours
 from bot.cli import ops as cli_ops
 from bot.config import SettingsError, load_settings
-from bot.core.content import ContentError, load_catalog
+from bot.core.content_loader import ContentError, load_content
 from bot.observability.logs import setup_logging
 
 EXIT_CONFIG = 2
@@ -45,19 +45,25 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def content_check(directory: Path) -> int:
+def content_check(directory: Path, review_months: int = 12) -> int:
+    """Problems (exit 1) and warnings (printed, exit 0), each as ``file:line: message``."""
     try:
-        catalog = load_catalog(directory)
+        loaded = load_content(directory, review_months=review_months)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found in {directory}", file=sys.stderr)
         return 1
+    for warning in loaded.warnings:
+        print(f"{warning} (warning)", file=sys.stderr)
+    catalog = loaded.catalog
     cards = sum(len(m.cards) for m in catalog.modules.values())
     questions = sum(len(m.quiz) for m in catalog.modules.values())
+    minutes = sum(m.minutes for m in catalog.modules.values())
     print(
-        f"OK: {len(catalog.modules)} modules, {cards} cards, {questions} questions, "
-        f"{len(catalog.opds)} agencies in {directory}"
+        f"OK: {len(catalog.modules)} modules ({minutes} minutes of learning), {cards} cards, "
+        f"{questions} questions, {len(catalog.opds)} agencies in {directory}"
+        + (f"; {len(loaded.warnings)} warning(s)" if loaded.warnings else "")
     )
     return 0
 
@@ -129,13 +135,11 @@ def run_bot(webhook: bool = False) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "content":
-        directory = args.directory
-        if directory is None:
-            try:
-                directory = load_settings().content_dir
-            except SettingsError as exc:
-                return _fail(str(exc), EXIT_CONFIG)
-        return content_check(directory)
+        try:
+            settings = load_settings()
+        except SettingsError as exc:
+            return _fail(str(exc), EXIT_CONFIG)
+        return content_check(args.directory or settings.content_dir, settings.content_review_months)
     if args.command == "migrate":
         try:
             settings = load_settings()

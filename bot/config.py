@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.core.jp import JpScale, Targets
 from bot.core.schedule import parse_clock_time
 from db.dialects import with_async_driver
 
@@ -50,8 +51,22 @@ class Settings(BaseSettings):
         default=frozenset(), alias="SINAU_ADMIN_IDS"
     )
     timezone: str = Field(default="Asia/Jakarta", alias="SINAU_TIMEZONE")
-    jp_target: Decimal = Field(default=Decimal(20), alias="SINAU_JP_TARGET", gt=0)
+    # The yearly target of a PNS (PP 11/2017 Pasal 203(4): at least 20 JP), and of a PPPK: no
+    # regulation sets a PPPK minimum (PP 49/2018 Pasal 40(1) sets at most 24 JP per contract
+    # year), so theirs is the agency's policy.
+    jp_target: Decimal = Field(default=Decimal(20), alias="SINAU_JP_TARGET", gt=0, le=200)
+    jp_target_pppk: Decimal = Field(default=Decimal(20), alias="SINAU_JP_TARGET_PPPK", gt=0, le=200)
     jp_minutes: int = Field(default=45, alias="SINAU_JP_MINUTES", gt=0, le=120)
+    # Honest minutes: the reading a quiz needs first, and how often a quiz may be retried.
+    min_reading_share: float = Field(default=0.5, alias="SINAU_MIN_READING_SHARE", ge=0, le=1)
+    quiz_retry_minutes: int = Field(default=10, alias="SINAU_QUIZ_RETRY_MINUTES", ge=0, le=1440)
+    quiz_attempts_per_day: int = Field(default=3, alias="SINAU_QUIZ_ATTEMPTS_PER_DAY", ge=1, le=50)
+    # Scenario questions carry their case in the poll's description (Bot API 9.6); with an older
+    # Bot API server, false sends the case as a message right before the poll.
+    scenario_in_poll: bool = Field(default=True, alias="SINAU_SCENARIO_IN_POLL")
+    content_review_months: int = Field(
+        default=12, alias="SINAU_CONTENT_REVIEW_MONTHS", ge=1, le=120
+    )
     # Replies to users are not throttled by default: Telegram's ~30 msg/s guidance is about
     # bulk sending, which goes through the outbound sender. 0 disables the global limit.
     reply_max_rate: float = Field(default=0, alias="SINAU_REPLY_MAX_RATE", ge=0)
@@ -220,6 +235,15 @@ class Settings(BaseSettings):
             backend = url.get_backend_name()
             raise ValueError(f"{backend!r} is not supported; use PostgreSQL or SQLite") from exc
         return url.render_as_string(hide_password=False)
+
+    @property
+    def scale(self) -> JpScale:
+        return JpScale(self.jp_minutes)
+
+    @property
+    def targets(self) -> Targets:
+        """The yearly target of each employee kind, in minutes."""
+        return Targets(self.scale.minutes(self.jp_target), self.scale.minutes(self.jp_target_pppk))
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
 
 from telegram import Update
 from telegram.error import BadRequest, TelegramError
@@ -40,7 +39,7 @@ def status_text(broadcast_id: int, counts: dict[str, int], total: int, done: boo
     return t.STATUS.format(
         id=broadcast_id,
         state=t.STATE_SENDING,
-        bar=progress_bar(Decimal(finished), Decimal(total or 1)),
+        bar=progress_bar(finished, total or 1),
         percent=percent,
         sent=sent,
         failed=failed,

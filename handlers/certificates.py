@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.core.callbacks import CertificateButton
-from bot.core.jp import format_jp
 from bot.core.telegram_html import escape
+from bot.documents.verification import learning_time
 from bot.services.certificates import Issued, Verdict, render_pdf
 from bot.telegram.context import BotContext
 from bot.texts import documents as labels
@@ -30,7 +30,7 @@ async def certificates(update: Update, context: BotContext) -> None:
 async def send_certificate(update: Update, context: BotContext, issued: Issued) -> None:
     chat = update.effective_chat
     assert chat is not None
-    data = await render_pdf(issued, context.bot.username or "")
+    data = await render_pdf(issued, context.services.settings.scale, context.bot.username or "")
     await chat.send_document(
         data,
         filename=f"{issued.fields.certificate_no}.pdf",
@@ -70,7 +70,7 @@ async def verify(update: Update, context: BotContext) -> None:
             nip=f.nip,
             title=escape(f.module_title),
             category=escape(labels.category_name(f.category)),
-            jp=format_jp(f.jp_centi),
+            time=learning_time(f, context.services.settings.scale),
             date=labels.long_date(f.completed_on),
         ),
     )

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot import texts
 from bot.core.callbacks import MenuButton
-from bot.core.jp import format_jp
+from bot.core.jp import decimal_text
 from bot.telegram.context import BotContext
 from handlers import hours, keyboards, learning, profile, reminders, start
 from handlers.commands import CommandScope, alias, command, help_lines, scope_of, set_menu
@@ -17,7 +17,9 @@ def help_text(context: BotContext, scope: CommandScope) -> str:
     settings = context.services.settings
     public, admin = help_lines(scope)
     text = texts.HELP.format(
-        target=format_jp(settings.jp_target), minutes=settings.jp_minutes, commands=public
+        target_pppk=decimal_text(settings.jp_target_pppk),
+        minutes=settings.jp_minutes,
+        commands=public,
     )
     return text + texts.HELP_ADMIN.format(commands=admin) if admin else text
 

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot import texts
 from bot.core.callbacks import HoursFileButton, YearButton
-from bot.core.jp import format_jp, percent, progress_bar
+from bot.core.jp import percent, progress_bar
 from bot.core.telegram_html import escape
 from bot.services import hours_files
 from bot.services.hours import HoursView
@@ -21,7 +21,8 @@ MAX_ITEMS = 25
 MIN_YEAR = 2000
 
 
-def hours_text(view: HoursView, jp_minutes: int) -> str:
+def hours_text(view: HoursView) -> str:
+    scale = view.scale
     items = []
     for entry in view.entries[:MAX_ITEMS]:
         day = entry.ended_on
@@ -29,7 +30,7 @@ def hours_text(view: HoursView, jp_minutes: int) -> str:
             texts.JP_ITEM.format(
                 date=f"{day.day} {texts.MONTHS[day.month - 1]}",
                 title=escape(entry.title),
-                jp=format_jp(entry.jp_centi),
+                time=scale.text(entry.minutes),
             )
         )
     if len(view.entries) > MAX_ITEMS:
@@ -37,17 +38,16 @@ def hours_text(view: HoursView, jp_minutes: int) -> str:
     if view.missing <= 0:
         remaining = texts.JP_REACHED
     elif view.days_left is not None:
-        remaining = texts.JP_REMAINING.format(missing=format_jp(view.missing), days=view.days_left)
+        remaining = texts.JP_REMAINING.format(missing=scale.text(view.missing), days=view.days_left)
     else:
-        remaining = texts.JP_REMAINING_PAST_YEAR.format(missing=format_jp(view.missing))
+        remaining = texts.JP_REMAINING_PAST_YEAR.format(missing=scale.text(view.missing))
     summary = texts.JP_SUMMARY.format(
         year=view.year,
-        bar=progress_bar(view.total, view.target),
-        percent=percent(view.total, view.target),
-        total=format_jp(view.total),
-        target=format_jp(view.target),
-        minutes=int(view.total * jp_minutes),
-        jp_minutes=jp_minutes,
+        bar=progress_bar(view.minutes, view.target_minutes),
+        percent=percent(view.minutes, view.target_minutes),
+        total=scale.text(view.minutes),
+        target=scale.jp_text(view.target_minutes),
+        jp_minutes=scale.minutes_per_jp,
         remaining=remaining,
         items="\n".join(items) if items else texts.JP_NO_ITEMS,
     )
@@ -55,22 +55,23 @@ def hours_text(view: HoursView, jp_minutes: int) -> str:
 
 
 def detail_text(view: HoursView) -> str:
-    """Module vs verified outside JP, then the year per month and per competency category."""
+    """Module vs verified outside time, then the year per month and per competency category."""
+    scale = view.scale
     module, external = hours_files.by_source(view)
     months = [
-        ht.JP_LINE.format(label=texts.MONTHS[m - 1], jp=format_jp(jp))
-        for m, jp in hours_files.by_month(view).items()
+        ht.JP_LINE.format(label=texts.MONTHS[m - 1], time=scale.text(minutes))
+        for m, minutes in hours_files.by_month(view).items()
     ]
     categories = [
         ht.JP_LINE.format(
             label=escape(labels.category_name(c) if c else ht.JP_EXTERNAL_CATEGORY),
-            jp=format_jp(jp),
+            time=scale.text(minutes),
         )
-        for c, jp in sorted(hours_files.by_category(view).items(), key=lambda i: -i[1])
+        for c, minutes in sorted(hours_files.by_category(view).items(), key=lambda i: -i[1])
     ]
     return "\n\n" + "\n\n".join(
         [
-            ht.JP_SOURCES.format(module=format_jp(module), external=format_jp(external)),
+            ht.JP_SOURCES.format(module=scale.text(module), external=scale.text(external)),
             ht.JP_BY_MONTH.format(lines="\n".join(months)),
             ht.JP_BY_CATEGORY.format(lines="\n".join(categories)),
         ]
@@ -85,7 +86,7 @@ async def _render(update: Update, context: BotContext, year: int | None) -> None
         return
     years = keyboards.years(view.other_years)
     rows = [hours_keyboards.jp_files(view.year), *(years.inline_keyboard if years else ())]
-    await show(update, hours_text(view, svc.settings.jp_minutes), keyboards.markup(rows))
+    await show(update, hours_text(view), keyboards.markup(rows))
 
 
 @command("jp", rank=30)
@@ -127,7 +128,7 @@ async def on_files(update: Update, context: BotContext, data: HoursFileButton) -
     today = svc.clock().astimezone(svc.settings.tz).date()
     if kind == "chart":
         png = await hours_files.chart_png(view, today)
-        caption = ht.CHART_CAPTION.format(year=year, target=format_jp(view.target))
+        caption = ht.CHART_CAPTION.format(year=year, target=view.scale.jp_text(view.target_minutes))
         await chat.send_photo(png, caption=caption)
         return
     opd = svc.catalog.opds.get(view.employee.opd_code)

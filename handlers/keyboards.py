@@ -12,6 +12,7 @@ from bot.core.callbacks import (
     CallbackData,
     CardButton,
     CatalogButton,
+    CertificateButton,
     MenuButton,
     ModuleButton,
     OpdButton,
@@ -23,6 +24,7 @@ from bot.core.callbacks import (
     YearButton,
 )
 from bot.core.content import Category, Module
+from bot.core.quiz_rules import Gate, GateResult
 from bot.services.learning import ModuleState
 from bot.services.registration import OpdPage
 from bot.services.reminders import ReminderView
@@ -127,14 +129,19 @@ def category(states: Sequence[ModuleState]) -> InlineKeyboardMarkup:
     return markup(rows)
 
 
-def module_page(state: ModuleState) -> InlineKeyboardMarkup:
+def module_page(state: ModuleState, gate: GateResult | None = None) -> InlineKeyboardMarkup:
     module = state.module
     rows = []
+    quiz_label = texts.BTN_QUIZ
+    if gate is not None and gate.gate is Gate.READ_MORE:
+        quiz_label = texts.BTN_QUIZ_LOCKED.format(minutes=max(1, -(-gate.wait_seconds // 60)))
     if state.completed:
         rows.append([button(texts.BTN_REREAD, _card(module, 0))])
         rows.append([button(texts.BTN_RETAKE, _quiz(module))])
     elif state.read_all_cards:
-        rows.append([button(texts.BTN_QUIZ, _quiz(module))])
+        rows.append([button(quiz_label, _quiz(module))])
+        if gate is not None and gate.gate is Gate.REREAD:
+            rows += reread_rows(module, gate.cards)
         rows.append([button(texts.BTN_REREAD, _card(module, 0))])
     elif state.started:
         resume = state.resume_card
@@ -162,24 +169,39 @@ def card(module: Module, index: int) -> InlineKeyboardMarkup:
     return markup(rows)
 
 
-def quiz_passed() -> InlineKeyboardMarkup:
-    return markup(
-        [
-            [
-                button(texts.BTN_MY_JP, MenuButton("jp")),
-                button(texts.BTN_OTHER_MODULES, MenuButton("learn")),
-            ]
-        ]
-    )
+REREAD_BUTTONS = 6
 
 
-def quiz_failed(module: Module) -> InlineKeyboardMarkup:
-    return markup(
+def reread_rows(module: Module, cards: Sequence[int]) -> list[list[InlineKeyboardButton]]:
+    """A button per card to re-read (the cards of the questions missed), a few at most."""
+    return [
         [
-            [button(texts.BTN_RETAKE, _quiz(module))],
-            [button(texts.BTN_REREAD, _card(module, 0))],
+            button(
+                texts.BTN_REREAD_CARD.format(card=card + 1, title=module.cards[card].title),
+                CardButton(module.id, module.version, card, new=True),
+            )
         ]
+        for card in cards[:REREAD_BUTTONS]
+        if 0 <= card < len(module.cards)
+    ]
+
+
+def quiz_passed(module: Module, next_module: Module | None) -> InlineKeyboardMarkup:
+    rows = [[button(texts.BTN_CERTIFICATE, CertificateButton(module.id))]]
+    if next_module is not None:
+        label = texts.BTN_NEXT_MODULE.format(title=next_module.title)
+        rows.append([button(label, ModuleButton(next_module.id))])
+    rows.append(
+        [button(texts.BTN_MY_JP, MenuButton("jp")), button(texts.BTN_MENU, MenuButton("home"))]
     )
+    return markup(rows)
+
+
+def quiz_failed(module: Module, cards: Sequence[int]) -> InlineKeyboardMarkup:
+    rows = reread_rows(module, cards)
+    rows.append([button(texts.BTN_RETAKE, _quiz(module))])
+    rows.append([button(texts.BTN_MODULE, ModuleButton(module.id))])
+    return markup(rows)
 
 
 def years(other_years: Sequence[int]) -> InlineKeyboardMarkup | None:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
+from bot.config import Settings
 from bot.core.callbacks import CardButton, CatalogButton, ModuleButton
 from bot.core.content import Module
-from bot.core.jp import format_jp
+from bot.core.quiz_rules import Gate, GateResult
 from bot.core.telegram_html import escape
 from bot.services.learning import CardOutcome, ModuleState
 from bot.telegram.context import BotContext
+from bot.texts.documents import long_date
 from handlers import keyboards
 from handlers.commands import command
-from handlers.common import show, toast, user_id
+from handlers.common import answer_query, reply, show, toast, user_id
 
 
 @command("belajar", rank=20)
@@ -44,7 +47,30 @@ async def on_catalog(update: Update, context: BotContext, data: CatalogButton) -
     await show(update, text, keyboards.category(states))
 
 
-def module_text(state: ModuleState) -> str:
+def gate_text(gate: GateResult | None, tz: tzinfo, limit: int) -> str:
+    """One line on the module page: what still stands between the learner and the quiz."""
+    if gate is None or gate.gate is Gate.OPEN:
+        return ""
+    if gate.gate is Gate.READ_MORE:
+        return texts.GATE_READ_MORE.format(minutes=minutes_up(gate.wait_seconds))
+    if gate.gate is Gate.REREAD and gate.until is not None:
+        return texts.GATE_REREAD.format(cards=card_list(gate.cards), at=clock_at(gate.until, tz))
+    return texts.GATE_DAILY.format(limit=limit)
+
+
+def minutes_up(seconds: int) -> int:
+    return max(1, -(-seconds // 60))
+
+
+def card_list(cards: tuple[int, ...]) -> str:
+    return ", ".join(str(card + 1) for card in cards)
+
+
+def clock_at(moment: datetime, tz: tzinfo) -> str:
+    return moment.astimezone(tz).strftime("%H.%M")
+
+
+def module_text(state: ModuleState, gate: GateResult | None, settings: Settings) -> str:
     module = state.module
     if state.completed:
         status = texts.STATUS_DONE
@@ -57,26 +83,38 @@ def module_text(state: ModuleState) -> str:
     else:
         status = texts.STATUS_NEW
     best = state.progress.best_score if state.progress else None
+    sources = "\n".join(
+        texts.MODULE_SOURCE.format(
+            title=escape(source.title), ref=escape(f", {source.ref}") if source.ref else ""
+        )
+        for source in module.sources
+    )
     return texts.MODULE_PAGE.format(
         title=escape(module.title),
         category=texts.CATEGORY_NAMES[module.category.value],
         minutes=module.minutes,
-        jp=format_jp(module.jp),
+        jp=settings.scale.jp_text(module.minutes),
         summary=escape(module.summary),
         status=status,
         best=texts.NOT_SET if best is None else best,
         cards=len(module.cards),
-        questions=len(module.quiz),
+        questions=module.ask,
         pass_percent=module.pass_percent,
+        gate=gate_text(gate, settings.tz, settings.quiz_attempts_per_day),
+        sources=sources,
+        reviewed=long_date(module.reviewed),
     )
 
 
 async def show_module(update: Update, context: BotContext, module: Module) -> None:
-    state = await context.services.learning.module_state(user_id(update), module)
+    svc = context.services
+    state = await svc.learning.module_state(user_id(update), module)
     if state is None:
         await show(update, texts.NEED_REGISTRATION)
         return
-    await show(update, module_text(state), keyboards.module_page(state))
+    gate = await svc.quiz.gate_for(user_id(update), module) if state.read_all_cards else None
+    text = module_text(state, gate, svc.settings)
+    await show(update, text, keyboards.module_page(state, gate))
 
 
 async def on_module(update: Update, context: BotContext, data: ModuleButton) -> None:
@@ -135,12 +173,9 @@ async def on_card(update: Update, context: BotContext, data: CardButton) -> None
         await show_module(update, context, view.module)
         return
     toast_text = texts.CARD_OUT_OF_RANGE if view.outcome is CardOutcome.OUT_OF_RANGE else None
-    card = view.module.cards[view.index]
     page = rendered_card(view.module, view.index)
-    await show(
-        update,
-        page.text,
-        page.markup,
-        toast=toast_text,
-        preview_url=card.image_url,
-    )
+    if data.new:  # from a quiz result: keep the list of what was missed on screen
+        await answer_query(update, toast_text)
+        await reply(update, page.text, page.markup)
+        return
+    await show(update, page.text, page.markup, toast=toast_text)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from telegram import Poll, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot import texts
 from bot.core.callbacks import QuizButton
-from bot.core.content import QUESTION_LIMIT
-from bot.core.jp import format_jp
+from bot.core.content import QUESTION_LIMIT, Module
+from bot.core.quiz_rules import Gate, GateResult
 from bot.core.telegram_html import escape
 from bot.services.quiz import AnswerOutcome, PollSpec, QuizResult, StartOutcome
 from bot.telegram.context import BotContext
 from handlers import keyboards
 from handlers.common import answer_query, reply, send, show, toast, user_id
-from handlers.learning import show_module
+from handlers.learning import card_list, clock_at, show_module
 
 
 def poll_question(spec: PollSpec) -> str:
@@ -25,26 +29,53 @@ def poll_question(spec: PollSpec) -> str:
 
 
 async def send_question(context: BotContext, chat_id: int, spec: PollSpec) -> None:
+    """The question as a native quiz poll; a scenario goes in the poll's description (Bot API
+    9.6), or, for an older Bot API server (``SINAU_SCENARIO_IN_POLL=false``), just before it."""
+    params: dict[str, Any] = {
+        "chat_id": chat_id,
+        "question": poll_question(spec),
+        "question_parse_mode": ParseMode.HTML,
+        "options": [{"text": option, "text_parse_mode": ParseMode.HTML} for option in spec.options],
+        "is_anonymous": False,
+        "type": Poll.QUIZ,
+        "allows_multiple_answers": len(spec.correct_option_ids) > 1,
+        "correct_option_ids": spec.correct_option_ids,
+        "explanation": spec.explanation or None,
+        "explanation_parse_mode": ParseMode.HTML,
+    }
+    if spec.scenario:
+        if context.services.settings.scenario_in_poll:
+            params["description"] = spec.scenario
+            params["description_parse_mode"] = ParseMode.HTML
+        else:
+            await send(context, chat_id, spec.scenario)
     # Only the ids of the sent poll are needed: skip building the Message (SinauBot.call).
-    sent = await context.api.call(
-        "sendPoll",
-        {
-            "chat_id": chat_id,
-            "question": poll_question(spec),
-            "question_parse_mode": ParseMode.HTML,
-            "options": [
-                {"text": option, "text_parse_mode": ParseMode.HTML} for option in spec.options
-            ],
-            "is_anonymous": False,
-            "type": Poll.QUIZ,
-            "allows_multiple_answers": len(spec.correct_option_ids) > 1,
-            "correct_option_ids": spec.correct_option_ids,
-            "explanation": spec.explanation or None,
-            "explanation_parse_mode": ParseMode.HTML,
-        },
-    )
+    sent = await context.api.call("sendPoll", params)
     poll_id, message_id = sent["poll"]["id"], sent["message_id"]
     await context.services.quiz.register_poll(spec, poll_id, chat_id, message_id)
+
+
+async def stop_polls(context: BotContext, polls: list[tuple[int, int]]) -> None:
+    """Close polls left open (an abandoned attempt, a vote on an old one); a poll already
+    closed or deleted is fine as it is."""
+    for chat_id, message_id in polls:
+        try:
+            await context.api.call("stopPoll", {"chat_id": chat_id, "message_id": message_id})
+        except BadRequest:
+            pass
+
+
+def minutes_up(seconds: int) -> int:
+    return max(1, -(-seconds // 60))
+
+
+def refusal_text(context: BotContext, gate: GateResult) -> str:
+    tz = context.services.settings.tz
+    if gate.gate is Gate.READ_MORE:
+        return texts.QUIZ_READ_MORE.format(minutes=minutes_up(gate.wait_seconds))
+    if gate.gate is Gate.REREAD and gate.until is not None:
+        return texts.QUIZ_REREAD.format(cards=card_list(gate.cards), at=clock_at(gate.until, tz))
+    return texts.QUIZ_DAILY_LIMIT.format(limit=context.services.settings.quiz_attempts_per_day)
 
 
 async def on_quiz(update: Update, context: BotContext, data: QuizButton) -> None:
@@ -65,55 +96,118 @@ async def on_quiz(update: Update, context: BotContext, data: QuizButton) -> None
     if result.outcome is StartOutcome.NOT_READY:
         await toast(update, texts.READ_CARDS_FIRST)
         return
+    if result.outcome is StartOutcome.GATED and result.gate is not None:
+        await toast(update, refusal_text(context, result.gate))
+        return
     assert result.poll is not None
     await answer_query(update)
+    chat_id = user_id(update)
+    if result.outcome is StartOutcome.RESUMED and result.open_poll is not None:
+        # The question is on screen already: point to it rather than send it twice.
+        text = texts.QUIZ_WAITING.format(
+            title=escape(module.title), number=result.poll.position + 1, count=result.poll.count
+        )
+        await context.api.call(
+            "sendMessage",
+            {
+                "chat_id": chat_id,
+                "text": text,
+                "parse_mode": ParseMode.HTML,
+                "reply_parameters": {
+                    "message_id": result.open_poll,
+                    "allow_sending_without_reply": True,
+                },
+            },
+        )
+        return
     if result.outcome is StartOutcome.STARTED:
         intro = texts.QUIZ_INTRO.format(
             title=escape(module.title), count=result.poll.count, pass_percent=module.pass_percent
         )
-    else:
-        intro = texts.QUIZ_RESUME.format(
-            title=escape(module.title), number=result.poll.position + 1
-        )
-    await reply(update, intro)
-    await send_question(context, user_id(update), result.poll)
+        await reply(update, intro)
+    await send_question(context, chat_id, result.poll)
 
 
 def result_text(context: BotContext, result: QuizResult) -> str:
-    target = format_jp(context.services.settings.jp_target)
+    settings = context.services.settings
+    scale = settings.scale
+    module = result.module
     if not result.passed:
+        retry_at = clock_at(
+            context.services.clock() + timedelta(minutes=settings.quiz_retry_minutes), settings.tz
+        )
         return texts.QUIZ_FAILED.format(
             score=result.score,
             correct=result.correct,
             count=result.count,
-            pass_percent=result.module.pass_percent,
+            pass_percent=module.pass_percent,
+            missed=missed_text(module, result.missed),
+            at=retry_at,
         )
     if result.credited:
-        credit = texts.QUIZ_CREDITED.format(jp=format_jp(result.module.jp))
+        credit = texts.QUIZ_CREDITED.format(time=scale.text(module.minutes))
     else:
         credit = texts.QUIZ_ALREADY_CREDITED.format(best=result.best_score)
+    target = settings.targets.of(result.kind)
     return texts.QUIZ_PASSED.format(
-        title=escape(result.module.title),
+        title=escape(module.title),
         score=result.score,
         correct=result.correct,
         count=result.count,
         credit=credit,
         year=result.year,
-        total=format_jp(result.year_total_centi),
-        target=target,
+        total=scale.text(result.year_minutes),
+        target=scale.jp_text(target),
     )
+
+
+# The result message must stay within Telegram's 4096 characters whatever the pool holds.
+MISSED_BUDGET = 3000
+
+
+def missed_text(module: Module, missed: tuple[str, ...]) -> str:
+    """Each missed question with its explanation, as many as fit, then "... and N more"."""
+    lines: list[str] = []
+    used = 0
+    for number, question_id in enumerate(missed):
+        question = module.question(question_id)
+        if question is None:
+            continue
+        line = texts.QUIZ_MISSED.format(
+            question=escape(question.question), explanation=escape(question.explanation)
+        )
+        if used + len(line) > MISSED_BUDGET:
+            lines.append(texts.QUIZ_MISSED_MORE.format(count=len(missed) - number))
+            break
+        lines.append(line)
+        used += len(line) + 2
+    return "\n\n".join(lines)
+
+
+def missed_cards(module: Module, missed: tuple[str, ...]) -> list[int]:
+    cards = sorted({q.card - 1 for qid in missed if (q := module.question(qid)) is not None})
+    return cards
 
 
 async def on_poll_answer(update: Update, context: BotContext) -> None:
     answer = update.poll_answer
     if answer is None or answer.user is None:
         return  # an anonymous vote (from a channel) cannot belong to a quiz of ours
-    outcome = await context.services.quiz.answer(
-        answer.poll_id, answer.user.id, list(answer.option_ids)
-    )
+    svc = context.services
+    outcome = await svc.quiz.answer(answer.poll_id, answer.user.id, list(answer.option_ids))
     if outcome.outcome is AnswerOutcome.NEXT and outcome.poll is not None:
         await send_question(context, outcome.chat_id, outcome.poll)
     elif outcome.outcome is AnswerOutcome.FINISHED and outcome.result is not None:
         result = outcome.result
-        markup = keyboards.quiz_passed() if result.passed else keyboards.quiz_failed(result.module)
+        if result.passed:
+            following = await svc.learning.suggestion(answer.user.id)
+            markup = keyboards.quiz_passed(result.module, following)
+        else:
+            markup = keyboards.quiz_failed(
+                result.module, missed_cards(result.module, result.missed)
+            )
         await send(context, outcome.chat_id, result_text(context, result), markup)
+    elif outcome.outcome is AnswerOutcome.STALE:
+        await send(context, outcome.chat_id, texts.QUIZ_STALE)
+        if outcome.stale_message is not None:
+            await stop_polls(context, [(outcome.chat_id, outcome.stale_message)])

@@ -10,7 +10,6 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.core.callbacks import ReportFileButton
-from bot.core.jp import format_jp
 from bot.core.telegram_html import escape
 from bot.services.reports import RecapView
 from bot.telegram.context import BotContext
@@ -34,27 +33,27 @@ def opd_text(context: BotContext, view: RecapView, opd_code: str) -> str:
     row = view.rows[0] if view.rows else None
     if row is None:
         return t.REPORT_EMPTY
+    scale = svc.settings.scale
     categories = [
         t.JP_LINE.format(
             label=escape(labels.category_name(c) if c else t.JP_EXTERNAL_CATEGORY),
-            jp=format_jp(jp),
+            time=scale.text(minutes),
         )
-        for c, jp in sorted(view.categories.items(), key=lambda i: -i[1])
+        for c, minutes in sorted(view.categories.items(), key=lambda i: -i[1])
     ]
     return t.REPORT_OPD.format(
         opd=escape(_names(context).get(opd_code, opd_code)),
         year=view.year,
         employees=row.employees,
-        target=format_jp(svc.settings.jp_target),
         at_target=row.at_target,
         percent=f"{row.share * 100:.1f}".replace(".", ","),
-        average=format_jp(row.average_centi),
+        average=scale.text(row.average_minutes),
         categories=t.JP_BY_CATEGORY.format(lines="\n".join(categories) or "-"),
     )
 
 
 def ranking_text(context: BotContext, view: RecapView) -> str:
-    names = _names(context)
+    names, scale = _names(context), context.services.settings.scale
     lines = [
         t.REPORT_RANK_LINE.format(
             rank=rank,
@@ -62,15 +61,11 @@ def ranking_text(context: BotContext, view: RecapView) -> str:
             percent=f"{r.share * 100:.1f}".replace(".", ","),
             at_target=r.at_target,
             employees=r.employees,
-            average=format_jp(r.average_centi),
+            average=scale.jp_text(r.average_minutes),
         )
         for rank, r in enumerate(view.rows[:MAX_RANKED], start=1)
     ]
-    return t.REPORT_RANKING.format(
-        year=view.year,
-        target=format_jp(context.services.settings.jp_target),
-        lines="\n".join(lines) or t.REPORT_EMPTY,
-    )
+    return t.REPORT_RANKING.format(year=view.year, lines="\n".join(lines) or t.REPORT_EMPTY)
 
 
 @command("laporan", rank=120, scope=CommandScope.ADMIN)

@@ -8,8 +8,7 @@ from telegram import Update
 from bot import texts
 from bot.core.callbacks import OpdButton, RegisterButton, RosterButton
 from bot.core.flows import Flow
-from bot.core.jp import format_jp
-from bot.core.nip import EmployeeKind
+from bot.core.nip import EmployeeKind, sex_digit
 from bot.core.telegram_html import escape
 from bot.services.registration import RegistrationOutcome, RegistrationStep
 from bot.store.employees import clean_name
@@ -22,6 +21,7 @@ from handlers.commands import command
 from handlers.common import expired, reply, show, toast, user_id
 from handlers.opd_picker import search_opd, send_opd_page
 from handlers.profile import show_profile
+from handlers.quiz import stop_polls
 from handlers.reminders import default_notice
 
 
@@ -32,12 +32,14 @@ def telegram_name(update: Update) -> str:
 
 async def menu_text(context: BotContext, employee: Employee) -> str:
     svc = context.services
-    total = await svc.hours.year_total(employee.telegram_id)
+    minutes, target = await svc.hours.year_minutes(employee.telegram_id)
+    scale = svc.settings.scale
     return texts.MENU.format(
+        salutation=texts.SALUTATIONS[sex_digit(employee.nip)],
         name=escape(employee.name),
         year=svc.hours.current_year(),
-        jp=format_jp(total),
-        target=format_jp(svc.settings.jp_target),
+        time=scale.text(minutes),
+        target=scale.jp_text(target),
     )
 
 
@@ -73,7 +75,16 @@ async def start(update: Update, context: BotContext) -> None:
 
 @command("batal", rank=90)
 async def cancel(update: Update, context: BotContext) -> None:
-    cancelled = await context.services.registration.cancel(user_id(update))
+    """``/batal``: stop the quiz in progress (its open polls are closed) and any flow."""
+    svc = context.services
+    uid = user_id(update)
+    abandoned = await svc.quiz.abandon(uid)
+    cancelled = await svc.registration.cancel(uid)
+    if abandoned is not None:
+        await stop_polls(context, abandoned.polls)
+        title = abandoned.module.title if abandoned.module else ""
+        await reply(update, texts.QUIZ_ABANDONED.format(title=escape(title)))
+        return
     await reply(update, texts.CANCELLED if cancelled else texts.NOTHING_TO_CANCEL)
 
 

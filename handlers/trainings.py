@@ -14,7 +14,7 @@ from decimal import Decimal
 from telegram import Message, Update
 
 from bot.core.callbacks import ReviewButton, TrainingKindButton
-from bot.core.jp import format_jp
+from bot.core.jp import claim_text, decimal_text
 from bot.core.telegram_html import escape
 from bot.delivery.renderers.notices import day, review_text, summary
 from bot.services.trainings import (
@@ -39,7 +39,7 @@ def problem_text(result: StepResult | TrainingProblem, limit: Decimal | int | No
     if isinstance(result, StepResult):
         limit = result.limit
     assert problem is not None
-    shown = format_jp(limit) if isinstance(limit, Decimal) else limit
+    shown = decimal_text(limit) if isinstance(limit, Decimal) else limit
     return t.PROBLEMS[problem.value].format(limit=shown)
 
 
@@ -63,12 +63,12 @@ async def prompt(update: Update, context: BotContext, state: FlowState) -> None:
         end = date.fromisoformat(state.data["ended_on"])
         limit = max_jp(start, end, svc.trainings.per_day)
         days = (end - start).days + 1
-        await reply(update, t.ASK_JP.format(max=format_jp(limit), days=days))
+        await reply(update, t.ASK_JP.format(max=decimal_text(limit), days=days))
     elif step is TrainingStep.CERT:
         await reply(update, t.ASK_CERT)
     else:
         mb = svc.settings.external_max_file_mb
-        await reply(update, t.ASK_FILE.format(mb=format_jp(Decimal(str(mb)))))
+        await reply(update, t.ASK_FILE.format(mb=decimal_text(Decimal(str(mb)))))
 
 
 @command("lapor", rank=60)
@@ -85,7 +85,7 @@ async def lapor(update: Update, context: BotContext) -> None:
             t.LAPOR_MINE_ITEM.format(
                 id=r.id,
                 title=escape(r.title),
-                jp=format_jp(r.jp_centi),
+                jp=claim_text(r.jp_centi),
                 status=t.LAPOR_STATUS[r.status],
             )
             for r in mine
@@ -209,7 +209,7 @@ async def on_review(update: Update, context: BotContext, data: ReviewButton) -> 
         await _refused(update, result.outcome, result.report)
         return
     report = result.report
-    await show(update, t.REVIEW_APPROVED.format(id=report.id, jp=format_jp(report.jp_centi)))
+    await show(update, t.REVIEW_APPROVED.format(id=report.id, jp=claim_text(report.jp_centi)))
     context.sender.wake()  # the employee's notice was queued with the decision
 
 

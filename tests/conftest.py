@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.core.content import Catalog, load_catalog
+from bot.core.content import Catalog
+from bot.core.content_loader import load_catalog
 from db.migrate import upgrade_to_head
 from db.session import Database
 from tests.databases import TEST_DATABASE_ENV, fresh_postgres_database, is_postgres

@@ -14,7 +14,8 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from bot.app.worker import Worker
 from bot.config import Settings
 from bot.core.clock import Clock, system_clock
-from bot.core.content import Catalog, load_catalog
+from bot.core.content import Catalog
+from bot.core.content_loader import load_catalog
 from bot.services import Services
 from bot.telegram.bot import SinauBot
 from bot.telegram.context import CONTEXT_TYPES, Wiring, wire, wiring_of

@@ -20,8 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.config import Settings
-from bot.core.content import load_catalog
-from bot.core.jp import to_centi
+from bot.core.content_loader import load_catalog
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
@@ -112,29 +111,30 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
     from db.session import Database
 
     year = args.year or datetime.now(settings.tz).year
-    target = to_centi(settings.jp_target)
+    targets, scale = settings.targets, settings.scale
     names = {code: opd.name for code, opd in load_catalog(settings.content_dir).opds.items()}
     db = Database(settings.database_url)
     try:
         async with db.transaction() as s:
             columns: Sequence[report_files.Column]
             if args.report_command == "recap":
-                recap = await reports.opd_recap(s, year, target)
+                recap = await reports.opd_recap(s, year, targets)
                 columns, table = report_files.RECAP_COLUMNS, report_files.recap_rows(recap, names)
             elif args.report_command == "opd":
                 columns = report_files.EMPLOYEE_COLUMNS
-                table = await report_files.employee_table(s, year, target, args.opd_code)
+                table = await report_files.employee_table(s, year, targets, args.opd_code)
             else:
                 columns = report_files.SIASN_COLUMNS
                 table = await report_files.siasn_table(s, year, args.opd_code)
     finally:
         await db.dispose()
     outputs = {
-        args.xlsx: lambda: report_files.xlsx(columns, table, args.report_command),
-        args.csv: lambda: report_files.csv(columns, table),
+        args.xlsx: lambda: report_files.xlsx(columns, table, args.report_command, scale),
+        args.csv: lambda: report_files.csv(columns, table, scale),
     }
     if args.report_command == "recap":
-        outputs[args.chart] = lambda: report_files.chart(recap, names, year, target)
+        label = scale.jp_text(targets.pns)
+        outputs[args.chart] = lambda: report_files.chart(recap, names, year, label)
     for path, build in outputs.items():
         if path is not None:
             path.write_bytes(await asyncio.to_thread(build))

@@ -198,6 +198,7 @@ class CardButton(CallbackData, prefix="card"):
     module: Slug
     version: int
     index: int
+    new: bool | None = None  # open in a new message, keeping the one pressed (a quiz result)
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,23 @@ never reaches a learner: it stops start-up (and ``python -m bot content check``)
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.core.telegram_html import MarkupError, telegram_length, visible_text
 
@@ -24,11 +31,40 @@ MESSAGE_LIMIT = 4096
 # Room kept for what the bot adds around a card: title, "Kartu 3/6", module name.
 CARD_CHROME_BUDGET = 300
 CARD_TEXT_LIMIT = MESSAGE_LIMIT - CARD_CHROME_BUDGET
+CAPTION_LIMIT = 1024
+# A card with an image is sent as a photo with the card as its caption (at most 1024 characters),
+# so its text must leave room for the header.
+IMAGE_CARD_TEXT_LIMIT = CAPTION_LIMIT - 124
 QUESTION_LIMIT = 300
 OPTION_LIMIT = 100
 EXPLANATION_LIMIT = 200
 EXPLANATION_MAX_LINE_FEEDS = 2
+SCENARIO_LIMIT = 1024  # a quiz poll's description (Bot API 9.6)
 MODULE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,23}$"
+QUESTION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,23}$"
+IMAGE_MAX_BYTES = 300 * 1024
+IMAGE_MAX_SIDE = 1280
+
+# --- The time rule: a module credits the learning time it really takes ----------------------
+# Silent reading of informational Indonesian text on a phone, a conservative pace (adults read
+# such prose at 200-250 words per minute); a question asked takes the time to read it and its
+# options, decide and read the explanation. ``minutes`` may exceed the estimate by the tolerance.
+READING_WORDS_PER_MINUTE = 200
+SECONDS_PER_QUESTION = 40
+MINUTES_TOLERANCE = 0.10
+CARD_MIN_WORDS = 60  # one idea per card: fewer is a warning
+CARD_MAX_WORDS = 120  # more is refused: split the card
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def count_words(markup: str) -> int:
+    """Words a reader reads in ``markup`` (Telegram HTML), tags and entities removed."""
+    return len(_WORD.findall(visible_text(markup)))
+
+
+def reading_seconds(words: int) -> int:
+    """Seconds to read ``words`` at the documented pace, rounded up."""
+    return -(-words * 60 // READING_WORDS_PER_MINUTE)
 
 
 class Category(StrEnum):
@@ -41,40 +77,71 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class Source(_Strict):
+    """A regulation a module's facts come from, shown as "Dasar hukum"."""
+
+    title: str = Field(min_length=3, max_length=160)
+    ref: str = Field(default="", max_length=120)  # the article, e.g. "Pasal 12C"
+    url: str | None = Field(default=None, pattern=r"^https://\S+$", max_length=512)
+
+
 class Link(_Strict):
     url: str = Field(pattern=r"^https?://\S+$", max_length=512)
     label: str = Field(default="Baca selengkapnya", min_length=1, max_length=40)
 
 
+def _telegram_html(value: str, limit: int, what: str) -> str:
+    try:
+        shown = visible_text(value)
+    except MarkupError as exc:
+        raise ValueError(f"invalid Telegram HTML: {exc}") from None
+    length = telegram_length(shown.strip())
+    if length == 0:
+        raise ValueError(f"{what} is empty once formatting is removed")
+    if length > limit:
+        raise ValueError(f"{what} is {length} characters after formatting; the limit is {limit}")
+    return value
+
+
 class Card(_Strict):
     title: str = Field(default="", max_length=80)
     text: str = Field(min_length=1)
-    image_url: str | None = Field(default=None, pattern=r"^https://\S+$", max_length=512)
+    image: str | None = Field(default=None, pattern=r"^images/[a-z0-9-]+\.(png|jpg|jpeg)$")
     link: Link | None = None
 
     @field_validator("text")
     @classmethod
-    def _telegram_html(cls, value: str) -> str:
-        try:
-            shown = visible_text(value)
-        except MarkupError as exc:
-            raise ValueError(f"invalid Telegram HTML: {exc}") from None
-        length = telegram_length(shown.strip())
-        if length == 0:
-            raise ValueError("card text is empty once formatting is removed")
-        if length > CARD_TEXT_LIMIT:
-            raise ValueError(
-                f"card text is {length} characters after formatting; the limit is "
-                f"{CARD_TEXT_LIMIT} ({MESSAGE_LIMIT} minus {CARD_CHROME_BUDGET} for the header)"
-            )
+    def _text(cls, value: str) -> str:
+        _telegram_html(value, CARD_TEXT_LIMIT, "card text")
+        words = count_words(value)
+        if words > CARD_MAX_WORDS:
+            raise ValueError(f"card has {words} words; one idea per card, at most {CARD_MAX_WORDS}")
         return value
+
+    @model_validator(mode="after")
+    def _caption(self) -> Card:
+        if self.image is not None:
+            _telegram_html(self.text, IMAGE_CARD_TEXT_LIMIT, "the text of a card with an image")
+        return self
+
+    @property
+    def words(self) -> int:
+        return count_words(self.text) + len(_WORD.findall(self.title))
 
 
 class Question(_Strict):
+    id: str = Field(pattern=QUESTION_ID_PATTERN)
+    card: int = Field(ge=1)  # the card (1-based) that teaches the answer
+    scenario: str | None = None  # Telegram HTML shown above the question (the poll's description)
     question: str = Field(min_length=1, max_length=QUESTION_LIMIT)
     options: list[str] = Field(min_length=2, max_length=12)
     correct: list[int] = Field(min_length=1)
-    explanation: str = Field(default="", max_length=EXPLANATION_LIMIT)
+    explanation: str = Field(min_length=1, max_length=EXPLANATION_LIMIT)
+
+    @field_validator("scenario")
+    @classmethod
+    def _scenario(cls, value: str | None) -> str | None:
+        return None if value is None else _telegram_html(value, SCENARIO_LIMIT, "scenario")
 
     @field_validator("options")
     @classmethod
@@ -86,7 +153,7 @@ class Question(_Strict):
                     f"option {option[:30]!r} must be 1-{OPTION_LIMIT} characters, "
                     f"it is {len(option)}"
                 )
-        if len(set(cleaned)) != len(cleaned):
+        if len({o.casefold() for o in cleaned}) != len(cleaned):
             raise ValueError("options must be unique within a question")
         return cleaned
 
@@ -110,29 +177,88 @@ class Question(_Strict):
                 )
         return self
 
+    @property
+    def scenario_words(self) -> int:
+        return count_words(self.scenario) if self.scenario else 0
+
 
 class Module(_Strict):
     id: str = Field(pattern=MODULE_ID_PATTERN)
     version: int = Field(ge=1)
     title: str = Field(min_length=1, max_length=80)
     category: Category
-    jp: Decimal = Field(gt=0, le=40, decimal_places=2)
-    minutes: int = Field(ge=1, le=240)
+    minutes: int = Field(ge=1, le=240)  # credited on passing; checked against the estimate
     summary: str = Field(min_length=1, max_length=300)
+    reviewed: date
+    sources: list[Source] = Field(min_length=1, max_length=12)
     pass_percent: int = Field(default=70, ge=1, le=100)
-    cards: list[Card] = Field(min_length=1, max_length=50)
-    quiz: list[Question] = Field(min_length=1, max_length=50)
+    ask: int = Field(ge=1, le=20)  # questions asked per attempt, drawn from the pool
+    cards: list[Card] = Field(min_length=1, max_length=30)
+    quiz: list[Question] = Field(min_length=1, max_length=60)
+
+    # Modules once declared the JP they credit; they credit their measured minutes now.
+    jp: None = Field(default=None, exclude=True)
+
+    @field_validator("jp", mode="before")
+    @classmethod
+    def _no_jp(cls, value: Any) -> None:
+        if value is not None:
+            raise ValueError(
+                "jp is no longer set by hand: a module credits its minutes (see content/README.md)"
+            )
+        return None
+
+    @field_validator("quiz")
+    @classmethod
+    def _pool(cls, quiz: list[Question], info: ValidationInfo) -> list[Question]:
+        """The pool as a whole, against the cards and ``ask`` validated before it."""
+        ask, cards = info.data.get("ask"), info.data.get("cards")
+        if ask is not None and ask > len(quiz):
+            raise ValueError(f"ask is {ask}, but the pool holds {len(quiz)} questions")
+        ids = [q.id for q in quiz]
+        if len(set(ids)) != len(ids):
+            raise ValueError("question ids must be unique within the module")
+        asked = [q.question.casefold() + (q.scenario or "").casefold() for q in quiz]
+        if len(set(asked)) != len(asked):
+            raise ValueError("the same question appears twice in the pool")
+        for q in quiz:
+            if cards is not None and q.card > len(cards):
+                raise ValueError(f"question {q.id} names card {q.card}; there are {len(cards)}")
+        return quiz
 
     @property
-    def jp_centi(self) -> int:
-        """JP in hundredths, the integer unit the ledger stores."""
-        return int(self.jp * 100)
+    def reading_seconds(self) -> int:
+        """The estimated reading time of all cards, at the documented pace."""
+        return reading_seconds(sum(card.words for card in self.cards))
+
+    @property
+    def estimated_minutes(self) -> float:
+        """Reading plus the questions an attempt asks (scenarios read at the same pace, averaged
+        over the pool because each attempt draws its own)."""
+        scenario_words = sum(q.scenario_words for q in self.quiz) / len(self.quiz)
+        quiz = self.ask * (SECONDS_PER_QUESTION + scenario_words * 60 / READING_WORDS_PER_MINUTE)
+        return (self.reading_seconds + quiz) / 60
+
+    @property
+    def allowed_minutes(self) -> int:
+        """The most ``minutes`` may be: the estimate plus the tolerance, at least one."""
+        return max(1, math.floor(self.estimated_minutes * (1 + MINUTES_TOLERANCE)))
+
+    def card_cap_seconds(self, index: int) -> int:
+        """The most time on one card that counts as reading: twice its estimate, at least 20 s,
+        so a phone left on a card counts as no more than a slow read."""
+        return max(20, 2 * reading_seconds(self.cards[index].words))
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.quiz if q.id == question_id), None)
 
 
 class Opd(_Strict):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,23}$")
-    name: str = Field(min_length=2, max_length=60)
+    name: str = Field(min_length=2, max_length=80)
     kind: str = Field(pattern=r"^(provinsi|kabupaten|kota|lainnya)$")
+    # Other words people type for it (dinkes, "pemkot semarang"), found by the agency search.
+    aliases: list[str] = Field(default_factory=list, max_length=12)
 
 
 class OpdFile(_Strict):
@@ -149,24 +275,6 @@ class OpdFile(_Strict):
         return value
 
 
-@dataclass(frozen=True, slots=True)
-class ContentProblem:
-    path: Path
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-class ContentError(Exception):
-    """Invalid content; ``problems`` lists every issue found, not just the first."""
-
-    def __init__(self, problems: Sequence[ContentProblem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = list(problems)
-
-
 @dataclass(frozen=True)
 class Catalog:
     """All modules and agencies, loaded once at start-up and shared read-only."""
@@ -174,9 +282,12 @@ class Catalog:
     modules: dict[str, Module]
     opds: dict[str, Opd]
     by_category: dict[Category, list[Module]] = field(default_factory=dict)
+    images: Path | None = None  # the folder of the cards' images
 
     @classmethod
-    def build(cls, modules: Iterable[Module], opds: Iterable[Opd]) -> Catalog:
+    def build(
+        cls, modules: Iterable[Module], opds: Iterable[Opd], images: Path | None = None
+    ) -> Catalog:
         ordered = sorted(modules, key=lambda m: (m.category.value, m.title))
         by_category: dict[Category, list[Module]] = {c: [] for c in Category}
         for module in ordered:
@@ -185,134 +296,12 @@ class Catalog:
             modules={m.id: m for m in ordered},
             opds={o.code: o for o in opds},
             by_category=by_category,
+            images=images,
         )
 
     def module(self, module_id: str) -> Module | None:
         return self.modules.get(module_id)
 
-
-def _node_line(root: yaml.Node | None, loc: Sequence[int | str]) -> int:
-    """Follow a pydantic error location through the YAML node tree to a 1-based line number."""
-    node = root
-    line = (node.start_mark.line + 1) if node is not None else 1
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == key:
-                    node = value_node
-                    line = key_node.start_mark.line + 1
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-            if 0 <= key < len(node.value):
-                node = node.value[key]
-                line = node.start_mark.line + 1
-            else:
-                return line
-        else:
-            return line
-    return line
-
-
-# libyaml's parser when PyYAML was built with it: the same nodes and line marks, several times
-# faster, which shortens start-up (all content is loaded and checked before the first poll).
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _load_yaml(path: Path) -> tuple[Any, yaml.Node | None, list[ContentProblem]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, None, [ContentProblem(path, 1, f"cannot read file: {exc}")]
-    try:
-        node = yaml.compose(text, Loader=_SafeLoader)
-        data = yaml.load(text, Loader=_SafeLoader)  # a safe loader, C or Python
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
-        return None, None, [ContentProblem(path, line, f"YAML syntax error: {exc.problem}")]
-    return data, node, []
-
-
-def _validate(
-    path: Path, model: type[_Strict], data: Any, node: yaml.Node | None
-) -> tuple[Any, list[ContentProblem]]:
-    try:
-        return model.model_validate(data), []
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            where = ".".join(str(part) for part in err["loc"])
-            message = err["msg"].removeprefix("Value error, ")
-            problems.append(
-                ContentProblem(path, _node_line(node, err["loc"]), f"{where}: {message}")
-            )
-        return None, problems
-
-
-def load_modules(directory: Path) -> tuple[list[Module], list[ContentProblem]]:
-    modules: list[Module] = []
-    problems: list[ContentProblem] = []
-    files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
-    if not files:
-        problems.append(ContentProblem(directory, 1, "no module files (*.yaml) found"))
-    seen: dict[str, Path] = {}
-    for path in files:
-        data, node, file_problems = _load_yaml(path)
-        if file_problems:
-            problems.extend(file_problems)
-            continue
-        module, found = _validate(path, Module, data, node)
-        problems.extend(found)
-        if module is None:
-            continue
-        if module.id != path.stem:
-            line = _node_line(node, ["id"])
-            problems.append(
-                ContentProblem(path, line, f"id {module.id!r} must match the file name")
-            )
-        if module.id in seen:
-            line = _node_line(node, ["id"])
-            problems.append(
-                ContentProblem(path, line, f"id {module.id!r} already used by {seen[module.id]}")
-            )
-            continue
-        seen[module.id] = path
-        modules.append(module)
-    return modules, problems
-
-
-def load_opds(path: Path) -> tuple[list[Opd], list[ContentProblem]]:
-    data, node, problems = _load_yaml(path)
-    if problems:
-        return [], problems
-    parsed, problems = _validate(path, OpdFile, data, node)
-    return (parsed.opd if parsed else []), problems
-
-
-def load_catalog(content_dir: Path) -> Catalog:
-    """Load and validate everything under ``content_dir``; raise ContentError listing all problems.
-
-    Layout: ``modules/*.yaml`` for the courses, ``opd.yaml`` for the agency list.
-    """
-    modules_dir = content_dir / "modules"
-    if not content_dir.is_dir():
-        raise ContentError([ContentProblem(content_dir, 1, "content folder not found")])
-    modules, problems = load_modules(modules_dir if modules_dir.is_dir() else content_dir)
-    opd_path = content_dir / "opd.yaml"
-    opds: list[Opd] = []
-    if opd_path.is_file():
-        opds, opd_problems = load_opds(opd_path)
-        problems.extend(opd_problems)
-    else:
-        problems.append(ContentProblem(opd_path, 1, "agency list opd.yaml not found"))
-    if problems:
-        raise ContentError(problems)
-    return Catalog.build(modules, opds)
-
-
-_SLUG = re.compile(MODULE_ID_PATTERN)
-
-
-def is_module_id(value: str) -> bool:
-    return bool(_SLUG.match(value))
+    def ordered(self) -> list[Module]:
+        """Every module in catalog order: by category as ``/belajar`` lists them, then title."""
+        return [m for modules in self.by_category.values() for m in modules]

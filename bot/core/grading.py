@@ -9,13 +9,37 @@ from typing import Any
 from bot.core.content import Module, Question
 
 
-def make_plan(module: Module, rng: random.Random) -> list[dict[str, Any]]:
-    """Question order as written, options shuffled: ``perm[shown slot] = original index``."""
+def draw(pool_size: int, ask: int, previous: Sequence[int], rng: random.Random) -> list[int]:
+    """``ask`` question indexes from a pool of ``pool_size``, in random order.
+
+    Telegram shows the right option after each vote, so the same questions again would test
+    memory of the last attempt, not the subject: the questions of the previous attempt are drawn
+    only when the rest of the pool cannot fill an attempt.
+    """
+    last = set(previous)
+    fresh = [i for i in range(pool_size) if i not in last]
+    if len(fresh) >= ask:
+        chosen = rng.sample(fresh, ask)
+    else:
+        chosen = fresh + rng.sample(sorted(last & set(range(pool_size))), ask - len(fresh))
+    rng.shuffle(chosen)
+    return chosen
+
+
+def make_plan(
+    module: Module, rng: random.Random, previous: Sequence[int] = ()
+) -> list[dict[str, Any]]:
+    """One attempt: the drawn questions, each with its options shuffled.
+
+    A step is ``{"q": index in the pool, "id": question id, "perm": [...]}``, where
+    ``perm[shown slot] = original option index``.
+    """
     plan = []
-    for q_index, question in enumerate(module.quiz):
+    for q_index in draw(len(module.quiz), module.ask, previous, rng):
+        question = module.quiz[q_index]
         perm = list(range(len(question.options)))
         rng.shuffle(perm)
-        plan.append({"q": q_index, "perm": perm})
+        plan.append({"q": q_index, "id": question.id, "perm": perm})
     return plan
 
 

@@ -118,3 +118,12 @@ def parse_nip(raw: str, *, today: date | None = None) -> Nip:
         start_month=start_month,
         sex=sex,
     )
+
+
+def sex_digit(digits: str) -> int | None:
+    """The sex digit of a stored 18-digit number (1 male, 2 female), both for a PNS NIP and an
+    NI PPPK, or None when the number does not carry one we can read."""
+    if len(digits) != NIP_LENGTH or not digits.isascii() or not digits.isdigit():
+        return None
+    value = int(digits[14])
+    return value if value in (1, 2) else None

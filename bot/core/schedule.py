@@ -113,10 +113,3 @@ def current_streak(streak_days: int, last_day: date | None, today: date) -> int:
     if last_day is None or not 0 <= (today - last_day).days <= 1:
         return 0
     return streak_days
-
-
-def weeks_to_target(remaining_centi: int, weekly_centi: int) -> int:
-    """Weeks at ``weekly_centi`` JP a week until ``remaining_centi`` is covered (rounded up)."""
-    if remaining_centi <= 0:
-        return 0
-    return -(-remaining_centi // max(weekly_centi, 1))

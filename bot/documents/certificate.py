@@ -11,9 +11,9 @@ from __future__ import annotations
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from bot.core.jp import format_jp
+from bot.core.jp import JpScale
 from bot.documents.pdfbase import FONT, display_nip, fit_font_size, new_pdf, pdf_bytes
-from bot.documents.verification import CertificateFields
+from bot.documents.verification import CertificateFields, learning_time
 from bot.texts import documents as labels
 
 PAGE_W, PAGE_H = 297.0, 210.0
@@ -84,7 +84,9 @@ def _verification_box(pdf: FPDF, code: str, bot_name: str) -> None:
     pdf.multi_cell(TEXT_W, 4.8, labels.CERT_VERIFY.format(code=code, bot=bot_name), align="C")
 
 
-def render_certificate(fields: CertificateFields, code: str, *, bot_username: str = "") -> bytes:
+def render_certificate(
+    fields: CertificateFields, code: str, scale: JpScale, *, bot_username: str = ""
+) -> bytes:
     """The certificate as PDF bytes, always exactly one page.
 
     ``code`` is the output of :func:`bot.documents.verification.make_code` for ``fields``;
@@ -117,7 +119,7 @@ def render_certificate(fields: CertificateFields, code: str, *, bot_username: st
     pdf.ln(3)
     details = labels.CERT_DETAILS.format(
         category=labels.category_name(fields.category),
-        jp=format_jp(fields.jp_centi),
+        time=learning_time(fields, scale),
         date=labels.long_date(fields.completed_on),
     )
     _centred(pdf, details, 13)

@@ -15,9 +15,10 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from bot.core.jp import format_jp
+from bot.core.jp import JpScale, decimal_text
 from bot.texts import documents as labels
 
 if TYPE_CHECKING:  # matplotlib costs ~40 MB: imported when a chart is drawn, not at start-up
@@ -38,9 +39,10 @@ class JpProgress:
     """One employee's credits in a year; ``until`` ends the line (today, for the current year)."""
 
     year: int
-    credits: Sequence[tuple[date, int]]  # (day credited, jp_centi)
-    target_centi: int = 2000
+    credits: Sequence[tuple[date, int]]  # (day credited, minutes)
+    target_minutes: int = 900
     until: date | None = None
+    minutes_per_jp: int = 45
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,7 @@ class OpdCompliance:
 
 
 def cumulative_steps(progress: JpProgress) -> list[tuple[date, int]]:
-    """The step line's corners: running JP totals (centi) from 1 January to ``until``.
+    """The step line's corners: running totals (minutes) from 1 January to ``until``.
 
     Credits outside the year are ignored and credits on the same day add up, so the line only ever
     rises and its last point is the year's total.
@@ -66,9 +68,9 @@ def cumulative_steps(progress: JpProgress) -> list[tuple[date, int]]:
     if progress.until is not None:
         end = max(start, min(end, progress.until))
     per_day: dict[date, int] = {}
-    for day, centi in progress.credits:
+    for day, minutes in progress.credits:
         if start <= day <= end:
-            per_day[day] = per_day.get(day, 0) + centi
+            per_day[day] = per_day.get(day, 0) + minutes
     points = [(start, 0)]
     total = 0
     for day in sorted(per_day):
@@ -109,8 +111,9 @@ def render_progress_chart(progress: JpProgress) -> bytes:
     from matplotlib.ticker import FuncFormatter, MultipleLocator
 
     points = cumulative_steps(progress)
-    target = progress.target_centi / 100
-    values = [centi / 100 for _, centi in points]
+    scale = JpScale(progress.minutes_per_jp)
+    target = progress.target_minutes / progress.minutes_per_jp
+    values = [minutes / progress.minutes_per_jp for _, minutes in points]
 
     figure = _new_figure(PROGRESS_HEIGHT_IN)
     ax = figure.add_subplot()
@@ -127,7 +130,7 @@ def render_progress_chart(progress: JpProgress) -> bytes:
         color=GOLD,
         linestyle="--",
         linewidth=2,
-        label=labels.CHART_TARGET_LINE.format(target=format_jp(progress.target_centi)),
+        label=labels.CHART_TARGET_LINE.format(target=scale.jp_text(progress.target_minutes)),
     )
     year_start = date(progress.year, 1, 1)
     ax.set_xlim(date2num(year_start), date2num(date(progress.year, 12, 31) + timedelta(1)))
@@ -135,13 +138,13 @@ def render_progress_chart(progress: JpProgress) -> bytes:
     month_starts = [date2num(date(progress.year, month, 1)) for month in range(1, 13)]
     ax.set_xticks(month_starts, labels.MONTHS_SHORT, fontsize=FONT_SIZE - 1)
     ax.yaxis.set_major_locator(MultipleLocator(_y_step(max(target, values[-1]))))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_jp(_centi(value))))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: decimal_text(_jp(value))))
     ax.tick_params(axis="y", labelsize=FONT_SIZE)
     ax.set_ylabel(labels.CHART_PROGRESS_YLABEL, fontsize=FONT_SIZE)
     ax.grid(axis="y", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
     ax.annotate(
-        f"{format_jp(points[-1][1])} {labels.JP_UNIT}",
+        f"{scale.jp_text(points[-1][1])} {labels.JP_UNIT}",
         (date2num(points[-1][0]), values[-1]),
         xytext=(0, 8),
         textcoords="offset points",
@@ -155,8 +158,8 @@ def render_progress_chart(progress: JpProgress) -> bytes:
     return _png(figure)
 
 
-def _centi(value: float) -> int:
-    return round(value * 100)
+def _jp(value: float) -> Decimal:
+    return Decimal(str(round(value, 2)))
 
 
 def _y_step(top: float) -> float:
@@ -174,7 +177,7 @@ def compliance_height_in(count: int) -> float:
 
 
 def render_compliance_chart(
-    rows: Sequence[OpdCompliance], *, year: int, target_centi: int = 2000
+    rows: Sequence[OpdCompliance], *, year: int, target_label: str = "20"
 ) -> bytes:
     """Share of employees at target per OPD as sorted horizontal bars, best at the top, as PNG."""
     from matplotlib.ticker import FuncFormatter
@@ -182,7 +185,7 @@ def render_compliance_chart(
     ordered = compliance_order(rows)
     figure = _new_figure(compliance_height_in(len(ordered)))
     ax = figure.add_subplot()
-    title = labels.CHART_COMPLIANCE_TITLE.format(target=format_jp(target_centi), year=year)
+    title = labels.CHART_COMPLIANCE_TITLE.format(target=target_label, year=year)
     ax.set_title(title, fontsize=FONT_SIZE + 2)
     if not ordered:
         ax.text(0.5, 0.5, labels.CHART_NO_DATA, ha="center", va="center", fontsize=FONT_SIZE)

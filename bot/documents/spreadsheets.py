@@ -1,8 +1,10 @@
 """XLSX and CSV exports of any table: per-OPD reports, per-employee lists, rankings.
 
 The caller describes the columns once (key, header, kind, whether to total) and passes rows as
-mappings; both formats come from the same description so they never disagree. JP columns take
-integer hundredths (``jp_centi``), as stored, so totals are exact sums and never float drift.
+mappings; both formats come from the same description so they never disagree. Learning time
+comes as whole minutes, as stored: a MINUTES column shows them, a JP column shows the same
+minutes as JP (two decimals, at the table's minutes per JP), and a JP total is the JP of the
+summed minutes, so totals are exact and never the sum of rounded values.
 
 Text cells are always written as text: a name typed in the chat as ``=HYPERLINK(...)`` must not
 become a live formula in an operator's Excel (CSV/formula injection).
@@ -16,9 +18,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
-from bot.core.jp import from_centi
+from bot.core.jp import JpScale
 from bot.texts import documents as labels
 
 Row = Mapping[str, object]
@@ -33,7 +36,8 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 class ColumnKind(StrEnum):
     TEXT = "text"
     INTEGER = "integer"
-    JP = "jp"  # int hundredths of a JP
+    MINUTES = "minutes"  # int minutes
+    JP = "jp"  # int minutes, shown as JP
     DATE = "date"
     PERCENT = "percent"  # a fraction, 0.75 for 75%
 
@@ -41,11 +45,12 @@ class ColumnKind(StrEnum):
 NUMBER_FORMATS = {
     ColumnKind.TEXT: "@",
     ColumnKind.INTEGER: "#,##0",
+    ColumnKind.MINUTES: "#,##0",
     ColumnKind.JP: "0.00",
     ColumnKind.DATE: "DD-MM-YYYY",
     ColumnKind.PERCENT: "0.0%",
 }
-_SUMMABLE = (ColumnKind.INTEGER, ColumnKind.JP)
+_SUMMABLE = (ColumnKind.INTEGER, ColumnKind.MINUTES, ColumnKind.JP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +65,13 @@ class Column:
 
     def __post_init__(self) -> None:
         if self.total and self.kind not in _SUMMABLE:
-            raise ValueError(f"column {self.key!r}: only integer and JP columns can be totalled")
+            raise ValueError(f"column {self.key!r}: only number columns can be totalled")
 
 
 _EXPECTED: dict[ColumnKind, tuple[type, ...]] = {
     ColumnKind.TEXT: (str,),
     ColumnKind.INTEGER: (int,),
+    ColumnKind.MINUTES: (int,),
     ColumnKind.JP: (int,),
     ColumnKind.DATE: (date,),
     ColumnKind.PERCENT: (int, float),
@@ -74,7 +80,7 @@ _EXPECTED: dict[ColumnKind, tuple[type, ...]] = {
 
 def _validated(columns: Sequence[Column], rows: Iterable[Row]) -> list[dict[str, Value]]:
     """The rows reduced to the columns' keys, refusing a missing key or a value of the wrong
-    type: a Decimal JP in a hundredths column would otherwise be off a hundredfold."""
+    type: a Decimal JP in a minutes column would otherwise be off by the minutes per JP."""
     if not columns:
         raise ValueError("a table needs at least one column")
     checked = []
@@ -93,7 +99,7 @@ def _validated(columns: Sequence[Column], rows: Iterable[Row]) -> list[dict[str,
 
 
 def totals(columns: Sequence[Column], rows: Iterable[Row]) -> dict[str, int]:
-    """Sums of the totalled columns (JP in hundredths); exact, since they are integers."""
+    """Sums of the totalled columns (JP columns in minutes); exact, since they are integers."""
     data = _validated(columns, rows)
     return {
         column.key: sum(value for row in data if isinstance(value := row[column.key], int))
@@ -113,9 +119,13 @@ def _with_totals(columns: Sequence[Column], data: list[dict[str, Value]]) -> lis
     return [*data, row]
 
 
-def _text_for_width(column: Column, value: object) -> str:
+def _jp(value: int, scale: JpScale) -> Decimal:
+    return scale.jp(value)
+
+
+def _text_for_width(column: Column, value: object, scale: JpScale) -> str:
     if isinstance(value, int) and column.kind is ColumnKind.JP:
-        return f"{from_centi(value):.2f}"
+        return f"{_jp(value, scale):.2f}"
     if isinstance(value, date):
         return "00-00-0000"
     if isinstance(value, float):
@@ -123,11 +133,11 @@ def _text_for_width(column: Column, value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _width(column: Column, rows: Sequence[Mapping[str, Value]]) -> float:
+def _width(column: Column, rows: Sequence[Mapping[str, Value]], scale: JpScale) -> float:
     if column.width is not None:
         return column.width
     longest = max(
-        [len(column.header)] + [len(_text_for_width(column, r[column.key])) for r in rows]
+        [len(column.header)] + [len(_text_for_width(column, r[column.key], scale)) for r in rows]
     )
     return min(MAX_WIDTH, max(MIN_WIDTH, longest + 2))
 
@@ -142,9 +152,11 @@ def to_xlsx(
     *,
     sheet_title: str = "Laporan",
     with_totals: bool = True,
+    minutes_per_jp: int = 45,
 ) -> bytes:
     """An Excel workbook with a bold, frozen, filterable header row, sized columns, number
     formats by kind and, if any column is totalled and ``with_totals``, a bold totals row."""
+    scale = JpScale(minutes_per_jp)
     data = _validated(columns, rows)
     body = _with_totals(columns, data) if with_totals else data
     has_totals = len(body) > len(data)
@@ -168,7 +180,7 @@ def to_xlsx(
         for col_index, column in enumerate(columns, start=1):
             value = row[column.key]
             if column.kind is ColumnKind.JP and isinstance(value, int):
-                value = float(from_centi(value))
+                value = float(_jp(value, scale))
             cell = sheet.cell(row=row_index, column=col_index, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -180,7 +192,7 @@ def to_xlsx(
             cell.font = Font(bold=True)
             cell.border = Border(top=Side(style="thin"))
     for col_index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(col_index)].width = _width(column, body)
+        sheet.column_dimensions[get_column_letter(col_index)].width = _width(column, body, scale)
     sheet.freeze_panes = "A2"
     last_data_row = len(data) + 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last_data_row}"
@@ -195,7 +207,7 @@ def _csv_text(text: str) -> str:
     return "'" + text if len(text) > 1 and text.startswith(_FORMULA_START) else text
 
 
-def _csv_value(column: Column, value: object, decimal_comma: bool) -> str:
+def _csv_value(column: Column, value: object, decimal_comma: bool, scale: JpScale) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
@@ -203,7 +215,7 @@ def _csv_value(column: Column, value: object, decimal_comma: bool) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if column.kind is ColumnKind.JP and isinstance(value, int):
-        text = f"{from_centi(value):.2f}"
+        text = f"{_jp(value, scale):.2f}"
     elif column.kind is ColumnKind.PERCENT and isinstance(value, int | float):
         text = f"{value * 100:.1f}%"
     else:
@@ -218,6 +230,7 @@ def to_csv(
     delimiter: str = ";",
     decimal_comma: bool = True,
     with_totals: bool = False,
+    minutes_per_jp: int = 45,
 ) -> bytes:
     """CSV in UTF-8 with a byte-order mark, which is what makes Excel read names correctly.
 
@@ -226,11 +239,14 @@ def to_csv(
     default, because CSV is usually re-imported and a totals row would be counted as data.
     Dates are ISO (``2026-11-27``), which every Excel locale reads.
     """
+    scale = JpScale(minutes_per_jp)
     data = _validated(columns, rows)
     body = _with_totals(columns, data) if with_totals else data
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([column.header for column in columns])
     for row in body:
-        writer.writerow([_csv_value(column, row[column.key], decimal_comma) for column in columns])
+        writer.writerow(
+            [_csv_value(column, row[column.key], decimal_comma, scale) for column in columns]
+        )
     return buffer.getvalue().encode("utf-8-sig")

@@ -14,25 +14,25 @@ from datetime import date
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from bot.core.jp import format_jp
+from bot.core.jp import JpScale
 from bot.documents.pdfbase import FONT, display_nip, new_pdf, pdf_bytes
 from bot.texts import documents as labels
 
 NAVY = (31, 58, 104)
 HEAD_FILL = (226, 232, 243)
 GREY = (90, 90, 90)
-COL_WIDTHS = (9, 22, 74, 30, 25, 16)  # mm, sums to the 176 mm text width of portrait A4
+COL_WIDTHS = (9, 23, 62, 22, 28, 16, 16)  # mm, sums to the 176 mm text width of portrait A4
 
 
 @dataclass(frozen=True, slots=True)
 class TranscriptEntry:
-    """One credited activity, as in the JP ledger (``jp_centi`` in hundredths of a JP)."""
+    """One credited activity, as in the ledger (its learning time in minutes)."""
 
     day: date
     title: str
     source_kind: str  # "module" | "external"
     category: str | None
-    jp_centi: int
+    minutes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +43,17 @@ class Transcript:
     year: int
     entries: Sequence[TranscriptEntry]
     printed_on: date
-    target_centi: int = 2000
+    target_minutes: int = 900
+    minutes_per_jp: int = 45
     extra: tuple[tuple[str, str], ...] = ()  # more header lines, e.g. ("Jabatan", "...")
 
     @property
-    def total_centi(self) -> int:
-        return sum(entry.jp_centi for entry in self.entries)
+    def total_minutes(self) -> int:
+        return sum(entry.minutes for entry in self.entries)
+
+    @property
+    def scale(self) -> JpScale:
+        return JpScale(self.minutes_per_jp)
 
 
 class _TranscriptPdf(FPDF):
@@ -100,7 +105,7 @@ def _activities(pdf: FPDF, transcript: Transcript) -> None:
         col_widths=COL_WIDTHS,
         width=sum(COL_WIDTHS),
         headings_style=headings,
-        text_align=("RIGHT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
+        text_align=("RIGHT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"),
         line_height=5.5,
         padding=1.2,
     ) as table:
@@ -113,27 +118,31 @@ def _activities(pdf: FPDF, transcript: Transcript) -> None:
                     entry.title,
                     labels.source_kind_name(entry.source_kind),
                     labels.category_name(entry.category),
-                    format_jp(entry.jp_centi),
+                    str(entry.minutes),
+                    transcript.scale.jp_text(entry.minutes),
                 )
             )
         bold = FontFace(emphasis="BOLD")
         total = table.row()
         total.cell(labels.TRANSCRIPT_TOTAL, colspan=5, align="RIGHT", style=bold)
-        total.cell(format_jp(transcript.total_centi), align="RIGHT", style=bold)
+        total.cell(str(transcript.total_minutes), align="RIGHT", style=bold)
+        total.cell(transcript.scale.jp_text(transcript.total_minutes), align="RIGHT", style=bold)
     pdf.ln(4)
 
 
 def _summary(pdf: FPDF, transcript: Transcript) -> None:
-    total, target = transcript.total_centi, transcript.target_centi
+    total, target, scale = transcript.total_minutes, transcript.target_minutes, transcript.scale
     pdf.set_font(FONT, "", 10.5)
     pdf.set_text_color(0, 0, 0)
-    line = f"{labels.TRANSCRIPT_TOTAL}: {format_jp(total)} / {format_jp(target)} {labels.JP_UNIT}"
+    line = labels.TRANSCRIPT_SUMMARY.format(
+        total=scale.jp_text(total), minutes=total, target=scale.jp_text(target)
+    )
     pdf.cell(0, 6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "B", 10.5)
     if total >= target:
         status = labels.TRANSCRIPT_REACHED
     else:
-        status = labels.TRANSCRIPT_MISSING.format(missing=format_jp(target - total))
+        status = labels.TRANSCRIPT_MISSING.format(missing=scale.text(target - total))
     pdf.cell(0, 6, status, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(6)
     pdf.set_font(FONT, "", 8.5)

@@ -22,13 +22,17 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date
+from decimal import Decimal
+
+from bot.core.jp import JpScale, decimal_text
 
 CODE_LENGTH = 12
 CODE_GROUP = 4
 CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 MIN_SECRET_BYTES = 16
-# Bump when the canonical form changes, so old and new codes can never be confused.
-_DOMAIN = b"sinau-bareng/certificate/v1\x00"
+# Bump when the canonical form changes, so old and new codes can never be confused: version 1
+# certificates state JP (in hundredths), version 2 the minutes learned.
+_DOMAINS = {1: b"sinau-bareng/certificate/v1\x00", 2: b"sinau-bareng/certificate/v2\x00"}
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 # Digits that base32 leaves out but people type for the letter they resemble.
 _LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
@@ -45,8 +49,13 @@ class CertificateFields:
     module_id: str
     module_title: str
     category: str | None
-    jp_centi: int
     completed_on: date
+    minutes: int | None = None  # version 2: the learning time
+    jp_centi: int | None = None  # version 1 (issued before credits were minutes)
+
+    @property
+    def version(self) -> int:
+        return 1 if self.minutes is None else 2
 
 
 def certificate_number(year: int, serial: int, *, prefix: str = "SB") -> str:
@@ -65,12 +74,13 @@ def canonical_bytes(fields: CertificateFields) -> bytes:
     same certificate.
     """
     data = asdict(fields)
+    data.pop("minutes" if fields.version == 1 else "jp_centi")
     data["completed_on"] = fields.completed_on.isoformat()
     for key, value in data.items():
         if isinstance(value, str):
             data[key] = unicodedata.normalize("NFC", value.strip())
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return _DOMAIN + text.encode("utf-8")
+    return _DOMAINS[fields.version] + text.encode("utf-8")
 
 
 def _mac(secret: bytes, fields: CertificateFields) -> str:
@@ -112,3 +122,10 @@ def check_code(secret: bytes, fields: CertificateFields, code: str) -> bool:
     if typed is None:
         return False
     return hmac.compare_digest(typed, _mac(secret, fields))
+
+
+def learning_time(fields: CertificateFields, scale: JpScale) -> str:
+    """ "0,33 JP (15 menit)"; a certificate issued before credits were minutes states its JP."""
+    if fields.minutes is not None:
+        return scale.text(fields.minutes)
+    return f"{decimal_text(Decimal(fields.jp_centi or 0) / 100)} JP"

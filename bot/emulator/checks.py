@@ -25,6 +25,7 @@ POLL_MIN_OPTIONS = 2  # Bot API 10.1 itself says 1-12; the project rule is 2-12
 POLL_MAX_OPTIONS = 12
 POLL_EXPLANATION_MAX = 200
 POLL_EXPLANATION_MAX_LF = 2
+POLL_DESCRIPTION_MAX = 1024  # Bot API 9.6: text above the question, 0-1024 after parsing
 COMMANDS_MAX = 100
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and "

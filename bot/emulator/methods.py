@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .checks import (
     NOT_MODIFIED,
+    POLL_DESCRIPTION_MAX,
     POLL_EXPLANATION_MAX,
     POLL_EXPLANATION_MAX_LF,
     POLL_MAX_OPTIONS,
@@ -140,6 +141,16 @@ def send_poll(fake: FakeBotApi, p: dict) -> dict:
         raise ApiError(
             "Bad Request: explanation must be 0-200 characters with at most 2 line feeds"
         )
+    description, d_ents = format_text(
+        p.get("description") or "",
+        p.get("description_parse_mode"),
+        p.get("description_entities"),
+        fake.strict_html,
+    )
+    if u16len(description) > POLL_DESCRIPTION_MAX:
+        raise ApiError(
+            f"Bad Request: poll description must be 0-{POLL_DESCRIPTION_MAX} characters"
+        )
     open_period, close_date = p.get("open_period"), p.get("close_date")
     if open_period is not None and close_date is not None:
         raise ApiError("Bad Request: open_period and close_date can't be used together")
@@ -164,6 +175,10 @@ def send_poll(fake: FakeBotApi, p: dict) -> dict:
     }
     if q_ents:
         poll["question_entities"] = q_ents
+    if description:
+        poll["description"] = description
+        if d_ents:
+            poll["description_entities"] = d_ents
     if ptype == "quiz":
         poll["correct_option_ids"] = list(correct or ())
     if expl:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.core.clock import Clock, system_clock
 from bot.core.content import Catalog
-from bot.core.jp import to_centi
+from bot.core.quiz_rules import QuizRules
 from bot.services.activity import RecentActivity
 from bot.services.broadcast_drafts import DraftService
 from bot.services.broadcasts import BroadcastService
@@ -77,8 +77,20 @@ class Services:
                 roster_allow_unknown=settings.roster_allow_unknown,
             ),
             learning=LearningService(db, catalog, clock, settings.tz, activity),
-            quiz=QuizService(db, catalog, clock, settings.tz, rng or random.Random(), activity),
-            hours=HoursService(db, clock, settings.tz, settings.jp_target),
+            quiz=QuizService(
+                db,
+                catalog,
+                clock,
+                settings.tz,
+                rng or random.Random(),
+                activity,
+                QuizRules(
+                    settings.min_reading_share,
+                    settings.quiz_retry_minutes,
+                    settings.quiz_attempts_per_day,
+                ),
+            ),
+            hours=HoursService(db, clock, settings),
             dedup=UpdateDeduplicator(db, clock),
             reminders=reminders,
             presence=PresenceService(db, reminders),
@@ -87,11 +99,11 @@ class Services:
             drafts=drafts,
             broadcasts=BroadcastService(db, catalog, clock, settings, drafts),
             trainings=TrainingService(db, clock, settings),
-            reviews=ReviewService(db, clock, settings.admin_ids),
+            reviews=ReviewService(db, clock, settings.admin_ids, settings.scale),
             certificates=CertificateService(
                 db,
                 clock,
                 settings.cert_secret.get_secret_value() if settings.cert_secret else None,
             ),
-            reports=ReportService(db, settings.admin_ids, to_centi(settings.jp_target)),
+            reports=ReportService(db, settings.admin_ids, settings.targets, settings.scale),
         )

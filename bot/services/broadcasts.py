@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.content import Catalog
-from bot.core.jp import to_centi
 from bot.core.outgoing import MessageKind
 from bot.services.broadcast_drafts import (
     DraftOutcome,
@@ -60,12 +59,12 @@ class BroadcastService:
         self.drafts = drafts
         self.admin_ids = settings.admin_ids
         self.tz = settings.tz
-        self.target_centi = to_centi(settings.jp_target)
+        self.targets = settings.targets
 
     async def count(self, audience: Audience) -> int:
         now = self.clock()
         year = now.astimezone(self.tz).year
-        where = condition(audience, year=year, target_centi=self.target_centi, now=now)
+        where = condition(audience, year=year, targets=self.targets, now=now)
         async with self.db.transaction() as s:
             return int(await s.scalar(select(func.count()).select_from(Employee).where(where)) or 0)
 
@@ -112,7 +111,7 @@ class BroadcastService:
         """One outbox row per recipient, in one statement; idempotent."""
         audience = Audience.from_json(broadcast.audience)
         year = now.astimezone(self.tz).year
-        where = condition(audience, year=year, target_centi=self.target_centi, now=now)
+        where = condition(audience, year=year, targets=self.targets, now=now)
         e = cast_table(Employee)
         await s.execute(
             enqueue_from(

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
+from bot.core.jp import JpScale
 from bot.documents.verification import (
     CertificateFields,
     certificate_number,
@@ -61,8 +62,9 @@ def fields_of(row: Certificate) -> CertificateFields:
         module_id=row.module_id,
         module_title=row.module_title,
         category=row.category,
-        jp_centi=row.jp_centi,
         completed_on=row.completed_on,
+        minutes=row.minutes if row.fields_version == 2 else None,
+        jp_centi=row.jp_centi if row.fields_version == 1 else None,
     )
 
 
@@ -151,7 +153,8 @@ class CertificateService:
                     module_id=module_id,
                     module_title=entry.title,
                     category=entry.category,
-                    jp_centi=entry.jp_centi,
+                    fields_version=2,
+                    minutes=entry.minutes,
                     completed_on=entry.ended_on,
                     issued_at=self.clock(),
                 )
@@ -178,10 +181,10 @@ class CertificateService:
         return Verification(Verdict.GENUINE, fields)
 
 
-async def render_pdf(issued: Issued, bot_username: str = "") -> bytes:
+async def render_pdf(issued: Issued, scale: JpScale, bot_username: str = "") -> bytes:
     """The certificate PDF, rendered in a worker thread so the bot keeps answering meanwhile."""
     from bot.documents.certificate import render_certificate  # fpdf2: load on use
 
     return await asyncio.to_thread(
-        render_certificate, issued.fields, issued.code, bot_username=bot_username
+        render_certificate, issued.fields, issued.code, scale, bot_username=bot_username
     )

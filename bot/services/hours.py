@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
+from bot.config import Settings
 from bot.core.clock import Clock
+from bot.core.jp import JpScale
 from bot.store import employees, ledger
 from db.models import Employee, JpLedgerEntry
 from db.session import Database
@@ -17,15 +17,17 @@ from db.session import Database
 class HoursView:
     employee: Employee
     year: int
-    total: Decimal
-    target: Decimal
+    minutes: int
+    target_minutes: int  # the target of the employee's kind (PNS or PPPK)
+    scale: JpScale
     entries: list[JpLedgerEntry]
     other_years: list[int]
     days_left: int | None  # only for the current year
 
     @property
-    def missing(self) -> Decimal:
-        return max(self.target - self.total, Decimal(0))
+    def missing(self) -> int:
+        """Minutes still to reach the target (0 once reached)."""
+        return max(self.target_minutes - self.minutes, 0)
 
 
 def days_left_in_year(today: date) -> int:
@@ -34,11 +36,11 @@ def days_left_in_year(today: date) -> int:
 
 
 class HoursService:
-    def __init__(self, db: Database, clock: Clock, tz: ZoneInfo, target: Decimal) -> None:
+    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
         self.db = db
         self.clock = clock
-        self.tz = tz
-        self.target = target
+        self.settings = settings
+        self.tz = settings.tz
 
     def current_year(self) -> int:
         return self.clock().astimezone(self.tz).year
@@ -58,17 +60,19 @@ class HoursService:
         return HoursView(
             employee=employee,
             year=year,
-            total=summary.total,
-            target=self.target,
+            minutes=summary.minutes,
+            target_minutes=self.settings.targets.of(employee.kind),
+            scale=self.settings.scale,
             entries=summary.entries,
             other_years=other_years[:6],
             days_left=days_left_in_year(today) if year == today.year else None,
         )
 
-    async def year_total(self, telegram_id: int) -> Decimal:
-        """This year's JP of the learner (0 for someone not registered)."""
+    async def year_minutes(self, telegram_id: int) -> tuple[int, int]:
+        """This year's minutes of the learner and their target (0, 0 if not registered)."""
         async with self.db.transaction() as s:
             employee = await employees.by_telegram_id(s, telegram_id)
             if employee is None:
-                return Decimal(0)
-            return await ledger.year_total(s, employee.id, self.current_year())
+                return 0, 0
+            minutes = await ledger.year_minutes(s, employee.id, self.current_year())
+            return minutes, self.settings.targets.of(employee.kind)

@@ -1,5 +1,5 @@
-"""``/jp`` in detail: the year's JP per month, per category and per source, and the chart and
-transcript rendered from the same ledger rows (in worker threads, off the event loop)."""
+"""``/jp`` in detail: the year's minutes per month, per category and per source, and the chart
+and transcript rendered from the same ledger rows (in worker threads, off the event loop)."""
 
 from __future__ import annotations
 
@@ -7,42 +7,42 @@ import asyncio
 from collections import defaultdict
 from datetime import date
 
-from bot.core.jp import to_centi
 from bot.documents.charts import JpProgress, render_progress_chart
 from bot.services.hours import HoursView
 from bot.texts import hours as t
 
 
 def by_month(view: HoursView) -> dict[int, int]:
-    """JP (hundredths) per month number, months without credit left out; by the end date,
-    which is when a credit counts."""
+    """Minutes per month number, months without credit left out; by the end date, which is when
+    a credit counts."""
     months: dict[int, int] = defaultdict(int)
     for entry in view.entries:
-        months[entry.ended_on.month] += entry.jp_centi
+        months[entry.ended_on.month] += entry.minutes
     return dict(sorted(months.items()))
 
 
 def by_category(view: HoursView) -> dict[str | None, int]:
-    """JP per competency category; ``None`` holds outside trainings, which carry none."""
+    """Minutes per competency category; ``None`` holds outside trainings, which carry none."""
     categories: dict[str | None, int] = defaultdict(int)
     for entry in view.entries:
-        categories[entry.category] += entry.jp_centi
+        categories[entry.category] += entry.minutes
     return dict(categories)
 
 
 def by_source(view: HoursView) -> tuple[int, int]:
-    """(module JP, verified outside JP), in hundredths."""
-    module = sum(e.jp_centi for e in view.entries if e.source_kind == "module")
-    return module, sum(e.jp_centi for e in view.entries) - module
+    """(module minutes, verified outside minutes)."""
+    module = sum(e.minutes for e in view.entries if e.source_kind == "module")
+    return module, sum(e.minutes for e in view.entries) - module
 
 
 async def chart_png(view: HoursView, today: date) -> bytes:
     """Cumulative JP against the target line over the year, as a PNG."""
     progress = JpProgress(
         year=view.year,
-        credits=[(e.ended_on, e.jp_centi) for e in view.entries],
-        target_centi=to_centi(view.target),
+        credits=[(e.ended_on, e.minutes) for e in view.entries],
+        target_minutes=view.target_minutes,
         until=today if view.year == today.year else None,
+        minutes_per_jp=view.scale.minutes_per_jp,
     )
     return await asyncio.to_thread(render_progress_chart, progress)
 
@@ -66,11 +66,12 @@ async def transcript_pdf(view: HoursView, opd_name: str, today: date) -> bytes:
         opd=opd_name,
         year=view.year,
         entries=[
-            TranscriptEntry(e.ended_on, e.title, e.source_kind, e.category, e.jp_centi)
+            TranscriptEntry(e.ended_on, e.title, e.source_kind, e.category, e.minutes)
             for e in sorted(view.entries, key=lambda e: (e.ended_on, e.id))
         ],
         printed_on=today,
-        target_centi=to_centi(view.target),
+        target_minutes=view.target_minutes,
+        minutes_per_jp=view.scale.minutes_per_jp,
         extra=extra,
     )
     return await asyncio.to_thread(render_transcript, transcript)

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Integer,
+    Update,
+    bindparam,
+    case,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
@@ -125,6 +137,12 @@ class LearningService:
             progress = await progress_for(s, employee.id, module.id)
         return ModuleState(module=module, progress=progress)
 
+    async def suggestion(self, telegram_id: int) -> Module | None:
+        """The module to offer next: the one in progress, else the next not started."""
+        progress = await self._progress(telegram_id)
+        order = next_modules(self.catalog, progress) if progress is not None else []
+        return order[0] if order else None
+
     async def _progress(self, telegram_id: int) -> dict[str, ModuleProgress] | None:
         async with self.db.transaction() as s:
             employee = await employees.by_telegram_id(s, telegram_id)
@@ -173,6 +191,10 @@ class LearningService:
                 progress.content_version = module.version
                 progress.current_card = 0
                 progress.furthest_card = 0
+                progress.reading_seconds = 0
+                progress.card_shown_ts = None
+                progress.reread_mask = 0
+                progress.retry_at = None
             if in_module:
                 await s.flush()
                 connection = await s.connection()
@@ -188,14 +210,31 @@ class LearningService:
             )
 
     def _move_params(self, telegram_id: int, module: Module, index: int) -> dict[str, Any]:
+        now = self.clock()
         return {
+            "statement": move_statement(module),
             "telegram_id": telegram_id,
             "p_module": module.id,
             "version": module.version,
             "index": index,
-            "now": self.clock(),
+            "now": now,
+            "now_ts": int(now.timestamp()),
+            "keep": _ALL_CARDS & ~(1 << index) if 0 <= index < 62 else _ALL_CARDS,
             "tz": self.tz,
         }
+
+
+def next_modules(catalog: Catalog, progress: Mapping[str, ModuleProgress]) -> list[Module]:
+    """The modules a learner has yet to pass, in the order to suggest them: those in progress
+    (the most recently read first), then those not started, in catalog order."""
+    started = sorted(
+        (p for p in progress.values() if p.completed_at is None and p.module_id in catalog.modules),
+        key=lambda p: p.updated_at,
+        reverse=True,
+    )
+    order = [catalog.modules[p.module_id] for p in started]
+    order += [m for m in catalog.ordered() if m.id not in progress]
+    return order
 
 
 async def progress_for(s: AsyncSession, employee_id: int, module_id: str) -> ModuleProgress | None:
@@ -208,7 +247,7 @@ async def progress_for(s: AsyncSession, employee_id: int, module_id: str) -> Mod
 
 def _move(conn: Connection, params: dict[str, Any], activity: RecentActivity) -> bool:
     """Move to card ``params["index"]`` if the learner's row allows it, as learning activity."""
-    moved = conn.execute(_MOVE, params).scalar_one_or_none()
+    moved = conn.execute(params["statement"], params).scalar_one_or_none()
     if moved is None:
         return False
     now = params["now"]
@@ -220,33 +259,64 @@ def _move(conn: Connection, params: dict[str, Any], activity: RecentActivity) ->
     return True
 
 
-# The card-move rule, as one prepared UPDATE (built once: each press skips SQL construction and
-# finds the compiled form in the cache), and its only implementation: every path moves with it.
-# One may go back anywhere and forward one card at a time; finished modules are open throughout.
-# It moves only within the row's version of the module (``open_card`` starts a row over for a
-# new version) and trusts the caller that ``index`` is a card of the module.
+# The card-move rule, as one prepared UPDATE per module (built once: each press skips SQL
+# construction and finds the compiled form in the cache), and its only implementation: every path
+# moves with it. One may go back anywhere and forward one card at a time; finished modules are
+# open throughout. It moves only within the row's version of the module (``open_card`` starts a
+# row over for a new version) and trusts the caller that ``index`` is a card of the module.
+#
+# The same UPDATE keeps the time on task: the seconds since the card being left was shown, up to
+# that card's cap (``Module.card_cap_seconds``), are added to ``reading_seconds``, and the new card
+# is stamped as shown now; the card is also struck from the cards to re-read after a failed quiz.
+# So the timing adds no statement to the hot path.
 _progress = cast_table(ModuleProgress)
-_MOVE = (
-    update(_progress)
-    .where(
-        _progress.c.employee_id
-        == select(Employee.id)
-        .where(Employee.telegram_id == bindparam("telegram_id"))
-        .scalar_subquery(),
-        _progress.c.module_id == bindparam("p_module"),
-        _progress.c.content_version == bindparam("version"),
-        or_(
-            _progress.c.completed_at.is_not(None),
-            _progress.c.furthest_card + 1 >= bindparam("index"),
-        ),
+_MOVES: dict[tuple[str, int], Update] = {}
+_ALL_CARDS = (1 << 62) - 1
+
+
+def _read_time(module: Module) -> ColumnElement[int]:
+    """Seconds on the card being left, capped by that card's cap (0 if no card was open)."""
+    caps = {index: module.card_cap_seconds(index) for index in range(len(module.cards))}
+    cap = case(caps, value=_progress.c.current_card, else_=0)
+    elapsed = bindparam("now_ts", type_=Integer) - _progress.c.card_shown_ts
+    return case(
+        (_progress.c.card_shown_ts.is_(None), 0),
+        (elapsed < 0, 0),
+        (elapsed > cap, cap),
+        else_=elapsed,
     )
-    .values(
-        current_card=bindparam("index"),
-        furthest_card=case(
-            (_progress.c.furthest_card < bindparam("index"), bindparam("index")),
-            else_=_progress.c.furthest_card,
-        ),
-        updated_at=bindparam("now"),
-    )
-    .returning(_progress.c.employee_id)
-)
+
+
+def move_statement(module: Module) -> Update:
+    key = (module.id, module.version)
+    statement = _MOVES.get(key)
+    if statement is None:
+        statement = (
+            update(_progress)
+            .where(
+                _progress.c.employee_id
+                == select(Employee.id)
+                .where(Employee.telegram_id == bindparam("telegram_id"))
+                .scalar_subquery(),
+                _progress.c.module_id == bindparam("p_module"),
+                _progress.c.content_version == bindparam("version"),
+                or_(
+                    _progress.c.completed_at.is_not(None),
+                    _progress.c.furthest_card + 1 >= bindparam("index"),
+                ),
+            )
+            .values(
+                current_card=bindparam("index"),
+                furthest_card=case(
+                    (_progress.c.furthest_card < bindparam("index"), bindparam("index")),
+                    else_=_progress.c.furthest_card,
+                ),
+                reading_seconds=_progress.c.reading_seconds + _read_time(module),
+                card_shown_ts=bindparam("now_ts", type_=Integer),
+                reread_mask=_progress.c.reread_mask.op("&")(bindparam("keep", type_=BigInteger)),
+                updated_at=bindparam("now"),
+            )
+            .returning(_progress.c.employee_id)
+        )
+        _MOVES[key] = statement
+    return statement

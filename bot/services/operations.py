@@ -12,7 +12,6 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,7 +20,6 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.jp import from_centi
 from db.dialects import dialect_name
 from db.models import (
     Broadcast,
@@ -124,7 +122,7 @@ class Stats:
     employees_active: int = 0
     employees_registered_this_month: int = 0
     modules_completed_this_year: int = 0
-    jp_credited_this_year: Decimal = Decimal(0)
+    minutes_credited_this_year: int = 0
     reminders_enabled: int = 0
     reminders_due_next_hour: int = 0
     outbox: dict[str, int] = field(default_factory=dict)
@@ -142,7 +140,7 @@ class Stats:
                 "registered_this_month": self.employees_registered_this_month,
             },
             "modules_completed_this_year": self.modules_completed_this_year,
-            "jp_credited_this_year": str(self.jp_credited_this_year),
+            "minutes_credited_this_year": self.minutes_credited_this_year,
             "reminders": {
                 "enabled": self.reminders_enabled,
                 "due_next_hour": self.reminders_due_next_hour,
@@ -168,10 +166,10 @@ async def stats(db: Database, now: datetime, tz: ZoneInfo) -> Stats:
         result.modules_completed_this_year = await _count(
             s, JpLedgerEntry.id, this_year, JpLedgerEntry.source_kind == "module"
         )
-        centi = await s.scalar(
-            select(func.coalesce(func.sum(JpLedgerEntry.jp_centi), 0)).where(this_year)
+        minutes = await s.scalar(
+            select(func.coalesce(func.sum(JpLedgerEntry.minutes), 0)).where(this_year)
         )
-        result.jp_credited_this_year = from_centi(int(centi or 0))
+        result.minutes_credited_this_year = int(minutes or 0)
         result.reminders_enabled = await _count(s, Reminder.employee_id, Reminder.enabled.is_(True))
         # Overdue ones too: the next tick sends them (or skips them as too late).
         result.reminders_due_next_hour = await _count(

@@ -1,6 +1,8 @@
-"""Quizzes: attempts with shuffled options, answers from poll updates, grading and the JP credit.
+"""Quizzes: attempts drawn from a pool, answers from poll updates, grading and the credit.
 
 One question is open at a time (one poll on screen is easier on a phone than a wall of polls).
+An attempt starts only when the rules of ``bot.core.quiz_rules`` allow it; each draws its own
+questions, and a question is never sent twice: resuming points to the poll still open.
 Everything about an attempt lives in the database, so a restart mid-quiz loses nothing.
 """
 
@@ -9,18 +11,19 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.content import Catalog, Module
 from bot.core.grading import is_correct, make_plan
+from bot.core.quiz_rules import Gate, GateResult, QuizRules, Standing, gate, pending_reading
 from bot.services.activity import RecentActivity
 from bot.services.learning import ModuleState, progress_for
 from bot.store import employees
@@ -32,7 +35,7 @@ from bot.store.quiz import (
     REGISTER_POLL,
 )
 from bot.store.quiz_grading import Finished, QuizResult, finish_attempt
-from db.models import QuizAttempt
+from db.models import Employee, QuizAnswer, QuizAttempt, QuizPoll
 from db.session import Database
 
 
@@ -47,6 +50,7 @@ class PollSpec:
     options: list[str]
     correct_option_ids: list[int]
     explanation: str
+    scenario: str | None = None
 
 
 class StartOutcome(StrEnum):
@@ -54,7 +58,8 @@ class StartOutcome(StrEnum):
     RESUMED = "resumed"
     NO_MODULE = "no_module"
     OUTDATED = "outdated"
-    NOT_READY = "not_ready"
+    NOT_READY = "not_ready"  # not every card was opened
+    GATED = "gated"  # the rules say not yet (``gate`` says why)
     NOT_REGISTERED = "not_registered"
 
 
@@ -63,10 +68,13 @@ class StartResult:
     outcome: StartOutcome
     module: Module | None = None
     poll: PollSpec | None = None
+    gate: GateResult | None = None
+    open_poll: int | None = None  # RESUMED: the message of the poll waiting for an answer
 
 
 class AnswerOutcome(StrEnum):
-    IGNORED = "ignored"
+    IGNORED = "ignored"  # a retracted vote, or a repeat that lost a race
+    STALE = "stale"  # a vote on a poll of an ended attempt, or a poll not ours
     NEXT = "next"
     FINISHED = "finished"
 
@@ -78,6 +86,13 @@ class AnswerResult:
     poll: PollSpec | None = None
     result: QuizResult | None = None
     finished: Finished | None = None  # what grading needs, from ``_record``
+    stale_message: int | None = None  # STALE: the poll's message, to close it
+
+
+@dataclass(frozen=True, slots=True)
+class Abandoned:
+    module: Module | None
+    polls: list[tuple[int, int]]  # (chat id, message id) of the polls left open, to close
 
 
 class _LastAnswer(Exception):
@@ -93,6 +108,7 @@ class QuizService:
         tz: ZoneInfo,
         rng: random.Random,
         activity: RecentActivity | None = None,
+        rules: QuizRules | None = None,
     ) -> None:
         self.db = db
         self.catalog = catalog
@@ -100,25 +116,18 @@ class QuizService:
         self.tz = tz
         self.rng = rng
         self.activity = activity or RecentActivity(tz)
+        self.rules = rules or QuizRules()
         # Each quiz answer sends the next poll and records it: one group commit for many users.
         self._polls = GroupInsert(db, REGISTER_POLL)
 
     async def open_attempt_module(self, telegram_id: int) -> Module | None:
         """The module whose quiz this user has open, if any (to answer stray text helpfully)."""
         async with self.db.transaction() as s:
-            employee = await employees.by_telegram_id(s, telegram_id)
-            if employee is None:
-                return None
-            attempt = await s.scalar(
-                select(QuizAttempt)
-                .where(QuizAttempt.employee_id == employee.id, QuizAttempt.finished_at.is_(None))
-                .order_by(QuizAttempt.id.desc())
-                .limit(1)
-            )
+            attempt = await _running(s, telegram_id)
         return self.catalog.module(attempt.module_id) if attempt else None
 
     async def start(self, telegram_id: int, module_id: str, version: int) -> StartResult:
-        """Open an attempt (or resume the open one) and return the question to ask now."""
+        """Open an attempt if the rules allow it (or resume the open one)."""
         module = self.catalog.module(module_id)
         if module is None:
             return StartResult(StartOutcome.NO_MODULE)
@@ -129,26 +138,129 @@ class QuizService:
             if employee is None:
                 return StartResult(StartOutcome.NOT_REGISTERED, module=module)
             progress = await progress_for(s, employee.id, module.id)
-            if not ModuleState(module, progress).read_all_cards:
+            if progress is None or not ModuleState(module, progress).read_all_cards:
                 return StartResult(StartOutcome.NOT_READY, module=module)
+            now = self.clock()
+            # Leaving the cards for the quiz: the open card's time counts now.
+            progress.reading_seconds += pending_reading(
+                module, progress.current_card, progress.card_shown_ts, now
+            )
+            progress.card_shown_ts = None
             attempt = await self._open_attempt(s, employee.id, module)
-            outcome = StartOutcome.RESUMED
-            if attempt is None:
-                attempt = QuizAttempt(
-                    employee_id=employee.id,
-                    module_id=module.id,
-                    content_version=module.version,
-                    plan=make_plan(module, self.rng),
-                    current_index=0,
-                    correct_count=0,
-                    started_at=self.clock(),
+            if attempt is not None:
+                spec = self._poll_spec(module, attempt.id, attempt.plan, attempt.current_index)
+                waiting = await s.scalar(
+                    select(QuizPoll.message_id).where(
+                        QuizPoll.attempt_id == attempt.id,
+                        QuizPoll.question_index == attempt.current_index,
+                        QuizPoll.closed_at.is_(None),
+                    )
                 )
-                s.add(attempt)
-                await s.flush()
-                outcome = StartOutcome.STARTED
-            await employees.touch(s, employee, self.clock(), self.tz)
-            spec = self._poll_spec(module, attempt.id, attempt.plan, attempt.current_index)
-            return StartResult(outcome, module=module, poll=spec)
+                return StartResult(StartOutcome.RESUMED, module, spec, open_poll=waiting)
+            standing = Standing(
+                reading_seconds=progress.reading_seconds,
+                reread_mask=progress.reread_mask,
+                retry_at=progress.retry_at,
+                attempts_today=await self._attempts_today(s, employee.id, module, now),
+            )
+            verdict = gate(module, self.rules, standing, now, self.tz)
+            if verdict.gate is not Gate.OPEN:
+                return StartResult(StartOutcome.GATED, module=module, gate=verdict)
+            attempt = QuizAttempt(
+                employee_id=employee.id,
+                module_id=module.id,
+                content_version=module.version,
+                plan=make_plan(module, self.rng, await self._last_drawn(s, employee.id, module)),
+                current_index=0,
+                correct_count=0,
+                started_at=now,
+            )
+            s.add(attempt)
+            await s.flush()
+            await employees.touch(s, employee, now, self.tz)
+            spec = self._poll_spec(module, attempt.id, attempt.plan, 0)
+            return StartResult(StartOutcome.STARTED, module=module, poll=spec)
+
+    async def gate_for(self, telegram_id: int, module: Module) -> GateResult | None:
+        """What the rules say now about a new attempt (for the module page), None if unknown."""
+        async with self.db.transaction() as s:
+            employee = await employees.by_telegram_id(s, telegram_id)
+            if employee is None:
+                return None
+            progress = await progress_for(s, employee.id, module.id)
+            if progress is None or progress.content_version != module.version:
+                return None
+            now = self.clock()
+            pending = pending_reading(module, progress.current_card, progress.card_shown_ts, now)
+            standing = Standing(
+                reading_seconds=progress.reading_seconds + pending,
+                reread_mask=progress.reread_mask,
+                retry_at=progress.retry_at,
+                attempts_today=await self._attempts_today(s, employee.id, module, now),
+            )
+            return gate(module, self.rules, standing, now, self.tz)
+
+    async def abandon(self, telegram_id: int) -> Abandoned | None:
+        """End the caller's open attempt unfinished (``/batal``); the polls left to close."""
+        async with self.db.transaction() as s:
+            attempt = await _running(s, telegram_id)
+            if attempt is None:
+                return None
+            now = self.clock()
+            ended = await s.execute(
+                update(QuizAttempt)
+                .where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
+                .values(finished_at=now)
+            )
+            if not ended.rowcount:  # type: ignore[attr-defined]  # it just finished otherwise
+                return None
+            answered = select(QuizAnswer.poll_id).where(QuizAnswer.attempt_id == attempt.id)
+            open_polls = (
+                await s.execute(
+                    select(QuizPoll.poll_id, QuizPoll.chat_id, QuizPoll.message_id).where(
+                        QuizPoll.attempt_id == attempt.id,
+                        QuizPoll.closed_at.is_(None),
+                        QuizPoll.poll_id.not_in(answered),
+                    )
+                )
+            ).all()
+            if open_polls:
+                await s.execute(
+                    update(QuizPoll)
+                    .where(QuizPoll.poll_id.in_([p.poll_id for p in open_polls]))
+                    .values(closed_at=now)
+                )
+            polls = [(p.chat_id, p.message_id) for p in open_polls]
+            return Abandoned(self.catalog.module(attempt.module_id), polls)
+
+    async def _attempts_today(
+        self, s: AsyncSession, employee_id: int, module: Module, now: datetime
+    ) -> int:
+        local = now.astimezone(self.tz)
+        midnight = datetime.combine(local.date(), time(0), tzinfo=self.tz)
+        count = await s.scalar(
+            select(func.count(QuizAttempt.id)).where(
+                QuizAttempt.employee_id == employee_id,
+                QuizAttempt.module_id == module.id,
+                QuizAttempt.started_at >= midnight,
+            )
+        )
+        return int(count or 0)
+
+    @staticmethod
+    async def _last_drawn(s: AsyncSession, employee_id: int, module: Module) -> list[int]:
+        """The pool indexes the previous attempt of this version asked."""
+        plan = await s.scalar(
+            select(QuizAttempt.plan)
+            .where(
+                QuizAttempt.employee_id == employee_id,
+                QuizAttempt.module_id == module.id,
+                QuizAttempt.content_version == module.version,
+            )
+            .order_by(QuizAttempt.id.desc())
+            .limit(1)
+        )
+        return [int(step["q"]) for step in plan or []]
 
     async def register_poll(
         self, spec: PollSpec, poll_id: str, chat_id: int, message_id: int
@@ -204,7 +316,8 @@ class QuizService:
         recorded = self._record(conn, poll_id, telegram_id, option_ids, now, last=True)
         if recorded.finished is None:
             return recorded
-        result = finish_attempt(conn, recorded.finished, now, self.tz)
+        retry = timedelta(minutes=self.rules.retry_minutes)
+        result = finish_attempt(conn, recorded.finished, now, self.tz, retry)
         return AnswerResult(AnswerOutcome.FINISHED, chat_id=recorded.chat_id, result=result)
 
     def _record(
@@ -222,16 +335,24 @@ class QuizService:
         Raises ``_LastAnswer`` (before writing) for the attempt's last question unless ``last``.
         """
         row = conn.execute(ANSWER_STATE, {"poll_id": poll_id}).first()
-        if row is None or row.telegram_id != telegram_id:
+        if row is None:  # not a poll of ours any more (or never registered): say so
+            return AnswerResult(AnswerOutcome.STALE, chat_id=telegram_id)
+        if row.telegram_id != telegram_id:
+            return AnswerResult(AnswerOutcome.IGNORED)
+        if row.question_index < row.current_index:  # answered already (a repeat)
             return AnswerResult(AnswerOutcome.IGNORED)
         module = self.catalog.module(row.module_id)
         if (
             module is None
             or module.version != row.content_version
             or row.finished_at is not None
+            or row.closed_at is not None
             or row.question_index != row.current_index
         ):
-            return AnswerResult(AnswerOutcome.IGNORED)
+            # An unanswered poll of an attempt that ended (abandoned, or a module updated).
+            return AnswerResult(
+                AnswerOutcome.STALE, chat_id=row.chat_id, stale_message=row.message_id
+            )
         plan: list[dict[str, Any]] = row.plan
         step = plan[row.current_index]
         perm: list[int] = step["perm"]
@@ -249,6 +370,7 @@ class QuizService:
                 "attempt_id": row.attempt_id,
                 "question_index": row.current_index,
                 "question_ref": step["q"],
+                "question_id": step.get("id"),
                 "poll_id": poll_id,
                 "chosen": chosen,
                 "is_correct": right,
@@ -267,7 +389,16 @@ class QuizService:
             # written by a later tap, at most RecentActivity.window late.
             self.activity.written(row.employee_id, now)
         if position == len(plan):
-            finished = Finished(row.attempt_id, row.employee_id, module, correct, len(plan))
+            finished = Finished(
+                row.attempt_id,
+                row.employee_id,
+                module,
+                correct,
+                len(plan),
+                row.started_at,
+                tuple(str(step.get("id", "")) for step in plan),
+                row.kind,
+            )
             return AnswerResult(AnswerOutcome.FINISHED, chat_id=row.chat_id, finished=finished)
         spec = self._poll_spec(module, row.attempt_id, plan, position)
         return AnswerResult(AnswerOutcome.NEXT, chat_id=row.chat_id, poll=spec)
@@ -303,4 +434,16 @@ class QuizService:
             options=[question.options[i] for i in perm],
             correct_option_ids=sorted(perm.index(i) for i in question.correct),
             explanation=question.explanation,
+            scenario=question.scenario,
         )
+
+
+async def _running(s: AsyncSession, telegram_id: int) -> QuizAttempt | None:
+    """The caller's attempt still open (any module), the newest if there were several."""
+    return await s.scalar(
+        select(QuizAttempt)
+        .join(Employee, Employee.id == QuizAttempt.employee_id)
+        .where(Employee.telegram_id == telegram_id, QuizAttempt.finished_at.is_(None))
+        .order_by(QuizAttempt.id.desc())
+        .limit(1)
+    )

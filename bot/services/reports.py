@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.jp import JpScale, Targets
 from bot.documents.charts import OpdCompliance, render_compliance_chart
 from bot.documents.spreadsheets import Column, ColumnKind, to_csv, to_xlsx
 from bot.services.roles import Actor, require_admin, require_scope
@@ -27,8 +28,9 @@ RECAP_COLUMNS = (
     Column("employees", "Pegawai terdaftar", ColumnKind.INTEGER, total=True),
     Column("at_target", "Mencapai target", ColumnKind.INTEGER, total=True),
     Column("share", "% mencapai target", ColumnKind.PERCENT),
-    Column("average_centi", "Rata-rata JP", ColumnKind.JP),
-    Column("total_centi", "Total JP", ColumnKind.JP, total=True),
+    Column("average_minutes", "Rata-rata JP", ColumnKind.JP),
+    Column("total_minutes", "Total menit", ColumnKind.MINUTES, total=True),
+    Column("total_jp", "Total JP", ColumnKind.JP, total=True),
 )
 EMPLOYEE_COLUMNS = (
     Column("nip", "NIP", width=20),
@@ -37,9 +39,10 @@ EMPLOYEE_COLUMNS = (
     Column("jabatan", "Jabatan", width=28),
     Column("golongan", "Golongan"),
     Column("kind", "Jenis"),
-    Column("module_centi", "JP modul", ColumnKind.JP, total=True),
-    Column("external_centi", "JP eksternal", ColumnKind.JP, total=True),
-    Column("total_centi", "JP total", ColumnKind.JP, total=True),
+    Column("module_minutes", "Menit modul", ColumnKind.MINUTES, total=True),
+    Column("external_minutes", "Menit eksternal", ColumnKind.MINUTES, total=True),
+    Column("total_minutes", "Menit total", ColumnKind.MINUTES, total=True),
+    Column("total_jp", "JP total", ColumnKind.JP, total=True),
     Column("status", "Status"),
 )
 # The SIASN "riwayat kursus" fields (namaKursus, institusiPenyelenggara, jenisKursus, jumlahJam,
@@ -50,7 +53,8 @@ SIASN_COLUMNS = (
     Column("title", "namaKursus", width=40),
     Column("organiser", "institusiPenyelenggara", width=30),
     Column("activity_kind", "jenisKursus", width=20),
-    Column("jp_centi", "jumlahJam", ColumnKind.JP),
+    Column("jp", "jumlahJam", ColumnKind.JP),
+    Column("minutes", "jumlahMenit", ColumnKind.MINUTES),
     Column("started_on", "tanggalKursus", ColumnKind.DATE),
     Column("ended_on", "tanggalSelesaiKursus", ColumnKind.DATE),
     Column("year", "tahunKursus", ColumnKind.INTEGER),
@@ -76,48 +80,61 @@ def recap_rows(rows: list[reports.OpdRecap], names: Mapping[str, str]) -> list[d
             "employees": r.employees,
             "at_target": r.at_target,
             "share": r.share,
-            "average_centi": r.average_centi,
-            "total_centi": r.total_centi,
+            "average_minutes": r.average_minutes,
+            "total_minutes": r.total_minutes,
+            "total_jp": r.total_minutes,
         }
         for rank, r in enumerate(rows, start=1)
     ]
 
 
 async def employee_table(
-    s: AsyncSession, year: int, target_centi: int, opd_code: str
+    s: AsyncSession, year: int, targets: Targets, opd_code: str
 ) -> list[dict[str, object]]:
     return [
-        {**row, "status": STATUS_REACHED if row["reached"] else STATUS_MISSING}
-        async for row in reports.employee_rows(s, year, target_centi, opd_code)
+        {
+            **row,
+            "total_jp": row["total_minutes"],
+            "status": STATUS_REACHED if row["reached"] else STATUS_MISSING,
+        }
+        async for row in reports.employee_rows(s, year, targets, opd_code)
     ]
 
 
 async def siasn_table(s: AsyncSession, year: int, opd_code: str | None) -> list[dict[str, object]]:
-    return [row async for row in reports.course_records(s, year, opd_code)]
+    records = reports.course_records(s, year, opd_code)
+    return [{**row, "jp": row["minutes"]} async for row in records]
 
 
-def xlsx(columns: tuple[Column, ...], rows: list[dict[str, object]], title: str) -> bytes:
-    return to_xlsx(columns, rows, sheet_title=title)
+def xlsx(
+    columns: tuple[Column, ...], rows: list[dict[str, object]], title: str, scale: JpScale
+) -> bytes:
+    return to_xlsx(columns, rows, sheet_title=title, minutes_per_jp=scale.minutes_per_jp)
 
 
-def csv(columns: tuple[Column, ...], rows: list[dict[str, object]]) -> bytes:
-    return to_csv(columns, rows)
+def csv(columns: tuple[Column, ...], rows: list[dict[str, object]], scale: JpScale) -> bytes:
+    return to_csv(columns, rows, minutes_per_jp=scale.minutes_per_jp)
 
 
-def chart(rows: list[reports.OpdRecap], names: Mapping[str, str], year: int, target: int) -> bytes:
+def chart(
+    rows: list[reports.OpdRecap], names: Mapping[str, str], year: int, target_label: str
+) -> bytes:
     items = [
         OpdCompliance(names.get(r.opd_code, r.opd_code), r.employees, r.at_target) for r in rows
     ]
-    return render_compliance_chart(items, year=year, target_centi=target)
+    return render_compliance_chart(items, year=year, target_label=target_label)
 
 
 class ReportService:
     """Reports for the chat, each call re-checking the caller's role."""
 
-    def __init__(self, db: Database, admin_ids: frozenset[int], target_centi: int) -> None:
+    def __init__(
+        self, db: Database, admin_ids: frozenset[int], targets: Targets, scale: JpScale
+    ) -> None:
         self.db = db
         self.admin_ids = admin_ids
-        self.target_centi = target_centi
+        self.targets = targets
+        self.scale = scale
 
     async def actor(self, telegram_id: int) -> Actor:
         """The caller's role (``NotAllowed`` for a learner): it decides the default scope."""
@@ -128,7 +145,7 @@ class ReportService:
         """One OPD's recap (``opd_code``) or the province ranking (None)."""
         async with self.db.transaction() as s:
             require_scope(await require_admin(s, actor_id, self.admin_ids), opd_code)
-            rows = await reports.opd_recap(s, year, self.target_centi, opd_code)
+            rows = await reports.opd_recap(s, year, self.targets, opd_code)
             categories = await reports.category_totals(s, year, opd_code)
             return RecapView(year, rows, categories)
 
@@ -141,14 +158,18 @@ class ReportService:
             if kind in ("xlsx", "csv"):
                 if opd_code is None:
                     return None
-                table = await employee_table(s, year, self.target_centi, opd_code)
+                table = await employee_table(s, year, self.targets, opd_code)
                 if kind == "csv":
-                    return await asyncio.to_thread(csv, EMPLOYEE_COLUMNS, table)
-                return await asyncio.to_thread(xlsx, EMPLOYEE_COLUMNS, table, opd_code)
+                    return await asyncio.to_thread(csv, EMPLOYEE_COLUMNS, table, self.scale)
+                return await asyncio.to_thread(xlsx, EMPLOYEE_COLUMNS, table, opd_code, self.scale)
             if kind == "siasn":
                 table = await siasn_table(s, year, opd_code)
-                return await asyncio.to_thread(xlsx, SIASN_COLUMNS, table, "Riwayat kursus")
-            recap = await reports.opd_recap(s, year, self.target_centi, opd_code)
+                return await asyncio.to_thread(
+                    xlsx, SIASN_COLUMNS, table, "Riwayat kursus", self.scale
+                )
+            recap = await reports.opd_recap(s, year, self.targets, opd_code)
         if kind == "recap":
-            return await asyncio.to_thread(xlsx, RECAP_COLUMNS, recap_rows(recap, names), "Rekap")
-        return await asyncio.to_thread(chart, recap, names, year, self.target_centi)
+            rows = recap_rows(recap, names)
+            return await asyncio.to_thread(xlsx, RECAP_COLUMNS, rows, "Rekap", self.scale)
+        label = self.scale.jp_text(self.targets.pns)
+        return await asyncio.to_thread(chart, recap, names, year, label)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.clock import Clock
 from bot.core.errors import Refusal
 from bot.core.flows import Flow
+from bot.core.jp import JpScale, claim_text
 from bot.services.roles import record, require_admin, require_scope
 from bot.services.trainings import MAX_REASON, Review, Reviewed
 from bot.store import ledger, outbox, sessions
@@ -24,10 +25,13 @@ from db.session import Database
 
 
 class ReviewService:
-    def __init__(self, db: Database, clock: Clock, admin_ids: frozenset[int]) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, admin_ids: frozenset[int], scale: JpScale
+    ) -> None:
         self.db = db
         self.clock = clock
         self.admin_ids = admin_ids
+        self.scale = scale
 
     async def pending(
         self, actor_id: int, limit: int = 20
@@ -108,7 +112,7 @@ class ReviewService:
         report.reviewed_at = now
         credited = False
         if approve:
-            credited = await ledger.credit(s, external_credit(report, actor_id, now))
+            credited = await ledger.credit(s, external_credit(report, actor_id, now, self.scale))
         await record(
             s,
             self.clock,
@@ -122,12 +126,15 @@ class ReviewService:
         return Reviewed(Review.OK, report, credited)
 
 
-def external_credit(report: ExternalTraining, reviewer: int, now: datetime) -> ledger.Credit:
-    """The ledger credit of an approved report, with every SIASN course-record field."""
+def external_credit(
+    report: ExternalTraining, reviewer: int, now: datetime, scale: JpScale
+) -> ledger.Credit:
+    """The ledger credit of an approved report, with every SIASN course-record field: the JP
+    printed on the certificate, in minutes at this deployment's minutes per JP."""
     return ledger.Credit(
         employee_id=report.employee_id,
         year=report.ended_on.year,
-        jp_centi=report.jp_centi,
+        minutes=scale.minutes_of_centi(report.jp_centi),
         source_kind="external",
         source_id=str(report.id),
         title=report.title,
@@ -141,6 +148,8 @@ def external_credit(report: ExternalTraining, reviewer: int, now: datetime) -> l
             "report_id": report.id,
             "file_id": report.file_id,
             "file_kind": report.file_kind,
+            "jp_on_certificate": claim_text(report.jp_centi),
+            "minutes_per_jp": scale.minutes_per_jp,
             "verified_by": reviewer,
             "verified_at": now.isoformat(),
         },

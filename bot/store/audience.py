@@ -10,8 +10,9 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
+from bot.core.jp import Targets
 from db.models import Employee, JpLedgerEntry, ModuleProgress
 
 INACTIVE_CHOICES = (7, 14, 30)
@@ -49,7 +50,7 @@ class Audience:
 
 
 def condition(
-    audience: Audience, *, year: int, target_centi: int, now: datetime
+    audience: Audience, *, year: int, targets: Targets, now: datetime
 ) -> ColumnElement[bool]:
     """The WHERE clause over ``employees`` for this audience (blocked users never included)."""
     parts: list[ColumnElement[bool]] = [Employee.is_active.is_(True)]
@@ -57,11 +58,12 @@ def condition(
         parts.append(Employee.opd_code == audience.opd)
     if audience.below_target:
         total = (
-            select(func.coalesce(func.sum(JpLedgerEntry.jp_centi), 0))
+            select(func.coalesce(func.sum(JpLedgerEntry.minutes), 0))
             .where(JpLedgerEntry.employee_id == Employee.id, JpLedgerEntry.year == year)
             .scalar_subquery()
         )
-        parts.append(total < target_centi)
+        target = case((Employee.kind == "PPPK", targets.pppk), else_=targets.pns)
+        parts.append(total < target)
     if audience.inactive_days is not None:
         since = now - timedelta(days=audience.inactive_days)
         parts.append(or_(Employee.last_activity_at.is_(None), Employee.last_activity_at < since))

@@ -1,17 +1,15 @@
-"""The JP ledger: idempotent credits and per-year summaries."""
+"""The ledger of competency hours, in minutes: idempotent credits and per-year summaries."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.jp import from_centi
 from db.dialects import PerDialect, cast_table
 from db.models import JpLedgerEntry
 
@@ -22,7 +20,7 @@ class Credit:
 
     employee_id: int
     year: int
-    jp_centi: int
+    minutes: int
     source_kind: str
     source_id: str
     title: str
@@ -39,7 +37,7 @@ class Credit:
 @dataclass(frozen=True, slots=True)
 class YearSummary:
     year: int
-    total: Decimal
+    minutes: int
     entries: list[JpLedgerEntry]
 
 
@@ -57,7 +55,7 @@ def credit_sync(conn: Connection, item: Credit) -> bool:
     values = {
         "employee_id": item.employee_id,
         "year": item.year,
-        "jp_centi": item.jp_centi,
+        "minutes": item.minutes,
         "source_kind": item.source_kind,
         "source_id": item.source_id,
         "title": item.title,
@@ -74,13 +72,13 @@ def credit_sync(conn: Connection, item: Credit) -> bool:
     return inserted is not None
 
 
-async def year_total(session: AsyncSession, employee_id: int, year: int) -> Decimal:
-    return await session.run_sync(lambda s: year_total_sync(s.connection(), employee_id, year))
+async def year_minutes(session: AsyncSession, employee_id: int, year: int) -> int:
+    return await session.run_sync(lambda s: year_minutes_sync(s.connection(), employee_id, year))
 
 
-def year_total_sync(conn: Connection, employee_id: int, year: int) -> Decimal:
+def year_minutes_sync(conn: Connection, employee_id: int, year: int) -> int:
     total = conn.execute(_YEAR_TOTAL, {"employee_id": employee_id, "year": year}).scalar()
-    return from_centi(int(total or 0))
+    return int(total or 0)
 
 
 # Prepared once (the quiz's last answer is a hot path): each use finds the compiled form cached.
@@ -92,7 +90,7 @@ _CREDIT = PerDialect(
         .returning(_ledger.c.id)
     )
 )
-_YEAR_TOTAL = select(func.coalesce(func.sum(_ledger.c.jp_centi), 0)).where(
+_YEAR_TOTAL = select(func.coalesce(func.sum(_ledger.c.minutes), 0)).where(
     _ledger.c.employee_id == bindparam("employee_id"), _ledger.c.year == bindparam("year")
 )
 
@@ -105,8 +103,7 @@ async def year_summary(session: AsyncSession, employee_id: int, year: int) -> Ye
             .order_by(JpLedgerEntry.ended_on.desc(), JpLedgerEntry.id.desc())
         )
     ).all()
-    total = from_centi(sum(row.jp_centi for row in rows))
-    return YearSummary(year=year, total=total, entries=list(rows))
+    return YearSummary(year=year, minutes=sum(row.minutes for row in rows), entries=list(rows))
 
 
 async def years_with_credits(session: AsyncSession, employee_id: int) -> list[int]:
@@ -122,11 +119,11 @@ async def years_with_credits(session: AsyncSession, employee_id: int) -> list[in
 async def year_totals(
     session: AsyncSession, employee_ids: Sequence[int], year: int
 ) -> dict[int, int]:
-    """JP (in hundredths) per employee for one year, in one query; absent means zero."""
+    """Minutes per employee for one year, in one query; absent means zero."""
     if not employee_ids:
         return {}
     rows = await session.execute(
-        select(JpLedgerEntry.employee_id, func.sum(JpLedgerEntry.jp_centi))
+        select(JpLedgerEntry.employee_id, func.sum(JpLedgerEntry.minutes))
         .where(JpLedgerEntry.employee_id.in_(employee_ids), JpLedgerEntry.year == year)
         .group_by(JpLedgerEntry.employee_id)
     )

@@ -17,13 +17,17 @@ ANSWER_STATE = (
         QuizPoll.attempt_id,
         QuizPoll.question_index,
         QuizPoll.chat_id,
+        QuizPoll.message_id,
+        QuizPoll.closed_at,
         QuizAttempt.employee_id,
         QuizAttempt.module_id,
         QuizAttempt.content_version,
         QuizAttempt.plan,
         QuizAttempt.current_index,
+        QuizAttempt.started_at,
         QuizAttempt.finished_at,
         Employee.telegram_id,
+        Employee.kind,
     )
     .join(QuizAttempt, QuizAttempt.id == QuizPoll.attempt_id)
     .join(Employee, Employee.id == QuizAttempt.employee_id)
@@ -75,8 +79,20 @@ FINISH_PROGRESS = (
         completed_at=func.coalesce(
             progress.c.completed_at, bindparam("completed", type_=progress.c.completed_at.type)
         ),
+        # After a fail: the cards to re-read, or when a retry opens anyway (a pass clears both).
+        reread_mask=bindparam("reread", type_=progress.c.reread_mask.type),
+        retry_at=bindparam("retry_at", type_=progress.c.retry_at.type),
     )
-    .returning(progress.c.started_at, progress.c.best_score)
+    .returning(
+        progress.c.started_at,
+        progress.c.best_score,
+        progress.c.reading_seconds,
+        progress.c.attempts,
+    )
 )
 ATTEMPT_STARTED = select(attempts.c.started_at).where(attempts.c.id == bindparam("attempt_id"))
+answers = cast_table(QuizAnswer)
+MISSED = select(answers.c.question_id, answers.c.question_ref).where(
+    answers.c.attempt_id == bindparam("attempt_id"), answers.c.is_correct.is_(False)
+)
 INSERT_PROGRESS = insert(progress)

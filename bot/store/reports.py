@@ -1,7 +1,7 @@
 """Set-based numbers for admin reports: per-OPD recap, JP by category, the per-employee list.
 
 Each figure is one GROUP BY over the year's ledger rows, read through the covering index
-``ix_jp_ledger_year_employee_cover`` (year, employee_id, category, jp_centi), so a province of
+``ix_jp_ledger_year_employee_cover`` (year, employee_id, category, minutes), so a province of
 300,000 employees and millions of credits is summed by the database, never loaded as ORM objects.
 The per-employee list is streamed row by row for the same reason.
 """
@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.jp import Targets
 from db.models import Employee, JpLedgerEntry
 
 L = JpLedgerEntry
@@ -25,14 +26,14 @@ class OpdRecap:
     opd_code: str
     employees: int
     at_target: int
-    total_centi: int
+    total_minutes: int
 
     @property
-    def average_centi(self) -> int:
+    def average_minutes(self) -> int:
         """Rounded half up, as people round, not to even as ``round`` does."""
         if not self.employees:
             return 0
-        return (2 * self.total_centi + self.employees) // (2 * self.employees)
+        return (2 * self.total_minutes + self.employees) // (2 * self.employees)
 
     @property
     def share(self) -> float:
@@ -41,27 +42,32 @@ class OpdRecap:
 
 
 def _year_totals(year: int, opd_code: str | None = None) -> Select[int, int]:
-    query = select(L.employee_id, func.sum(L.jp_centi).label("jp")).where(L.year == year)
+    query = select(L.employee_id, func.sum(L.minutes).label("minutes")).where(L.year == year)
     if opd_code is not None:
         query = query.where(L.employee_id.in_(select(E.id).where(E.opd_code == opd_code)))
     return query.group_by(L.employee_id)
 
 
-async def opd_recap(
-    s: AsyncSession, year: int, target_centi: int, opd_code: str | None = None
-) -> list[OpdRecap]:
-    """Per OPD: employees registered, how many reached the target, total JP; best share first.
+def target_of(targets: Targets) -> ColumnElement[int]:
+    """Each employee's target in minutes, by kind."""
+    return case((E.kind == "PPPK", targets.pppk), else_=targets.pns)
 
-    Employees with no credit count with 0 JP (the outer join), so the share is honest.
+
+async def opd_recap(
+    s: AsyncSession, year: int, targets: Targets, opd_code: str | None = None
+) -> list[OpdRecap]:
+    """Per OPD: employees registered, how many reached their target, total minutes; best share
+    first. Employees with no credit count with 0 minutes (the outer join), so the share is
+    honest.
     """
     totals = _year_totals(year, opd_code).subquery()
-    jp = func.coalesce(totals.c.jp, 0)
+    minutes = func.coalesce(totals.c.minutes, 0)
     query = (
         select(
             E.opd_code,
             func.count(E.id),
-            func.sum(case((jp >= target_centi, 1), else_=0)),
-            func.sum(jp),
+            func.sum(case((minutes >= target_of(targets), 1), else_=0)),
+            func.sum(minutes),
         )
         .select_from(E)
         .outerjoin(totals, totals.c.employee_id == E.id)
@@ -73,15 +79,15 @@ async def opd_recap(
         OpdRecap(code, int(count), int(reached or 0), int(total or 0))
         for code, count, reached, total in await s.execute(query)
     ]
-    rows.sort(key=lambda r: (-r.share, -r.average_centi, r.opd_code))
+    rows.sort(key=lambda r: (-r.share, -r.average_minutes, r.opd_code))
     return rows
 
 
 async def category_totals(
     s: AsyncSession, year: int, opd_code: str | None = None
 ) -> dict[str | None, int]:
-    """JP (hundredths) per competency category in a year; None is outside trainings."""
-    query = select(L.category, func.sum(L.jp_centi)).where(L.year == year)
+    """Minutes per competency category in a year; None is outside trainings."""
+    query = select(L.category, func.sum(L.minutes)).where(L.year == year)
     if opd_code is not None:
         query = query.where(L.employee_id.in_(select(E.id).where(E.opd_code == opd_code)))
     rows = await s.execute(query.group_by(L.category))
@@ -89,14 +95,14 @@ async def category_totals(
 
 
 async def employee_rows(
-    s: AsyncSession, year: int, target_centi: int, opd_code: str
+    s: AsyncSession, year: int, targets: Targets, opd_code: str
 ) -> AsyncIterator[dict[str, object]]:
-    """One OPD's employees with their year's JP (module, outside, total) and status, by name."""
+    """One OPD's employees with their year's minutes (module, outside, total) and status."""
     per_employee = (
         select(
             L.employee_id,
-            func.sum(case((L.source_kind == "module", L.jp_centi), else_=0)).label("module"),
-            func.sum(case((L.source_kind != "module", L.jp_centi), else_=0)).label("external"),
+            func.sum(case((L.source_kind == "module", L.minutes), else_=0)).label("module"),
+            func.sum(case((L.source_kind != "module", L.minutes), else_=0)).label("external"),
         )
         .where(L.year == year, L.employee_id.in_(select(E.id).where(E.opd_code == opd_code)))
         .group_by(L.employee_id)
@@ -129,10 +135,10 @@ async def employee_rows(
             "jabatan": jabatan,
             "golongan": golongan,
             "kind": kind,
-            "module_centi": int(mod),
-            "external_centi": int(ext),
-            "total_centi": total,
-            "reached": total >= target_centi,
+            "module_minutes": int(mod),
+            "external_minutes": int(ext),
+            "total_minutes": total,
+            "reached": total >= targets.of(kind),
         }
 
 
@@ -148,7 +154,7 @@ async def course_records(
             L.title,
             L.organiser,
             L.activity_kind,
-            L.jp_centi,
+            L.minutes,
             L.started_on,
             L.ended_on,
             L.year,
@@ -169,7 +175,7 @@ async def course_records(
         "title",
         "organiser",
         "activity_kind",
-        "jp_centi",
+        "minutes",
         "started_on",
         "ended_on",
         "year",

@@ -83,19 +83,27 @@ COMMANDS = {
 HELP = (
     "<b>Sinau Bareng</b> — belajar mandiri ASN Jawa Tengah.\n"
     f"<i>{MOTTO}</i>\n\n"
-    "Setiap ASN berhak dan wajib mengikuti pengembangan kompetensi minimal "
-    "<b>{target} JP</b> per tahun. Modul singkat di sini dibaca kartu demi kartu, lalu ditutup "
-    "dengan kuis. Lulus kuis = JP tercatat otomatis.\n\n"
+    "Setiap ASN wajib terus mengembangkan kompetensinya (UU 20/2023 Pasal 49). Bagi PNS, hak "
+    "dan kewajiban itu paling sedikit 20 JP per tahun (PP 11/2017 Pasal 203 ayat 4). Bagi PPPK, "
+    "PP 49/2018 Pasal 40 ayat 1 mengatur pengembangan kompetensi paling lama 24 JP per tahun masa "
+    "perjanjian; target PPPK di sini ({target_pppk} JP) adalah kebijakan instansi.\n\n"
+    "Modul dibaca kartu demi kartu, lalu ditutup dengan kuis. Yang tercatat adalah waktu belajar "
+    "modul itu, dalam menit (1 JP = {minutes} menit), setelah kartunya dibaca dan kuisnya "
+    "lulus. Pelatihan di luar bot dicatat setelah diverifikasi admin.\n\n"
     "<b>Perintah</b>\n"
-    "{commands}\n\n"
-    "1 JP = {minutes} menit. Data Anda diproses sesuai UU 27/2022 tentang Pelindungan Data "
-    "Pribadi, hanya untuk pencatatan pengembangan kompetensi."
+    "{commands}"
 )
 
 HELP_ADMIN = "\n\n<b>Perintah admin</b>\n{commands}"
 
+# --- Address: "Bapak" or "Ibu" where the NIP tells the sex, else both ----------------------
+SALUTATIONS = {1: "Bapak", 2: "Ibu", None: "Bapak/Ibu"}
+
 # --- Main menu ---------------------------------------------------------------------------------
-MENU = "Halo, <b>{name}</b>! 👋\nJP tahun {year}: <b>{jp} / {target} JP</b>\n\nMau apa hari ini?"
+MENU = (
+    "Selamat datang, <b>{salutation} {name}</b>.\nTahun {year}: <b>{time}</b> dari target "
+    "{target} JP.\n\nApa yang ingin dikerjakan hari ini?"
+)
 BTN_LEARN = "📚 Belajar"
 BTN_JP = "📊 JP Saya"
 BTN_PROFILE = "👤 Profil"
@@ -208,7 +216,7 @@ CATALOG = "<b>Katalog modul</b> 📚\nPilih kategori kompetensi. Selesai: {done}
 CATEGORY_NAMES = {
     "teknis": "Teknis",
     "manajerial": "Manajerial",
-    "sosial_kultural": "Sosial kultural",
+    "sosial_kultural": "Sosial Kultural",
 }
 CATEGORY_PAGE = "<b>Kompetensi {category}</b>\nPilih modul:"
 CATEGORY_EMPTY = "Belum ada modul dalam kategori ini."
@@ -222,16 +230,23 @@ ICON_IN_PROGRESS = "▶️"
 ICON_DONE = "✅"
 MODULE_PAGE = (
     "<b>{title}</b>\n"
-    "Kompetensi {category} · ⏱ {minutes} menit · 🎯 {jp} JP\n\n"
+    "Kompetensi {category} · ⏱ {minutes} menit belajar ({jp} JP)\n\n"
     "{summary}\n\n"
     "Status: {status}\n"
     "Nilai terbaik: {best}\n"
-    "Kartu: {cards} · Kuis: {questions} soal · Lulus minimal {pass_percent}%"
+    "Kartu: {cards} · Kuis: {questions} soal per percobaan · Lulus minimal {pass_percent}%\n"
+    "{gate}"
+    "\n<b>Dasar hukum</b>\n{sources}\n<i>Ditinjau {reviewed}.</i>"
 )
+MODULE_SOURCE = "• {title}{ref}"
+GATE_READ_MORE = "📖 Kuis terbuka setelah membaca kartu sekitar {minutes} menit lagi.\n"
+GATE_REREAD = "🔁 Sebelum mencoba lagi, baca ulang kartu {cards}, atau tunggu sampai pukul {at}.\n"
+GATE_DAILY = "⏳ Batas {limit} percobaan hari ini sudah tercapai; coba lagi besok.\n"
 BTN_START = "▶️ Mulai belajar"
 BTN_RESUME = "▶️ Lanjutkan (kartu {card})"
 BTN_REREAD = "📖 Baca lagi"
 BTN_QUIZ = "📝 Kerjakan kuis"
+BTN_QUIZ_LOCKED = "🔒 Kuis (baca ±{minutes} menit lagi)"
 BTN_RETAKE = "📝 Ulangi kuis"
 CARD = "<b>{module}</b> · Kartu {number}/{total}\n\n{title}{text}"
 BTN_BACK = "« Kembali"
@@ -242,29 +257,55 @@ MODULE_NOT_FOUND = "Modul tidak ditemukan. Mungkin sudah dihapus dari katalog."
 MODULE_UPDATED = "Modul ini telah diperbarui. Silakan mulai lagi dari halaman modul."
 CARD_OUT_OF_RANGE = "Kartu itu tidak ada. Saya tampilkan kartu terakhir yang Anda baca."
 READ_CARDS_FIRST = "Selesaikan membaca semua kartu dulu sebelum mengerjakan kuis."
+QUIZ_READ_MORE = (
+    "Kuis terbuka setelah Bapak/Ibu membaca kartu-kartunya sekitar {minutes} menit lagi. "
+    "Yang dicatat adalah waktu belajar yang sungguh dijalani."
+)
+QUIZ_REREAD = (
+    "Sebelum mencoba lagi, baca ulang kartu {cards} (soal yang belum tepat ada di sana), atau "
+    "tunggu sampai pukul {at}."
+)
+QUIZ_DAILY_LIMIT = (
+    "Batas {limit} percobaan kuis modul ini untuk hari ini sudah tercapai. Silakan coba lagi "
+    "besok, mulai pukul 00.00."
+)
 
 # --- Quiz --------------------------------------------------------------------------------------
 QUIZ_INTRO = (
     "📝 <b>Kuis: {title}</b>\n"
     "{count} soal · lulus minimal {pass_percent}%.\n"
-    "Ketuk satu pilihan pada tiap polling; soal berikutnya muncul setelah Anda menjawab."
+    "Ketuk satu pilihan pada tiap polling; soal berikutnya muncul setelah Bapak/Ibu menjawab."
 )
-QUIZ_RESUME = "Melanjutkan kuis <b>{title}</b> dari soal {number}."
+QUIZ_WAITING = (
+    "Kuis <b>{title}</b> sedang berjalan: soal {number} dari {count} menunggu jawaban "
+    "Bapak/Ibu pada polling yang dikutip. Ketik /batal untuk menghentikan kuis."
+)
 QUIZ_QUESTION_PREFIX = "{number}/{count}. "
 QUIZ_PASSED = (
-    "🎉 <b>Selamat, Anda lulus!</b>\n"
+    "🎉 <b>Selamat, Bapak/Ibu lulus!</b>\n"
     "Modul: {title}\n"
     "Nilai: <b>{score}</b> ({correct} dari {count} benar)\n"
     "{credit}\n"
-    "JP tahun {year}: <b>{total} / {target} JP</b>"
+    "Tahun {year}: <b>{total}</b> dari target {target} JP"
 )
-QUIZ_CREDITED = "🎯 <b>+{jp} JP</b> dicatat ke riwayat pengembangan kompetensi Anda."
-QUIZ_ALREADY_CREDITED = "JP modul ini sudah tercatat sebelumnya; nilai terbaik Anda: {best}."
+QUIZ_CREDITED = "🎯 <b>+{time}</b> waktu belajar dicatat ke riwayat pengembangan kompetensi."
+QUIZ_ALREADY_CREDITED = "Waktu belajar modul ini sudah tercatat sebelumnya; nilai terbaik: {best}."
 QUIZ_FAILED = (
-    "Nilai Anda <b>{score}</b> ({correct} dari {count} benar), belum mencapai batas lulus "
-    "{pass_percent}%.\n\n"
-    "Jangan khawatir: baca lagi kartunya lalu coba kuis sekali lagi. Urutan pilihan akan diacak."
+    "Nilai <b>{score}</b> ({correct} dari {count} benar), belum mencapai batas lulus "
+    "{pass_percent}%.\n\n<b>Yang perlu dipelajari lagi</b>\n{missed}\n\n"
+    "Percobaan berikutnya terbuka setelah kartu di bawah dibaca ulang, atau pukul {at}. "
+    "Soalnya akan berbeda."
 )
+QUIZ_MISSED = "❌ {question}\n💡 <i>{explanation}</i>"
+QUIZ_MISSED_MORE = "… dan {count} soal lain."
+QUIZ_STALE = (
+    "Polling itu dari kuis yang sudah selesai atau dihentikan, jadi jawabannya tidak dihitung. "
+    "Mulai lagi dari /belajar."
+)
+QUIZ_ABANDONED = "Kuis <b>{title}</b> dihentikan. Percobaan ini tidak dinilai."
+BTN_REREAD_CARD = "📖 Kartu {card}: {title}"
+BTN_CERTIFICATE = "🎓 Sertifikat"
+BTN_NEXT_MODULE = "▶️ Berikutnya: {title}"
 BTN_MY_JP = "📊 JP Saya"
 BTN_OTHER_MODULES = "📚 Modul lain"
 
@@ -272,16 +313,20 @@ BTN_OTHER_MODULES = "📚 Modul lain"
 JP_SUMMARY = (
     "<b>Rekap JP tahun {year}</b>\n"
     "{bar} {percent}%\n"
-    "<b>{total} / {target} JP</b> ({minutes} menit; 1 JP = {jp_minutes} menit)\n"
+    "<b>{total}</b> dari target {target} JP\n"
+    "<i>1 JP = {jp_minutes} menit belajar.</i>\n"
     "{remaining}\n\n"
     "<b>Kegiatan tercatat</b>\n{items}"
 )
-JP_REMAINING = "Kurang <b>{missing} JP</b> lagi · {days} hari tersisa di tahun ini."
-JP_REMAINING_PAST_YEAR = "Kurang {missing} JP dari target tahun itu."
+JP_REMAINING = "Kurang <b>{missing}</b> lagi · {days} hari tersisa di tahun ini."
+JP_REMAINING_PAST_YEAR = "Kurang {missing} dari target tahun itu."
 JP_REACHED = "🎉 Target tahunan sudah tercapai. Terus belajar!"
-JP_ITEM = "• {date} — {title} — <b>{jp} JP</b>"
+JP_ITEM = "• {date} — {title} — <b>{time}</b>"
 JP_MORE_ITEMS = "… dan {count} kegiatan lainnya."
-JP_NO_ITEMS = "Belum ada kegiatan. Mulai dari /belajar — satu modul hanya 10-15 menit."
+JP_NO_ITEMS = (
+    "Belum ada kegiatan. Mulai dari /belajar: setiap modul menyebut lama belajarnya, dan "
+    "pelatihan di luar bot dilaporkan dengan /lapor."
+)
 JP_YEAR_INVALID = "Tahun tidak valid. Contoh: <code>/jp 2025</code>."
 BTN_YEAR = "📅 {year}"
 

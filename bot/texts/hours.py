@@ -95,16 +95,16 @@ VERIFY_USAGE = "Ketik kode pada sertifikat, contoh: <code>/verifikasi ABCD-EFGH-
 VERIFY_GENUINE = (
     "✅ <b>Sertifikat asli</b>\n"
     "Nomor: {number}\nNama: {name}\nNIP: {nip}\nModul: {title}\nKategori: {category}\n"
-    "JP: {jp}\nLulus: {date}"
+    "Waktu belajar: {time}\nLulus: {date}"
 )
 VERIFY_REFUSED = "❌ Kode tidak valid: tidak ada sertifikat asli dengan kode ini."
 VERIFY_MALFORMED = "❌ Format kode salah. Kode terdiri dari 12 huruf/angka, mis. ABCD-EFGH-JKLM."
 
 # --- /jp, complete ------------------------------------------------------------------------------
-JP_SOURCES = "Modul: <b>{module} JP</b> · Pelatihan eksternal terverifikasi: <b>{external} JP</b>"
+JP_SOURCES = "Modul: <b>{module}</b>\nPelatihan eksternal terverifikasi: <b>{external}</b>"
 JP_BY_MONTH = "<b>Per bulan</b>\n{lines}"
 JP_BY_CATEGORY = "<b>Per kategori kompetensi</b>\n{lines}"
-JP_LINE = "• {label}: {jp} JP"
+JP_LINE = "• {label}: {time}"
 JP_EXTERNAL_CATEGORY = "Pelatihan eksternal"
 BTN_CHART = "📈 Grafik"
 BTN_TRANSCRIPT = "📄 Transkrip PDF"
@@ -115,10 +115,10 @@ TRANSCRIPT_CAPTION = "Transkrip pengembangan kompetensi {year}."
 REPORT_OPD = (
     "<b>Laporan {opd}</b> — {year}\n"
     "Pegawai terdaftar: <b>{employees}</b>\n"
-    "Mencapai {target} JP: <b>{at_target}</b> ({percent}%)\n"
-    "Rata-rata JP: <b>{average}</b>\n\n{categories}"
+    "Mencapai target: <b>{at_target}</b> ({percent}%)\n"
+    "Rata-rata: <b>{average}</b>\n\n{categories}"
 )
-REPORT_RANKING = "<b>Peringkat OPD {year}</b> (% ASN mencapai {target} JP)\n{lines}"
+REPORT_RANKING = "<b>Peringkat OPD {year}</b> (% ASN mencapai target)\n{lines}"
 REPORT_RANK_LINE = "{rank}. {opd} — {percent}% ({at_target}/{employees}), rata-rata {average} JP"
 REPORT_EMPTY = "Belum ada pegawai terdaftar."
 BTN_XLSX = "📊 Pegawai (XLSX)"

@@ -49,27 +49,33 @@ DEFAULT_SET = (
 
 # --- Reminder messages -------------------------------------------------------------------------
 GREETINGS = (
-    "Halo, {name}! Saatnya belajar sebentar ☕",
-    "Selamat {part_of_day}, {name}! Sudah siap menambah kompetensi hari ini? 📚",
-    "{name}, 10 menit hari ini lebih baik daripada satu jam nanti. Yuk lanjut! 💪",
-    "Sinau Bareng mengingatkan, {name}: satu kartu lagi mendekatkan Anda ke target 🎯",
-    "Hai {name}! Kompetensi tumbuh dari kebiasaan kecil. Ayo belajar 🌱",
+    "Selamat {part_of_day}, {salutation}. Saatnya belajar sebentar ☕",
+    "Selamat {part_of_day}, {salutation}. Sudah siap menambah kompetensi hari ini? 📚",
+    "{salutation}, belajar sedikit setiap hari lebih ringan daripada mengejar di akhir tahun. "
+    "Mari lanjutkan 💪",
+    "Sinau Bareng mengingatkan {salutation}: satu kartu lagi mendekatkan ke target 🎯",
+    "Kompetensi tumbuh dari kebiasaan kecil, {salutation}. Mari belajar hari ini 🌱",
 )
 PARTS_OF_DAY = ((11, "pagi"), (15, "siang"), (18, "sore"), (24, "malam"))
 NEXT_RESUME = "▶️ Lanjutkan <b>{title}</b> — kartu {card} dari {total}."
-NEXT_QUIZ = "📝 Kuis <b>{title}</b> menunggu Anda."
-NEXT_NEW = "📖 Modul berikutnya: <b>{title}</b> ({minutes} menit, {jp} JP)."
+NEXT_QUIZ = "📝 Kuis <b>{title}</b> menunggu Bapak/Ibu."
+NEXT_NEW = "📖 Modul berikutnya: <b>{title}</b> ({minutes} menit belajar)."
 PACE_FORECAST = (
-    "JP Anda tahun ini: <b>{have} dari {target} JP</b>. Dengan satu modul per minggu, "
-    "target tercapai pada <b>{month} {year}</b>."
+    "Tahun ini tercatat <b>{have}</b> dari target {target} JP. Dengan satu modul per minggu, "
+    "target tercapai sekitar <b>{month} {year}</b>."
 )
 PACE_LATE = (
-    "JP Anda tahun ini: <b>{have} dari {target} JP</b>. Dengan satu modul per minggu target "
-    "belum tercapai tahun ini — tambah modul per minggu dan lengkapi dengan pelatihan lain."
+    "Tahun ini tercatat <b>{have}</b> dari target {target} JP. Dengan satu modul per minggu, "
+    "target belum tercapai tahun ini: lengkapi dengan pelatihan lain dan laporkan lewat /lapor."
+)
+PACE_SHORT = (
+    "Tahun ini tercatat <b>{have}</b> dari target {target} JP. Sisa modul di sini bernilai "
+    "{catalog}, belum cukup untuk kekurangan {gap}: lengkapi dengan pelatihan lain dan "
+    "laporkan lewat /lapor."
 )
 PACE_DONE = "🎉 Target {target} JP tahun ini sudah tercapai. Terus asah kompetensi!"
 STREAK = "🔥 Runtun belajar: <b>{days} hari</b> berturut-turut."
-STREAK_NONE = "Mulai runtun belajar Anda hari ini!"
+STREAK_NONE = "Mulai runtun belajar hari ini."
 FOOTER = "<i>Atur pengingat: /pengingat</i>"
 BTN_OPEN_CARD = "▶️ Buka kartu {card}"
 BTN_OPEN_QUIZ = "📝 Mulai kuis"
@@ -77,8 +83,12 @@ BTN_OPEN_MODULE = "📖 Buka modul"
 
 YEAR_END = (
     "⏳ <b>Tahun {year} tinggal {days} hari.</b>\n"
-    "JP Anda: <b>{have} dari {target} JP</b> — kurang <b>{gap} JP</b>.\n\n"
-    "Modul tercepat untuk menutup kekurangan:\n{modules}"
+    "Tercatat <b>{have}</b> dari target {target} JP: kurang <b>{gap}</b>.\n\n"
+    "Modul berikutnya untuk Bapak/Ibu:\n{modules}"
 )
-YEAR_END_MODULE = "• {title} — {minutes} menit, {jp} JP"
-YEAR_END_SHORT = "\nModul yang tersedia belum cukup; lengkapi dengan pelatihan lain di luar bot."
+YEAR_END_MODULE = "• {title} ({minutes} menit)"
+YEAR_END_ENOUGH = "\nSisa modul ({catalog}) cukup untuk menutup kekurangan itu."
+YEAR_END_SHORT = (
+    "\nSisa modul di sini bernilai {catalog}, belum cukup untuk kekurangan itu: lengkapi dengan "
+    "pelatihan lain (diklat, webinar resmi) dan laporkan lewat /lapor."
+)

@@ -1,7 +1,7 @@
 """The database schema. Alembic migrations in ``db/migrations`` create and evolve it.
 
 Times are stored as naive UTC and returned as aware UTC (``UtcDateTime``), the same on SQLite and
-PostgreSQL. JP amounts are integer hundredths of a JP (``jp_centi``), never floats.
+PostgreSQL. Learning time is whole minutes; JP is derived for display (``bot.core.jp``).
 """
 
 from __future__ import annotations

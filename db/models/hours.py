@@ -31,7 +31,7 @@ class JpLedgerEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
     year: Mapped[int] = mapped_column(Integer)
-    jp_centi: Mapped[int] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer)  # learning time credited; JP is derived
     source_kind: Mapped[str] = mapped_column(String(16))  # "module" | "external"
     source_id: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
@@ -67,7 +67,7 @@ class ExternalTraining(Base):
     activity_kind: Mapped[str] = mapped_column(String(40))
     started_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date] = mapped_column(Date)
-    jp_centi: Mapped[int] = mapped_column(Integer)
+    jp_centi: Mapped[int] = mapped_column(Integer)  # JP as printed on the certificate, x 100
     certificate_no: Mapped[str] = mapped_column(String(80))
     certificate_key: Mapped[str] = mapped_column(String(80), index=True)  # normalised, for dupes
     duplicate_of: Mapped[int | None] = mapped_column(Integer)  # an earlier report, same number
@@ -99,7 +99,11 @@ class Certificate(Base):
     module_id: Mapped[str] = mapped_column(String(24))
     module_title: Mapped[str] = mapped_column(String(200))
     category: Mapped[str | None] = mapped_column(String(24))
-    jp_centi: Mapped[int] = mapped_column(Integer)
+    # The learning time on the certificate: minutes (fields version 2), or, on certificates
+    # issued before credits were minutes, JP in hundredths (version 1); the code covers it.
+    fields_version: Mapped[int] = mapped_column(Integer, default=2, server_default="1")
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    jp_centi: Mapped[int | None] = mapped_column(Integer)
     completed_on: Mapped[date] = mapped_column(Date)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -120,5 +124,5 @@ Index(
     JpLedgerEntry.year,
     JpLedgerEntry.employee_id,
     JpLedgerEntry.category,
-    JpLedgerEntry.jp_centi,
+    JpLedgerEntry.minutes,
 )

@@ -33,6 +33,14 @@ class ModuleProgress(Base):
     completed_at: Mapped[datetime | None]
     best_score: Mapped[int | None] = mapped_column(Integer)  # percent
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Time on task: when the current card was shown (Unix seconds; NULL when no card is open)
+    # and the reading time so far in this version, each card counted up to its cap.
+    card_shown_ts: Mapped[int | None] = mapped_column(BigInteger)
+    reading_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # After a failed attempt: the cards to re-read (bit i = card i) before a retry, or the
+    # time from which a retry is allowed anyway.
+    reread_mask: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    retry_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -51,6 +59,7 @@ class QuizAttempt(Base):
     score: Mapped[int | None] = mapped_column(Integer)
     passed: Mapped[bool | None] = mapped_column(Boolean)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the attempt ends: graded (``passed`` set) or abandoned (``passed`` NULL).
     finished_at: Mapped[datetime | None]
 
 
@@ -67,6 +76,7 @@ class QuizPoll(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(Integer)
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]  # stopped (stopPoll) before it was answered
 
 
 class QuizAnswer(Base):
@@ -77,6 +87,7 @@ class QuizAnswer(Base):
     attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"))
     question_index: Mapped[int] = mapped_column(Integer)  # position in the attempt's plan
     question_ref: Mapped[int] = mapped_column(Integer)  # index of the question in the module
+    question_id: Mapped[str | None] = mapped_column(String(24))  # its id in the content
     poll_id: Mapped[str] = mapped_column(String(64))
     chosen: Mapped[list[Any]] = mapped_column()  # original option indices
     is_correct: Mapped[bool] = mapped_column(Boolean)

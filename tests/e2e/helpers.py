@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.core.content import Module
+from bot.core.content import Module, reading_seconds
 from bot.emulator import BotMessage, FakeBotApi, FakeUser
+from tests.support import FakeClock
 
 NIP = "19860926 201505 1 001"
 
@@ -28,7 +29,21 @@ async def register(fake: FakeBotApi, user: FakeUser, nip: str = NIP) -> None:
     await say(user, "tegal", "Hasil pencarian")
     await tap(user, "Kabupaten Tegal", "Persetujuan")
     await tap(user, "Saya setuju", "Pendaftaran berhasil")
-    await user.wait_for_reply(lambda m: "Mau apa hari ini?" in (m.text or ""))
+    await user.wait_for_reply(lambda m: "Apa yang ingin dikerjakan hari ini?" in (m.text or ""))
+
+
+async def read_module(
+    user: FakeUser, module: Module, clock: FakeClock, *, pace: float = 1.0, start: str = "Mulai"
+) -> BotMessage:
+    """Press ``start`` on the module page and read every card, spending ``pace`` times each
+    card's estimated reading time on it (the app's clock moves; 0 taps straight through)."""
+    total = len(module.cards)
+    card = await tap(user, start, f"Kartu 1/{total}")
+    for number in range(2, total + 1):
+        clock.advance(seconds=reading_seconds(module.cards[number - 2].words) * pace)
+        card = await tap(user, "Lanjut", f"Kartu {number}/{total}")
+    clock.advance(seconds=reading_seconds(module.cards[-1].words) * pace)
+    return card
 
 
 async def open_module(user: FakeUser, module: Module, expect: str) -> BotMessage:

@@ -88,7 +88,7 @@ async def callback_answer(fake: FakeBotApi, query_id: str, timeout: float = 5.0)
     raise TimeoutError(f"callback query {query_id} was not answered")
 
 
-async def credit_module(app: Application, telegram_id: int, module_id: str, jp_centi: int) -> None:
+async def credit_module(app: Application, telegram_id: int, module_id: str, minutes: int) -> None:
     """What a passed quiz writes (the quiz itself is covered by test_learning_walk)."""
     async with db_of(app).transaction() as s:
         employee = await s.scalar(select(Employee).where(Employee.telegram_id == telegram_id))
@@ -98,7 +98,7 @@ async def credit_module(app: Application, telegram_id: int, module_id: str, jp_c
             ledger.Credit(
                 employee_id=employee.id,
                 year=2026,
-                jp_centi=jp_centi,
+                minutes=minutes,
                 source_kind="module",
                 source_id=module_id,
                 title="BerAKHLAK dalam Pelayanan",

@@ -169,7 +169,7 @@ async def test_roles_hold(
         # A plain employee: every admin command is refused, and reveals nothing.
         for command in ("/umumkan", "/admin 198609262015051001", "/audit", "/terjadwal"):
             await say(outsider, command, "perintah ini khusus")
-        reply = await say(outsider, "/start", "Mau apa")
+        reply = await say(outsider, "/start", "Apa yang ingin dikerjakan")
         for forged in ("bc:deadbeef:go", "adm:sa:2", "bcr:csv:1", "bcr:cancel:1"):
             outsider.press(reply.message_id, forged)
             await fake.wait_for(lambda: not fake.unanswered_callback_queries())

@@ -18,7 +18,7 @@ async def test_a_certificate_is_issued_verified_and_a_forgery_refused(
     other = fake.user(8202, first_name="Budi", last_name="Santoso")
     await register(fake, learner)
     await register(fake, other, NIP_ADMIN)
-    await credit_module(bot_app, learner.id, "berakhlak", 200)
+    await credit_module(bot_app, learner.id, "berakhlak", 90)
 
     await say(learner, "/sertifikat", "Pilih modul")
     learner.press_button("BerAKHLAK")
@@ -30,7 +30,11 @@ async def test_a_certificate_is_issued_verified_and_a_forgery_refused(
 
     genuine = await say(other, f"/verifikasi {code.lower()}", "Sertifikat asli")
     assert genuine.text is not None
-    assert "Siti Aminah" in genuine.text and "BerAKHLAK" in genuine.text and "JP: 2" in genuine.text
+    assert (
+        "Siti Aminah" in genuine.text
+        and "BerAKHLAK" in genuine.text
+        and "Waktu belajar: 2 JP (90 menit)" in genuine.text
+    )
 
     # One character changed: no such certificate.
     forged = code[:-1] + ("A" if code[-1] != "A" else "B")
@@ -38,7 +42,7 @@ async def test_a_certificate_is_issued_verified_and_a_forgery_refused(
     await say(other, "/verifikasi 12345", "Format kode salah")
     # A certificate row altered in the database (more JP) no longer matches its code.
     async with db_of(bot_app).transaction() as s:
-        await s.execute(update(Certificate).values(jp_centi=2000))
+        await s.execute(update(Certificate).values(minutes=900))
     await say(other, f"/verifikasi {code}", "Kode tidak valid")
 
     # Someone who did not pass the module cannot get its certificate with a forged button.

@@ -14,11 +14,12 @@ async def test_jp_shows_the_detail_and_sends_chart_and_transcript(
 ) -> None:
     learner = fake.user(8211, first_name="Siti", last_name="Aminah")
     await register(fake, learner)
-    await credit_module(bot_app, learner.id, "berakhlak", 250)
+    await credit_module(bot_app, learner.id, "berakhlak", 113)  # 2,51 JP
     jp = await say(learner, "/jp", "Per bulan")
     assert jp.text is not None
-    assert "Mar: 2,5 JP" in jp.text and "Sosial kultural: 2,5 JP" in jp.text
-    assert "Modul: <b>2,5 JP</b>" in jp.html or "Modul: 2,5 JP" in jp.text
+    assert "Mar: 2,51 JP (113 menit)" in jp.text
+    assert "Sosial Kultural: 2,51 JP (113 menit)" in jp.text
+    assert "Modul: <b>2,51 JP (113 menit)</b>" in jp.html
 
     learner.press_button("Grafik", jp.message_id)
     photo = await learner.wait_for_reply(lambda m: m.kind == "photo")

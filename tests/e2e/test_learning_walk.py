@@ -8,14 +8,16 @@ from sqlalchemy import select
 from telegram.ext import Application
 
 from bot.app.application import services_of
+from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi
 from db.models import Employee, JpLedgerEntry
-from tests.e2e.helpers import register, say, tap
+from tests.e2e.helpers import read_module, register, say, tap
+from tests.support import FakeClock
 
 
 async def test_register_learn_pass_and_see_jp(
-    fake: FakeBotApi, bot_app: Application, catalog: Catalog
+    fake: FakeBotApi, bot_app: Application, catalog: Catalog, clock: FakeClock, settings: Settings
 ) -> None:
     user = fake.user(1001, first_name="Siti", last_name="Aminah")
     await register(fake, user)
@@ -28,36 +30,38 @@ async def test_register_learn_pass_and_see_jp(
 
     module = catalog.modules["berakhlak"]
     await tap(user, "Belajar", "Katalog modul")
-    await tap(user, "Sosial kultural", "Pilih modul")
-    await tap(user, module.title[:20], "Belum dimulai")
-    card = await tap(user, "Mulai belajar", f"Kartu 1/{len(module.cards)}")
-    for number in range(2, len(module.cards) + 1):
-        # Reading edits the same message instead of flooding the chat.
-        edited = await tap(user, "Lanjut", f"Kartu {number}/{len(module.cards)}")
-        assert edited.message_id == card.message_id
-    # Back works too, and forward again.
+    await tap(user, "Sosial Kultural", "Pilih modul")
+    page = await tap(user, module.title[:20], "Belum dimulai")
+    assert page.text is not None
+    assert f"{module.minutes} menit belajar" in page.text and "Dasar hukum" in page.text
+    card = await read_module(user, module, clock, start="Mulai belajar")
+    assert card.text is not None and f"Kartu {len(module.cards)}/" in card.text
+    # Reading edits the same message instead of flooding the chat; back and forth works.
     await tap(user, "Kembali", f"Kartu {len(module.cards) - 1}/")
-    await tap(user, "Lanjut", f"Kartu {len(module.cards)}/")
+    edited = await tap(user, "Lanjut", f"Kartu {len(module.cards)}/")
+    assert edited.message_id == card.message_id
 
     await tap(user, "Mulai kuis", "Kuis:")
-    for number in range(1, len(module.quiz) + 1):
+    for number in range(1, module.ask + 1):
         await fake.wait_for(_polls_answered_at_least(fake, number))
         poll = fake.last_poll(user.id)
         assert poll is not None
         assert poll["type"] == "quiz" and poll["is_anonymous"] is False
-        assert poll["question"].startswith(f"{number}/{len(module.quiz)}. ")
+        assert poll["question"].startswith(f"{number}/{module.ask}. ")
         user.answer_poll(poll["id"], poll["correct_option_ids"])
     result = await user.wait_for_reply(lambda m: "lulus" in (m.text or ""))
     assert result.text is not None
-    assert "Selamat, Anda lulus" in result.text
-    assert "+1 JP" in result.text
-    assert "1 / 20 JP" in result.text
+    assert "Selamat, Bapak/Ibu lulus" in result.text
+    time = settings.scale.text(module.minutes)
+    assert f"+{time}" in result.text and f"{time}</b> dari target 20 JP" in result.html
+    assert "Sertifikat" in result.button_texts[0]
+    assert any(b.startswith("▶️ Berikutnya") for b in result.button_texts)
 
     hours = await say(user, "/jp", "Rekap JP tahun 2026")
     assert hours.text is not None
-    assert "1 / 20 JP" in hours.text
+    assert f"{time} dari target 20 JP" in hours.text
     assert module.title in hours.text
-    assert "Kurang 19 JP lagi" in hours.text
+    assert f"Kurang {settings.scale.text(900 - module.minutes)} lagi" in hours.text
 
     services = services_of(bot_app)
     async with services.db.transaction() as s:
@@ -66,7 +70,8 @@ async def test_register_learn_pass_and_see_jp(
     assert employee is not None
     assert employee.nip == "198609262015051001" and employee.opd_code == "3328"
     assert employee.name == "Siti Aminah" and employee.consent_at is not None
-    assert [(e.source_id, e.jp_centi) for e in entries] == [("berakhlak", 100)]
+    assert [(e.source_id, e.minutes) for e in entries] == [("berakhlak", module.minutes)]
+    assert entries[0].evidence["reading_seconds"] >= module.reading_seconds // 2
 
 
 def _poll_count(fake: FakeBotApi) -> int:

@@ -59,9 +59,9 @@ async def test_a_reminder_set_in_pengingat_arrives_and_resumes_the_module(
     await tap(user, "Setiap hari", "Aktif setiap hari pukul 06.30")
 
     module = catalog.modules["berakhlak"]
-    await tap(user, "Menu", "Mau apa hari ini?")
+    await tap(user, "Menu", "Apa yang ingin dikerjakan hari ini?")
     await tap(user, "Belajar", "Katalog modul")
-    await tap(user, "Sosial kultural", "Pilih modul")
+    await tap(user, "Sosial Kultural", "Pilih modul")
     await tap(user, module.title[:20], "Belum dimulai")
     await tap(user, "Mulai belajar", f"Kartu 1/{len(module.cards)}")
     await tap(user, "Lanjut", f"Kartu 2/{len(module.cards)}")

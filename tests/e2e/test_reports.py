@@ -28,15 +28,15 @@ async def test_laporan_scope_exports_and_forged_buttons(
     await register(fake, admin, NIP_ADMIN)
     await grant(bot_app, admin.id, "opd_admin", "3328")
     await add_employee(bot_app, 8223, NIP_OTHER, "3376", "Rina Lestari")
-    await credit_module(bot_app, learner.id, "berakhlak", 2000)
+    await credit_module(bot_app, learner.id, "berakhlak", 900)
 
     # An employee sees no report; /jp is theirs.
     await say(learner, "/laporan", "khusus admin")
 
     recap = await say(admin, "/laporan", "Laporan Kabupaten Tegal")
     assert "Pegawai terdaftar: <b>2</b>" in recap.html
-    assert "Mencapai 20 JP: <b>1</b> (50,0%)" in recap.html
-    assert "Rata-rata JP: <b>10</b>" in recap.html
+    assert "Mencapai target: <b>1</b> (50,0%)" in recap.html
+    assert "Rata-rata: <b>10 JP (450 menit)</b>" in recap.html
     # Another OPD, asked by command or by a forged button, is refused.
     await say(admin, "/laporan 3376", "instansinya sendiri")
     forged = admin.press(recap.message_id, "lap:xlsx:3376:2026")
@@ -48,12 +48,13 @@ async def test_laporan_scope_exports_and_forged_buttons(
     sent = await admin.wait_for_reply(lambda m: m.kind == "document")
     assert sent.document is not None and sent.document["file_name"] == "pegawai-3328-2026.xlsx"
     sheet = active_sheet(uploaded(fake, sent))
-    assert sheet["A1"].value == "NIP" and sheet["I1"].value == "JP total"
+    assert sheet["A1"].value == "NIP" and sheet["J1"].value == "JP total"
     names = [sheet.cell(row=r, column=2).value for r in (2, 3)]
     assert names == ["Budi Santoso", "Siti Aminah"]
-    assert sheet["I3"].value == 20 and sheet["J3"].value == "Tercapai"
-    assert sheet["J2"].value == "Belum"
-    assert sheet["A4"].value == "Jumlah" and sheet["I4"].value == 20
+    assert sheet["I3"].value == 900 and sheet["J3"].value == 20  # minutes and JP
+    assert sheet["K3"].value == "Tercapai"
+    assert sheet["K2"].value == "Belum"
+    assert sheet["A4"].value == "Jumlah" and sheet["I4"].value == 900 and sheet["J4"].value == 20
 
     admin.press_button("Pegawai (CSV)", recap.message_id)
     sent_csv = await admin.wait_for_reply(lambda m: m.kind == "document")

@@ -74,8 +74,9 @@ async def test_a_report_is_approved_by_the_opd_admin_credited_and_notified(
     async with db_of(bot_app).transaction() as s:
         entry = await s.scalar(select(JpLedgerEntry).where(JpLedgerEntry.source_kind == "external"))
         assert entry is not None
-        assert (entry.jp_centi, entry.certificate_no, entry.organiser) == (
-            400,
+        # 4 JP on the certificate, credited as 4 x 45 minutes.
+        assert (entry.minutes, entry.certificate_no, entry.organiser) == (
+            180,
             "SRT/2026/001",
             "Kominfo Jateng",
         )

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, settings
 from sqlalchemy import Connection, insert, select, update
 
-from bot.core.content import Module
+from bot.core.content import Module, reading_seconds
 from bot.delivery.renderers.reminders import NudgeRenderer
 from bot.services import Services
 from bot.services.learning import CardOutcome
@@ -19,6 +19,7 @@ from bot.services.registration import RegistrationOutcome
 from bot.store.quiz_grading import QuizResult
 from db.models import Employee, OutboundMessage, Reminder
 from db.session import Database
+from tests.support import FakeClock
 
 NIP = "19860926 201505 1 001"
 USER = 1001
@@ -34,15 +35,21 @@ async def register(svc: Services, uid: int = USER, nip: str = NIP) -> None:
     assert (await svc.registration.consent(uid, True)).outcome is RegistrationOutcome.OK
 
 
-async def read_all(svc: Services, module: Module, uid: int = USER) -> None:
-    for index in range(len(module.cards)):
+async def read_all(svc: Services, module: Module, uid: int = USER, *, pace: float = 1.0) -> None:
+    """Open every card in turn, spending ``pace`` times its estimated reading time on each (the
+    fake clock moves; 0 is a speed run). The last card's time counts when the quiz starts."""
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    for index, card in enumerate(module.cards):
         view = await svc.learning.open_card(uid, module.id, module.version, index)
         assert view.outcome is CardOutcome.OK
+        clock.advance(seconds=reading_seconds(card.words) * pace)
 
 
 async def take_quiz(svc: Services, module: Module, right: int, uid: int = USER) -> QuizResult:
+    """One whole attempt, the first ``right`` questions answered right (``module.ask`` is all)."""
     started = await svc.quiz.start(uid, module.id, module.version)
-    assert started.poll is not None
+    assert started.poll is not None, started
     spec = started.poll
     result = None
     for position in range(spec.count):

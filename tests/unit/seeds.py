@@ -21,21 +21,23 @@ from db.session import Database
 
 
 async def seed_province(db: Database) -> None:
-    """Three OPDs. Credits (JP) in 2026 unless said otherwise:
+    """Three OPDs. Credits in minutes (45 a JP; the PNS target of 20 JP is 900) in 2026 unless
+    said otherwise:
 
-    A: a1 15 (teknis) + 6 (external) = 21 -> reached; total 60.5 JP; a2 20 (manajerial) -> reached;
-       a3 19.5 (teknis) -> not; a4 nothing in 2026, 30 in 2025 -> not.
-    B: b1 5 (sosial_kultural) -> not.
-    C: c1 25 (teknis) -> reached; c2 25 (teknis) -> reached.
+    A: a1 675 (teknis) + 270 (external) = 945 -> reached; a2 900 (manajerial, a PPPK) -> reached
+       at a PPPK target of 20 JP; a3 877 (teknis) -> not; a4 nothing in 2026, 1350 in 2025 ->
+       not. A's total is 2722 minutes.
+    B: b1 225 (sosial_kultural) -> not.
+    C: c1 1125 (teknis) -> reached; c2 1125 (teknis) -> reached.
     """
     people: list[tuple[str, str, list[tuple[int, str | None, int, str]]]] = [
-        ("A", "a1", [(1500, "teknis", 2026, "module"), (600, None, 2026, "external")]),
-        ("A", "a2", [(2000, "manajerial", 2026, "module")]),
-        ("A", "a3", [(1950, "teknis", 2026, "module")]),
-        ("A", "a4", [(3000, "teknis", 2025, "module")]),
-        ("B", "b1", [(500, "sosial_kultural", 2026, "module")]),
-        ("C", "c1", [(2500, "teknis", 2026, "module")]),
-        ("C", "c2", [(2500, "teknis", 2026, "module")]),
+        ("A", "a1", [(675, "teknis", 2026, "module"), (270, None, 2026, "external")]),
+        ("A", "a2", [(900, "manajerial", 2026, "module")]),
+        ("A", "a3", [(877, "teknis", 2026, "module")]),
+        ("A", "a4", [(1350, "teknis", 2025, "module")]),
+        ("B", "b1", [(225, "sosial_kultural", 2026, "module")]),
+        ("C", "c1", [(1125, "teknis", 2026, "module")]),
+        ("C", "c2", [(1125, "teknis", 2026, "module")]),
     ]
     async with db.transaction() as s:
         for number, (opd, name, credits) in enumerate(people, start=1):
@@ -44,18 +46,18 @@ async def seed_province(db: Database) -> None:
                 nip=f"1990010120180120{number:02d}",
                 name=name,
                 opd_code=opd,
-                kind="PNS",
+                kind="PPPK" if name == "a2" else "PNS",
                 consent_at=datetime(2026, 1, 1, tzinfo=UTC),
             )
             s.add(employee)
             await s.flush()
-            for index, (jp, category, year, kind) in enumerate(credits):
+            for index, (minutes, category, year, kind) in enumerate(credits):
                 await ledger.credit(
                     s,
                     ledger.Credit(
                         employee_id=employee.id,
                         year=year,
-                        jp_centi=jp,
+                        minutes=minutes,
                         source_kind=kind,
                         source_id=f"s{index}",
                         title=f"Kursus {index}",
@@ -92,13 +94,13 @@ def employee_row(i: int, created: datetime, active: bool = True) -> dict[str, ob
 
 
 def credit_row(
-    employee_id: int, year: int, kind: str, source: str, centi: int
+    employee_id: int, year: int, kind: str, source: str, minutes: int
 ) -> dict[str, object]:
     day = date(year, 3, 1)
     return {
         "employee_id": employee_id,
         "year": year,
-        "jp_centi": centi,
+        "minutes": minutes,
         "source_kind": kind,
         "source_id": source,
         "title": "Modul",
@@ -126,10 +128,10 @@ async def seed_operations(db: Database) -> None:
         await s.execute(
             insert(JpLedgerEntry),
             [
-                credit_row(1, 2026, "module", "berakhlak", 150),
-                credit_row(2, 2026, "module", "berakhlak", 150),
-                credit_row(2, 2026, "external", "1", 800),
-                credit_row(1, 2025, "module", "literasi-digital", 200),
+                credit_row(1, 2026, "module", "berakhlak", 68),
+                credit_row(2, 2026, "module", "berakhlak", 68),
+                credit_row(2, 2026, "external", "1", 360),
+                credit_row(1, 2025, "module", "literasi-digital", 90),
             ],
         )
         await s.execute(

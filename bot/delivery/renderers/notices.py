@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bot.core.callbacks import ReviewButton
 from bot.core.content import Catalog
-from bot.core.jp import format_jp
+from bot.core.jp import claim_text
 from bot.core.outgoing import Button, NoticePart, Outgoing, Skip
 from bot.core.telegram_html import escape
 from bot.texts import hours as t
@@ -36,7 +36,7 @@ def summary(report: ExternalTraining) -> str:
         kind=escape(t.KIND_NAMES.get(report.activity_kind, report.activity_kind)),
         start=day(report.started_on),
         end=day(report.ended_on),
-        jp=format_jp(report.jp_centi),
+        jp=claim_text(report.jp_centi),
         cert=escape(report.certificate_no),
     )
 
@@ -68,7 +68,7 @@ def review_buttons(report_id: int) -> tuple[tuple[Button, ...], ...]:
 def decision_text(report: ExternalTraining) -> str:
     if report.status == "approved":
         return t.NOTIFY_APPROVED.format(
-            title=escape(report.title), id=report.id, jp=format_jp(report.jp_centi)
+            title=escape(report.title), id=report.id, jp=claim_text(report.jp_centi)
         )
     return t.NOTIFY_REJECTED.format(
         title=escape(report.title), id=report.id, reason=escape(report.reason or "")

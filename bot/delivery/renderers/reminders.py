@@ -17,12 +17,14 @@ from bot.config import Settings
 from bot.core.callbacks import CardButton, ModuleButton, QuizButton
 from bot.core.clock import Clock
 from bot.core.content import Catalog, Module
-from bot.core.jp import format_jp, to_centi
+from bot.core.nip import sex_digit
 from bot.core.outgoing import Button, Outgoing, Skip
-from bot.core.schedule import current_streak, is_pacing_day, weeks_to_target
+from bot.core.schedule import current_streak, is_pacing_day
 from bot.core.telegram_html import escape
 from bot.services.hours import days_left_in_year
+from bot.services.learning import next_modules
 from bot.store import ledger
+from bot.texts import SALUTATIONS
 from bot.texts import reminders as t
 from db.models import Employee, ModuleProgress
 from db.session import Database
@@ -43,7 +45,7 @@ class Standing:
 
     employee: Employee
     progress: dict[str, ModuleProgress]
-    jp_centi: int
+    minutes: int  # credited this year
 
 
 class NudgeRenderer:
@@ -52,11 +54,10 @@ class NudgeRenderer:
         self.catalog = catalog
         self.clock = clock
         self.tz: tzinfo = settings.tz
-        self.target_centi = to_centi(settings.jp_target)
+        self.targets = settings.targets
+        self.scale = settings.scale
         self.pacing_start = settings.pacing_start
         self.pacing_weekday = settings.pacing_weekday
-        jps = [to_centi(m.jp) for m in catalog.modules.values()]
-        self.average_module_centi = sum(jps) // len(jps) if jps else 100
 
     async def render(self, employee_ids: Sequence[int]) -> dict[int, Outgoing | Skip]:
         """The reminder for each employee, or why none should go out now."""
@@ -75,7 +76,7 @@ class NudgeRenderer:
     def render_one(self, standing: Standing, now: datetime) -> Outgoing | Skip:
         local = now.astimezone(self.tz)
         today = local.date()
-        below = standing.jp_centi < self.target_centi
+        below = standing.minutes < self.targets.of(standing.employee.kind)
         if below and is_pacing_day(today, self.pacing_start, self.pacing_weekday):
             return self._year_end(standing, today)
         employee = standing.employee
@@ -86,7 +87,7 @@ class NudgeRenderer:
             return Skip("nothing left to learn")
         variant = (employee.id + today.toordinal()) % len(t.GREETINGS)
         greeting = t.GREETINGS[variant].format(
-            name=escape(first_name(employee.name)), part_of_day=part_of_day(local.hour)
+            salutation=SALUTATIONS[sex_digit(employee.nip)], part_of_day=part_of_day(local.hour)
         )
         lines = [greeting, "", self._step_line(step), self._pace_line(standing, today)]
         lines.append(self._streak_line(employee, today))
@@ -95,31 +96,20 @@ class NudgeRenderer:
 
     # --- parts ----------------------------------------------------------------------------------
     def next_step(self, standing: Standing) -> NextStep | None:
-        """The module in progress (most recently touched), else the first one not started."""
-        in_progress = [
-            p
-            for p in standing.progress.values()
-            if p.completed_at is None and self.catalog.module(p.module_id) is not None
-        ]
-        if in_progress:
-            latest = max(in_progress, key=lambda p: p.updated_at)
-            module = self.catalog.modules[latest.module_id]
-            if latest.content_version != module.version:
-                return NextStep(module, card=0)
-            last = len(module.cards) - 1
-            if latest.furthest_card >= last:
-                return NextStep(module, card=None, quiz=True)
-            return NextStep(module, card=min(latest.current_card + 1, last))
-        for module in self.unfinished(standing):
+        """The learner's own path: the module in progress, else the next one not started."""
+        order = next_modules(self.catalog, standing.progress)
+        if not order:
+            return None
+        module = order[0]
+        progress = standing.progress.get(module.id)
+        if progress is None:
             return NextStep(module, card=None)
-        return None
-
-    def unfinished(self, standing: Standing) -> list[Module]:
-        return [
-            m
-            for m in self.catalog.modules.values()
-            if (p := standing.progress.get(m.id)) is None or p.completed_at is None
-        ]
+        if progress.content_version != module.version:
+            return NextStep(module, card=0)
+        last = len(module.cards) - 1
+        if progress.furthest_card >= last:
+            return NextStep(module, card=None, quiz=True)
+        return NextStep(module, card=min(progress.current_card + 1, last))
 
     def _step_line(self, step: NextStep) -> str:
         title = escape(step.module.title)
@@ -129,9 +119,7 @@ class NudgeRenderer:
             return t.NEXT_RESUME.format(
                 title=title, card=step.card + 1, total=len(step.module.cards)
             )
-        return t.NEXT_NEW.format(
-            title=title, minutes=step.module.minutes, jp=format_jp(step.module.jp)
-        )
+        return t.NEXT_NEW.format(title=title, minutes=step.module.minutes)
 
     def _step_button(self, step: NextStep) -> Button:
         module = step.module
@@ -145,53 +133,48 @@ class NudgeRenderer:
         return Button(t.BTN_OPEN_MODULE, ModuleButton(module.id).pack())
 
     def _pace_line(self, standing: Standing, today: date) -> str:
-        have, target = format_jp(standing.jp_centi), format_jp(self.target_centi)
-        remaining = self.target_centi - standing.jp_centi
-        if remaining <= 0:
-            return t.PACE_DONE.format(target=target)
-        # "One module a week" at the catalog's average JP per module: new modules and outside
-        # trainings keep coming, so the forecast is about pace, not about today's catalog.
-        weeks = weeks_to_target(remaining, self.average_module_centi)
-        reached = today + timedelta(weeks=weeks - 1)
+        """The honest forecast: what the remaining modules can still credit, a module a week."""
+        target = self.targets.of(standing.employee.kind)
+        have, target_jp = self.scale.text(standing.minutes), self.scale.jp_text(target)
+        gap = target - standing.minutes
+        if gap <= 0:
+            return t.PACE_DONE.format(target=target_jp)
+        order = next_modules(self.catalog, standing.progress)
+        weeks = modules_to_close(order, gap)
+        if weeks is None:
+            catalog = self.scale.text(sum(m.minutes for m in order))
+            return t.PACE_SHORT.format(
+                have=have, target=target_jp, catalog=catalog, gap=self.scale.text(gap)
+            )
+        reached = today + timedelta(weeks=max(weeks - 1, 0))
         if reached.year != today.year:
-            return t.PACE_LATE.format(have=have, target=target)
+            return t.PACE_LATE.format(have=have, target=target_jp)
         return t.PACE_FORECAST.format(
-            have=have, target=target, month=t.MONTHS_LONG[reached.month - 1], year=reached.year
+            have=have, target=target_jp, month=t.MONTHS_LONG[reached.month - 1], year=reached.year
         )
 
     def _streak_line(self, employee: Employee, today: date) -> str:
         days = current_streak(employee.streak_days, employee.streak_day, today)
         return t.STREAK.format(days=days) if days > 0 else t.STREAK_NONE
 
-    def quickest(self, standing: Standing, gap_centi: int) -> tuple[list[Module], bool]:
-        """Unfinished modules, least minutes per JP first, until they close the gap."""
-        ranked = sorted(self.unfinished(standing), key=lambda m: (m.minutes / m.jp, m.minutes))
-        chosen: list[Module] = []
-        total = 0
-        for module in ranked:
-            if total >= gap_centi:
-                break
-            chosen.append(module)
-            total += to_centi(module.jp)
-        return chosen, total >= gap_centi
-
     def _year_end(self, standing: Standing, today: date) -> Outgoing:
-        gap = self.target_centi - standing.jp_centi
-        modules, enough = self.quickest(standing, gap)
+        gap = self.targets.of(standing.employee.kind) - standing.minutes
+        order = next_modules(self.catalog, standing.progress)
         listed = "\n".join(
-            t.YEAR_END_MODULE.format(title=escape(m.title), minutes=m.minutes, jp=format_jp(m.jp))
-            for m in modules[:YEAR_END_LIST]
+            t.YEAR_END_MODULE.format(title=escape(m.title), minutes=m.minutes)
+            for m in order[:YEAR_END_LIST]
         )
         text = t.YEAR_END.format(
             year=today.year,
             days=days_left_in_year(today),
-            have=format_jp(standing.jp_centi),
-            target=format_jp(self.target_centi),
-            gap=format_jp(gap),
+            have=self.scale.text(standing.minutes),
+            target=self.scale.jp_text(self.targets.of(standing.employee.kind)),
+            gap=self.scale.text(gap),
             modules=listed or "—",
         )
-        if not enough:
-            text += "\n" + t.YEAR_END_SHORT
+        catalog = self.scale.text(sum(m.minutes for m in order))
+        enough = modules_to_close(order, gap) is not None
+        text += "\n" + (t.YEAR_END_ENOUGH if enough else t.YEAR_END_SHORT).format(catalog=catalog)
         text += "\n\n" + self._streak_line(standing.employee, today) + "\n\n" + t.FOOTER
         step = self.next_step(standing)
         buttons = ((self._step_button(step),),) if step is not None else ()
@@ -206,15 +189,21 @@ class NudgeRenderer:
                     select(ModuleProgress).where(ModuleProgress.employee_id.in_(employee_ids))
                 )
             ).all()
-            totals = await ledger.year_totals(s, employee_ids, year)
+            totals = await ledger.year_totals(s, employee_ids, year)  # minutes
         progress: dict[int, dict[str, ModuleProgress]] = {}
         for row in progress_rows:
             progress.setdefault(row.employee_id, {})[row.module_id] = row
         return {e.id: Standing(e, progress.get(e.id, {}), totals.get(e.id, 0)) for e in people}
 
 
-def first_name(name: str) -> str:
-    return name.split()[0] if name.split() else name
+def modules_to_close(order: Sequence[Module], gap: int) -> int | None:
+    """How many of ``order`` (taken in turn) close ``gap`` minutes; None if all of them do not."""
+    total = 0
+    for count, module in enumerate(order, start=1):
+        total += module.minutes
+        if total >= gap:
+            return count
+    return None
 
 
 def part_of_day(hour: int) -> str:

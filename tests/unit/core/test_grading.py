@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from bot.core.content import Catalog
-from bot.core.grading import is_correct, make_plan, passed, score_percent
+from bot.core.grading import draw, is_correct, make_plan, passed, score_percent
 
 
 def test_grading_rules() -> None:
@@ -25,3 +28,36 @@ def test_plan_shuffles_options_but_keeps_the_right_answer(catalog: Catalog) -> N
             slot for slot, original in enumerate(step["perm"]) if original in question.correct
         ]
         assert is_correct(question, [step["perm"][s] for s in shown_correct])
+
+
+@given(
+    pool=st.integers(min_value=1, max_value=30),
+    ask=st.integers(min_value=1, max_value=15),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_a_draw_avoids_the_last_attempt_where_the_pool_allows(
+    pool: int, ask: int, seed: int
+) -> None:
+    ask = min(ask, pool)
+    rng = random.Random(seed)
+    first = draw(pool, ask, (), rng)
+    second = draw(pool, ask, first, rng)
+    for chosen in (first, second):
+        assert len(chosen) == ask and len(set(chosen)) == ask
+        assert all(0 <= i < pool for i in chosen)
+    fresh = pool - ask  # questions the first attempt did not ask
+    if fresh >= ask:
+        assert not set(first) & set(second)  # two attempts in a row share no question
+    else:
+        # Too small a pool: every fresh question is asked, the rest repeat.
+        assert set(range(pool)) - set(first) <= set(second)
+        assert len(set(first) & set(second)) == ask - fresh
+
+
+def test_the_plan_draws_ask_questions_with_their_ids(catalog: Catalog) -> None:
+    module = catalog.modules["gratifikasi"]
+    plan = make_plan(module, random.Random(3))
+    assert len(plan) == module.ask < len(module.quiz)
+    assert [step["id"] for step in plan] == [module.quiz[step["q"]].id for step in plan]
+    again = make_plan(module, random.Random(4), [step["q"] for step in plan])
+    assert not {s["q"] for s in plan} & {s["q"] for s in again}

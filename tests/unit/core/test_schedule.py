@@ -17,7 +17,6 @@ from bot.core.schedule import (
     next_due,
     parse_clock_time,
     should_send_late,
-    weeks_to_target,
 )
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -147,11 +146,7 @@ def test_streaks() -> None:
     assert current_streak(0, None, today) == 0
 
 
-def test_pacing_days_and_weeks_to_target() -> None:
+def test_pacing_days() -> None:
     assert is_pacing_day(date(2026, 10, 5), "10-01", 0)  # a Monday in October
     assert not is_pacing_day(date(2026, 9, 28), "10-01", 0)  # a Monday before the start
     assert not is_pacing_day(date(2026, 10, 6), "10-01", 0)  # a Tuesday
-    assert weeks_to_target(0, 100) == 0
-    assert weeks_to_target(300, 150) == 2
-    assert weeks_to_target(301, 150) == 3
-    assert weeks_to_target(100, 0) == 100  # a catalog of zero-JP modules cannot divide by zero

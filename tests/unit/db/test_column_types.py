@@ -12,7 +12,7 @@ from bot.services import Services
 from db.models import ChatSession, Employee, QuizPoll
 from db.session import Database
 from tests.support import FakeClock
-from tests.unit.helpers import register, take_quiz
+from tests.unit.helpers import read_all, register, take_quiz
 
 # Telegram ids have up to 52 significant bits; they must not be squeezed into 32-bit integers.
 BIG_TELEGRAM_ID = 7_777_777_777_777
@@ -38,9 +38,8 @@ async def test_telegram_ids_beyond_32_bits_are_stored_whole(
         assert await s.get(ChatSession, BIG_TELEGRAM_ID) is not None
     await register(svc, uid=BIG_TELEGRAM_ID)
     module = catalog.modules["berakhlak"]
-    for index in range(len(module.cards)):
-        await svc.learning.open_card(BIG_TELEGRAM_ID, module.id, module.version, index)
-    result = await take_quiz(svc, module, right=len(module.quiz), uid=BIG_TELEGRAM_ID)
+    await read_all(svc, module, BIG_TELEGRAM_ID)
+    result = await take_quiz(svc, module, right=module.ask, uid=BIG_TELEGRAM_ID)
     assert result.passed and result.credited
     async with db.transaction() as s:
         employee = await s.scalar(select(Employee))

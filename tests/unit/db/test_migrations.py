@@ -3,13 +3,14 @@ the models, and the head revision the code expects."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 
 from db.migrate import (
     HEAD_REVISION,
@@ -62,3 +63,59 @@ async def test_ensure_schema_migrates_a_new_database(tmp_path: Path) -> None:
         assert await current_revision(fresh.engine) == HEAD_REVISION
     finally:
         await fresh.dispose()
+
+
+def _to(connection: Connection, revision: str, down: bool = False) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    (command.downgrade if down else command.upgrade)(config, revision)
+
+
+async def test_credits_in_jp_become_the_same_jp_in_minutes(db: Database) -> None:
+    """Revision 0006: a ledger row of J JP (hundredths) becomes J x 45 minutes, half up, so every
+    credit given before reads as the same JP; certificates keep their JP and their code."""
+    async with db.engine.begin() as connection:
+        await connection.run_sync(_to, "0005", True)
+    async with db.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO employees (id, telegram_id, nip, name, opd_code, kind, is_active, "
+                "consent_at, streak_days, created_at, updated_at) VALUES (1, 11, "
+                "'198609262015051001', 'Siti', '3328', 'PNS', TRUE, :t, 0, :t, :t)"
+            ),
+            {"t": datetime(2026, 1, 2)},
+        )
+        for number, centi in enumerate((100, 150, 33, 2000), start=1):
+            await connection.execute(
+                text(
+                    "INSERT INTO jp_ledger (id, employee_id, year, jp_centi, source_kind, "
+                    "source_id, title, activity_kind, organiser, started_on, ended_on, evidence, "
+                    "credited_at) VALUES (:id, 1, 2026, :c, 'module', :s, 'M', 'k', 'o', :d, :d, "
+                    "'{}', :t)"
+                ),
+                {"id": number, "c": centi, "s": f"m{number}", "d": date(2026, 1, 2),
+                 "t": datetime(2026, 1, 2)},
+            )  # fmt: skip
+        await connection.execute(
+            text(
+                "INSERT INTO certificates (id, employee_id, ledger_entry_id, certificate_no, code, "
+                "nip, name, module_id, module_title, category, jp_centi, completed_on, issued_at) "
+                "VALUES (1, 1, 1, 'SB-2026-000001', 'ABCDEFGHIJKL', '198609262015051001', 'Siti', "
+                "'m1', 'M', 'teknis', 100, :d, :t)"
+            ),
+            {"d": date(2026, 1, 2), "t": datetime(2026, 1, 2)},
+        )
+        await connection.run_sync(_to, "0006")
+        rows = (
+            await connection.execute(text("SELECT id, minutes FROM jp_ledger ORDER BY id"))
+        ).all()
+        certificate = (
+            await connection.execute(
+                text("SELECT fields_version, minutes, jp_centi FROM certificates")
+            )
+        ).one()
+    # 1 JP = 45, 1.5 JP = 67.5 -> 68, 0.33 JP = 14.85 -> 15, 20 JP = 900.
+    assert [tuple(r) for r in rows] == [(1, 45), (2, 68), (3, 15), (4, 900)]
+    assert tuple(certificate) == (1, None, 100)
+    async with db.engine.connect() as connection:
+        assert await connection.run_sync(_schema_drift) == []

@@ -18,8 +18,8 @@ FIELDS = CertificateFields(
     module_id="berakhlak-1",
     module_title="Memahami Nilai Dasar BerAKHLAK dalam Pelayanan Publik",
     category="sosial_kultural",
-    jp_centi=150,
     completed_on=date(2026, 11, 27),
+    minutes=68,
 )
 
 

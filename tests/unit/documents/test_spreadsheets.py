@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.texts import documents as labels
 from bot.documents.spreadsheets import Column, ColumnKind, to_csv, to_xlsx, totals
+from bot.texts import documents as labels
 from tests.support import active_sheet
 
 COLUMNS = [
@@ -24,9 +24,9 @@ COLUMNS = [
 ]
 
 ROWS = [
-    {"nip": "198609262015051001", "name": "Siti Nur’aini", "modules": 3, "jp": 1050,
+    {"nip": "198609262015051001", "name": "Siti Nur’aini", "modules": 3, "jp": 473,
      "last": date(2026, 11, 2), "share": 0.525},
-    {"nip": "199001012020012002", "name": "Bambang Ąłę Sudaryanto", "modules": 10, "jp": 2001,
+    {"nip": "199001012020012002", "name": "Bambang Ąłę Sudaryanto", "modules": 10, "jp": 900,
      "last": None, "share": 1.0},
     {"nip": "198001012005011003", "name": "=HYPERLINK(\"http://x\")", "modules": 0, "jp": 0,
      "last": date(2026, 1, 5), "share": 0.0},
@@ -42,9 +42,9 @@ def test_xlsx_has_formatted_header_widths_and_exact_totals() -> None:
     assert sheet.freeze_panes == "A2"
     assert sheet.max_row == len(ROWS) + 2  # header, rows, totals
     totals_row = [cell.value for cell in sheet[len(ROWS) + 2]]
-    assert totals_row[:4] == [labels.TOTAL, None, 13, pytest.approx(30.51)]
+    assert totals_row[:4] == [labels.TOTAL, None, 13, pytest.approx(30.51)]  # 1373 minutes
     assert all(cell.font.bold for cell in sheet[len(ROWS) + 2])
-    assert sheet["D2"].value == pytest.approx(10.5)
+    assert sheet["D2"].value == pytest.approx(10.51)  # 473 minutes
     assert sheet["D2"].number_format == "0.00"
     assert sheet["E2"].value.date() == date(2026, 11, 2)
     assert sheet["F2"].number_format == "0.0%"
@@ -69,12 +69,12 @@ def test_xlsx_without_totalled_columns_has_no_totals_row() -> None:
 
 def test_table_values_of_the_wrong_kind_are_refused() -> None:
     with pytest.raises(TypeError):
-        to_xlsx(COLUMNS, [{**ROWS[0], "jp": Decimal("10.50")}])  # JP must be hundredths
+        to_xlsx(COLUMNS, [{**ROWS[0], "jp": Decimal("10.50")}])  # JP columns take minutes
     with pytest.raises(KeyError):
         to_csv(COLUMNS, [{"nip": "1"}])
     with pytest.raises(ValueError):
         Column("name", "Nama", total=True)
-    assert totals(COLUMNS, ROWS) == {"modules": 13, "jp": 3051}
+    assert totals(COLUMNS, ROWS) == {"modules": 13, "jp": 1373}
 
 
 def test_csv_has_bom_and_round_trips_for_indonesian_excel() -> None:
@@ -82,7 +82,7 @@ def test_csv_has_bom_and_round_trips_for_indonesian_excel() -> None:
     assert data.startswith(codecs.BOM_UTF8)
     parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert parsed[0] == ["NIP", "Nama", "Modul", "JP", "Terakhir", "Capaian"]
-    assert parsed[1] == ["198609262015051001", "Siti Nur’aini", "3", "10,50", "2026-11-02", "52,5%"]
+    assert parsed[1] == ["198609262015051001", "Siti Nur’aini", "3", "10,51", "2026-11-02", "52,5%"]
     assert parsed[2][1] == "Bambang Ąłę Sudaryanto"
     assert parsed[2][4] == ""
     assert parsed[3][1] == "'" + str(ROWS[2]["name"])  # quoted so Excel shows it as text
@@ -92,6 +92,25 @@ def test_csv_has_bom_and_round_trips_for_indonesian_excel() -> None:
 def test_csv_for_other_tools_and_with_totals() -> None:
     data = to_csv(COLUMNS, ROWS, delimiter=",", decimal_comma=False, with_totals=True)
     parsed = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert [row["JP"] for row in parsed] == ["10.50", "20.01", "0.00", "30.51"]
+    assert [row["JP"] for row in parsed] == ["10.51", "20.00", "0.00", "30.51"]
     assert parsed[-1]["NIP"] == labels.TOTAL
     assert parsed[-1]["Modul"] == "13"
+
+
+def test_a_jp_total_is_the_jp_of_the_summed_minutes() -> None:
+    """Three credits of 15 minutes read 0,33 JP each; together they are 1 JP, not 0,99."""
+    columns = [Column("name", "Nama"), Column("m", "Menit", ColumnKind.MINUTES, total=True)]
+    columns.append(Column("jp", "JP", ColumnKind.JP, total=True))
+    rows = [{"name": f"p{i}", "m": 15, "jp": 15} for i in range(3)]
+    sheet = active_sheet(to_xlsx(columns, rows))
+    assert [sheet.cell(row=r, column=3).value for r in (2, 3, 4)] == [0.33, 0.33, 0.33]
+    assert sheet["B5"].value == 45 and sheet["C5"].value == 1.0
+    parsed = list(
+        csv.reader(
+            io.StringIO(to_csv(columns, rows, with_totals=True).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert parsed[-1] == [labels.TOTAL, "45", "1,00"]
+    assert to_xlsx(columns, rows, minutes_per_jp=60) != to_xlsx(columns, rows)
+    sixty = active_sheet(to_xlsx(columns, rows, minutes_per_jp=60))
+    assert sixty["C5"].value == 0.75  # 45 minutes at 60 a JP

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from bot.documents.verification import (
     CODE_ALPHABET,
     CertificateFields,
+    canonical_bytes,
     certificate_number,
     check_code,
     make_code,
@@ -29,8 +30,8 @@ fields_strategy = st.builds(
     module_id=st.text(min_size=1, max_size=24),
     module_title=st.text(min_size=1, max_size=80),
     category=st.sampled_from([None, "teknis", "manajerial", "sosial_kultural"]),
-    jp_centi=st.integers(min_value=1, max_value=10_000),
     completed_on=st.dates(min_value=date(2020, 1, 1), max_value=date(2040, 12, 31)),
+    minutes=st.integers(min_value=1, max_value=10_000),
 )
 
 
@@ -86,11 +87,11 @@ def test_dropped_or_added_character_is_refused(
 def test_altered_certificate_fails_its_code(fields: CertificateFields, data: st.DataObject) -> None:
     code = make_code(SECRET, fields)
     change = data.draw(
-        st.sampled_from(["name", "nip", "module_title", "jp_centi", "completed_on", "number"])
+        st.sampled_from(["name", "nip", "module_title", "minutes", "completed_on", "number"])
     )
-    if change == "jp_centi":
+    if change == "minutes":
         delta = data.draw(st.integers(min_value=1, max_value=500))
-        altered = dataclasses.replace(fields, jp_centi=fields.jp_centi + delta)
+        altered = dataclasses.replace(fields, minutes=(fields.minutes or 0) + delta)
     elif change == "completed_on":
         delta = data.draw(st.integers(min_value=1, max_value=400))
         altered = dataclasses.replace(fields, completed_on=fields.completed_on + timedelta(delta))
@@ -125,3 +126,17 @@ def test_certificate_number() -> None:
     assert certificate_number(2026, 1234567, prefix="TGL") == "TGL-2026-1234567"
     with pytest.raises(ValueError):
         certificate_number(2026, 0)
+
+
+def test_certificates_issued_before_minutes_keep_their_code() -> None:
+    """A version-1 certificate (JP in hundredths) verifies exactly as it did when issued; the
+    version-2 form of the same fields is a different certificate with a different code."""
+    old = dataclasses.replace(FIELDS, minutes=None, jp_centi=150)
+    assert old.version == 1 and FIELDS.version == 2
+    code = make_code(SECRET, old)
+    # The code the implementation before minutes made for these fields (git history).
+    assert code == "RGLA-RFBM-F2ME"
+    assert check_code(SECRET, old, code)
+    assert not check_code(SECRET, FIELDS, code)
+    assert b'"jp_centi":150' in canonical_bytes(old) and b"minutes" not in canonical_bytes(old)
+    assert b'"minutes":68' in canonical_bytes(FIELDS) and b"jp_centi" not in canonical_bytes(FIELDS)

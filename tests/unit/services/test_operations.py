@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ async def test_stats_count_what_an_operator_needs(db: Database) -> None:
     assert (figures.employees_total, figures.employees_active) == (4, 3)
     assert figures.employees_registered_this_month == 2  # employees 2 and 3, by local month
     assert figures.modules_completed_this_year == 2
-    assert figures.jp_credited_this_year == Decimal("11.00")
+    assert figures.minutes_credited_this_year == 68 + 68 + 360  # 2026 only
     assert (figures.reminders_enabled, figures.reminders_due_next_hour) == (3, 2)
     assert figures.outbox == {"failed": 1, "pending": 2, "sent": 2}
     assert figures.announcements == {"done": 2, "scheduled": 1}
@@ -35,7 +34,7 @@ async def test_stats_count_what_an_operator_needs(db: Database) -> None:
     columns = {len(line) - len(line.split()[-1]) for line in text}
     assert len(columns) == 1  # values start in one column
     data = figures.as_dict()
-    assert json.loads(json.dumps(data))["jp_credited_this_year"] == "11.00"
+    assert json.loads(json.dumps(data))["minutes_credited_this_year"] == 496
 
 
 async def test_stats_of_an_empty_database_are_zeros(db: Database) -> None:

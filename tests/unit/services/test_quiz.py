@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 
-from bot.core.content import Catalog
+from bot.core.content import Catalog, reading_seconds
 from bot.services import Services
 from bot.services.quiz import AnswerOutcome, StartOutcome
 from db.models import JpLedgerEntry, ModuleProgress
@@ -19,26 +19,26 @@ async def test_pass_credits_once_and_retake_improves_best_score(
     await register(svc)
     module = catalog.modules["gratifikasi"]
     await read_all(svc, module)
-    count = len(module.quiz)
+    count = module.ask
 
     failed = await take_quiz(svc, module, right=1)
-    assert not failed.passed and not failed.credited and failed.year_total_centi == 0
+    assert not failed.passed and not failed.credited and failed.year_minutes == 0
     assert failed.best_score == failed.score
 
     clock.advance(hours=1)
     passed_at = clock.now
     first = await take_quiz(svc, module, right=count - 1)
     assert first.passed and first.credited
-    assert first.year_total_centi == module.jp_centi
+    assert first.year_minutes == module.minutes
     assert first.best_score == first.score > failed.score
 
     clock.advance(hours=1)
     second = await take_quiz(svc, module, right=count)
     assert second.passed and not second.credited
     assert second.best_score == 100
-    assert second.year_total_centi == module.jp_centi
+    assert second.year_minutes == module.minutes
 
-    clock.advance(hours=1)
+    clock.advance(days=1)  # three attempts a day
     third = await take_quiz(svc, module, right=1)  # a bad retake lowers nothing
     assert not third.passed and third.best_score == 100
 
@@ -53,7 +53,16 @@ async def test_pass_credits_once_and_retake_improves_best_score(
         entry = await s.scalar(select(JpLedgerEntry))
     assert rows == 1
     assert entry is not None and entry.source_kind == "module" and entry.year == 2026
-    assert entry.evidence["score"] == first.score
+    assert entry.minutes == module.minutes
+    evidence = entry.evidence
+    assert evidence["score"] == first.score and evidence["minutes"] == module.minutes
+    assert evidence["content_version"] == module.version and evidence["attempts"] == 2
+    assert len(evidence["question_ids"]) == module.ask
+    assert {q.id for q in module.quiz} >= set(evidence["question_ids"])
+    # Read at the estimated pace, card by card: that time, to the second, and nothing more
+    # from the later sittings (the cards were not opened again).
+    assert evidence["reading_seconds"] == sum(reading_seconds(c.words) for c in module.cards)
+    assert evidence["quiz_seconds"] == 0  # the fake clock stood still during the quiz
 
 
 async def test_stale_foreign_and_repeated_poll_answers_are_ignored(
@@ -67,15 +76,20 @@ async def test_stale_foreign_and_repeated_poll_answers_are_ignored(
     assert started.outcome is StartOutcome.STARTED and started.poll is not None
     await svc.quiz.register_poll(started.poll, "p0", USER, 10)
     right = started.poll.correct_option_ids
-    assert (await svc.quiz.answer("unknown", USER, right)).outcome is AnswerOutcome.IGNORED
+    # A poll not ours (or never registered) is answered as stale, to the voter's own chat.
+    unknown = await svc.quiz.answer("unknown", USER, right)
+    assert unknown.outcome is AnswerOutcome.STALE and unknown.chat_id == USER
     assert (await svc.quiz.answer("p0", 2002, right)).outcome is AnswerOutcome.IGNORED
     assert (await svc.quiz.answer("p0", USER, [99])).outcome is AnswerOutcome.IGNORED
     assert (await svc.quiz.answer("p0", USER, right)).outcome is AnswerOutcome.NEXT
     assert (await svc.quiz.answer("p0", USER, right)).outcome is AnswerOutcome.IGNORED
-    # Resuming gives the second question again, not the first.
+    # Resuming names the second question, and no poll is waiting for it yet (none was sent).
     resumed = await svc.quiz.start(USER, module.id, module.version)
     assert resumed.outcome is StartOutcome.RESUMED and resumed.poll is not None
-    assert resumed.poll.position == 1
+    assert resumed.poll.position == 1 and resumed.open_poll is None
+    await svc.quiz.register_poll(resumed.poll, "p1", USER, 11)
+    again = await svc.quiz.start(USER, module.id, module.version)
+    assert again.outcome is StartOutcome.RESUMED and again.open_poll == 11  # point to it
 
 
 async def test_a_pass_without_a_progress_row_still_keeps_the_books(

@@ -18,7 +18,7 @@ async def test_ledger_credit_is_idempotent_even_when_racing(svc: Services, db: D
     item = ledger.Credit(
         employee_id=employee.id,
         year=2026,
-        jp_centi=150,
+        minutes=68,
         source_kind="module",
         source_id="berakhlak",
         title="BerAKHLAK",
@@ -38,4 +38,4 @@ async def test_ledger_credit_is_idempotent_even_when_racing(svc: Services, db: D
     results = await asyncio.gather(*(once() for _ in range(5)))
     assert results.count(True) == 1
     async with db.transaction() as s:
-        assert await ledger.year_total(s, employee.id, 2026) == ledger.from_centi(150)
+        assert await ledger.year_minutes(s, employee.id, 2026) == 68

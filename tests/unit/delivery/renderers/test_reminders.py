@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.core.content import Catalog
 from bot.core.outgoing import Outgoing, Skip
+from bot.delivery.renderers.reminders import NudgeRenderer
 from bot.services import Services
+from bot.services.learning import next_modules
 from tests.support import FakeClock
 from tests.unit.helpers import at_wib, nip, nudges, register, reminder_of
 
@@ -25,8 +29,13 @@ async def test_a_reminder_names_the_next_card_the_pace_and_the_streak(
     assert module.title in message.text
     assert f"kartu 4 dari {len(module.cards)}" in message.text
     assert "Runtun belajar: <b>1 hari</b>" in message.text
-    # 20 one-JP modules from late November end next year: the pace line says so.
-    assert "0 dari 20 JP" in message.text and "belum tercapai tahun ini" in message.text
+    assert "Bapak" in message.text.splitlines()[0]  # the NIP's sex digit is 1
+    # The whole catalog is worth less than the 20 JP target: the reminder says so honestly,
+    # with what the modules left can give, and points to /lapor.
+    catalog_minutes = sum(m.minutes for m in catalog.modules.values())
+    assert catalog_minutes < 900
+    assert "0 JP (0 menit)" in message.text and "belum cukup" in message.text
+    assert f"({catalog_minutes} menit)" in message.text and "/lapor" in message.text
     assert message.buttons[0][0].callback_data == f"card:{module.id}:{module.version}:3"
     # Another day, another opening line.
     clock.advance(days=1)
@@ -36,7 +45,29 @@ async def test_a_reminder_names_the_next_card_the_pace_and_the_streak(
     assert "Mulai runtun belajar" in other.text  # the streak broke yesterday
 
 
-async def test_year_end_pacing_lists_the_quickest_modules(
+async def test_the_forecast_counts_the_modules_left_a_module_a_week(
+    svc: Services, catalog: Catalog, clock: FakeClock
+) -> None:
+    await register(svc, 1, nip(1))
+    employee_id = (await reminder_of(svc.db, 1)).employee_id
+    clock.now = at_wib(2026, 11, 26, 19, 30)  # a Thursday: no year-end message
+    order = next_modules(catalog, {})
+    small = svc.settings.model_copy(update={"jp_target": Decimal("0.5")})  # 23 minutes
+    renderer = NudgeRenderer(svc.db, catalog, svc.clock, small)
+    message = (await renderer.render([employee_id]))[employee_id]
+    assert isinstance(message, Outgoing)
+    # Three of the next modules close 23 minutes: three weeks, in December.
+    assert sum(m.minutes for m in order[:2]) < 23 <= sum(m.minutes for m in order[:3])
+    assert "target tercapai sekitar <b>Desember 2026</b>" in message.text
+    # A target the modules can reach only next year says so.
+    medium = svc.settings.model_copy(update={"jp_target": Decimal(2)})  # 90 minutes
+    later = (await NudgeRenderer(svc.db, catalog, svc.clock, medium).render([employee_id]))[
+        employee_id
+    ]
+    assert isinstance(later, Outgoing) and "belum tercapai tahun ini" in later.text
+
+
+async def test_year_end_pacing_lists_the_learners_next_modules(
     svc: Services, catalog: Catalog, clock: FakeClock
 ) -> None:
     await register(svc, 1, nip(1))
@@ -45,7 +76,8 @@ async def test_year_end_pacing_lists_the_quickest_modules(
     message = (await nudges(svc).render([employee_id]))[employee_id]
     assert isinstance(message, Outgoing)
     assert "Tahun 2026 tinggal 31 hari" in message.text
-    assert "kurang <b>20 JP</b>" in message.text
-    quickest = min(catalog.modules.values(), key=lambda m: (m.minutes / m.jp, m.minutes))
+    assert "kurang <b>20 JP (900 menit)</b>" in message.text
+    # In the learner's order (none started: catalog order), not ranked by minutes per JP.
     first_listed = message.text.split("• ")[1]
-    assert first_listed.startswith(quickest.title)
+    assert first_listed.startswith(next_modules(catalog, {})[0].title)
+    assert "belum cukup" in message.text and "/lapor" in message.text
