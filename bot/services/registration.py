@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.core import agencies
 from bot.core.clock import Clock
 from bot.core.content import Catalog, Opd
 from bot.core.flows import Flow
@@ -223,13 +224,8 @@ class RegistrationService:
         return OpdPage(items=items[start : start + OPD_PAGE_SIZE], page=page, pages=pages)
 
     def opd_search(self, query: str) -> OpdPage:
-        words = query.casefold().split()
-        matches = [
-            opd
-            for opd in self.catalog.opds.values()
-            if all(word in opd.name.casefold() or word == opd.code for word in words)
-        ]
-        return OpdPage(items=matches[:OPD_PAGE_SIZE], page=0, pages=1, query=query)
+        matches = agencies.search(self.catalog.opds.values(), query, limit=OPD_PAGE_SIZE)
+        return OpdPage(items=matches, page=0, pages=1, query=query)
 
     # --- profile -------------------------------------------------------------------------------
     async def begin_edit(self, telegram_id: int, field: str) -> Result:

@@ -1,0 +1,83 @@
+"""Finding an agency (OPD) by the words people type: one search for every picker.
+
+Registration, profile edits, ``/laporan`` and the announcement audience all ask "which agency?",
+and people answer the way they speak: "dinkes", "Kab. Semarang", "pemkot semarang", "bpsdm".
+The search normalises what was typed (case, punctuation, the usual abbreviations), matches every
+word against an agency's name, its aliases (``content/opd.yaml``) and its code, and ranks exact
+alias matches first. When nothing matches, ``suggest`` offers the closest names instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+from bot.core.content import Opd
+
+_NON_WORD = re.compile(r"[^\w\s]+")
+# Abbreviations, and the words people use for a government, as the names write them.
+_EXPANSIONS = {
+    "kab": "kabupaten",
+    "kabupaten": "kabupaten",
+    "pemkab": "kabupaten",
+    "pemkot": "kota",
+    "kot": "kota",
+    "prov": "provinsi",
+    "propinsi": "provinsi",
+    "pemprov": "provinsi",
+    "jateng": "jawa tengah",
+}
+# Words that tell nothing apart: every provincial agency is "Provinsi Jawa Tengah".
+_FILLER = frozenset({"dan", "di", "dinas", "badan", "provinsi", "jawa", "tengah", "pemerintah"})
+
+
+def normalize(text: str) -> str:
+    """Lower case, punctuation as spaces, abbreviations written out."""
+    words = _NON_WORD.sub(" ", text.casefold()).split()
+    return " ".join(_EXPANSIONS.get(word, word) for word in words)
+
+
+def _haystack(opd: Opd) -> str:
+    return " ".join(normalize(part) for part in (opd.name, opd.code, *opd.aliases))
+
+
+def search(opds: Iterable[Opd], query: str, limit: int = 8) -> list[Opd]:
+    """The agencies every word of ``query`` appears in, best first (at most ``limit``)."""
+    wanted = normalize(query)
+    words = wanted.split()
+    if not words:
+        return []
+    meaningful = [w for w in words if w not in _FILLER] or words
+    ranked: list[tuple[int, str, Opd]] = []
+    for opd in opds:
+        aliases = {normalize(a) for a in opd.aliases}
+        haystack = _haystack(opd)
+        if wanted in aliases or wanted == normalize(opd.name) or wanted == opd.code:
+            ranked.append((0, opd.name, opd))
+        elif all(_contains(haystack, word) for word in meaningful):
+            # Whole words before prefixes: "tegal" is the kabupaten and the kota before "tegalrejo".
+            whole = all(re.search(rf"\b{re.escape(w)}\b", haystack) for w in meaningful)
+            ranked.append((1 if whole else 2, opd.name, opd))
+    ranked.sort(key=lambda item: (item[0], item[1]))
+    return [opd for _, _, opd in ranked[:limit]]
+
+
+def _contains(haystack: str, word: str) -> bool:
+    return re.search(rf"\b{re.escape(word)}", haystack) is not None
+
+
+def suggest(opds: Iterable[Opd], query: str, limit: int = 3) -> list[Opd]:
+    """The agencies whose names are closest to ``query``, for "not found, did you mean ...?"."""
+    candidates = list(opds)
+    by_text: dict[str, Opd] = {}
+    for opd in candidates:
+        for text in (opd.name, *opd.aliases):
+            by_text.setdefault(normalize(text), opd)
+    close = difflib.get_close_matches(normalize(query), list(by_text), n=limit * 3, cutoff=0.5)
+    found: list[Opd] = []
+    for text in close:
+        opd = by_text[text]
+        if opd not in found:
+            found.append(opd)
+    return found[:limit]
