@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 
 from bot import texts
 from bot.config import Settings
 from bot.core.callbacks import CardButton, CatalogButton, ModuleButton
-from bot.core.content import Module
+from bot.core.content import CAPTION_LIMIT, Module
 from bot.core.quiz_rules import Gate, GateResult
-from bot.core.telegram_html import escape
+from bot.core.telegram_html import escape, telegram_length, visible_text
 from bot.services.learning import CardOutcome, ModuleState
 from bot.telegram.context import BotContext
 from bot.texts.documents import long_date
@@ -174,8 +175,51 @@ async def on_card(update: Update, context: BotContext, data: CardButton) -> None
         return
     toast_text = texts.CARD_OUT_OF_RANGE if view.outcome is CardOutcome.OUT_OF_RANGE else None
     page = rendered_card(view.module, view.index)
+    card = view.module.cards[view.index]
+    if card.image is not None or _on_a_photo(update):
+        await answer_query(update, toast_text)
+        await _replace_card(update, context, page, card.image, keep=bool(data.new))
+        return
     if data.new:  # from a quiz result: keep the list of what was missed on screen
         await answer_query(update, toast_text)
         await reply(update, page.text, page.markup)
         return
     await show(update, page.text, page.markup, toast=toast_text)
+
+
+def _on_a_photo(update: Update) -> bool:
+    query = update.callback_query
+    message = query.message if query else None
+    return isinstance(message, Message) and bool(message.photo)
+
+
+async def _replace_card(
+    update: Update, context: BotContext, page: RenderedCard, image: str | None, *, keep: bool
+) -> None:
+    """A card with a picture is a photo with the card as its caption; Telegram cannot edit a
+    text message into a photo or back, so the card message is sent anew and the old one
+    deleted (only where a picture starts or ends: every other card is an edit)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    picture = await context.services.media.picture(image) if image else None
+    if picture is not None:
+        caption = page.text
+        if telegram_length(visible_text(caption)) > CAPTION_LIMIT:
+            caption = page.text.split("\n\n", 1)[-1]  # drop the header line, keep the card
+        sent = await context.bot.send_photo(
+            chat.id,
+            picture.file_id or picture.read(),
+            caption=caption,
+            reply_markup=page.markup,
+        )
+        if picture.file_id is None and sent.photo:
+            await context.services.media.remember(picture, sent.photo[-1].file_id)
+    else:
+        await reply(update, page.text, page.markup)
+    query = update.callback_query
+    if not keep and query is not None and isinstance(query.message, Message):
+        try:
+            await query.message.delete()
+        except TelegramError:  # already gone, or too old to delete: the new card is what counts
+            pass

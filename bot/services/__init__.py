@@ -16,6 +16,7 @@ from bot.services.certificates import CertificateService
 from bot.services.hours import HoursService
 from bot.services.housekeeping import Housekeeping
 from bot.services.learning import LearningService
+from bot.services.media import MediaService
 from bot.services.presence import PresenceService
 from bot.services.quiz import QuizService
 from bot.services.registration import RegistrationService
@@ -43,6 +44,7 @@ class Services:
     dedup: UpdateDeduplicator
     reminders: ReminderService
     presence: PresenceService
+    media: MediaService
     housekeeping: Housekeeping
     roles: RoleService
     drafts: DraftService
@@ -94,6 +96,7 @@ class Services:
             dedup=UpdateDeduplicator(db, clock),
             reminders=reminders,
             presence=PresenceService(db, reminders),
+            media=MediaService(db, clock, catalog.images),
             housekeeping=Housekeeping(db, clock),
             roles=RoleService(db, clock, settings.admin_ids),
             drafts=drafts,

@@ -6,7 +6,7 @@ from db.models.hours import AppSecret, Certificate, ExternalTraining, JpLedgerEn
 from db.models.learning import ModuleProgress, QuizAnswer, QuizAttempt, QuizPoll
 from db.models.messaging import Broadcast, OutboundMessage, Reminder
 from db.models.people import AdminRole, AuditEntry, ChatSession, Employee, RosterEntry
-from db.models.system import Lease, ProcessedUpdate
+from db.models.system import Lease, ProcessedUpdate, UploadedFile
 
 __all__ = [
     "AdminRole",
@@ -28,6 +28,7 @@ __all__ = [
     "QuizPoll",
     "Reminder",
     "RosterEntry",
+    "UploadedFile",
     "UtcDateTime",
     "utcnow",
 ]

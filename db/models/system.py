@@ -1,4 +1,4 @@
-"""Running the bot: the worker lease and handled update ids."""
+"""Running the bot: the worker lease, handled update ids, and files already on Telegram."""
 
 from __future__ import annotations
 
@@ -31,3 +31,14 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class UploadedFile(Base):
+    """A file the bot uploaded once (a card's image), by what it is: Telegram's ``file_id`` is
+    sent instead of the bytes from then on, across restarts and instances."""
+
+    __tablename__ = "uploaded_files"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)  # path and content hash
+    file_id: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
