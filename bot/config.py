@@ -67,6 +67,14 @@ class Settings(BaseSettings):
     content_review_months: int = Field(
         default=12, alias="SINAU_CONTENT_REVIEW_MONTHS", ge=1, le=120
     )
+    # Spaced review (/ulas): the recall probability FSRS schedules for, the questions reviewed a
+    # day, and the minutes a reviewed question credits (0: review credits nothing, the default;
+    # an agency whose policy counts review time sets it, capped per day by the daily maximum).
+    review_retention: float = Field(default=0.9, alias="SINAU_REVIEW_RETENTION", gt=0.5, lt=1)
+    review_max_per_day: int = Field(default=5, alias="SINAU_REVIEW_MAX_PER_DAY", ge=1, le=20)
+    review_minutes_per_question: int = Field(
+        default=0, alias="SINAU_REVIEW_MINUTES_PER_QUESTION", ge=0, le=5
+    )
     # Replies to users are not throttled by default: Telegram's ~30 msg/s guidance is about
     # bulk sending, which goes through the outbound sender. 0 disables the global limit.
     reply_max_rate: float = Field(default=0, alias="SINAU_REPLY_MAX_RATE", ge=0)

@@ -91,4 +91,5 @@ class QuizAnswer(Base):
     poll_id: Mapped[str] = mapped_column(String(64))
     chosen: Mapped[list[Any]] = mapped_column()  # original option indices
     is_correct: Mapped[bool] = mapped_column(Boolean)
-    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Indexed for the reports' most-missed questions of the last 30 days.
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
