@@ -35,6 +35,7 @@ from handlers import (
     quiz,
     reminders,
     reports,
+    spaced_review,
     start,
     system,
     trainings,
@@ -60,6 +61,8 @@ BUTTONS: list[tuple[type[cb.CallbackData], ButtonHandler]] = [
     (cb.ModuleButton, learning.on_module),
     (cb.CardButton, learning.on_card),
     (cb.QuizButton, quiz.on_quiz),
+    (cb.RecallButton, spaced_review.on_recall),
+    (cb.PracticeButton, spaced_review.on_practice),
     (cb.YearButton, hours.on_year),
     (cb.HoursFileButton, hours.on_files),
     (cb.CertificateButton, certificates.on_certificate),
@@ -101,7 +104,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # Safety net, after the handler above ran: a button press left unanswered spins on the phone.
     application.add_handler(CallbackQueryHandler(_answer_if_unanswered), group=AFTER_GROUP)
 
-    application.add_handler(PollAnswerHandler(quiz.on_poll_answer))
+    application.add_handler(PollAnswerHandler(spaced_review.on_poll_answer))
     application.add_handler(
         ChatMemberHandler(system.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
     )

@@ -17,8 +17,10 @@ from bot.core.callbacks import (
     ModuleButton,
     OpdButton,
     OpdPageButton,
+    PracticeButton,
     ProfileButton,
     QuizButton,
+    RecallButton,
     RegisterButton,
     ReminderButton,
     YearButton,
@@ -29,6 +31,7 @@ from bot.services.learning import ModuleState
 from bot.services.registration import OpdPage
 from bot.services.reminders import ReminderView
 from bot.texts import reminders as rtexts
+from bot.texts import review as review_texts
 
 MAX_BUTTON_LABEL = 60
 
@@ -45,9 +48,16 @@ def markup(rows: Iterable[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMark
     return InlineKeyboardMarkup([list(row) for row in rows if row])
 
 
-def main_menu() -> InlineKeyboardMarkup:
+def main_menu(review_goal: int = 0) -> InlineKeyboardMarkup:
+    """The main menu; with questions to review today, a first row that opens the review."""
+    review = (
+        [button(review_texts.BTN_REVIEW.format(goal=review_goal), RecallButton())]
+        if review_goal > 0
+        else []
+    )
     return markup(
         [
+            review,
             [button(texts.BTN_LEARN, MenuButton("learn")), button(texts.BTN_JP, MenuButton("jp"))],
             [
                 button(texts.BTN_PROFILE, MenuButton("profile")),
@@ -197,8 +207,13 @@ def quiz_passed(module: Module, next_module: Module | None) -> InlineKeyboardMar
     return markup(rows)
 
 
-def quiz_failed(module: Module, cards: Sequence[int]) -> InlineKeyboardMarkup:
-    rows = reread_rows(module, cards)
+def quiz_failed(
+    module: Module, cards: Sequence[int], attempt_id: int | None = None
+) -> InlineKeyboardMarkup:
+    rows = []
+    if attempt_id is not None and cards:
+        rows.append([button(review_texts.BTN_PRACTICE, PracticeButton(attempt_id))])
+    rows += reread_rows(module, cards)
     rows.append([button(texts.BTN_RETAKE, _quiz(module))])
     rows.append([button(texts.BTN_MODULE, ModuleButton(module.id))])
     return markup(rows)

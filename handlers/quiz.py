@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from telegram import Poll, Update
 from telegram.constants import ParseMode
@@ -21,16 +21,42 @@ from handlers.common import answer_query, reply, send, show, toast, user_id
 from handlers.learning import card_list, clock_at, show_module
 
 
-def poll_question(spec: PollSpec) -> str:
+def poll_question(spec: ShownQuestion) -> str:
     """Number the question ("2/5. ...") when that still fits Telegram's 300 characters."""
     numbered = texts.QUIZ_QUESTION_PREFIX.format(number=spec.position + 1, count=spec.count)
     numbered += spec.question
     return numbered if len(numbered) <= QUESTION_LIMIT else spec.question
 
 
+class ShownQuestion(Protocol):
+    """What a poll shows: a quiz question (``PollSpec``) or a review one (``ReviewPollSpec``)."""
+
+    @property
+    def position(self) -> int: ...
+    @property
+    def count(self) -> int: ...
+    @property
+    def question(self) -> str: ...
+    @property
+    def options(self) -> list[str]: ...
+    @property
+    def correct_option_ids(self) -> list[int]: ...
+    @property
+    def explanation(self) -> str: ...
+    @property
+    def scenario(self) -> str | None: ...
+
+
 async def send_question(context: BotContext, chat_id: int, spec: PollSpec) -> None:
+    """A quiz question, sent and remembered with its attempt."""
+    poll_id, message_id = await send_poll(context, chat_id, spec)
+    await context.services.quiz.register_poll(spec, poll_id, chat_id, message_id)
+
+
+async def send_poll(context: BotContext, chat_id: int, spec: ShownQuestion) -> tuple[str, int]:
     """The question as a native quiz poll; a scenario goes in the poll's description (Bot API
-    9.6), or, for an older Bot API server (``SINAU_SCENARIO_IN_POLL=false``), just before it."""
+    9.6), or, for an older Bot API server (``SINAU_SCENARIO_IN_POLL=false``), just before it.
+    The sent poll's id and message id."""
     params: dict[str, Any] = {
         "chat_id": chat_id,
         "question": poll_question(spec),
@@ -51,8 +77,7 @@ async def send_question(context: BotContext, chat_id: int, spec: PollSpec) -> No
             await send(context, chat_id, spec.scenario)
     # Only the ids of the sent poll are needed: skip building the Message (SinauBot.call).
     sent = await context.api.call("sendPoll", params)
-    poll_id, message_id = sent["poll"]["id"], sent["message_id"]
-    await context.services.quiz.register_poll(spec, poll_id, chat_id, message_id)
+    return sent["poll"]["id"], sent["message_id"]
 
 
 async def stop_polls(context: BotContext, polls: list[tuple[int, int]]) -> None:
@@ -189,12 +214,16 @@ def missed_cards(module: Module, missed: tuple[str, ...]) -> list[int]:
     return cards
 
 
-async def on_poll_answer(update: Update, context: BotContext) -> None:
+async def on_poll_answer(update: Update, context: BotContext) -> bool:
+    """A vote on a quiz poll; False when the poll is not a quiz's (``handlers.spaced_review``
+    routes every vote here first, then to the review)."""
     answer = update.poll_answer
     if answer is None or answer.user is None:
-        return  # an anonymous vote (from a channel) cannot belong to a quiz of ours
+        return True  # an anonymous vote (from a channel) cannot belong to a quiz of ours
     svc = context.services
     outcome = await svc.quiz.answer(answer.poll_id, answer.user.id, list(answer.option_ids))
+    if outcome.outcome is AnswerOutcome.UNKNOWN:
+        return False
     if outcome.outcome is AnswerOutcome.NEXT and outcome.poll is not None:
         await send_question(context, outcome.chat_id, outcome.poll)
     elif outcome.outcome is AnswerOutcome.FINISHED and outcome.result is not None:
@@ -204,10 +233,11 @@ async def on_poll_answer(update: Update, context: BotContext) -> None:
             markup = keyboards.quiz_passed(result.module, following)
         else:
             markup = keyboards.quiz_failed(
-                result.module, missed_cards(result.module, result.missed)
+                result.module, missed_cards(result.module, result.missed), outcome.attempt_id
             )
         await send(context, outcome.chat_id, result_text(context, result), markup)
     elif outcome.outcome is AnswerOutcome.STALE:
         await send(context, outcome.chat_id, texts.QUIZ_STALE)
         if outcome.stale_message is not None:
             await stop_polls(context, [(outcome.chat_id, outcome.stale_message)])
+    return True

@@ -11,10 +11,12 @@ from bot.core.flows import Flow
 from bot.core.nip import EmployeeKind, sex_digit
 from bot.core.telegram_html import escape
 from bot.services.registration import RegistrationOutcome, RegistrationStep
+from bot.services.review import ReviewStatus
 from bot.store.employees import clean_name
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
 from bot.texts import hours as hours_texts
+from bot.texts import review as review_texts
 from db.models import Employee
 from handlers import hours_keyboards, keyboards
 from handlers.commands import command
@@ -23,6 +25,7 @@ from handlers.opd_picker import search_opd, send_opd_page
 from handlers.profile import show_profile
 from handlers.quiz import stop_polls
 from handlers.reminders import default_notice
+from handlers.spaced_review import cancel_session
 
 
 def telegram_name(update: Update) -> str:
@@ -30,28 +33,46 @@ def telegram_name(update: Update) -> str:
     return user.full_name.strip() if user else ""
 
 
-async def menu_text(context: BotContext, employee: Employee) -> str:
+async def menu_text(context: BotContext, employee: Employee) -> tuple[str, int]:
+    """The menu's text, with today's review goal and the streak; and that goal."""
     svc = context.services
     minutes, target = await svc.hours.year_minutes(employee.telegram_id)
+    status = await svc.spaced.status(employee.telegram_id)
     scale = svc.settings.scale
-    return texts.MENU.format(
+    text = texts.MENU.format(
         salutation=texts.SALUTATIONS[sex_digit(employee.nip)],
         name=escape(employee.name),
         year=svc.hours.current_year(),
         time=scale.text(minutes),
         target=scale.jp_text(target),
     )
+    goal = status.goal if status is not None else 0
+    line = review_line(context, status) if status is not None else ""
+    return (text.replace("\n\n", f"\n{line}\n\n", 1) if line else text), goal
+
+
+def review_line(context: BotContext, status: ReviewStatus) -> str:
+    """ "Ulas 5 soal · 🔥 4 hari": today's review goal and the streak."""
+    if status.goal > 0:
+        return review_texts.MENU_GOAL.format(goal=status.goal, streak=status.streak)
+    if status.reviewed_today > 0:
+        return review_texts.MENU_DONE.format(streak=status.streak)
+    if status.next_day is not None:
+        today = context.services.clock().astimezone(context.services.settings.tz).date()
+        day = review_texts.day_text(status.next_day, today)
+        return review_texts.MENU_NOTHING.format(day=day, streak=status.streak)
+    return review_texts.MENU_STREAK_ONLY.format(streak=status.streak) if status.streak else ""
 
 
 async def send_menu(
     update: Update, context: BotContext, employee: Employee, *, fresh: bool = False
 ) -> None:
     """Show the main menu; ``fresh`` sends a new message instead of editing a pressed one."""
-    text = await menu_text(context, employee)
+    text, goal = await menu_text(context, employee)
     if fresh:
-        await reply(update, text, keyboards.main_menu())
+        await reply(update, text, keyboards.main_menu(goal))
     else:
-        await show(update, text, keyboards.main_menu())
+        await show(update, text, keyboards.main_menu(goal))
 
 
 @command("start", rank=10)
@@ -75,11 +96,14 @@ async def start(update: Update, context: BotContext) -> None:
 
 @command("batal", rank=90)
 async def cancel(update: Update, context: BotContext) -> None:
-    """``/batal``: stop the quiz in progress (its open polls are closed) and any flow."""
+    """``/batal``: stop the quiz or the review in progress (their open polls are closed) and any
+    flow."""
     svc = context.services
     uid = user_id(update)
     abandoned = await svc.quiz.abandon(uid)
     cancelled = await svc.registration.cancel(uid)
+    if await cancel_session(update, context) and abandoned is None:
+        return
     if abandoned is not None:
         await stop_polls(context, abandoned.polls)
         title = abandoned.module.title if abandoned.module else ""

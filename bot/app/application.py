@@ -100,6 +100,9 @@ async def on_startup(application: Application) -> None:
     scheduled = await svc.reminders.schedule_missing()
     if scheduled:
         log.info("scheduled %d reminders that had no due time", scheduled)
+    dropped = await svc.spaced.reconcile()
+    if dropped:
+        log.info("%d reviewed questions left the schedule: their content changed", dropped)
     await worker_of(application).start()
     await application.bot.set_my_commands(commands.menu(commands.CommandScope.EVERYONE))
     log.info(

@@ -208,6 +208,18 @@ class QuizButton(CallbackData, prefix="quiz"):
 
 
 @dataclass(frozen=True)
+class RecallButton(CallbackData, prefix="ulas"):
+    """Start (or resume) today's spaced review, as ``/ulas`` does."""
+
+
+@dataclass(frozen=True)
+class PracticeButton(CallbackData, prefix="latih"):
+    """Practise the questions a failed quiz attempt missed ("latihan kesalahan")."""
+
+    attempt: int
+
+
+@dataclass(frozen=True)
 class YearButton(CallbackData, prefix="jp"):
     year: int
 

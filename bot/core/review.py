@@ -33,10 +33,12 @@ MAXIMUM_INTERVAL_DAYS = 365  # modules are reviewed against the regulations year
 
 
 def fingerprint(question: Question) -> str:
-    """What a question asks, as 16 hex digits: equal fingerprints mean the same question."""
-    right = sorted(question.options[i] for i in question.correct)
+    """What a question asks, as 16 hex digits: equal fingerprints mean the same question.
+
+    The options count in their order: a session stores its shuffle as option indexes.
+    """
     payload = json.dumps(
-        [question.scenario or "", question.question, sorted(question.options), right],
+        [question.scenario or "", question.question, question.options, sorted(question.correct)],
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.core.clock import Clock, system_clock
 from bot.core.content import Catalog
 from bot.core.quiz_rules import QuizRules
+from bot.core.review import ReviewScheduler
 from bot.services.activity import RecentActivity
 from bot.services.broadcast_drafts import DraftService
 from bot.services.broadcasts import BroadcastService
@@ -22,6 +23,7 @@ from bot.services.quiz import QuizService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
+from bot.services.review import SpacedReviewService
 from bot.services.roles import RoleService
 from bot.services.training_review import ReviewService
 from bot.services.trainings import TrainingService
@@ -40,6 +42,7 @@ class Services:
     registration: RegistrationService
     learning: LearningService
     quiz: QuizService
+    spaced: SpacedReviewService
     hours: HoursService
     dedup: UpdateDeduplicator
     reminders: ReminderService
@@ -65,6 +68,8 @@ class Services:
     ) -> Services:
         reminders = ReminderService(db, clock, settings)
         activity = RecentActivity(settings.tz)
+        rng = rng or random.Random()
+        scheduler = ReviewScheduler(settings.review_retention, settings.tz)
         drafts = DraftService(db, catalog, clock, settings)
         return cls(
             settings=settings,
@@ -84,13 +89,24 @@ class Services:
                 catalog,
                 clock,
                 settings.tz,
-                rng or random.Random(),
+                rng,
                 activity,
                 QuizRules(
                     settings.min_reading_share,
                     settings.quiz_retry_minutes,
                     settings.quiz_attempts_per_day,
                 ),
+                scheduler,
+            ),
+            spaced=SpacedReviewService(
+                db,
+                catalog,
+                clock,
+                scheduler,
+                rng,
+                activity,
+                max_per_day=settings.review_max_per_day,
+                minutes_per_question=settings.review_minutes_per_question,
             ),
             hours=HoursService(db, clock, settings),
             dedup=UpdateDeduplicator(db, clock),

@@ -24,6 +24,7 @@ from bot.core.clock import Clock
 from bot.core.content import Catalog, Module
 from bot.core.grading import is_correct, make_plan
 from bot.core.quiz_rules import Gate, GateResult, QuizRules, Standing, gate, pending_reading
+from bot.core.review import ReviewScheduler
 from bot.services.activity import RecentActivity
 from bot.services.learning import ModuleState, progress_for
 from bot.store import employees
@@ -35,6 +36,7 @@ from bot.store.quiz import (
     REGISTER_POLL,
 )
 from bot.store.quiz_grading import Finished, QuizResult, finish_attempt
+from bot.store.review import enter_schedule
 from db.models import Employee, QuizAnswer, QuizAttempt, QuizPoll
 from db.session import Database
 
@@ -73,6 +75,7 @@ class StartResult:
 
 
 class AnswerOutcome(StrEnum):
+    UNKNOWN = "unknown"  # not a quiz poll (a review poll, or none of ours)
     IGNORED = "ignored"  # a retracted vote, or a repeat that lost a race
     STALE = "stale"  # a vote on a poll of an ended attempt, or a poll not ours
     NEXT = "next"
@@ -87,6 +90,7 @@ class AnswerResult:
     result: QuizResult | None = None
     finished: Finished | None = None  # what grading needs, from ``_record``
     stale_message: int | None = None  # STALE: the poll's message, to close it
+    attempt_id: int | None = None  # FINISHED: the attempt graded (a fail offers its practice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,7 @@ class QuizService:
         rng: random.Random,
         activity: RecentActivity | None = None,
         rules: QuizRules | None = None,
+        review: ReviewScheduler | None = None,
     ) -> None:
         self.db = db
         self.catalog = catalog
@@ -117,6 +122,8 @@ class QuizService:
         self.rng = rng
         self.activity = activity or RecentActivity(tz)
         self.rules = rules or QuizRules()
+        # A pass puts the module's answered questions into the learner's review schedule.
+        self.review = review or ReviewScheduler(0.9, tz)
         # Each quiz answer sends the next poll and records it: one group commit for many users.
         self._polls = GroupInsert(db, REGISTER_POLL)
 
@@ -317,8 +324,16 @@ class QuizService:
         if recorded.finished is None:
             return recorded
         retry = timedelta(minutes=self.rules.retry_minutes)
-        result = finish_attempt(conn, recorded.finished, now, self.tz, retry)
-        return AnswerResult(AnswerOutcome.FINISHED, chat_id=recorded.chat_id, result=result)
+        done = recorded.finished
+        result = finish_attempt(conn, done, now, self.tz, retry)
+        if result.passed:
+            enter_schedule(conn, done.employee_id, done.module, now, self.review)
+        return AnswerResult(
+            AnswerOutcome.FINISHED,
+            chat_id=recorded.chat_id,
+            result=result,
+            attempt_id=done.attempt_id,
+        )
 
     def _record(
         self,
@@ -335,8 +350,8 @@ class QuizService:
         Raises ``_LastAnswer`` (before writing) for the attempt's last question unless ``last``.
         """
         row = conn.execute(ANSWER_STATE, {"poll_id": poll_id}).first()
-        if row is None:  # not a poll of ours any more (or never registered): say so
-            return AnswerResult(AnswerOutcome.STALE, chat_id=telegram_id)
+        if row is None:  # not a quiz poll: a review poll, or not ours (or not any more)
+            return AnswerResult(AnswerOutcome.UNKNOWN, chat_id=telegram_id)
         if row.telegram_id != telegram_id:
             return AnswerResult(AnswerOutcome.IGNORED)
         if row.question_index < row.current_index:  # answered already (a repeat)

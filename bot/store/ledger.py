@@ -52,7 +52,18 @@ async def credit(session: AsyncSession, item: Credit) -> bool:
 
 def credit_sync(conn: Connection, item: Credit) -> bool:
     """``credit`` for synchronous code (``Database.run``: the quiz's last answer)."""
-    values = {
+    inserted = conn.execute(_CREDIT.for_(conn), _values(item)).scalar_one_or_none()
+    return inserted is not None
+
+
+def credit_or_raise_sync(conn: Connection, item: Credit) -> None:
+    """A credit that may grow (a day of review): inserted once, later only ever raised, with the
+    evidence of the larger figure. Unique per source like every credit."""
+    conn.execute(_RAISE.for_(conn), _values(item))
+
+
+def _values(item: Credit) -> dict[str, Any]:
+    return {
         "employee_id": item.employee_id,
         "year": item.year,
         "minutes": item.minutes,
@@ -68,8 +79,6 @@ def credit_sync(conn: Connection, item: Credit) -> bool:
         "evidence": item.evidence,
         "credited_at": item.credited_at,
     }
-    inserted = conn.execute(_CREDIT.for_(conn), values).scalar_one_or_none()
-    return inserted is not None
 
 
 async def year_minutes(session: AsyncSession, employee_id: int, year: int) -> int:
@@ -88,6 +97,18 @@ _CREDIT = PerDialect(
         insert(_ledger)
         .on_conflict_do_nothing(index_elements=["employee_id", "source_kind", "source_id"])
         .returning(_ledger.c.id)
+    )
+)
+_RAISE = PerDialect(
+    lambda insert: (statement := insert(_ledger)).on_conflict_do_update(
+        index_elements=["employee_id", "source_kind", "source_id"],
+        set_={
+            "minutes": statement.excluded.minutes,
+            "evidence": statement.excluded.evidence,
+            "category": statement.excluded.category,
+            "credited_at": statement.excluded.credited_at,
+        },
+        where=_ledger.c.minutes < statement.excluded.minutes,
     )
 )
 _YEAR_TOTAL = select(func.coalesce(func.sum(_ledger.c.minutes), 0)).where(

@@ -55,6 +55,9 @@ COMMANDS = {
         "rekap JP tahun ini (tambahkan tahun, mis. <code>/jp 2025</code>)",
     ),
     "profil": CommandText("Lihat dan ubah profil", "lihat dan ubah profil"),
+    "ulas": CommandText(
+        "Ulas soal modul yang sudah lulus", "ulasan harian soal modul yang sudah lulus"
+    ),
     "pengingat": CommandText(
         "Atur pengingat belajar harian", "atur jam dan hari pengingat belajar"
     ),

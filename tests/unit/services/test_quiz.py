@@ -76,9 +76,10 @@ async def test_stale_foreign_and_repeated_poll_answers_are_ignored(
     assert started.outcome is StartOutcome.STARTED and started.poll is not None
     await svc.quiz.register_poll(started.poll, "p0", USER, 10)
     right = started.poll.correct_option_ids
-    # A poll not ours (or never registered) is answered as stale, to the voter's own chat.
+    # A poll not the quiz's (never registered, or a review poll) is left to the review, whose
+    # handler answers it as stale in the voter's own chat when it is not one either.
     unknown = await svc.quiz.answer("unknown", USER, right)
-    assert unknown.outcome is AnswerOutcome.STALE and unknown.chat_id == USER
+    assert unknown.outcome is AnswerOutcome.UNKNOWN and unknown.chat_id == USER
     assert (await svc.quiz.answer("p0", 2002, right)).outcome is AnswerOutcome.IGNORED
     assert (await svc.quiz.answer("p0", USER, [99])).outcome is AnswerOutcome.IGNORED
     assert (await svc.quiz.answer("p0", USER, right)).outcome is AnswerOutcome.NEXT
