@@ -104,12 +104,21 @@ def is_pacing_day(today: date, month_day: str, weekday: int) -> bool:
     return today >= pacing_starts(today.year, month_day) and today.weekday() == weekday
 
 
+def streak_grace(today: date) -> date:
+    """The earliest last day of learning that keeps a streak alive on ``today``: the working
+    day (Monday to Friday) before it. Saturdays and Sundays freeze a streak: a weekend without
+    learning breaks nothing (a Monday continues Friday's streak), and learning on one counts.
+    There is no repair: a working day missed starts the count again."""
+    back = {0: 3, 6: 2}.get(today.weekday(), 1)  # Monday and Sunday look back to Friday
+    return today - timedelta(days=back)
+
+
 def current_streak(streak_days: int, last_day: date | None, today: date) -> int:
-    """Days in a row with learning; a streak stays alive until a whole day passes without any.
+    """Days with learning in a row, weekends frozen (see ``streak_grace``).
 
     The streak is written by ``bot.store.employees.TOUCH``: alive here is exactly what that
-    statement extends (learning on ``last_day`` or the day after).
+    statement extends (learning on ``last_day`` or up to the working day after it).
     """
-    if last_day is None or not 0 <= (today - last_day).days <= 1:
+    if last_day is None or not streak_grace(today) <= last_day <= today:
         return 0
     return streak_days

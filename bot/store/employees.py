@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import bindparam, case, select, update
+from sqlalchemy import and_, bindparam, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.schedule import streak_grace
 from db.dialects import cast_table
 from db.models import Employee
 
@@ -41,7 +42,8 @@ async def set_active(session: AsyncSession, telegram_id: int, active: bool) -> b
 # "This employee learned something now": the last activity, the active flag and the daily streak,
 # as one prepared statement. The streak rule lives here only, and every path runs it (the hot
 # paths on their connection, ``touch`` in a session): learning again on the streak's day keeps
-# it, on the day after extends it, any later day starts it over at 1. Reading a streak is
+# it, on a later day up to the next working day (weekends freeze it, ``streak_grace``) extends
+# it, any later day starts it over at 1. Reading a streak is
 # ``bot.core.schedule.current_streak``. Parameters: see ``touch_params``.
 _E = cast_table(Employee)
 TOUCH = (
@@ -52,7 +54,10 @@ TOUCH = (
         is_active=True,
         streak_days=case(
             (_E.c.streak_day == bindparam("today"), _E.c.streak_days),
-            (_E.c.streak_day == bindparam("yesterday"), _E.c.streak_days + 1),
+            (
+                and_(_E.c.streak_day >= bindparam("since"), _E.c.streak_day < bindparam("today")),
+                _E.c.streak_days + 1,
+            ),
             else_=1,
         ),
         streak_day=bindparam("today"),
@@ -66,7 +71,7 @@ def touch_params(employee_id: int, now: datetime, tz: tzinfo) -> dict[str, Any]:
         "employee_id": employee_id,
         "now": now,
         "today": today,
-        "yesterday": today - timedelta(days=1),
+        "since": streak_grace(today),
     }
 
 

@@ -80,6 +80,8 @@ FOOTER = "<i>Atur pengingat: /pengingat</i>"
 BTN_OPEN_CARD = "▶️ Buka kartu {card}"
 BTN_OPEN_QUIZ = "📝 Mulai kuis"
 BTN_OPEN_MODULE = "📖 Buka modul"
+REVIEW_DUE = "🔁 <b>{count} soal</b> dari modul yang sudah lulus menunggu diulas hari ini."
+BTN_OPEN_REVIEW = "🔁 Ulas {count} soal"
 
 YEAR_END = (
     "⏳ <b>Tahun {year} tinggal {days} hari.</b>\n"

@@ -14,16 +14,17 @@ from datetime import date, datetime, timedelta, tzinfo
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.core.callbacks import CardButton, ModuleButton, QuizButton
+from bot.core.callbacks import CardButton, ModuleButton, QuizButton, RecallButton
 from bot.core.clock import Clock
 from bot.core.content import Catalog, Module
 from bot.core.nip import sex_digit
 from bot.core.outgoing import Button, Outgoing, Skip
+from bot.core.review import local_midnight
 from bot.core.schedule import current_streak, is_pacing_day
 from bot.core.telegram_html import escape
 from bot.services.hours import days_left_in_year
 from bot.services.learning import next_modules
-from bot.store import ledger
+from bot.store import ledger, review
 from bot.texts import SALUTATIONS
 from bot.texts import reminders as t
 from db.models import Employee, ModuleProgress
@@ -46,6 +47,7 @@ class Standing:
     employee: Employee
     progress: dict[str, ModuleProgress]
     minutes: int  # credited this year
+    reviews: int = 0  # questions to review today (due, within the day's maximum)
 
 
 class NudgeRenderer:
@@ -58,12 +60,13 @@ class NudgeRenderer:
         self.scale = settings.scale
         self.pacing_start = settings.pacing_start
         self.pacing_weekday = settings.pacing_weekday
+        self.review_max_per_day = settings.review_max_per_day
 
     async def render(self, employee_ids: Sequence[int]) -> dict[int, Outgoing | Skip]:
         """The reminder for each employee, or why none should go out now."""
         now = self.clock()
         today = now.astimezone(self.tz).date()
-        standings = await self._load(employee_ids, today.year)
+        standings = await self._load(employee_ids, today.year, now)
         result: dict[int, Outgoing | Skip] = {}
         for employee_id in employee_ids:
             standing = standings.get(employee_id)
@@ -83,16 +86,25 @@ class NudgeRenderer:
         if employee.streak_day == today:
             return Skip("learned today")
         step = self.next_step(standing)
-        if step is None:
+        if step is None and not standing.reviews:
             return Skip("nothing left to learn")
         variant = (employee.id + today.toordinal()) % len(t.GREETINGS)
         greeting = t.GREETINGS[variant].format(
             salutation=SALUTATIONS[sex_digit(employee.nip)], part_of_day=part_of_day(local.hour)
         )
-        lines = [greeting, "", self._step_line(step), self._pace_line(standing, today)]
-        lines.append(self._streak_line(employee, today))
+        lines = [greeting, ""]
+        # Questions due for review come first, and the one button opens the review.
+        if standing.reviews:
+            lines.append(t.REVIEW_DUE.format(count=standing.reviews))
+        if step is not None:
+            lines.append(self._step_line(step))
+        lines += [self._pace_line(standing, today), self._streak_line(employee, today)]
         lines += ["", t.FOOTER]
-        return Outgoing("\n".join(lines), ((self._step_button(step),),))
+        if standing.reviews or step is None:
+            action = Button(t.BTN_OPEN_REVIEW.format(count=standing.reviews), RecallButton().pack())
+        else:
+            action = self._step_button(step)
+        return Outgoing("\n".join(lines), ((action,),))
 
     # --- parts ----------------------------------------------------------------------------------
     def next_step(self, standing: Standing) -> NextStep | None:
@@ -181,8 +193,12 @@ class NudgeRenderer:
         return Outgoing(text, buttons)
 
     # --- loading --------------------------------------------------------------------------------
-    async def _load(self, employee_ids: Sequence[int], year: int) -> dict[int, Standing]:
+    async def _load(
+        self, employee_ids: Sequence[int], year: int, now: datetime
+    ) -> dict[int, Standing]:
         async with self.db.transaction() as s:
+            due = await review.due_counts(s, employee_ids, now)
+            done = await review.reviewed_counts(s, list(due), local_midnight(now, self.tz))
             people = (await s.scalars(select(Employee).where(Employee.id.in_(employee_ids)))).all()
             progress_rows = (
                 await s.scalars(
@@ -193,7 +209,11 @@ class NudgeRenderer:
         progress: dict[int, dict[str, ModuleProgress]] = {}
         for row in progress_rows:
             progress.setdefault(row.employee_id, {})[row.module_id] = row
-        return {e.id: Standing(e, progress.get(e.id, {}), totals.get(e.id, 0)) for e in people}
+        goal = {i: max(0, min(n, self.review_max_per_day - done.get(i, 0))) for i, n in due.items()}
+        return {
+            e.id: Standing(e, progress.get(e.id, {}), totals.get(e.id, 0), goal.get(e.id, 0))
+            for e in people
+        }
 
 
 def modules_to_close(order: Sequence[Module], gap: int) -> int | None:

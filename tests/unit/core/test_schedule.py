@@ -17,6 +17,7 @@ from bot.core.schedule import (
     next_due,
     parse_clock_time,
     should_send_late,
+    streak_grace,
 )
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -144,6 +145,13 @@ def test_streaks() -> None:
     assert current_streak(4, today - timedelta(days=2), today) == 0
     assert current_streak(4, today + timedelta(days=1), today) == 0  # the zone changed since
     assert current_streak(0, None, today) == 0
+    # Weekends freeze a streak: Friday's carries over to Monday, not to Tuesday.
+    friday, monday = date(2026, 11, 27), date(2026, 11, 30)
+    assert current_streak(3, friday, monday) == 3
+    assert current_streak(3, friday, date(2026, 11, 29)) == 3  # Sunday
+    assert current_streak(3, friday, monday + timedelta(days=1)) == 0
+    assert current_streak(3, date(2026, 11, 26), date(2026, 11, 28)) == 0  # Thursday, Saturday
+    assert streak_grace(monday) == friday and streak_grace(friday) == date(2026, 11, 26)
 
 
 def test_pacing_days() -> None:

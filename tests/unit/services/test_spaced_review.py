@@ -324,3 +324,36 @@ async def test_a_restart_between_two_polls_loses_nothing(
     resumed = await restarted.spaced.start(USER)
     assert resumed.outcome is StartOutcome.RESUMED and resumed.poll is not None
     assert resumed.poll.position == 1 and resumed.poll.question == first.poll.question
+
+
+async def test_reviewing_counts_for_the_streak_across_midnight_wib(
+    svc: Services, catalog: Catalog, db: Database, clock: FakeClock
+) -> None:
+    from db.models import Employee
+
+    module = catalog.modules[MODULE]
+    await pass_after_a_fail(svc, module, clock)  # Wednesday 25 November: day 1
+    clock.now = at_wib(2026, 11, 26, 23, 58)  # Thursday, two minutes before midnight WIB
+    started = await svc.spaced.start(USER)
+    assert started.poll is not None
+    await svc.spaced.register_poll(started.poll, "m0", USER, 800)
+    nxt = await svc.spaced.answer("m0", USER, started.poll.correct_option_ids)
+    assert nxt.poll is not None
+    clock.now = at_wib(2026, 11, 27, 0, 1)  # Friday, just after midnight WIB: the next poll
+    await svc.spaced.register_poll(nxt.poll, "m1", USER, 801)
+    await svc.spaced.answer("m1", USER, nxt.poll.correct_option_ids)
+    async with db.transaction() as s:
+        employee = await s.scalar(select(Employee))
+    assert employee is not None
+    assert (employee.streak_days, employee.streak_day) == (
+        3,
+        at_wib(2026, 11, 27, 1).astimezone(svc.settings.tz).date(),
+    )
+    status = await svc.spaced.status(USER)
+    assert status is not None and status.streak == 3
+    clock.now = at_wib(2026, 11, 30, 8)  # Monday: the weekend froze the streak
+    status = await svc.spaced.status(USER)
+    assert status is not None and status.streak == 3
+    clock.now = at_wib(2026, 12, 1, 8)  # Tuesday: Monday was missed
+    status = await svc.spaced.status(USER)
+    assert status is not None and status.streak == 0

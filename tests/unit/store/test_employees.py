@@ -61,10 +61,12 @@ def _touch(conn: Connection, employee_id: int, now: datetime, zone: ZoneInfo) ->
 
 
 def _unbroken_run(days: list[date]) -> int:
-    """Distinct days in the latest run of learning days without a whole day between them."""
+    """Distinct days in the latest run of learning days without a whole working day between
+    them (Saturdays and Sundays missed break nothing)."""
     count, later = 1, days[-1]
     for day in reversed(days[:-1]):
-        if (later - day).days > 1:
+        skipped = [later - timedelta(days=n) for n in range(1, (later - day).days)]
+        if any(d.weekday() < 5 for d in skipped):
             break
         count += day != later
         later = day

@@ -81,3 +81,25 @@ async def test_year_end_pacing_lists_the_learners_next_modules(
     first_listed = message.text.split("• ")[1]
     assert first_listed.startswith(next_modules(catalog, {})[0].title)
     assert "belum cukup" in message.text and "/lapor" in message.text
+
+
+async def test_with_questions_due_the_reminder_opens_the_review(
+    svc: Services, catalog: Catalog, clock: FakeClock
+) -> None:
+    from tests.unit.helpers import read_all, take_quiz
+
+    await register(svc, 1, nip(1))
+    module = catalog.modules["gratifikasi"]
+    await read_all(svc, module, 1)
+    assert (await take_quiz(svc, module, right=module.ask, uid=1)).passed
+    employee_id = (await reminder_of(svc.db, 1)).employee_id
+    clock.now = at_wib(2026, 11, 26, 19, 30)  # the next evening: nothing due yet
+    before = (await nudges(svc).render([employee_id]))[employee_id]
+    assert isinstance(before, Outgoing) and not before.buttons[0][0].callback_data == "ulas"
+    clock.now = at_wib(2026, 11, 27, 19, 30)  # two days on: the six questions are due
+    message = (await nudges(svc).render([employee_id]))[employee_id]
+    assert isinstance(message, Outgoing)
+    assert "<b>5 soal</b>" in message.text  # today's goal: the daily maximum
+    assert message.buttons == ((message.buttons[0][0],),)  # still one button, one message
+    assert message.buttons[0][0].callback_data == "ulas"
+    assert "Ulas 5 soal" in message.buttons[0][0].label
