@@ -21,6 +21,7 @@ from handlers.common import answer_query, invalid_button, reply, user_id
 
 MIN_YEAR = 2000
 MAX_RANKED = 40
+MESSAGE_BUDGET = 4000  # Telegram's 4096 characters, less room for the HTML tags
 FILE_NAMES = {"xlsx": "pegawai", "csv": "pegawai", "siasn": "riwayat-kursus", "recap": "rekap-opd"}
 
 
@@ -41,7 +42,7 @@ def opd_text(context: BotContext, view: RecapView, opd_code: str) -> str:
         )
         for c, minutes in sorted(view.categories.items(), key=lambda i: -i[1])
     ]
-    return t.REPORT_OPD.format(
+    text = t.REPORT_OPD.format(
         opd=escape(_names(context).get(opd_code, opd_code)),
         year=view.year,
         employees=row.employees,
@@ -50,6 +51,44 @@ def opd_text(context: BotContext, view: RecapView, opd_code: str) -> str:
         average=scale.text(row.average_minutes),
         categories=t.JP_BY_CATEGORY.format(lines="\n".join(categories) or "-"),
     )
+    return text + review_text(context, view, row.employees)
+
+
+def _short(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def review_text(
+    context: BotContext, view: RecapView, employees: int, *, with_missed: bool = True
+) -> str:
+    """Who reviewed in the last 30 days, and the questions missed most (workshop topics)."""
+    reviewers = sum(view.reviewers.values())
+    share = reviewers / employees * 100 if employees else 0.0
+    text = t.REPORT_REVIEWERS.format(
+        days=t.REPORT_REVIEW_DAYS,
+        reviewers=reviewers,
+        employees=employees,
+        percent=f"{share:.1f}".replace(".", ","),
+    )
+    if not with_missed:
+        return text
+    modules = context.services.catalog.modules
+    lines = []
+    for rank, missed in enumerate(view.missed, start=1):
+        module = modules.get(missed.module_id)
+        question = module.question(missed.question_id) if module is not None else None
+        lines.append(
+            t.REPORT_MISSED_LINE.format(
+                rank=rank,
+                question=escape(_short(question.question if question else missed.question_id)),
+                module=escape(module.title if module else missed.module_id),
+                misses=missed.misses,
+                answers=missed.answers,
+            )
+        )
+    if lines:
+        return text + t.REPORT_MISSED.format(days=t.REPORT_REVIEW_DAYS, lines="\n".join(lines))
+    return text + t.REPORT_MISSED_NONE.format(days=t.REPORT_REVIEW_DAYS)
 
 
 def ranking_text(context: BotContext, view: RecapView) -> str:
@@ -65,7 +104,14 @@ def ranking_text(context: BotContext, view: RecapView) -> str:
         )
         for rank, r in enumerate(view.rows[:MAX_RANKED], start=1)
     ]
-    return t.REPORT_RANKING.format(year=view.year, lines="\n".join(lines) or t.REPORT_EMPTY)
+    text = t.REPORT_RANKING.format(year=view.year, lines="\n".join(lines) or t.REPORT_EMPTY)
+    if not view.rows:
+        return text
+    employees = sum(r.employees for r in view.rows)
+    review = review_text(context, view, employees)
+    if len(text) + len(review) > MESSAGE_BUDGET:  # a long ranking: the participation line only
+        review = review_text(context, view, employees, with_missed=False)
+    return text + review
 
 
 @command("laporan", rank=120, scope=CommandScope.ADMIN)

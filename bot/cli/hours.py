@@ -119,7 +119,10 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
             columns: Sequence[report_files.Column]
             if args.report_command == "recap":
                 recap = await reports.opd_recap(s, year, targets)
-                columns, table = report_files.RECAP_COLUMNS, report_files.recap_rows(recap, names)
+                since = datetime.now(settings.tz) - report_files.REVIEW_WINDOW
+                reviewers = await reports.review_participation(s, since)
+                columns = report_files.RECAP_COLUMNS
+                table = report_files.recap_rows(recap, names, reviewers)
             elif args.report_command == "opd":
                 columns = report_files.EMPLOYEE_COLUMNS
                 table = await report_files.employee_table(s, year, targets, args.opd_code)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.clock import Clock, system_clock
 from bot.core.jp import JpScale, Targets
 from bot.documents.charts import OpdCompliance, render_compliance_chart
 from bot.documents.spreadsheets import Column, ColumnKind, to_csv, to_xlsx
@@ -31,6 +33,7 @@ RECAP_COLUMNS = (
     Column("average_minutes", "Rata-rata JP", ColumnKind.JP),
     Column("total_minutes", "Total menit", ColumnKind.MINUTES, total=True),
     Column("total_jp", "Total JP", ColumnKind.JP, total=True),
+    Column("reviewers", "Mengulas (30 hari)", ColumnKind.INTEGER, total=True),
 )
 EMPLOYEE_COLUMNS = (
     Column("nip", "NIP", width=20),
@@ -64,14 +67,24 @@ STATUS_REACHED = "Tercapai"
 STATUS_MISSING = "Belum"
 
 
+REVIEW_WINDOW = timedelta(days=30)  # review participation and most-missed questions
+
+
 @dataclass(frozen=True, slots=True)
 class RecapView:
     year: int
     rows: list[reports.OpdRecap]
     categories: dict[str | None, int]
+    reviewers: dict[str, int] = field(default_factory=dict)  # per OPD, the last 30 days
+    missed: list[reports.MissedQuestion] = field(default_factory=list)
 
 
-def recap_rows(rows: list[reports.OpdRecap], names: Mapping[str, str]) -> list[dict[str, object]]:
+def recap_rows(
+    rows: list[reports.OpdRecap],
+    names: Mapping[str, str],
+    reviewers: Mapping[str, int] | None = None,
+) -> list[dict[str, object]]:
+    reviewers = reviewers or {}
     return [
         {
             "rank": rank,
@@ -83,6 +96,7 @@ def recap_rows(rows: list[reports.OpdRecap], names: Mapping[str, str]) -> list[d
             "average_minutes": r.average_minutes,
             "total_minutes": r.total_minutes,
             "total_jp": r.total_minutes,
+            "reviewers": reviewers.get(r.opd_code, 0),
         }
         for rank, r in enumerate(rows, start=1)
     ]
@@ -129,9 +143,15 @@ class ReportService:
     """Reports for the chat, each call re-checking the caller's role."""
 
     def __init__(
-        self, db: Database, admin_ids: frozenset[int], targets: Targets, scale: JpScale
+        self,
+        db: Database,
+        admin_ids: frozenset[int],
+        targets: Targets,
+        scale: JpScale,
+        clock: Clock = system_clock,
     ) -> None:
         self.db = db
+        self.clock = clock
         self.admin_ids = admin_ids
         self.targets = targets
         self.scale = scale
@@ -147,7 +167,10 @@ class ReportService:
             require_scope(await require_admin(s, actor_id, self.admin_ids), opd_code)
             rows = await reports.opd_recap(s, year, self.targets, opd_code)
             categories = await reports.category_totals(s, year, opd_code)
-            return RecapView(year, rows, categories)
+            since = self.clock() - REVIEW_WINDOW
+            reviewers = await reports.review_participation(s, since, opd_code)
+            missed = await reports.most_missed(s, since, opd_code)
+            return RecapView(year, rows, categories, reviewers, missed)
 
     async def file(
         self, actor_id: int, kind: str, opd_code: str | None, year: int, names: Mapping[str, str]
@@ -168,8 +191,10 @@ class ReportService:
                     xlsx, SIASN_COLUMNS, table, "Riwayat kursus", self.scale
                 )
             recap = await reports.opd_recap(s, year, self.targets, opd_code)
+            since = self.clock() - REVIEW_WINDOW
+            reviewers = await reports.review_participation(s, since, opd_code)
         if kind == "recap":
-            rows = recap_rows(recap, names)
+            rows = recap_rows(recap, names, reviewers)
             return await asyncio.to_thread(xlsx, RECAP_COLUMNS, rows, "Rekap", self.scale)
         label = self.scale.jp_text(self.targets.pns)
         return await asyncio.to_thread(chart, recap, names, year, label)

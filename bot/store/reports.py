@@ -1,4 +1,5 @@
-"""Set-based numbers for admin reports: per-OPD recap, JP by category, the per-employee list.
+"""Set-based numbers for admin reports: per-OPD recap, JP by category, the per-employee list,
+review participation and the questions most often missed.
 
 Each figure is one GROUP BY over the year's ledger rows, read through the covering index
 ``ix_jp_ledger_year_employee_cover`` (year, employee_id, category, minutes), so a province of
@@ -10,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.jp import Targets
-from db.models import Employee, JpLedgerEntry
+from db.models import Employee, JpLedgerEntry, QuizAnswer, QuizAttempt, ReviewAnswer
 
 L = JpLedgerEntry
 E = Employee
@@ -101,8 +103,9 @@ async def employee_rows(
     per_employee = (
         select(
             L.employee_id,
-            func.sum(case((L.source_kind == "module", L.minutes), else_=0)).label("module"),
-            func.sum(case((L.source_kind != "module", L.minutes), else_=0)).label("external"),
+            # The bot's own learning (modules, and review where it credits) against outside.
+            func.sum(case((L.source_kind != "external", L.minutes), else_=0)).label("module"),
+            func.sum(case((L.source_kind == "external", L.minutes), else_=0)).label("external"),
         )
         .where(L.year == year, L.employee_id.in_(select(E.id).where(E.opd_code == opd_code)))
         .group_by(L.employee_id)
@@ -184,3 +187,72 @@ async def course_records(
     )
     async for row in result:
         yield dict(zip(keys, row, strict=True))
+
+
+# --- Review: who keeps what they learned, and what is missed most ---------------------------------
+@dataclass(frozen=True, slots=True)
+class MissedQuestion:
+    module_id: str
+    question_id: str
+    misses: int
+    answers: int
+
+
+async def review_participation(
+    s: AsyncSession, since: datetime, opd_code: str | None = None
+) -> dict[str, int]:
+    """Per OPD: employees who answered at least one review question since ``since``."""
+    R = ReviewAnswer
+    reviewers = (
+        select(R.employee_id)
+        .where(R.answered_at >= since, R.kind == "review")
+        .group_by(R.employee_id)
+        .subquery()
+    )
+    query = (
+        select(E.opd_code, func.count())
+        .join(reviewers, reviewers.c.employee_id == E.id)
+        .group_by(E.opd_code)
+    )
+    if opd_code is not None:
+        query = query.where(E.opd_code == opd_code)
+    return {code: int(count) for code, count in await s.execute(query)}
+
+
+async def most_missed(
+    s: AsyncSession, since: datetime, opd_code: str | None = None, limit: int = 5
+) -> list[MissedQuestion]:
+    """The questions answered wrong most often since ``since``, in quizzes and in reviews (not
+    in practice, which repeats known mistakes), across the OPD or the province."""
+    A, Q, R = QuizAttempt, QuizAnswer, ReviewAnswer
+    quiz = (
+        select(
+            A.module_id.label("module_id"),
+            Q.question_id.label("question_id"),
+            Q.is_correct.label("is_correct"),
+            A.employee_id.label("employee_id"),
+        )
+        .join(A, A.id == Q.attempt_id)
+        .where(Q.answered_at >= since, Q.question_id.is_not(None))
+    )
+    review = select(
+        R.module_id.label("module_id"),
+        R.question_id.label("question_id"),
+        R.is_correct.label("is_correct"),
+        R.employee_id.label("employee_id"),
+    ).where(R.answered_at >= since, R.kind == "review")
+    answers = union_all(quiz, review).subquery()
+    wrong = func.sum(case((answers.c.is_correct.is_(False), 1), else_=0))
+    query = select(answers.c.module_id, answers.c.question_id, wrong, func.count())
+    if opd_code is not None:
+        query = query.join(E, E.id == answers.c.employee_id).where(E.opd_code == opd_code)
+    query = (
+        query.group_by(answers.c.module_id, answers.c.question_id)
+        .having(wrong > 0)
+        .order_by(wrong.desc(), answers.c.module_id, answers.c.question_id)
+        .limit(limit)
+    )
+    return [
+        MissedQuestion(module_id, question_id, int(misses), int(total))
+        for module_id, question_id, misses, total in await s.execute(query)
+    ]

@@ -121,6 +121,16 @@ REPORT_OPD = (
 REPORT_RANKING = "<b>Peringkat OPD {year}</b> (% ASN mencapai target)\n{lines}"
 REPORT_RANK_LINE = "{rank}. {opd} — {percent}% ({at_target}/{employees}), rata-rata {average} JP"
 REPORT_EMPTY = "Belum ada pegawai terdaftar."
+REPORT_REVIEW_DAYS = 30
+REPORT_REVIEWERS = (
+    "\n\n🔁 <b>Ulasan berkala</b> ({days} hari terakhir): <b>{reviewers}</b> dari {employees} "
+    "pegawai mengulas ({percent}%)."
+)
+REPORT_MISSED = (
+    "\n<b>Soal paling sering salah</b> ({days} hari terakhir, kuis dan ulasan):\n{lines}"
+)
+REPORT_MISSED_LINE = "{rank}. {question} — <i>{module}</i>: {misses} dari {answers} jawaban salah"
+REPORT_MISSED_NONE = "\nBelum ada soal yang dijawab salah dalam {days} hari terakhir."
 BTN_XLSX = "📊 Pegawai (XLSX)"
 BTN_CSV = "📄 Pegawai (CSV)"
 BTN_RECAP_XLSX = "📊 Rekap OPD (XLSX)"

@@ -357,3 +357,39 @@ async def test_reviewing_counts_for_the_streak_across_midnight_wib(
     clock.now = at_wib(2026, 12, 1, 8)  # Tuesday: Monday was missed
     status = await svc.spaced.status(USER)
     assert status is not None and status.streak == 0
+
+
+async def test_reports_count_reviewers_and_the_questions_missed_most(
+    svc: Services, catalog: Catalog, db: Database, clock: FakeClock
+) -> None:
+    from bot.store import reports
+    from tests.support import active_sheet
+    from tests.unit.helpers import nip
+
+    module = catalog.modules[MODULE]
+    await pass_after_a_fail(svc, module, clock)  # six questions missed once each
+    await register(svc, 2002, nip(2))  # a second learner of the OPD who never reviews
+    clock.now = at_wib(2026, 11, 28, 8)
+    started = await svc.spaced.start(USER)
+    assert started.poll is not None
+    await answer_all(svc, started.poll, right=set())  # all five wrong again
+    since = clock.now - timedelta(days=30)
+    async with db.transaction() as s:
+        assert await reports.review_participation(s, since) == {"3328": 1}
+        assert await reports.review_participation(s, since, "3301") == {}
+        missed = await reports.most_missed(s, since, "3328")
+        assert await reports.review_participation(s, clock.now + timedelta(seconds=1)) == {}
+    assert len(missed) == 5
+    assert [m.misses for m in missed] == [2, 2, 2, 2, 2]  # the quiz's miss and the review's
+    assert all(m.module_id == MODULE and m.answers == 2 for m in missed)
+    # A superadmin's view and the recap file carry the participation.
+    admin = 999
+    settings = svc.settings.model_copy(update={"admin_ids": frozenset({admin})})
+    as_admin = Services.build(settings, db, catalog, clock=clock)
+    view = await as_admin.reports.recap(admin, 2026, "3328")
+    assert view.reviewers == {"3328": 1} and view.missed == missed
+    names = {code: opd.name for code, opd in catalog.opds.items()}
+    sheet = active_sheet(await as_admin.reports.file(admin, "recap", None, 2026, names) or b"")
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("Mengulas (30 hari)") + 1
+    assert sheet.cell(row=2, column=column).value == 1
