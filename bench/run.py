@@ -17,10 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import broadcast, learning_loop, production, reminders  # noqa: E402
+from bench import broadcast, learning_loop, production, reminders, review  # noqa: E402
 from bench.learning_loop import Figure  # noqa: E402
 
-ALL = ("learning", "reminders", "broadcast", "hours")
+ALL = ("learning", "reminders", "review", "broadcast", "hours")
 # Not in the default set: it needs a PostgreSQL server (SINAU_BENCH_POSTGRES_URL or
 # SINAU_TEST_DATABASE_URL, e.g. under ./scripts/with-postgres).
 EXTRA = ("production",)
@@ -72,6 +72,12 @@ def main() -> None:
     parser.add_argument(
         "--presses", type=int, default=4, help="learning loop, production: presses per user"
     )
+    parser.add_argument(
+        "--review-users", type=int, default=100_000, help="review: learners in the schedule"
+    )
+    parser.add_argument(
+        "--review-questions", type=int, default=50, help="review: scheduled questions each"
+    )
     args = parser.parse_args()
     chosen = set(args.only.split(","))
     unknown = chosen - set(ALL + EXTRA)
@@ -82,6 +88,8 @@ def main() -> None:
         figures += asyncio.run(learning_loop.main(args.users, args.presses))
     if "reminders" in chosen:
         figures += asyncio.run(reminders.main([10_000, 100_000], 3000, 300))
+    if "review" in chosen:
+        figures += asyncio.run(review.main(args.review_users, args.review_questions, args.users))
     if "broadcast" in chosen:
         figures += asyncio.run(broadcast.main(10_000, 300, 100_000))
     if "hours" in chosen:
