@@ -122,12 +122,14 @@ def _refusal(context: BotContext, result: StartResult) -> str | None:
 
 # --- Votes ---------------------------------------------------------------------------------------
 async def on_poll_answer(update: Update, context: BotContext) -> None:
-    """Every poll vote: a quiz's first (the hot path it was), else a review's."""
-    if await quiz.on_poll_answer(update, context):
-        return
+    """Every poll vote: a review poll this process sent goes straight to the review; any other
+    vote is a quiz's first (the hot path it was), else a review's."""
     answer = update.poll_answer
-    assert answer is not None and answer.user is not None
     svc = context.services
+    if answer is None or answer.user is None or not svc.spaced.sent_here(answer.poll_id):
+        if await quiz.on_poll_answer(update, context):
+            return
+    assert answer is not None and answer.user is not None
     outcome = await svc.spaced.answer(answer.poll_id, answer.user.id, list(answer.option_ids))
     if outcome.outcome is AnswerOutcome.UNKNOWN:
         await send(context, answer.user.id, texts.QUIZ_STALE)

@@ -12,7 +12,7 @@ two polls loses nothing. The rules are in ``bot.core.review``.
 from __future__ import annotations
 
 import random
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -158,6 +158,14 @@ class SpacedReviewService:
         self.max_per_day = max_per_day
         self.minutes_per_question = minutes_per_question
         self._polls = GroupInsert(db, store.REGISTER_POLL)
+        # A hint, not state: the review polls this process sent lately, so their votes skip
+        # the quiz's lookup (a poll it does not know still finds its way: quiz, then review).
+        self._sent: OrderedDict[str, None] = OrderedDict()
+        self._sent_capacity = 100_000
+
+    def sent_here(self, poll_id: str) -> bool:
+        """True if this process sent review poll ``poll_id`` lately."""
+        return poll_id in self._sent
 
     # --- status ------------------------------------------------------------------------------
     async def status(self, telegram_id: int) -> ReviewStatus | None:
@@ -314,6 +322,9 @@ class SpacedReviewService:
     async def register_poll(
         self, spec: ReviewPollSpec, poll_id: str, chat_id: int, message_id: int
     ) -> None:
+        self._sent[poll_id] = None
+        if len(self._sent) > self._sent_capacity:
+            self._sent.popitem(last=False)
         await self._polls.add(
             {
                 "poll_id": poll_id,

@@ -9,12 +9,14 @@ import random
 from sqlalchemy import func, select, update
 from telegram.ext import Application
 
+from bot import texts
 from bot.app.application import build_application, polling, services_of
 from bot.config import Settings
 from bot.core.content import Catalog, Module
 from bot.emulator import BotMessage, FakeBotApi, FakeUser
 from db.models import JpLedgerEntry, ReviewCard, ReviewSession
 from tests.e2e.helpers import open_module, read_module, register, say, tap
+from tests.e2e.hours_helpers import callback_answer
 from tests.e2e.test_reminders import at_wib, tick
 from tests.support import FakeClock
 
@@ -161,3 +163,21 @@ async def test_a_restart_between_two_review_polls_loses_nothing(
         session = await s.scalar(select(ReviewSession))
     assert session is not None and session.current_index == 2 and session.finished_at is not None
     assert fake.violations == []
+
+
+async def test_forged_review_buttons_get_a_clear_answer(
+    fake: FakeBotApi, bot_app: Application, catalog: Catalog, clock: FakeClock
+) -> None:
+    user = fake.user(8203, first_name="Siti", last_name="Aminah")
+    await register(fake, user)
+    menu = await say(user, "/start", "Apa yang ingin dikerjakan")
+    # Someone else's attempt (or none): nothing to practise, nothing started.
+    answer = await callback_answer(fake, user.press(menu.message_id, "latih:424242"))
+    assert "Tidak ada kesalahan untuk dilatih" in answer
+    answer = await callback_answer(fake, user.press(menu.message_id, "ulas:extra"))
+    assert answer == texts.BUTTON_INVALID
+    answer = await callback_answer(fake, user.press(menu.message_id, "ulas"))
+    assert "Belum ada soal untuk diulas" in answer
+    assert polls_to(fake, user) == []
+    async with services_of(bot_app).db.transaction() as s:
+        assert await s.scalar(select(func.count()).select_from(ReviewSession)) == 0

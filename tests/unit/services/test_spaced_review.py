@@ -393,3 +393,40 @@ async def test_reports_count_reviewers_and_the_questions_missed_most(
     header = [cell.value for cell in sheet[1]]
     column = header.index("Mengulas (30 hari)") + 1
     assert sheet.cell(row=2, column=column).value == 1
+
+
+async def test_two_instances_starting_one_review_at_once_start_one_session(
+    svc: Services, catalog: Catalog, db: Database, settings: Settings, clock: FakeClock
+) -> None:
+    """Both find no open session, both insert: the partial unique index lets one in, and the
+    other learns that the review started (it sends nothing)."""
+    import pytest
+    from sqlalchemy import event
+    from sqlalchemy.util import await_only
+
+    if db.is_sqlite:
+        pytest.skip("two writers at once need PostgreSQL (SQLite takes them one at a time)")
+    await pass_after_a_fail(svc, catalog.modules[MODULE], clock)
+    clock.now = at_wib(2026, 11, 28, 8)
+    other_db = Database(settings.database_url)
+    both_looked = asyncio.Barrier(2)
+
+    def before_insert(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("INSERT INTO review_sessions"):
+            await_only(asyncio.wait_for(both_looked.wait(), 5))
+
+    engines = [db.engine.sync_engine, other_db.engine.sync_engine]
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", before_insert)
+    try:
+        other = Services.build(settings, other_db, catalog, clock=clock, rng=random.Random(4))
+        a, b = await asyncio.gather(svc.spaced.start(USER), other.spaced.start(USER))
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", before_insert)
+        await other_db.dispose()
+    assert sorted([a.outcome, b.outcome]) == sorted(
+        [StartOutcome.STARTED, StartOutcome.ALREADY_STARTED]
+    )
+    async with db.transaction() as s:
+        assert await s.scalar(select(func.count()).select_from(ReviewSession)) == 1
