@@ -14,13 +14,14 @@ from __future__ import annotations
 import random
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.content import Catalog, Module, Question
@@ -132,7 +133,6 @@ class ReviewStatus:
     reviewed_today: int
     streak: int
     next_day: date | None = None
-    scheduled: bool = field(default=False)  # anything in the schedule at all
 
 
 class SpacedReviewService:
@@ -178,7 +178,6 @@ class SpacedReviewService:
             due = (await store.due_counts(s, [employee.id], now)).get(employee.id, 0)
             done = (await store.reviewed_counts(s, [employee.id], midnight)).get(employee.id, 0)
             following = await store.next_due(s, employee.id, now)
-            scheduled = due > 0 or following is not None
         today = now.astimezone(self.tz).date()
         return ReviewStatus(
             due=due,
@@ -186,7 +185,6 @@ class SpacedReviewService:
             reviewed_today=done,
             streak=current_streak(employee.streak_days, employee.streak_day, today),
             next_day=following.astimezone(self.tz).date() if following else None,
-            scheduled=scheduled,
         )
 
     # --- starting ----------------------------------------------------------------------------
@@ -253,7 +251,7 @@ class SpacedReviewService:
 
     async def _open(
         self,
-        s: Any,
+        s: AsyncSession,
         employee_id: int,
         kind: str,
         plan: list[dict[str, Any]],
@@ -283,7 +281,7 @@ class SpacedReviewService:
         spec = self._spec(session_id, kind, plan, 0)
         return StartResult(StartOutcome.STARTED, poll=spec, kind=kind)
 
-    async def _resume(self, s: Any, opened: ReviewSession, kind: str) -> StartResult:
+    async def _resume(self, s: AsyncSession, opened: ReviewSession, kind: str) -> StartResult:
         if opened.kind != kind:
             return StartResult(StartOutcome.OTHER_OPEN, kind=opened.kind)
         spec = self._spec(opened.id, opened.kind, opened.plan, opened.current_index)
@@ -298,7 +296,7 @@ class SpacedReviewService:
         return StartResult(StartOutcome.RESUMED, poll=spec, open_poll=waiting, kind=kind)
 
     async def _usable(
-        self, s: Any, employee_id: int, due: Sequence[DueQuestion]
+        self, s: AsyncSession, employee_id: int, due: Sequence[DueQuestion]
     ) -> list[DueQuestion]:
         """The due questions that still stand in the content; the others are cleaned up."""
         modules = self.catalog.modules
