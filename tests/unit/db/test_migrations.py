@@ -49,6 +49,18 @@ async def test_migrations_go_down_and_up_and_match_the_models(db: Database) -> N
         assert await connection.run_sync(_schema_drift) == []
 
 
+async def test_foreign_keys_are_enforced_after_migrating_in_process(tmp_path: Path) -> None:
+    """The bot migrates at start on its own engine: on SQLite its connections must enforce
+    foreign keys afterwards (ON DELETE CASCADE is what erasing an account relies on)."""
+    fresh = Database(f"sqlite+aiosqlite:///{tmp_path}/fk.db")
+    try:
+        await upgrade_to_head(fresh.engine)
+        async with fresh.transaction() as s:
+            assert (await s.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+    finally:
+        await fresh.dispose()
+
+
 async def test_head_revision_constant_is_alembics_head(db: Database) -> None:
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
     assert await current_revision(db.engine) == HEAD_REVISION  # the fixture migrated it
