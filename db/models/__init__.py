@@ -6,6 +6,7 @@ from db.models.hours import AppSecret, Certificate, ExternalTraining, JpLedgerEn
 from db.models.learning import ModuleProgress, QuizAnswer, QuizAttempt, QuizPoll
 from db.models.messaging import Broadcast, OutboundMessage, Reminder
 from db.models.people import AdminRole, AuditEntry, ChatSession, Employee, RosterEntry
+from db.models.privacy import RetainedRecord
 from db.models.system import Lease, ProcessedUpdate
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "QuizAttempt",
     "QuizPoll",
     "Reminder",
+    "RetainedRecord",
     "RosterEntry",
     "UtcDateTime",
     "utcnow",

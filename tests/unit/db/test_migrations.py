@@ -129,5 +129,36 @@ async def test_credits_in_jp_become_the_same_jp_in_minutes(db: Database) -> None
     # 1 JP = 45, 1.5 JP = 67.5 -> 68, 0.33 JP = 14.85 -> 15, 20 JP = 900.
     assert [tuple(r) for r in rows] == [(1, 45), (2, 68), (3, 15), (4, 900)]
     assert tuple(certificate) == (1, None, 100)
-    async with db.engine.connect() as connection:
+    async with db.engine.begin() as connection:
+        await connection.run_sync(_to, "head")
+        assert await connection.run_sync(_schema_drift) == []
+
+
+async def test_accounts_from_before_the_notice_keep_their_data_and_no_version(
+    db: Database,
+) -> None:
+    """Revision 0009: an employee registered before has no notice version (so /privasi asks for
+    the current one) and still receives announcements; down again keeps the employee."""
+    async with db.engine.begin() as connection:
+        await connection.run_sync(_to, "0006", True)
+        await connection.execute(
+            text(
+                "INSERT INTO employees (id, telegram_id, nip, name, opd_code, kind, is_active, "
+                "consent_at, streak_days, created_at, updated_at) VALUES (1, 11, "
+                "'198609262015051001', 'Siti', '3328', 'PNS', TRUE, :t, 0, :t, :t)"
+            ),
+            {"t": datetime(2026, 1, 2)},
+        )
+        await connection.run_sync(_to, "0009")
+        row = (
+            await connection.execute(
+                text("SELECT privacy_version, announcements_opt_out, data_export_at FROM employees")
+            )
+        ).one()
+        assert (row[0], bool(row[1]), row[2]) == (None, False, None)
+        await connection.run_sync(_to, "0006", True)
+        assert "retained_records" not in await connection.run_sync(_tables)
+        names = (await connection.execute(text("SELECT name FROM employees"))).scalars().all()
+        assert names == ["Siti"]
+        await connection.run_sync(_to, "head")
         assert await connection.run_sync(_schema_drift) == []
