@@ -105,5 +105,7 @@ class Services:
                 clock,
                 settings.cert_secret.get_secret_value() if settings.cert_secret else None,
             ),
-            reports=ReportService(db, settings.admin_ids, settings.targets, settings.scale),
+            reports=ReportService(
+                db, settings.admin_ids, settings.targets, settings.scale, clock=clock
+            ),
         )
