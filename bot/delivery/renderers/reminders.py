@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from bot.config import Settings
 from bot.core.callbacks import CardButton, ModuleButton, QuizButton
@@ -26,7 +26,7 @@ from bot.services.learning import next_modules
 from bot.store import ledger
 from bot.texts import SALUTATIONS
 from bot.texts import reminders as t
-from db.models import Employee, ModuleProgress
+from db.models import Employee, ModuleProgress, Reminder
 from db.session import Database
 
 YEAR_END_LIST = 5
@@ -46,6 +46,7 @@ class Standing:
     employee: Employee
     progress: dict[str, ModuleProgress]
     minutes: int  # credited this year
+    reminders_on: bool = True  # enabled and not paused: consent to reminders still given
 
 
 class NudgeRenderer:
@@ -69,6 +70,9 @@ class NudgeRenderer:
             standing = standings.get(employee_id)
             if standing is None or not standing.employee.is_active:
                 result[employee_id] = Skip("inactive")
+                continue
+            if not standing.reminders_on:  # turned off (or paused) since it was queued
+                result[employee_id] = Skip("reminders off")
                 continue
             result[employee_id] = self.render_one(standing, now)
         return result
@@ -190,10 +194,25 @@ class NudgeRenderer:
                 )
             ).all()
             totals = await ledger.year_totals(s, employee_ids, year)  # minutes
+            now = self.clock()
+            on = set(
+                (
+                    await s.scalars(
+                        select(Reminder.employee_id).where(
+                            Reminder.employee_id.in_(employee_ids),
+                            Reminder.enabled.is_(True),
+                            or_(Reminder.paused_until.is_(None), Reminder.paused_until <= now),
+                        )
+                    )
+                ).all()
+            )
         progress: dict[int, dict[str, ModuleProgress]] = {}
         for row in progress_rows:
             progress.setdefault(row.employee_id, {})[row.module_id] = row
-        return {e.id: Standing(e, progress.get(e.id, {}), totals.get(e.id, 0)) for e in people}
+        return {
+            e.id: Standing(e, progress.get(e.id, {}), totals.get(e.id, 0), e.id in on)
+            for e in people
+        }
 
 
 def modules_to_close(order: Sequence[Module], gap: int) -> int | None:
