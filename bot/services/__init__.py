@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.config import Settings
 from bot.core.clock import Clock, system_clock
@@ -17,6 +18,7 @@ from bot.services.hours import HoursService
 from bot.services.housekeeping import Housekeeping
 from bot.services.learning import LearningService
 from bot.services.presence import PresenceService
+from bot.services.privacy import PrivacyService
 from bot.services.quiz import QuizService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
@@ -51,6 +53,7 @@ class Services:
     reviews: ReviewService
     certificates: CertificateService
     reports: ReportService
+    privacy: PrivacyService
 
     @classmethod
     def build(
@@ -94,7 +97,12 @@ class Services:
             dedup=UpdateDeduplicator(db, clock),
             reminders=reminders,
             presence=PresenceService(db, reminders),
-            housekeeping=Housekeeping(db, clock),
+            housekeeping=Housekeeping(
+                db,
+                clock,
+                session_ttl=timedelta(hours=settings.session_ttl_hours),
+                retention_years=settings.retention_years,
+            ),
             roles=RoleService(db, clock, settings.admin_ids),
             drafts=drafts,
             broadcasts=BroadcastService(db, catalog, clock, settings, drafts),
@@ -108,4 +116,5 @@ class Services:
             reports=ReportService(
                 db, settings.admin_ids, settings.targets, settings.scale, clock=clock
             ),
+            privacy=PrivacyService(db, clock, settings, reminders),
         )
