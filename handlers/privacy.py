@@ -15,7 +15,7 @@ from bot.texts import documents as doc_labels
 from bot.texts import privacy as t
 from handlers import notice, start
 from handlers.commands import CommandScope, command, set_menu
-from handlers.common import answer_query, expired, reply, show, toast, user_id
+from handlers.common import expired, reply, show, toast, user_id
 from handlers.keyboards import button, markup
 
 
@@ -152,5 +152,4 @@ async def on_erase_button(update: Update, context: BotContext, data: EraseButton
 
 async def on_text(update: Update, context: BotContext, state: FlowState) -> None:
     """Typed text while a /hapus confirmation waits: only its buttons act."""
-    await answer_query(update)
     await reply(update, t.ERASE_USE_BUTTONS)
