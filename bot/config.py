@@ -137,6 +137,33 @@ class Settings(BaseSettings):
     # Once a roster is imported: may a NIP that is not in it still register?
     roster_allow_unknown: bool = Field(default=True, alias="SINAU_ROSTER_ALLOW_UNKNOWN")
 
+    # --- Personal data (UU 27/2022): the privacy notice, retention, data-subject rights ---
+    # Who decides about the data (the controller) and where to reach them, as /privasi names them.
+    privacy_controller: str = Field(
+        default="BPSDMD Provinsi Jawa Tengah (Badan Pengembangan Sumber Daya Manusia Daerah)",
+        alias="SINAU_PRIVACY_CONTROLLER",
+        min_length=3,
+        max_length=200,
+    )
+    privacy_contact: str = Field(
+        default=(
+            "Admin Sinau Bareng di BPSDMD Provinsi Jawa Tengah, melalui admin kepegawaian "
+            "instansi Bapak/Ibu"
+        ),
+        alias="SINAU_PRIVACY_CONTACT",
+        min_length=3,
+        max_length=300,
+    )
+    # After /hapus, the ledger of competency development (a legal duty) is held under the NIP
+    # for this many years, then deleted; the audit log is kept as long.
+    retention_years: int = Field(default=5, alias="SINAU_RETENTION_YEARS", ge=1, le=50)
+    # Registration, /lapor and other flows untouched this long are deleted by the worker.
+    session_ttl_hours: int = Field(default=48, alias="SINAU_SESSION_TTL_HOURS", ge=1, le=24 * 90)
+    # /dataku: at most one export per user in this many minutes.
+    data_export_cooldown_minutes: int = Field(
+        default=60, alias="SINAU_DATA_EXPORT_COOLDOWN_MINUTES", ge=0, le=7 * 24 * 60
+    )
+
     @field_validator("webhook_secret")
     @classmethod
     def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:

@@ -41,6 +41,12 @@ async def upgrade_to_head(engine: AsyncEngine) -> None:
 
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade)
+    if engine.dialect.name == "sqlite":
+        # The migration turns SQLite's foreign keys off on its connection (db/migrations/env.py)
+        # and can turn them back on only outside a transaction, which it is not: without this,
+        # the pooled connection kept enforcing nothing, ON DELETE CASCADE included, for the
+        # process's life. New connections run the connect hook (foreign_keys=ON) again.
+        await engine.dispose()
 
 
 def _revision(connection: Connection) -> str | None:

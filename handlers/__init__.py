@@ -31,6 +31,7 @@ from handlers import (
     hours,
     learning,
     opd_picker,
+    privacy,
     profile,
     quiz,
     reminders,
@@ -73,6 +74,8 @@ BUTTONS: list[tuple[type[cb.CallbackData], ButtonHandler]] = [
     (cb.RoleButton, admin.on_role_button),
     (cb.DraftButton, broadcast.on_draft_button),
     (cb.BroadcastButton, broadcast_status.on_report_button),
+    (cb.PrivacyButton, privacy.on_button),
+    (cb.EraseButton, privacy.on_erase_button),
 ]
 
 

@@ -67,6 +67,9 @@ def audience(draft: Draft, superadmin: bool) -> InlineKeyboardMarkup:
         ]
     )
     rows.append([_b(t.BTN_AUD_MODULE, d("pick", "module", "0"))])
+    rows.append(
+        [_b(t.BTN_AUD_REQUIRED.format(mark="☑️" if a.required else "⬜"), d("aud", "req", "x"))]
+    )
     rows.append([_b(t.BTN_DISCARD, d("x")), _b(t.BTN_PREVIEW, d("prev"))])
     return markup(rows)
 

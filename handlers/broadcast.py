@@ -124,6 +124,7 @@ def summary(context: BotContext, audience: Audience) -> str:
         parts.append(t.AUDIENCE_NOT_DONE.format(title=escape(title)))
     if audience.is_everyone:
         parts = [t.AUDIENCE_EVERYONE]
+    parts.append(t.AUDIENCE_REQUIRED if audience.required else t.AUDIENCE_OPTIONAL)
     return "\n".join(f"• {p}" for p in parts)
 
 

@@ -17,7 +17,7 @@ from bot.core.telegram_html import escape
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
 from bot.texts import reminders as rtexts
-from handlers import broadcast, keyboards, profile, reminders, start, trainings
+from handlers import broadcast, keyboards, privacy, profile, reminders, start, trainings
 from handlers.common import reply, user_id
 
 # Free text longer than this is never a NIP, a name or a search; say so instead of parsing it.
@@ -37,6 +37,7 @@ TEXT: dict[Flow, Route] = {
     Flow.TRAINING: trainings.on_text,
     Flow.REJECT: trainings.on_reason,
     Flow.BROADCAST: broadcast.on_message,
+    Flow.ERASE: privacy.on_text,
 }
 MEDIA: dict[Flow, Route] = {
     Flow.BROADCAST: broadcast.on_message,

@@ -73,12 +73,12 @@ def use_name(name: str) -> InlineKeyboardMarkup:
 
 
 def consent() -> InlineKeyboardMarkup:
+    """Register with the optional messages (reminders, announcements), without them, or not."""
     return markup(
         [
-            [
-                button(texts.BTN_CONSENT_YES, RegisterButton("yes")),
-                button(texts.BTN_CONSENT_NO, RegisterButton("no")),
-            ]
+            [button(texts.BTN_CONSENT_YES, RegisterButton("yes"))],
+            [button(texts.BTN_CONSENT_QUIET, RegisterButton("quiet"))],
+            [button(texts.BTN_CONSENT_NO, RegisterButton("no"))],
         ]
     )
 

@@ -1,5 +1,5 @@
-"""``/start``, ``/batal``, the main menu and registration (NIP -> roster check, or name -> OPD ->
-consent)."""
+"""``/start``, ``/batal``, the main menu and registration (the privacy notice -> NIP -> roster
+check, or name -> OPD -> confirmation with the optional consent to reminders)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from bot.store.employees import clean_name
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
 from bot.texts import hours as hours_texts
+from bot.texts import privacy as privacy_texts
 from bot.texts import review as review_texts
 from db.models import Employee
-from handlers import hours_keyboards, keyboards
+from handlers import hours_keyboards, keyboards, notice
 from handlers.commands import command
 from handlers.common import expired, reply, show, toast, user_id
 from handlers.opd_picker import search_opd, send_opd_page
@@ -46,6 +47,8 @@ async def menu_text(context: BotContext, employee: Employee) -> tuple[str, int]:
         time=scale.text(minutes),
         target=scale.jp_text(target),
     )
+    if employee.privacy_version != privacy_texts.NOTICE_VERSION:
+        text += privacy_texts.NOTICE_MENU_HINT
     goal = status.goal if status is not None else 0
     line = review_line(context, status) if status is not None else ""
     return (text.replace("\n\n", f"\n{line}\n\n", 1) if line else text), goal
@@ -90,8 +93,9 @@ async def start(update: Update, context: BotContext) -> None:
         await reply(update, texts.REG_RESUME)
         await prompt(update, context, state)
         return
-    await svc.registration.begin(uid)
+    state = await svc.registration.begin(uid)
     await reply(update, texts.WELCOME)
+    await prompt(update, context, state)
 
 
 @command("batal", rank=90)
@@ -115,7 +119,11 @@ async def cancel(update: Update, context: BotContext) -> None:
 async def prompt(update: Update, context: BotContext, state: FlowState) -> None:
     """Ask for what the current registration step needs."""
     svc = context.services
-    if state.step == RegistrationStep.NIP:
+    if state.step == RegistrationStep.PRIVACY:
+        # Before anything personal is asked: the notice, acknowledged with its button.
+        text = notice.page_text(svc.settings, 1)
+        await reply(update, text, notice.keyboard(1, notice.Reader.REGISTERING))
+    elif state.step == RegistrationStep.NIP:
         await reply(update, texts.ASK_NIP)
     elif state.step == RegistrationStep.ROSTER:
         await ask_roster(update, context, state)
@@ -160,6 +168,9 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
             await prompt(update, context, result.state)
     elif state.step == RegistrationStep.OPD:
         await search_opd(update, context, text)
+    elif state.step == RegistrationStep.PRIVACY:
+        await reply(update, privacy_texts.READ_NOTICE_FIRST)
+        await prompt(update, context, state)
     else:  # consent is a button
         await reply(update, texts.HINT_USE_BUTTONS)
         await prompt(update, context, state)
@@ -197,11 +208,16 @@ async def on_register_button(update: Update, context: BotContext, data: Register
     if data.action == "name":
         await on_use_name(update, context)
     else:
-        await on_consent(update, context, agreed=data.action == "yes")
+        optional = data.action == "yes"
+        await on_consent(update, context, agreed=data.action != "no", optional=optional)
 
 
-async def on_consent(update: Update, context: BotContext, *, agreed: bool) -> None:
-    result = await context.services.registration.consent(user_id(update), agreed)
+async def on_consent(
+    update: Update, context: BotContext, *, agreed: bool, optional: bool = True
+) -> None:
+    """The confirmation: register (with or without the optional messages), or not."""
+    svc = context.services
+    result = await svc.registration.consent(user_id(update), agreed, optional=optional)
     if result.outcome is RegistrationOutcome.STALE:
         await expired(update)
     elif result.outcome is RegistrationOutcome.TAKEN:
@@ -210,7 +226,8 @@ async def on_consent(update: Update, context: BotContext, *, agreed: bool) -> No
         await show(update, texts.CONSENT_DECLINED)
     elif result.employee is not None:
         registered_text = texts.REGISTERED.format(name=escape(result.employee.name))
-        await show(update, registered_text + "\n\n" + default_notice(context))
+        reminder = default_notice(context) if optional else texts.REGISTERED_QUIET
+        await show(update, registered_text + "\n\n" + reminder)
         await send_menu(update, context, result.employee, fresh=True)
 
 

@@ -82,7 +82,7 @@ class Worker:
             name="announcements",
         )
         queue.run_repeating(
-            self._housekeeping, interval=timedelta(hours=6), first=timedelta(minutes=5)
+            self._housekeeping, interval=timedelta(hours=1), first=timedelta(minutes=5)
         )
         if run_ticks:
             interval = self.settings.tick_seconds
@@ -99,7 +99,9 @@ class Worker:
         return run
 
     async def _housekeeping(self, context: CallbackContext) -> None:
-        await self.services.housekeeping.forget_old_updates()
+        """Old update ids, abandoned flows (``SINAU_SESSION_TTL_HOURS``), and what the retention
+        policy keeps only for a time."""
+        await self.services.housekeeping.run()
 
     async def reminder_tick(self, context: CallbackContext) -> None:
         await self.services.reminders.tick()

@@ -160,7 +160,7 @@ class MenuButton(CallbackData, prefix="menu"):
 
 @dataclass(frozen=True)
 class RegisterButton(CallbackData, prefix="reg"):
-    action: Literal["name", "yes", "no"]
+    action: Literal["name", "yes", "quiet", "no"]  # quiet: register without optional messages
 
 
 @dataclass(frozen=True)
@@ -244,6 +244,24 @@ class ReminderButton(CallbackData, prefix="rem"):
 @dataclass(frozen=True)
 class TrainingKindButton(CallbackData, prefix="lpk"):
     kind: str
+
+
+@dataclass(frozen=True)
+class PrivacyButton(CallbackData, prefix="priv"):
+    """The privacy notice: a page, its acknowledgement, or a withdrawal (``on`` is the state
+    wanted, not a toggle, so a double tap cannot undo itself)."""
+
+    action: Literal["page", "ack", "rem", "ann"]
+    page: int | None = None
+    on: bool | None = None
+
+
+@dataclass(frozen=True)
+class EraseButton(CallbackData, prefix="del"):
+    """The answer to one /hapus confirmation: its token ties it to that request alone."""
+
+    token: Token
+    action: Literal["yes", "no"]
 
 
 # --- Admins ---------------------------------------------------------------------------------

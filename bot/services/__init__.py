@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.config import Settings
 from bot.core.clock import Clock, system_clock
@@ -19,6 +20,7 @@ from bot.services.housekeeping import Housekeeping
 from bot.services.learning import LearningService
 from bot.services.media import MediaService
 from bot.services.presence import PresenceService
+from bot.services.privacy import PrivacyService
 from bot.services.quiz import QuizService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
@@ -56,6 +58,7 @@ class Services:
     reviews: ReviewService
     certificates: CertificateService
     reports: ReportService
+    privacy: PrivacyService
 
     @classmethod
     def build(
@@ -113,7 +116,12 @@ class Services:
             reminders=reminders,
             presence=PresenceService(db, reminders),
             media=MediaService(db, clock, catalog.images),
-            housekeeping=Housekeeping(db, clock),
+            housekeeping=Housekeeping(
+                db,
+                clock,
+                session_ttl=timedelta(hours=settings.session_ttl_hours),
+                retention_years=settings.retention_years,
+            ),
             roles=RoleService(db, clock, settings.admin_ids),
             drafts=drafts,
             broadcasts=BroadcastService(db, catalog, clock, settings, drafts),
@@ -124,5 +132,8 @@ class Services:
                 clock,
                 settings.cert_secret.get_secret_value() if settings.cert_secret else None,
             ),
-            reports=ReportService(db, settings.admin_ids, settings.targets, settings.scale, clock),
+            reports=ReportService(
+                db, settings.admin_ids, settings.targets, settings.scale, clock=clock
+            ),
+            privacy=PrivacyService(db, clock, settings, reminders),
         )

@@ -8,7 +8,7 @@ the admin's role; an OPD admin's audience is pinned to their own OPD whatever a 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -184,12 +184,9 @@ class DraftService:
                     raise NotAllowed(Refusal.OTHER_OPD)
                 audience = audience.with_opd(opd)
             elif change == "below":
-                audience = Audience(
-                    audience.opd,
-                    not audience.below_target,
-                    audience.inactive_days,
-                    audience.not_completed,
-                )
+                audience = replace(audience, below_target=not audience.below_target)
+            elif change == "req":
+                audience = replace(audience, required=not audience.required)
             elif change == "inactive":
                 days = int(value) if value.isdigit() else 0
                 new_days = None if days == audience.inactive_days or days == 0 else days
@@ -200,9 +197,7 @@ class DraftService:
                     return DraftView(DraftOutcome.INVALID, view.draft, view.actor, view.step)
                 if module == audience.not_completed:
                     module = None
-                audience = Audience(
-                    audience.opd, audience.below_target, audience.inactive_days, module
-                )
+                audience = replace(audience, not_completed=module)
             else:
                 return DraftView(DraftOutcome.INVALID, view.draft, view.actor, view.step)
             view.draft.audience = audience

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.content import Catalog
 from bot.core.outgoing import MessageKind
+from bot.services.audit import audit_view
 from bot.services.broadcast_drafts import (
     DraftOutcome,
     DraftService,
@@ -240,6 +241,7 @@ class BroadcastService:
             require_scope(actor, broadcast.scope_opd)
             rows = await s.execute(
                 select(
+                    Employee.id,
                     Employee.nip,
                     Employee.name,
                     Employee.opd_code,
@@ -253,4 +255,9 @@ class BroadcastService:
                 )
                 .order_by(Employee.opd_code, Employee.name)
             )
-            return [dict(row._mapping) for row in rows]
+            found = [dict(row._mapping) for row in rows]
+            ids = [row.pop("id") for row in found]
+            await audit_view(
+                s, self.clock, actor, ids, "broadcast_failures", broadcast_id=broadcast_id
+            )
+            return found

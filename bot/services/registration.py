@@ -1,12 +1,15 @@
 """Registration and profile edits as a small state machine persisted in ``chat_sessions``.
 
-Steps of registration: ``nip`` -> ``name`` -> ``opd`` -> ``consent``. Each method takes what the
-user sent, checks it, moves the state on and says what happened; the handlers render that.
+Steps of registration: ``privacy`` (the notice, acknowledged before any personal data is asked
+for) -> ``nip`` -> ``name`` -> ``opd`` -> ``consent`` (the confirmation, with the optional consent
+to reminders and announcements). Each method takes what the user sent, checks it, moves the state
+on and says what happened; the handlers render that.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +30,7 @@ PROFILE_FIELDS = ("name", "opd", "unit_kerja", "jabatan", "golongan")
 
 
 class RegistrationStep(StrEnum):
+    PRIVACY = "privacy"  # the privacy notice, before anything personal is asked
     NIP = "nip"
     NAME = "name"
     OPD = "opd"
@@ -80,11 +84,28 @@ class RegistrationService:
             return await sessions.get_state(s, telegram_id)
 
     async def begin(self, telegram_id: int) -> FlowState:
-        """Start (or restart) registration at the NIP step."""
-        state = FlowState(flow=Flow.REGISTER, step=RegistrationStep.NIP)
+        """Start (or restart) registration at the privacy notice: nothing personal is stored
+        until it is acknowledged."""
+        state = FlowState(flow=Flow.REGISTER, step=RegistrationStep.PRIVACY)
         async with self.db.transaction() as s:
             await sessions.set_state(s, telegram_id, state)
         return state
+
+    async def acknowledge_privacy(self, telegram_id: int, version: str) -> Result:
+        """The notice was read: remember which version (stored on the employee at the end) and
+        ask for the NIP."""
+        async with self.db.transaction() as s:
+            state = await sessions.get_state(s, telegram_id)
+            if (
+                state is None
+                or state.flow != Flow.REGISTER
+                or state.step != RegistrationStep.PRIVACY
+            ):
+                return Result(RegistrationOutcome.STALE)
+            state.step = RegistrationStep.NIP
+            state.data.update(privacy_version=version, privacy_at=self.clock().isoformat())
+            await sessions.set_state(s, telegram_id, state)
+        return Result(RegistrationOutcome.OK, state=state)
 
     async def cancel(self, telegram_id: int) -> bool:
         async with self.db.transaction() as s:
@@ -176,7 +197,9 @@ class RegistrationService:
                 return Result(RegistrationOutcome.OK, employee=employee)
         return Result(RegistrationOutcome.STALE)
 
-    async def consent(self, telegram_id: int, agreed: bool) -> Result:
+    async def consent(self, telegram_id: int, agreed: bool, *, optional: bool = True) -> Result:
+        """Confirm the registration (``agreed``), with or without the optional messages
+        (reminders and announcements that are not required), which rest on consent."""
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
             if (
@@ -202,6 +225,11 @@ class RegistrationService:
             employee.opd_code = data["opd"]
             employee.kind = data["kind"]
             employee.consent_at = now
+            # The notice version read at the first step (None for a registration begun before
+            # the notice was versioned: /privasi then asks for the current one).
+            employee.privacy_version = data.get("privacy_version")
+            employee.privacy_at = _parse_time(data.get("privacy_at"))
+            employee.announcements_opt_out = not optional
             for extra in ("unit_kerja", "jabatan", "golongan"):  # from the roster, if any
                 if data.get(extra):
                     setattr(employee, extra, data[extra])
@@ -212,7 +240,7 @@ class RegistrationService:
             except IntegrityError:
                 # Another account registered the same NIP between our check and our insert.
                 return Result(RegistrationOutcome.TAKEN)
-            await self.reminders.create_default(s, employee.id)
+            await self.reminders.create_default(s, employee.id, enabled=optional)
         return Result(RegistrationOutcome.OK, employee=employee)
 
     # --- agency picker -------------------------------------------------------------------------
@@ -258,3 +286,12 @@ class RegistrationService:
             setattr(employee, field, value)
             await sessions.clear_state(s, telegram_id)
         return Result(RegistrationOutcome.OK, state=state, employee=employee)
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None

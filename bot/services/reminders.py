@@ -95,13 +95,16 @@ class ReminderService:
     def in_quiet_hours(self, at: time) -> bool:
         return self.quiet.contains(at)
 
-    async def create_default(self, s: AsyncSession, employee_id: int) -> Reminder:
-        """Every new learner starts with a daily weekday reminder; /pengingat changes it."""
+    async def create_default(
+        self, s: AsyncSession, employee_id: int, *, enabled: bool = True
+    ) -> Reminder:
+        """Every new learner starts with a daily weekday reminder, on if they agreed to
+        reminders at registration (they rest on consent); /pengingat changes it."""
         reminder = await s.get(Reminder, employee_id)
         if reminder is None:
             reminder = Reminder(
                 employee_id=employee_id,
-                enabled=True,
+                enabled=enabled,
                 minute_of_day=minute_of_day(self.default_time),
                 weekdays_only=True,
             )

@@ -19,6 +19,7 @@ from bot.core.clock import Clock, system_clock
 from bot.core.jp import JpScale, Targets
 from bot.documents.charts import OpdCompliance, render_compliance_chart
 from bot.documents.spreadsheets import Column, ColumnKind, to_csv, to_xlsx
+from bot.services.audit import audit_view
 from bot.services.roles import Actor, require_admin, require_scope
 from bot.store import reports
 from db.session import Database
@@ -148,8 +149,10 @@ class ReportService:
         admin_ids: frozenset[int],
         targets: Targets,
         scale: JpScale,
+        *,
         clock: Clock = system_clock,
     ) -> None:
+        self.clock = clock
         self.db = db
         self.clock = clock
         self.admin_ids = admin_ids
@@ -177,7 +180,11 @@ class ReportService:
     ) -> bytes | None:
         """The bytes of one export (None for a kind that has no file at that scope)."""
         async with self.db.transaction() as s:
-            require_scope(await require_admin(s, actor_id, self.admin_ids), opd_code)
+            actor = await require_admin(s, actor_id, self.admin_ids)
+            require_scope(actor, opd_code)
+            if kind == "siasn" or (kind in ("xlsx", "csv") and opd_code is not None):
+                # A list of names and NIPs: an audited view of personal data.
+                await audit_view(s, self.clock, actor, None, f"export.{kind}", opd=opd_code)
             if kind in ("xlsx", "csv"):
                 if opd_code is None:
                     return None

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.clock import Clock
 from bot.core.errors import NotAllowed, Refusal
 from bot.core.nip import NipError, parse_nip
+from bot.services.audit import audit_view
 from bot.store import employees
 from db.models import AdminRole, AuditEntry, Employee
 from db.session import Database
@@ -95,6 +96,7 @@ class RoleService:
             employee = await employees.by_nip(s, nip)
             if employee is None:
                 return GrantOutcome.UNKNOWN, None
+            await audit_view(s, self.clock, actor_id, employee.id, "role_lookup")
             row = await s.get(AdminRole, employee.id)
             return GrantOutcome.OK, GrantTarget(
                 employee.id,

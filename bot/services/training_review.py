@@ -16,6 +16,7 @@ from bot.core.clock import Clock
 from bot.core.errors import Refusal
 from bot.core.flows import Flow
 from bot.core.jp import JpScale, claim_text
+from bot.services.audit import audit_view
 from bot.services.roles import record, require_admin, require_scope
 from bot.services.trainings import MAX_REASON, Review, Reviewed
 from bot.store import ledger, outbox, sessions
@@ -48,7 +49,9 @@ class ReviewService:
             )
             if not actor.is_superadmin:
                 query = query.where(ExternalTraining.opd_code == actor.opd_code)
-            return [(r, e) for r, e in (await s.execute(query)).all()]
+            items = [(r, e) for r, e in (await s.execute(query)).all()]
+            await audit_view(s, self.clock, actor, [e.id for _, e in items], "training_queue")
+            return items
 
     async def report_for_review(
         self, actor_id: int, report_id: int
@@ -57,6 +60,15 @@ class ReviewService:
         async with self.db.transaction() as s:
             outcome, report = await self._reviewable(s, actor_id, report_id)
             employee = await s.get(Employee, report.employee_id) if report else None
+            if outcome is Review.OK and report is not None:
+                await audit_view(
+                    s,
+                    self.clock,
+                    actor_id,
+                    report.employee_id,
+                    "training_report",
+                    report_id=report.id,
+                )
             return outcome, report, employee
 
     async def _reviewable(

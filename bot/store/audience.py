@@ -26,6 +26,9 @@ class Audience:
     below_target: bool = False
     inactive_days: int | None = None
     not_completed: str | None = None  # a module id
+    # A required (official) announcement also reaches those who withdrew from announcements that
+    # are not required (``employees.announcements_opt_out``, consent-based, /privasi).
+    required: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, False)}
@@ -39,6 +42,7 @@ class Audience:
             below_target=bool(data.get("below_target")),
             inactive_days=int(days) if days in INACTIVE_CHOICES else None,
             not_completed=data.get("not_completed") or None,
+            required=bool(data.get("required")),
         )
 
     def with_opd(self, opd: str | None) -> Audience:
@@ -46,14 +50,17 @@ class Audience:
 
     @property
     def is_everyone(self) -> bool:
-        return self == Audience()
+        return replace(self, required=False) == Audience()
 
 
 def condition(
     audience: Audience, *, year: int, targets: Targets, now: datetime
 ) -> ColumnElement[bool]:
-    """The WHERE clause over ``employees`` for this audience (blocked users never included)."""
+    """The WHERE clause over ``employees`` for this audience: blocked users never included, and
+    those who withdrew from announcements that are not required only in a required one."""
     parts: list[ColumnElement[bool]] = [Employee.is_active.is_(True)]
+    if not audience.required:
+        parts.append(Employee.announcements_opt_out.is_(False))
     if audience.opd is not None:
         parts.append(Employee.opd_code == audience.opd)
     if audience.below_target:

@@ -79,6 +79,12 @@ COMMANDS = {
     "terjadwal": CommandText(
         "Admin: pengumuman terjadwal", "lihat atau batalkan pengumuman terjadwal"
     ),
+    "privasi": CommandText(
+        "Pemberitahuan privasi dan persetujuan",
+        "pemberitahuan privasi; hentikan pengingat atau pengumuman umum",
+    ),
+    "dataku": CommandText("Salinan semua data saya", "salinan semua data Bapak/Ibu (PDF dan JSON)"),
+    "hapus": CommandText("Hapus data pribadi saya", "hapus data pribadi Bapak/Ibu"),
     "admin": CommandText("Superadmin: kelola peran admin", "kelola peran (superadmin)", args="NIP"),
     "audit": CommandText("Superadmin: log audit", "log audit (superadmin)"),
 }
@@ -119,8 +125,8 @@ WELCOME = (
     "Selamat datang di <b>Sinau Bareng</b>! 🎓\n"
     f"<i>{MOTTO}</i>\n\n"
     "Di sini Bapak/Ibu dapat belajar modul singkat dan mengumpulkan JP pengembangan kompetensi.\n\n"
-    "Untuk mendaftar, kirimkan <b>NIP</b> Anda (18 digit). Spasi, titik, atau tanda hubung "
-    "boleh dipakai, misalnya <code>19860926 201505 1 001</code>.\n\n"
+    "Sebelum mendaftar, mohon baca pemberitahuan privasi di bawah: apa yang kami simpan, untuk "
+    "apa, dan hak Bapak/Ibu. Kami belum meminta data apa pun dari Bapak/Ibu.\n\n"
     "Ketik /batal untuk membatalkan."
 )
 REG_RESUME = "Pendaftaran Anda belum selesai. Mari lanjutkan."
@@ -164,21 +170,23 @@ BTN_PREV = "« Sebelumnya"
 BTN_NEXT = "Berikutnya »"
 BTN_ALL_OPD = "📋 Semua instansi"
 CONSENT = (
-    "<b>Persetujuan pemrosesan data pribadi</b>\n\n"
-    "Sesuai UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi, kami meminta persetujuan Anda. "
-    "Yang kami simpan: NIP, nama, instansi, ID Telegram, serta riwayat belajar, nilai kuis, dan "
-    "JP Anda.\n\n"
-    "Tujuannya: mencatat pengembangan kompetensi Anda dan menyusun laporan JP untuk instansi. "
-    "Data tidak dibagikan ke pihak lain di luar keperluan itu. Anda berhak mengakses dan "
-    "memperbaiki data Anda (lewat /profil) dan meminta penghapusannya kepada admin.\n\n"
-    "<b>Ringkasan</b>\nNIP: <code>{nip}</code>\nNama: {name}\nInstansi: {opd}\n\n"
-    "Apakah Anda setuju?"
+    "<b>Konfirmasi pendaftaran</b>\n\n"
+    "NIP: <code>{nip}</code>\nNama: {name}\nInstansi: {opd}\n\n"
+    "Riwayat belajar dan JP Bapak/Ibu dicatat sebagai bagian dari kewajiban pengembangan "
+    "kompetensi ASN (lihat /privasi); untuk itu tidak diperlukan persetujuan.\n\n"
+    "<b>Pilihan, boleh tidak:</b> bolehkah kami mengirim <b>pengingat belajar</b> dan "
+    "<b>pengumuman umum</b>? Bapak/Ibu dapat menghentikannya kapan saja di /privasi."
 )
-BTN_CONSENT_YES = "✅ Saya setuju"
-BTN_CONSENT_NO = "❌ Tidak setuju"
+BTN_CONSENT_YES = "✅ Daftar, dengan pengingat"
+BTN_CONSENT_QUIET = "✅ Daftar, tanpa pengingat"
+BTN_CONSENT_NO = "❌ Batalkan pendaftaran"
 CONSENT_DECLINED = (
-    "Baik, tidak ada data yang kami simpan. Tanpa persetujuan, kami tidak dapat mencatat JP Anda. "
-    "Ketik /start bila berubah pikiran."
+    "Baik, pendaftaran dibatalkan dan isian Bapak/Ibu sudah kami hapus. Ketik /start bila "
+    "ingin mendaftar lagi."
+)
+REGISTERED_QUIET = (
+    "Pengingat belajar dan pengumuman umum tidak dikirim. Bapak/Ibu dapat mengaktifkannya kapan "
+    "saja di /privasi atau /pengingat."
 )
 REGISTERED = "Pendaftaran berhasil! 🎉 Selamat belajar, <b>{name}</b>."
 

@@ -6,6 +6,7 @@ from db.models.hours import AppSecret, Certificate, ExternalTraining, JpLedgerEn
 from db.models.learning import ModuleProgress, QuizAnswer, QuizAttempt, QuizPoll
 from db.models.messaging import Broadcast, OutboundMessage, Reminder
 from db.models.people import AdminRole, AuditEntry, ChatSession, Employee, RosterEntry
+from db.models.privacy import RetainedRecord
 from db.models.review import ReviewAnswer, ReviewCard, ReviewPoll, ReviewSession
 from db.models.system import Lease, ProcessedUpdate, UploadedFile
 
@@ -28,6 +29,7 @@ __all__ = [
     "QuizAttempt",
     "QuizPoll",
     "Reminder",
+    "RetainedRecord",
     "ReviewAnswer",
     "ReviewCard",
     "ReviewPoll",

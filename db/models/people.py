@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,7 +32,17 @@ class Employee(Base):
     golongan: Mapped[str | None] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(8))  # "PNS" or "PPPK"
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    consent_at: Mapped[datetime]
+    consent_at: Mapped[datetime]  # when registration was confirmed
+    # The version of the privacy notice (/privasi) the employee acknowledged, and when; NULL for
+    # accounts registered before the notice was versioned (revision 0009).
+    privacy_version: Mapped[str | None] = mapped_column(String(16))
+    privacy_at: Mapped[datetime | None]
+    # Withdrawn from announcements that are not required (consent-based); reminders are
+    # withdrawn by turning them off (``reminders.enabled``).
+    announcements_opt_out: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    data_export_at: Mapped[datetime | None]  # the latest /dataku, for its per-user limit
     last_activity_at: Mapped[datetime | None]
     # Days in a row with learning activity, and the local day of the latest activity.
     streak_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -22,13 +22,19 @@ async def tap(user: FakeUser, label: str, expect: str, message_id: int | None = 
     return await user.wait_for_reply(lambda m: expect in (m.text or ""))
 
 
+async def start_registration(user: FakeUser) -> BotMessage:
+    """``/start`` of someone new: the privacy notice first, acknowledged, then the NIP prompt."""
+    await say(user, "/start", "Pemberitahuan Privasi")
+    return await tap(user, "Saya sudah membaca", "Kirimkan NIP")
+
+
 async def register(fake: FakeBotApi, user: FakeUser, nip: str = NIP) -> None:
-    await say(user, "/start", "NIP")
+    await start_registration(user)
     await say(user, nip, "nama lengkap")
     await tap(user, "Gunakan:", "instansi")
     await say(user, "tegal", "Hasil pencarian")
-    await tap(user, "Kabupaten Tegal", "Persetujuan")
-    await tap(user, "Saya setuju", "Pendaftaran berhasil")
+    await tap(user, "Kabupaten Tegal", "Konfirmasi pendaftaran")
+    await tap(user, "Daftar, dengan pengingat", "Pendaftaran berhasil")
     await user.wait_for_reply(lambda m: "Apa yang ingin dikerjakan hari ini?" in (m.text or ""))
 
 

@@ -11,8 +11,9 @@ from bot import texts
 from bot.app.application import services_of
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi, FakeUser
-from db.models import Employee, JpLedgerEntry, ModuleProgress
-from tests.e2e.helpers import NIP, register, say, tap
+from bot.texts import privacy as privacy_texts
+from db.models import ChatSession, Employee, JpLedgerEntry, ModuleProgress
+from tests.e2e.helpers import NIP, register, say, start_registration, tap
 
 
 async def toast_for(fake: FakeBotApi, user: FakeUser, data: str) -> str:
@@ -28,7 +29,14 @@ async def toast_for(fake: FakeBotApi, user: FakeUser, data: str) -> str:
 async def test_bad_input_during_registration(fake: FakeBotApi, bot_app: Application) -> None:
     user = fake.user(2001, first_name="🙂")
     await say(user, "halo", texts.HINT_UNREGISTERED[:20])
-    await say(user, "/start", "NIP")
+    await say(user, "/start", "Pemberitahuan Privasi")
+    # Nothing personal is taken before the notice is acknowledged: a NIP typed now is not kept.
+    await say(user, NIP, privacy_texts.READ_NOTICE_FIRST[:30])
+    services = services_of(bot_app)
+    async with services.db.transaction() as s:
+        session = await s.get(ChatSession, user.id)
+    assert session is not None and session.data == {}
+    await tap(user, "Saya sudah membaca", "Kirimkan NIP")
     bad_nips = {
         "1986O926 201505 1 001": "hanya boleh berisi angka",
         "19860926 20150 1 001": "yang Anda kirim 17 digit",
@@ -61,11 +69,10 @@ async def test_bad_input_during_registration(fake: FakeBotApi, bot_app: Applicat
     assert await toast_for(fake, user, "opd:bukan-kode") == texts.BUTTON_INVALID
     await tap(user, "Berikutnya", "Halaman 2")
     user.press_button(user.chat.last_message().buttons[0]["text"])  # type: ignore[union-attr]
-    await user.wait_for_reply(lambda m: "Persetujuan" in (m.text or ""))
+    await user.wait_for_reply(lambda m: "Konfirmasi pendaftaran" in (m.text or ""))
     # Free text where a button is expected.
     await say(user, "ya setuju", texts.HINT_USE_BUTTONS[:30])
-    await tap(user, "Tidak setuju", "tidak ada data yang kami simpan")
-    services = services_of(bot_app)
+    await tap(user, "Batalkan pendaftaran", "isian Bapak/Ibu sudah kami hapus")
     async with services.db.transaction() as s:
         assert await s.scalar(select(func.count()).select_from(Employee)) == 0
     # The consent button is stale now.
@@ -89,7 +96,7 @@ async def test_a_nip_bound_to_another_account_is_refused(
 ) -> None:
     await register(fake, fake.user(3001, first_name="Siti", last_name="Aminah"))
     other = fake.user(3002, first_name="Orang", last_name="Lain")
-    await say(other, "/start", "NIP")
+    await start_registration(other)
     await say(other, NIP, "sudah terhubung dengan akun Telegram lain")
 
 
@@ -149,7 +156,7 @@ async def test_duplicate_update_is_handled_once(fake: FakeBotApi, bot_app: Appli
     }
     fake.inject_raw_update(update)
     fake.inject_raw_update(update)
-    await say(user, "/start", "NIP")
+    await say(user, "/start", "Pemberitahuan Privasi")
     helps = [m for m in user.chat.messages if "Perintah" in (m.text or "")]
     assert len(helps) == 1
 

@@ -65,7 +65,7 @@ async def test_webhook_mode_serves_updates_health_and_metrics(
     async with serving(app, settings), aiohttp.ClientSession() as http:
         hook = fake.calls_to("setWebhook")[-1].params
         assert hook["url"].endswith("/telegram/sinau") and hook["secret_token"] == SECRET
-        await say(user, "/start", "NIP")  # delivered by the fake as a webhook POST
+        await say(user, "/start", "Pemberitahuan Privasi")  # delivered as a webhook POST
         assert all(d.status == 200 for d in fake.webhook_deliveries)
 
         update = {

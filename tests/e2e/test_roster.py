@@ -15,7 +15,7 @@ from bot.core.roster_file import RosterRow
 from bot.emulator import FakeBotApi
 from bot.store import roster
 from db.models import Employee
-from tests.e2e.helpers import say, tap
+from tests.e2e.helpers import say, start_registration, tap
 from tests.support import FakeClock
 
 LISTED = "198609262015051001"
@@ -47,19 +47,19 @@ async def test_a_listed_nip_confirms_the_roster_entry(
         await roster.upsert(
             services.db, [row(LISTED, "Siti Aminah"), row(OTHER_LISTED, "Rina Wati")], now
         )
-        await say(yes, "/start", "NIP")
+        await start_registration(yes)
         asked = await say(yes, "19860926 201505 1 001", "Apakah ini Anda")
         assert asked.text is not None
         assert "Siti Aminah" in asked.text and "Kota Semarang" in asked.text
-        await tap(yes, "Ya, benar", "Persetujuan")
-        await tap(yes, "Saya setuju", "Pendaftaran berhasil")
+        await tap(yes, "Ya, benar", "Konfirmasi pendaftaran")
+        await tap(yes, "Daftar, dengan pengingat", "Pendaftaran berhasil")
 
         # Someone whose NIP is listed under another name says "no": nothing is registered.
-        await say(no, "/start", "NIP")
+        await start_registration(no)
         await say(no, "19900101 201801 2 003", "Rina Wati")
         await tap(no, "Bukan", "hubungi admin OPD")
         # An unlisted NIP may still register, by the default setting.
-        await say(no, "/start", "NIP")
+        await start_registration(no)
         await say(no, UNLISTED, "nama lengkap")
 
         async with services.db.transaction() as s:
@@ -78,7 +78,7 @@ async def test_an_unlisted_nip_is_refused_when_the_roster_is_required(
     async with polling(app, poll_timeout=1):
         services = services_of(app)
         await roster.upsert(services.db, [row(LISTED, "Siti Aminah")], datetime.now(UTC))
-        await say(user, "/start", "NIP")
+        await start_registration(user)
         refused = await say(user, UNLISTED, "admin")
         assert refused.text is not None and "Apakah ini Anda" not in refused.text
         await say(user, "halo", "/start")  # the registration ended: a hint, not a NIP prompt

@@ -73,5 +73,5 @@ async def test_sigterm_finishes_the_update_in_flight_and_exits_0_within_10_s(
     assert elapsed < STOP_WITHIN, output
     # The update in flight was finished, not cut off: its reply reached the user.
     replies = [m.text or "" for m in user.chat.messages if m.from_bot]
-    assert any("NIP" in text for text in replies), (replies, output)
+    assert any("Pemberitahuan Privasi" in text for text in replies), (replies, output)
     assert "Traceback" not in output, output

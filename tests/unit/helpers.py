@@ -17,6 +17,7 @@ from bot.services.learning import CardOutcome
 from bot.services.quiz import AnswerOutcome
 from bot.services.registration import RegistrationOutcome
 from bot.store.quiz_grading import QuizResult
+from bot.texts.privacy import NOTICE_VERSION
 from db.models import Employee, OutboundMessage, Reminder
 from db.session import Database
 from tests.support import FakeClock
@@ -27,6 +28,8 @@ USER = 1001
 
 async def register(svc: Services, uid: int = USER, nip: str = NIP) -> None:
     await svc.registration.begin(uid)
+    acknowledged = await svc.registration.acknowledge_privacy(uid, NOTICE_VERSION)
+    assert acknowledged.outcome is RegistrationOutcome.OK
     assert (await svc.registration.submit_nip(uid, nip)).outcome is RegistrationOutcome.OK
     assert (
         await svc.registration.submit_name(uid, "Siti Aminah")

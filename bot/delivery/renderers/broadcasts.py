@@ -9,7 +9,8 @@ from sqlalchemy import select
 from bot.core.callbacks import ModuleButton
 from bot.core.outgoing import Button, Outgoing, Skip
 from bot.services.broadcast_drafts import Draft
-from db.models import Broadcast, OutboundMessage
+from bot.store.audience import Audience
+from db.models import Broadcast, Employee, OutboundMessage
 from db.session import Database
 
 
@@ -21,12 +22,28 @@ class BroadcastRenderer:
 
     async def render(self, rows: Sequence[OutboundMessage]) -> dict[int, Outgoing | Skip]:
         ids = {row.broadcast_id for row in rows if row.broadcast_id is not None}
+        people = {row.employee_id for row in rows if row.employee_id is not None}
         async with self.db.transaction() as s:
             found = (await s.scalars(select(Broadcast).where(Broadcast.id.in_(ids)))).all()
+            # Withdrawn since it was queued: respected at once, not from the next announcement.
+            withdrawn = set(
+                (
+                    await s.scalars(
+                        select(Employee.id).where(
+                            Employee.id.in_(people), Employee.announcements_opt_out.is_(True)
+                        )
+                    )
+                ).all()
+            )
         messages = {b.id: message_of(b) for b in found}
-        return {
-            row.id: messages.get(row.broadcast_id or 0) or Skip("announcement gone") for row in rows
-        }
+        required = {b.id for b in found if Audience.from_json(b.audience).required}
+        result: dict[int, Outgoing | Skip] = {}
+        for row in rows:
+            if row.employee_id in withdrawn and row.broadcast_id not in required:
+                result[row.id] = Skip("announcements withdrawn")
+            else:
+                result[row.id] = messages.get(row.broadcast_id or 0) or Skip("announcement gone")
+        return result
 
 
 def message_of(broadcast: Broadcast | Draft) -> Outgoing:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from bot.config import Settings
 from bot.core.callbacks import CardButton, ModuleButton, QuizButton, RecallButton
@@ -27,7 +27,7 @@ from bot.services.learning import next_modules
 from bot.store import ledger, review
 from bot.texts import SALUTATIONS
 from bot.texts import reminders as t
-from db.models import Employee, ModuleProgress
+from db.models import Employee, ModuleProgress, Reminder
 from db.session import Database
 
 YEAR_END_LIST = 5
@@ -48,6 +48,7 @@ class Standing:
     progress: dict[str, ModuleProgress]
     minutes: int  # credited this year
     reviews: int = 0  # questions to review today (due, within the day's maximum)
+    reminders_on: bool = True  # enabled and not paused: consent to reminders still given
 
 
 class NudgeRenderer:
@@ -72,6 +73,9 @@ class NudgeRenderer:
             standing = standings.get(employee_id)
             if standing is None or not standing.employee.is_active:
                 result[employee_id] = Skip("inactive")
+                continue
+            if not standing.reminders_on:  # turned off (or paused) since it was queued
+                result[employee_id] = Skip("reminders off")
                 continue
             result[employee_id] = self.render_one(standing, now)
         return result
@@ -206,12 +210,26 @@ class NudgeRenderer:
                 )
             ).all()
             totals = await ledger.year_totals(s, employee_ids, year)  # minutes
+            now = self.clock()
+            on = set(
+                (
+                    await s.scalars(
+                        select(Reminder.employee_id).where(
+                            Reminder.employee_id.in_(employee_ids),
+                            Reminder.enabled.is_(True),
+                            or_(Reminder.paused_until.is_(None), Reminder.paused_until <= now),
+                        )
+                    )
+                ).all()
+            )
         progress: dict[int, dict[str, ModuleProgress]] = {}
         for row in progress_rows:
             progress.setdefault(row.employee_id, {})[row.module_id] = row
         goal = {i: max(0, min(n, self.review_max_per_day - done.get(i, 0))) for i, n in due.items()}
         return {
-            e.id: Standing(e, progress.get(e.id, {}), totals.get(e.id, 0), goal.get(e.id, 0))
+            e.id: Standing(
+                e, progress.get(e.id, {}), totals.get(e.id, 0), goal.get(e.id, 0), e.id in on
+            )
             for e in people
         }
 

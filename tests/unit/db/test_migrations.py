@@ -49,6 +49,18 @@ async def test_migrations_go_down_and_up_and_match_the_models(db: Database) -> N
         assert await connection.run_sync(_schema_drift) == []
 
 
+async def test_foreign_keys_are_enforced_after_migrating_in_process(tmp_path: Path) -> None:
+    """The bot migrates at start on its own engine: on SQLite its connections must enforce
+    foreign keys afterwards (ON DELETE CASCADE is what erasing an account relies on)."""
+    fresh = Database(f"sqlite+aiosqlite:///{tmp_path}/fk.db")
+    try:
+        await upgrade_to_head(fresh.engine)
+        async with fresh.transaction() as s:
+            assert (await s.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+    finally:
+        await fresh.dispose()
+
+
 async def test_head_revision_constant_is_alembics_head(db: Database) -> None:
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
     assert await current_revision(db.engine) == HEAD_REVISION  # the fixture migrated it
@@ -120,4 +132,34 @@ async def test_credits_in_jp_become_the_same_jp_in_minutes(db: Database) -> None
     async with db.engine.begin() as connection:
         await connection.run_sync(_to, "head")
     async with db.engine.connect() as connection:
+        assert await connection.run_sync(_schema_drift) == []
+
+
+async def test_accounts_from_before_the_notice_keep_their_data_and_no_version(
+    db: Database,
+) -> None:
+    """Revision 0009: an employee registered before has no notice version (so /privasi asks for
+    the current one) and still receives announcements; down again keeps the employee."""
+    async with db.engine.begin() as connection:
+        await connection.run_sync(_to, "0006", True)
+        await connection.execute(
+            text(
+                "INSERT INTO employees (id, telegram_id, nip, name, opd_code, kind, is_active, "
+                "consent_at, streak_days, created_at, updated_at) VALUES (1, 11, "
+                "'198609262015051001', 'Siti', '3328', 'PNS', TRUE, :t, 0, :t, :t)"
+            ),
+            {"t": datetime(2026, 1, 2)},
+        )
+        await connection.run_sync(_to, "0009")
+        row = (
+            await connection.execute(
+                text("SELECT privacy_version, announcements_opt_out, data_export_at FROM employees")
+            )
+        ).one()
+        assert (row[0], bool(row[1]), row[2]) == (None, False, None)
+        await connection.run_sync(_to, "0006", True)
+        assert "retained_records" not in await connection.run_sync(_tables)
+        names = (await connection.execute(text("SELECT name FROM employees"))).scalars().all()
+        assert names == ["Siti"]
+        await connection.run_sync(_to, "head")
         assert await connection.run_sync(_schema_drift) == []

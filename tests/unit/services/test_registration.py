@@ -14,6 +14,7 @@ from bot.services import Services
 from bot.services.registration import RegistrationOutcome, RegistrationService, RegistrationStep
 from bot.services.reminders import ReminderService
 from bot.store import roster
+from bot.texts.privacy import NOTICE_VERSION
 from db.models import RosterEntry
 from db.session import Database
 from tests.unit.helpers import USER, register, write_csv
@@ -22,6 +23,7 @@ from tests.unit.helpers import USER, register, write_csv
 async def test_registration_refuses_a_nip_bound_to_another_account(svc: Services) -> None:
     await register(svc)
     await svc.registration.begin(2002)
+    await svc.registration.acknowledge_privacy(2002, NOTICE_VERSION)
     result = await svc.registration.submit_nip(2002, "198609262015051001")
     assert result.outcome is RegistrationOutcome.TAKEN
 
@@ -39,6 +41,7 @@ async def test_accounts_racing_for_one_nip_only_one_wins(svc: Services, db: Data
     users = [3001, 3002, 3003, 3004]
     for uid in users:
         await svc.registration.begin(uid)
+        await svc.registration.acknowledge_privacy(uid, NOTICE_VERSION)
         assert (await svc.registration.submit_nip(uid, nip)).outcome is RegistrationOutcome.OK
         assert (
             await svc.registration.submit_name(uid, "Siti Aminah")
@@ -98,6 +101,7 @@ async def test_reimport_updates_and_registration_asks_is_this_you(
     reminders = ReminderService(db, clock, settings)
     service = RegistrationService(db, catalog, clock, reminders, roster_allow_unknown=False)
     await service.begin(1)
+    await service.acknowledge_privacy(1, NOTICE_VERSION)
     result = await service.submit_nip(1, GOOD)
     assert result.state is not None and result.state.step == RegistrationStep.ROSTER
     assert result.state.data["name"] == "Siti Aminah S.E."
@@ -108,5 +112,6 @@ async def test_reimport_updates_and_registration_asks_is_this_you(
     assert (done.employee.opd_code, done.employee.jabatan) == ("3376", "Kasi")
 
     await service.begin(2)
+    await service.acknowledge_privacy(2, NOTICE_VERSION)
     refused = await service.submit_nip(2, GOOD2)  # not in the roster, and it is required
     assert refused.outcome is RegistrationOutcome.UNKNOWN and await service.state(2) is None
