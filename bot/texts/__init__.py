@@ -22,7 +22,7 @@ UNKNOWN_COMMAND = "Perintah itu tidak dikenal. Ketik /bantuan untuk melihat daft
 HINT_REGISTERED = (
     "Saya belum memahami pesan itu. Pilih menu di bawah, atau ketik /bantuan untuk bantuan."
 )
-HINT_UNREGISTERED = "Halo! Untuk mulai belajar, ketik /start dan daftarkan NIP Anda."
+HINT_UNREGISTERED = "Halo! Untuk mulai belajar, ketik /start dan daftarkan NIP atau NI PPPK Anda."
 HINT_NON_TEXT = "Maaf, saya hanya dapat membaca pesan teks dan tombol."
 HINT_USE_BUTTONS_OR_HELP = "Gunakan tombol atau ketik /bantuan."
 HINT_EDITED = "Pesan yang diedit tidak diproses. Silakan kirim pesan baru."
@@ -116,24 +116,39 @@ WELCOME = (
     "Selamat datang di <b>Sinau Bareng</b>! 🎓\n"
     f"<i>{MOTTO}</i>\n\n"
     "Di sini Bapak/Ibu dapat belajar modul singkat dan mengumpulkan JP pengembangan kompetensi.\n\n"
-    "Untuk mendaftar, kirimkan <b>NIP</b> Anda (18 digit). Spasi, titik, atau tanda hubung "
-    "boleh dipakai, misalnya <code>19860926 201505 1 001</code>.\n\n"
+    "Untuk mendaftar, kirimkan <b>NIP atau NI PPPK</b> Anda (18 digit). Spasi, titik, atau "
+    "tanda hubung boleh dipakai, misalnya <code>19860926 201505 1 001</code>.\n\n"
     "Ketik /batal untuk membatalkan."
 )
 REG_RESUME = "Pendaftaran Anda belum selesai. Mari lanjutkan."
-ASK_NIP = "Kirimkan NIP Anda (18 digit), misalnya <code>19860926 201505 1 001</code>."
-NIP_EMPTY = "NIP belum diisi."
-NIP_NOT_DIGITS = "NIP hanya boleh berisi angka (spasi, titik, dan tanda hubung boleh)."
-NIP_WRONG_LENGTH = "NIP harus 18 digit, yang Anda kirim {count} digit."
-NIP_BAD_BIRTH_DATE = "Digit 1-8 NIP ({value}) bukan tanggal lahir yang valid (format TTTTBBHH)."
-NIP_FUTURE_BIRTH_DATE = "Tanggal lahir pada NIP (digit 1-8) berada di masa depan."
-NIP_BAD_SEX_DIGIT = "Digit ke-15 NIP adalah jenis kelamin dan harus 1 atau 2, bukan {digit}."
-NIP_BAD_SEQUENCE = "Tiga digit terakhir NIP (nomor urut) tidak boleh 000."
+ASK_NIP = "Kirimkan NIP atau NI PPPK Anda (18 digit), misalnya <code>19860926 201505 1 001</code>."
+NIP_EMPTY = "NIP atau NI PPPK belum diisi."
+NIP_NOT_DIGITS = "NIP atau NI PPPK hanya boleh berisi angka (spasi, titik, dan tanda hubung boleh)."
+NIP_WRONG_LENGTH = "NIP atau NI PPPK harus 18 digit, yang Anda kirim {count} digit."
+NIP_BAD_BIRTH_DATE = "Digit 1-8 ({value}) bukan tanggal lahir yang valid (format TTTTBBHH)."
+NIP_FUTURE_BIRTH_DATE = "Tanggal lahir pada nomor itu (digit 1-8) berada di masa depan."
+NIP_BAD_SEX_DIGIT = "Digit ke-15 adalah jenis kelamin dan harus 1 atau 2, bukan {digit}."
+NIP_BAD_SEQUENCE = "Tiga digit terakhir (nomor urut) tidak boleh 000."
 NIP_BAD_START = "Digit 9-14 NIP ({value}) bukan TMT CPNS yang valid (format TTTTBB)."
-NIP_FUTURE_START = "TMT pada NIP (digit 9-14) berada di masa depan."
+NIP_FUTURE_START = "Tanggal pengangkatan pada nomor itu (digit 9-14) berada di masa depan."
 NIP_START_BEFORE_BIRTH = "TMT pada NIP (digit 9-14) tidak boleh sebelum tanggal lahir."
-NIP_START_TOO_YOUNG = "Menurut NIP, Anda diangkat sebelum berusia {age} tahun. Mohon periksa lagi."
-NIP_RETRY = "❗ {reason}\n\nSilakan kirim ulang NIP Anda."
+NIP_START_TOO_YOUNG = (
+    "Aturan usia pengangkatan: menurut nomor itu, Anda diangkat sebelum berusia {age} tahun. "
+    "Mohon periksa lagi."
+)
+NIP_START_TOO_OLD = (
+    "Aturan usia pengangkatan: menurut nomor itu, Anda diangkat setelah berusia {age} tahun, "
+    "padahal pengangkatan ASN paling tinggi pada usia {age}. Mohon periksa lagi."
+)
+NIP_TOO_OLD = (
+    "Aturan usia pegawai aktif: menurut tanggal lahirnya, pemilik nomor itu sudah berusia {age} "
+    "tahun atau lebih. Mohon periksa lagi."
+)
+NIP_PPPK_TOO_EARLY = (
+    "Aturan tahun PPPK: PPPK baru ada sejak PP 49/2018 dan pertama diangkat tahun {year}, "
+    "sedangkan NI PPPK itu menyebut tahun pengangkatan sebelumnya. Mohon periksa lagi."
+)
+NIP_RETRY = "❗ {reason}\n\nSilakan kirim ulang NIP atau NI PPPK Anda."
 NIP_TAKEN = (
     "NIP ini sudah terhubung dengan akun Telegram lain. Jika itu bukan Anda, atau Anda berganti "
     "akun, silakan hubungi admin BPSDMD/BKD instansi Anda."
