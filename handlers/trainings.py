@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 
 from bot.core.callbacks import ReviewButton, TrainingKindButton
 from bot.core.jp import claim_text, decimal_text
@@ -148,7 +149,12 @@ async def on_file(update: Update, context: BotContext, state: FlowState) -> None
         await reply(update, t.PROBLEMS["file_type"])
         return
     svc = context.services
-    result = await svc.trainings.submit(user_id(update), upload)
+    problem = svc.trainings.check_file(upload)
+    if problem is not None:  # refused by its name, type or size before any download
+        await reply(update, problem_text(problem, svc.trainings.max_bytes // (1024 * 1024)))
+        return
+    content = await _download(context, upload) if upload.kind == "document" else None
+    result = await svc.trainings.submit(user_id(update), upload, content)
     if result.problem is not None or result.report is None or result.employee is None:
         await reply(update, problem_text(result.problem or TrainingProblem.STALE, result.limit))
         return
@@ -158,6 +164,15 @@ async def on_file(update: Update, context: BotContext, state: FlowState) -> None
         lines.append(t.LAPOR_DUPLICATE.format(other=report.duplicate_of))
     await reply(update, "\n\n".join(lines))
     context.sender.wake()  # the reviewers' copies were queued with the report
+
+
+async def _download(context: BotContext, upload: UploadedFile) -> bytes | None:
+    """The document's bytes, to check they are what the file claims; kept in memory only."""
+    try:
+        file = await context.bot.get_file(upload.file_id)
+        return bytes(await file.download_as_bytearray())
+    except TelegramError:
+        return None
 
 
 async def send_for_review(

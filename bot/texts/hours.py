@@ -45,6 +45,15 @@ PROBLEMS = {
     "jp_too_high": "JP terlalu besar: paling banyak {limit} JP untuk tanggal tersebut.",
     "bad_kind": "Jenis kegiatan tidak dikenal.",
     "file_type": "Jenis berkas tidak diterima. Kirim foto, atau dokumen PDF/JPG/PNG.",
+    "file_name": (
+        "Nama berkas harus berakhiran .pdf, .jpg, .jpeg atau .png, sesuai jenis berkasnya "
+        "(mis. <code>sertifikat.pdf</code>). Berkas dengan akhiran lain, seperti .apk atau "
+        ".exe, tidak diterima."
+    ),
+    "file_content": (
+        "Isi berkas tidak sesuai jenisnya: PDF harus berupa dokumen PDF yang sah, dan gambar "
+        "harus dapat dibuka. Kirim ulang berkas sertifikat yang asli."
+    ),
     "file_too_large": "Berkas terlalu besar: maksimal {limit} MB.",
     "not_registered": "Anda belum terdaftar. Ketik /start untuk mendaftar.",
     "stale": "Langkah ini sudah lewat. Ketik /lapor untuk memulai lagi.",
