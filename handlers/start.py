@@ -32,7 +32,7 @@ def telegram_name(update: Update) -> str:
 
 async def menu_text(context: BotContext, employee: Employee) -> str:
     svc = context.services
-    minutes, target = await svc.hours.year_minutes(employee.telegram_id)
+    minutes, target = await svc.hours.year_minutes(employee.telegram_id or 0)
     scale = svc.settings.scale
     return texts.MENU.format(
         salutation=texts.SALUTATIONS[sex_digit(employee.nip)],

@@ -20,6 +20,7 @@ from bot.core.telegram_html import escape
 from bot.delivery.renderers.notices import day, review_text, summary
 from bot.services.trainings import (
     Review,
+    Reviewed,
     StepResult,
     TrainingProblem,
     TrainingStep,
@@ -162,6 +163,8 @@ async def on_file(update: Update, context: BotContext, state: FlowState) -> None
     lines = [t.LAPOR_SUBMITTED.format(id=report.id, summary=summary(report))]
     if report.duplicate_of is not None:
         lines.append(t.LAPOR_DUPLICATE.format(other=report.duplicate_of))
+    if result.no_reviewer:
+        lines.append(t.LAPOR_NO_REVIEWER)
     await reply(update, "\n\n".join(lines))
     context.sender.wake()  # the reviewers' copies were queued with the report
 
@@ -208,20 +211,23 @@ async def on_review(update: Update, context: BotContext, data: ReviewButton) -> 
             await answer_query(update)
             await send_for_review(context, uid, report, owner)
             return
-        await _refused(update, outcome, report)
+        await _refused(
+            update, Reviewed(outcome, report, decided_by=await svc.reviews.decider(report))
+        )
         return
     if action == "no":
         outcome = await svc.reviews.begin_reject(uid, report_id)
         if outcome is not Review.OK:
             _, report, _ = await svc.reviews.report_for_review(uid, report_id)
-            await _refused(update, outcome, report)
+            decider = await svc.reviews.decider(report)
+            await _refused(update, Reviewed(outcome, report, decided_by=decider))
             return
         await answer_query(update)
         await reply(update, t.ASK_REASON.format(id=report_id))
         return
     result = await svc.reviews.approve(uid, report_id)
     if result.outcome is not Review.OK or result.report is None:
-        await _refused(update, result.outcome, result.report)
+        await _refused(update, result)
         return
     report = result.report
     await show(update, t.REVIEW_APPROVED.format(id=report.id, jp=claim_text(report.jp_centi)))
@@ -236,16 +242,23 @@ async def on_reason(update: Update, context: BotContext, state: FlowState) -> No
         return
     result = await context.services.reviews.reject_with_reason(user_id(update), text)
     if result.outcome is not Review.OK or result.report is None:
-        await _refused(update, result.outcome, result.report)
+        await _refused(update, result)
         return
     report = result.report
     await reply(update, t.REVIEW_REJECTED.format(id=report.id, reason=escape(text)))
     context.sender.wake()  # the employee's notice was queued with the decision
 
 
-async def _refused(update: Update, outcome: Review, report: ExternalTraining | None) -> None:
+async def _refused(update: Update, result: Reviewed) -> None:
+    outcome, report = result.outcome, result.report
     if outcome is Review.ALREADY and report is not None:
-        text = t.REVIEW_ALREADY.format(id=report.id, status=t.LAPOR_STATUS[report.status])
+        text = t.REVIEW_ALREADY.format(
+            id=report.id,
+            admin=escape(result.decided_by or t.REVIEW_SOMEONE),
+            status=t.LAPOR_STATUS[report.status],
+        )
+    elif outcome is Review.OWN and report is not None:
+        text = t.REVIEW_OWN.format(id=report.id)
     elif outcome is Review.NOT_FOUND:
         text = t.REVIEW_NOT_FOUND
     else:

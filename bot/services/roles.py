@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
@@ -25,6 +25,11 @@ from db.session import Database
 class Role(StrEnum):
     SUPERADMIN = "superadmin"
     OPD_ADMIN = "opd_admin"
+
+
+# The server's operator (the command line): no Telegram account, every OPD.
+OPERATOR_ID = 0
+OPERATOR_NAME = "operator (CLI)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +168,44 @@ async def actor_in(s: AsyncSession, telegram_id: int, admin_ids: frozenset[int])
     return Actor(telegram_id, role, row.opd_code if role is Role.OPD_ADMIN else None, employee.id)
 
 
+async def reviewers_for(
+    s: AsyncSession, opd_code: str, admin_ids: frozenset[int], submitter: int | None
+) -> list[int]:
+    """Who reviews something an employee of ``opd_code`` submitted: never the submitter.
+
+    The OPD's admins other than the submitter; when there is none, or the submitter is a
+    superadmin (whom an OPD admin does not review), the other superadmins. An empty list means
+    nobody else can decide it: it stays pending.
+    """
+    submitted_by_superadmin = False
+    if submitter is not None:
+        actor = await actor_in(s, submitter, admin_ids)
+        submitted_by_superadmin = actor is not None and actor.is_superadmin
+    rows = await s.execute(
+        select(Employee.telegram_id, AdminRole.role)
+        .join(AdminRole, AdminRole.employee_id == Employee.id)
+        .where(
+            Employee.is_active.is_(True),
+            Employee.telegram_id.is_not(None),
+            Employee.deactivated_at.is_(None),
+            or_(
+                (AdminRole.role == Role.OPD_ADMIN.value) & (AdminRole.opd_code == opd_code),
+                AdminRole.role == Role.SUPERADMIN.value,
+            ),
+        )
+    )
+    opd_admins: set[int] = set()
+    superadmins = set(admin_ids)
+    for telegram_id, role in rows:
+        if telegram_id is not None:
+            (opd_admins if role == Role.OPD_ADMIN else superadmins).add(telegram_id)
+    opd_admins.discard(submitter or 0)
+    superadmins.discard(submitter or 0)
+    if opd_admins and not submitted_by_superadmin:
+        return sorted(opd_admins)
+    return sorted(superadmins)
+
+
 async def require_admin(
     s: AsyncSession, telegram_id: int, admin_ids: frozenset[int], *, superadmin: bool = False
 ) -> Actor:
@@ -179,6 +222,16 @@ def require_scope(actor: Actor, opd_code: str | None, refusal: Refusal = Refusal
     """``NotAllowed`` unless the actor manages ``opd_code`` (None: the whole province)."""
     if not actor.may_manage(opd_code):
         raise NotAllowed(refusal)
+
+
+async def decider_name(s: AsyncSession, telegram_id: int | None) -> str | None:
+    """The name of the admin behind a decision, for "sudah diputuskan oleh <admin>"."""
+    if telegram_id is None:
+        return None
+    if telegram_id == OPERATOR_ID:
+        return OPERATOR_NAME
+    employee = await employees.by_telegram_id(s, telegram_id)
+    return employee.name if employee is not None else None
 
 
 async def record(

@@ -16,18 +16,17 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.flows import Flow
 from bot.core.jp import to_centi
 from bot.documents.uploads import content_matches_type, name_matches_type
-from bot.services.roles import Role
+from bot.services.roles import reviewers_for
 from bot.store import employees, outbox, sessions
 from bot.store.sessions import FlowState
-from db.models import AdminRole, Employee, ExternalTraining
+from db.models import Employee, ExternalTraining
 from db.session import Database
 
 KINDS = ("diklat", "webinar", "kursus", "seminar", "lainnya")
@@ -75,6 +74,7 @@ class Review(StrEnum):
     OK = "ok"
     NOT_FOUND = "not_found"
     ALREADY = "already"
+    OWN = "own"  # one's own report: someone else decides it
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +104,7 @@ class Submitted:
     report: ExternalTraining | None = None
     employee: Employee | None = None
     limit: Decimal | int | None = None
+    no_reviewer: bool = False  # nobody but the submitter could decide it: it stays pending
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,7 @@ class Reviewed:
     outcome: Review
     report: ExternalTraining | None = None
     credited: bool = False
+    decided_by: str | None = None  # for ALREADY: the name of the admin who decided it
 
 
 def parse_date(text: str) -> date | None:
@@ -324,9 +326,9 @@ class TrainingService:
             s.add(report)
             await sessions.clear_state(s, telegram_id)
             await s.flush()
-            reviewers = await reviewers_of(s, employee.opd_code, self.admin_ids)
+            reviewers = await reviewers_for(s, employee.opd_code, self.admin_ids, telegram_id)
             await outbox.queue_training_review(s, report, reviewers, self.clock())
-            return Submitted(None, report, employee)
+            return Submitted(None, report, employee, no_reviewer=not reviewers)
 
     async def mine(self, telegram_id: int, limit: int = 10) -> list[ExternalTraining] | None:
         """The caller's own latest reports (None if not registered); never anyone else's."""
@@ -341,23 +343,3 @@ class TrainingService:
                 .limit(limit)
             )
             return list(rows)
-
-
-async def reviewers_of(s: AsyncSession, opd_code: str, admin_ids: frozenset[int]) -> list[int]:
-    """Telegram ids of the OPD's admins; if the OPD has none, the superadmins, so no report is
-    left without a reader."""
-    rows = await s.execute(
-        select(Employee.telegram_id, AdminRole.role)
-        .join(AdminRole, AdminRole.employee_id == Employee.id)
-        .where(
-            Employee.is_active.is_(True),
-            or_(
-                (AdminRole.role == Role.OPD_ADMIN.value) & (AdminRole.opd_code == opd_code),
-                AdminRole.role == Role.SUPERADMIN.value,
-            ),
-        )
-    )
-    opd_admins, superadmins = [], set(admin_ids)
-    for telegram_id, role in rows:
-        (opd_admins.append(telegram_id) if role == Role.OPD_ADMIN else superadmins.add(telegram_id))
-    return sorted(set(opd_admins)) if opd_admins else sorted(superadmins)

@@ -66,7 +66,10 @@ async def queue_training_review(
 async def queue_training_decision(
     s: AsyncSession, report: ExternalTraining, owner: Employee, now: datetime
 ) -> None:
-    """Tell the employee what became of their report (once per report: it is decided once)."""
+    """Tell the employee what became of their report (once per report: it is decided once);
+    an employee whose account was unbound meanwhile reads it in /lapor."""
+    if owner.telegram_id is None:
+        return
     row = _row(
         f"training:{report.id}:{NoticePart.DECIDED}",
         owner.telegram_id,

@@ -60,6 +60,10 @@ PROBLEMS = {
 }
 LAPOR_WAIT_FILE = "Silakan kirim foto atau PDF sertifikat, atau /batal."
 LAPOR_SUBMITTED = "✅ Laporan <b>#{id}</b> terkirim dan menunggu verifikasi admin OPD.\n\n{summary}"
+LAPOR_NO_REVIEWER = (
+    "ℹ️ Belum ada admin lain yang dapat memverifikasi laporan ini: tidak ada yang memutuskan "
+    "laporannya sendiri. Laporan tetap menunggu sampai ada admin OPD lain atau superadmin."
+)
 LAPOR_DUPLICATE = (
     "⚠️ Nomor sertifikat ini sudah pernah dilaporkan (laporan #{other}). Admin akan memeriksanya."
 )
@@ -83,7 +87,9 @@ REVIEW_APPROVED = "✅ Laporan #{id} disetujui; {jp} JP dicatat."
 REVIEW_REJECTED = "❌ Laporan #{id} ditolak. Alasan: {reason}"
 REVIEW_FORBIDDEN = "Anda tidak berwenang memverifikasi laporan ini."
 REVIEW_NOT_FOUND = "Laporan tidak ditemukan."
-REVIEW_ALREADY = "Laporan #{id} sudah diproses ({status})."
+REVIEW_ALREADY = "Laporan #{id} sudah diputuskan oleh {admin}: {status}."
+REVIEW_OWN = "Laporan #{id} adalah laporan Anda sendiri: yang memutuskan admin lain."
+REVIEW_SOMEONE = "admin lain"
 NOTIFY_APPROVED = (
     "✅ Laporan pelatihan <b>{title}</b> (#{id}) telah <b>disetujui</b>. "
     "{jp} JP tercatat. Lihat /jp."

@@ -2,10 +2,23 @@
 evolve it; everything is re-exported here, so ``from db.models import Employee`` works."""
 
 from db.models.base import Base, UtcDateTime, utcnow
-from db.models.hours import AppSecret, Certificate, ExternalTraining, JpLedgerEntry
+from db.models.hours import (
+    AppSecret,
+    Certificate,
+    ExternalTraining,
+    JpLedgerEntry,
+    Transcript,
+)
 from db.models.learning import ModuleProgress, QuizAnswer, QuizAttempt, QuizPoll
 from db.models.messaging import Broadcast, OutboundMessage, Reminder
-from db.models.people import AdminRole, AuditEntry, ChatSession, Employee, RosterEntry
+from db.models.people import (
+    AdminRole,
+    AuditEntry,
+    ChatSession,
+    Employee,
+    IdentityRequest,
+    RosterEntry,
+)
 from db.models.system import Lease, ProcessedUpdate
 
 __all__ = [
@@ -18,6 +31,7 @@ __all__ = [
     "ChatSession",
     "Employee",
     "ExternalTraining",
+    "IdentityRequest",
     "JpLedgerEntry",
     "Lease",
     "ModuleProgress",
@@ -28,6 +42,7 @@ __all__ = [
     "QuizPoll",
     "Reminder",
     "RosterEntry",
+    "Transcript",
     "UtcDateTime",
     "utcnow",
 ]

@@ -89,7 +89,7 @@ async def test_a_report_is_approved_by_the_opd_admin_credited_and_notified(
 
     # A second press of the (stale) approve button credits nothing more.
     again = admin.press(review.message_id, f"trv:ok:{report_id}")
-    assert "sudah diproses" in await callback_answer(fake, again)
+    assert "sudah diputuskan oleh Budi Santoso" in await callback_answer(fake, again)
     async with db_of(bot_app).transaction() as s:
         count = len((await s.scalars(select(JpLedgerEntry))).all())
     assert count == 1
@@ -225,7 +225,7 @@ async def test_a_certificate_file_must_be_what_it_claims(
     ]
     for name, data, mime, expect in refusals:
         employee.send_document(name, data, mime)
-        await employee.wait_for_reply(lambda m, e=expect: e in (m.text or ""))
+        await employee.wait_for_reply(lambda m, e=expect: e in (m.text or ""))  # type: ignore[misc]
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), "white").save(buffer, format="PNG")
     employee.send_document("Sertifikat Diklat.PNG", buffer.getvalue(), "image/png")
