@@ -29,6 +29,7 @@ from handlers import (
     commands,
     flows,
     hours,
+    identity,
     learning,
     opd_picker,
     profile,
@@ -52,7 +53,6 @@ ButtonHandler = Callable[[Update, BotContext, Any], Awaitable[None]]
 BUTTONS: list[tuple[type[cb.CallbackData], ButtonHandler]] = [
     (cb.MenuButton, help_.on_menu),
     (cb.RegisterButton, start.on_register_button),
-    (cb.RosterButton, start.on_roster_answer),
     (cb.OpdButton, start.on_opd),
     (cb.OpdPageButton, opd_picker.on_opd_page),
     (cb.ProfileButton, profile.on_edit),
@@ -68,6 +68,8 @@ BUTTONS: list[tuple[type[cb.CallbackData], ButtonHandler]] = [
     (cb.ReviewButton, trainings.on_review),
     (cb.ReportFileButton, reports.on_button),
     (cb.RoleButton, admin.on_role_button),
+    (cb.IdentityButton, identity.on_identity),
+    (cb.PersonButton, identity.on_person),
     (cb.DraftButton, broadcast.on_draft_button),
     (cb.BroadcastButton, broadcast_status.on_report_button),
 ]

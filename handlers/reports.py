@@ -41,14 +41,20 @@ def opd_text(context: BotContext, view: RecapView, opd_code: str) -> str:
         )
         for c, minutes in sorted(view.categories.items(), key=lambda i: -i[1])
     ]
-    return t.REPORT_OPD.format(
-        opd=escape(_names(context).get(opd_code, opd_code)),
-        year=view.year,
-        employees=row.employees,
-        at_target=row.at_target,
-        percent=f"{row.share * 100:.1f}".replace(".", ","),
-        average=scale.text(row.average_minutes),
-        categories=t.JP_BY_CATEGORY.format(lines="\n".join(categories) or "-"),
+    return (
+        t.REPORT_OPD.format(
+            opd=escape(_names(context).get(opd_code, opd_code)),
+            year=view.year,
+            employees=row.employees,
+            registered=row.registered,
+            verified=row.verified,
+            at_target=row.at_target,
+            percent=f"{row.share * 100:.1f}".replace(".", ","),
+            average=scale.text(row.average_minutes),
+            categories=t.JP_BY_CATEGORY.format(lines="\n".join(categories) or "-"),
+        )
+        + "\n\n"
+        + t.REPORT_COUNTING
     )
 
 

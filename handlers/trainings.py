@@ -34,6 +34,7 @@ from db.models import Employee, ExternalTraining
 from handlers import hours_keyboards as kb
 from handlers.commands import CommandScope, command
 from handlers.common import answer_query, reply, show, toast, user_id
+from handlers.identity import send_queue
 
 
 def problem_text(result: StepResult | TrainingProblem, limit: Decimal | int | None = None) -> str:
@@ -194,9 +195,11 @@ async def send_for_review(
 @command("antrian", rank=110, scope=CommandScope.ADMIN)
 async def queue(update: Update, context: BotContext) -> None:
     """``/antrian``: pending reports in the caller's scope (their OPD, or all for superadmins)."""
+    people = await send_queue(update, context)  # accounts to confirm, first
     items = await context.services.reviews.pending(user_id(update))
     if not items:
-        await reply(update, t.QUEUE_EMPTY)
+        if not people:
+            await reply(update, t.QUEUE_EMPTY)
         return
     await reply(update, t.QUEUE_TITLE.format(count=len(items)), kb.queue(items))
 

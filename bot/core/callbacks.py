@@ -160,12 +160,8 @@ class MenuButton(CallbackData, prefix="menu"):
 
 @dataclass(frozen=True)
 class RegisterButton(CallbackData, prefix="reg"):
-    action: Literal["name", "yes", "no"]
-
-
-@dataclass(frozen=True)
-class RosterButton(CallbackData, prefix="ros"):
-    answer: Literal["yes", "no"]
+    # "admin": verification by an admin instead of the phone; "move": ask for a transfer.
+    action: Literal["name", "yes", "no", "admin", "move"]
 
 
 @dataclass(frozen=True)
@@ -239,6 +235,22 @@ class TrainingKindButton(CallbackData, prefix="lpk"):
 class ReviewButton(CallbackData, prefix="trv"):
     action: Literal["ok", "no", "open"]
     report: int
+
+
+@dataclass(frozen=True)
+class IdentityButton(CallbackData, prefix="idv"):
+    """Confirm or refuse an account (verification or transfer), or open its request."""
+
+    action: Literal["ok", "no", "open"]
+    request: int
+
+
+@dataclass(frozen=True)
+class PersonButton(CallbackData, prefix="peg"):
+    """/pegawai: verify, unbind, deactivate or reactivate an employee."""
+
+    action: Literal["verified", "unbound", "deactivated", "reactivated"]
+    employee: int
 
 
 @dataclass(frozen=True)

@@ -16,3 +16,4 @@ class Flow(StrEnum):
     TRAINING = "lapor"
     REJECT = "lapor_tolak"
     BROADCAST = "broadcast"
+    REFUSE_IDENTITY = "identitas_tolak"

@@ -7,18 +7,20 @@ session or in callback data, so a revoked admin loses access on their next tap.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.errors import NotAllowed, Refusal
 from bot.core.nip import NipError, parse_nip
-from bot.store import employees
-from db.models import AdminRole, AuditEntry, Employee
+from bot.core.telegram_html import escape
+from bot.store import employees, outbox
+from bot.texts import admin as t
+from db.models import AdminRole, AuditEntry, Broadcast, Employee
 from db.session import Database
 
 
@@ -64,6 +66,7 @@ class GrantOutcome(StrEnum):
     BAD_NIP = "bad_nip"
     UNKNOWN = "unknown"  # no employee with that NIP
     SELF = "self"  # a superadmin revoking themself would lock the door behind them
+    UNVERIFIED = "unverified"  # only a verified, bound employee is appointed
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,7 @@ class GrantResult:
     outcome: GrantOutcome
     name: str | None = None
     telegram_id: int | None = None
+    cancelled: list[int] = field(default_factory=list)  # scheduled announcements cancelled
 
 
 class RoleService:
@@ -110,7 +114,12 @@ class RoleService:
             )
 
     async def grant(self, actor_id: int, employee_id: int, role: Role | None) -> GrantResult:
-        """Set (or, with None, revoke) a role; OPD admins manage the employee's own OPD."""
+        """Set (or, with None, revoke) a role; OPD admins manage the employee's own OPD.
+
+        In the same transaction, the target's scheduled announcements their new role may not
+        send are cancelled (audited, and the superadmins told), so a revoked admin's
+        announcement never goes out. Only a verified employee is appointed.
+        """
         async with self.db.transaction() as s:
             await require_admin(s, actor_id, self.admin_ids, superadmin=True)
             employee = await s.get(Employee, employee_id)
@@ -118,13 +127,16 @@ class RoleService:
                 return GrantResult(GrantOutcome.UNKNOWN)
             if employee.telegram_id == actor_id and role is not Role.SUPERADMIN:
                 return GrantResult(GrantOutcome.SELF, employee.name, employee.telegram_id)
+            if role is not None and (employee.verified_at is None or employee.telegram_id is None):
+                return GrantResult(GrantOutcome.UNVERIFIED, employee.name, employee.telegram_id)
             await s.execute(delete(AdminRole).where(AdminRole.employee_id == employee_id))
+            opd = employee.opd_code if role is Role.OPD_ADMIN else None
             if role is not None:
                 s.add(
                     AdminRole(
                         employee_id=employee_id,
                         role=role.value,
-                        opd_code=employee.opd_code if role is Role.OPD_ADMIN else None,
+                        opd_code=opd,
                         granted_by=actor_id,
                         granted_at=self.clock(),
                     )
@@ -140,7 +152,50 @@ class RoleService:
                     "opd": employee.opd_code,
                 },
             )
-        return GrantResult(GrantOutcome.OK, employee.name, employee.telegram_id)
+            cancelled: list[int] = []
+            if employee.telegram_id is not None:
+                kept = Actor(employee.telegram_id, role, opd) if role is not None else None
+                cancelled = await self._cancel_schedules(s, actor_id, employee, kept)
+        return GrantResult(GrantOutcome.OK, employee.name, employee.telegram_id, cancelled)
+
+    async def _cancel_schedules(
+        self, s: AsyncSession, actor_id: int, employee: Employee, kept: Actor | None
+    ) -> list[int]:
+        """Cancel ``employee``'s scheduled announcements that their new role ``kept`` (None:
+        no role) may not send, each by a conditional update, and tell the superadmins."""
+        rows = await s.execute(
+            select(Broadcast.id, Broadcast.scope_opd).where(
+                Broadcast.created_by == employee.telegram_id, Broadcast.status == "scheduled"
+            )
+        )
+        cancelled = []
+        for broadcast_id, scope in rows.all():
+            if kept is not None and kept.may_manage(scope):
+                continue
+            result = await s.execute(
+                update(Broadcast)
+                .where(Broadcast.id == broadcast_id, Broadcast.status == "scheduled")
+                .values(status="cancelled")
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                cancelled.append(broadcast_id)
+        if not cancelled:
+            return cancelled
+        await record(
+            s,
+            self.clock,
+            actor_id,
+            "broadcast.cancel_role",
+            {"broadcast_ids": cancelled, "creator": employee.telegram_id},
+        )
+        ids = ", ".join(f"#{i}" for i in cancelled)
+        text = t.SCHEDULES_CANCELLED_ROLE.format(ids=ids, name=escape(employee.name))
+        for chat_id in await superadmin_chats(s, self.admin_ids):
+            await outbox.queue_account_notice(
+                s, f"role-cancel:{cancelled[0]}:{chat_id}", chat_id, text, self.clock()
+            )
+        return cancelled
 
     async def audit_page(
         self, actor_id: int, limit: int = 20, before_id: int | None = None
@@ -152,6 +207,16 @@ class RoleService:
             if before_id is not None:
                 query = query.where(AuditEntry.id < before_id)
             return list((await s.scalars(query)).all())
+
+
+async def superadmin_chats(s: AsyncSession, admin_ids: frozenset[int]) -> list[int]:
+    """The Telegram ids of every superadmin (configured or appointed)."""
+    rows = await s.scalars(
+        select(Employee.telegram_id)
+        .join(AdminRole, AdminRole.employee_id == Employee.id)
+        .where(AdminRole.role == Role.SUPERADMIN.value, Employee.telegram_id.is_not(None))
+    )
+    return sorted({*admin_ids, *(r for r in rows if r is not None)})
 
 
 async def actor_in(s: AsyncSession, telegram_id: int, admin_ids: frozenset[int]) -> Actor | None:

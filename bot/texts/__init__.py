@@ -70,11 +70,18 @@ COMMANDS = {
     ),
     "batal": CommandText("Batalkan proses yang berjalan", "batalkan proses yang sedang berjalan"),
     "bantuan": CommandText("Bantuan dan daftar perintah", "pesan ini"),
-    "antrian": CommandText("Admin: verifikasi laporan pelatihan", "verifikasi laporan pelatihan"),
+    "antrian": CommandText(
+        "Admin: verifikasi akun dan laporan", "verifikasi akun pegawai dan laporan pelatihan"
+    ),
     "laporan": CommandText("Admin: laporan JP per OPD", "laporan JP dan kepatuhan per OPD"),
     "umumkan": CommandText("Admin: kirim pengumuman", "kirim pengumuman ke pegawai"),
     "terjadwal": CommandText(
         "Admin: pengumuman terjadwal", "lihat atau batalkan pengumuman terjadwal"
+    ),
+    "pegawai": CommandText(
+        "Admin: data dan akun pegawai",
+        "data pegawai: verifikasi, lepas akun, nonaktifkan",
+        args="NIP",
     ),
     "admin": CommandText("Superadmin: kelola peran admin", "kelola peran (superadmin)", args="NIP"),
     "audit": CommandText("Superadmin: log audit", "log audit (superadmin)"),
@@ -197,15 +204,25 @@ REGISTERED = "Pendaftaran berhasil! 🎉 Selamat belajar, <b>{name}</b>."
 # --- Profile ---------------------------------------------------------------------------------
 PROFILE = (
     "<b>Profil Anda</b>\n\n"
-    "NIP: <code>{nip}</code> ({kind})\n"
+    "{label}: <code>{nip}</code> ({kind})\n"
     "Nama: {name}\n"
     "Instansi: {opd}\n"
     "Unit kerja: {unit}\n"
     "Jabatan: {jabatan}\n"
     "Golongan: {golongan}\n"
-    "Terdaftar sejak: {since}\n\n"
-    "Ketuk tombol untuk mengubah data."
+    "Status akun: {status}\n"
+    "Terdaftar sejak: {since}"
 )
+PROFILE_VERIFIED = "✅ terverifikasi"
+PROFILE_EDIT_HINT = (
+    "Ketuk tombol untuk mengubah data. Perubahan nama atau instansi dikonfirmasi ulang oleh "
+    "admin OPD."
+)
+PROFILE_READONLY = (
+    "Nama, instansi, unit kerja, jabatan dan golongan berasal dari data kepegawaian instansi: "
+    "hubungi admin OPD untuk perubahan."
+)
+PROFILE_LOCKED = "Data ini berasal dari data kepegawaian: hubungi admin OPD untuk perubahan."
 NOT_SET = "—"
 BTN_EDIT_NAME = "✏️ Nama"
 BTN_EDIT_OPD = "✏️ Instansi"
@@ -381,4 +398,12 @@ REFUSALS = {
     "superadmin_only": "Maaf, perintah ini khusus superadmin.",
     "other_opd": "Admin OPD hanya dapat mengelola instansinya sendiri.",
     "not_reviewer": "Anda tidak berwenang memverifikasi laporan ini.",
+    "unverified": (
+        "E-sertifikat dan transkrip memuat nama dan NIP Anda, sehingga tersedia setelah akun "
+        "Anda diverifikasi admin OPD. Waktu belajar Anda tetap tercatat."
+    ),
+    "opd_has_admin": (
+        "OPD ini memiliki admin: merekalah yang mengonfirmasi pegawainya. Superadmin "
+        "mengonfirmasi hanya bila OPD belum memiliki admin."
+    ),
 }

@@ -112,7 +112,18 @@ VERIFY_GENUINE = (
     "Nomor: {number}\nNama: {name}\nNIP: {nip}\nModul: {title}\nKategori: {category}\n"
     "Waktu belajar: {time}\nLulus: {date}"
 )
-VERIFY_REFUSED = "❌ Kode tidak valid: tidak ada sertifikat asli dengan kode ini."
+VERIFY_REFUSED = "❌ Kode tidak valid: tidak ada sertifikat atau transkrip asli dengan kode ini."
+VERIFY_SUPERSEDED = (
+    "⚠️ Sertifikat {number} dengan kode ini <b>digantikan oleh revisi terbaru</b> (revisi "
+    "{revision}), yang diterbitkan setelah perbaikan data. Mintalah sertifikat revisi terbaru."
+)
+VERIFY_REVISION = " (revisi {revision})"
+VERIFY_SIGNED = "\nDitandatangani: {name}, {title}"
+VERIFY_TRANSCRIPT = (
+    "✅ <b>Transkrip asli</b>\n"
+    "Nama: {name}\nNIP: {nip}\nTahun: {year}\nKegiatan: {count}\nJumlah: {time}\n"
+    "Dicetak: {date}"
+)
 VERIFY_MALFORMED = "❌ Format kode salah. Kode terdiri dari 12 huruf/angka, mis. ABCD-EFGH-JKLM."
 
 # --- /jp, complete ------------------------------------------------------------------------------
@@ -129,13 +140,17 @@ TRANSCRIPT_CAPTION = "Transkrip pengembangan kompetensi {year}."
 # --- /laporan -----------------------------------------------------------------------------------
 REPORT_OPD = (
     "<b>Laporan {opd}</b> — {year}\n"
-    "Pegawai terdaftar: <b>{employees}</b>\n"
+    "Pegawai: <b>{employees}</b> · terdaftar {registered} · terverifikasi {verified}\n"
     "Mencapai target: <b>{at_target}</b> ({percent}%)\n"
     "Rata-rata: <b>{average}</b>\n\n{categories}"
 )
 REPORT_RANKING = "<b>Peringkat OPD {year}</b> (% ASN mencapai target)\n{lines}"
 REPORT_RANK_LINE = "{rank}. {opd} — {percent}% ({at_target}/{employees}), rata-rata {average} JP"
 REPORT_EMPTY = "Belum ada pegawai terdaftar."
+REPORT_COUNTING = (
+    "<i>Dihitung: pegawai terverifikasi; akun yang menunggu verifikasi belum masuk hitungan. "
+    "Bila data kepegawaian sudah diimpor, pegawai yang belum mendaftar ikut dihitung.</i>"
+)
 BTN_XLSX = "📊 Pegawai (XLSX)"
 BTN_CSV = "📄 Pegawai (CSV)"
 BTN_RECAP_XLSX = "📊 Rekap OPD (XLSX)"
@@ -144,14 +159,9 @@ BTN_SIASN = "🗂 Riwayat kursus (SIASN)"
 REPORT_FILE_CAPTION = "{what} — {year}"
 
 # --- Roster at registration -----------------------------------------------------------------
-ROSTER_CONFIRM = "Apakah ini Anda: <b>{name}</b>, {opd}?"
-ROSTER_CONFIRMED = "✅ Data Anda dikonfirmasi."
-BTN_ROSTER_YES = "✅ Ya, benar"
-BTN_ROSTER_NO = "❌ Bukan"
 ROSTER_UNKNOWN_REFUSED = (
     "NIP ini tidak terdapat dalam data kepegawaian. Hubungi BKPSDM/BKD atau admin OPD Anda."
 )
-ROSTER_NOT_ME = "Baik. NIP tersebut terdaftar atas nama orang lain; hubungi admin OPD Anda."
 
 # --- Transcript header lines (plain text, printed in the PDF) -------------------------------
 TRANSCRIPT_JABATAN = "Jabatan"
