@@ -67,10 +67,10 @@ def decode_qr(image: Image.Image) -> list[str]:
 def qr_matrix(image: Image.Image, modules: int) -> list[list[int]]:
     """The module grid of a rasterised QR code with a quiet zone of 2 modules: 1 for dark."""
     step = image.width / (modules + 4)
-    return [
-        [
-            int(image.getpixel((int((c + 2.5) * step), int((r + 2.5) * step))) < 128)
-            for c in range(modules)
-        ]
-        for r in range(modules)
-    ]
+
+    def dark(r: int, c: int) -> int:
+        value = image.getpixel((int((c + 2.5) * step), int((r + 2.5) * step)))
+        assert isinstance(value, int)
+        return int(value < 128)
+
+    return [[dark(r, c) for c in range(modules)] for r in range(modules)]
