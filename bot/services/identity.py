@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.callbacks import IdentityButton
 from bot.core.clock import Clock
 from bot.core.content import Catalog
 from bot.core.errors import NotAllowed, Refusal
@@ -107,8 +108,6 @@ def review_text(
 
 
 def review_buttons(request_id: int) -> tuple[tuple[tuple[str, str], ...], ...]:
-    from bot.core.callbacks import IdentityButton
-
     return (
         (
             (t.BTN_CONFIRM, IdentityButton("ok", request_id).pack()),

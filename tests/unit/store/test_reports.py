@@ -8,8 +8,9 @@ from sqlalchemy import select, update
 
 from bot.core.jp import Targets
 from bot.core.roster_file import RosterRow
+from bot.core.siasn import CODES
 from bot.store import reports, roster
-from db.models import Employee
+from db.models import Certificate, Employee, JpLedgerEntry
 from db.session import Database
 from tests.unit.seeds import seed_province
 
@@ -96,3 +97,35 @@ async def test_with_a_roster_each_opd_counts_its_roster_employees(db: Database) 
     assert pending["total_minutes"] == 0  # recorded, but not counted before verification
     # The roster's record wins: the verified people now carry the roster's names.
     assert {r["name"] for r in listed_a if r["state"] == "reached"} == {"Pegawai A0", "Pegawai A1"}
+
+
+async def test_siasn_records_carry_issued_certificate_numbers_and_coded_kinds(
+    db: Database,
+) -> None:
+    """``nomorSertipikat`` is filled wherever a certificate exists (the outside training's, or
+    the one the bot issued for a module), and ``jenisKursus`` is one coded vocabulary."""
+    await seed_province(db)
+    async with db.transaction() as s:
+        a1 = await s.scalar(select(Employee).where(Employee.name == "a1"))
+        assert a1 is not None
+        entry = await s.scalar(
+            select(JpLedgerEntry).where(
+                JpLedgerEntry.employee_id == a1.id, JpLedgerEntry.source_kind == "module"
+            )
+        )
+        assert entry is not None
+        s.add(
+            Certificate(
+                employee_id=a1.id, ledger_entry_id=entry.id, certificate_no="SB-2026-000042",
+                code="ABCDEFGHIJKL", nip=a1.nip, name=a1.name, module_id="s0",
+                module_title="Kursus 0", category="teknis", fields_version=2, minutes=675,
+                completed_on=entry.ended_on,
+            )
+        )  # fmt: skip
+    async with db.transaction() as s:
+        records = [r async for r in reports.course_records(s, 2026, "A")]
+    by_source = {(r["nip"], r["source_kind"]): r for r in records if r["nip"] == a1.nip}
+    assert by_source[(a1.nip, "module")]["certificate_no"] == "SB-2026-000042"
+    assert by_source[(a1.nip, "external")]["certificate_no"] == "C-1"
+    assert {r["activity_kind"] for r in records} == {"e_learning", "webinar"}
+    assert all(r["activity_kind"] in CODES for r in records)
