@@ -92,7 +92,11 @@ async def cancel(update: Update, context: BotContext) -> None:
     svc = context.services
     uid = user_id(update)
     abandoned = await svc.quiz.abandon(uid)
+    state = await svc.registration.state(uid)
     cancelled = await svc.registration.cancel(uid)
+    if state is not None and state.step == RegistrationStep.CONTACT:  # hide the phone button
+        await send_reply_keyboard(update, texts.CANCELLED, NO_KEYBOARD)
+        return
     if abandoned is not None:
         await stop_polls(context, abandoned.polls)
         title = abandoned.module.title if abandoned.module else ""

@@ -83,6 +83,7 @@ async def test_a_matching_phone_binds_and_only_then_shows_the_roster(
         assert "Rina Wati" not in seen(stranger)
         # An unlisted NIP may still register, by the default setting (an admin verifies).
         await say(stranger, "/batal", "dibatalkan")
+        assert fake.chat(stranger.id).reply_keyboard is None  # the phone button is gone
         await say(stranger, "/start", "NIP")
         await say(stranger, UNLISTED, "nama lengkap")
 
