@@ -1,7 +1,7 @@
 """Command line: ``python -m bot [run|migrate|content check [DIR]]`` (also ``sinau-bot``), plus
 the training-hours tools ``roster``, ``certificate`` and ``report`` (:mod:`bot.cli.hours`) and
-the operator tools ``backup`` and ``stats`` (:mod:`bot.cli.ops`) and ``erase``
-(:mod:`bot.cli.privacy`)."""
+the operator tools ``backup`` and ``stats`` (:mod:`bot.cli.ops`), ``erase``
+(:mod:`bot.cli.privacy`) and ``employee`` (:mod:`bot.cli.people`)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.cli import hours as cli_hours
 from bot.cli import ops as cli_ops
+from bot.cli import people as cli_people
 from bot.cli import privacy as cli_privacy
 from bot.config import SettingsError, load_settings
 from bot.core.content_loader import ContentError, load_content
@@ -40,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_hours.add_parsers(commands)
     cli_ops.add_parsers(commands)
     cli_privacy.add_parsers(commands)
+    cli_people.add_parsers(commands)
     return parser
 
 
@@ -161,12 +163,14 @@ def main(argv: list[str] | None = None) -> int:
         except SettingsError as exc:
             return _fail(str(exc), EXIT_CONFIG)
         return cli_ops.run(args, settings)
-    if args.command in cli_privacy.COMMANDS:
+    if args.command in cli_privacy.COMMANDS or args.command in cli_people.COMMANDS:
         try:
             settings = load_settings()
         except SettingsError as exc:
             return _fail(str(exc), EXIT_CONFIG)
-        return cli_privacy.run(args, settings)
+        if args.command in cli_privacy.COMMANDS:
+            return cli_privacy.run(args, settings)
+        return cli_people.run(args, settings)
     return run_bot(webhook=getattr(args, "webhook", False))
 
 

@@ -136,6 +136,39 @@ class Settings(BaseSettings):
     external_max_file_mb: float = Field(default=5, alias="SINAU_EXTERNAL_MAX_FILE_MB", gt=0, le=20)
     # Once a roster is imported: may a NIP that is not in it still register?
     roster_allow_unknown: bool = Field(default=True, alias="SINAU_ROSTER_ALLOW_UNKNOWN")
+    # How an account is confirmed as the NIP's owner: a shared contact matching the roster's
+    # phone, an admin of the OPD, or the phone where the roster has one and an admin otherwise.
+    verification: Literal["phone", "admin", "phone_or_admin"] = Field(
+        default="phone_or_admin", alias="SINAU_VERIFICATION"
+    )
+    # The certificate's issuing body, signing official and place; optional logo and signature
+    # images (PNG or JPEG files).
+    cert_issuer: str = Field(
+        default="Badan Pengembangan Sumber Daya Manusia Daerah Provinsi Jawa Tengah",
+        alias="SINAU_CERT_ISSUER",
+        min_length=2,
+        max_length=120,
+    )
+    cert_signer_name: str = Field(default="", alias="SINAU_CERT_SIGNER_NAME", max_length=120)
+    cert_signer_nip: str = Field(default="", alias="SINAU_CERT_SIGNER_NIP", max_length=24)
+    cert_signer_title: str = Field(
+        default="Kepala BPSDMD Provinsi Jawa Tengah",
+        alias="SINAU_CERT_SIGNER_TITLE",
+        max_length=120,
+    )
+    cert_city: str = Field(default="Semarang", alias="SINAU_CERT_CITY", min_length=2, max_length=60)
+    cert_logo: Path | None = Field(default=None, alias="SINAU_CERT_LOGO")
+    cert_signature: Path | None = Field(default=None, alias="SINAU_CERT_SIGNATURE")
+
+    @field_validator("cert_logo", "cert_signature", mode="before")
+    @classmethod
+    def _image_file(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        path = Path(str(value))
+        if not path.is_file():
+            raise ValueError(f"no such file: {path}")
+        return path
 
     # --- Personal data (UU 27/2022): the privacy notice, retention, data-subject rights ---
     # Who decides about the data (the controller) and where to reach them, as /privasi names them.

@@ -6,6 +6,7 @@ import json
 import logging
 
 from telegram import Update
+from telegram.error import TelegramError
 
 from bot.core.callbacks import RoleButton
 from bot.core.nip import NipError, parse_nip
@@ -14,8 +15,8 @@ from bot.services.roles import GrantOutcome, Role
 from bot.telegram.context import BotContext
 from bot.texts import admin as t
 from handlers import admin_keyboards
-from handlers.commands import CommandScope, command, set_menu
-from handlers.common import reply, show, toast, user_id
+from handlers.commands import CommandScope, command, help_lines, set_menu
+from handlers.common import reply, send, show, toast, user_id
 
 log = logging.getLogger(__name__)
 ROLE_BY_CODE = {"sa": Role.SUPERADMIN, "oa": Role.OPD_ADMIN, "rm": None}
@@ -67,11 +68,37 @@ async def on_role_button(update: Update, context: BotContext, data: RoleButton) 
         await toast(update, t.ROLE_SELF)
     elif outcome is GrantOutcome.UNKNOWN:
         await toast(update, t.ADMIN_UNKNOWN.format(nip="?"))
+    elif outcome is GrantOutcome.UNVERIFIED:
+        await toast(update, t.ROLE_UNVERIFIED)
     else:
         role_name = t.ROLE_NAMES[role.value if role else None]
-        await show(update, t.ROLE_SAVED.format(name=escape(result.name or "?"), role=role_name))
+        text = t.ROLE_SAVED.format(name=escape(result.name or "?"), role=role_name)
+        if result.cancelled:
+            ids = ", ".join(f"#{i}" for i in result.cancelled)
+            text += "\n" + t.ROLE_SCHEDULES_CANCELLED.format(ids=ids)
+        await show(update, text)
         if result.telegram_id is not None:
-            await set_menu(context.bot, result.telegram_id, MENU_SCOPE[role])
+            await announce_role(context, result.telegram_id, role)
+        context.sender.wake()  # the superadmins' notice of cancelled announcements
+
+
+async def announce_role(context: BotContext, telegram_id: int, role: Role | None) -> None:
+    """Tell the person appointed or revoked, with what they can now do, and set their menu to
+    exactly the commands their role allows."""
+    scope = MENU_SCOPE[role]
+    await set_menu(context.bot, telegram_id, scope)
+    public, admin = help_lines(scope)
+    if role is None:
+        text = t.REVOKED.format(commands=public)
+    else:
+        actor = await context.services.roles.actor(telegram_id)
+        opd = context.services.catalog.opds.get(actor.opd_code or "") if actor else None
+        where = t.APPOINTED_SCOPE.format(opd=escape(opd.name)) if opd else ""
+        text = t.APPOINTED.format(role=t.ROLE_NAMES[role.value], scope=where, commands=admin)
+    try:
+        await send(context, telegram_id, text)
+    except TelegramError as exc:  # they blocked the bot: the role holds all the same
+        log.warning("role notice to %s not sent: %s", telegram_id, exc)
 
 
 @command("audit", rank=160, scope=CommandScope.SUPERADMIN)

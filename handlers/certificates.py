@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from telegram import Update
 
 from bot.core.callbacks import CertificateButton
@@ -30,7 +32,14 @@ async def certificates(update: Update, context: BotContext) -> None:
 async def send_certificate(update: Update, context: BotContext, issued: Issued) -> None:
     chat = update.effective_chat
     assert chat is not None
-    data = await render_pdf(issued, context.services.settings.scale, context.bot.username or "")
+    settings = context.services.settings
+    data = await render_pdf(
+        issued,
+        settings.scale,
+        context.bot.username or "",
+        logo=settings.cert_logo,
+        signature=settings.cert_signature,
+    )
     await chat.send_document(
         data,
         filename=f"{issued.fields.certificate_no}.pdf",
@@ -49,28 +58,67 @@ async def on_certificate(update: Update, context: BotContext, data: CertificateB
     await send_certificate(update, context, issued)
 
 
+VERIFY_PREFIX = "v_"  # /start v_<code>: the deep link a certificate's QR code opens
+
+
 @command("verifikasi", rank=80)
 async def verify(update: Update, context: BotContext) -> None:
     if not context.args:
         await reply(update, t.VERIFY_USAGE)
         return
-    result = await context.services.certificates.verify(" ".join(context.args)[:40])
+    await verify_code(update, context, " ".join(context.args)[:40])
+
+
+async def verify_code(update: Update, context: BotContext, typed: str) -> None:
+    """Check a certificate's or a transcript's code: ``/verifikasi CODE`` and the QR code's
+    ``/start v_CODE`` answer exactly alike."""
+    svc = context.services
+    result = await svc.certificates.verify(typed[:40])
     if result.verdict is Verdict.MALFORMED:
         await reply(update, t.VERIFY_MALFORMED)
+        return
+    if result.verdict is Verdict.SUPERSEDED and result.fields is not None:
+        await reply(
+            update,
+            t.VERIFY_SUPERSEDED.format(
+                number=result.fields.certificate_no, revision=result.latest_revision
+            ),
+        )
+        return
+    if result.verdict is Verdict.GENUINE and result.transcript is not None:
+        tr = result.transcript
+        await reply(
+            update,
+            t.VERIFY_TRANSCRIPT.format(
+                name=escape(tr["name"]),
+                nip=tr["nip"],
+                year=tr["year"],
+                count=len(tr["entries"]),
+                time=svc.settings.scale.text(int(tr["total_minutes"])),
+                date=labels.long_date(date.fromisoformat(tr["printed_on"])),
+            ),
+        )
         return
     if result.verdict is not Verdict.GENUINE or result.fields is None:
         await reply(update, t.VERIFY_REFUSED)
         return
     f = result.fields
+    signed = (
+        t.VERIFY_SIGNED.format(name=escape(f.signer_name), title=escape(f.signer_title or ""))
+        if f.signer_name
+        else ""
+    )
+    revision = t.VERIFY_REVISION.format(revision=f.revision) if (f.revision or 1) > 1 else ""
     await reply(
         update,
         t.VERIFY_GENUINE.format(
-            number=f.certificate_no,
+            number=f.certificate_no + revision,
             name=escape(f.name),
             nip=f.nip,
             title=escape(f.module_title),
             category=escape(labels.category_name(f.category)),
-            time=learning_time(f, context.services.settings.scale),
+            time=learning_time(f, svc.settings.scale),
             date=labels.long_date(f.completed_on),
-        ),
+        )
+        + signed,
     )

@@ -17,7 +17,7 @@ from bot.core.telegram_html import escape
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
 from bot.texts import reminders as rtexts
-from handlers import broadcast, keyboards, privacy, profile, reminders, start, trainings
+from handlers import broadcast, identity, keyboards, privacy, profile, reminders, start, trainings
 from handlers.common import reply, user_id
 
 # Free text longer than this is never a NIP, a name or a search; say so instead of parsing it.
@@ -38,8 +38,10 @@ TEXT: dict[Flow, Route] = {
     Flow.REJECT: trainings.on_reason,
     Flow.BROADCAST: broadcast.on_message,
     Flow.ERASE: privacy.on_text,
+    Flow.REFUSE_IDENTITY: identity.on_reason,
 }
 MEDIA: dict[Flow, Route] = {
+    Flow.REGISTER: start.on_contact,
     Flow.BROADCAST: broadcast.on_message,
     Flow.TRAINING: trainings.on_file,
     Flow.REMINDER: _time_not_a_file,

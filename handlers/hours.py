@@ -13,6 +13,7 @@ from bot.services.hours import HoursView
 from bot.telegram.context import BotContext
 from bot.texts import documents as labels
 from bot.texts import hours as ht
+from bot.texts import identity as it
 from handlers import hours_keyboards, keyboards
 from handlers.commands import command
 from handlers.common import answer_query, reply, show, user_id
@@ -51,7 +52,10 @@ def hours_text(view: HoursView) -> str:
         remaining=remaining,
         items="\n".join(items) if items else texts.JP_NO_ITEMS,
     )
-    return summary + detail_text(view) if view.entries else summary
+    text = summary + detail_text(view) if view.entries else summary
+    if view.employee.verified_at is None:  # recorded, but in no official total yet
+        text = it.PENDING_NOTE + "\n\n" + text
+    return text
 
 
 def detail_text(view: HoursView) -> str:
@@ -124,15 +128,21 @@ async def on_files(update: Update, context: BotContext, data: HoursFileButton) -
     if view is None or chat is None:
         await answer_query(update, texts.NEED_REGISTRATION)
         return
-    await answer_query(update)
     today = svc.clock().astimezone(svc.settings.tz).date()
     if kind == "chart":
+        await answer_query(update)
         png = await hours_files.chart_png(view, today)
         caption = ht.CHART_CAPTION.format(year=year, target=view.scale.jp_text(view.target_minutes))
         await chat.send_photo(png, caption=caption)
         return
     opd = svc.catalog.opds.get(view.employee.opd_code)
-    pdf = await hours_files.transcript_pdf(view, opd.name if opd else view.employee.opd_code, today)
+    opd_name = opd.name if opd else view.employee.opd_code
+    fields = hours_files.transcript_fields(view, opd_name, today)
+    code = await svc.certificates.transcript_code(user_id(update), fields)  # verified only
+    await answer_query(update)
+    pdf = await hours_files.transcript_pdf(
+        view, opd_name, today, code=code, bot_username=context.bot.username or ""
+    )
     await chat.send_document(
         pdf, filename=f"transkrip-jp-{year}.pdf", caption=ht.TRANSCRIPT_CAPTION.format(year=year)
     )

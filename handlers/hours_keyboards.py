@@ -14,7 +14,6 @@ from bot.core.callbacks import (
     HoursFileButton,
     ReportFileButton,
     ReviewButton,
-    RosterButton,
     TrainingKindButton,
 )
 from bot.delivery.renderers.notices import review_buttons
@@ -94,16 +93,5 @@ def province_report(year: int) -> InlineKeyboardMarkup:
                 _button(t.BTN_COMPLIANCE, ReportFileButton("chart", ALL, year)),
             ],
             [_button(t.BTN_SIASN, ReportFileButton("siasn", ALL, year))],
-        ]
-    )
-
-
-def roster_confirm() -> InlineKeyboardMarkup:
-    return markup(
-        [
-            [
-                _button(t.BTN_ROSTER_YES, RosterButton("yes")),
-                _button(t.BTN_ROSTER_NO, RosterButton("no")),
-            ]
         ]
     )

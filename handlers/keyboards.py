@@ -30,6 +30,7 @@ from bot.core.quiz_rules import Gate, GateResult
 from bot.services.learning import ModuleState
 from bot.services.registration import OpdPage
 from bot.services.reminders import ReminderView
+from bot.texts import identity as itexts
 from bot.texts import reminders as rtexts
 from bot.texts import review as review_texts
 
@@ -72,6 +73,16 @@ def use_name(name: str) -> InlineKeyboardMarkup:
     return markup([[button(texts.BTN_USE_NAME.format(name=name), RegisterButton("name"))]])
 
 
+def transfer() -> InlineKeyboardMarkup:
+    """Under "this NIP is bound to another account": ask an admin for a transfer."""
+    return markup([[button(itexts.BTN_TRANSFER, RegisterButton("move"))]])
+
+
+def admin_route() -> InlineKeyboardMarkup:
+    """After a phone that did not match: be verified by an admin instead."""
+    return markup([[button(itexts.BTN_ADMIN_ROUTE, RegisterButton("admin"))]])
+
+
 def consent() -> InlineKeyboardMarkup:
     """Register with the optional messages (reminders, announcements), without them, or not."""
     return markup(
@@ -97,23 +108,18 @@ def opd_page(page: OpdPage) -> InlineKeyboardMarkup:
     return markup(rows)
 
 
-def profile() -> InlineKeyboardMarkup:
-    return markup(
-        [
-            [
-                button(texts.BTN_EDIT_NAME, ProfileButton("name")),
-                button(texts.BTN_EDIT_OPD, ProfileButton("opd")),
-            ],
-            [
-                button(texts.BTN_EDIT_UNIT, ProfileButton("unit_kerja")),
-                button(texts.BTN_EDIT_JABATAN, ProfileButton("jabatan")),
-            ],
-            [
-                button(texts.BTN_EDIT_GOLONGAN, ProfileButton("golongan")),
-                button(texts.BTN_MENU, MenuButton("home")),
-            ],
-        ]
-    )
+def profile(locked: frozenset[str] = frozenset()) -> InlineKeyboardMarkup:
+    """Edit buttons for the fields the employee may change (not those the roster holds)."""
+    fields: list[tuple[str, ProfileButton]] = [
+        (texts.BTN_EDIT_NAME, ProfileButton("name")),
+        (texts.BTN_EDIT_OPD, ProfileButton("opd")),
+        (texts.BTN_EDIT_UNIT, ProfileButton("unit_kerja")),
+        (texts.BTN_EDIT_JABATAN, ProfileButton("jabatan")),
+        (texts.BTN_EDIT_GOLONGAN, ProfileButton("golongan")),
+    ]
+    edits = [button(label, data) for label, data in fields if data.field not in locked]
+    edits.append(button(texts.BTN_MENU, MenuButton("home")))
+    return markup([edits[i : i + 2] for i in range(0, len(edits), 2)])
 
 
 def catalog(counts: dict[Category, tuple[int, int]]) -> InlineKeyboardMarkup:

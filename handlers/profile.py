@@ -7,13 +7,14 @@ from telegram import Update
 from bot import texts
 from bot.core.callbacks import ProfileButton
 from bot.core.telegram_html import escape
-from bot.services.registration import RegistrationOutcome
+from bot.services.registration import RegistrationOutcome, TelegramUser
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
+from bot.texts import identity as it
 from db.models import Employee
 from handlers import keyboards
 from handlers.commands import command
-from handlers.common import answer_query, expired, registered, reply, show, user_id
+from handlers.common import answer_query, expired, registered, reply, show, toast, user_id
 from handlers.opd_picker import search_opd, send_opd_page
 
 ASK_FOR_FIELD = {
@@ -24,20 +25,28 @@ ASK_FOR_FIELD = {
 }
 
 
-def profile_text(context: BotContext, employee: Employee) -> str:
+def profile_text(context: BotContext, employee: Employee, locked: frozenset[str]) -> str:
     svc = context.services
     opd = svc.catalog.opds.get(employee.opd_code)
     since = employee.created_at.astimezone(svc.settings.tz)
-    return texts.PROFILE.format(
+    pending = employee.verified_at is None
+    hidden = pending and bool(locked)  # the roster's record waits for the verified person
+    text = texts.PROFILE.format(
+        label="NI PPPK" if employee.kind == "PPPK" else "NIP",
         nip=employee.nip,
         kind=employee.kind,
         name=escape(employee.name),
-        opd=escape(opd.name if opd else employee.opd_code),
+        opd=it.INSTANSI_HIDDEN if hidden else escape(opd.name if opd else employee.opd_code),
         unit=escape(employee.unit_kerja or texts.NOT_SET),
         jabatan=escape(employee.jabatan or texts.NOT_SET),
         golongan=escape(employee.golongan or texts.NOT_SET),
         since=f"{since.day} {texts.MONTHS[since.month - 1]} {since.year}",
+        status=it.PENDING_SHORT if pending else texts.PROFILE_VERIFIED,
     )
+    if pending:
+        text += "\n\n" + it.PENDING_NOTE
+    text += "\n\n" + (texts.PROFILE_READONLY if locked else texts.PROFILE_EDIT_HINT)
+    return text
 
 
 async def show_profile(
@@ -47,7 +56,9 @@ async def show_profile(
     *,
     toast_text: str | None = None,
 ) -> None:
-    await show(update, profile_text(context, employee), keyboards.profile(), toast=toast_text)
+    locked = await context.services.registration.locked_fields(user_id(update))
+    text = profile_text(context, employee, locked)
+    await show(update, text, keyboards.profile(locked), toast=toast_text)
 
 
 @command("profil", rank=40)
@@ -64,6 +75,9 @@ async def on_edit(update: Update, context: BotContext, data: ProfileButton) -> N
     if result.outcome is RegistrationOutcome.INVALID:
         await expired(update)
         return
+    if result.outcome is RegistrationOutcome.TAKEN:  # the roster's record: read-only
+        await toast(update, texts.PROFILE_LOCKED)
+        return
     if result.outcome is RegistrationOutcome.STALE:
         await show(update, texts.NEED_REGISTRATION)
         return
@@ -74,6 +88,11 @@ async def on_edit(update: Update, context: BotContext, data: ProfileButton) -> N
     await reply(update, ASK_FOR_FIELD[field])
 
 
+def who(update: Update) -> TelegramUser:
+    user = update.effective_user
+    return TelegramUser(user.full_name.strip(), user.username) if user else TelegramUser()
+
+
 async def on_text(update: Update, context: BotContext, state: FlowState) -> None:
     """A text message while a profile field is being edited."""
     message = update.effective_message
@@ -82,8 +101,10 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
     if state.step == "opd":
         await search_opd(update, context, text)
         return
-    result = await svc.registration.submit_profile_field(user_id(update), text)
-    if result.outcome is RegistrationOutcome.INVALID:
+    result = await svc.registration.submit_profile_field(user_id(update), text, who(update))
+    if result.outcome is RegistrationOutcome.TAKEN:
+        await reply(update, texts.PROFILE_LOCKED)
+    elif result.outcome is RegistrationOutcome.INVALID:
         invalid = {
             "name": texts.NAME_INVALID,
             "golongan": texts.GOLONGAN_INVALID,
@@ -91,6 +112,9 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
         await reply(update, invalid)
     elif result.employee is not None:
         await reply(update, texts.PROFILE_SAVED)
-        await reply(update, profile_text(context, result.employee), keyboards.profile())
+        locked = await svc.registration.locked_fields(user_id(update))
+        await reply(
+            update, profile_text(context, result.employee, locked), keyboards.profile(locked)
+        )
     else:
         await reply(update, texts.BUTTON_EXPIRED)

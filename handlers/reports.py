@@ -46,12 +46,14 @@ def opd_text(context: BotContext, view: RecapView, opd_code: str) -> str:
         opd=escape(_names(context).get(opd_code, opd_code)),
         year=view.year,
         employees=row.employees,
+        registered=row.registered,
+        verified=row.verified,
         at_target=row.at_target,
         percent=f"{row.share * 100:.1f}".replace(".", ","),
         average=scale.text(row.average_minutes),
         categories=t.JP_BY_CATEGORY.format(lines="\n".join(categories) or "-"),
     )
-    return text + review_text(context, view, row.employees)
+    return text + review_text(context, view, row.employees) + "\n\n" + t.REPORT_COUNTING
 
 
 def _short(text: str, limit: int = 100) -> str:

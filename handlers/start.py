@@ -3,25 +3,29 @@ check, or name -> OPD -> confirmation with the optional consent to reminders).""
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 
 from bot import texts
-from bot.core.callbacks import OpdButton, RegisterButton, RosterButton
+from bot.core.callbacks import OpdButton, RegisterButton
 from bot.core.flows import Flow
 from bot.core.nip import EmployeeKind, sex_digit
 from bot.core.telegram_html import escape
-from bot.services.registration import RegistrationOutcome, RegistrationStep
+from bot.services.registration import RegistrationOutcome, RegistrationStep, Result, TelegramUser
 from bot.services.review import ReviewStatus
 from bot.store.employees import clean_name
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
 from bot.texts import hours as hours_texts
+from bot.texts import identity as it
 from bot.texts import privacy as privacy_texts
 from bot.texts import review as review_texts
 from db.models import Employee
-from handlers import hours_keyboards, keyboards, notice
+from handlers import keyboards, notice
+from handlers.certificates import VERIFY_PREFIX, verify_code
 from handlers.commands import command
-from handlers.common import expired, reply, show, toast, user_id
+from handlers.common import answer_query, api, expired, reply, show, toast, user_id
 from handlers.opd_picker import search_opd, send_opd_page
 from handlers.profile import show_profile
 from handlers.quiz import stop_polls
@@ -37,8 +41,8 @@ def telegram_name(update: Update) -> str:
 async def menu_text(context: BotContext, employee: Employee) -> tuple[str, int]:
     """The menu's text, with today's review goal and the streak; and that goal."""
     svc = context.services
-    minutes, target = await svc.hours.year_minutes(employee.telegram_id)
-    status = await svc.spaced.status(employee.telegram_id)
+    minutes, target = await svc.hours.year_minutes(employee.telegram_id or 0)
+    status = await svc.spaced.status(employee.telegram_id or 0)
     scale = svc.settings.scale
     text = texts.MENU.format(
         salutation=texts.SALUTATIONS[sex_digit(employee.nip)],
@@ -49,6 +53,8 @@ async def menu_text(context: BotContext, employee: Employee) -> tuple[str, int]:
     )
     if employee.privacy_version != privacy_texts.NOTICE_VERSION:
         text += privacy_texts.NOTICE_MENU_HINT
+    if employee.verified_at is None:
+        text += "\n\n" + it.MENU_PENDING
     goal = status.goal if status is not None else 0
     line = review_line(context, status) if status is not None else ""
     return (text.replace("\n\n", f"\n{line}\n\n", 1) if line else text), goal
@@ -82,6 +88,9 @@ async def send_menu(
 async def start(update: Update, context: BotContext) -> None:
     svc = context.services
     uid = user_id(update)
+    if context.args and context.args[0].startswith(VERIFY_PREFIX):  # a certificate's QR code
+        await verify_code(update, context, context.args[0].removeprefix(VERIFY_PREFIX))
+        return
     employee = await svc.learning.employee(uid)
     state = await svc.registration.state(uid)
     if employee is not None:
@@ -93,7 +102,10 @@ async def start(update: Update, context: BotContext) -> None:
         await reply(update, texts.REG_RESUME)
         await prompt(update, context, state)
         return
+    waiting = await svc.registration.waiting_request(uid)
     state = await svc.registration.begin(uid)
+    if waiting is not None:
+        await reply(update, it.REQUEST_WAITING.format(id=waiting.id))
     await reply(update, texts.WELCOME)
     await prompt(update, context, state)
 
@@ -105,7 +117,11 @@ async def cancel(update: Update, context: BotContext) -> None:
     svc = context.services
     uid = user_id(update)
     abandoned = await svc.quiz.abandon(uid)
+    state = await svc.registration.state(uid)
     cancelled = await svc.registration.cancel(uid)
+    if state is not None and state.step == RegistrationStep.CONTACT:  # hide the phone button
+        await send_reply_keyboard(update, texts.CANCELLED, NO_KEYBOARD)
+        return
     if await cancel_session(update, context) and abandoned is None:
         return
     if abandoned is not None:
@@ -114,6 +130,31 @@ async def cancel(update: Update, context: BotContext) -> None:
         await reply(update, texts.QUIZ_ABANDONED.format(title=escape(title)))
         return
     await reply(update, texts.CANCELLED if cancelled else texts.NOTHING_TO_CANCEL)
+
+
+def who(update: Update) -> TelegramUser:
+    """The Telegram name and username of the sender, for the reviewing admin."""
+    user = update.effective_user
+    if user is None:
+        return TelegramUser()
+    return TelegramUser(user.full_name.strip(), user.username)
+
+
+async def send_reply_keyboard(update: Update, text: str, keyboard: dict[str, Any]) -> None:
+    """A message with a reply keyboard (or ``{"remove_keyboard": True}``), as plain JSON."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    params = {"chat_id": chat.id, "text": text, "parse_mode": "HTML", "reply_markup": keyboard}
+    await api(update).call("sendMessage", params)
+
+
+CONTACT_KEYBOARD = {
+    "keyboard": [[{"text": it.BTN_SHARE_CONTACT, "request_contact": True}]],
+    "one_time_keyboard": True,
+    "resize_keyboard": True,
+}
+NO_KEYBOARD = {"remove_keyboard": True}
 
 
 async def prompt(update: Update, context: BotContext, state: FlowState) -> None:
@@ -125,10 +166,10 @@ async def prompt(update: Update, context: BotContext, state: FlowState) -> None:
         await reply(update, text, notice.keyboard(1, notice.Reader.REGISTERING))
     elif state.step == RegistrationStep.NIP:
         await reply(update, texts.ASK_NIP)
-    elif state.step == RegistrationStep.ROSTER:
-        await ask_roster(update, context, state)
+    elif state.step == RegistrationStep.CONTACT:
+        await send_reply_keyboard(update, it.ASK_CONTACT, CONTACT_KEYBOARD)
     elif state.step == RegistrationStep.NAME:
-        kind = state.data.get("kind", EmployeeKind.PNS.value)
+        kind = "NI PPPK" if state.data.get("kind") == EmployeeKind.PPPK.value else "NIP"
         suggestion = clean_name(telegram_name(update))
         markup = keyboards.use_name(suggestion) if suggestion else None
         await reply(update, texts.ASK_NAME.format(kind=kind), markup)
@@ -136,12 +177,17 @@ async def prompt(update: Update, context: BotContext, state: FlowState) -> None:
         await send_opd_page(update, context, 0)
     elif state.step == RegistrationStep.CONSENT:
         opd = svc.catalog.opds.get(state.data.get("opd", ""))
+        hidden = state.data.get("roster") and not state.data.get("verified")
         text = texts.CONSENT.format(
             nip=escape(state.data.get("nip", "")),
             name=escape(state.data.get("name", "")),
-            opd=escape(opd.name if opd else "-"),
+            opd=it.INSTANSI_HIDDEN if hidden else escape(opd.name if opd else "-"),
         )
         await reply(update, text, keyboards.consent())
+    elif state.step == RegistrationStep.TAKEN:
+        await reply(update, it.TAKEN, keyboards.transfer())
+    elif state.step == RegistrationStep.TRANSFER_NAME:
+        await reply(update, it.ASK_TRANSFER_NAME)
 
 
 async def on_text(update: Update, context: BotContext, state: FlowState) -> None:
@@ -152,28 +198,87 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
     text = text or ""
     if state.step == RegistrationStep.NIP:
         result = await svc.registration.submit_nip(uid, text)
-        if result.outcome is RegistrationOutcome.INVALID:
-            await reply(update, texts.NIP_RETRY.format(reason=escape(result.reason)))
-        elif result.outcome is RegistrationOutcome.TAKEN:
-            await reply(update, texts.NIP_TAKEN)
-        elif result.outcome is RegistrationOutcome.UNKNOWN:
-            await reply(update, hours_texts.ROSTER_UNKNOWN_REFUSED)
-        elif result.state is not None:
-            await prompt(update, context, result.state)
+        await on_nip_result(update, context, result)
     elif state.step == RegistrationStep.NAME:
         result = await svc.registration.submit_name(uid, text)
         if result.outcome is RegistrationOutcome.INVALID:
             await reply(update, texts.NAME_INVALID)
         elif result.state is not None:
             await prompt(update, context, result.state)
+    elif state.step == RegistrationStep.TRANSFER_NAME:
+        result = await svc.registration.submit_transfer(uid, text, who(update))
+        if result.outcome is RegistrationOutcome.INVALID:
+            await reply(update, texts.NAME_INVALID)
+        else:
+            await on_filed(update, result)
     elif state.step == RegistrationStep.OPD:
         await search_opd(update, context, text)
     elif state.step == RegistrationStep.PRIVACY:
         await reply(update, privacy_texts.READ_NOTICE_FIRST)
         await prompt(update, context, state)
-    else:  # consent is a button
+    elif state.step == RegistrationStep.CONTACT:
+        await send_reply_keyboard(update, it.CONTACT_WAIT, CONTACT_KEYBOARD)
+    else:  # consent and the transfer offer are buttons
         await reply(update, texts.HINT_USE_BUTTONS)
         await prompt(update, context, state)
+
+
+async def on_nip_result(update: Update, context: BotContext, result: Result) -> None:
+    if result.outcome is RegistrationOutcome.INVALID:
+        await reply(update, texts.NIP_RETRY.format(reason=escape(result.reason)))
+    elif result.outcome is RegistrationOutcome.TAKEN:
+        await reply(update, it.TAKEN, keyboards.transfer())
+    elif result.outcome is RegistrationOutcome.UNKNOWN:
+        await reply(update, hours_texts.ROSTER_UNKNOWN_REFUSED)
+    elif result.outcome is RegistrationOutcome.LIMITED and result.retry_at is not None:
+        local = result.retry_at.astimezone(context.services.settings.tz)
+        await reply(update, it.LIMITED.format(at=local.strftime("%H.%M")))
+    elif result.outcome is RegistrationOutcome.DEACTIVATED:
+        await reply(update, it.DEACTIVATED)
+    elif result.outcome is RegistrationOutcome.NO_PHONE:
+        await reply(update, it.NO_PHONE)
+    elif result.state is not None:
+        await prompt(update, context, result.state)
+
+
+async def on_contact(update: Update, context: BotContext, state: FlowState) -> None:
+    """A message that is not text while registration is under way: the shared contact."""
+    message = update.effective_message
+    contact = message.contact if message else None
+    if contact is None or state.step != RegistrationStep.CONTACT:
+        await reply(update, texts.HINT_NON_TEXT + " " + texts.HINT_USE_BUTTONS_OR_HELP)
+        return
+    assert message is not None
+    result = await context.services.registration.submit_contact(
+        user_id(update),
+        contact.user_id,
+        contact.phone_number,
+        forwarded=message.forward_origin is not None,
+    )
+    if result.outcome is RegistrationOutcome.NOT_OWN_CONTACT:
+        await send_reply_keyboard(update, it.CONTACT_NOT_OWN, CONTACT_KEYBOARD)
+    elif result.outcome is RegistrationOutcome.PHONE_MISMATCH:
+        if result.admin_route:
+            await send_reply_keyboard(update, it.CONTACT_MISMATCH, NO_KEYBOARD)
+            await reply(update, it.CONTACT_MISMATCH_ADMIN.strip(), keyboards.admin_route())
+        else:
+            await send_reply_keyboard(
+                update, it.CONTACT_MISMATCH + it.CONTACT_MISMATCH_END, NO_KEYBOARD
+            )
+    elif result.outcome is RegistrationOutcome.STALE:
+        await reply(update, texts.BUTTON_EXPIRED)
+    elif result.state is not None:
+        await send_reply_keyboard(update, it.CONTACT_VERIFIED, NO_KEYBOARD)
+        await prompt(update, context, result.state)
+
+
+async def on_filed(update: Update, result: Result) -> None:
+    """A transfer request filed (or not, when the step is gone)."""
+    if result.request is None:
+        await show(update, texts.BUTTON_EXPIRED)
+        return
+    template = it.REQUEST_FILED if result.reviewers else it.REQUEST_FILED_NO_REVIEWER
+    await show(update, template.format(id=result.request.id))
 
 
 async def on_use_name(update: Update, context: BotContext) -> None:
@@ -190,7 +295,7 @@ async def on_use_name(update: Update, context: BotContext) -> None:
 async def on_opd(update: Update, context: BotContext, data: OpdButton) -> None:
     svc = context.services
     code = data.code
-    result = await svc.registration.choose_opd(user_id(update), code)
+    result = await svc.registration.choose_opd(user_id(update), code, who(update))
     if result.outcome is RegistrationOutcome.INVALID:
         await toast(update, texts.BUTTON_INVALID)
     elif result.outcome is not RegistrationOutcome.OK:
@@ -204,9 +309,21 @@ async def on_opd(update: Update, context: BotContext, data: OpdButton) -> None:
 
 
 async def on_register_button(update: Update, context: BotContext, data: RegisterButton) -> None:
-    """ "Use my Telegram name" at the name step, or the consent answer."""
+    """ "Use my Telegram name", the consent answer, the admin route, or a transfer."""
+    svc = context.services
     if data.action == "name":
         await on_use_name(update, context)
+    elif data.action in ("admin", "move"):
+        uid = user_id(update)
+        if data.action == "admin":
+            result = await svc.registration.choose_admin_route(uid)
+        else:
+            result = await svc.registration.begin_transfer(uid)
+        if result.state is None:
+            await expired(update)
+            return
+        await answer_query(update)
+        await prompt(update, context, result.state)
     else:
         optional = data.action == "yes"
         await on_consent(update, context, agreed=data.action != "no", optional=optional)
@@ -217,37 +334,26 @@ async def on_consent(
 ) -> None:
     """The confirmation: register (with or without the optional messages), or not."""
     svc = context.services
-    result = await svc.registration.consent(user_id(update), agreed, optional=optional)
+    result = await svc.registration.consent(user_id(update), agreed, who(update), optional=optional)
     if result.outcome is RegistrationOutcome.STALE:
         await expired(update)
     elif result.outcome is RegistrationOutcome.TAKEN:
-        await show(update, texts.NIP_TAKEN)
+        await show(update, it.TAKEN)
+    elif result.outcome is RegistrationOutcome.DEACTIVATED:
+        await show(update, it.DEACTIVATED)
     elif result.outcome is RegistrationOutcome.INVALID:
         await show(update, texts.CONSENT_DECLINED)
+    elif result.outcome is RegistrationOutcome.PENDING:
+        await on_filed(update, result)
+        context.sender.wake()
     elif result.employee is not None:
-        registered_text = texts.REGISTERED.format(name=escape(result.employee.name))
+        employee = result.employee
+        name = escape(employee.name)
+        if employee.verified_at is None:
+            registered_text = it.REGISTERED_PENDING.format(name=name)
+            context.sender.wake()  # the reviewers' copies were queued with the account
+        else:
+            registered_text = texts.REGISTERED.format(name=name)
         reminder = default_notice(context) if optional else texts.REGISTERED_QUIET
         await show(update, registered_text + "\n\n" + reminder)
-        await send_menu(update, context, result.employee, fresh=True)
-
-
-async def ask_roster(update: Update, context: BotContext, state: FlowState) -> None:
-    opd = context.services.catalog.opds.get(state.data.get("opd", ""))
-    text = hours_texts.ROSTER_CONFIRM.format(
-        name=escape(state.data.get("name", "")),
-        opd=escape(opd.name if opd else state.data.get("opd", "")),
-    )
-    await reply(update, text, hours_keyboards.roster_confirm())
-
-
-async def on_roster_answer(update: Update, context: BotContext, data: RosterButton) -> None:
-    """ "Is this you: <name>, <OPD>?" from the roster."""
-    agreed = data.answer == "yes"
-    result = await context.services.registration.confirm_roster(user_id(update), agreed)
-    if result.outcome is RegistrationOutcome.STALE:
-        await expired(update)
-    elif result.outcome is RegistrationOutcome.INVALID:
-        await show(update, hours_texts.ROSTER_NOT_ME)
-    elif result.state is not None:
-        await show(update, hours_texts.ROSTER_CONFIRMED)
-        await prompt(update, context, result.state)
+        await send_menu(update, context, employee, fresh=True)

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 
 from bot.core.callbacks import ReviewButton, TrainingKindButton
 from bot.core.jp import claim_text, decimal_text
@@ -19,6 +20,7 @@ from bot.core.telegram_html import escape
 from bot.delivery.renderers.notices import day, review_text, summary
 from bot.services.trainings import (
     Review,
+    Reviewed,
     StepResult,
     TrainingProblem,
     TrainingStep,
@@ -32,6 +34,7 @@ from db.models import Employee, ExternalTraining
 from handlers import hours_keyboards as kb
 from handlers.commands import CommandScope, command
 from handlers.common import answer_query, reply, show, toast, user_id
+from handlers.identity import send_queue
 
 
 def problem_text(result: StepResult | TrainingProblem, limit: Decimal | int | None = None) -> str:
@@ -148,7 +151,12 @@ async def on_file(update: Update, context: BotContext, state: FlowState) -> None
         await reply(update, t.PROBLEMS["file_type"])
         return
     svc = context.services
-    result = await svc.trainings.submit(user_id(update), upload)
+    problem = svc.trainings.check_file(upload)
+    if problem is not None:  # refused by its name, type or size before any download
+        await reply(update, problem_text(problem, svc.trainings.max_bytes // (1024 * 1024)))
+        return
+    content = await _download(context, upload) if upload.kind == "document" else None
+    result = await svc.trainings.submit(user_id(update), upload, content)
     if result.problem is not None or result.report is None or result.employee is None:
         await reply(update, problem_text(result.problem or TrainingProblem.STALE, result.limit))
         return
@@ -156,8 +164,19 @@ async def on_file(update: Update, context: BotContext, state: FlowState) -> None
     lines = [t.LAPOR_SUBMITTED.format(id=report.id, summary=summary(report))]
     if report.duplicate_of is not None:
         lines.append(t.LAPOR_DUPLICATE.format(other=report.duplicate_of))
+    if result.no_reviewer:
+        lines.append(t.LAPOR_NO_REVIEWER)
     await reply(update, "\n\n".join(lines))
     context.sender.wake()  # the reviewers' copies were queued with the report
+
+
+async def _download(context: BotContext, upload: UploadedFile) -> bytes | None:
+    """The document's bytes, to check they are what the file claims; kept in memory only."""
+    try:
+        file = await context.bot.get_file(upload.file_id)
+        return bytes(await file.download_as_bytearray())
+    except TelegramError:
+        return None
 
 
 async def send_for_review(
@@ -176,9 +195,11 @@ async def send_for_review(
 @command("antrian", rank=110, scope=CommandScope.ADMIN)
 async def queue(update: Update, context: BotContext) -> None:
     """``/antrian``: pending reports in the caller's scope (their OPD, or all for superadmins)."""
+    people = await send_queue(update, context)  # accounts to confirm, first
     items = await context.services.reviews.pending(user_id(update))
     if not items:
-        await reply(update, t.QUEUE_EMPTY)
+        if not people:
+            await reply(update, t.QUEUE_EMPTY)
         return
     await reply(update, t.QUEUE_TITLE.format(count=len(items)), kb.queue(items))
 
@@ -193,20 +214,23 @@ async def on_review(update: Update, context: BotContext, data: ReviewButton) -> 
             await answer_query(update)
             await send_for_review(context, uid, report, owner)
             return
-        await _refused(update, outcome, report)
+        await _refused(
+            update, Reviewed(outcome, report, decided_by=await svc.reviews.decider(report))
+        )
         return
     if action == "no":
         outcome = await svc.reviews.begin_reject(uid, report_id)
         if outcome is not Review.OK:
             _, report, _ = await svc.reviews.report_for_review(uid, report_id)
-            await _refused(update, outcome, report)
+            decider = await svc.reviews.decider(report)
+            await _refused(update, Reviewed(outcome, report, decided_by=decider))
             return
         await answer_query(update)
         await reply(update, t.ASK_REASON.format(id=report_id))
         return
     result = await svc.reviews.approve(uid, report_id)
     if result.outcome is not Review.OK or result.report is None:
-        await _refused(update, result.outcome, result.report)
+        await _refused(update, result)
         return
     report = result.report
     await show(update, t.REVIEW_APPROVED.format(id=report.id, jp=claim_text(report.jp_centi)))
@@ -221,16 +245,23 @@ async def on_reason(update: Update, context: BotContext, state: FlowState) -> No
         return
     result = await context.services.reviews.reject_with_reason(user_id(update), text)
     if result.outcome is not Review.OK or result.report is None:
-        await _refused(update, result.outcome, result.report)
+        await _refused(update, result)
         return
     report = result.report
     await reply(update, t.REVIEW_REJECTED.format(id=report.id, reason=escape(text)))
     context.sender.wake()  # the employee's notice was queued with the decision
 
 
-async def _refused(update: Update, outcome: Review, report: ExternalTraining | None) -> None:
+async def _refused(update: Update, result: Reviewed) -> None:
+    outcome, report = result.outcome, result.report
     if outcome is Review.ALREADY and report is not None:
-        text = t.REVIEW_ALREADY.format(id=report.id, status=t.LAPOR_STATUS[report.status])
+        text = t.REVIEW_ALREADY.format(
+            id=report.id,
+            admin=escape(result.decided_by or t.REVIEW_SOMEONE),
+            status=t.LAPOR_STATUS[report.status],
+        )
+    elif outcome is Review.OWN and report is not None:
+        text = t.REVIEW_OWN.format(id=report.id)
     elif outcome is Review.NOT_FOUND:
         text = t.REVIEW_NOT_FOUND
     else:

@@ -19,6 +19,7 @@ from telegram.ext import Application, CallbackContext
 from bot.app.lease import LeaseKeeper
 from bot.config import Settings
 from bot.core.outgoing import MessageKind, Outgoing, Skip
+from bot.delivery.renderers.accounts import AccountNoticeRenderer
 from bot.delivery.renderers.broadcasts import BroadcastRenderer
 from bot.delivery.renderers.notices import NoticeRenderer
 from bot.delivery.renderers.reminders import NudgeRenderer
@@ -56,6 +57,7 @@ class Worker:
                 ),
                 MessageKind.BROADCAST: BroadcastRenderer(db).render,
                 MessageKind.NOTICE: NoticeRenderer(services.db, services.catalog).render,
+                MessageKind.ACCOUNT: AccountNoticeRenderer(services.db).render,
             },
             rate=settings.send_rate,
             chat_interval=settings.send_chat_interval,

@@ -160,12 +160,9 @@ class MenuButton(CallbackData, prefix="menu"):
 
 @dataclass(frozen=True)
 class RegisterButton(CallbackData, prefix="reg"):
-    action: Literal["name", "yes", "quiet", "no"]  # quiet: register without optional messages
-
-
-@dataclass(frozen=True)
-class RosterButton(CallbackData, prefix="ros"):
-    answer: Literal["yes", "no"]
+    # "quiet": register without the optional messages; "admin": verification by an admin
+    # instead of the phone; "move": ask for a transfer.
+    action: Literal["name", "yes", "quiet", "no", "admin", "move"]
 
 
 @dataclass(frozen=True)
@@ -269,6 +266,22 @@ class EraseButton(CallbackData, prefix="del"):
 class ReviewButton(CallbackData, prefix="trv"):
     action: Literal["ok", "no", "open"]
     report: int
+
+
+@dataclass(frozen=True)
+class IdentityButton(CallbackData, prefix="idv"):
+    """Confirm or refuse an account (verification or transfer), or open its request."""
+
+    action: Literal["ok", "no", "open"]
+    request: int
+
+
+@dataclass(frozen=True)
+class PersonButton(CallbackData, prefix="peg"):
+    """/pegawai: verify, unbind, deactivate or reactivate an employee."""
+
+    action: Literal["verified", "unbound", "deactivated", "reactivated"]
+    employee: int
 
 
 @dataclass(frozen=True)

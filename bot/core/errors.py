@@ -15,6 +15,8 @@ class Refusal(StrEnum):
     SUPERADMIN_ONLY = "superadmin_only"
     OTHER_OPD = "other_opd"  # an OPD admin reaching outside their OPD
     NOT_REVIEWER = "not_reviewer"  # a report the caller may not review
+    UNVERIFIED = "unverified"  # a document with one's name and NIP, before verification
+    OPD_HAS_ADMIN = "opd_has_admin"  # a superadmin confirming a person the OPD's admins confirm
 
 
 class NotAllowed(Exception):

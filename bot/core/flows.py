@@ -17,3 +17,4 @@ class Flow(StrEnum):
     REJECT = "lapor_tolak"
     BROADCAST = "broadcast"
     ERASE = "hapus"  # /hapus waiting for its confirmation
+    REFUSE_IDENTITY = "identitas_tolak"

@@ -4,7 +4,9 @@ A PNS NIP reads ``YYYYMMDD YYYYMM S NNN``: birth date, TMT CPNS (start of servic
 A PPPK NI reads ``YYYYMMDD YYYY 2 C S NNN``: birth date, year of appointment, the digit 2, the
 contract count, sex, sequence. Digits 13-14 of a PPPK number read 21..29, which is never a valid
 TMT month, and that is what tells the two apart. There is no checksum, so we check what can be
-checked and say exactly what is wrong, in Indonesian, so the user can fix a typo.
+checked and say exactly what is wrong, in Indonesian, so the user can fix a typo. Beyond the
+digits, a number must be plausible for a person in service: appointed between 18 and 60, younger
+than 70 today, and a PPPK appointed in 2019 or later (PP 49/2018; the first PPPK came in 2019).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from bot import texts
 
 SEPARATORS = re.compile(r"[\s.\-_/]+")
 MIN_APPOINTMENT_AGE = 18
+MAX_APPOINTMENT_AGE = 60
+MAX_ACTIVE_AGE = 70  # an active employee is younger than this (retirement comes well before)
+FIRST_PPPK_YEAR = 2019  # PP 49/2018; the first PPPK were appointed in 2019
 NIP_LENGTH = 18
 
 
@@ -65,6 +70,10 @@ def _age_at(birth: date, year: int, month: int) -> int:
     return year - birth.year - (1 if month < birth.month else 0)
 
 
+def _age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - (1 if (day.month, day.day) < (birth.month, birth.day) else 0)
+
+
 def parse_nip(raw: str, *, today: date | None = None) -> Nip:
     """Validate ``raw`` as a PNS NIP or a PPPK NI; raise :class:`NipError` saying what is wrong."""
     today = today or date.today()
@@ -96,8 +105,9 @@ def parse_nip(raw: str, *, today: date | None = None) -> Nip:
         start_month: int | None = None
         if start_year > today.year:
             raise NipError(texts.NIP_FUTURE_START)
-        if start_year - birth.year < MIN_APPOINTMENT_AGE:
-            raise NipError(texts.NIP_START_TOO_YOUNG.format(age=MIN_APPOINTMENT_AGE))
+        if start_year < FIRST_PPPK_YEAR:
+            raise NipError(texts.NIP_PPPK_TOO_EARLY.format(year=FIRST_PPPK_YEAR))
+        age = start_year - birth.year
     else:
         kind = EmployeeKind.PNS
         if not 1 <= month_digits <= 12:
@@ -107,8 +117,13 @@ def parse_nip(raw: str, *, today: date | None = None) -> Nip:
             raise NipError(texts.NIP_FUTURE_START)
         if (start_year, start_month) <= (birth.year, birth.month):
             raise NipError(texts.NIP_START_BEFORE_BIRTH)
-        if _age_at(birth, start_year, start_month) < MIN_APPOINTMENT_AGE:
-            raise NipError(texts.NIP_START_TOO_YOUNG.format(age=MIN_APPOINTMENT_AGE))
+        age = _age_at(birth, start_year, start_month)
+    if age < MIN_APPOINTMENT_AGE:
+        raise NipError(texts.NIP_START_TOO_YOUNG.format(age=MIN_APPOINTMENT_AGE))
+    if age > MAX_APPOINTMENT_AGE:
+        raise NipError(texts.NIP_START_TOO_OLD.format(age=MAX_APPOINTMENT_AGE))
+    if _age_on(birth, today) >= MAX_ACTIVE_AGE:
+        raise NipError(texts.NIP_TOO_OLD.format(age=MAX_ACTIVE_AGE))
 
     return Nip(
         digits=digits,

@@ -12,6 +12,7 @@ class MessageKind(StrEnum):
     REMINDER = "reminder"
     BROADCAST = "broadcast"
     NOTICE = "notice"  # about a reported outside training: to its reviewers or its owner
+    ACCOUNT = "account"  # about an account: verification, transfer, unbinding, roles
 
 
 class NoticePart(StrEnum):

@@ -33,6 +33,8 @@ class TranscriptEntry:
     source_kind: str  # "module" | "external"
     category: str | None
     minutes: int
+    organiser: str | None = None  # printed for outside trainings, with the certificate number
+    certificate_no: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,8 @@ class Transcript:
     target_minutes: int = 900
     minutes_per_jp: int = 45
     extra: tuple[tuple[str, str], ...] = ()  # more header lines, e.g. ("Jabatan", "...")
+    code: str = ""  # the verification code, grouped; printed with its QR code when set
+    bot_username: str = ""
 
     @property
     def total_minutes(self) -> int:
@@ -111,11 +115,16 @@ def _activities(pdf: FPDF, transcript: Transcript) -> None:
     ) as table:
         table.row(labels.TRANSCRIPT_COLUMNS)
         for number, entry in enumerate(entries, start=1):
+            title = entry.title
+            if entry.source_kind == "external":
+                title += "\n" + labels.TRANSCRIPT_EXTERNAL.format(
+                    organiser=entry.organiser or "-", number=entry.certificate_no or "-"
+                )
             table.row(
                 (
                     str(number),
                     labels.short_date(entry.day),
-                    entry.title,
+                    title,
                     labels.source_kind_name(entry.source_kind),
                     labels.category_name(entry.category),
                     str(entry.minutes),
@@ -151,6 +160,41 @@ def _summary(pdf: FPDF, transcript: Transcript) -> None:
         date=labels.long_date(transcript.printed_on), app=labels.APP_NAME
     )
     pdf.multi_cell(0, 5, printed, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if transcript.code:
+        _verification(pdf, transcript)
+
+
+QR_SIZE = 26.0
+
+
+def _verification(pdf: FPDF, transcript: Transcript) -> None:
+    """The verification code, how to check it, and the QR code of the deep link."""
+    if pdf.get_y() + QR_SIZE + 6 > pdf.h - 20:
+        pdf.add_page()
+    pdf.ln(4)
+    top = pdf.get_y()
+    left = pdf.l_margin
+    text_x = left
+    if transcript.bot_username:
+        from bot.documents.certificate import draw_qr
+        from bot.documents.verification import verify_link
+
+        draw_qr(pdf, verify_link(transcript.bot_username, transcript.code), left, top, QR_SIZE)
+        text_x = left + QR_SIZE + 4
+    width = pdf.w - pdf.r_margin - text_x
+    pdf.set_xy(text_x, top + 1)
+    pdf.set_font(FONT, "", 9)
+    pdf.set_text_color(*GREY)
+    pdf.cell(width, 5, labels.CERT_CODE, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "B", 14)
+    pdf.set_text_color(*NAVY)
+    pdf.cell(width, 7, transcript.code, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "", 8.5)
+    pdf.set_text_color(*GREY)
+    bot = f"@{transcript.bot_username}" if transcript.bot_username else labels.CERT_BOT_DEFAULT
+    how = labels.TRANSCRIPT_VERIFY.format(code=transcript.code, bot=bot)
+    pdf.multi_cell(width, 4.3, how, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_y(max(pdf.get_y(), top + QR_SIZE))
 
 
 def render_transcript(transcript: Transcript) -> bytes:

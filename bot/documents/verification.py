@@ -32,7 +32,12 @@ CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 MIN_SECRET_BYTES = 16
 # Bump when the canonical form changes, so old and new codes can never be confused: version 1
 # certificates state JP (in hundredths), version 2 the minutes learned.
-_DOMAINS = {1: b"sinau-bareng/certificate/v1\x00", 2: b"sinau-bareng/certificate/v2\x00"}
+_DOMAINS = {
+    1: b"sinau-bareng/certificate/v1\x00",
+    2: b"sinau-bareng/certificate/v2\x00",
+    3: b"sinau-bareng/certificate/v3\x00",
+}
+_TRANSCRIPT_DOMAIN = b"sinau-bareng/transcript/v1\x00"
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 # Digits that base32 leaves out but people type for the letter they resemble.
 _LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
@@ -41,7 +46,11 @@ _VALID = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
 
 @dataclass(frozen=True, slots=True)
 class CertificateFields:
-    """What a certificate asserts; every field is covered by the verification code."""
+    """What a certificate asserts; every field is covered by the verification code.
+
+    Version 1 states JP in hundredths (certificates issued before credits were minutes),
+    version 2 the minutes, version 3 also the revision, the issue date and who signs where.
+    """
 
     certificate_no: str
     nip: str
@@ -50,12 +59,47 @@ class CertificateFields:
     module_title: str
     category: str | None
     completed_on: date
-    minutes: int | None = None  # version 2: the learning time
-    jp_centi: int | None = None  # version 1 (issued before credits were minutes)
+    minutes: int | None = None  # versions 2 and 3: the learning time
+    jp_centi: int | None = None  # version 1
+    revision: int = 1
+    issued_on: date | None = None
+    issuer: str | None = None
+    signer_name: str | None = None
+    signer_nip: str | None = None
+    signer_title: str | None = None
+    city: str | None = None
+    fields_version: int | None = None  # None: 1 or 2, from which time field is set
 
     @property
     def version(self) -> int:
+        if self.fields_version is not None:
+            return self.fields_version
         return 1 if self.minutes is None else 2
+
+
+_BASE_FIELDS = (
+    "certificate_no",
+    "nip",
+    "name",
+    "module_id",
+    "module_title",
+    "category",
+    "completed_on",
+)
+_VERSION_FIELDS = {
+    1: ("jp_centi",),
+    2: ("minutes",),
+    3: (
+        "minutes",
+        "revision",
+        "issued_on",
+        "issuer",
+        "signer_name",
+        "signer_nip",
+        "signer_title",
+        "city",
+    ),
+}
 
 
 def certificate_number(year: int, serial: int, *, prefix: str = "SB") -> str:
@@ -73,21 +117,50 @@ def canonical_bytes(fields: CertificateFields) -> bytes:
     versus "a" + "b|c"). Text is NFC-normalised so "é" typed as one or two code points is the
     same certificate.
     """
-    data = asdict(fields)
-    data.pop("minutes" if fields.version == 1 else "jp_centi")
-    data["completed_on"] = fields.completed_on.isoformat()
+    everything = asdict(fields)
+    data = {key: everything[key] for key in (*_BASE_FIELDS, *_VERSION_FIELDS[fields.version])}
     for key, value in data.items():
-        if isinstance(value, str):
+        if isinstance(value, date):
+            data[key] = value.isoformat()
+        elif isinstance(value, str):
             data[key] = unicodedata.normalize("NFC", value.strip())
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return _DOMAINS[fields.version] + text.encode("utf-8")
 
 
 def _mac(secret: bytes, fields: CertificateFields) -> str:
+    return _mac_of(secret, canonical_bytes(fields))
+
+
+def _mac_of(secret: bytes, message: bytes) -> str:
     if len(secret) < MIN_SECRET_BYTES:
         raise ValueError(f"the certificate secret must be at least {MIN_SECRET_BYTES} bytes")
-    digest = hmac.new(secret, canonical_bytes(fields), hashlib.sha256).digest()
+    digest = hmac.new(secret, message, hashlib.sha256).digest()
     return base64.b32encode(digest).decode("ascii")[:CODE_LENGTH]
+
+
+def transcript_bytes(fields: dict[str, object]) -> bytes:
+    """A transcript's fields (JSON-ready: name, NIP, year, entries...) as one byte string."""
+    text = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _TRANSCRIPT_DOMAIN + unicodedata.normalize("NFC", text).encode("utf-8")
+
+
+def make_transcript_code(secret: bytes, fields: dict[str, object]) -> str:
+    """The verification code printed on a transcript, grouped; the same key as certificates,
+    another domain, so a code can never be valid as both."""
+    return format_code(_mac_of(secret, transcript_bytes(fields)))
+
+
+def check_transcript_code(secret: bytes, fields: dict[str, object], code: str) -> bool:
+    typed = normalize_code(code)
+    return typed is not None and hmac.compare_digest(
+        typed, _mac_of(secret, transcript_bytes(fields))
+    )
+
+
+def verify_link(bot_username: str, code: str) -> str:
+    """The deep link a certificate's QR code opens: ``/start v_<code>`` in the bot's chat."""
+    return f"https://t.me/{bot_username}?start=v_{normalize_code(code) or code}"
 
 
 def format_code(code: str) -> str:

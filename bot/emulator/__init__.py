@@ -22,6 +22,10 @@ Users (private chat id == user id; the bot may message a user once it sent anyth
                   language_code="id", started=False)   # get-or-create
     u.send_text("/start")            # message update (bot_command entities) -> Message dict
     u.send_photo(caption=None); u.send_sticker(); u.send_document()
+    u.phone_number = "+6281234567890"; u.share_contact()  # the request_contact button of the
+                                     # reply keyboard shown: own contact, user_id == from.id
+    u.send_contact(phone, first_name, user_id=None, forwarded_from=None)  # someone else's
+                                     # contact (user_id theirs or absent), or a forwarded one
     u.edit_text(message_id, "new")   # edited_message update
     qid = u.press(message_id, "data")          # callback_query; message = its current state
     qid = u.press_button("Lanjut", message_id=None)  # callback button whose text contains the
@@ -56,7 +60,7 @@ Observation::
     BotMessage: message_id, kind (text/photo/document/poll/sticker), text (the caption
         for media), entities, html, reply_markup, buttons, button_texts, button(label),
         keyboard_texts, poll, photo, document, deleted, edits, edit_date, raw_text,
-        parse_mode, reply_to, to_api()
+        parse_mode, reply_to, to_api(); chat.reply_keyboard (the reply keyboard shown now)
     fake.last_poll(chat_id) -> poll dict (live: voter counts, is_closed)
     await fake.wait_for(lambda: ..., timeout=5.0)  # polls every 10 ms; TimeoutError + dump
 

@@ -131,8 +131,32 @@ def check_markup(markup: dict | None) -> None:
                 text = b if isinstance(b, str) else b.get("text", "")
                 if not text.strip():
                     raise ApiError("Bad Request: can't parse keyboard button: Text is empty")
-                if isinstance(b, dict) and "web_app" in b:
-                    _check_url(b["web_app"].get("url", ""), "keyboard button Web App", True)
+                if isinstance(b, dict):
+                    _check_reply_button(b)
+
+
+# A reply keyboard button asks for at most one thing (Bot API: the fields are exclusive).
+REPLY_REQUESTS = (
+    "request_users",
+    "request_chat",
+    "request_contact",
+    "request_location",
+    "request_poll",
+    "web_app",
+)
+
+
+def _check_reply_button(b: dict) -> None:
+    asked = [k for k in REPLY_REQUESTS if b.get(k) not in (None, False)]
+    if len(asked) > 1:
+        raise ApiError(
+            "Bad Request: can't parse keyboard button: only one of "
+            f"{', '.join(REPLY_REQUESTS)} may be used, got {asked}"
+        )
+    if "request_contact" in b and not isinstance(b["request_contact"], bool):
+        raise ApiError("Bad Request: can't parse keyboard button: request_contact must be Boolean")
+    if "web_app" in b:
+        _check_url(b["web_app"].get("url", ""), "keyboard button Web App", True)
 
 
 def _check_inline_button(b: dict) -> None:
@@ -186,6 +210,11 @@ def new_message(fake: FakeBotApi, chat: Chat, p: dict, kind: str, **kw: Any) -> 
     )
     if reply is not None:
         msg.reply_to, msg.reply_to_message = reply.message_id, reply.to_api()
+    markup = p.get("reply_markup") or {}
+    if "keyboard" in markup:
+        chat.reply_keyboard = markup
+    elif markup.get("remove_keyboard"):
+        chat.reply_keyboard = None
     chat.add(msg)
     fake.record_event(chat, msg)
     return msg

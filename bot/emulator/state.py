@@ -59,7 +59,7 @@ class BotMessage:
     sender: dict
     chat_json: dict
     from_bot: bool = True
-    kind: str = "text"  # text | photo | document | poll | sticker
+    kind: str = "text"  # text | photo | document | poll | sticker | contact
     text: str | None = None
     entities: list[dict] = field(default_factory=list)
     reply_markup: dict | None = None
@@ -67,6 +67,7 @@ class BotMessage:
     photo: list[dict] | None = None
     document: dict | None = None
     sticker: dict | None = None
+    contact: dict | None = None
     parse_mode: str | None = None
     raw_text: str | None = None  # what the bot sent before entity parsing
     reply_to: int | None = None
@@ -138,7 +139,7 @@ class BotMessage:
                 m["caption"] = self.text
                 if self.entities:
                     m["caption_entities"] = self.entities
-            for key in ("poll", "photo", "document", "sticker"):
+            for key in ("poll", "photo", "document", "sticker", "contact"):
                 value = getattr(self, key)
                 if value is not None:
                     m[key] = value
@@ -164,6 +165,9 @@ class Chat:
         self.actions: list[str] = []  # sendChatAction actions
         self.by_id: dict[int, BotMessage] = {}
         self.events: list[tuple[int, BotMessage]] = []  # (seq, bot message sent/edited)
+        # The reply keyboard the user sees now: set by a message that sends one, hidden by
+        # one with remove_keyboard (or after a tap, when it was one_time_keyboard).
+        self.reply_keyboard: dict | None = None
         self._next_id = 1
 
     def json(self) -> dict:

@@ -44,6 +44,7 @@ class FakeUser:
         self.language_code = language_code
         self.started = started  # has talked to the bot (so the bot may message it)
         self.blocked = False
+        self.phone_number: str | None = None  # what request_contact shares (set by the test)
         self.chat = Chat(self)
         self._mark = 0  # event sequence number of the last user action / returned reply
 
@@ -64,7 +65,10 @@ class FakeUser:
         self.started = True
         self._mark = self.fake.seq
 
-    def _user_message(self, kind: str, text: str | None = None, **media: Any) -> BotMessage:
+    def _user_message(
+        self, kind: str, text: str | None = None, *, defer: bool = False, **media: Any
+    ) -> BotMessage:
+        """A message from the user; ``defer`` leaves queueing its update to the caller."""
         self._act()
         msg = BotMessage(
             self.chat.new_id(),
@@ -88,7 +92,8 @@ class FakeUser:
                 if m.start() == 0 or kind == "text"
             ]
         self.chat.add(msg)
-        self.fake.enqueue({"message": msg.to_api()})
+        if not defer:
+            self.fake.enqueue({"message": msg.to_api()})
         return msg
 
     def send_text(self, text: str) -> dict:
@@ -124,6 +129,56 @@ class FakeUser:
     ) -> dict:
         doc = self.fake.files.document(data, file_name, mime_type)
         return self._user_message("document", caption, document=doc).to_api()
+
+    # ---------------------------------------------------------------- contacts
+    def share_contact(self) -> dict:
+        """Tap the ``request_contact`` button of the reply keyboard the bot showed: Telegram
+        sends the user's own contact (``user_id`` == the sender, their account's number)."""
+        keyboard = self.chat.reply_keyboard
+        buttons = [
+            b for row in (keyboard or {}).get("keyboard", []) for b in row if isinstance(b, dict)
+        ]
+        assert any(b.get("request_contact") for b in buttons), (
+            f"no request_contact button on the reply keyboard of chat {self.id}: {keyboard}"
+        )
+        assert self.phone_number, "set user.phone_number before sharing the contact"
+        assert keyboard is not None
+        if keyboard.get("one_time_keyboard"):
+            self.chat.reply_keyboard = None  # hidden after the tap
+        contact: dict[str, Any] = {
+            "phone_number": self.phone_number,
+            "first_name": self.first_name,
+            "user_id": self.id,
+        }
+        if self.last_name:
+            contact["last_name"] = self.last_name
+        return self._user_message("contact", contact=contact).to_api()
+
+    def send_contact(
+        self,
+        phone_number: str,
+        first_name: str,
+        *,
+        user_id: int | None = None,
+        last_name: str | None = None,
+        forwarded_from: FakeUser | None = None,
+    ) -> dict:
+        """Send a contact from the address book (someone else's: ``user_id`` is theirs, or
+        absent when they are not on Telegram), or forward one (``forward_origin`` is set)."""
+        contact: dict[str, Any] = {"phone_number": phone_number, "first_name": first_name}
+        if last_name:
+            contact["last_name"] = last_name
+        if user_id is not None:
+            contact["user_id"] = user_id
+        msg = self._user_message("contact", contact=contact, defer=forwarded_from is not None)
+        if forwarded_from is not None:
+            msg.forward_origin = {
+                "type": "user",
+                "sender_user": forwarded_from.json(),
+                "date": int(time.time()) - 60,
+            }
+            self.fake.enqueue({"message": msg.to_api()})
+        return msg.to_api()
 
     def edit_text(self, message_id: int, new_text: str) -> dict:
         """Edit one of this user's text messages (an ``edited_message`` update)."""

@@ -14,15 +14,16 @@ from bot.core.review import ReviewScheduler
 from bot.services.activity import RecentActivity
 from bot.services.broadcast_drafts import DraftService
 from bot.services.broadcasts import BroadcastService
-from bot.services.certificates import CertificateService
+from bot.services.certificates import CertificateService, Signer
 from bot.services.hours import HoursService
 from bot.services.housekeeping import Housekeeping
+from bot.services.identity import IdentityService
 from bot.services.learning import LearningService
 from bot.services.media import MediaService
 from bot.services.presence import PresenceService
 from bot.services.privacy import PrivacyService
 from bot.services.quiz import QuizService
-from bot.services.registration import RegistrationService
+from bot.services.registration import RegistrationService, Verification
 from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
 from bot.services.review import SpacedReviewService
@@ -42,6 +43,7 @@ class Services:
     catalog: Catalog
     clock: Clock
     registration: RegistrationService
+    identity: IdentityService
     learning: LearningService
     quiz: QuizService
     spaced: SpacedReviewService
@@ -85,7 +87,10 @@ class Services:
                 clock,
                 reminders,
                 roster_allow_unknown=settings.roster_allow_unknown,
+                verification=Verification(settings.verification),
+                admin_ids=settings.admin_ids,
             ),
+            identity=IdentityService(db, catalog, clock, settings.admin_ids),
             learning=LearningService(db, catalog, clock, settings.tz, activity),
             quiz=QuizService(
                 db,
@@ -131,6 +136,14 @@ class Services:
                 db,
                 clock,
                 settings.cert_secret.get_secret_value() if settings.cert_secret else None,
+                Signer(
+                    issuer=settings.cert_issuer,
+                    name=settings.cert_signer_name,
+                    nip=settings.cert_signer_nip,
+                    title=settings.cert_signer_title,
+                    city=settings.cert_city,
+                ),
+                settings.tz,
             ),
             reports=ReportService(
                 db, settings.admin_ids, settings.targets, settings.scale, clock=clock

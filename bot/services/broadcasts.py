@@ -25,7 +25,7 @@ from bot.services.broadcast_drafts import (
     DraftService,
     DraftStep,
 )
-from bot.services.roles import record, require_admin, require_scope
+from bot.services.roles import actor_in, record, require_admin, require_scope
 from bot.store import sessions
 from bot.store.audience import Audience, condition
 from bot.store.outbox import enqueue_from
@@ -142,19 +142,42 @@ class BroadcastService:
 
     async def queue_due(self) -> list[Broadcast]:
         """Start scheduled announcements whose time has come (called by the minute tick), and
-        finish queueing any a crash interrupted between confirm and queue."""
+        finish queueing any a crash interrupted between confirm and queue.
+
+        Each start is a conditional update (only a row still scheduled, or queued, moves on), so
+        a cancel that won keeps it cancelled; and the creator's role is checked again, in the same
+        transaction: the announcement of an admin who lost their role never goes out.
+        """
         now = self.clock()
         started: list[Broadcast] = []
+        due_now = ((Broadcast.status == "scheduled") & (Broadcast.scheduled_at <= now)) | (
+            Broadcast.status == "queued"
+        )
         async with self.db.transaction() as s:
-            due = (
-                await s.scalars(
-                    select(Broadcast).where(
-                        ((Broadcast.status == "scheduled") & (Broadcast.scheduled_at <= now))
-                        | (Broadcast.status == "queued")
-                    )
+            due = (await s.scalars(select(Broadcast.id).where(due_now))).all()
+            for broadcast_id in due:
+                claimed = await s.execute(
+                    update(Broadcast)
+                    .where(Broadcast.id == broadcast_id, due_now)
+                    .values(status="queued")
+                    .execution_options(synchronize_session=False)
                 )
-            ).all()
-            for broadcast in due:
+                if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                    continue  # cancelled (or started) meanwhile
+                broadcast = await s.get(Broadcast, broadcast_id)
+                assert broadcast is not None
+                await s.refresh(broadcast)
+                creator = await actor_in(s, broadcast.created_by, self.admin_ids)
+                if creator is None or not creator.may_manage(broadcast.scope_opd):
+                    broadcast.status = "cancelled"
+                    await record(
+                        s,
+                        self.clock,
+                        broadcast.created_by,
+                        "broadcast.cancel_role",
+                        {"broadcast_id": broadcast.id, "reason": "creator no longer an admin"},
+                    )
+                    continue
                 count = await self._queue(s, broadcast, now)
                 await record(
                     s,
@@ -176,13 +199,22 @@ class BroadcastService:
             return list((await s.scalars(query.order_by(Broadcast.scheduled_at))).all())
 
     async def cancel(self, actor_id: int, broadcast_id: int) -> DraftOutcome:
+        """Cancel a scheduled announcement: a conditional update, so one that is starting at
+        this moment is either cancelled before it starts or reported as no longer scheduled."""
         async with self.db.transaction() as s:
             actor = await require_admin(s, actor_id, self.admin_ids)
             broadcast = await s.get(Broadcast, broadcast_id)
             if broadcast is None or broadcast.status != "scheduled":
                 return DraftOutcome.STALE
             require_scope(actor, broadcast.scope_opd)
-            broadcast.status = "cancelled"
+            cancelled = await s.execute(
+                update(Broadcast)
+                .where(Broadcast.id == broadcast_id, Broadcast.status == "scheduled")
+                .values(status="cancelled")
+                .execution_options(synchronize_session=False)
+            )
+            if cancelled.rowcount != 1:  # type: ignore[attr-defined]
+                return DraftOutcome.STALE
             await record(
                 s, self.clock, actor_id, "broadcast.cancel", {"broadcast_id": broadcast_id}
             )

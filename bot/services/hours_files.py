@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from bot.documents.charts import JpProgress, render_progress_chart
 from bot.services.hours import HoursView
@@ -47,7 +48,37 @@ async def chart_png(view: HoursView, today: date) -> bytes:
     return await asyncio.to_thread(render_progress_chart, progress)
 
 
-async def transcript_pdf(view: HoursView, opd_name: str, today: date) -> bytes:
+def transcript_fields(view: HoursView, opd_name: str, today: date) -> dict[str, Any]:
+    """What a transcript states, JSON-ready: its verification code covers exactly this."""
+    employee = view.employee
+    entries = sorted(view.entries, key=lambda e: (e.ended_on, e.id))
+    return {
+        "name": employee.name,
+        "nip": employee.nip,
+        "opd": opd_name,
+        "jabatan": employee.jabatan,
+        "unit_kerja": employee.unit_kerja,
+        "year": view.year,
+        "printed_on": today.isoformat(),
+        "total_minutes": sum(e.minutes for e in entries),
+        "entries": [
+            [
+                e.ended_on.isoformat(),
+                e.title,
+                e.source_kind,
+                e.category,
+                e.minutes,
+                e.organiser if e.source_kind == "external" else None,
+                e.certificate_no if e.source_kind == "external" else None,
+            ]
+            for e in entries
+        ],
+    }
+
+
+async def transcript_pdf(
+    view: HoursView, opd_name: str, today: date, *, code: str = "", bot_username: str = ""
+) -> bytes:
     employee = view.employee
     extra = tuple(
         (label, value)
@@ -66,12 +97,22 @@ async def transcript_pdf(view: HoursView, opd_name: str, today: date) -> bytes:
         opd=opd_name,
         year=view.year,
         entries=[
-            TranscriptEntry(e.ended_on, e.title, e.source_kind, e.category, e.minutes)
+            TranscriptEntry(
+                e.ended_on,
+                e.title,
+                e.source_kind,
+                e.category,
+                e.minutes,
+                organiser=e.organiser,
+                certificate_no=e.certificate_no,
+            )
             for e in sorted(view.entries, key=lambda e: (e.ended_on, e.id))
         ],
         printed_on=today,
         target_minutes=view.target_minutes,
         minutes_per_jp=view.scale.minutes_per_jp,
         extra=extra,
+        code=code,
+        bot_username=bot_username,
     )
     return await asyncio.to_thread(render_transcript, transcript)

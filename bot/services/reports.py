@@ -28,7 +28,9 @@ RECAP_COLUMNS = (
     Column("rank", "Peringkat", ColumnKind.INTEGER),
     Column("opd_code", "Kode OPD"),
     Column("opd_name", "Nama OPD", width=45),
-    Column("employees", "Pegawai terdaftar", ColumnKind.INTEGER, total=True),
+    Column("employees", "Pegawai", ColumnKind.INTEGER, total=True),
+    Column("registered", "Terdaftar", ColumnKind.INTEGER, total=True),
+    Column("verified", "Terverifikasi", ColumnKind.INTEGER, total=True),
     Column("at_target", "Mencapai target", ColumnKind.INTEGER, total=True),
     Column("share", "% mencapai target", ColumnKind.PERCENT),
     Column("average_minutes", "Rata-rata JP", ColumnKind.JP),
@@ -66,6 +68,14 @@ SIASN_COLUMNS = (
 )
 STATUS_REACHED = "Tercapai"
 STATUS_MISSING = "Belum"
+STATUS_PENDING = "Menunggu verifikasi"
+STATUS_UNREGISTERED = "Belum terdaftar"
+STATUSES = {
+    "reached": STATUS_REACHED,
+    "missing": STATUS_MISSING,
+    "pending": STATUS_PENDING,
+    "unregistered": STATUS_UNREGISTERED,
+}
 
 
 REVIEW_WINDOW = timedelta(days=30)  # review participation and most-missed questions
@@ -92,6 +102,8 @@ def recap_rows(
             "opd_code": r.opd_code,
             "opd_name": names.get(r.opd_code, r.opd_code),
             "employees": r.employees,
+            "registered": r.registered,
+            "verified": r.verified,
             "at_target": r.at_target,
             "share": r.share,
             "average_minutes": r.average_minutes,
@@ -110,7 +122,7 @@ async def employee_table(
         {
             **row,
             "total_jp": row["total_minutes"],
-            "status": STATUS_REACHED if row["reached"] else STATUS_MISSING,
+            "status": STATUSES[str(row["state"])],
         }
         async for row in reports.employee_rows(s, year, targets, opd_code)
     ]

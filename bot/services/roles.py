@@ -7,25 +7,32 @@ session or in callback data, so a revoked admin loses access on their next tap.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.errors import NotAllowed, Refusal
 from bot.core.nip import NipError, parse_nip
+from bot.core.telegram_html import escape
 from bot.services.audit import audit_view
-from bot.store import employees
-from db.models import AdminRole, AuditEntry, Employee
+from bot.store import employees, outbox
+from bot.texts import admin as t
+from db.models import AdminRole, AuditEntry, Broadcast, Employee
 from db.session import Database
 
 
 class Role(StrEnum):
     SUPERADMIN = "superadmin"
     OPD_ADMIN = "opd_admin"
+
+
+# The server's operator (the command line): no Telegram account, every OPD.
+OPERATOR_ID = 0
+OPERATOR_NAME = "operator (CLI)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +67,7 @@ class GrantOutcome(StrEnum):
     BAD_NIP = "bad_nip"
     UNKNOWN = "unknown"  # no employee with that NIP
     SELF = "self"  # a superadmin revoking themself would lock the door behind them
+    UNVERIFIED = "unverified"  # only a verified, bound employee is appointed
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +75,7 @@ class GrantResult:
     outcome: GrantOutcome
     name: str | None = None
     telegram_id: int | None = None
+    cancelled: list[int] = field(default_factory=list)  # scheduled announcements cancelled
 
 
 class RoleService:
@@ -107,7 +116,12 @@ class RoleService:
             )
 
     async def grant(self, actor_id: int, employee_id: int, role: Role | None) -> GrantResult:
-        """Set (or, with None, revoke) a role; OPD admins manage the employee's own OPD."""
+        """Set (or, with None, revoke) a role; OPD admins manage the employee's own OPD.
+
+        In the same transaction, the target's scheduled announcements their new role may not
+        send are cancelled (audited, and the superadmins told), so a revoked admin's
+        announcement never goes out. Only a verified employee is appointed.
+        """
         async with self.db.transaction() as s:
             await require_admin(s, actor_id, self.admin_ids, superadmin=True)
             employee = await s.get(Employee, employee_id)
@@ -115,13 +129,16 @@ class RoleService:
                 return GrantResult(GrantOutcome.UNKNOWN)
             if employee.telegram_id == actor_id and role is not Role.SUPERADMIN:
                 return GrantResult(GrantOutcome.SELF, employee.name, employee.telegram_id)
+            if role is not None and (employee.verified_at is None or employee.telegram_id is None):
+                return GrantResult(GrantOutcome.UNVERIFIED, employee.name, employee.telegram_id)
             await s.execute(delete(AdminRole).where(AdminRole.employee_id == employee_id))
+            opd = employee.opd_code if role is Role.OPD_ADMIN else None
             if role is not None:
                 s.add(
                     AdminRole(
                         employee_id=employee_id,
                         role=role.value,
-                        opd_code=employee.opd_code if role is Role.OPD_ADMIN else None,
+                        opd_code=opd,
                         granted_by=actor_id,
                         granted_at=self.clock(),
                     )
@@ -137,7 +154,50 @@ class RoleService:
                     "opd": employee.opd_code,
                 },
             )
-        return GrantResult(GrantOutcome.OK, employee.name, employee.telegram_id)
+            cancelled: list[int] = []
+            if employee.telegram_id is not None:
+                kept = Actor(employee.telegram_id, role, opd) if role is not None else None
+                cancelled = await self._cancel_schedules(s, actor_id, employee, kept)
+        return GrantResult(GrantOutcome.OK, employee.name, employee.telegram_id, cancelled)
+
+    async def _cancel_schedules(
+        self, s: AsyncSession, actor_id: int, employee: Employee, kept: Actor | None
+    ) -> list[int]:
+        """Cancel ``employee``'s scheduled announcements that their new role ``kept`` (None:
+        no role) may not send, each by a conditional update, and tell the superadmins."""
+        rows = await s.execute(
+            select(Broadcast.id, Broadcast.scope_opd).where(
+                Broadcast.created_by == employee.telegram_id, Broadcast.status == "scheduled"
+            )
+        )
+        cancelled = []
+        for broadcast_id, scope in rows.all():
+            if kept is not None and kept.may_manage(scope):
+                continue
+            result = await s.execute(
+                update(Broadcast)
+                .where(Broadcast.id == broadcast_id, Broadcast.status == "scheduled")
+                .values(status="cancelled")
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                cancelled.append(broadcast_id)
+        if not cancelled:
+            return cancelled
+        await record(
+            s,
+            self.clock,
+            actor_id,
+            "broadcast.cancel_role",
+            {"broadcast_ids": cancelled, "creator": employee.telegram_id},
+        )
+        ids = ", ".join(f"#{i}" for i in cancelled)
+        text = t.SCHEDULES_CANCELLED_ROLE.format(ids=ids, name=escape(employee.name))
+        for chat_id in await superadmin_chats(s, self.admin_ids):
+            await outbox.queue_account_notice(
+                s, f"role-cancel:{cancelled[0]}:{chat_id}", chat_id, text, self.clock()
+            )
+        return cancelled
 
     async def audit_page(
         self, actor_id: int, limit: int = 20, before_id: int | None = None
@@ -149,6 +209,16 @@ class RoleService:
             if before_id is not None:
                 query = query.where(AuditEntry.id < before_id)
             return list((await s.scalars(query)).all())
+
+
+async def superadmin_chats(s: AsyncSession, admin_ids: frozenset[int]) -> list[int]:
+    """The Telegram ids of every superadmin (configured or appointed)."""
+    rows = await s.scalars(
+        select(Employee.telegram_id)
+        .join(AdminRole, AdminRole.employee_id == Employee.id)
+        .where(AdminRole.role == Role.SUPERADMIN.value, Employee.telegram_id.is_not(None))
+    )
+    return sorted({*admin_ids, *(r for r in rows if r is not None)})
 
 
 async def actor_in(s: AsyncSession, telegram_id: int, admin_ids: frozenset[int]) -> Actor | None:
@@ -163,6 +233,44 @@ async def actor_in(s: AsyncSession, telegram_id: int, admin_ids: frozenset[int])
         return None
     role = Role(row.role)
     return Actor(telegram_id, role, row.opd_code if role is Role.OPD_ADMIN else None, employee.id)
+
+
+async def reviewers_for(
+    s: AsyncSession, opd_code: str, admin_ids: frozenset[int], submitter: int | None
+) -> list[int]:
+    """Who reviews something an employee of ``opd_code`` submitted: never the submitter.
+
+    The OPD's admins other than the submitter; when there is none, or the submitter is a
+    superadmin (whom an OPD admin does not review), the other superadmins. An empty list means
+    nobody else can decide it: it stays pending.
+    """
+    submitted_by_superadmin = False
+    if submitter is not None:
+        actor = await actor_in(s, submitter, admin_ids)
+        submitted_by_superadmin = actor is not None and actor.is_superadmin
+    rows = await s.execute(
+        select(Employee.telegram_id, AdminRole.role)
+        .join(AdminRole, AdminRole.employee_id == Employee.id)
+        .where(
+            Employee.is_active.is_(True),
+            Employee.telegram_id.is_not(None),
+            Employee.deactivated_at.is_(None),
+            or_(
+                (AdminRole.role == Role.OPD_ADMIN.value) & (AdminRole.opd_code == opd_code),
+                AdminRole.role == Role.SUPERADMIN.value,
+            ),
+        )
+    )
+    opd_admins: set[int] = set()
+    superadmins = set(admin_ids)
+    for telegram_id, role in rows:
+        if telegram_id is not None:
+            (opd_admins if role == Role.OPD_ADMIN else superadmins).add(telegram_id)
+    opd_admins.discard(submitter or 0)
+    superadmins.discard(submitter or 0)
+    if opd_admins and not submitted_by_superadmin:
+        return sorted(opd_admins)
+    return sorted(superadmins)
 
 
 async def require_admin(
@@ -181,6 +289,16 @@ def require_scope(actor: Actor, opd_code: str | None, refusal: Refusal = Refusal
     """``NotAllowed`` unless the actor manages ``opd_code`` (None: the whole province)."""
     if not actor.may_manage(opd_code):
         raise NotAllowed(refusal)
+
+
+async def decider_name(s: AsyncSession, telegram_id: int | None) -> str | None:
+    """The name of the admin behind a decision, for "sudah diputuskan oleh <admin>"."""
+    if telegram_id is None:
+        return None
+    if telegram_id == OPERATOR_ID:
+        return OPERATOR_NAME
+    employee = await employees.by_telegram_id(s, telegram_id)
+    return employee.name if employee is not None else None
 
 
 async def record(

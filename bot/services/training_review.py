@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
@@ -17,7 +17,7 @@ from bot.core.errors import Refusal
 from bot.core.flows import Flow
 from bot.core.jp import JpScale, claim_text
 from bot.services.audit import audit_view
-from bot.services.roles import record, require_admin, require_scope
+from bot.services.roles import actor_in, decider_name, record, require_admin, require_scope
 from bot.services.trainings import MAX_REASON, Review, Reviewed
 from bot.store import ledger, outbox, sessions
 from bot.store.sessions import FlowState
@@ -49,6 +49,8 @@ class ReviewService:
             )
             if not actor.is_superadmin:
                 query = query.where(ExternalTraining.opd_code == actor.opd_code)
+            if actor.employee_id is not None:  # nobody reviews their own report
+                query = query.where(ExternalTraining.employee_id != actor.employee_id)
             items = [(r, e) for r, e in (await s.execute(query)).all()]
             await audit_view(s, self.clock, actor, [e.id for _, e in items], "training_queue")
             return items
@@ -79,9 +81,23 @@ class ReviewService:
         if report is None:
             return Review.NOT_FOUND, None
         require_scope(actor, report.opd_code, Refusal.NOT_REVIEWER)
+        owner = await s.get(Employee, report.employee_id)
+        if owner is not None and (owner.id == actor.employee_id or owner.telegram_id == actor_id):
+            return Review.OWN, report
+        if not actor.is_superadmin and owner is not None and owner.telegram_id is not None:
+            submitter = await actor_in(s, owner.telegram_id, self.admin_ids)
+            if submitter is not None and submitter.is_superadmin:  # a superadmin's report
+                require_scope(actor, None, Refusal.NOT_REVIEWER)
         if report.status != "pending":
             return Review.ALREADY, report
         return Review.OK, report
+
+    async def decider(self, report: ExternalTraining | None) -> str | None:
+        """The name of the admin who decided ``report`` (None while pending or unknown)."""
+        if report is None or report.reviewed_by is None:
+            return None
+        async with self.db.transaction() as s:
+            return await decider_name(s, report.reviewed_by)
 
     async def begin_reject(self, actor_id: int, report_id: int) -> Review:
         """Ask for a reason: the admin's next text message is it (state in chat_sessions)."""
@@ -116,12 +132,21 @@ class ReviewService:
     ) -> Reviewed:
         outcome, report = await self._reviewable(s, actor_id, report_id)
         if outcome is not Review.OK or report is None:
-            return Reviewed(outcome, report)
+            return await self._refusal(s, outcome, report)
         now = self.clock()
-        report.status = "approved" if approve else "rejected"
-        report.reason = reason
-        report.reviewed_by = actor_id
-        report.reviewed_at = now
+        status = "approved" if approve else "rejected"
+        # The decision itself: only a report still pending changes, so of two admins deciding
+        # at once one wins and the other is told who did; nothing is credited twice, nor for a
+        # report someone else rejected.
+        decided = await s.execute(
+            update(ExternalTraining)
+            .where(ExternalTraining.id == report_id, ExternalTraining.status == "pending")
+            .values(status=status, reason=reason, reviewed_by=actor_id, reviewed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        await s.refresh(report)
+        if decided.rowcount != 1:  # type: ignore[attr-defined]
+            return await self._refusal(s, Review.ALREADY, report)
         credited = False
         if approve:
             credited = await ledger.credit(s, external_credit(report, actor_id, now, self.scale))
@@ -136,6 +161,13 @@ class ReviewService:
         if owner is not None:
             await outbox.queue_training_decision(s, report, owner, now)
         return Reviewed(Review.OK, report, credited)
+
+    async def _refusal(
+        self, s: AsyncSession, outcome: Review, report: ExternalTraining | None
+    ) -> Reviewed:
+        if outcome is Review.ALREADY and report is not None:
+            return Reviewed(outcome, report, decided_by=await decider_name(s, report.reviewed_by))
+        return Reviewed(outcome, report)
 
 
 def external_credit(

@@ -16,17 +16,17 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.flows import Flow
 from bot.core.jp import to_centi
-from bot.services.roles import Role
+from bot.documents.uploads import content_matches_type, name_matches_type
+from bot.services.roles import reviewers_for
 from bot.store import employees, outbox, sessions
 from bot.store.sessions import FlowState
-from db.models import AdminRole, Employee, ExternalTraining
+from db.models import Employee, ExternalTraining
 from db.session import Database
 
 KINDS = ("diklat", "webinar", "kursus", "seminar", "lainnya")
@@ -35,7 +35,6 @@ MAX_ORGANISER = 120
 MAX_CERT_NO = 80
 MAX_REASON = 300
 MIN_YEAR = 2000
-ALLOWED_MIME = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 _DATE_FORMATS = (
     re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"),  # 27-11-2026, the Indonesian way
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),  # 2026-11-27
@@ -64,6 +63,8 @@ class TrainingProblem(StrEnum):
     JP_TOO_HIGH = "jp_too_high"
     BAD_KIND = "bad_kind"
     FILE_TYPE = "file_type"
+    FILE_NAME = "file_name"  # the name does not end as its type does (x.pdf.apk)
+    FILE_CONTENT = "file_content"  # the bytes are not the type claimed
     FILE_TOO_LARGE = "file_too_large"
     NOT_REGISTERED = "not_registered"
     STALE = "stale"
@@ -73,6 +74,7 @@ class Review(StrEnum):
     OK = "ok"
     NOT_FOUND = "not_found"
     ALREADY = "already"
+    OWN = "own"  # one's own report: someone else decides it
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +104,7 @@ class Submitted:
     report: ExternalTraining | None = None
     employee: Employee | None = None
     limit: Decimal | int | None = None
+    no_reviewer: bool = False  # nobody but the submitter could decide it: it stays pending
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,7 @@ class Reviewed:
     outcome: Review
     report: ExternalTraining | None = None
     credited: bool = False
+    decided_by: str | None = None  # for ALREADY: the name of the admin who decided it
 
 
 def parse_date(text: str) -> date | None:
@@ -252,18 +256,36 @@ class TrainingService:
             return StepResult(state)
 
     def check_file(self, upload: UploadedFile) -> TrainingProblem | None:
-        """Photos, or PDF/JPEG/PNG documents, up to the configured size."""
-        if upload.kind == "document" and upload.mime_type not in ALLOWED_MIME:
-            return TrainingProblem.FILE_TYPE
+        """Photos, or PDF/JPEG/PNG documents whose name ends as their type, up to the configured
+        size. A document's bytes are checked too, once downloaded (``check_content``)."""
         if upload.kind not in ("photo", "document"):
             return TrainingProblem.FILE_TYPE
+        if upload.kind == "document":
+            if upload.mime_type not in ("application/pdf", "image/jpeg", "image/png"):
+                return TrainingProblem.FILE_TYPE
+            if not name_matches_type(upload.file_name, upload.mime_type):
+                return TrainingProblem.FILE_NAME
         if upload.size is not None and upload.size > self.max_bytes:
             return TrainingProblem.FILE_TOO_LARGE
         return None
 
-    async def submit(self, telegram_id: int, upload: UploadedFile) -> Submitted:
-        """The last step: store the report (pending) and queue it for its reviewers."""
-        problem = self.check_file(upload)
+    def check_content(self, upload: UploadedFile, data: bytes | None) -> TrainingProblem | None:
+        """A document's downloaded bytes are the type it claims (photos are Telegram's own
+        re-encoding, so they are always an image)."""
+        if upload.kind != "document":
+            return None
+        if data is None or not content_matches_type(data, upload.mime_type):
+            return TrainingProblem.FILE_CONTENT
+        return None
+
+    async def submit(
+        self, telegram_id: int, upload: UploadedFile, content: bytes | None = None
+    ) -> Submitted:
+        """The last step: store the report (pending) and queue it for its reviewers.
+
+        ``content`` is the document the bot downloaded to check it (not kept); a photo needs none.
+        """
+        problem = self.check_file(upload) or self.check_content(upload, content)
         async with self.db.transaction() as s:
             state = await sessions.get_state(s, telegram_id)
             if state is None or state.flow != Flow.TRAINING or state.step != TrainingStep.FILE:
@@ -304,9 +326,9 @@ class TrainingService:
             s.add(report)
             await sessions.clear_state(s, telegram_id)
             await s.flush()
-            reviewers = await reviewers_of(s, employee.opd_code, self.admin_ids)
+            reviewers = await reviewers_for(s, employee.opd_code, self.admin_ids, telegram_id)
             await outbox.queue_training_review(s, report, reviewers, self.clock())
-            return Submitted(None, report, employee)
+            return Submitted(None, report, employee, no_reviewer=not reviewers)
 
     async def mine(self, telegram_id: int, limit: int = 10) -> list[ExternalTraining] | None:
         """The caller's own latest reports (None if not registered); never anyone else's."""
@@ -321,23 +343,3 @@ class TrainingService:
                 .limit(limit)
             )
             return list(rows)
-
-
-async def reviewers_of(s: AsyncSession, opd_code: str, admin_ids: frozenset[int]) -> list[int]:
-    """Telegram ids of the OPD's admins; if the OPD has none, the superadmins, so no report is
-    left without a reader."""
-    rows = await s.execute(
-        select(Employee.telegram_id, AdminRole.role)
-        .join(AdminRole, AdminRole.employee_id == Employee.id)
-        .where(
-            Employee.is_active.is_(True),
-            or_(
-                (AdminRole.role == Role.OPD_ADMIN.value) & (AdminRole.opd_code == opd_code),
-                AdminRole.role == Role.SUPERADMIN.value,
-            ),
-        )
-    )
-    opd_admins, superadmins = [], set(admin_ids)
-    for telegram_id, role in rows:
-        (opd_admins.append(telegram_id) if role == Role.OPD_ADMIN else superadmins.add(telegram_id))
-    return sorted(set(opd_admins)) if opd_admins else sorted(superadmins)

@@ -66,7 +66,10 @@ async def queue_training_review(
 async def queue_training_decision(
     s: AsyncSession, report: ExternalTraining, owner: Employee, now: datetime
 ) -> None:
-    """Tell the employee what became of their report (once per report: it is decided once)."""
+    """Tell the employee what became of their report (once per report: it is decided once);
+    an employee whose account was unbound meanwhile reads it in /lapor."""
+    if owner.telegram_id is None:
+        return
     row = _row(
         f"training:{report.id}:{NoticePart.DECIDED}",
         owner.telegram_id,
@@ -75,6 +78,39 @@ async def queue_training_decision(
         NoticePart.DECIDED,
         now,
     )
+    await _insert(s, [row])
+
+
+async def queue_account_notice(
+    s: AsyncSession,
+    key: str,
+    chat_id: int,
+    text: str,
+    now: datetime,
+    *,
+    buttons: Sequence[Sequence[tuple[str, str]]] = (),
+    request_id: int | None = None,
+) -> None:
+    """A message about an account (HTML, rendered by the caller), once per ``key``.
+
+    With ``request_id`` it is a request to review (with its buttons), skipped at send time if
+    the request was decided meanwhile.
+    """
+    payload: dict[str, Any] = {"text": text, "buttons": [list(map(list, row)) for row in buttons]}
+    if request_id is not None:
+        payload["request"] = request_id
+    row = {
+        "kind": MessageKind.ACCOUNT,
+        "dedup_key": f"account:{key}"[:96],
+        "broadcast_id": None,
+        "employee_id": None,
+        "chat_id": chat_id,
+        "payload": payload,
+        "status": "pending",
+        "attempts": 0,
+        "not_before": now,
+        "created_at": now,
+    }
     await _insert(s, [row])
 
 

@@ -135,7 +135,7 @@ async def audit_about(s: AsyncSession, employee: Employee) -> list[dict[str, Any
         found = await s.execute(
             select(Employee.telegram_id, Employee.name).where(Employee.telegram_id.in_(actors))
         )
-        names = {tid: name for tid, name in found.all()}
+        names = {tid: name for tid, name in found.all() if tid is not None}
     return [
         {
             "id": e.id,

@@ -5,6 +5,12 @@ Each figure is one GROUP BY over the year's ledger rows, read through the coveri
 ``ix_jp_ledger_year_employee_cover`` (year, employee_id, category, minutes), so a province of
 300,000 employees and millions of credits is summed by the database, never loaded as ORM objects.
 The per-employee list is streamed row by row for the same reason.
+
+Only verified people count: an account waiting for verification records its minutes, but they
+are in no total, report or export until an admin (or a matching phone) confirms the person; a
+deactivated employee counts nowhere. When a roster is imported, each OPD's figures count its
+roster employees (registered or not, verified or not) plus the verified employees outside it,
+so an OPD's compliance does not look better the fewer of its staff register.
 """
 
 from __future__ import annotations
@@ -13,22 +19,52 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, case, func, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.jp import Targets
-from db.models import Employee, JpLedgerEntry, QuizAnswer, QuizAttempt, ReviewAnswer
+from bot.core.siasn import jenis_kursus
+from db.models import (
+    Certificate,
+    Employee,
+    JpLedgerEntry,
+    QuizAnswer,
+    QuizAttempt,
+    ReviewAnswer,
+    RosterEntry,
+)
 
 L = JpLedgerEntry
 E = Employee
+R = RosterEntry
+C = Certificate
+
+
+def counted() -> ColumnElement[bool]:
+    """An employee whose minutes count in official figures: verified, not deactivated."""
+    return and_(E.verified_at.is_not(None), E.deactivated_at.is_(None))
 
 
 @dataclass(frozen=True, slots=True)
 class OpdRecap:
     opd_code: str
-    employees: int
+    employees: int  # the OPD's people: its roster (and verified others), or its verified ones
     at_target: int
     total_minutes: int
+    registered: int = 0  # with an account
+    verified: int = 0
 
     @property
     def average_minutes(self) -> int:
@@ -50,36 +86,103 @@ def _year_totals(year: int, opd_code: str | None = None) -> Select[int, int]:
     return query.group_by(L.employee_id)
 
 
-def target_of(targets: Targets) -> ColumnElement[int]:
+def target_of(targets: Targets, kind: ColumnElement[str] | None = None) -> ColumnElement[int]:
     """Each employee's target in minutes, by kind."""
-    return case((E.kind == "PPPK", targets.pppk), else_=targets.pns)
+    return case(((E.kind if kind is None else kind) == "PPPK", targets.pppk), else_=targets.pns)
+
+
+async def has_roster(s: AsyncSession) -> bool:
+    return bool(await s.scalar(select(exists().where(R.nip.is_not(None)))))
+
+
+def people(roster: bool, opd_code: str | None = None) -> Subquery:
+    """Who an OPD's figures count, one row each: (opd_code, employee_id, nip, name, unit_kerja,
+    jabatan, golongan, kind, registered, verified, listed).
+
+    With a roster: every roster employee (as the roster records them), joined to their account
+    if any, and the verified employees the roster does not list. Without one: the employees
+    with an account, the verified ones counted.
+    """
+    bound = and_(E.telegram_id.is_not(None), E.deactivated_at.is_(None))
+    if not roster:
+        query = select(
+            E.opd_code.label("opd_code"),
+            E.id.label("employee_id"),
+            E.nip.label("nip"),
+            E.name.label("name"),
+            E.unit_kerja.label("unit_kerja"),
+            E.jabatan.label("jabatan"),
+            E.golongan.label("golongan"),
+            E.kind.label("kind"),
+            bound.label("registered"),
+            counted().label("verified"),
+            false().label("listed"),
+        ).where(E.deactivated_at.is_(None), bound | counted())
+        if opd_code is not None:
+            query = query.where(E.opd_code == opd_code)
+        return query.subquery("people")
+    listed = select(
+        R.opd_code.label("opd_code"),
+        E.id.label("employee_id"),
+        R.nip.label("nip"),
+        R.name.label("name"),
+        R.unit_kerja.label("unit_kerja"),
+        R.jabatan.label("jabatan"),
+        R.golongan.label("golongan"),
+        R.kind.label("kind"),
+        and_(E.id.is_not(None), bound).label("registered"),
+        and_(E.id.is_not(None), counted()).label("verified"),
+        true().label("listed"),
+    ).outerjoin(E, and_(E.nip == R.nip, E.deactivated_at.is_(None)))
+    others = select(
+        E.opd_code,
+        E.id,
+        E.nip,
+        E.name,
+        E.unit_kerja,
+        E.jabatan,
+        E.golongan,
+        E.kind,
+        bound,
+        counted(),
+        false(),
+    ).where(counted(), ~exists().where(R.nip == E.nip))
+    if opd_code is not None:
+        listed = listed.where(R.opd_code == opd_code)
+        others = others.where(E.opd_code == opd_code)
+    return union_all(listed, others).subquery("people")
 
 
 async def opd_recap(
     s: AsyncSession, year: int, targets: Targets, opd_code: str | None = None
 ) -> list[OpdRecap]:
-    """Per OPD: employees registered, how many reached their target, total minutes; best share
-    first. Employees with no credit count with 0 minutes (the outer join), so the share is
-    honest.
+    """Per OPD: its people, how many registered, were verified and reached their target, and
+    the verified people's total minutes; best share first. People with no credit count with 0
+    minutes (the outer join), so the share is honest.
     """
+    roster = await has_roster(s)
+    who = people(roster, opd_code)
     totals = _year_totals(year, opd_code).subquery()
-    minutes = func.coalesce(totals.c.minutes, 0)
+    verified = who.c.verified
+    minutes = case((verified, func.coalesce(totals.c.minutes, 0)), else_=0)
+    reached = case((verified & (minutes >= target_of(targets, who.c.kind)), 1), else_=0)
+    population = func.count() if roster else func.sum(case((verified, 1), else_=0))
     query = (
         select(
-            E.opd_code,
-            func.count(E.id),
-            func.sum(case((minutes >= target_of(targets), 1), else_=0)),
+            who.c.opd_code,
+            population,
+            func.sum(reached),
             func.sum(minutes),
+            func.sum(case((who.c.registered, 1), else_=0)),
+            func.sum(case((verified, 1), else_=0)),
         )
-        .select_from(E)
-        .outerjoin(totals, totals.c.employee_id == E.id)
-        .group_by(E.opd_code)
+        .select_from(who)
+        .outerjoin(totals, totals.c.employee_id == who.c.employee_id)
+        .group_by(who.c.opd_code)
     )
-    if opd_code is not None:
-        query = query.where(E.opd_code == opd_code)
     rows = [
-        OpdRecap(code, int(count), int(reached or 0), int(total or 0))
-        for code, count, reached, total in await s.execute(query)
+        OpdRecap(code, int(count or 0), int(at or 0), int(total or 0), int(reg or 0), int(ver or 0))
+        for code, count, at, total, reg, ver in await s.execute(query)
     ]
     rows.sort(key=lambda r: (-r.share, -r.average_minutes, r.opd_code))
     return rows
@@ -88,10 +191,14 @@ async def opd_recap(
 async def category_totals(
     s: AsyncSession, year: int, opd_code: str | None = None
 ) -> dict[str | None, int]:
-    """Minutes per competency category in a year; None is outside trainings."""
-    query = select(L.category, func.sum(L.minutes)).where(L.year == year)
+    """Minutes per competency category in a year, of verified people; None is outside
+    trainings."""
+    official = select(E.id).where(counted())
     if opd_code is not None:
-        query = query.where(L.employee_id.in_(select(E.id).where(E.opd_code == opd_code)))
+        official = official.where(E.opd_code == opd_code)
+    query = select(L.category, func.sum(L.minutes)).where(
+        L.year == year, L.employee_id.in_(official)
+    )
     rows = await s.execute(query.group_by(L.category))
     return {category: int(total or 0) for category, total in rows}
 
@@ -99,7 +206,11 @@ async def category_totals(
 async def employee_rows(
     s: AsyncSession, year: int, targets: Targets, opd_code: str
 ) -> AsyncIterator[dict[str, object]]:
-    """One OPD's employees with their year's minutes (module, outside, total) and status."""
+    """One OPD's people with their year's minutes (module, outside, total) and state:
+    ``reached`` or ``missing`` for the verified, ``pending`` (waiting for verification: no
+    minutes counted) or ``unregistered`` (on the roster, no account yet)."""
+    roster = await has_roster(s)
+    who = people(roster, opd_code)
     per_employee = (
         select(
             L.employee_id,
@@ -111,26 +222,35 @@ async def employee_rows(
         .group_by(L.employee_id)
         .subquery()
     )
-    module = func.coalesce(per_employee.c.module, 0)
-    external = func.coalesce(per_employee.c.external, 0)
+    verified = who.c.verified
+    module = case((verified, func.coalesce(per_employee.c.module, 0)), else_=0)
+    external = case((verified, func.coalesce(per_employee.c.external, 0)), else_=0)
     query = (
         select(
-            E.nip,
-            E.name,
-            E.unit_kerja,
-            E.jabatan,
-            E.golongan,
-            E.kind,
+            who.c.nip,
+            who.c.name,
+            who.c.unit_kerja,
+            who.c.jabatan,
+            who.c.golongan,
+            who.c.kind,
             module.label("module"),
             external.label("external"),
+            who.c.registered,
+            verified,
         )
-        .outerjoin(per_employee, per_employee.c.employee_id == E.id)
-        .where(E.opd_code == opd_code)
-        .order_by(E.name, E.nip)
+        .select_from(who)
+        .outerjoin(per_employee, per_employee.c.employee_id == who.c.employee_id)
+        .order_by(who.c.name, who.c.nip)
     )
+    if not roster:
+        query = query.where(verified)
     result = await s.stream(query.execution_options(yield_per=2000))
-    async for nip, name, unit, jabatan, golongan, kind, mod, ext in result:
+    async for nip, name, unit, jabatan, golongan, kind, mod, ext, registered, ok in result:
         total = int(mod) + int(ext)
+        if not ok:
+            state = "pending" if registered else "unregistered"
+        else:
+            state = "reached" if total >= targets.of(kind) else "missing"
         yield {
             "nip": nip,
             "name": name,
@@ -141,14 +261,25 @@ async def employee_rows(
             "module_minutes": int(mod),
             "external_minutes": int(ext),
             "total_minutes": total,
-            "reached": total >= targets.of(kind),
+            "reached": state == "reached",
+            "state": state,
         }
 
 
 async def course_records(
     s: AsyncSession, year: int, opd_code: str | None = None
 ) -> AsyncIterator[dict[str, object]]:
-    """Every credit of the year with the SIASN course-record fields, for MyASN/SIASN feeds."""
+    """Every credit of the year of verified people, with the SIASN course-record fields, for
+    MyASN/SIASN feeds: ``nomorSertipikat`` is the outside training's certificate number, or the
+    number of the certificate the bot issued for a module; ``jenisKursus`` is a code of
+    ``bot.core.siasn``."""
+    issued = (
+        select(C.certificate_no)
+        .where(C.ledger_entry_id == L.id)
+        .order_by(C.revision.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     query = (
         select(
             E.nip,
@@ -161,11 +292,11 @@ async def course_records(
             L.started_on,
             L.ended_on,
             L.year,
-            L.certificate_no,
+            func.coalesce(L.certificate_no, issued),
             L.source_kind,
         )
         .join(E, E.id == L.employee_id)
-        .where(L.year == year)
+        .where(L.year == year, counted())
         .order_by(E.opd_code, E.nip, L.ended_on)
     )
     if opd_code is not None:
@@ -186,7 +317,9 @@ async def course_records(
         "source_kind",
     )
     async for row in result:
-        yield dict(zip(keys, row, strict=True))
+        record = dict(zip(keys, row, strict=True))
+        record["activity_kind"] = jenis_kursus(str(record["source_kind"]), record["activity_kind"])
+        yield record
 
 
 # --- Review: who keeps what they learned, and what is missed most ---------------------------------

@@ -1,8 +1,10 @@
 """The imported roster: upserting it, and looking a NIP up at registration.
 
-Once a roster exists, a new user's NIP is looked up and they confirm "Is this you: <name>,
-<OPD>?" instead of typing their name and picking an agency; whether a NIP missing from the
-roster may still register is the ``SINAU_ROSTER_ALLOW_UNKNOWN`` setting.
+The roster is the agency's record: a re-import updates the roster and, in the same transaction,
+the verified employees it lists (name, OPD, unit, position, grade, kind), so a name corrected
+there is the name on the next certificate. Its phone column is what a shared contact must match
+(``bot.services.registration``); nothing from it is shown to anyone before they are verified.
+Whether a NIP missing from the roster may still register is ``SINAU_ROSTER_ALLOW_UNKNOWN``.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.roster_file import RosterRow
 from db.dialects import insert_for
-from db.models import RosterEntry
+from db.models import Employee, RosterEntry
 from db.session import Database
 
 BATCH = 1000
@@ -38,6 +40,7 @@ async def upsert(db: Database, rows: Sequence[RosterRow], now: datetime) -> tupl
                     "jabatan": r.jabatan,
                     "golongan": r.golongan,
                     "kind": r.kind,
+                    "phone": r.phone,
                     "imported_at": now,
                 }
                 for r in rows[start : start + BATCH]
@@ -48,7 +51,26 @@ async def upsert(db: Database, rows: Sequence[RosterRow], now: datetime) -> tupl
                 set_={c: statement.excluded[c] for c in values[0] if c != "nip"},
             )
             await s.execute(statement)
+        for start in range(0, len(rows), BATCH):
+            await _follow(s, [r.nip for r in rows[start : start + BATCH]])
     return len(rows) - len(known), len(known)
+
+
+async def _follow(s: AsyncSession, nips: list[str]) -> None:
+    """Verified employees take the roster's fields (the agency's record wins)."""
+    fields = ("name", "opd_code", "unit_kerja", "jabatan", "golongan", "kind")
+    values = {
+        field: select(getattr(RosterEntry, field))
+        .where(RosterEntry.nip == Employee.nip)
+        .scalar_subquery()
+        for field in fields
+    }
+    await s.execute(
+        update(Employee)
+        .where(Employee.nip.in_(nips), Employee.verified_at.is_not(None))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def has_roster(s: AsyncSession) -> bool:

@@ -22,7 +22,7 @@ UNKNOWN_COMMAND = "Perintah itu tidak dikenal. Ketik /bantuan untuk melihat daft
 HINT_REGISTERED = (
     "Saya belum memahami pesan itu. Pilih menu di bawah, atau ketik /bantuan untuk bantuan."
 )
-HINT_UNREGISTERED = "Halo! Untuk mulai belajar, ketik /start dan daftarkan NIP Anda."
+HINT_UNREGISTERED = "Halo! Untuk mulai belajar, ketik /start dan daftarkan NIP atau NI PPPK Anda."
 HINT_NON_TEXT = "Maaf, saya hanya dapat membaca pesan teks dan tombol."
 HINT_USE_BUTTONS_OR_HELP = "Gunakan tombol atau ketik /bantuan."
 HINT_EDITED = "Pesan yang diedit tidak diproses. Silakan kirim pesan baru."
@@ -73,7 +73,9 @@ COMMANDS = {
     ),
     "batal": CommandText("Batalkan proses yang berjalan", "batalkan proses yang sedang berjalan"),
     "bantuan": CommandText("Bantuan dan daftar perintah", "pesan ini"),
-    "antrian": CommandText("Admin: verifikasi laporan pelatihan", "verifikasi laporan pelatihan"),
+    "antrian": CommandText(
+        "Admin: verifikasi akun dan laporan", "verifikasi akun pegawai dan laporan pelatihan"
+    ),
     "laporan": CommandText("Admin: laporan JP per OPD", "laporan JP dan kepatuhan per OPD"),
     "umumkan": CommandText("Admin: kirim pengumuman", "kirim pengumuman ke pegawai"),
     "terjadwal": CommandText(
@@ -85,6 +87,11 @@ COMMANDS = {
     ),
     "dataku": CommandText("Salinan semua data saya", "salinan semua data Bapak/Ibu (PDF dan JSON)"),
     "hapus": CommandText("Hapus data pribadi saya", "hapus data pribadi Bapak/Ibu"),
+    "pegawai": CommandText(
+        "Admin: data dan akun pegawai",
+        "data pegawai: verifikasi, lepas akun, nonaktifkan",
+        args="NIP",
+    ),
     "admin": CommandText("Superadmin: kelola peran admin", "kelola peran (superadmin)", args="NIP"),
     "audit": CommandText("Superadmin: log audit", "log audit (superadmin)"),
 }
@@ -130,19 +137,34 @@ WELCOME = (
     "Ketik /batal untuk membatalkan."
 )
 REG_RESUME = "Pendaftaran Anda belum selesai. Mari lanjutkan."
-ASK_NIP = "Kirimkan NIP Anda (18 digit), misalnya <code>19860926 201505 1 001</code>."
-NIP_EMPTY = "NIP belum diisi."
-NIP_NOT_DIGITS = "NIP hanya boleh berisi angka (spasi, titik, dan tanda hubung boleh)."
-NIP_WRONG_LENGTH = "NIP harus 18 digit, yang Anda kirim {count} digit."
-NIP_BAD_BIRTH_DATE = "Digit 1-8 NIP ({value}) bukan tanggal lahir yang valid (format TTTTBBHH)."
-NIP_FUTURE_BIRTH_DATE = "Tanggal lahir pada NIP (digit 1-8) berada di masa depan."
-NIP_BAD_SEX_DIGIT = "Digit ke-15 NIP adalah jenis kelamin dan harus 1 atau 2, bukan {digit}."
-NIP_BAD_SEQUENCE = "Tiga digit terakhir NIP (nomor urut) tidak boleh 000."
+ASK_NIP = "Kirimkan NIP atau NI PPPK Anda (18 digit), misalnya <code>19860926 201505 1 001</code>."
+NIP_EMPTY = "NIP atau NI PPPK belum diisi."
+NIP_NOT_DIGITS = "NIP atau NI PPPK hanya boleh berisi angka (spasi, titik, dan tanda hubung boleh)."
+NIP_WRONG_LENGTH = "NIP atau NI PPPK harus 18 digit, yang Anda kirim {count} digit."
+NIP_BAD_BIRTH_DATE = "Digit 1-8 ({value}) bukan tanggal lahir yang valid (format TTTTBBHH)."
+NIP_FUTURE_BIRTH_DATE = "Tanggal lahir pada nomor itu (digit 1-8) berada di masa depan."
+NIP_BAD_SEX_DIGIT = "Digit ke-15 adalah jenis kelamin dan harus 1 atau 2, bukan {digit}."
+NIP_BAD_SEQUENCE = "Tiga digit terakhir (nomor urut) tidak boleh 000."
 NIP_BAD_START = "Digit 9-14 NIP ({value}) bukan TMT CPNS yang valid (format TTTTBB)."
-NIP_FUTURE_START = "TMT pada NIP (digit 9-14) berada di masa depan."
+NIP_FUTURE_START = "Tanggal pengangkatan pada nomor itu (digit 9-14) berada di masa depan."
 NIP_START_BEFORE_BIRTH = "TMT pada NIP (digit 9-14) tidak boleh sebelum tanggal lahir."
-NIP_START_TOO_YOUNG = "Menurut NIP, Anda diangkat sebelum berusia {age} tahun. Mohon periksa lagi."
-NIP_RETRY = "❗ {reason}\n\nSilakan kirim ulang NIP Anda."
+NIP_START_TOO_YOUNG = (
+    "Aturan usia pengangkatan: menurut nomor itu, Anda diangkat sebelum berusia {age} tahun. "
+    "Mohon periksa lagi."
+)
+NIP_START_TOO_OLD = (
+    "Aturan usia pengangkatan: menurut nomor itu, Anda diangkat setelah berusia {age} tahun, "
+    "padahal pengangkatan ASN paling tinggi pada usia {age}. Mohon periksa lagi."
+)
+NIP_TOO_OLD = (
+    "Aturan usia pegawai aktif: menurut tanggal lahirnya, pemilik nomor itu sudah berusia {age} "
+    "tahun atau lebih. Mohon periksa lagi."
+)
+NIP_PPPK_TOO_EARLY = (
+    "Aturan tahun PPPK: PPPK baru ada sejak PP 49/2018 dan pertama diangkat tahun {year}, "
+    "sedangkan NI PPPK itu menyebut tahun pengangkatan sebelumnya. Mohon periksa lagi."
+)
+NIP_RETRY = "❗ {reason}\n\nSilakan kirim ulang NIP atau NI PPPK Anda."
 NIP_TAKEN = (
     "NIP ini sudah terhubung dengan akun Telegram lain. Jika itu bukan Anda, atau Anda berganti "
     "akun, silakan hubungi admin BPSDMD/BKD instansi Anda."
@@ -193,15 +215,25 @@ REGISTERED = "Pendaftaran berhasil! 🎉 Selamat belajar, <b>{name}</b>."
 # --- Profile ---------------------------------------------------------------------------------
 PROFILE = (
     "<b>Profil Anda</b>\n\n"
-    "NIP: <code>{nip}</code> ({kind})\n"
+    "{label}: <code>{nip}</code> ({kind})\n"
     "Nama: {name}\n"
     "Instansi: {opd}\n"
     "Unit kerja: {unit}\n"
     "Jabatan: {jabatan}\n"
     "Golongan: {golongan}\n"
-    "Terdaftar sejak: {since}\n\n"
-    "Ketuk tombol untuk mengubah data."
+    "Status akun: {status}\n"
+    "Terdaftar sejak: {since}"
 )
+PROFILE_VERIFIED = "✅ terverifikasi"
+PROFILE_EDIT_HINT = (
+    "Ketuk tombol untuk mengubah data. Perubahan nama atau instansi dikonfirmasi ulang oleh "
+    "admin OPD."
+)
+PROFILE_READONLY = (
+    "Nama, instansi, unit kerja, jabatan dan golongan berasal dari data kepegawaian instansi: "
+    "hubungi admin OPD untuk perubahan."
+)
+PROFILE_LOCKED = "Data ini berasal dari data kepegawaian: hubungi admin OPD untuk perubahan."
 NOT_SET = "—"
 BTN_EDIT_NAME = "✏️ Nama"
 BTN_EDIT_OPD = "✏️ Instansi"
@@ -377,4 +409,12 @@ REFUSALS = {
     "superadmin_only": "Maaf, perintah ini khusus superadmin.",
     "other_opd": "Admin OPD hanya dapat mengelola instansinya sendiri.",
     "not_reviewer": "Anda tidak berwenang memverifikasi laporan ini.",
+    "unverified": (
+        "E-sertifikat dan transkrip memuat nama dan NIP Anda, sehingga tersedia setelah akun "
+        "Anda diverifikasi admin OPD. Waktu belajar Anda tetap tercatat."
+    ),
+    "opd_has_admin": (
+        "OPD ini memiliki admin: merekalah yang mengonfirmasi pegawainya. Superadmin "
+        "mengonfirmasi hanya bila OPD belum memiliki admin."
+    ),
 }

@@ -20,6 +20,23 @@ BTN_REVOKE = "🚫 Cabut peran"
 BTN_CANCEL = "Batal"
 ROLE_SAVED = "Peran <b>{name}</b> sekarang: <b>{role}</b> ✅"
 ROLE_SELF = "Anda tidak dapat mencabut peran superadmin Anda sendiri."
+ROLE_UNVERIFIED = (
+    "Peran admin hanya diberikan kepada pegawai yang akunnya sudah terverifikasi. "
+    "Verifikasi dulu lewat /pegawai."
+)
+ROLE_SCHEDULES_CANCELLED = "Pengumuman terjadwalnya ({ids}) dibatalkan."
+SCHEDULES_CANCELLED_ROLE = (
+    "🛑 Pengumuman terjadwal {ids} dari <b>{name}</b> dibatalkan karena perannya sebagai admin "
+    "dicabut atau diubah. Pengumuman itu tidak akan terkirim."
+)
+APPOINTED = (
+    "🎖 Anda sekarang <b>{role}</b>{scope}.\n\nPerintah yang kini dapat Anda gunakan:\n"
+    "{commands}\n\nMenu perintah Telegram Anda sudah diperbarui."
+)
+APPOINTED_SCOPE = " untuk {opd}"
+REVOKED = (
+    "Peran admin Anda dicabut. Anda tetap dapat belajar dan memakai perintah pegawai:\n{commands}"
+)
 ROLE_CANCELLED = "Tidak ada perubahan peran."
 
 # --- /audit ------------------------------------------------------------------------------------

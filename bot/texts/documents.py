@@ -32,14 +32,20 @@ CERT_SUBTITLE = "Pengembangan Kompetensi ASN - Pembelajaran Mandiri"
 CERT_NUMBER = "Nomor: {number}"
 CERT_GIVEN_TO = "diberikan kepada"
 CERT_NIP = "NIP {nip}"
+CERT_NI_PPPK = "NI PPPK {nip}"
+CERT_REVISION = "  ·  Revisi {revision}"
 CERT_COMPLETED = "atas keberhasilannya menyelesaikan modul pembelajaran"
-CERT_DETAILS = "Kompetensi {category}  ·  {time}  ·  lulus pada {date}"
+CERT_DETAILS = "Kompetensi {category}  ·  waktu belajar {time}  ·  lulus pada {date}"
 CERT_CODE = "Kode verifikasi"
 CERT_VERIFY = (
-    "Keaslian sertifikat ini dapat diperiksa dengan mengirim perintah "
-    "/verifikasi {code} kepada bot Telegram {bot}."
+    "Keaslian sertifikat ini dapat diperiksa dengan mengirim perintah /verifikasi {code} "
+    "kepada bot Telegram {bot}."
 )
 CERT_BOT_DEFAULT = "Sinau Bareng"
+CERT_SCAN = "Atau pindai kode QR di samping."
+CERT_PLACE_DATE = "{city}, {date}"
+CERT_SIGNER_BLANK = "(nama pejabat penanda tangan)"
+CERT_SIGNER_NIP = "NIP {nip}"
 CERT_DOC_TITLE = "Sertifikat {number}"
 
 # --- Transcript --------------------------------------------------------------------------------
@@ -59,6 +65,11 @@ TRANSCRIPT_EMPTY = "Belum ada kegiatan yang tercatat pada tahun ini."
 TRANSCRIPT_PRINTED = "Dicetak pada {date} dari {app}."
 TRANSCRIPT_PAGE = "Halaman {page} dari {pages}"
 TRANSCRIPT_DOC_TITLE = "Transkrip JP {year} - {name}"
+TRANSCRIPT_EXTERNAL = "Penyelenggara: {organiser} · No. sertifikat: {number}"
+TRANSCRIPT_VERIFY = (
+    "Keaslian transkrip ini dapat diperiksa dengan mengirim perintah /verifikasi {code} "
+    "kepada bot Telegram {bot}, atau dengan memindai kode QR."
+)
 
 # --- Charts ------------------------------------------------------------------------------------
 CHART_PROGRESS_TITLE = "JP kumulatif tahun {year}"

@@ -45,12 +45,25 @@ PROBLEMS = {
     "jp_too_high": "JP terlalu besar: paling banyak {limit} JP untuk tanggal tersebut.",
     "bad_kind": "Jenis kegiatan tidak dikenal.",
     "file_type": "Jenis berkas tidak diterima. Kirim foto, atau dokumen PDF/JPG/PNG.",
+    "file_name": (
+        "Nama berkas harus berakhiran .pdf, .jpg, .jpeg atau .png, sesuai jenis berkasnya "
+        "(mis. <code>sertifikat.pdf</code>). Berkas dengan akhiran lain, seperti .apk atau "
+        ".exe, tidak diterima."
+    ),
+    "file_content": (
+        "Isi berkas tidak sesuai jenisnya: PDF harus berupa dokumen PDF yang sah, dan gambar "
+        "harus dapat dibuka. Kirim ulang berkas sertifikat yang asli."
+    ),
     "file_too_large": "Berkas terlalu besar: maksimal {limit} MB.",
     "not_registered": "Anda belum terdaftar. Ketik /start untuk mendaftar.",
     "stale": "Langkah ini sudah lewat. Ketik /lapor untuk memulai lagi.",
 }
 LAPOR_WAIT_FILE = "Silakan kirim foto atau PDF sertifikat, atau /batal."
 LAPOR_SUBMITTED = "✅ Laporan <b>#{id}</b> terkirim dan menunggu verifikasi admin OPD.\n\n{summary}"
+LAPOR_NO_REVIEWER = (
+    "ℹ️ Belum ada admin lain yang dapat memverifikasi laporan ini: tidak ada yang memutuskan "
+    "laporannya sendiri. Laporan tetap menunggu sampai ada admin OPD lain atau superadmin."
+)
 LAPOR_DUPLICATE = (
     "⚠️ Nomor sertifikat ini sudah pernah dilaporkan (laporan #{other}). Admin akan memeriksanya."
 )
@@ -74,7 +87,9 @@ REVIEW_APPROVED = "✅ Laporan #{id} disetujui; {jp} JP dicatat."
 REVIEW_REJECTED = "❌ Laporan #{id} ditolak. Alasan: {reason}"
 REVIEW_FORBIDDEN = "Anda tidak berwenang memverifikasi laporan ini."
 REVIEW_NOT_FOUND = "Laporan tidak ditemukan."
-REVIEW_ALREADY = "Laporan #{id} sudah diproses ({status})."
+REVIEW_ALREADY = "Laporan #{id} sudah diputuskan oleh {admin}: {status}."
+REVIEW_OWN = "Laporan #{id} adalah laporan Anda sendiri: yang memutuskan admin lain."
+REVIEW_SOMEONE = "admin lain"
 NOTIFY_APPROVED = (
     "✅ Laporan pelatihan <b>{title}</b> (#{id}) telah <b>disetujui</b>. "
     "{jp} JP tercatat. Lihat /jp."
@@ -97,7 +112,18 @@ VERIFY_GENUINE = (
     "Nomor: {number}\nNama: {name}\nNIP: {nip}\nModul: {title}\nKategori: {category}\n"
     "Waktu belajar: {time}\nLulus: {date}"
 )
-VERIFY_REFUSED = "❌ Kode tidak valid: tidak ada sertifikat asli dengan kode ini."
+VERIFY_REFUSED = "❌ Kode tidak valid: tidak ada sertifikat atau transkrip asli dengan kode ini."
+VERIFY_SUPERSEDED = (
+    "⚠️ Sertifikat {number} dengan kode ini <b>digantikan oleh revisi terbaru</b> (revisi "
+    "{revision}), yang diterbitkan setelah perbaikan data. Mintalah sertifikat revisi terbaru."
+)
+VERIFY_REVISION = " (revisi {revision})"
+VERIFY_SIGNED = "\nDitandatangani: {name}, {title}"
+VERIFY_TRANSCRIPT = (
+    "✅ <b>Transkrip asli</b>\n"
+    "Nama: {name}\nNIP: {nip}\nTahun: {year}\nKegiatan: {count}\nJumlah: {time}\n"
+    "Dicetak: {date}"
+)
 VERIFY_MALFORMED = "❌ Format kode salah. Kode terdiri dari 12 huruf/angka, mis. ABCD-EFGH-JKLM."
 
 # --- /jp, complete ------------------------------------------------------------------------------
@@ -114,7 +140,7 @@ TRANSCRIPT_CAPTION = "Transkrip pengembangan kompetensi {year}."
 # --- /laporan -----------------------------------------------------------------------------------
 REPORT_OPD = (
     "<b>Laporan {opd}</b> — {year}\n"
-    "Pegawai terdaftar: <b>{employees}</b>\n"
+    "Pegawai: <b>{employees}</b> · terdaftar {registered} · terverifikasi {verified}\n"
     "Mencapai target: <b>{at_target}</b> ({percent}%)\n"
     "Rata-rata: <b>{average}</b>\n\n{categories}"
 )
@@ -131,6 +157,10 @@ REPORT_MISSED = (
 )
 REPORT_MISSED_LINE = "{rank}. {question} — <i>{module}</i>: {misses} dari {answers} jawaban salah"
 REPORT_MISSED_NONE = "\nBelum ada soal yang dijawab salah dalam {days} hari terakhir."
+REPORT_COUNTING = (
+    "<i>Dihitung: pegawai terverifikasi; akun yang menunggu verifikasi belum masuk hitungan. "
+    "Bila data kepegawaian sudah diimpor, pegawai yang belum mendaftar ikut dihitung.</i>"
+)
 BTN_XLSX = "📊 Pegawai (XLSX)"
 BTN_CSV = "📄 Pegawai (CSV)"
 BTN_RECAP_XLSX = "📊 Rekap OPD (XLSX)"
@@ -139,14 +169,9 @@ BTN_SIASN = "🗂 Riwayat kursus (SIASN)"
 REPORT_FILE_CAPTION = "{what} — {year}"
 
 # --- Roster at registration -----------------------------------------------------------------
-ROSTER_CONFIRM = "Apakah ini Anda: <b>{name}</b>, {opd}?"
-ROSTER_CONFIRMED = "✅ Data Anda dikonfirmasi."
-BTN_ROSTER_YES = "✅ Ya, benar"
-BTN_ROSTER_NO = "❌ Bukan"
 ROSTER_UNKNOWN_REFUSED = (
     "NIP ini tidak terdapat dalam data kepegawaian. Hubungi BKPSDM/BKD atau admin OPD Anda."
 )
-ROSTER_NOT_ME = "Baik. NIP tersebut terdaftar atas nama orang lain; hubungi admin OPD Anda."
 
 # --- Transcript header lines (plain text, printed in the PDF) -------------------------------
 TRANSCRIPT_JABATAN = "Jabatan"

@@ -2,10 +2,23 @@
 evolve it; everything is re-exported here, so ``from db.models import Employee`` works."""
 
 from db.models.base import Base, UtcDateTime, utcnow
-from db.models.hours import AppSecret, Certificate, ExternalTraining, JpLedgerEntry
+from db.models.hours import (
+    AppSecret,
+    Certificate,
+    ExternalTraining,
+    JpLedgerEntry,
+    Transcript,
+)
 from db.models.learning import ModuleProgress, QuizAnswer, QuizAttempt, QuizPoll
 from db.models.messaging import Broadcast, OutboundMessage, Reminder
-from db.models.people import AdminRole, AuditEntry, ChatSession, Employee, RosterEntry
+from db.models.people import (
+    AdminRole,
+    AuditEntry,
+    ChatSession,
+    Employee,
+    IdentityRequest,
+    RosterEntry,
+)
 from db.models.privacy import RetainedRecord
 from db.models.review import ReviewAnswer, ReviewCard, ReviewPoll, ReviewSession
 from db.models.system import Lease, ProcessedUpdate, UploadedFile
@@ -20,6 +33,7 @@ __all__ = [
     "ChatSession",
     "Employee",
     "ExternalTraining",
+    "IdentityRequest",
     "JpLedgerEntry",
     "Lease",
     "ModuleProgress",
@@ -35,6 +49,7 @@ __all__ = [
     "ReviewPoll",
     "ReviewSession",
     "RosterEntry",
+    "Transcript",
     "UploadedFile",
     "UtcDateTime",
     "utcnow",

@@ -84,15 +84,24 @@ class ExternalTraining(Base):
 
 
 class Certificate(Base):
-    """An issued e-certificate: the exact fields its verification code covers, frozen."""
+    """An issued e-certificate: the exact fields its verification code covers, frozen.
+
+    A correction of the name issues a new revision under the same number, with a new code; the
+    earlier revision is then ``superseded_at`` and its code answers so.
+    """
 
     __tablename__ = "certificates"
-    __table_args__ = (UniqueConstraint("employee_id", "module_id"),)
+    __table_args__ = (
+        UniqueConstraint("employee_id", "module_id", "revision", name="uq_certificates_revision"),
+        UniqueConstraint("certificate_no", "revision", name="uq_certificates_number_revision"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
     ledger_entry_id: Mapped[int] = mapped_column(ForeignKey("jp_ledger.id", ondelete="CASCADE"))
-    certificate_no: Mapped[str] = mapped_column(String(40), unique=True)
+    certificate_no: Mapped[str] = mapped_column(String(40))
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    superseded_at: Mapped[datetime | None]
     code: Mapped[str] = mapped_column(String(16), unique=True)  # normalised, no dashes
     nip: Mapped[str] = mapped_column(String(18))
     name: Mapped[str] = mapped_column(String(120))
@@ -105,6 +114,26 @@ class Certificate(Base):
     minutes: Mapped[int | None] = mapped_column(Integer)
     jp_centi: Mapped[int | None] = mapped_column(Integer)
     completed_on: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Fields version 3: who signs, where and when, as printed (and covered by the code).
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    issuer: Mapped[str | None] = mapped_column(String(120))
+    signer_name: Mapped[str | None] = mapped_column(String(120))
+    signer_nip: Mapped[str | None] = mapped_column(String(24))
+    signer_title: Mapped[str | None] = mapped_column(String(120))
+    city: Mapped[str | None] = mapped_column(String(60))
+
+
+class Transcript(Base):
+    """An issued transcript: its verification code and the fields it covers, frozen."""
+
+    __tablename__ = "transcripts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)  # what the code covers
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -1,4 +1,5 @@
-"""Employees, their multi-step chat sessions, the roster, admin roles and the audit log."""
+"""Employees, their multi-step chat sessions, the roster, identity requests, admin roles and the
+audit log."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     false,
@@ -20,10 +22,18 @@ from db.models.base import Base, utcnow
 
 
 class Employee(Base):
+    """A person in service, by NIP or NI PPPK, and the Telegram account bound to them.
+
+    The hours belong to the employee, not to the account: an account can be unbound (lost
+    phone, a new account) and another one bound later, after verification. ``verified_at`` says
+    that the bound person was confirmed (by a matching phone or an admin); until then the
+    minutes are recorded but count in no official total. A deactivated employee has no account.
+    """
+
     __tablename__ = "employees"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     nip: Mapped[str] = mapped_column(String(18), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     opd_code: Mapped[str] = mapped_column(String(24), index=True)
@@ -32,6 +42,10 @@ class Employee(Base):
     golongan: Mapped[str | None] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(8))  # "PNS" or "PPPK"
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    verified_at: Mapped[datetime | None]
+    verified_via: Mapped[str | None] = mapped_column(String(8))  # phone | admin | operator
+    verified_by: Mapped[int | None] = mapped_column(BigInteger)  # the admin's Telegram id
+    deactivated_at: Mapped[datetime | None]
     consent_at: Mapped[datetime]  # when registration was confirmed
     # The version of the privacy notice (/privasi) the employee acknowledged, and when; NULL for
     # accounts registered before the notice was versioned (revision 0009).
@@ -75,7 +89,39 @@ class RosterEntry(Base):
     jabatan: Mapped[str | None] = mapped_column(String(120))
     golongan: Mapped[str | None] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(8))
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164, for verification by phone
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IdentityRequest(Base):
+    """An account asking to be confirmed as an employee, reviewed by an admin of the OPD.
+
+    ``verify``: a new registration without a phone to check (the account is bound, unverified).
+    ``transfer``: an account asking for an employee already known (bound to another account, or
+    unbound); nothing is bound until an admin approves. Decided once: the decision is a
+    conditional update of ``status`` from pending.
+    """
+
+    __tablename__ = "identity_requests"
+    __table_args__ = (Index("ix_identity_requests_status_opd", "status", "opd_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # verify | transfer
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)  # who asks
+    old_telegram_id: Mapped[int | None] = mapped_column(BigInteger)  # bound when asked
+    telegram_name: Mapped[str] = mapped_column(String(120))
+    telegram_username: Mapped[str | None] = mapped_column(String(40))
+    typed_name: Mapped[str] = mapped_column(String(120))
+    opd_code: Mapped[str] = mapped_column(String(24))
+    new_employee: Mapped[bool] = mapped_column(Boolean, default=False)  # created by this request
+    status: Mapped[str] = mapped_column(
+        String(10), default="pending"
+    )  # pending|approved|refused|cancelled
+    reason: Mapped[str | None] = mapped_column(String(300))
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AdminRole(Base):

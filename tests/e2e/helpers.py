@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from telegram.ext import Application
+
 from bot import texts
 from bot.core.content import Module, reading_seconds
 from bot.emulator import BotMessage, FakeBotApi, FakeUser
+from db.models import Employee, IdentityRequest
 from tests.support import FakeClock
 
 NIP = "19860926 201505 1 001"
@@ -28,14 +34,38 @@ async def start_registration(user: FakeUser) -> BotMessage:
     return await tap(user, "Saya sudah membaca", "Kirimkan NIP")
 
 
-async def register(fake: FakeBotApi, user: FakeUser, nip: str = NIP) -> None:
+async def register(
+    fake: FakeBotApi, user: FakeUser, nip: str = NIP, app: Application | None = None
+) -> None:
+    """Register without a roster (name typed, Kabupaten Tegal picked): the account waits for
+    an admin's verification; with ``app``, it is then marked verified, as an admin's
+    confirmation does (confirming is tested on its own in test_identity)."""
     await start_registration(user)
     await say(user, nip, "nama lengkap")
     await tap(user, "Gunakan:", "instansi")
     await say(user, "tegal", "Hasil pencarian")
     await tap(user, "Kabupaten Tegal", "Konfirmasi pendaftaran")
-    await tap(user, "Daftar, dengan pengingat", "Pendaftaran berhasil")
+    await tap(user, "Daftar, dengan pengingat", "Pendaftaran tercatat")
     await user.wait_for_reply(lambda m: "Apa yang ingin dikerjakan hari ini?" in (m.text or ""))
+    if app is not None:
+        await verified(app, user.id)
+
+
+async def verified(app: Application, telegram_id: int) -> None:
+    """Mark an account verified, with its pending request, straight in the database."""
+    from bot.app.application import services_of  # the app layer, for its database
+
+    db = services_of(app).db
+    async with db.transaction() as s:
+        employee = await s.scalar(select(Employee).where(Employee.telegram_id == telegram_id))
+        assert employee is not None
+        employee.verified_at = datetime(2026, 1, 6, tzinfo=UTC)
+        employee.verified_via = "admin"
+        await s.execute(
+            update(IdentityRequest)
+            .where(IdentityRequest.employee_id == employee.id)
+            .values(status="approved", decided_by=0)
+        )
 
 
 async def read_module(

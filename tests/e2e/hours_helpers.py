@@ -35,6 +35,8 @@ async def add_employee(app: Application, telegram_id: int, nip: str, opd: str, n
             opd_code=opd,
             kind="PNS",
             consent_at=datetime(2026, 1, 5, tzinfo=UTC),
+            verified_at=datetime(2026, 1, 5, tzinfo=UTC),
+            verified_via="admin",
         )
         s.add(employee)
         await s.flush()

@@ -96,7 +96,7 @@ async def test_a_broadcast_to_500_reaches_every_active_user_once(
     people = [fake.user(FIRST + i, first_name=f"P{i}", started=True) for i in range(500)]
     for person in people[::10]:  # 50 blocked the bot while it was not looking
         person.blocked = True
-    admin = fake.user(ADMIN, first_name="Admin")
+    admin = fake.user(ADMIN, first_name="Admin", started=True)
     async with polling(app, poll_timeout=1):
         await seed(app, fake, 500)
         await compose(admin)
@@ -134,7 +134,7 @@ async def test_a_crash_mid_broadcast_resumes_without_duplicates_or_gaps(
 ) -> None:
     fake = rated_fake
     people = [fake.user(FIRST + i, first_name=f"P{i}", started=True) for i in range(300)]
-    admin = fake.user(ADMIN, first_name="Admin")
+    admin = fake.user(ADMIN, first_name="Admin", started=True)
     first = app_for(fake, settings, catalog, clock, send_rate=30)
     async with polling(first, poll_timeout=1):
         await seed(first, fake, 300)
@@ -158,14 +158,14 @@ async def test_roles_hold(
     fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
 ) -> None:
     app = app_for(fake, settings, catalog, clock)
-    admin = fake.user(ADMIN, first_name="Admin")
+    admin = fake.user(ADMIN, first_name="Admin", started=True)
     officer = fake.user(9101, first_name="Siti", last_name="Aminah")
     outsider = fake.user(9102, first_name="Budi", last_name="Santoso")
     async with polling(app, poll_timeout=1):
         await seed(app, fake, 20, opd="3328")
         await seed(app, fake, 30, opd="3374", first=FIRST + 100)
-        await register(fake, officer)
-        await register(fake, outsider, nip="19900101 201801 2 003")
+        await register(fake, officer, app=app)
+        await register(fake, outsider, nip="19900101 201801 2 003", app=app)
         # A plain employee: every admin command is refused, and reveals nothing.
         for command in ("/umumkan", "/admin 198609262015051001", "/audit", "/terjadwal"):
             await say(outsider, command, "perintah ini khusus")
@@ -235,7 +235,7 @@ async def test_bad_input_while_composing(
     fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
 ) -> None:
     app = app_for(fake, settings, catalog, clock)
-    admin = fake.user(ADMIN, first_name="Admin")
+    admin = fake.user(ADMIN, first_name="Admin", started=True)
     async with polling(app, poll_timeout=1):
         await seed(app, fake, 5)
         await say(admin, "/umumkan", "Pengumuman baru")
@@ -277,7 +277,7 @@ async def test_a_scheduled_announcement_goes_out_when_due(
 ) -> None:
     app = app_for(fake, settings, catalog, clock)
     people = [fake.user(FIRST + i, first_name=f"P{i}", started=True) for i in range(3)]
-    admin = fake.user(ADMIN, first_name="Admin")
+    admin = fake.user(ADMIN, first_name="Admin", started=True)
     async with polling(app, poll_timeout=1):
         await seed(app, fake, 3)
         await compose(admin)
@@ -297,7 +297,7 @@ async def test_a_photo_announcement_with_a_link_button_and_a_revoked_admin(
 ) -> None:
     app = app_for(fake, settings, catalog, clock)
     people = [fake.user(FIRST + i, first_name=f"P{i}", started=True) for i in range(3)]
-    admin = fake.user(ADMIN, first_name="Admin")
+    admin = fake.user(ADMIN, first_name="Admin", started=True)
     officer = fake.user(9201, first_name="Siti", last_name="Aminah")
     async with polling(app, poll_timeout=1):
         await seed(app, fake, 3)
@@ -320,7 +320,7 @@ async def test_a_photo_announcement_with_a_link_button_and_a_revoked_admin(
             assert "bpsdmd.jatengprov.go.id/daftar" in str(call.params["reply_markup"])
 
         # A role granted and revoked: the admin menu goes with it, and so do the commands.
-        await register(fake, officer)
+        await register(fake, officer, app=app)
         await say(admin, "/admin 19860926 201505 1 001", "Pilih peran baru")
         await tap(admin, "Jadikan admin OPD", "sekarang: Admin OPD")
         await say(admin, "/admin 19860926 201505 1 001", "Admin OPD")

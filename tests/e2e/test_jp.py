@@ -13,7 +13,7 @@ async def test_jp_shows_the_detail_and_sends_chart_and_transcript(
     fake: FakeBotApi, bot_app: Application
 ) -> None:
     learner = fake.user(8211, first_name="Siti", last_name="Aminah")
-    await register(fake, learner)
+    await register(fake, learner, app=bot_app)
     await credit_module(bot_app, learner.id, "berakhlak", 113)  # 2,51 JP
     jp = await say(learner, "/jp", "Per bulan")
     assert jp.text is not None

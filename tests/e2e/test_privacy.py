@@ -34,7 +34,7 @@ async def test_the_notice_comes_first_and_withdrawal_is_one_tap(
     await say(user, "tegal", "Hasil pencarian")
     confirm = await tap(user, "Kabupaten Tegal", "Konfirmasi pendaftaran")
     assert "tidak diperlukan persetujuan" in (confirm.text or "")
-    done = await tap(user, "Daftar, tanpa pengingat", "Pendaftaran berhasil")
+    done = await tap(user, "Daftar, tanpa pengingat", "Pendaftaran tercatat")
     assert "tidak dikirim" in (done.text or "")
 
     services = services_of(bot_app)

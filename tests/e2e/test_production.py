@@ -125,8 +125,13 @@ def copies(fake: FakeBotApi, needle: str) -> Counter[int]:
 async def test_two_instances_send_each_message_once_and_take_over(
     fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
 ) -> None:
+    # The announcement's creator (Telegram id 1) is a superadmin: a start re-checks the role.
     settings = settings.model_copy(
-        update={"telegram_api_base_url": fake.base_url, "lease_seconds": 3.0}
+        update={
+            "telegram_api_base_url": fake.base_url,
+            "lease_seconds": 3.0,
+            "admin_ids": frozenset({1}),
+        }
     )
 
     def instance() -> Application:

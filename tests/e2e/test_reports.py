@@ -24,8 +24,8 @@ async def test_laporan_scope_exports_and_forged_buttons(
 ) -> None:
     learner = fake.user(8221, first_name="Siti", last_name="Aminah")
     admin = fake.user(8222, first_name="Budi", last_name="Santoso")
-    await register(fake, learner)
-    await register(fake, admin, NIP_ADMIN)
+    await register(fake, learner, app=bot_app)
+    await register(fake, admin, NIP_ADMIN, app=bot_app)
     await grant(bot_app, admin.id, "opd_admin", "3328")
     await add_employee(bot_app, 8223, NIP_OTHER, "3376", "Rina Lestari")
     await credit_module(bot_app, learner.id, "berakhlak", 900)
@@ -34,7 +34,7 @@ async def test_laporan_scope_exports_and_forged_buttons(
     await say(learner, "/laporan", "khusus admin")
 
     recap = await say(admin, "/laporan", "Laporan Kabupaten Tegal")
-    assert "Pegawai terdaftar: <b>2</b>" in recap.html
+    assert "Pegawai: <b>2</b> · terdaftar 2 · terverifikasi 2" in recap.html
     assert "Mencapai target: <b>1</b> (50,0%)" in recap.html
     assert "Rata-rata: <b>10 JP (450 menit)</b>" in recap.html
     # Another OPD, asked by command or by a forged button, is refused.

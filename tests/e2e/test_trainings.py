@@ -89,7 +89,7 @@ async def test_a_report_is_approved_by_the_opd_admin_credited_and_notified(
 
     # A second press of the (stale) approve button credits nothing more.
     again = admin.press(review.message_id, f"trv:ok:{report_id}")
-    assert "sudah diproses" in await callback_answer(fake, again)
+    assert "sudah diputuskan oleh Budi Santoso" in await callback_answer(fake, again)
     async with db_of(bot_app).transaction() as s:
         count = len((await s.scalars(select(JpLedgerEntry))).all())
     assert count == 1
@@ -201,3 +201,35 @@ async def test_notices_outlive_a_failing_telegram(
     assert delivered("sendMessage", "Laporan pelatihan #")
     failed = [c for c in fake.calls if c.method == "sendDocument" and not c.response_ok]
     assert len(failed) == 5
+
+
+async def test_a_certificate_file_must_be_what_it_claims(
+    fake: FakeBotApi, bot_app: Application
+) -> None:
+    """The name must end as the type does, and the bytes the bot downloads must be that type:
+    an .apk sent as a PDF, an .exe sent as a PNG, a "PDF" that is not one and a PNG that does
+    not open are each refused with their own reason; a real PNG goes through."""
+    import io
+
+    from PIL import Image
+
+    employee = fake.user(8131, first_name="Siti", last_name="Aminah")
+    await register(fake, employee)
+    await report_training(employee)
+    refusals = [
+        ("sertifikat.pdf.apk", b"%PDF-1.4", "application/pdf", "akhiran .pdf, .jpg"),
+        ("Sertifikat_Diklat.exe", b"\x89PNG\r\n\x1a\n", "image/png", "akhiran .pdf, .jpg"),
+        ("sertifikat.pdf", b"MZ\x90\x00 not a pdf", "application/pdf", "Isi berkas tidak sesuai"),
+        ("sertifikat.png", b"\x89PNG\r\n\x1a\n broken", "image/png", "Isi berkas tidak sesuai"),
+        ("sertifikat.jpg", b"\x89PNG\r\n\x1a\n", "image/jpeg", "Isi berkas tidak sesuai"),
+    ]
+    for name, data, mime, expect in refusals:
+        employee.send_document(name, data, mime)
+        await employee.wait_for_reply(lambda m, e=expect: e in (m.text or ""))  # type: ignore[misc]
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buffer, format="PNG")
+    employee.send_document("Sertifikat Diklat.PNG", buffer.getvalue(), "image/png")
+    await employee.wait_for_reply(lambda m: "menunggu verifikasi admin" in (m.text or ""))
+    async with db_of(bot_app).transaction() as s:
+        rows = (await s.scalars(select(ExternalTraining))).all()
+    assert [r.file_name for r in rows] == ["Sertifikat Diklat.PNG"]

@@ -18,7 +18,7 @@ from bot.services.quiz import AnswerOutcome
 from bot.services.registration import RegistrationOutcome
 from bot.store.quiz_grading import QuizResult
 from bot.texts.privacy import NOTICE_VERSION
-from db.models import Employee, OutboundMessage, Reminder
+from db.models import Employee, IdentityRequest, OutboundMessage, Reminder
 from db.session import Database
 from tests.support import FakeClock
 
@@ -26,7 +26,11 @@ NIP = "19860926 201505 1 001"
 USER = 1001
 
 
-async def register(svc: Services, uid: int = USER, nip: str = NIP) -> None:
+async def register(
+    svc: Services, uid: int = USER, nip: str = NIP, *, verified: bool = True, opd: str = "3328"
+) -> None:
+    """Register without a roster (name typed, agency picked): the account waits for an
+    admin, unless ``verified``, when the operator confirms it at once."""
     await svc.registration.begin(uid)
     acknowledged = await svc.registration.acknowledge_privacy(uid, NOTICE_VERSION)
     assert acknowledged.outcome is RegistrationOutcome.OK
@@ -34,8 +38,27 @@ async def register(svc: Services, uid: int = USER, nip: str = NIP) -> None:
     assert (
         await svc.registration.submit_name(uid, "Siti Aminah")
     ).outcome is RegistrationOutcome.OK
-    assert (await svc.registration.choose_opd(uid, "3328")).outcome is RegistrationOutcome.OK
-    assert (await svc.registration.consent(uid, True)).outcome is RegistrationOutcome.OK
+    assert (await svc.registration.choose_opd(uid, opd)).outcome is RegistrationOutcome.OK
+    done = await svc.registration.consent(uid, True)
+    assert done.outcome is RegistrationOutcome.OK and done.employee is not None
+    if verified:
+        await verify(svc, done.employee.id)
+
+
+async def verify(svc: Services, employee_id: int) -> None:
+    """Mark the person confirmed, as an admin's decision does (written straight, so the
+    outbox holds no notice the test did not ask for; deciding is tested in test_identity)."""
+    async with svc.db.transaction() as s:
+        await s.execute(
+            update(Employee)
+            .where(Employee.id == employee_id)
+            .values(verified_at=svc.clock(), verified_via="admin", verified_by=0)
+        )
+        await s.execute(
+            update(IdentityRequest)
+            .where(IdentityRequest.employee_id == employee_id)
+            .values(status="approved", decided_by=0)
+        )
 
 
 async def read_all(svc: Services, module: Module, uid: int = USER, *, pace: float = 1.0) -> None:

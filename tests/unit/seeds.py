@@ -48,6 +48,7 @@ async def seed_province(db: Database) -> None:
                 opd_code=opd,
                 kind="PPPK" if name == "a2" else "PNS",
                 consent_at=datetime(2026, 1, 1, tzinfo=UTC),
+                verified_at=datetime(2026, 1, 2, tzinfo=UTC),
             )
             s.add(employee)
             await s.flush()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.__main__ import main
 from bot.config import Settings
+from db.models import RosterEntry
+from db.session import Database
 from tests.support import active_sheet
 from tests.unit.helpers import write_csv
 
@@ -46,3 +50,33 @@ def test_cli_roster_dry_run_import_and_reports(tmp_path: Path, cli_env: None) ->
     assert active_sheet(xlsx)["A1"].value == "Peringkat"
     assert png.read_bytes().startswith(b"\x89PNG")
     assert main(["certificate", "verify", "ABCD-EFGH-JKLM"]) == 1
+
+
+def test_cli_roster_import_lists_bad_rows_and_imports_the_good_ones(
+    tmp_path: Path, cli_env: None, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One over-long golongan used to abort a PostgreSQL import with a traceback: now it is a
+    row error, the other rows are imported, on every database."""
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            "nip;nama;opd;golongan;hp",
+            f"{GOOD};Siti Aminah;3328;III/b;0812-3456-7890",
+            "19900101 201801 2 003;Budi Santoso;3328;Penata Muda Tingkat I (III/b);",
+        ],
+    )
+    assert main(["migrate"]) == 0
+    assert main(["roster", "import", str(path)]) == 1
+    out = capsys.readouterr()
+    assert "baris 3: golongan terlalu panjang" in out.err and "imported: 1 new" in out.out
+
+    async def listed() -> list[tuple[str, str | None]]:
+        db = Database(settings.database_url)
+        try:
+            async with db.transaction() as s:
+                rows = await s.execute(select(RosterEntry.nip, RosterEntry.phone))
+                return [tuple(r) for r in rows]  # type: ignore[misc]
+        finally:
+            await db.dispose()
+
+    assert asyncio.run(listed()) == [(GOOD.replace(" ", ""), "+6281234567890")]

@@ -92,3 +92,36 @@ def test_every_plausible_pns_nip_round_trips(
     assert nip.digits == raw
     assert nip.birth_date == birth
     assert nip.kind is EmployeeKind.PNS
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Born 1900, appointed in 2000: appointed at 100, and far past any active age.
+        ("19000101 200001 1 001", texts.NIP_START_TOO_OLD.format(age=60)),
+        ("19500101 201101 1 001", texts.NIP_START_TOO_OLD.format(age=60)),  # appointed at 61
+        ("19550101 197801 1 001", texts.NIP_TOO_OLD.format(age=70)),  # 71 today
+        ("19561127 198001 1 001", texts.NIP_TOO_OLD.format(age=70)),  # 70 today, exactly
+        # A PPPK appointed before 2019, when there were none yet.
+        ("19900115 2018 21 2 005", texts.NIP_PPPK_TOO_EARLY.format(year=2019)),
+        ("20050115 2022 21 2 005", texts.NIP_START_TOO_YOUNG.format(age=18)),  # a PPPK at 17
+        ("19500115 2022 21 2 005", texts.NIP_START_TOO_OLD.format(age=60)),  # a PPPK at 72
+    ],
+)
+def test_implausible_numbers_are_refused_naming_the_rule(raw: str, expected: str) -> None:
+    with pytest.raises(NipError) as info:
+        parse_nip(raw, today=TODAY)
+    assert str(info.value) == expected
+    assert "Aturan" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "19561128 198001 1 001",  # 69 today, a day short of 70
+        "19660101 202601 1 001",  # appointed at 60
+        "19900115 2019 21 2 005",  # a PPPK of the first year
+    ],
+)
+def test_numbers_at_the_edges_of_the_rules_are_accepted(raw: str) -> None:
+    assert parse_nip(raw, today=TODAY).digits == normalize(raw)

@@ -129,8 +129,7 @@ async def test_credits_in_jp_become_the_same_jp_in_minutes(db: Database) -> None
     # 1 JP = 45, 1.5 JP = 67.5 -> 68, 0.33 JP = 14.85 -> 15, 20 JP = 900.
     assert [tuple(r) for r in rows] == [(1, 45), (2, 68), (3, 15), (4, 900)]
     assert tuple(certificate) == (1, None, 100)
-    async with db.engine.begin() as connection:
-        await connection.run_sync(_to, "head")
+    await upgrade_to_head(db.engine)
     async with db.engine.connect() as connection:
         assert await connection.run_sync(_schema_drift) == []
 
@@ -161,5 +160,37 @@ async def test_accounts_from_before_the_notice_keep_their_data_and_no_version(
         assert "retained_records" not in await connection.run_sync(_tables)
         names = (await connection.execute(text("SELECT name FROM employees"))).scalars().all()
         assert names == ["Siti"]
-        await connection.run_sync(_to, "head")
-        assert await connection.run_sync(_schema_drift) == []
+    await upgrade_to_head(db.engine)
+
+
+async def test_accounts_bound_before_verification_wait_for_an_admin(db: Database) -> None:
+    """Revision 0007: an account bound by a NIP alone proves nothing, so it starts unverified
+    with a pending request in its OPD's queue; going down keeps an unbound employee's row."""
+    async with db.engine.begin() as connection:
+        await connection.run_sync(_to, "0006", True)
+        await connection.execute(
+            text(
+                "INSERT INTO employees (id, telegram_id, nip, name, opd_code, kind, is_active, "
+                "consent_at, streak_days, created_at, updated_at) VALUES (1, 11, "
+                "'198609262015051001', 'Siti', '3328', 'PNS', TRUE, :t, 0, :t, :t)"
+            ),
+            {"t": datetime(2026, 1, 2)},
+        )
+        await connection.run_sync(_to, "0007")
+        employee = (
+            await connection.execute(text("SELECT verified_at, telegram_id FROM employees"))
+        ).one()
+        request = (
+            await connection.execute(
+                text(
+                    "SELECT kind, employee_id, telegram_id, opd_code, status FROM identity_requests"
+                )
+            )
+        ).one()
+        assert tuple(employee) == (None, 11)
+        assert tuple(request) == ("verify", 1, 11, "3328", "pending")
+        await connection.execute(text("UPDATE employees SET telegram_id = NULL"))
+        await connection.run_sync(_to, "0006", True)
+        kept = (await connection.execute(text("SELECT id, telegram_id FROM employees"))).one()
+        assert tuple(kept) == (1, -1)
+    await upgrade_to_head(db.engine)

@@ -49,7 +49,7 @@ async def report_training(svc: Services, uid: int = USER) -> int:
     for answer in ("20-11-2026", "21-11-2026", "4", "SRT/2026/001"):
         assert (await svc.trainings.answer(uid, answer)).problem is None
     upload = UploadedFile("document", FILE_ID, "UNIQ1", 2048, "sertifikat.pdf", "application/pdf")
-    submitted = await svc.trainings.submit(uid, upload)
+    submitted = await svc.trainings.submit(uid, upload, b"%PDF-1.7\n%a certificate\n")
     assert submitted.report is not None, submitted
     return submitted.report.id
 

@@ -53,7 +53,14 @@ async def test_employee_list_and_exports(db: Database) -> None:
     recap = report_files.recap_rows(recap_rows, {"A": "Dinas A"})
     sheet = active_sheet(report_files.xlsx(report_files.RECAP_COLUMNS, recap, "R", SCALE))
     assert [sheet.cell(row=r, column=2).value for r in (2, 3, 4)] == ["C", "A", "B"]
-    assert sheet["C3"].value == "Dinas A" and sheet["F3"].value == 0.5
-    assert sheet["D5"].value == 7 and sheet["E5"].value == 4  # totals row
+    assert [sheet.cell(row=1, column=c).value for c in (4, 5, 6, 7, 8)] == [
+        "Pegawai",
+        "Terdaftar",
+        "Terverifikasi",
+        "Mencapai target",
+        "% mencapai target",
+    ]
+    assert sheet["C3"].value == "Dinas A" and sheet["H3"].value == 0.5
+    assert [sheet.cell(row=5, column=c).value for c in (4, 5, 6, 7)] == [7, 7, 7, 4]  # totals
     png = report_files.chart(recap_rows, {}, 2026, "20")
     assert png.startswith(b"\x89PNG")
