@@ -148,9 +148,7 @@ def send_poll(fake: FakeBotApi, p: dict) -> dict:
         fake.strict_html,
     )
     if u16len(description) > POLL_DESCRIPTION_MAX:
-        raise ApiError(
-            f"Bad Request: poll description must be 0-{POLL_DESCRIPTION_MAX} characters"
-        )
+        raise ApiError(f"Bad Request: poll description must be 0-{POLL_DESCRIPTION_MAX} characters")
     open_period, close_date = p.get("open_period"), p.get("close_date")
     if open_period is not None and close_date is not None:
         raise ApiError("Bad Request: open_period and close_date can't be used together")
