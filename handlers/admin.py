@@ -50,18 +50,18 @@ async def admin_command(update: Update, context: BotContext) -> None:
             opd=escape(opd.name if opd else target.opd_code),
             role=t.ROLE_NAMES[target.current.value if target.current else None],
         )
-        await reply(update, text, admin_keyboards.roles(target.employee_id))
+        await reply(update, text, admin_keyboards.roles(target.employee_id, target.token))
 
 
 async def on_role_button(update: Update, context: BotContext, data: RoleButton) -> None:
     code, employee_id = data.action, data.employee
     svc = context.services
     if code == "no":
-        await svc.roles.require(user_id(update), superadmin=True)
+        await svc.roles.cancel_confirmation(user_id(update), data.token)
         await show(update, t.ROLE_CANCELLED)
         return
     role = ROLE_BY_CODE[code]
-    result = await svc.roles.grant(user_id(update), employee_id, role)
+    result = await svc.roles.grant(user_id(update), employee_id, role, token=data.token)
     outcome = result.outcome
     if outcome is GrantOutcome.SELF:
         await toast(update, t.ROLE_SELF)

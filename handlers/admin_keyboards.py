@@ -24,14 +24,15 @@ def _draft(draft: Draft) -> Callable[..., DraftButton]:
     return partial(DraftButton, draft.token)
 
 
-def roles(employee_id: int) -> InlineKeyboardMarkup:
+def roles(employee_id: int, token: str) -> InlineKeyboardMarkup:
+    """The choices of one /admin confirmation (``token``)."""
     return markup(
         [
-            [_b(t.BTN_MAKE_OPD_ADMIN, RoleButton("oa", employee_id))],
-            [_b(t.BTN_MAKE_SUPERADMIN, RoleButton("sa", employee_id))],
+            [_b(t.BTN_MAKE_OPD_ADMIN, RoleButton(token, "oa", employee_id))],
+            [_b(t.BTN_MAKE_SUPERADMIN, RoleButton(token, "sa", employee_id))],
             [
-                _b(t.BTN_REVOKE, RoleButton("rm", employee_id)),
-                _b(t.BTN_CANCEL, RoleButton("no", employee_id)),
+                _b(t.BTN_REVOKE, RoleButton(token, "rm", employee_id)),
+                _b(t.BTN_CANCEL, RoleButton(token, "no", employee_id)),
             ],
         ]
     )

@@ -9,6 +9,7 @@ from telegram import Message, Update
 
 from bot import texts
 from bot.core.callbacks import DraftButton
+from bot.core.digits import ascii_int
 from bot.core.errors import NotAllowed, Refusal
 from bot.core.telegram_html import escape, visible_text
 from bot.delivery.renderers.broadcasts import message_of
@@ -128,26 +129,25 @@ def summary(context: BotContext, audience: Audience) -> str:
 
 
 async def on_draft_button(update: Update, context: BotContext, data: DraftButton) -> None:
-    token, action, arg1, arg2 = data.token, data.action, data.arg, data.value
+    """Every button of a draft. Each service call checks the token and the step the button was
+    drawn for (``sessions.expect``) and refuses any other with "tombol ini dari draf lama"."""
+    token, action, arg1, arg2 = data.token, data.action, data.arg or "", data.value or ""
     svc = context.services
     uid = user_id(update)
-    if action == "btn":
-        view = await svc.drafts.set_button(uid, token, arg1 or "", "")
-        if view.outcome is DraftOutcome.OK and arg1 == "mod" and view.draft is not None:
-            await show(
-                update,
-                t.ASK_BUTTON_MODULE,
-                admin_keyboards.pick(view.draft, svc.catalog, "bmod", 0),
-            )
-            return
-        await _after(update, context, view)
+    if action == "btn" and arg1 == "mod":  # only shows the module list; the draft stays
+        view = await svc.drafts.expect(uid, token, DraftStep.BUTTON)
+        assert view.draft is not None
+        await show(
+            update, t.ASK_BUTTON_MODULE, admin_keyboards.pick(view.draft, svc.catalog, "bmod", 0)
+        )
+    elif action == "btn":
+        await _after(update, context, await svc.drafts.set_button(uid, token, arg1))
     elif action == "bmod":
-        await _after(update, context, await svc.drafts.set_button(uid, token, "module", arg1 or ""))
+        await _after(update, context, await svc.drafts.set_button(uid, token, "module", arg1))
     elif action == "aud":
-        view = await svc.drafts.change_audience(uid, token, arg1 or "", arg2 or "")
-        await _after(update, context, view)
+        await _after(update, context, await svc.drafts.change_audience(uid, token, arg1, arg2))
     elif action == "pick":
-        await _pick(update, context, token, arg1 or "", arg2 or "0")
+        await _pick(update, context, token, arg1, arg2)
     elif action == "prev":
         await _preview(update, context, token)
     elif action == "go":
@@ -155,46 +155,28 @@ async def on_draft_button(update: Update, context: BotContext, data: DraftButton
     elif action == "sch":
         await _after(update, context, await svc.drafts.ask_schedule(uid, token))
     elif action == "x":
-        view = await svc.drafts.current(uid)
-        if view.draft is not None and view.draft.token == token:
-            await svc.registration.cancel(uid)
-            await show(update, t.DRAFT_DISCARDED)
-        else:
-            await _after(update, context, DraftView(DraftOutcome.STALE, actor=view.actor))
-    else:  # back to the audience
-        view = await svc.drafts.current(uid)
-        if view.draft is not None and view.draft.token != token:
-            view = DraftView(DraftOutcome.STALE, actor=view.actor)
-        await _after(update, context, view)
+        await svc.drafts.discard(uid, token)
+        await show(update, t.DRAFT_DISCARDED)
+    else:  # back to the step the draft is at (the audience, or the button choice)
+        await _after(update, context, await svc.drafts.expect(uid, token))
 
 
 async def _pick(update: Update, context: BotContext, token: str, what: str, page: str) -> None:
     svc = context.services
-    view = await svc.drafts.current(user_id(update))
-    if view.draft is None or view.actor is None or view.draft.token != token:
-        await _after(
-            update,
-            context,
-            DraftView(view.outcome if view.actor is None else DraftOutcome.STALE, actor=view.actor),
-        )
-        return
+    step = DraftStep.BUTTON if what == "bmod" else DraftStep.AUDIENCE
+    view = await svc.drafts.expect(user_id(update), token, step)
+    assert view.draft is not None and view.actor is not None
     if what == "opd" and not view.actor.is_superadmin:
         raise NotAllowed(Refusal.OTHER_OPD)
-        return
     prompt = {"opd": t.ASK_OPD, "module": t.ASK_MODULE_FILTER}.get(what, t.ASK_BUTTON_MODULE)
-    await show(update, prompt, admin_keyboards.pick(view.draft, svc.catalog, what, int(page)))
+    number = ascii_int(page, max_digits=3) or 0
+    await show(update, prompt, admin_keyboards.pick(view.draft, svc.catalog, what, number))
 
 
 async def _preview(update: Update, context: BotContext, token: str) -> None:
     svc = context.services
-    view = await svc.drafts.current(user_id(update))
-    if view.draft is None or view.draft.token != token or view.step != DraftStep.AUDIENCE:
-        await _after(
-            update,
-            context,
-            DraftView(DraftOutcome.STALE, actor=view.actor),
-        )
-        return
+    view = await svc.drafts.expect(user_id(update), token, DraftStep.AUDIENCE)
+    assert view.draft is not None
     count = await svc.broadcasts.count(view.draft.audience)
     if count == 0:
         await toast(update, t.PREVIEW_NOBODY)
@@ -208,6 +190,7 @@ async def _preview(update: Update, context: BotContext, token: str) -> None:
         await reply(update, t.PREVIEW_FAILED.format(error=escape(sent.error or "")))
         return
     text = t.PREVIEW_SUMMARY.format(count=count, summary=summary(context, view.draft.audience))
+    # The confirm buttons carry this draft's token: a change after the preview makes them stale.
     await reply(update, text, admin_keyboards.confirm(view.draft))
 
 
@@ -233,6 +216,9 @@ async def _confirm(update: Update, context: BotContext, token: str, when: dateti
     svc = context.services
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     outcome, broadcast = await svc.broadcasts.confirm(user_id(update), token, when, chat_id)
+    if outcome is DraftOutcome.EMPTY:
+        await show(update, t.CONTENT_EMPTY)
+        return
     if outcome is not DraftOutcome.OK or broadcast is None:
         await _after(
             update, context, DraftView(outcome, actor=await svc.roles.actor(user_id(update)))

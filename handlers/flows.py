@@ -30,6 +30,10 @@ async def _time_not_a_file(update: Update, context: BotContext, state: FlowState
     await reply(update, rtexts.TIME_NOT_TEXT)
 
 
+async def _use_buttons(update: Update, context: BotContext, state: FlowState) -> None:
+    await reply(update, texts.HINT_USE_BUTTONS)
+
+
 TEXT: dict[Flow, Route] = {
     Flow.REGISTER: start.on_text,
     Flow.PROFILE: profile.on_text,
@@ -37,6 +41,7 @@ TEXT: dict[Flow, Route] = {
     Flow.TRAINING: trainings.on_text,
     Flow.REJECT: trainings.on_reason,
     Flow.BROADCAST: broadcast.on_message,
+    Flow.ADMIN: _use_buttons,
 }
 MEDIA: dict[Flow, Route] = {
     Flow.BROADCAST: broadcast.on_message,

@@ -15,6 +15,8 @@ class Refusal(StrEnum):
     SUPERADMIN_ONLY = "superadmin_only"
     OTHER_OPD = "other_opd"  # an OPD admin reaching outside their OPD
     NOT_REVIEWER = "not_reviewer"  # a report the caller may not review
+    # A button of another draft, or of an earlier step of this one (``bot.store.sessions``).
+    STALE_BUTTON = "stale_button"
 
 
 class NotAllowed(Exception):

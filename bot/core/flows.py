@@ -16,3 +16,4 @@ class Flow(StrEnum):
     TRAINING = "lapor"
     REJECT = "lapor_tolak"
     BROADCAST = "broadcast"
+    ADMIN = "admin"  # /admin NIP: the role change waiting for its confirmation button

@@ -16,10 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.errors import NotAllowed, Refusal
+from bot.core.flows import Flow
 from bot.core.nip import NipError, parse_nip
-from bot.store import employees
+from bot.store import employees, sessions
+from bot.store.sessions import FlowState
 from db.models import AdminRole, AuditEntry, Employee
 from db.session import Database
+
+CONFIRM_STEP = "confirm"  # the one step of the /admin flow
 
 
 class Role(StrEnum):
@@ -52,6 +56,7 @@ class GrantTarget:
     nip: str
     opd_code: str
     current: Role | None
+    token: str = ""  # of the confirmation its buttons carry (``bot.store.sessions``)
 
 
 class GrantOutcome(StrEnum):
@@ -96,18 +101,37 @@ class RoleService:
             if employee is None:
                 return GrantOutcome.UNKNOWN, None
             row = await s.get(AdminRole, employee.id)
+            # The confirmation is a flow: only its own buttons, and only once, may act on it.
+            confirm = FlowState(Flow.ADMIN, CONFIRM_STEP, {"employee_id": employee.id})
+            await sessions.set_state(s, actor_id, confirm)
             return GrantOutcome.OK, GrantTarget(
                 employee.id,
                 employee.name,
                 employee.nip,
                 employee.opd_code,
                 Role(row.role) if row else None,
+                confirm.token,
             )
 
-    async def grant(self, actor_id: int, employee_id: int, role: Role | None) -> GrantResult:
-        """Set (or, with None, revoke) a role; OPD admins manage the employee's own OPD."""
+    async def cancel_confirmation(self, actor_id: int, token: str) -> None:
         async with self.db.transaction() as s:
             await require_admin(s, actor_id, self.admin_ids, superadmin=True)
+            await sessions.expect(s, actor_id, token, Flow.ADMIN, (CONFIRM_STEP,))
+            await sessions.clear_state(s, actor_id)
+
+    async def grant(
+        self, actor_id: int, employee_id: int, role: Role | None, *, token: str
+    ) -> GrantResult:
+        """Set (or, with None, revoke) a role; OPD admins manage the employee's own OPD.
+
+        Only from the confirmation ``token`` was drawn for, for its employee, once.
+        """
+        async with self.db.transaction() as s:
+            await require_admin(s, actor_id, self.admin_ids, superadmin=True)
+            confirm = await sessions.expect(s, actor_id, token, Flow.ADMIN, (CONFIRM_STEP,))
+            if confirm.data.get("employee_id") != employee_id:
+                raise NotAllowed(Refusal.STALE_BUTTON)
+            await sessions.clear_state(s, actor_id)
             employee = await s.get(Employee, employee_id)
             if employee is None:
                 return GrantResult(GrantOutcome.UNKNOWN)

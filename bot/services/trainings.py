@@ -240,11 +240,12 @@ class TrainingService:
         data["ended_on"] = day.isoformat()
         return StepResult(FlowState(Flow.TRAINING, TrainingStep.JP.value, data))
 
-    async def choose_kind(self, telegram_id: int, kind: str) -> StepResult:
+    async def choose_kind(self, telegram_id: int, token: str, kind: str) -> StepResult:
+        """The kind button of the report and step it was drawn for (``sessions.expect``)."""
         async with self.db.transaction() as s:
-            state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != Flow.TRAINING or state.step != TrainingStep.KIND:
-                return StepResult(state, TrainingProblem.STALE)
+            state = await sessions.expect(
+                s, telegram_id, token, Flow.TRAINING, (TrainingStep.KIND,)
+            )
             if kind not in KINDS:
                 return StepResult(state, TrainingProblem.BAD_KIND)
             state = FlowState(Flow.TRAINING, TrainingStep.START.value, {**state.data, "kind": kind})

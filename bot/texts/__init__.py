@@ -366,4 +366,8 @@ REFUSALS = {
     "superadmin_only": "Maaf, perintah ini khusus superadmin.",
     "other_opd": "Admin OPD hanya dapat mengelola instansinya sendiri.",
     "not_reviewer": "Anda tidak berwenang memverifikasi laporan ini.",
+    "stale_button": (
+        "Tombol ini dari draf lama, jadi tidak ada yang dikirim atau diubah. "
+        "Gunakan tombol pada pesan terbaru."
+    ),
 }

@@ -6,7 +6,7 @@ from db.models.hours import AppSecret, Certificate, ExternalTraining, JpLedgerEn
 from db.models.learning import ModuleProgress, QuizAnswer, QuizAttempt, QuizPoll
 from db.models.messaging import Broadcast, OutboundMessage, Reminder
 from db.models.people import AdminRole, AuditEntry, ChatSession, Employee, RosterEntry
-from db.models.system import Lease, ProcessedUpdate
+from db.models.system import Cooldown, Lease, ProcessedUpdate, SentFile
 
 __all__ = [
     "AdminRole",
@@ -16,6 +16,7 @@ __all__ = [
     "Broadcast",
     "Certificate",
     "ChatSession",
+    "Cooldown",
     "Employee",
     "ExternalTraining",
     "JpLedgerEntry",
@@ -28,6 +29,7 @@ __all__ = [
     "QuizPoll",
     "Reminder",
     "RosterEntry",
+    "SentFile",
     "UtcDateTime",
     "utcnow",
 ]

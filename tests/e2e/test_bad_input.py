@@ -57,8 +57,15 @@ async def test_bad_input_during_registration(fake: FakeBotApi, bot_app: Applicat
     await say(user, "Budi Santoso, S.Kom.", "instansi")
     await say(user, "zzzz tidak ada", "Tidak ada instansi yang cocok")
     assert texts.BTN_ALL_OPD in user.chat.last_message().button_texts  # type: ignore[union-attr]
-    assert "Berikutnya »" in await toast_or_edit(fake, user, "opdp:0", "Halaman 1")
-    assert await toast_for(fake, user, "opd:bukan-kode") == texts.BUTTON_INVALID
+    picker = user.chat.last_message()
+    assert picker is not None and picker.reply_markup is not None
+    token = picker.reply_markup["inline_keyboard"][-1][0]["callback_data"].split(":")[1]
+    assert "Berikutnya »" in await toast_or_edit(fake, user, f"opdp:{token}:0", "Halaman 1")
+    assert await toast_for(fake, user, f"opd:{token}:bukan-kode") == texts.BUTTON_INVALID
+    # A picker button of another (or an older) flow state acts on nothing.
+    stale = texts.REFUSALS["stale_button"]
+    assert await toast_for(fake, user, "opd:deadbeef:3328") == stale
+    assert await toast_for(fake, user, "opdp:deadbeef:1") == stale
     await tap(user, "Berikutnya", "Halaman 2")
     user.press_button(user.chat.last_message().buttons[0]["text"])  # type: ignore[union-attr]
     await user.wait_for_reply(lambda m: "Persetujuan" in (m.text or ""))
@@ -106,7 +113,8 @@ async def test_forged_and_stale_buttons_after_registration(
     assert await toast_for(fake, user, f"quiz:{module.id}:{v}") == texts.READ_CARDS_FIRST
     assert await toast_for(fake, user, "cat:keuangan") == texts.BUTTON_INVALID
     assert await toast_for(fake, user, "jp:1999") == texts.BUTTON_INVALID
-    assert await toast_for(fake, user, "opd:3301") == texts.BUTTON_EXPIRED
+    assert await toast_for(fake, user, "opd:3301") == texts.BUTTON_INVALID  # an old format
+    assert await toast_for(fake, user, "opd:0badf00d:3301") == texts.REFUSALS["stale_button"]
     # Skipping ahead (a forged index) shows the card the learner is really at.
     assert await toast_for(fake, user, f"card:{module.id}:{v}:99") == texts.CARD_OUT_OF_RANGE
     assert await toast_for(fake, user, f"card:{module.id}:{v + 1}:0") == texts.MODULE_UPDATED

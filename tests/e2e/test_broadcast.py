@@ -12,12 +12,13 @@ import pytest
 from sqlalchemy import func, insert, select
 from telegram.ext import Application
 
+from bot import texts
 from bot.app.application import build_application, polling, services_of
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi, FakeUser
 from db.models import Broadcast, Employee, OutboundMessage
-from tests.e2e.helpers import register, say, tap
+from tests.e2e.helpers import pop_up, register, say, tap
 from tests.support import TEST_TOKEN, FakeClock
 
 ADMIN = 9000
@@ -255,10 +256,9 @@ async def test_bad_input_while_composing(
         await say(admin, "01/01/2030 08:00", "90 hari")
         await say(admin, "26/11/2026 08.00", "dijadwalkan")  # tomorrow morning, WIB
         # The draft's buttons are stale now: confirming again schedules or sends nothing more.
-        admin.press_button("Kirim sekarang", message_id=summary.message_id)
-        await admin.wait_for_reply(lambda m: "tidak berlaku" in (m.text or ""))
-        admin.press_button("Pratinjau", message_id=old.message_id)
-        await admin.wait_for_reply(lambda m: "tidak berlaku" in (m.text or ""))
+        stale = texts.REFUSALS["stale_button"]
+        assert await pop_up(fake, admin, "Kirim sekarang", summary.message_id) == stale
+        assert await pop_up(fake, admin, "Pratinjau", old.message_id) == stale
         listed = await say(admin, "/terjadwal", "Pengumuman terjadwal")
         assert "#1" in (listed.text or "")
         await tap(admin, "Batalkan #1", "dibatalkan", listed.message_id)

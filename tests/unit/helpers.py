@@ -28,10 +28,10 @@ USER = 1001
 async def register(svc: Services, uid: int = USER, nip: str = NIP) -> None:
     await svc.registration.begin(uid)
     assert (await svc.registration.submit_nip(uid, nip)).outcome is RegistrationOutcome.OK
-    assert (
-        await svc.registration.submit_name(uid, "Siti Aminah")
-    ).outcome is RegistrationOutcome.OK
-    assert (await svc.registration.choose_opd(uid, "3328")).outcome is RegistrationOutcome.OK
+    named = await svc.registration.submit_name(uid, "Siti Aminah")
+    assert named.outcome is RegistrationOutcome.OK and named.state is not None
+    chosen = await svc.registration.choose_opd(uid, named.state.token, "3328")
+    assert chosen.outcome is RegistrationOutcome.OK
     assert (await svc.registration.consent(uid, True)).outcome is RegistrationOutcome.OK
 
 

@@ -23,9 +23,14 @@ class BroadcastRenderer:
         ids = {row.broadcast_id for row in rows if row.broadcast_id is not None}
         async with self.db.transaction() as s:
             found = (await s.scalars(select(Broadcast).where(Broadcast.id.in_(ids)))).all()
-        messages = {b.id: message_of(b) for b in found}
+        # An announcement without content is never queued (the draft service refuses it); one
+        # that got into the table anyway is skipped, never sent as an empty message.
+        messages = {
+            b.id: message_of(b) for b in found if Draft.from_json({"text": b.text}).has_content
+        }
         return {
-            row.id: messages.get(row.broadcast_id or 0) or Skip("announcement gone") for row in rows
+            row.id: messages.get(row.broadcast_id or 0) or Skip("announcement gone or empty")
+            for row in rows
         }
 
 
