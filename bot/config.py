@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.core.jp import JpScale, Targets
+from bot.core.schedule import QuietHours as QuietWindow
 from bot.core.schedule import parse_clock_time
 from db.dialects import with_async_driver
 
@@ -107,6 +108,16 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, alias="SINAU_WEBHOOK_PORT", ge=1, le=65535)
     # Telegram sends it in X-Telegram-Bot-Api-Secret-Token; requests without it are refused.
     webhook_secret: SecretStr | None = Field(default=None, alias="SINAU_WEBHOOK_SECRET")
+
+    @model_validator(mode="after")
+    def _default_reminder_outside_quiet_hours(self) -> Settings:
+        start, end = self.quiet_hours
+        if QuietWindow(start, end).contains(self.reminder_default_time):
+            raise ValueError(
+                f"SINAU_REMINDER_TIME {self.reminder_default_time:%H:%M} lies inside "
+                f"SINAU_QUIET_HOURS {start:%H:%M}-{end:%H:%M}: no new learner would get a reminder"
+            )
+        return self
 
     @model_validator(mode="after")
     def _rate_within_telegram_limits(self) -> Settings:

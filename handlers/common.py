@@ -117,6 +117,31 @@ async def reply(
         await send(update, chat.id, text, markup, preview_url=preview_url)
 
 
+# What each message was last edited to, by (chat, message): the message as the client had it
+# when the button was tapped is older than that when two taps were in flight (a quick double
+# tap), and editing to the same content again is refused by Telegram ("message is not
+# modified"). A user's updates are handled one at a time, in order (``bot.telegram.updates``),
+# so the second tap always finds the first tap's edit recorded here. A bounded window: a
+# message whose entry was evicted (or a restart) falls back to the tapped message's content.
+_LAST_SHOWN: OrderedDict[tuple[int, int], tuple[str, InlineKeyboardMarkup | None, str | None]] = (
+    OrderedDict()
+)
+_LAST_SHOWN_WINDOW = 20_000
+
+
+def forget_shown() -> None:
+    _LAST_SHOWN.clear()
+
+
+def _remember(
+    key: tuple[int, int], shown: tuple[str, InlineKeyboardMarkup | None, str | None]
+) -> None:
+    _LAST_SHOWN[key] = shown
+    _LAST_SHOWN.move_to_end(key)
+    if len(_LAST_SHOWN) > _LAST_SHOWN_WINDOW:
+        _LAST_SHOWN.popitem(last=False)
+
+
 def _same_content(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
     try:
         shown = _shown(text)
@@ -154,7 +179,10 @@ async def show(
     if not isinstance(message, Message) or message.poll is not None:
         await reply(update, text, markup, preview_url=preview_url)
         return
-    if _same_content(message, text, markup):
+    key = (message.chat_id, message.message_id)
+    wanted = (text, markup, preview_url)
+    last = _LAST_SHOWN.get(key)
+    if last == wanted or (last is None and _same_content(message, text, markup)):
         return
     try:
         # The edited message Telegram returns is not needed: skip building it (SinauBot.call).
@@ -166,8 +194,10 @@ async def show(
                 **_page(text, markup, preview_url),
             },
         )
+        _remember(key, wanted)
     except BadRequest as exc:
         if "not modified" in str(exc).lower():
+            _remember(key, wanted)
             return
         if "not found" in str(exc).lower() or "can't be edited" in str(exc).lower():
             await reply(update, text, markup, preview_url=preview_url)

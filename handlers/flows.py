@@ -14,6 +14,7 @@ from telegram import Update
 from bot import texts
 from bot.core.flows import Flow
 from bot.core.telegram_html import escape
+from bot.services.reminders import STEP_PANEL
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
 from bot.texts import reminders as rtexts
@@ -70,6 +71,15 @@ async def on_text(update: Update, context: BotContext) -> None:
     text = (message.text if message else "") or ""
     state = await svc.registration.state(uid)
     flow = _flow(state)
+    if (
+        state is not None
+        and flow is Flow.REMINDER
+        and state.step == STEP_PANEL
+        and not reminders.looks_like_a_time(text)
+    ):
+        # The /pengingat panel invites a typed time; anything else is not an answer to it.
+        await svc.reminders.close_panel(uid)
+        state, flow = None, None
     if state is not None and flow is not None:
         if len(text) > MAX_INPUT and flow not in LONG_TEXT:
             await reply(update, texts.TOO_LONG.format(limit=MAX_INPUT))

@@ -224,13 +224,16 @@ def _quiz(module: Module) -> QuizButton:
 REMINDER_PRESETS = ("06:30", "12:00", "16:00", "19:30")
 
 
-def reminder_settings(view: ReminderView) -> InlineKeyboardMarkup:
+def reminder_settings(
+    view: ReminderView, offered: tuple[str, ...] = REMINDER_PRESETS
+) -> InlineKeyboardMarkup:
+    """The /pengingat panel; ``offered``: the presets outside quiet hours."""
     presets = [
         button(
             ("✅ " if view.enabled and view.at.strftime("%H:%M") == p else "") + p,
             ReminderButton("t", p.replace(":", "")),
         )
-        for p in REMINDER_PRESETS
+        for p in offered
     ]
     days = (
         button(rtexts.BTN_DAYS_EVERY, ReminderButton("days", "all"))
