@@ -235,8 +235,8 @@ class BroadcastService:
         return result
 
     async def failures(self, actor_id: int, broadcast_id: int) -> list[dict[str, Any]] | None:
-        """Failed and blocked recipients, for whoever may see this announcement (None: no such
-        announcement)."""
+        """Recipients it did not surely reach (failed, blocked, uncertain, skipped), for whoever
+        may see this announcement (None: no such announcement)."""
         async with self.db.transaction() as s:
             actor = await require_admin(s, actor_id, self.admin_ids)
             broadcast = await s.get(Broadcast, broadcast_id)
@@ -254,7 +254,7 @@ class BroadcastService:
                 .join(Employee, Employee.id == OutboundMessage.employee_id)
                 .where(
                     OutboundMessage.broadcast_id == broadcast_id,
-                    OutboundMessage.status.in_(("failed", "blocked")),
+                    OutboundMessage.status.in_(("failed", "blocked", "unknown", "skipped")),
                 )
                 .order_by(Employee.opd_code, Employee.name)
             )

@@ -94,17 +94,27 @@ DRAFT_DISCARDED = "Draf pengumuman dibatalkan."
 SCHEDULED = "🗓 Pengumuman #{id} dijadwalkan pada {when}. Lihat atau batalkan lewat /terjadwal."
 STATUS = (
     "📣 <b>Pengumuman #{id}</b> — {state}\n{bar} {percent}%\n"
-    "Terkirim: {sent} · Gagal: {failed} · Diblokir: {blocked} · Dilewati: {skipped} · "
+    "Terkirim: {sent} · Gagal: {failed} · Diblokir: {blocked} · Tidak pasti: {unknown} · "
     "Menunggu: {waiting} · Total: {total}"
 )
 STATE_SENDING = "sedang dikirim"
+# The counts add up to the recipients; "tidak pasti": the request may have reached Telegram
+# (the process stopped, or no answer came), so it is never sent again.
 FINAL_REPORT = (
     "✅ <b>Laporan pengumuman #{id}</b>\nPenerima: {total}\nTerkirim: {sent}\nGagal: {failed}\n"
-    "Memblokir bot: {blocked}\nDilewati: {skipped}"
+    "Diblokir: {blocked}\nTidak pasti (proses terhenti atau tanpa jawaban, mungkin terkirim): "
+    "{unknown}"
 )
-BTN_FAILURES_CSV = "📄 CSV gagal & diblokir"
-NO_FAILURES = "Tidak ada penerima yang gagal atau memblokir bot."
-FAILURES_CAPTION = "Penerima gagal/diblokir, pengumuman #{id}"
+FINAL_SKIPPED = "\nDilewati (penerima atau pengumuman tidak ada lagi): {skipped}"
+BTN_FAILURES_CSV = "📄 CSV gagal, diblokir & tidak pasti"
+NO_FAILURES = "Tidak ada penerima yang gagal, memblokir bot, atau tidak pasti."
+FAILURES_CAPTION = "Penerima gagal/diblokir/tidak pasti, pengumuman #{id}"
+DELIVERY_STATUS = {
+    "failed": "gagal",
+    "blocked": "diblokir",
+    "unknown": "tidak pasti (mungkin terkirim)",
+    "skipped": "dilewati",
+}
 SCHEDULED_LIST = "<b>Pengumuman terjadwal</b>"
 SCHEDULED_ITEM = "#{id} — {when} — {preview}"
 SCHEDULED_EMPTY = "Tidak ada pengumuman terjadwal."

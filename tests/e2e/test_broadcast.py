@@ -109,7 +109,10 @@ async def test_a_broadcast_to_500_reaches_every_active_user_once(
         )
         assert report.text is not None
         assert "Penerima: 500" in report.text and "Terkirim: 450" in report.text
-        assert "Memblokir bot: 50" in report.text and "Gagal: 0" in report.text
+        assert "Diblokir: 50" in report.text and "Gagal: 0" in report.text
+        assert (
+            "Tidak pasti (proses terhenti atau tanpa jawaban, mungkin terkirim): 0" in report.text
+        )
 
         sent = copies(fake, TEXT)
         active = {p.id for p in people if not p.blocked}
