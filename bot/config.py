@@ -137,6 +137,11 @@ class Settings(BaseSettings):
     )
     # Largest certificate file (photo or PDF) accepted, in megabytes.
     external_max_file_mb: float = Field(default=5, alias="SINAU_EXTERNAL_MAX_FILE_MB", gt=0, le=20)
+    # A chart, transcript, certificate or export button may be pressed once per this many
+    # seconds per user and kind; an unchanged file is sent again by its Telegram file_id.
+    file_cooldown_seconds: float = Field(
+        default=10, alias="SINAU_FILE_COOLDOWN_SECONDS", ge=0, le=3600
+    )
     # Once a roster is imported: may a NIP that is not in it still register?
     roster_allow_unknown: bool = Field(default=True, alias="SINAU_ROSTER_ALLOW_UNKNOWN")
 

@@ -70,6 +70,8 @@ BUTTONS: list[tuple[type[cb.CallbackData], ButtonHandler]] = [
     (cb.RoleButton, admin.on_role_button),
     (cb.DraftButton, broadcast.on_draft_button),
     (cb.BroadcastButton, broadcast_status.on_report_button),
+    (cb.ScheduledPageButton, broadcast.on_scheduled_page),
+    (cb.AuditPageButton, admin.on_audit_page),
 ]
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot import texts
-from bot.core.callbacks import DraftButton
+from bot.core.callbacks import DraftButton, ScheduledPageButton
 from bot.core.digits import ascii_int
 from bot.core.errors import NotAllowed, Refusal
-from bot.core.telegram_html import escape, visible_text
+from bot.core.telegram_html import MarkupError, escape, visible_text
 from bot.delivery.renderers.broadcasts import message_of
 from bot.delivery.sender import SendStatus
 from bot.services.broadcast_drafts import (
@@ -31,6 +31,7 @@ from handlers import admin_keyboards
 from handlers.broadcast_status import status_text
 from handlers.commands import CommandScope, command
 from handlers.common import answer_query, reply, show, toast, user_id
+from handlers.paging import clip, pages
 
 log = logging.getLogger(__name__)
 
@@ -236,17 +237,51 @@ async def _confirm(update: Update, context: BotContext, token: str, when: dateti
 
 @command("terjadwal", rank=140, scope=CommandScope.ADMIN)
 async def scheduled_command(update: Update, context: BotContext) -> None:
+    await _scheduled(update, context, 0)
+
+
+async def on_scheduled_page(update: Update, context: BotContext, data: ScheduledPageButton) -> None:
+    await _scheduled(update, context, data.page)
+
+
+async def _scheduled(update: Update, context: BotContext, page: int) -> None:
     svc = context.services
     items = await svc.broadcasts.scheduled(user_id(update))
     if not items:
-        await reply(update, t.SCHEDULED_EMPTY)
+        await show(update, t.SCHEDULED_EMPTY)
         return
-    lines = [t.SCHEDULED_LIST]
-    for b in items:
-        preview = escape(visible_text(b.text)[:60])
-        when = _when(context, b.scheduled_at) if b.scheduled_at else "—"
-        lines.append(t.SCHEDULED_ITEM.format(id=b.id, when=when, preview=preview))
-    await reply(update, "\n".join(lines), admin_keyboards.cancel_scheduled([b.id for b in items]))
+    entries = [
+        (b.id, _when(context, b.scheduled_at) if b.scheduled_at else "—", b.text) for b in items
+    ]
+    text, markup = scheduled_page(entries, page)
+    await show(update, text, markup)
+
+
+def scheduled_page(
+    entries: list[tuple[int, str, str]], page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of scheduled announcements (id, when, HTML text), within Telegram's limits
+    however many there are: at most ``PAGE_ITEMS`` with their cancel buttons, and page
+    buttons."""
+    lines = [
+        t.SCHEDULED_ITEM.format(id=i, when=when, preview=escape(clip(_plain(html), 60)))
+        for i, when, html in entries
+    ]
+    groups = pages(lines, TEXT_LIMIT - 200)
+    page = min(max(page, 0), len(groups) - 1)
+    head = t.SCHEDULED_LIST
+    if len(groups) > 1:
+        head += " " + t.PAGE_OF.format(page=page + 1, pages=len(groups))
+    text = "\n".join([head, *(lines[i] for i in groups[page])])
+    ids = [entries[i][0] for i in groups[page]]
+    return text, admin_keyboards.cancel_scheduled(ids, page, len(groups))
+
+
+def _plain(html: str) -> str:
+    try:
+        return visible_text(html)
+    except MarkupError:
+        return html
 
 
 # --- time formatting ----------------------------------------------------------------------------

@@ -6,12 +6,20 @@ from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, TelegramObject, Update
+from telegram import (
+    Chat,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    TelegramObject,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot import texts
 from bot.core.telegram_html import MarkupError, visible_text
+from bot.services.files import Cached
 from bot.telegram.bot import SinauBot
 from bot.telegram.context import BotContext
 from db.models import Employee
@@ -224,3 +232,23 @@ async def expired(update: Update) -> None:
 
 async def invalid_button(update: Update) -> None:
     await toast(update, texts.BUTTON_INVALID)
+
+
+async def resend(chat: Chat, cached: Cached, caption: str) -> bool:
+    """Send a file again by its Telegram file_id; False if Telegram no longer knows it."""
+    try:
+        if cached.media == "photo":
+            await chat.send_photo(cached.file_id, caption=caption)
+        else:
+            await chat.send_document(cached.file_id, caption=caption)
+    except BadRequest:
+        return False
+    return True
+
+
+async def remember(context: BotContext, owner: int, key: str, digest: str, sent: Message) -> None:
+    """Keep the file_id of a file just sent, for ``resend`` while its data is unchanged."""
+    if sent.document is not None:
+        await context.services.files.remember(owner, key, digest, "document", sent.document.file_id)
+    elif sent.photo:
+        await context.services.files.remember(owner, key, digest, "photo", sent.photo[-1].file_id)

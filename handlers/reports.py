@@ -7,9 +7,13 @@ with ``/laporan <opd code> [year]``. Each button re-checks the role in the servi
 
 from __future__ import annotations
 
+import math
+
 from telegram import Update
 
+from bot import texts
 from bot.core.callbacks import ReportFileButton
+from bot.core.digits import ascii_int
 from bot.core.telegram_html import escape
 from bot.services.reports import RecapView
 from bot.telegram.context import BotContext
@@ -17,11 +21,10 @@ from bot.texts import documents as labels
 from bot.texts import hours as t
 from handlers import hours_keyboards as kb
 from handlers.commands import CommandScope, command
-from handlers.common import answer_query, invalid_button, reply, user_id
+from handlers.common import answer_query, invalid_button, remember, reply, resend, toast, user_id
 
 MIN_YEAR = 2000
 MAX_RANKED = 40
-FILE_NAMES = {"xlsx": "pegawai", "csv": "pegawai", "siasn": "riwayat-kursus", "recap": "rekap-opd"}
 
 
 def _names(context: BotContext) -> dict[str, str]:
@@ -76,10 +79,14 @@ async def report(update: Update, context: BotContext) -> None:
     year = svc.hours.current_year()
     opd_code = None if actor.is_superadmin else actor.opd_code
     for arg in context.args or []:
-        if arg.isdigit() and len(arg) == 4 and MIN_YEAR <= int(arg) <= year:
-            year = int(arg)
-        else:
-            opd_code = arg.lower()[:24]
+        number = ascii_int(arg, max_digits=4)
+        if number is not None and len(arg) == 4 and MIN_YEAR <= number <= year:
+            year = number
+        elif arg.lower() in svc.catalog.opds:
+            opd_code = arg.lower()
+        else:  # never into a button: any text could not be packed into 64 bytes
+            await reply(update, t.REPORT_UNKNOWN_OPD.format(code=escape(arg[:40])))
+            return
     view = await svc.reports.recap(uid, year, opd_code)
     if opd_code is None:
         await reply(update, ranking_text(context, view), kb.province_report(year))
@@ -89,23 +96,44 @@ async def report(update: Update, context: BotContext) -> None:
 
 
 async def on_button(update: Update, context: BotContext, data: ReportFileButton) -> None:
+    """An export: at most one per user per cooldown; the same data is sent again by its
+    Telegram file_id; otherwise built off the event loop (``ReportService.file``)."""
     kind, scope, year = data.kind, data.opd, data.year
     opd_code = None if scope == kb.ALL else scope
     svc = context.services
-    if not MIN_YEAR <= int(year) <= svc.hours.current_year():
-        await invalid_button(update)
-        return
-    data_file = await svc.reports.file(user_id(update), kind, opd_code, int(year), _names(context))
+    uid = user_id(update)
     chat = update.effective_chat
-    if data_file is None or chat is None:
+    if not MIN_YEAR <= int(year) <= svc.hours.current_year() or chat is None:
         await invalid_button(update)
         return
-    await answer_query(update)
-    caption = t.REPORT_FILE_CAPTION.format(what=escape(scope), year=year)
-    if kind == "chart":
-        await chat.send_photo(data_file, caption=caption)
+    digest = await svc.reports.fingerprint(uid, kind, opd_code, year)  # checks the role too
+    wait = await svc.files.claim(uid, f"export-{kind}")
+    if wait:
+        await toast(update, t.FILE_COOLDOWN.format(seconds=math.ceil(wait)))
         return
-    extension = "csv" if kind == "csv" else "xlsx"
-    await chat.send_document(
-        data_file, filename=f"{FILE_NAMES[kind]}-{scope}-{year}.{extension}", caption=caption
-    )
+    caption = t.REPORT_FILE_CAPTION.format(what=escape(scope), year=year)
+    key = f"lap:{kind}:{scope}:{year}"
+    cached = await svc.files.cached(uid, key, digest)
+    if cached is not None and await resend(chat, cached, caption):
+        await answer_query(update)
+        return
+    await answer_query(update, t.REPORT_BUILDING)
+    made = await svc.reports.file(uid, kind, opd_code, int(year), _names(context))
+    if made is None:
+        await reply(update, texts.BUTTON_INVALID)
+        return
+    try:
+        parts = len(made.files)
+        for number, (filename, content) in enumerate(made.files, start=1):
+            if made.split:
+                caption = t.REPORT_SPLIT_CAPTION.format(
+                    what=escape(scope), year=year, rows=made.rows, parts=parts, part=number
+                )
+            if kind == "chart":
+                sent = await chat.send_photo(content, caption=caption)
+            else:
+                sent = await chat.send_document(content, filename=filename, caption=caption)
+            if parts == 1:
+                await remember(context, uid, key, digest, sent)
+    finally:
+        made.discard()

@@ -277,3 +277,17 @@ class DraftButton(CallbackData, prefix="bc"):
 class BroadcastButton(CallbackData, prefix="bcr"):
     action: Literal["csv", "cancel"]
     broadcast: int
+
+
+@dataclass(frozen=True)
+class ScheduledPageButton(CallbackData, prefix="bcl"):
+    """A page of /terjadwal."""
+
+    page: int
+
+
+@dataclass(frozen=True)
+class AuditPageButton(CallbackData, prefix="audp"):
+    """/audit from the entry before this id on (older entries)."""
+
+    before: int

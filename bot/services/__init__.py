@@ -13,6 +13,7 @@ from bot.services.activity import RecentActivity
 from bot.services.broadcast_drafts import DraftService
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService
+from bot.services.files import FileService
 from bot.services.hours import HoursService
 from bot.services.housekeeping import Housekeeping
 from bot.services.learning import LearningService
@@ -51,6 +52,7 @@ class Services:
     reviews: ReviewService
     certificates: CertificateService
     reports: ReportService
+    files: FileService
 
     @classmethod
     def build(
@@ -106,4 +108,5 @@ class Services:
                 settings.cert_secret.get_secret_value() if settings.cert_secret else None,
             ),
             reports=ReportService(db, settings.admin_ids, settings.targets, settings.scale),
+            files=FileService(db, clock, settings.file_cooldown_seconds),
         )

@@ -126,20 +126,21 @@ async def employee_rows(
         .order_by(E.name, E.nip)
     )
     result = await s.stream(query.execution_options(yield_per=2000))
-    async for nip, name, unit, jabatan, golongan, kind, mod, ext in result:
-        total = int(mod) + int(ext)
-        yield {
-            "nip": nip,
-            "name": name,
-            "unit_kerja": unit,
-            "jabatan": jabatan,
-            "golongan": golongan,
-            "kind": kind,
-            "module_minutes": int(mod),
-            "external_minutes": int(ext),
-            "total_minutes": total,
-            "reached": total >= targets.of(kind),
-        }
+    async for partition in result.partitions():  # one await per chunk, not per row
+        for nip, name, unit, jabatan, golongan, kind, mod, ext in partition:
+            total = int(mod) + int(ext)
+            yield {
+                "nip": nip,
+                "name": name,
+                "unit_kerja": unit,
+                "jabatan": jabatan,
+                "golongan": golongan,
+                "kind": kind,
+                "module_minutes": int(mod),
+                "external_minutes": int(ext),
+                "total_minutes": total,
+                "reached": total >= targets.of(kind),
+            }
 
 
 async def course_records(
@@ -182,5 +183,6 @@ async def course_records(
         "certificate_no",
         "source_kind",
     )
-    async for row in result:
-        yield dict(zip(keys, row, strict=True))
+    async for partition in result.partitions():  # one await per chunk, not per row
+        for row in partition:
+            yield dict(zip(keys, row, strict=True))

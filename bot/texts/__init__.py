@@ -322,7 +322,7 @@ JP_REMAINING = "Kurang <b>{missing}</b> lagi · {days} hari tersisa di tahun ini
 JP_REMAINING_PAST_YEAR = "Kurang {missing} dari target tahun itu."
 JP_REACHED = "🎉 Target tahunan sudah tercapai. Terus belajar!"
 JP_ITEM = "• {date} — {title} — <b>{time}</b>"
-JP_MORE_ITEMS = "… dan {count} kegiatan lainnya."
+JP_MORE_ITEMS = "… dan {count} kegiatan lainnya: semuanya ada di 📄 Transkrip PDF."
 JP_NO_ITEMS = (
     "Belum ada kegiatan. Mulai dari /belajar: setiap modul menyebut lama belajarnya, dan "
     "pelatihan di luar bot dilaporkan dengan /lapor."

@@ -26,6 +26,10 @@ ROLE_CANCELLED = "Tidak ada perubahan peran."
 AUDIT_TITLE = "<b>Log audit</b> (terbaru dulu)"
 AUDIT_ITEM = "• {when} — <code>{actor}</code> — {action} {params}"
 AUDIT_EMPTY = "Log audit masih kosong."
+AUDIT_END = "Tidak ada entri yang lebih lama."
+AUDIT_MORE = "… entri yang lebih lama: tombol di bawah."
+BTN_AUDIT_OLDER = "« Lebih lama"
+PAGE_OF = "(halaman {page} dari {pages})"
 
 # --- /umumkan ----------------------------------------------------------------------------------
 ASK_CONTENT = (
