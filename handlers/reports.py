@@ -8,12 +8,14 @@ with ``/laporan <opd code> [year]``. Each button re-checks the role in the servi
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from telegram import Update
 
 from bot import texts
 from bot.core.callbacks import ReportFileButton
 from bot.core.digits import ascii_int
+from bot.core.jp import JpScale
 from bot.core.telegram_html import escape
 from bot.services.reports import RecapView
 from bot.telegram.context import BotContext
@@ -22,6 +24,7 @@ from bot.texts import hours as t
 from handlers import hours_keyboards as kb
 from handlers.commands import CommandScope, command
 from handlers.common import answer_query, invalid_button, remember, reply, resend, toast, user_id
+from handlers.paging import clip, fit
 
 MIN_YEAR = 2000
 MAX_RANKED = 40
@@ -56,19 +59,29 @@ def opd_text(context: BotContext, view: RecapView, opd_code: str) -> str:
 
 
 def ranking_text(context: BotContext, view: RecapView) -> str:
-    names, scale = _names(context), context.services.settings.scale
+    return ranking_page(_names(context), context.services.settings.scale, view)
+
+
+def ranking_page(names: Mapping[str, str], scale: JpScale, view: RecapView) -> str:
+    """The best OPDs that fit in one message; the rest are counted (all are in the recap)."""
     lines = [
         t.REPORT_RANK_LINE.format(
             rank=rank,
-            opd=escape(names.get(r.opd_code, r.opd_code)),
+            opd=escape(clip(names.get(r.opd_code, r.opd_code), 80)),
             percent=f"{r.share * 100:.1f}".replace(".", ","),
             at_target=r.at_target,
             employees=r.employees,
             average=scale.jp_text(r.average_minutes),
         )
-        for rank, r in enumerate(view.rows[:MAX_RANKED], start=1)
+        for rank, r in enumerate(view.rows, start=1)
     ]
-    return t.REPORT_RANKING.format(year=view.year, lines="\n".join(lines) or t.REPORT_EMPTY)
+    if not lines:
+        return t.REPORT_RANKING.format(year=view.year, lines=t.REPORT_EMPTY)
+    head = t.REPORT_RANKING.format(year=view.year, lines="").rstrip("\n")
+    text, _ = fit(
+        head, lines, more=lambda n: t.REPORT_RANK_MORE.format(count=n), max_items=MAX_RANKED
+    )
+    return text
 
 
 @command("laporan", rank=120, scope=CommandScope.ADMIN)

@@ -121,6 +121,7 @@ REPORT_OPD = (
 REPORT_RANKING = "<b>Peringkat OPD {year}</b> (% ASN mencapai target)\n{lines}"
 REPORT_RANK_LINE = "{rank}. {opd} — {percent}% ({at_target}/{employees}), rata-rata {average} JP"
 REPORT_EMPTY = "Belum ada pegawai terdaftar."
+REPORT_RANK_MORE = "… dan {count} OPD lainnya: semuanya ada di 📊 Rekap OPD (XLSX)."
 BTN_XLSX = "📊 Pegawai (XLSX)"
 BTN_CSV = "📄 Pegawai (CSV)"
 BTN_RECAP_XLSX = "📊 Rekap OPD (XLSX)"
