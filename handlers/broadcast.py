@@ -11,7 +11,7 @@ from bot import texts
 from bot.core.callbacks import DraftButton, ScheduledPageButton
 from bot.core.digits import ascii_int
 from bot.core.errors import NotAllowed, Refusal
-from bot.core.telegram_html import MarkupError, escape, visible_text
+from bot.core.telegram_html import MarkupError, escape, visible_text, without_custom_emoji
 from bot.delivery.renderers.broadcasts import message_of
 from bot.delivery.sender import SendStatus
 from bot.services.broadcast_drafts import (
@@ -74,8 +74,11 @@ async def _content(update: Update, context: BotContext, message: Message) -> Non
     elif not message.text:
         await reply(update, t.CONTENT_NOT_SUPPORTED)
         return
+    html = without_custom_emoji(html)
     view = await context.services.drafts.submit_content(user_id(update), html, media_kind, file_id)
-    if view.outcome is DraftOutcome.EMPTY:
+    if view.outcome is DraftOutcome.INVALID:
+        await reply(update, t.CONTENT_FORMAT_UNSUPPORTED)
+    elif view.outcome is DraftOutcome.EMPTY:
         await reply(update, t.CONTENT_EMPTY)
     elif view.outcome is DraftOutcome.TOO_LONG:
         limit = CAPTION_LIMIT if media_kind else TEXT_LIMIT

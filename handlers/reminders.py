@@ -8,6 +8,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.core.callbacks import ReminderButton
+from bot.core.digits import ascii_int
 from bot.core.schedule import QuietHours, parse_clock_time
 from bot.core.telegram_html import escape
 from bot.services.reminders import PAUSE_CHOICES, ReminderView, TimeOutcome
@@ -119,7 +120,7 @@ async def on_button(update: Update, context: BotContext, data: ReminderButton) -
             return
         view = await svc.set_time(uid, parse_clock_time(preset))
     elif action == "pause":
-        days = int(value) if value.isascii() and value.isdigit() else 0
+        days = ascii_int(value, max_digits=2) or 0
         if days not in PAUSE_CHOICES:
             await expired(update)
             return

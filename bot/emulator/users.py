@@ -64,7 +64,13 @@ class FakeUser:
         self.started = True
         self._mark = self.fake.seq
 
-    def _user_message(self, kind: str, text: str | None = None, **media: Any) -> BotMessage:
+    def _user_message(
+        self,
+        kind: str,
+        text: str | None = None,
+        formatting: list[dict] | None = None,
+        **media: Any,
+    ) -> BotMessage:
         self._act()
         msg = BotMessage(
             self.chat.new_id(),
@@ -87,13 +93,19 @@ class FakeUser:
                 for m in _COMMAND_RE.finditer(text)
                 if m.start() == 0 or kind == "text"
             ]
+            if formatting:
+                msg.entities = sorted(
+                    [*msg.entities, *formatting], key=lambda e: (e["offset"], -e["length"])
+                )
         self.chat.add(msg)
         self.fake.enqueue({"message": msg.to_api()})
         return msg
 
-    def send_text(self, text: str) -> dict:
-        """Send a text message (bot_command entities are computed); returns the Message."""
-        return self._user_message("text", text).to_api()
+    def send_text(self, text: str, entities: list[dict] | None = None) -> dict:
+        """Send a text message (bot_command entities are computed; ``entities`` adds the
+        formatting a Telegram client would: bold, spoiler, text_link, custom_emoji, ...);
+        returns the Message."""
+        return self._user_message("text", text, formatting=entities).to_api()
 
     def send_sticker(self, emoji: str = "👍") -> dict:
         f = self.fake.files.new("sticker", b"STICKER", width=512, height=512)

@@ -138,7 +138,10 @@ class DraftService:
             view = await self._current(s, actor_id, DraftStep.CONTENT)
             if view.draft is None:
                 return view
-            visible = visible_text(html).strip()
+            try:
+                visible = visible_text(html).strip()
+            except MarkupError:  # formatting Telegram could send but we cannot pass on
+                return DraftView(DraftOutcome.INVALID, view.draft, view.actor, view.step)
             if not visible:
                 return DraftView(DraftOutcome.EMPTY, view.draft, view.actor, view.step)
             limit = CAPTION_LIMIT if media_kind else TEXT_LIMIT
@@ -238,6 +241,8 @@ class DraftService:
     def parse_when(self, text: str) -> tuple[DraftOutcome, datetime | None]:
         """ "30/11/2026 08:00" (also with - or . and 08.00), local time."""
         cleaned = " ".join(text.replace("-", "/").replace(".", ":").split())
+        if not cleaned.isascii():  # strptime's %d would take other scripts' digits too
+            return DraftOutcome.INVALID, None
         for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%y %H:%M"):
             try:
                 local = datetime.strptime(cleaned, pattern)

@@ -37,9 +37,13 @@ MAX_REASON = 300
 MIN_YEAR = 2000
 ALLOWED_MIME = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 _DATE_FORMATS = (
-    re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"),  # 27-11-2026, the Indonesian way
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),  # 2026-11-27
+    # ASCII digits only: \d also matches other scripts' digits, which int() then reads.
+    re.compile(r"^([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})$"),  # 27-11-2026, the Indonesian way
+    re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"),  # 2026-11-27
 )
+
+
+_JP_NUMBER = re.compile(r"[0-9]{1,4}(?:[.,][0-9]{1,2})?")
 
 
 class TrainingStep(StrEnum):
@@ -128,8 +132,11 @@ def parse_date(text: str) -> date | None:
 
 def parse_jp(text: str) -> Decimal | None:
     """``2``, ``2,5`` or ``2.5`` JP, to hundredths; None if it is not a finite number."""
+    text = text.strip()
+    if _JP_NUMBER.fullmatch(text) is None:  # not "1e3", "NaN", "٢" or "²"
+        return None
     try:
-        value = Decimal(text.strip().replace(",", "."))
+        value = Decimal(text.replace(",", "."))
     except InvalidOperation:
         return None
     if not value.is_finite():

@@ -42,6 +42,10 @@ CONTENT_EMPTY = "Pengumuman perlu teks. Kirim teks, atau foto/dokumen dengan ket
 CONTENT_TOO_LONG = "Teks terlalu panjang: maksimal {limit} karakter{media}. Silakan kirim ulang."
 CONTENT_MEDIA_NOTE = " untuk keterangan foto/dokumen"
 CONTENT_NOT_SUPPORTED = "Jenis pesan ini tidak didukung. Kirim teks, foto, atau dokumen."
+CONTENT_FORMAT_UNSUPPORTED = (
+    "Format pada pesan ini tidak dapat diteruskan ke penerima. Kirim ulang tanpa format "
+    "tersebut (tebal, miring, tautan, spoiler dan kutipan dapat dipakai)."
+)
 ASK_BUTTON = "Tambahkan tombol di bawah pengumuman?"
 BTN_NO_BUTTON = "Tanpa tombol"
 BTN_MODULE_BUTTON = "📚 Tombol buka modul"

@@ -332,3 +332,37 @@ async def test_a_photo_announcement_with_a_link_button_and_a_revoked_admin(
         await say(officer, "/umumkan", "khusus admin")
     assert fake.violations == []
     assert fake.unanswered_callback_queries() == []
+
+
+async def test_telegram_formatting_in_an_announcement_goes_out_intact(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    """A spoiler, a text link whose URL has "&", a custom emoji and an expandable quote, as a
+    Telegram client sends them: the draft takes them, recipients get them (the custom emoji as
+    its standard fallback, which any bot may send)."""
+    app = app_for(fake, settings, catalog, clock)
+    admin = fake.user(ADMIN, first_name="Admin")
+    people = [fake.user(FIRST + i, first_name=f"P{i}", started=True) for i in range(2)]
+    text = "rahasia tautan 😀 kutipan"
+    formatting = [
+        {"type": "spoiler", "offset": 0, "length": 7},
+        {"type": "text_link", "offset": 8, "length": 6, "url": "https://x.go.id/d?a=1&b=2"},
+        {"type": "custom_emoji", "offset": 15, "length": 2, "custom_emoji_id": "5368324170671"},
+        {"type": "expandable_blockquote", "offset": 18, "length": 7},
+    ]
+    async with polling(app, poll_timeout=1):
+        await seed(app, fake, 2)
+        await say(admin, "/umumkan", "Pengumuman baru")
+        admin.send_text(text, entities=formatting)
+        await admin.wait_for_reply(lambda m: "Tambahkan tombol" in (m.text or ""))
+        await tap(admin, "Tanpa tombol", "Jumlah penerima")
+        await tap(admin, "Pratinjau", "akan dikirim ke 2")
+        await tap(admin, "Kirim sekarang", "Pengumuman #1")
+        await admin.wait_for_reply(lambda m: "Laporan pengumuman #1" in (m.text or ""), 15)
+    for person in people:
+        got = [m for m in person.chat.messages if m.from_bot and "rahasia" in (m.text or "")]
+        assert len(got) == 1 and got[0].text == text
+        kinds = {e["type"]: e for e in got[0].entities}
+        assert set(kinds) == {"spoiler", "text_link", "expandable_blockquote"}
+        assert kinds["text_link"]["url"] == "https://x.go.id/d?a=1&b=2"
+    assert fake.violations == []
