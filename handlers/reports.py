@@ -119,18 +119,18 @@ async def on_button(update: Update, context: BotContext, data: ReportFileButton)
     if not MIN_YEAR <= int(year) <= svc.hours.current_year() or chat is None:
         await invalid_button(update)
         return
-    digest = await svc.reports.fingerprint(uid, kind, opd_code, year)  # checks the role too
+    await svc.reports.require(uid, opd_code)
     wait = await svc.files.claim(uid, f"export-{kind}")
     if wait:
         await toast(update, t.FILE_COOLDOWN.format(seconds=math.ceil(wait)))
         return
+    await answer_query(update, t.REPORT_BUILDING)
+    digest = await svc.reports.fingerprint(uid, kind, opd_code, year)  # checks the role too
     caption = t.REPORT_FILE_CAPTION.format(what=escape(scope), year=year)
     key = f"lap:{kind}:{scope}:{year}"
     cached = await svc.files.cached(uid, key, digest)
     if cached is not None and await resend(chat, cached, caption):
-        await answer_query(update)
         return
-    await answer_query(update, t.REPORT_BUILDING)
     made = await svc.reports.file(uid, kind, opd_code, int(year), _names(context))
     if made is None:
         await reply(update, texts.BUTTON_INVALID)

@@ -140,8 +140,43 @@ async def build(job: ExportJob) -> ExportResult:
         await db.dispose()
 
 
+async def digest(database_url: str, year: int, opd: str | None) -> str:
+    """What changes when an export's data changes: the scope's employees (count, last edit)
+    and the year's credits (count, last id, total minutes). In the child process: it reads
+    every credit of the year, too slow for the bot's event loop at a province's size."""
+    from db.models import Employee, JpLedgerEntry
+    from db.session import Database
+
+    e, ledger = Employee, JpLedgerEntry
+    db = Database(database_url)
+    try:
+        async with db.transaction() as s:
+            people = select(func.count(e.id), func.max(e.updated_at))
+            credits = select(func.count(ledger.id), func.max(ledger.id), func.sum(ledger.minutes))
+            credits = credits.where(ledger.year == year)
+            if opd is not None:
+                people = people.where(e.opd_code == opd)
+                credits = credits.where(
+                    ledger.employee_id.in_(select(e.id).where(e.opd_code == opd))
+                )
+            seen = (await s.execute(people)).one(), (await s.execute(credits)).one()
+    finally:
+        await db.dispose()
+    return repr((tuple(seen[0]), tuple(seen[1])))
+
+
+async def digest_in_child(database_url: str, year: int, opd: str | None) -> str:
+    request = {"digest": {"database_url": database_url, "year": year, "opd": opd}}
+    return str((await _child(request))["digest"])
+
+
 async def run_in_child(job: ExportJob) -> ExportResult:
     """Run ``build`` in a child process and wait for it without blocking the event loop."""
+    data = await _child(asdict(job))
+    return ExportResult(list(data["files"]), int(data["rows"]), str(data["format"]))
+
+
+async def _child(request: dict[str, Any]) -> dict[str, Any]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -152,7 +187,7 @@ async def run_in_child(job: ExportJob) -> ExportResult:
     )
     try:
         out, err = await asyncio.wait_for(
-            process.communicate(json.dumps(asdict(job)).encode()), JOB_TIMEOUT_SECONDS
+            process.communicate(json.dumps(request).encode()), JOB_TIMEOUT_SECONDS
         )
     except BaseException:
         if process.returncode is None:
@@ -162,8 +197,8 @@ async def run_in_child(job: ExportJob) -> ExportResult:
     if process.returncode != 0:
         tail = err.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
         raise RuntimeError(f"export job failed ({process.returncode}): {tail[0][:300]}")
-    data = json.loads(out)
-    return ExportResult(list(data["files"]), int(data["rows"]), str(data["format"]))
+    result: dict[str, Any] = json.loads(out)
+    return result
 
 
 def new_folder() -> Path:
@@ -171,8 +206,11 @@ def new_folder() -> Path:
 
 
 def _main() -> int:
-    job = ExportJob(**json.loads(sys.stdin.read()))
-    result = asyncio.run(build(job))
+    request = json.loads(sys.stdin.read())
+    if "digest" in request:
+        sys.stdout.write(json.dumps({"digest": asyncio.run(digest(**request["digest"]))}))
+        return 0
+    result = asyncio.run(build(ExportJob(**request)))
     sys.stdout.write(json.dumps(asdict(result)))
     return 0
 

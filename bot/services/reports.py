@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.jp import JpScale, Targets
@@ -28,9 +27,9 @@ from bot.documents.spreadsheets import (
     to_xlsx,
 )
 from bot.services import exports
+from bot.services.files import fingerprint
 from bot.services.roles import Actor, require_admin, require_scope
 from bot.store import reports
-from db.models import Employee, JpLedgerEntry
 from db.session import Database
 
 RECAP_COLUMNS = (
@@ -164,24 +163,20 @@ class ReportService:
             categories = await reports.category_totals(s, year, opd_code)
             return RecapView(year, rows, categories)
 
-    async def fingerprint(self, actor_id: int, kind: str, opd_code: str | None, year: int) -> str:
-        """A digest of what an export of this scope and year shows now: its file is sent again
-        by file_id until a credit or an employee in the scope changes."""
-        from bot.services.files import fingerprint
-
-        e, ledger = Employee, JpLedgerEntry
+    async def require(self, actor_id: int, opd_code: str | None) -> None:
+        """``NotAllowed`` unless the caller may see this scope (before any work starts)."""
         async with self.db.transaction() as s:
             require_scope(await require_admin(s, actor_id, self.admin_ids), opd_code)
-            people = select(func.count(e.id), func.max(e.updated_at))
-            credits = select(func.count(ledger.id), func.max(ledger.id), func.sum(ledger.minutes))
-            credits = credits.where(ledger.year == year)
-            if opd_code is not None:
-                people = people.where(e.opd_code == opd_code)
-                credits = credits.where(
-                    ledger.employee_id.in_(select(e.id).where(e.opd_code == opd_code))
-                )
-            seen = (await s.execute(people)).one(), (await s.execute(credits)).one()
-        return fingerprint(kind, opd_code, year, tuple(seen[0]), tuple(seen[1]), self.scale)
+
+    async def fingerprint(self, actor_id: int, kind: str, opd_code: str | None, year: int) -> str:
+        """A digest of what an export of this scope and year shows now: its file is sent again
+        by file_id until a credit or an employee in the scope changes. The role is checked
+        here; the digest (an aggregate over every credit of the year) is computed by a child
+        process, off the event loop."""
+        async with self.db.transaction() as s:
+            require_scope(await require_admin(s, actor_id, self.admin_ids), opd_code)
+        seen = await exports.digest_in_child(self.db.url, year, opd_code)
+        return fingerprint(kind, opd_code, year, seen, self.scale)
 
     async def file(
         self, actor_id: int, kind: str, opd_code: str | None, year: int, names: Mapping[str, str]
