@@ -8,8 +8,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bot.cli import hours as cli_hours
 from bot.cli import ops as cli_ops
@@ -17,7 +19,7 @@ from bot.cli import people as cli_people
 from bot.cli import privacy as cli_privacy
 from bot.config import SettingsError, load_settings
 from bot.core.content_loader import ContentError, load_content
-from bot.observability.logs import setup_logging
+from bot.observability.logs import hide_secret, redact, setup_logging
 
 EXIT_CONFIG = 2
 EXIT_CONTENT = 3
@@ -45,9 +47,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+TOKEN_REJECTED = (
+    "TELEGRAM_BOT_TOKEN ditolak Telegram; periksa token dari @BotFather / "
+    "the token was rejected by Telegram"
+)
+
+
 def _fail(message: str, code: int) -> int:
-    print(f"sinau-bot: {message}", file=sys.stderr)
+    print(f"sinau-bot: {redact(message)}", file=sys.stderr)
     return code
+
+
+def _redacted_excepthook(kind: type[BaseException], error: BaseException, tb: Any) -> None:
+    """An exception nobody caught is printed without the token (or a NIP) in it."""
+    text = "".join(traceback.format_exception(kind, error, tb))
+    sys.stderr.write(redact(text))
 
 
 def content_check(directory: Path, review_months: int = 12) -> int:
@@ -118,7 +132,11 @@ def run_bot(webhook: bool = False) -> int:
         return _fail(str(exc), EXIT_CONFIG)
     if webhook and settings.webhook_problems():
         return _fail("; ".join(settings.webhook_problems()), EXIT_CONFIG)
+    hide_secret(settings.token)
+    sys.excepthook = _redacted_excepthook
     setup_logging(settings.log_level, settings.log_format == "json")
+    from telegram.error import InvalidToken
+
     from bot.app.application import ALLOWED_UPDATES, build_application
 
     try:
@@ -130,10 +148,16 @@ def run_bot(webhook: bool = False) -> int:
     if webhook:
         from bot.app.webhook import run_webhook
 
-        run_webhook(application, settings, fast_loop_factory())
+        try:
+            run_webhook(application, settings, fast_loop_factory())
+        except InvalidToken:
+            return _fail(TOKEN_REJECTED, EXIT_CONFIG)
         return 0
     use_fast_event_loop()
-    application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    try:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    except InvalidToken:
+        return _fail(TOKEN_REJECTED, EXIT_CONFIG)
     return 0
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.core.jp import JpScale, Targets
+from bot.core.schedule import QuietHours as QuietWindow
 from bot.core.schedule import parse_clock_time
 from db.dialects import with_async_driver
 
@@ -117,6 +118,16 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(default=None, alias="SINAU_WEBHOOK_SECRET")
 
     @model_validator(mode="after")
+    def _default_reminder_outside_quiet_hours(self) -> Settings:
+        start, end = self.quiet_hours
+        if QuietWindow(start, end).contains(self.reminder_default_time):
+            raise ValueError(
+                f"SINAU_REMINDER_TIME {self.reminder_default_time:%H:%M} lies inside "
+                f"SINAU_QUIET_HOURS {start:%H:%M}-{end:%H:%M}: no new learner would get a reminder"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _rate_within_telegram_limits(self) -> Settings:
         if self.send_rate > FREE_SEND_RATE and not self.paid_broadcast:
             raise ValueError(
@@ -134,6 +145,11 @@ class Settings(BaseSettings):
     )
     # Largest certificate file (photo or PDF) accepted, in megabytes.
     external_max_file_mb: float = Field(default=5, alias="SINAU_EXTERNAL_MAX_FILE_MB", gt=0, le=20)
+    # A chart, transcript, certificate or export button may be pressed once per this many
+    # seconds per user and kind; an unchanged file is sent again by its Telegram file_id.
+    file_cooldown_seconds: float = Field(
+        default=10, alias="SINAU_FILE_COOLDOWN_SECONDS", ge=0, le=3600
+    )
     # Once a roster is imported: may a NIP that is not in it still register?
     roster_allow_unknown: bool = Field(default=True, alias="SINAU_ROSTER_ALLOW_UNKNOWN")
     # How an account is confirmed as the NIP's owner: a shared contact matching the roster's

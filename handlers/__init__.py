@@ -78,6 +78,8 @@ BUTTONS: list[tuple[type[cb.CallbackData], ButtonHandler]] = [
     (cb.BroadcastButton, broadcast_status.on_report_button),
     (cb.PrivacyButton, privacy.on_button),
     (cb.EraseButton, privacy.on_erase_button),
+    (cb.ScheduledPageButton, broadcast.on_scheduled_page),
+    (cb.AuditPageButton, admin.on_audit_page),
 ]
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.core.callbacks import RoleButton
+from bot.core.callbacks import AuditPageButton, RoleButton
 from bot.core.nip import NipError, parse_nip
 from bot.core.telegram_html import escape
 from bot.services.roles import GrantOutcome, Role
@@ -17,6 +18,7 @@ from bot.texts import admin as t
 from handlers import admin_keyboards
 from handlers.commands import CommandScope, command, help_lines, set_menu
 from handlers.common import reply, send, show, toast, user_id
+from handlers.paging import clip, fit
 
 log = logging.getLogger(__name__)
 ROLE_BY_CODE = {"sa": Role.SUPERADMIN, "oa": Role.OPD_ADMIN, "rm": None}
@@ -51,18 +53,18 @@ async def admin_command(update: Update, context: BotContext) -> None:
             opd=escape(opd.name if opd else target.opd_code),
             role=t.ROLE_NAMES[target.current.value if target.current else None],
         )
-        await reply(update, text, admin_keyboards.roles(target.employee_id))
+        await reply(update, text, admin_keyboards.roles(target.employee_id, target.token))
 
 
 async def on_role_button(update: Update, context: BotContext, data: RoleButton) -> None:
     code, employee_id = data.action, data.employee
     svc = context.services
     if code == "no":
-        await svc.roles.require(user_id(update), superadmin=True)
+        await svc.roles.cancel_confirmation(user_id(update), data.token)
         await show(update, t.ROLE_CANCELLED)
         return
     role = ROLE_BY_CODE[code]
-    result = await svc.roles.grant(user_id(update), employee_id, role)
+    result = await svc.roles.grant(user_id(update), employee_id, role, token=data.token)
     outcome = result.outcome
     if outcome is GrantOutcome.SELF:
         await toast(update, t.ROLE_SELF)
@@ -103,18 +105,52 @@ async def announce_role(context: BotContext, telegram_id: int, role: Role | None
 
 @command("audit", rank=160, scope=CommandScope.SUPERADMIN)
 async def audit_command(update: Update, context: BotContext) -> None:
+    await _audit(update, context, None)
+
+
+async def on_audit_page(update: Update, context: BotContext, data: AuditPageButton) -> None:
+    await _audit(update, context, data.before)
+
+
+async def _audit(update: Update, context: BotContext, before: int | None) -> None:
     svc = context.services
-    entries = await svc.roles.audit_page(user_id(update))
+    entries = await svc.roles.audit_page(user_id(update), before_id=before)
     if not entries:
-        await reply(update, t.AUDIT_EMPTY)
-        return
-    lines = [t.AUDIT_TITLE]
-    for entry in entries:
-        when = entry.created_at.astimezone(svc.settings.tz).strftime("%d/%m %H:%M")
-        params = escape(json.dumps(entry.params, ensure_ascii=False)[:200])
-        lines.append(
-            t.AUDIT_ITEM.format(
-                when=when, actor=entry.actor_telegram_id, action=escape(entry.action), params=params
-            )
+        await (reply if before is None else show)(
+            update, t.AUDIT_EMPTY if before is None else t.AUDIT_END
         )
-    await reply(update, "\n".join(lines))
+        return
+    tz = svc.settings.tz
+    rows = [
+        (
+            e.id,
+            e.created_at.astimezone(tz).strftime("%d/%m %H:%M"),
+            e.actor_telegram_id,
+            e.action,
+            e.params,
+        )
+        for e in entries
+    ]
+    text, older = audit_text(rows)
+    markup = admin_keyboards.audit_older(older) if older is not None else None
+    await (reply if before is None else show)(update, text, markup)
+
+
+def audit_text(
+    rows: Sequence[tuple[int, str, int, str, object]],
+) -> tuple[str, int | None]:
+    """The newest entries that fit in one message (id, when, actor, action, params), and the
+    id to continue from when some did not fit or more may be older."""
+    lines = [
+        t.AUDIT_ITEM.format(
+            when=when,
+            actor=actor,
+            action=escape(clip(action, 60)),
+            params=escape(clip(json.dumps(params, ensure_ascii=False), 200)),
+        )
+        for _, when, actor, action, params in rows
+    ]
+    text, count = fit(t.AUDIT_TITLE, lines, more=lambda n: t.AUDIT_MORE)
+    if count == 0:
+        return text, None
+    return text, rows[count - 1][0]

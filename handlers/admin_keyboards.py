@@ -9,7 +9,13 @@ from functools import partial
 
 from telegram import InlineKeyboardMarkup
 
-from bot.core.callbacks import BroadcastButton, DraftButton, RoleButton
+from bot.core.callbacks import (
+    AuditPageButton,
+    BroadcastButton,
+    DraftButton,
+    RoleButton,
+    ScheduledPageButton,
+)
 from bot.core.content import Catalog
 from bot.services.broadcast_drafts import Draft
 from bot.texts import admin as t
@@ -24,14 +30,15 @@ def _draft(draft: Draft) -> Callable[..., DraftButton]:
     return partial(DraftButton, draft.token)
 
 
-def roles(employee_id: int) -> InlineKeyboardMarkup:
+def roles(employee_id: int, token: str) -> InlineKeyboardMarkup:
+    """The choices of one /admin confirmation (``token``)."""
     return markup(
         [
-            [_b(t.BTN_MAKE_OPD_ADMIN, RoleButton("oa", employee_id))],
-            [_b(t.BTN_MAKE_SUPERADMIN, RoleButton("sa", employee_id))],
+            [_b(t.BTN_MAKE_OPD_ADMIN, RoleButton(token, "oa", employee_id))],
+            [_b(t.BTN_MAKE_SUPERADMIN, RoleButton(token, "sa", employee_id))],
             [
-                _b(t.BTN_REVOKE, RoleButton("rm", employee_id)),
-                _b(t.BTN_CANCEL, RoleButton("no", employee_id)),
+                _b(t.BTN_REVOKE, RoleButton(token, "rm", employee_id)),
+                _b(t.BTN_CANCEL, RoleButton(token, "no", employee_id)),
             ],
         ]
     )
@@ -116,7 +123,15 @@ def failures(broadcast_id: int) -> InlineKeyboardMarkup:
     return markup([[_b(t.BTN_FAILURES_CSV, BroadcastButton("csv", broadcast_id))]])
 
 
-def cancel_scheduled(ids: list[int]) -> InlineKeyboardMarkup:
-    return markup(
-        [[_b(t.BTN_CANCEL_SCHEDULED.format(id=i), BroadcastButton("cancel", i))] for i in ids]
-    )
+def cancel_scheduled(ids: list[int], page: int = 0, pages: int = 1) -> InlineKeyboardMarkup:
+    rows = [[_b(t.BTN_CANCEL_SCHEDULED.format(id=i), BroadcastButton("cancel", i))] for i in ids]
+    nav = []
+    if page > 0:
+        nav.append(_b("«", ScheduledPageButton(page - 1)))
+    if page < pages - 1:
+        nav.append(_b("»", ScheduledPageButton(page + 1)))
+    return markup([*rows, nav] if nav else rows)
+
+
+def audit_older(before: int) -> InlineKeyboardMarkup:
+    return markup([[_b(t.BTN_AUDIT_OLDER, AuditPageButton(before))]])

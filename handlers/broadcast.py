@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot import texts
-from bot.core.callbacks import DraftButton
+from bot.core.callbacks import DraftButton, ScheduledPageButton
+from bot.core.digits import ascii_int
 from bot.core.errors import NotAllowed, Refusal
-from bot.core.telegram_html import escape, visible_text
+from bot.core.telegram_html import MarkupError, escape, visible_text, without_custom_emoji
 from bot.delivery.renderers.broadcasts import message_of
 from bot.delivery.sender import SendStatus
 from bot.services.broadcast_drafts import (
@@ -30,6 +31,7 @@ from handlers import admin_keyboards
 from handlers.broadcast_status import status_text
 from handlers.commands import CommandScope, command
 from handlers.common import answer_query, reply, show, toast, user_id
+from handlers.paging import clip, pages
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +74,11 @@ async def _content(update: Update, context: BotContext, message: Message) -> Non
     elif not message.text:
         await reply(update, t.CONTENT_NOT_SUPPORTED)
         return
+    html = without_custom_emoji(html)
     view = await context.services.drafts.submit_content(user_id(update), html, media_kind, file_id)
-    if view.outcome is DraftOutcome.EMPTY:
+    if view.outcome is DraftOutcome.INVALID:
+        await reply(update, t.CONTENT_FORMAT_UNSUPPORTED)
+    elif view.outcome is DraftOutcome.EMPTY:
         await reply(update, t.CONTENT_EMPTY)
     elif view.outcome is DraftOutcome.TOO_LONG:
         limit = CAPTION_LIMIT if media_kind else TEXT_LIMIT
@@ -129,26 +134,25 @@ def summary(context: BotContext, audience: Audience) -> str:
 
 
 async def on_draft_button(update: Update, context: BotContext, data: DraftButton) -> None:
-    token, action, arg1, arg2 = data.token, data.action, data.arg, data.value
+    """Every button of a draft. Each service call checks the token and the step the button was
+    drawn for (``sessions.expect``) and refuses any other with "tombol ini dari draf lama"."""
+    token, action, arg1, arg2 = data.token, data.action, data.arg or "", data.value or ""
     svc = context.services
     uid = user_id(update)
-    if action == "btn":
-        view = await svc.drafts.set_button(uid, token, arg1 or "", "")
-        if view.outcome is DraftOutcome.OK and arg1 == "mod" and view.draft is not None:
-            await show(
-                update,
-                t.ASK_BUTTON_MODULE,
-                admin_keyboards.pick(view.draft, svc.catalog, "bmod", 0),
-            )
-            return
-        await _after(update, context, view)
+    if action == "btn" and arg1 == "mod":  # only shows the module list; the draft stays
+        view = await svc.drafts.expect(uid, token, DraftStep.BUTTON)
+        assert view.draft is not None
+        await show(
+            update, t.ASK_BUTTON_MODULE, admin_keyboards.pick(view.draft, svc.catalog, "bmod", 0)
+        )
+    elif action == "btn":
+        await _after(update, context, await svc.drafts.set_button(uid, token, arg1))
     elif action == "bmod":
-        await _after(update, context, await svc.drafts.set_button(uid, token, "module", arg1 or ""))
+        await _after(update, context, await svc.drafts.set_button(uid, token, "module", arg1))
     elif action == "aud":
-        view = await svc.drafts.change_audience(uid, token, arg1 or "", arg2 or "")
-        await _after(update, context, view)
+        await _after(update, context, await svc.drafts.change_audience(uid, token, arg1, arg2))
     elif action == "pick":
-        await _pick(update, context, token, arg1 or "", arg2 or "0")
+        await _pick(update, context, token, arg1, arg2)
     elif action == "prev":
         await _preview(update, context, token)
     elif action == "go":
@@ -156,46 +160,28 @@ async def on_draft_button(update: Update, context: BotContext, data: DraftButton
     elif action == "sch":
         await _after(update, context, await svc.drafts.ask_schedule(uid, token))
     elif action == "x":
-        view = await svc.drafts.current(uid)
-        if view.draft is not None and view.draft.token == token:
-            await svc.registration.cancel(uid)
-            await show(update, t.DRAFT_DISCARDED)
-        else:
-            await _after(update, context, DraftView(DraftOutcome.STALE, actor=view.actor))
-    else:  # back to the audience
-        view = await svc.drafts.current(uid)
-        if view.draft is not None and view.draft.token != token:
-            view = DraftView(DraftOutcome.STALE, actor=view.actor)
-        await _after(update, context, view)
+        await svc.drafts.discard(uid, token)
+        await show(update, t.DRAFT_DISCARDED)
+    else:  # back to the step the draft is at (the audience, or the button choice)
+        await _after(update, context, await svc.drafts.expect(uid, token))
 
 
 async def _pick(update: Update, context: BotContext, token: str, what: str, page: str) -> None:
     svc = context.services
-    view = await svc.drafts.current(user_id(update))
-    if view.draft is None or view.actor is None or view.draft.token != token:
-        await _after(
-            update,
-            context,
-            DraftView(view.outcome if view.actor is None else DraftOutcome.STALE, actor=view.actor),
-        )
-        return
+    step = DraftStep.BUTTON if what == "bmod" else DraftStep.AUDIENCE
+    view = await svc.drafts.expect(user_id(update), token, step)
+    assert view.draft is not None and view.actor is not None
     if what == "opd" and not view.actor.is_superadmin:
         raise NotAllowed(Refusal.OTHER_OPD)
-        return
     prompt = {"opd": t.ASK_OPD, "module": t.ASK_MODULE_FILTER}.get(what, t.ASK_BUTTON_MODULE)
-    await show(update, prompt, admin_keyboards.pick(view.draft, svc.catalog, what, int(page)))
+    number = ascii_int(page, max_digits=3) or 0
+    await show(update, prompt, admin_keyboards.pick(view.draft, svc.catalog, what, number))
 
 
 async def _preview(update: Update, context: BotContext, token: str) -> None:
     svc = context.services
-    view = await svc.drafts.current(user_id(update))
-    if view.draft is None or view.draft.token != token or view.step != DraftStep.AUDIENCE:
-        await _after(
-            update,
-            context,
-            DraftView(DraftOutcome.STALE, actor=view.actor),
-        )
-        return
+    view = await svc.drafts.expect(user_id(update), token, DraftStep.AUDIENCE)
+    assert view.draft is not None
     count = await svc.broadcasts.count(view.draft.audience)
     if count == 0:
         await toast(update, t.PREVIEW_NOBODY)
@@ -209,6 +195,7 @@ async def _preview(update: Update, context: BotContext, token: str) -> None:
         await reply(update, t.PREVIEW_FAILED.format(error=escape(sent.error or "")))
         return
     text = t.PREVIEW_SUMMARY.format(count=count, summary=summary(context, view.draft.audience))
+    # The confirm buttons carry this draft's token: a change after the preview makes them stale.
     await reply(update, text, admin_keyboards.confirm(view.draft))
 
 
@@ -234,6 +221,9 @@ async def _confirm(update: Update, context: BotContext, token: str, when: dateti
     svc = context.services
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     outcome, broadcast = await svc.broadcasts.confirm(user_id(update), token, when, chat_id)
+    if outcome is DraftOutcome.EMPTY:
+        await show(update, t.CONTENT_EMPTY)
+        return
     if outcome is not DraftOutcome.OK or broadcast is None:
         await _after(
             update, context, DraftView(outcome, actor=await svc.roles.actor(user_id(update)))
@@ -251,17 +241,51 @@ async def _confirm(update: Update, context: BotContext, token: str, when: dateti
 
 @command("terjadwal", rank=140, scope=CommandScope.ADMIN)
 async def scheduled_command(update: Update, context: BotContext) -> None:
+    await _scheduled(update, context, 0)
+
+
+async def on_scheduled_page(update: Update, context: BotContext, data: ScheduledPageButton) -> None:
+    await _scheduled(update, context, data.page)
+
+
+async def _scheduled(update: Update, context: BotContext, page: int) -> None:
     svc = context.services
     items = await svc.broadcasts.scheduled(user_id(update))
     if not items:
-        await reply(update, t.SCHEDULED_EMPTY)
+        await show(update, t.SCHEDULED_EMPTY)
         return
-    lines = [t.SCHEDULED_LIST]
-    for b in items:
-        preview = escape(visible_text(b.text)[:60])
-        when = _when(context, b.scheduled_at) if b.scheduled_at else "—"
-        lines.append(t.SCHEDULED_ITEM.format(id=b.id, when=when, preview=preview))
-    await reply(update, "\n".join(lines), admin_keyboards.cancel_scheduled([b.id for b in items]))
+    entries = [
+        (b.id, _when(context, b.scheduled_at) if b.scheduled_at else "—", b.text) for b in items
+    ]
+    text, markup = scheduled_page(entries, page)
+    await show(update, text, markup)
+
+
+def scheduled_page(
+    entries: list[tuple[int, str, str]], page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of scheduled announcements (id, when, HTML text), within Telegram's limits
+    however many there are: at most ``PAGE_ITEMS`` with their cancel buttons, and page
+    buttons."""
+    lines = [
+        t.SCHEDULED_ITEM.format(id=i, when=when, preview=escape(clip(_plain(html), 60)))
+        for i, when, html in entries
+    ]
+    groups = pages(lines, TEXT_LIMIT - 200)
+    page = min(max(page, 0), len(groups) - 1)
+    head = t.SCHEDULED_LIST
+    if len(groups) > 1:
+        head += " " + t.PAGE_OF.format(page=page + 1, pages=len(groups))
+    text = "\n".join([head, *(lines[i] for i in groups[page])])
+    ids = [entries[i][0] for i in groups[page]]
+    return text, admin_keyboards.cancel_scheduled(ids, page, len(groups))
+
+
+def _plain(html: str) -> str:
+    try:
+        return visible_text(html)
+    except MarkupError:
+        return html
 
 
 # --- time formatting ----------------------------------------------------------------------------

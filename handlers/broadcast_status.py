@@ -22,29 +22,33 @@ log = logging.getLogger(__name__)
 
 
 def status_text(broadcast_id: int, counts: dict[str, int], total: int, done: bool = False) -> str:
+    """Terkirim + gagal + diblokir + tidak pasti (+ dilewati, shown when there are any) +
+    menunggu = the recipients."""
     sent, failed = counts.get("sent", 0), counts.get("failed", 0)
     blocked, skipped = counts.get("blocked", 0), counts.get("skipped", 0)
-    finished = sent + failed + blocked + skipped
+    unknown = counts.get("unknown", 0)
+    finished = sent + failed + blocked + unknown + skipped
     total = max(total, finished)
     percent = int(finished * 100 / total) if total else 100
     if done:
-        return t.FINAL_REPORT.format(
+        text = t.FINAL_REPORT.format(
             id=broadcast_id,
             total=total,
             sent=sent,
             failed=failed,
             blocked=blocked,
-            skipped=skipped,
+            unknown=unknown,
         )
+        return text + (t.FINAL_SKIPPED.format(skipped=skipped) if skipped else "")
     return t.STATUS.format(
         id=broadcast_id,
         state=t.STATE_SENDING,
         bar=progress_bar(finished, total or 1),
         percent=percent,
         sent=sent,
-        failed=failed,
+        failed=failed + skipped,
         blocked=blocked,
-        skipped=skipped,
+        unknown=unknown,
         waiting=total - finished,
         total=total,
     )
@@ -63,7 +67,7 @@ async def _show_progress(context: BotContext, item: Progress) -> None:
     if b.status_chat_id is None or not (item.changed or b.status_message_id is None):
         return
     text = status_text(b.id, item.counts, item.total, done=item.finished)
-    has_failures = item.counts.get("failed", 0) + item.counts.get("blocked", 0) > 0
+    has_failures = any(item.counts.get(k, 0) for k in ("failed", "blocked", "unknown", "skipped"))
     markup = admin_keyboards.failures(b.id) if item.finished and has_failures else None
     try:
         if b.status_message_id is None:
@@ -109,6 +113,7 @@ async def on_report_button(update: Update, context: BotContext, data: BroadcastB
         Column("status", "Status"),
         Column("error", "Keterangan"),
     ]
+    rows = [{**row, "status": t.DELIVERY_STATUS.get(row["status"], row["status"])} for row in rows]
     await context.bot.send_document(
         update.effective_chat.id,  # type: ignore[union-attr]
         to_csv(columns, rows),

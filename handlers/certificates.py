@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from telegram import Update
@@ -10,12 +11,13 @@ from bot.core.callbacks import CertificateButton
 from bot.core.telegram_html import escape
 from bot.documents.verification import learning_time
 from bot.services.certificates import Issued, Verdict, render_pdf
+from bot.services.files import fingerprint
 from bot.telegram.context import BotContext
 from bot.texts import documents as labels
 from bot.texts import hours as t
 from handlers import hours_keyboards as kb
 from handlers.commands import command
-from handlers.common import answer_query, reply, toast, user_id
+from handlers.common import answer_query, remember, reply, resend, toast, user_id
 
 
 @command("sertifikat", rank=70)
@@ -30,9 +32,24 @@ async def certificates(update: Update, context: BotContext) -> None:
 
 
 async def send_certificate(update: Update, context: BotContext, issued: Issued) -> None:
+    """The PDF, sent again by its file_id while the certificate is the same (it never
+    changes once issued: its printed fields are signed by its code)."""
     chat = update.effective_chat
     assert chat is not None
+    uid = user_id(update)
     settings = context.services.settings
+    caption = t.CERT_CAPTION.format(number=issued.fields.certificate_no, code=issued.code)
+    key = f"cert:{issued.fields.certificate_no}"
+    digest = fingerprint(
+        issued.fields.certificate_no,
+        issued.code,
+        context.bot.username,
+        str(settings.cert_logo),
+        str(settings.cert_signature),
+    )
+    cached = await context.services.files.cached(uid, key, digest)
+    if cached is not None and await resend(chat, cached, caption):
+        return
     data = await render_pdf(
         issued,
         settings.scale,
@@ -40,11 +57,10 @@ async def send_certificate(update: Update, context: BotContext, issued: Issued) 
         logo=settings.cert_logo,
         signature=settings.cert_signature,
     )
-    await chat.send_document(
-        data,
-        filename=f"{issued.fields.certificate_no}.pdf",
-        caption=t.CERT_CAPTION.format(number=issued.fields.certificate_no, code=issued.code),
+    sent = await chat.send_document(
+        data, filename=f"{issued.fields.certificate_no}.pdf", caption=caption
     )
+    await remember(context, uid, key, digest, sent)
 
 
 async def on_certificate(update: Update, context: BotContext, data: CertificateButton) -> None:
@@ -53,6 +69,10 @@ async def on_certificate(update: Update, context: BotContext, data: CertificateB
     issued = await context.services.certificates.issue(user_id(update), data.module)
     if issued is None:
         await toast(update, t.CERT_NOT_PASSED)
+        return
+    wait = await context.services.files.claim(user_id(update), "certificate")
+    if wait:
+        await toast(update, t.FILE_COOLDOWN.format(seconds=math.ceil(wait)))
         return
     await answer_query(update)
     await send_certificate(update, context, issued)

@@ -6,12 +6,20 @@ from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, TelegramObject, Update
+from telegram import (
+    Chat,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    TelegramObject,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot import texts
 from bot.core.telegram_html import MarkupError, visible_text
+from bot.services.files import Cached
 from bot.telegram.bot import SinauBot
 from bot.telegram.context import BotContext
 from db.models import Employee
@@ -117,6 +125,31 @@ async def reply(
         await send(update, chat.id, text, markup, preview_url=preview_url)
 
 
+# What each message was last edited to, by (chat, message): the message as the client had it
+# when the button was tapped is older than that when two taps were in flight (a quick double
+# tap), and editing to the same content again is refused by Telegram ("message is not
+# modified"). A user's updates are handled one at a time, in order (``bot.telegram.updates``),
+# so the second tap always finds the first tap's edit recorded here. A bounded window: a
+# message whose entry was evicted (or a restart) falls back to the tapped message's content.
+_LAST_SHOWN: OrderedDict[tuple[int, int], tuple[str, InlineKeyboardMarkup | None, str | None]] = (
+    OrderedDict()
+)
+_LAST_SHOWN_WINDOW = 20_000
+
+
+def forget_shown() -> None:
+    _LAST_SHOWN.clear()
+
+
+def _remember(
+    key: tuple[int, int], shown: tuple[str, InlineKeyboardMarkup | None, str | None]
+) -> None:
+    _LAST_SHOWN[key] = shown
+    _LAST_SHOWN.move_to_end(key)
+    if len(_LAST_SHOWN) > _LAST_SHOWN_WINDOW:
+        _LAST_SHOWN.popitem(last=False)
+
+
 def _same_content(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
     try:
         shown = _shown(text)
@@ -154,7 +187,10 @@ async def show(
     if not isinstance(message, Message) or message.poll is not None:
         await reply(update, text, markup, preview_url=preview_url)
         return
-    if _same_content(message, text, markup):
+    key = (message.chat_id, message.message_id)
+    wanted = (text, markup, preview_url)
+    last = _LAST_SHOWN.get(key)
+    if last == wanted or (last is None and _same_content(message, text, markup)):
         return
     try:
         # The edited message Telegram returns is not needed: skip building it (SinauBot.call).
@@ -166,8 +202,10 @@ async def show(
                 **_page(text, markup, preview_url),
             },
         )
+        _remember(key, wanted)
     except BadRequest as exc:
         if "not modified" in str(exc).lower():
+            _remember(key, wanted)
             return
         if "not found" in str(exc).lower() or "can't be edited" in str(exc).lower():
             await reply(update, text, markup, preview_url=preview_url)
@@ -194,3 +232,23 @@ async def expired(update: Update) -> None:
 
 async def invalid_button(update: Update) -> None:
     await toast(update, texts.BUTTON_INVALID)
+
+
+async def resend(chat: Chat, cached: Cached, caption: str) -> bool:
+    """Send a file again by its Telegram file_id; False if Telegram no longer knows it."""
+    try:
+        if cached.media == "photo":
+            await chat.send_photo(cached.file_id, caption=caption)
+        else:
+            await chat.send_document(cached.file_id, caption=caption)
+    except BadRequest:
+        return False
+    return True
+
+
+async def remember(context: BotContext, owner: int, key: str, digest: str, sent: Message) -> None:
+    """Keep the file_id of a file just sent, for ``resend`` while its data is unchanged."""
+    if sent.document is not None:
+        await context.services.files.remember(owner, key, digest, "document", sent.document.file_id)
+    elif sent.photo:
+        await context.services.files.remember(owner, key, digest, "photo", sent.photo[-1].file_id)

@@ -14,6 +14,7 @@ from telegram import Update
 from bot import texts
 from bot.core.flows import Flow
 from bot.core.telegram_html import escape
+from bot.services.reminders import STEP_PANEL
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
 from bot.texts import reminders as rtexts
@@ -30,6 +31,10 @@ async def _time_not_a_file(update: Update, context: BotContext, state: FlowState
     await reply(update, rtexts.TIME_NOT_TEXT)
 
 
+async def _use_buttons(update: Update, context: BotContext, state: FlowState) -> None:
+    await reply(update, texts.HINT_USE_BUTTONS)
+
+
 TEXT: dict[Flow, Route] = {
     Flow.REGISTER: start.on_text,
     Flow.PROFILE: profile.on_text,
@@ -39,6 +44,7 @@ TEXT: dict[Flow, Route] = {
     Flow.BROADCAST: broadcast.on_message,
     Flow.ERASE: privacy.on_text,
     Flow.REFUSE_IDENTITY: identity.on_reason,
+    Flow.ADMIN: _use_buttons,
 }
 MEDIA: dict[Flow, Route] = {
     Flow.REGISTER: start.on_contact,
@@ -68,6 +74,15 @@ async def on_text(update: Update, context: BotContext) -> None:
     text = (message.text if message else "") or ""
     state = await svc.registration.state(uid)
     flow = _flow(state)
+    if (
+        state is not None
+        and flow is Flow.REMINDER
+        and state.step == STEP_PANEL
+        and not reminders.looks_like_a_time(text)
+    ):
+        # The /pengingat panel invites a typed time; anything else is not an answer to it.
+        await svc.reminders.close_panel(uid)
+        state, flow = None, None
     if state is not None and flow is not None:
         if len(text) > MAX_INPUT and flow not in LONG_TEXT:
             await reply(update, texts.TOO_LONG.format(limit=MAX_INPUT))

@@ -26,8 +26,9 @@ ALL = "all"
 _button = button
 
 
-def kinds() -> InlineKeyboardMarkup:
-    return markup([[_button(t.KIND_NAMES[k], TrainingKindButton(k))] for k in KINDS])
+def kinds(token: str) -> InlineKeyboardMarkup:
+    """The kinds of training, for the /lapor draft whose ``token`` the buttons carry."""
+    return markup([[_button(t.KIND_NAMES[k], TrainingKindButton(token, k))] for k in KINDS])
 
 
 def review(report_id: int) -> InlineKeyboardMarkup:

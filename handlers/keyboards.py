@@ -94,16 +94,17 @@ def consent() -> InlineKeyboardMarkup:
     )
 
 
-def opd_page(page: OpdPage) -> InlineKeyboardMarkup:
-    rows = [[button(opd.name, OpdButton(opd.code))] for opd in page.items]
+def opd_page(page: OpdPage, token: str) -> InlineKeyboardMarkup:
+    """The agency picker of the flow state whose ``token`` its buttons carry."""
+    rows = [[button(opd.name, OpdButton(token, opd.code))] for opd in page.items]
     if page.query is not None:
-        rows.append([button(texts.BTN_ALL_OPD, OpdPageButton(0))])
+        rows.append([button(texts.BTN_ALL_OPD, OpdPageButton(token, 0))])
     else:
         nav = []
         if page.page > 0:
-            nav.append(button(texts.BTN_PREV, OpdPageButton(page.page - 1)))
+            nav.append(button(texts.BTN_PREV, OpdPageButton(token, page.page - 1)))
         if page.page < page.pages - 1:
-            nav.append(button(texts.BTN_NEXT, OpdPageButton(page.page + 1)))
+            nav.append(button(texts.BTN_NEXT, OpdPageButton(token, page.page + 1)))
         rows.append(nav)
     return markup(rows)
 
@@ -244,13 +245,16 @@ def _quiz(module: Module) -> QuizButton:
 REMINDER_PRESETS = ("06:30", "12:00", "16:00", "19:30")
 
 
-def reminder_settings(view: ReminderView) -> InlineKeyboardMarkup:
+def reminder_settings(
+    view: ReminderView, offered: tuple[str, ...] = REMINDER_PRESETS
+) -> InlineKeyboardMarkup:
+    """The /pengingat panel; ``offered``: the presets outside quiet hours."""
     presets = [
         button(
             ("✅ " if view.enabled and view.at.strftime("%H:%M") == p else "") + p,
             ReminderButton("t", p.replace(":", "")),
         )
-        for p in REMINDER_PRESETS
+        for p in offered
     ]
     days = (
         button(rtexts.BTN_DAYS_EVERY, ReminderButton("days", "all"))

@@ -81,8 +81,8 @@ async def on_edit(update: Update, context: BotContext, data: ProfileButton) -> N
     if result.outcome is RegistrationOutcome.STALE:
         await show(update, texts.NEED_REGISTRATION)
         return
-    if field == "opd":
-        await send_opd_page(update, context, 0)
+    if field == "opd" and result.state is not None:
+        await send_opd_page(update, context, 0, result.state.token)
         return
     await answer_query(update)
     await reply(update, ASK_FOR_FIELD[field])
@@ -99,7 +99,7 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
     text = (message.text if message else "") or ""
     svc = context.services
     if state.step == "opd":
-        await search_opd(update, context, text)
+        await search_opd(update, context, text, state.token)
         return
     result = await svc.registration.submit_profile_field(user_id(update), text, who(update))
     if result.outcome is RegistrationOutcome.TAKEN:

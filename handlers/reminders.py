@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, time, tzinfo
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.core.callbacks import ReminderButton
-from bot.core.schedule import parse_clock_time
+from bot.core.digits import ascii_int
+from bot.core.schedule import QuietHours, parse_clock_time
 from bot.core.telegram_html import escape
 from bot.services.reminders import PAUSE_CHOICES, ReminderView, TimeOutcome
 from bot.store.sessions import FlowState
@@ -16,7 +17,7 @@ from bot.telegram.context import BotContext
 from bot.texts import reminders as t
 from handlers import keyboards
 from handlers.commands import command
-from handlers.common import answer_query, expired, reply, show, user_id
+from handlers.common import answer_query, expired, reply, show, toast, user_id
 
 
 def clock_text(at: time) -> str:
@@ -49,6 +50,8 @@ def settings_text(context: BotContext, view: ReminderView) -> str:
     next_text = when_text(view.next_due_at, tz) if view.next_due_at else "—"
     if not view.enabled:
         state = t.STATE_OFF
+    elif view.quiet:
+        state = t.STATE_QUIET.format(at=clock_text(view.at), zone=zone)
     elif view.paused_until is not None:
         state = t.STATE_PAUSED.format(
             until=when_text(view.paused_until, tz),
@@ -61,8 +64,21 @@ def settings_text(context: BotContext, view: ReminderView) -> str:
         state = t.STATE_ON.format(days=days, at=clock_text(view.at), zone=zone, next=next_text)
     quiet_start, quiet_end = svc.settings.quiet_hours
     return t.SETTINGS.format(
-        state=state, quiet_start=clock_text(quiet_start), quiet_end=clock_text(quiet_end)
+        state=state,
+        how=t.HOW_TYPE if view.typing else t.HOW_BUTTON,
+        quiet_start=clock_text(quiet_start),
+        quiet_end=clock_text(quiet_end),
     )
+
+
+def presets(context: BotContext) -> tuple[str, ...]:
+    """The preset times outside quiet hours (the deployer may have widened them)."""
+    quiet = QuietHours(*context.services.settings.quiet_hours)
+    return tuple(p for p in keyboards.REMINDER_PRESETS if not quiet.contains(parse_clock_time(p)))
+
+
+def panel(context: BotContext, view: ReminderView) -> InlineKeyboardMarkup:
+    return keyboards.reminder_settings(view, presets(context))
 
 
 @command("pengingat", rank=50)
@@ -71,7 +87,12 @@ async def reminders(update: Update, context: BotContext) -> None:
     if view is None:
         await show(update, texts.NEED_REGISTRATION)
         return
-    await show(update, settings_text(context, view), keyboards.reminder_settings(view))
+    await show(update, settings_text(context, view), panel(context, view))
+
+
+def looks_like_a_time(text: str) -> bool:
+    """Typed at the open panel: a try at a time (answered, even if wrong), or something else."""
+    return len(text.strip()) <= 12 and any(c.isdigit() for c in text)
 
 
 async def on_button(update: Update, context: BotContext, data: ReminderButton) -> None:
@@ -94,9 +115,12 @@ async def on_button(update: Update, context: BotContext, data: ReminderButton) -
         if preset not in keyboards.REMINDER_PRESETS:
             await expired(update)  # forged: only the preset buttons carry a time
             return
+        if preset not in presets(context):  # an old panel's preset, now in quiet hours
+            await toast(update, quiet_text(context, parse_clock_time(preset)))
+            return
         view = await svc.set_time(uid, parse_clock_time(preset))
     elif action == "pause":
-        days = int(value) if value.isascii() and value.isdigit() else 0
+        days = ascii_int(value, max_digits=2) or 0
         if days not in PAUSE_CHOICES:
             await expired(update)
             return
@@ -111,9 +135,7 @@ async def on_button(update: Update, context: BotContext, data: ReminderButton) -
     if view is None:
         await show(update, texts.NEED_REGISTRATION)
         return
-    await show(
-        update, settings_text(context, view), keyboards.reminder_settings(view), toast=t.SAVED
-    )
+    await show(update, settings_text(context, view), panel(context, view), toast=t.SAVED)
 
 
 async def on_text(update: Update, context: BotContext, state: FlowState) -> None:
@@ -126,23 +148,21 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
         await reply(update, t.TIME_INVALID.format(text=escape(text.strip()[:20])))
         return
     if outcome is TimeOutcome.QUIET:
-        quiet_start, quiet_end = svc.settings.quiet_hours
-        at = parse_clock_time(text)
-        await reply(
-            update,
-            t.TIME_QUIET.format(
-                at=clock_text(at),
-                quiet_start=clock_text(quiet_start),
-                quiet_end=clock_text(quiet_end),
-            ),
-        )
+        await reply(update, quiet_text(context, parse_clock_time(text)))
         return
     if view is None:
         await reply(update, texts.NEED_REGISTRATION)
         return
     zone = zone_name(svc.settings.tz, svc.clock())
     await reply(update, t.SAVED_TIME.format(at=clock_text(view.at), zone=zone))
-    await reply(update, settings_text(context, view), keyboards.reminder_settings(view))
+    await reply(update, settings_text(context, view), panel(context, view))
+
+
+def quiet_text(context: BotContext, at: time) -> str:
+    quiet_start, quiet_end = context.services.settings.quiet_hours
+    return t.TIME_QUIET.format(
+        at=clock_text(at), quiet_start=clock_text(quiet_start), quiet_end=clock_text(quiet_end)
+    )
 
 
 def default_notice(context: BotContext) -> str:

@@ -7,9 +7,15 @@ with ``/laporan <opd code> [year]``. Each button re-checks the role in the servi
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+
 from telegram import Update
 
+from bot import texts
 from bot.core.callbacks import ReportFileButton
+from bot.core.digits import ascii_int
+from bot.core.jp import JpScale
 from bot.core.telegram_html import escape
 from bot.services.reports import RecapView
 from bot.telegram.context import BotContext
@@ -17,12 +23,12 @@ from bot.texts import documents as labels
 from bot.texts import hours as t
 from handlers import hours_keyboards as kb
 from handlers.commands import CommandScope, command
-from handlers.common import answer_query, invalid_button, reply, user_id
+from handlers.common import answer_query, invalid_button, remember, reply, resend, toast, user_id
+from handlers.paging import clip, fit, shown
 
 MIN_YEAR = 2000
 MAX_RANKED = 40
-MESSAGE_BUDGET = 4000  # Telegram's 4096 characters, less room for the HTML tags
-FILE_NAMES = {"xlsx": "pegawai", "csv": "pegawai", "siasn": "riwayat-kursus", "recap": "rekap-opd"}
+REVIEW_BUDGET = 1500  # characters the review lines may take below the ranking
 
 
 def _names(context: BotContext) -> dict[str, str]:
@@ -94,26 +100,42 @@ def review_text(
 
 
 def ranking_text(context: BotContext, view: RecapView) -> str:
-    names, scale = _names(context), context.services.settings.scale
+    """The ranking, then who reviewed and the questions missed most (only the participation
+    line when the ranking is long: the list keeps its room)."""
+    tail = ""
+    if view.rows:
+        employees = sum(r.employees for r in view.rows)
+        tail = "\n" + review_text(context, view, employees).strip("\n")
+        if shown(tail) > REVIEW_BUDGET:
+            tail = "\n" + review_text(context, view, employees, with_missed=False).strip("\n")
+    return ranking_page(_names(context), context.services.settings.scale, view, tail)
+
+
+def ranking_page(names: Mapping[str, str], scale: JpScale, view: RecapView, tail: str = "") -> str:
+    """The best OPDs that fit in one message; the rest are counted (all are in the recap);
+    ``tail`` after them."""
     lines = [
         t.REPORT_RANK_LINE.format(
             rank=rank,
-            opd=escape(names.get(r.opd_code, r.opd_code)),
+            opd=escape(clip(names.get(r.opd_code, r.opd_code), 80)),
             percent=f"{r.share * 100:.1f}".replace(".", ","),
             at_target=r.at_target,
             employees=r.employees,
             average=scale.jp_text(r.average_minutes),
         )
-        for rank, r in enumerate(view.rows[:MAX_RANKED], start=1)
+        for rank, r in enumerate(view.rows, start=1)
     ]
-    text = t.REPORT_RANKING.format(year=view.year, lines="\n".join(lines) or t.REPORT_EMPTY)
-    if not view.rows:
-        return text
-    employees = sum(r.employees for r in view.rows)
-    review = review_text(context, view, employees)
-    if len(text) + len(review) > MESSAGE_BUDGET:  # a long ranking: the participation line only
-        review = review_text(context, view, employees, with_missed=False)
-    return text + review
+    if not lines:
+        return t.REPORT_RANKING.format(year=view.year, lines=t.REPORT_EMPTY)
+    head = t.REPORT_RANKING.format(year=view.year, lines="").rstrip("\n")
+    text, _ = fit(
+        head,
+        lines,
+        tail,
+        more=lambda n: t.REPORT_RANK_MORE.format(count=n),
+        max_items=MAX_RANKED,
+    )
+    return text
 
 
 @command("laporan", rank=120, scope=CommandScope.ADMIN)
@@ -124,10 +146,14 @@ async def report(update: Update, context: BotContext) -> None:
     year = svc.hours.current_year()
     opd_code = None if actor.is_superadmin else actor.opd_code
     for arg in context.args or []:
-        if arg.isdigit() and len(arg) == 4 and MIN_YEAR <= int(arg) <= year:
-            year = int(arg)
-        else:
-            opd_code = arg.lower()[:24]
+        number = ascii_int(arg, max_digits=4)
+        if number is not None and len(arg) == 4 and MIN_YEAR <= number <= year:
+            year = number
+        elif arg.lower() in svc.catalog.opds:
+            opd_code = arg.lower()
+        else:  # never into a button: any text could not be packed into 64 bytes
+            await reply(update, t.REPORT_UNKNOWN_OPD.format(code=escape(arg[:40])))
+            return
     view = await svc.reports.recap(uid, year, opd_code)
     if opd_code is None:
         await reply(update, ranking_text(context, view), kb.province_report(year))
@@ -137,23 +163,44 @@ async def report(update: Update, context: BotContext) -> None:
 
 
 async def on_button(update: Update, context: BotContext, data: ReportFileButton) -> None:
+    """An export: at most one per user per cooldown; the same data is sent again by its
+    Telegram file_id; otherwise built off the event loop (``ReportService.file``)."""
     kind, scope, year = data.kind, data.opd, data.year
     opd_code = None if scope == kb.ALL else scope
     svc = context.services
-    if not MIN_YEAR <= int(year) <= svc.hours.current_year():
-        await invalid_button(update)
-        return
-    data_file = await svc.reports.file(user_id(update), kind, opd_code, int(year), _names(context))
+    uid = user_id(update)
     chat = update.effective_chat
-    if data_file is None or chat is None:
+    if not MIN_YEAR <= int(year) <= svc.hours.current_year() or chat is None:
         await invalid_button(update)
         return
-    await answer_query(update)
-    caption = t.REPORT_FILE_CAPTION.format(what=escape(scope), year=year)
-    if kind == "chart":
-        await chat.send_photo(data_file, caption=caption)
+    await svc.reports.require(uid, opd_code)
+    wait = await svc.files.claim(uid, f"export-{kind}")
+    if wait:
+        await toast(update, t.FILE_COOLDOWN.format(seconds=math.ceil(wait)))
         return
-    extension = "csv" if kind == "csv" else "xlsx"
-    await chat.send_document(
-        data_file, filename=f"{FILE_NAMES[kind]}-{scope}-{year}.{extension}", caption=caption
-    )
+    await answer_query(update, t.REPORT_BUILDING)
+    digest = await svc.reports.fingerprint(uid, kind, opd_code, year)  # checks the role too
+    caption = t.REPORT_FILE_CAPTION.format(what=escape(scope), year=year)
+    key = f"lap:{kind}:{scope}:{year}"
+    cached = await svc.files.cached(uid, key, digest)
+    if cached is not None and await resend(chat, cached, caption):
+        return
+    made = await svc.reports.file(uid, kind, opd_code, int(year), _names(context))
+    if made is None:
+        await reply(update, texts.BUTTON_INVALID)
+        return
+    try:
+        parts = len(made.files)
+        for number, (filename, content) in enumerate(made.files, start=1):
+            if made.split:
+                caption = t.REPORT_SPLIT_CAPTION.format(
+                    what=escape(scope), year=year, rows=made.rows, parts=parts, part=number
+                )
+            if kind == "chart":
+                sent = await chat.send_photo(content, caption=caption)
+            else:
+                sent = await chat.send_document(content, filename=filename, caption=caption)
+            if parts == 1:
+                await remember(context, uid, key, digest, sent)
+    finally:
+        made.discard()

@@ -174,7 +174,7 @@ async def prompt(update: Update, context: BotContext, state: FlowState) -> None:
         markup = keyboards.use_name(suggestion) if suggestion else None
         await reply(update, texts.ASK_NAME.format(kind=kind), markup)
     elif state.step == RegistrationStep.OPD:
-        await send_opd_page(update, context, 0)
+        await send_opd_page(update, context, 0, state.token)
     elif state.step == RegistrationStep.CONSENT:
         opd = svc.catalog.opds.get(state.data.get("opd", ""))
         hidden = state.data.get("roster") and not state.data.get("verified")
@@ -212,7 +212,7 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
         else:
             await on_filed(update, result)
     elif state.step == RegistrationStep.OPD:
-        await search_opd(update, context, text)
+        await search_opd(update, context, text, state.token)
     elif state.step == RegistrationStep.PRIVACY:
         await reply(update, privacy_texts.READ_NOTICE_FIRST)
         await prompt(update, context, state)
@@ -295,7 +295,7 @@ async def on_use_name(update: Update, context: BotContext) -> None:
 async def on_opd(update: Update, context: BotContext, data: OpdButton) -> None:
     svc = context.services
     code = data.code
-    result = await svc.registration.choose_opd(user_id(update), code, who(update))
+    result = await svc.registration.choose_opd(user_id(update), data.token, code, who(update))
     if result.outcome is RegistrationOutcome.INVALID:
         await toast(update, texts.BUTTON_INVALID)
     elif result.outcome is not RegistrationOutcome.OK:

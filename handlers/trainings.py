@@ -56,7 +56,7 @@ async def prompt(update: Update, context: BotContext, state: FlowState) -> None:
     elif step is TrainingStep.ORGANISER:
         await reply(update, t.ASK_ORGANISER)
     elif step is TrainingStep.KIND:
-        await reply(update, t.ASK_KIND, kb.kinds())
+        await reply(update, t.ASK_KIND, kb.kinds(state.token))
     elif step is TrainingStep.START:
         await show(update, t.ASK_START.format(example=example))
     elif step is TrainingStep.END:
@@ -107,7 +107,7 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
         await reply(update, t.LAPOR_WAIT_FILE)
         return
     if state.step == TrainingStep.KIND:
-        await reply(update, t.ASK_KIND, kb.kinds())
+        await reply(update, t.ASK_KIND, kb.kinds(state.token))
         return
     result = await context.services.trainings.answer(user_id(update), text)
     if result.problem is not None:
@@ -119,7 +119,7 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
 
 
 async def on_kind(update: Update, context: BotContext, data: TrainingKindButton) -> None:
-    result = await context.services.trainings.choose_kind(user_id(update), data.kind)
+    result = await context.services.trainings.choose_kind(user_id(update), data.token, data.kind)
     if result.problem is not None or result.state is None:
         await toast(update, problem_text(result) if result.problem else t.PROBLEMS["stale"])
         return

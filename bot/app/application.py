@@ -25,7 +25,7 @@ from db.migrate import ensure_schema
 from db.session import Database
 from handlers import commands, register
 from handlers.broadcast_status import progress_job
-from handlers.common import forget_answered_queries
+from handlers.common import forget_answered_queries, forget_shown
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,7 @@ async def on_startup(application: Application) -> None:
     """Before the first update: migrate the database and tell Telegram our commands."""
     svc = services_of(application)
     forget_answered_queries()
+    forget_shown()
     await ensure_schema(svc.db.engine)
     scheduled = await svc.reminders.schedule_missing()
     if scheduled:

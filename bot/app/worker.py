@@ -63,6 +63,7 @@ class Worker:
             chat_interval=settings.send_chat_interval,
             max_attempts=settings.send_max_attempts,
             may_send=lambda: self.lease.held,
+            holder=self.lease.holder,  # claims are the lease holder's, taken over with it
         )
         self._tasks: list[asyncio.Task[Any]] = []
 

@@ -112,6 +112,8 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
 
     year = args.year or datetime.now(settings.tz).year
     targets, scale = settings.targets, settings.scale
+    if args.report_command in ("opd", "siasn") and (args.xlsx or args.csv):
+        return await _streamed(args, settings, year)
     names = {code: opd.name for code, opd in load_catalog(settings.content_dir).opds.items()}
     db = Database(settings.database_url)
     try:
@@ -143,4 +145,37 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
             path.write_bytes(await asyncio.to_thread(build))
             print(f"wrote {path}")
     print(f"{len(table)} row(s), year {year}")
+    return 0
+
+
+async def _streamed(args: argparse.Namespace, settings: Settings, year: int) -> int:
+    """The row-by-row reports, streamed to disk as the bot streams them (flat memory at any
+    size; beyond a sheet's rows, zipped CSV parts beside the path given)."""
+    from bot.services.exports import ExportJob, build
+
+    rows = 0
+    for path, file_format in ((args.xlsx, "xlsx"), (args.csv, "csv")):
+        if path is None:
+            continue
+        job = ExportJob(
+            kind="employees" if args.report_command == "opd" else "siasn",
+            format=file_format,
+            database_url=settings.database_url,
+            year=year,
+            opd=args.opd_code,
+            target_pns=settings.targets.pns,
+            target_pppk=settings.targets.pppk,
+            minutes_per_jp=settings.scale.minutes_per_jp,
+            folder=str(path.parent),
+            name=path.stem,
+        )
+        result = await build(job)
+        for written in map(Path, result.files):
+            if result.format != "csv.zip" and written != path:
+                written = written.replace(path)
+            print(f"wrote {written}")
+        if result.split:
+            print(f"{result.rows} rows: more than one sheet holds, so zipped CSV parts")
+        rows = result.rows
+    print(f"{rows} row(s), year {year}")
     return 0

@@ -7,6 +7,9 @@ button is declared once, here, as a frozen dataclass with a unique prefix; ``pac
 ``pattern()`` routes updates by prefix. The model is aiogram's ``CallbackData``; it is written
 here over python-telegram-bot (which has no such helper) in a few dozen lines.
 
+A button that acts on a flow's state (a draft, a wizard step, a confirmation) carries that
+state's ``Token`` (``bot.store.sessions``), checked in one place, ``sessions.expect``.
+
 Field types: ``int`` (ASCII digits only), ``str`` (``Slug``, ``Token`` or plain, never a
 colon), ``Literal[...]``, a ``StrEnum``, and any of these ``| None`` (written as an empty
 field; trailing empty fields are left off). A parsed value only says what the button claims:
@@ -167,11 +170,15 @@ class RegisterButton(CallbackData, prefix="reg"):
 
 @dataclass(frozen=True)
 class OpdButton(CallbackData, prefix="opd"):
+    """An agency in the picker of registration or of a profile edit, for that flow's state."""
+
+    token: Token
     code: Slug
 
 
 @dataclass(frozen=True)
 class OpdPageButton(CallbackData, prefix="opdp"):
+    token: Token
     page: int
 
 
@@ -240,6 +247,7 @@ class ReminderButton(CallbackData, prefix="rem"):
 
 @dataclass(frozen=True)
 class TrainingKindButton(CallbackData, prefix="lpk"):
+    token: Token  # the /lapor draft (and step) it was drawn for
     kind: str
 
 
@@ -293,6 +301,7 @@ class ReportFileButton(CallbackData, prefix="lap"):
 
 @dataclass(frozen=True)
 class RoleButton(CallbackData, prefix="adm"):
+    token: Token  # the /admin confirmation it was drawn for
     action: Literal["sa", "oa", "rm", "no"]
     employee: int
 
@@ -311,3 +320,17 @@ class DraftButton(CallbackData, prefix="bc"):
 class BroadcastButton(CallbackData, prefix="bcr"):
     action: Literal["csv", "cancel"]
     broadcast: int
+
+
+@dataclass(frozen=True)
+class ScheduledPageButton(CallbackData, prefix="bcl"):
+    """A page of /terjadwal."""
+
+    page: int
+
+
+@dataclass(frozen=True)
+class AuditPageButton(CallbackData, prefix="audp"):
+    """/audit from the entry before this id on (older entries)."""
+
+    before: int

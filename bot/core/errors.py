@@ -17,6 +17,8 @@ class Refusal(StrEnum):
     NOT_REVIEWER = "not_reviewer"  # a report the caller may not review
     UNVERIFIED = "unverified"  # a document with one's name and NIP, before verification
     OPD_HAS_ADMIN = "opd_has_admin"  # a superadmin confirming a person the OPD's admins confirm
+    # A button of another draft, or of an earlier step of this one (``bot.store.sessions``).
+    STALE_BUTTON = "stale_button"
 
 
 class NotAllowed(Exception):

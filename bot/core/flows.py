@@ -18,3 +18,4 @@ class Flow(StrEnum):
     BROADCAST = "broadcast"
     ERASE = "hapus"  # /hapus waiting for its confirmation
     REFUSE_IDENTITY = "identitas_tolak"
+    ADMIN = "admin"  # /admin NIP: the role change waiting for its confirmation button

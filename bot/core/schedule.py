@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-CLOCK_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+CLOCK_TIME = re.compile(r"^([0-9]{1,2})[:.]([0-9]{2})$")  # ASCII digits only
 # A pause of 14 days plus a weekend is the longest gap between two reminders.
 _SEARCH_DAYS = 8
 
@@ -52,21 +52,19 @@ class ReminderChoice:
     paused_until: datetime | None = None
 
 
-def effective_time(at: time, quiet: QuietHours) -> time:
-    """The learner's time, moved to the end of quiet hours if the deployer widened them since."""
-    return quiet.end if quiet.contains(at) else at
-
-
 def next_due(
     choice: ReminderChoice, after: datetime, tz: tzinfo, quiet: QuietHours
 ) -> datetime | None:
     """The first moment strictly after ``after``, and not inside a pause, when a reminder is due.
 
-    None when reminders are off.
+    None when reminders are off, and when the learner's time lies inside quiet hours (the
+    deployer widened them after the learner chose it). Quiet hours skip, never move: a
+    reminder at a time the learner did not choose (06:00 instead of 21:30) is noise at best,
+    so none is sent until the learner picks another time, as /pengingat tells them.
     """
-    if not choice.enabled:
+    if not choice.enabled or quiet.contains(choice.at):
         return None
-    at = effective_time(choice.at, quiet)
+    at = choice.at
     floor = after
     if choice.paused_until is not None and choice.paused_until > floor:
         floor = choice.paused_until
@@ -84,7 +82,10 @@ def next_due(
 def should_send_late(
     due_at: datetime, now: datetime, catch_up: timedelta, tz: tzinfo, quiet: QuietHours
 ) -> bool:
-    """A due reminder found at ``now``: send it, or skip it as too late or as too quiet now?"""
+    """A due reminder found at ``now``: send it, or skip it as too late or as too quiet now?
+
+    Skipped, not postponed: after downtime, a reminder whose moment fell into quiet hours is
+    dropped and the next one scheduled (the same rule as the tick's)."""
     if now - due_at > catch_up:
         return False
     return not quiet.contains(now.astimezone(tz).time())

@@ -13,9 +13,28 @@ import re
 from html.parser import HTMLParser
 
 ALLOWED_TAGS = frozenset(
-    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "blockquote", "a"}
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "code",
+        "pre",
+        "blockquote",
+        "a",
+        # What Telegram's own formatting gives an admin's message (PTB writes it so):
+        "tg-spoiler",
+        "span",  # only <span class="tg-spoiler">
+        "tg-emoji",  # <tg-emoji emoji-id="...">, a custom emoji with its standard fallback
+    }
 )
 _BARE_AMPERSAND = re.compile(r"&(?!(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);)")
+_TAG = re.compile(r"<[a-zA-Z/][^>]*>")  # attribute values may hold a bare & (a link's query)
 _BARE_LESS_THAN = re.compile(r"<(?![a-zA-Z/])|<[^>]*$")
 
 
@@ -34,10 +53,15 @@ class _Collector(HTMLParser):
         if tag not in ALLOWED_TAGS:
             self.problems.append(f"tag <{tag}> is not supported by Telegram")
             return
+        values = dict(attrs)
         if tag == "a":
-            href = dict(attrs).get("href") or ""
+            href = values.get("href") or ""
             if not href.startswith(("http://", "https://", "tg://")):
                 self.problems.append("<a> needs an href starting with https://")
+        if tag == "span" and values.get("class") != "tg-spoiler":
+            self.problems.append('<span> needs class="tg-spoiler"')
+        if tag == "tg-emoji" and not (values.get("emoji-id") or "").isascii():
+            self.problems.append("<tg-emoji> needs an emoji-id")
         self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
@@ -54,7 +78,7 @@ class _Collector(HTMLParser):
 
 def visible_text(markup: str) -> str:
     """What Telegram would display for ``markup``; MarkupError if Telegram would refuse it."""
-    if _BARE_AMPERSAND.search(markup):
+    if _BARE_AMPERSAND.search(_TAG.sub("", markup)):
         raise MarkupError("a bare '&' must be written as &amp;")
     if _BARE_LESS_THAN.search(markup):
         raise MarkupError("a bare '<' must be written as &lt;")
@@ -76,3 +100,12 @@ def telegram_length(text: str) -> int:
 def escape(text: str) -> str:
     """Escape user-supplied text for parse_mode=HTML."""
     return html.escape(text, quote=False)
+
+
+_CUSTOM_EMOJI = re.compile(r"<tg-emoji\b[^>]*>(.*?)</tg-emoji>", re.DOTALL)
+
+
+def without_custom_emoji(markup: str) -> str:
+    """Custom emoji replaced by their standard fallback emoji: only bots with a Fragment
+    username may send custom ones, so a recipient sees the standard emoji instead."""
+    return _CUSTOM_EMOJI.sub(r"\1", markup)

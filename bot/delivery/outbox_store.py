@@ -1,7 +1,22 @@
-"""The outbox in the database: claim a fair batch, hand it back, record what became of it.
+"""The outbox in the database: claim a fair batch, mark each attempt, record each outcome, and
+take over the claims of a worker that died.
 
 The sending itself (limits, errors, retries) is ``bot.delivery.sender``; this is its storage,
 so each of the two stays one thing.
+
+What a row's columns say after a crash, and so what recovery may do with it:
+
+- ``status='sending'``, ``attempt_started_at`` NULL: claimed, never tried. Nobody can have it:
+  it goes back to ``pending`` and is sent by whoever holds the worker lease.
+- ``status='sending'``, ``attempt_started_at`` set: its request may have left the process (the
+  mark is committed before the request goes out) and no outcome was recorded. It is closed as
+  ``unknown`` ("interrupted (mungkin terkirim)") and never sent again: at most once. The
+  sender marks a row only while it holds one of its in-flight slots, and frees the slot only
+  once the outcome is committed, so such rows are never more than the in-flight limit.
+
+Every write is conditional on ``claimed_by`` (the worker lease's holder): a worker that lost
+its claims to a recovery can neither start nor close them any more; the outcome of a send it
+had started still lands, because an ``unknown`` row takes its real outcome when it comes.
 """
 
 from __future__ import annotations
@@ -11,21 +26,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import BigInteger, Connection, Integer, String, bindparam, func, or_, select, update
 
 from bot.core.clock import Clock
-from db.models import Broadcast, Employee, OutboundMessage
+from bot.store.batch import GroupCommit
+from db.models import Broadcast, Employee, OutboundMessage, UtcDateTime
 from db.session import Database
 
 log = logging.getLogger(__name__)
 
-# A row claimed this long ago and never recorded belongs to a process that died mid-send.
+# A claim this old whose holder no longer holds the lease belongs to a process that died; the
+# lease holder takes such claims over at once (``take_over``), this is only the fallback.
 STALE_CLAIM = timedelta(minutes=2)
+INTERRUPTED = "interrupted (mungkin terkirim)"  # the process died while it was in flight
+TIMED_OUT = "timed out (mungkin terkirim)"  # no answer: Telegram may have delivered it
+UNKNOWN = "unknown"  # the status of both: maybe delivered, never sent again
 
 
 @dataclass(slots=True)
 class DeliveryOutcome:
-    """What became of one claimed row."""
+    """What became of one claimed row. ``status="release"`` hands it back untried."""
 
     row_id: int
     status: str
@@ -36,10 +56,67 @@ class DeliveryOutcome:
     attempts: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    requeued: int  # claimed but never tried: pending again
+    uncertain: int  # may have been delivered: closed as unknown
+
+
+o = OutboundMessage
+# Not yet closed by its sender (an ``unknown`` left by a recovery takes its real outcome).
+# Spelled without IN: an expanding parameter cannot be used with executemany.
+_OPEN = or_(o.status == "sending", o.status == UNKNOWN)
+_MARK = (
+    update(o)
+    .where(o.id == bindparam("row_id"), o.status == "sending", o.claimed_by == bindparam("holder"))
+    .values(attempt_started_at=bindparam("now", type_=UtcDateTime()))
+)
+_RECORD = (
+    update(o)
+    .where(
+        o.id == bindparam("row_id"),
+        o.claimed_by == bindparam("holder"),
+        _OPEN,
+    )
+    .values(
+        status=bindparam("new_status", type_=String()),
+        error=bindparam("new_error", type_=String()),
+        sent_at=func.coalesce(bindparam("new_sent_at", type_=UtcDateTime()), o.sent_at),
+        telegram_message_id=func.coalesce(
+            bindparam("new_message_id", type_=BigInteger()), o.telegram_message_id
+        ),
+        not_before=func.coalesce(bindparam("new_not_before", type_=UtcDateTime()), o.not_before),
+        attempts=func.coalesce(bindparam("new_attempts", type_=Integer()), o.attempts),
+    )
+)
+_RETURN = (  # a retry, or a row handed back untried: pending again, no claim, no attempt mark
+    update(o)
+    .where(
+        o.id == bindparam("row_id"),
+        o.claimed_by == bindparam("holder"),
+        _OPEN,
+    )
+    .values(
+        status="pending",
+        error=func.coalesce(bindparam("new_error", type_=String()), o.error),
+        not_before=func.coalesce(bindparam("new_not_before", type_=UtcDateTime()), o.not_before),
+        attempts=func.coalesce(bindparam("new_attempts", type_=Integer()), o.attempts),
+        claimed_at=None,
+        claimed_by=None,
+        attempt_started_at=None,
+    )
+)
+
+
 class OutboxStore:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, holder: str) -> None:
         self.db = db
         self.clock = clock
+        self.holder = holder
+        # Marks and outcomes of concurrent sends share commits (one per event-loop turn), so
+        # each is written as soon as it is known without a transaction of its own per row.
+        self._marks: GroupCommit[int, bool] = GroupCommit(db, self._write_marks)
+        self._outcomes: GroupCommit[DeliveryOutcome, None] = GroupCommit(db, self._write_outcomes)
 
     async def claim(self, limit: int) -> list[OutboundMessage]:
         """Claim the next batch, shared fairly between lanes.
@@ -49,7 +126,6 @@ class OutboxStore:
         announcements progress side by side and reminders keep flowing during a big one.
         """
         now = self.clock()
-        o = OutboundMessage
         ready = (o.status == "pending", o.not_before <= now)
         async with self.db.transaction() as s:
             lanes: list[int | None] = [None]
@@ -92,7 +168,12 @@ class OutboxStore:
                 await s.scalars(
                     update(o)
                     .where(o.id.in_(ids), o.status == "pending")
-                    .values(status="sending", claimed_at=now)
+                    .values(
+                        status="sending",
+                        claimed_at=now,
+                        claimed_by=self.holder,
+                        attempt_started_at=None,
+                    )
                     .returning(o)
                     .execution_options(synchronize_session=False)
                 )
@@ -109,61 +190,119 @@ class OutboxStore:
         return mixed
 
     async def release(self, rows: Sequence[OutboundMessage]) -> None:
-        """Hand claimed rows back untouched (a batch claimed while stopping)."""
+        """Hand claimed rows that were never tried back untouched (stopping, or the lease
+        moved); a row whose attempt started is left for its outcome, or for recovery."""
         if not rows:
             return
         async with self.db.transaction() as s:
             await s.execute(
-                update(OutboundMessage)
+                update(o)
                 .where(
-                    OutboundMessage.id.in_([row.id for row in rows]),
-                    OutboundMessage.status == "sending",
+                    o.id.in_([row.id for row in rows]),
+                    o.status == "sending",
+                    o.claimed_by == self.holder,
+                    o.attempt_started_at.is_(None),
                 )
-                .values(status="pending", claimed_at=None)
+                .values(status="pending", claimed_at=None, claimed_by=None)
                 .execution_options(synchronize_session=False)
             )
 
-    async def close_interrupted(self) -> int:
-        """Rows a dead process claimed but never recorded: their fate is unknown, so they are
-        closed rather than sent again (at most once)."""
-        now = self.clock()
-        async with self.db.transaction() as s:
-            result = await s.execute(
-                update(OutboundMessage)
-                .where(
-                    OutboundMessage.status == "sending",
-                    OutboundMessage.claimed_at < now - STALE_CLAIM,
-                )
-                .values(status="failed", error="interrupted: delivery unknown")
-                .execution_options(synchronize_session=False)
-            )
-        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
-        if count:
-            log.warning("outbound sender: closed %d interrupted deliveries", count)
-        return count
+    async def mark_attempt(self, row_id: int) -> bool:
+        """Committed before the request goes out; False if the claim was taken over."""
+        return await self._marks.add(row_id)
+
+    async def record_one(self, outcome: DeliveryOutcome) -> None:
+        """One outcome, committed as soon as it is known (with others of the same moment)."""
+        await self._outcomes.add(outcome)
 
     async def record(self, outcomes: Sequence[DeliveryOutcome]) -> None:
-        """Write every outcome of a batch, and mark the learners who blocked the bot."""
+        if outcomes:
+            await self.db.run(self._write_outcomes, list(outcomes))
+
+    async def take_over(self, older_than: timedelta | None = None) -> Recovery:
+        """Claims of other workers (the lease holder calls this when it takes the lease, and
+        now and then): rows never tried go back to pending, rows that may have gone out are
+        closed as unknown. ``older_than``: only claims made that long ago."""
         now = self.clock()
+        foreign = (o.status == "sending") & (o.claimed_by.is_(None) | (o.claimed_by != self.holder))
+        if older_than is not None:
+            foreign = foreign & (o.claimed_at < now - older_than)
         async with self.db.transaction() as s:
-            for o in outcomes:
-                values: dict[str, object] = {"status": o.status, "error": (o.error or None)}
-                if o.status == "sent":
-                    values.update(sent_at=now, telegram_message_id=o.message_id)
-                if o.not_before is not None:
-                    values["not_before"] = o.not_before
-                if o.attempts is not None:
-                    values["attempts"] = o.attempts
-                await s.execute(
-                    update(OutboundMessage)
-                    .where(OutboundMessage.id == o.row_id)
-                    .values(**values)
-                    .execution_options(synchronize_session=False)
-                )
-                if o.status == "blocked" and o.employee_id is not None:
-                    await s.execute(
-                        update(Employee)
-                        .where(Employee.id == o.employee_id)
-                        .values(is_active=False)
-                        .execution_options(synchronize_session=False)
-                    )
+            requeued = await s.execute(
+                update(o)
+                .where(foreign, o.attempt_started_at.is_(None))
+                .values(status="pending", claimed_at=None, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            )
+            uncertain = await s.execute(
+                update(o)
+                .where(foreign, o.attempt_started_at.is_not(None))
+                .values(status=UNKNOWN, error=INTERRUPTED)
+                .execution_options(synchronize_session=False)
+            )
+        recovery = Recovery(
+            int(requeued.rowcount or 0),  # type: ignore[attr-defined]
+            int(uncertain.rowcount or 0),  # type: ignore[attr-defined]
+        )
+        if recovery.requeued or recovery.uncertain:
+            log.warning(
+                "outbound sender: took over %d claimed rows never tried (pending again) and "
+                "closed %d that may have been delivered as unknown",
+                recovery.requeued,
+                recovery.uncertain,
+            )
+        return recovery
+
+    async def close_interrupted(self) -> int:
+        """The fallback without a lease: claims older than ``STALE_CLAIM`` taken over."""
+        recovery = await self.take_over(STALE_CLAIM)
+        return recovery.uncertain
+
+    # --- the writes -------------------------------------------------------------------------------
+    def _write_marks(self, conn: Connection, row_ids: list[int]) -> list[bool]:
+        now = self.clock()
+        # One statement per row: executemany would not say which rows matched.
+        return [
+            bool(conn.execute(_MARK, {"row_id": i, "holder": self.holder, "now": now}).rowcount)
+            for i in row_ids
+        ]
+
+    def _write_outcomes(self, conn: Connection, outcomes: list[DeliveryOutcome]) -> list[None]:
+        now = self.clock()
+        returned = [x for x in outcomes if x.status in ("pending", "release")]
+        closed = [x for x in outcomes if x.status not in ("pending", "release")]
+        if returned:
+            conn.execute(
+                _RETURN,
+                [
+                    {
+                        "row_id": x.row_id,
+                        "holder": self.holder,
+                        "new_error": x.error,
+                        "new_not_before": x.not_before,
+                        "new_attempts": x.attempts,
+                    }
+                    for x in returned
+                ],
+            )
+        if closed:
+            conn.execute(
+                _RECORD,
+                [
+                    {
+                        "row_id": x.row_id,
+                        "holder": self.holder,
+                        "new_status": x.status,
+                        "new_error": x.error or None,
+                        "new_sent_at": now if x.status == "sent" else None,
+                        "new_message_id": x.message_id,
+                        "new_not_before": x.not_before,
+                        "new_attempts": x.attempts,
+                    }
+                    for x in closed
+                ],
+            )
+        blocked = {x.employee_id for x in closed if x.status == "blocked" and x.employee_id}
+        if blocked:
+            conn.execute(update(Employee).where(Employee.id.in_(blocked)).values(is_active=False))
+        return [None] * len(outcomes)

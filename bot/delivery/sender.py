@@ -1,4 +1,4 @@
-"""The one outbound sender: every bulk message (reminders now, announcements later) goes here.
+"""The one outbound sender: every bulk message (reminders, announcements, notices) goes here.
 
 It drains the ``outbound_messages`` table (the outbox), so nothing queued is lost on a restart,
 and it keeps within Telegram's limits: an overall rate (30 messages per second by default) and one
@@ -7,12 +7,17 @@ message per second per chat. Errors are sorted into what Telegram meant:
 - 429 ``retry_after``: everyone waits that long, and the message goes back to the queue;
 - 403, or 400 "chat not found": the learner blocked the bot or is gone, so they are marked
   inactive and the row ``blocked``;
-- network errors, timeouts and 5xx: retried with backoff, a bounded number of times, then
-  ``failed``.
+- network errors before the request left, and 5xx: retried with backoff, a bounded number of
+  times, then ``failed``;
+- a timeout, or a connection lost after the request was written: Telegram may have delivered
+  it, so the row is ``unknown`` ("mungkin terkirim") and never sent again.
 
-Delivery is at most once. A row is claimed (``sending``) before the call and its outcome recorded
-after; if the process dies in between, nobody can know whether Telegram delivered it, so the row
-is closed as failed ("interrupted") rather than risking a second copy.
+Delivery is at most once, and the accounting survives a crash. A row is claimed (``sending``)
+in a batch; just before its request goes out, its attempt is marked (committed); its outcome is
+recorded as soon as it is known. A row holds one of the sender's in-flight slots from its mark
+to its committed outcome, so after a crash at most the in-flight limit of rows "may have been
+delivered" (closed as ``unknown``); claimed rows never tried go back to ``pending``. The worker
+that takes the lease takes over the dead one's claims at once (``OutboxStore.take_over``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +38,7 @@ from aiolimiter import AsyncLimiter
 from bot.core.clock import Clock
 from bot.core.keyed_lock import KeyedLock
 from bot.core.outgoing import Outgoing, Skip
-from bot.delivery.outbox_store import STALE_CLAIM, DeliveryOutcome, OutboxStore
+from bot.delivery.outbox_store import TIMED_OUT, UNKNOWN, DeliveryOutcome, OutboxStore
 from bot.observability import metrics
 from db.models import OutboundMessage
 from db.session import Database
@@ -42,13 +48,15 @@ log = logging.getLogger(__name__)
 CLAIM_BATCH_MIN = 50
 IDLE_POLL_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 300
+RECOVERY_SECONDS = 10.0  # how often the lease holder looks for claims of dead workers
 
 
 class SendStatus(StrEnum):
     SENT = "sent"
     RETRY_AFTER = "retry_after"
     BLOCKED = "blocked"
-    TRANSIENT = "transient"
+    TRANSIENT = "transient"  # did not reach Telegram, or a 5xx: safe to try again
+    UNCERTAIN = "uncertain"  # may have been delivered (timed out): never again
     FAILED = "failed"
 
 
@@ -77,6 +85,7 @@ class SenderStats:
     blocked: int = 0
     failed: int = 0
     retried: int = 0
+    uncertain: int = 0
     rate_limited: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
 
@@ -103,6 +112,7 @@ class OutboundSender:
         chat_interval: float = 1.0,
         max_attempts: int = 5,
         may_send: Callable[[], bool] = lambda: True,
+        holder: str | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -116,14 +126,18 @@ class OutboundSender:
         # whole second's worth of messages at the start.
         period = 0.1 if rate >= 10 else 1.0
         self._limiter = AsyncLimiter(rate * period, period)
-        self._in_flight = asyncio.Semaphore(max(4, min(int(rate * 2), 200)))
+        # Sends whose attempt is marked and whose outcome is not yet committed never exceed
+        # this: after a crash, at most this many rows are "may have been delivered".
+        self.in_flight_limit = max(4, min(int(rate * 2), 200))
+        self._in_flight = asyncio.Semaphore(self.in_flight_limit)
         self._chat_last: dict[int, float] = {}
         self._chat_turns: KeyedLock[int] = KeyedLock()
         self._paused_until = 0.0
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
+        self._sending: set[asyncio.Task[None]] = set()
         self.stats = SenderStats()
-        self.store = OutboxStore(db, clock)
+        self.store = OutboxStore(db, clock, holder or f"sender:{secrets.token_hex(6)}")
 
     # --- lifecycle ------------------------------------------------------------------------------
     def wake(self) -> None:
@@ -134,77 +148,81 @@ class OutboundSender:
         self._stopping.set()
         self._wake.set()
 
+    def _may_go_on(self) -> bool:
+        return not self._stopping.is_set() and self.may_send()
+
     async def run(self) -> None:
         """Drain the outbox until stopped. Survives database and network errors.
 
-        A pipeline: while one batch is being sent, the next is claimed and rendered and the
-        previous one's outcomes are written, so the database never leaves the sender idle.
+        Each batch is claimed and rendered, and each of its rows started in turn (an in-flight
+        slot, its turn within the limits, its attempt mark, the request); the next batch is
+        claimed as soon as the last row of this one has started, while the tail is in flight.
+        On taking the lease, and every ``RECOVERY_SECONDS`` while holding it, the claims of
+        workers that died are taken over: no two-minute wait.
         """
+        held = False
         last_recovery = 0.0
-        prepared: asyncio.Task[_Batch] | None = None
-        recording: asyncio.Task[None] | None = None
         while not self._stopping.is_set():
             try:
                 if not self.may_send():
+                    held = False
                     raise _Idle
-                if time.monotonic() - last_recovery > STALE_CLAIM.total_seconds() / 2:
-                    last_recovery = time.monotonic()
-                    await self.store.close_interrupted()
-                batch = await (prepared or self._prepare())
-                prepared = None
+                if not held or time.monotonic() - last_recovery > RECOVERY_SECONDS:
+                    await self.store.take_over()
+                    held, last_recovery = True, time.monotonic()
+                batch = await self._prepare()
                 if batch.rows:
-                    prepared = asyncio.create_task(self._prepare())
-                    outcomes = await self._send_batch(batch)
-                    if recording is not None:
-                        await recording
-                    recording = asyncio.create_task(self.store.record(outcomes))
+                    await self._start(batch)
                     continue
-            except _Idle:  # the lease moved: hand back a batch claimed in advance
-                if prepared is not None:
-                    with contextlib.suppress(Exception):
-                        await self.store.release((await prepared).rows)
-                    prepared = None
-            except Exception:  # keep going; unrecorded rows are closed as interrupted later
+            except _Idle:
+                pass
+            except Exception:  # keep going; claims left behind are taken over
                 log.exception("outbound sender: batch failed; retrying shortly")
-                prepared = None
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), IDLE_POLL_SECONDS)
-        for task in (prepared, recording):
-            if task is not None:
-                with contextlib.suppress(Exception):
-                    await task
-        # A batch claimed on the way out is handed back untouched.
-        if prepared is not None and not prepared.cancelled() and prepared.exception() is None:
-            await self.store.release(prepared.result().rows)
+        await self._finish_in_flight()
+
+    async def _finish_in_flight(self) -> None:
+        """The sends that started get their answer and their outcome recorded."""
+        while self._sending:
+            await asyncio.gather(*list(self._sending), return_exceptions=True)
 
     # --- one batch ------------------------------------------------------------------------------
     async def drain_once(self) -> int:
         """Claim a batch of due rows, send them within the limits, record every outcome."""
         batch = await self._prepare()
         if batch.rows:
-            await self.store.record(await self._send_batch(batch))
+            await self._start(batch)
+            await self._finish_in_flight()
         return len(batch.rows)
 
     async def _prepare(self) -> _Batch:
         rows = await self.store.claim(max(CLAIM_BATCH_MIN, int(self.rate * 2)))
-        return _Batch(rows, await self._render(rows) if rows else {})
+        try:
+            return _Batch(rows, await self._render(rows) if rows else {})
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self.store.release(rows)
+            raise
 
-    async def _send_batch(self, batch: _Batch) -> list[DeliveryOutcome]:
-        outcomes: list[DeliveryOutcome] = []
-        tasks = []
-        for row in batch.rows:
+    async def _start(self, batch: _Batch) -> None:
+        """Start every row of the batch in order; hand back the rest when told to stop."""
+        rows = batch.rows
+        for index, row in enumerate(rows):
+            if not self._may_go_on():
+                await self.store.release(rows[index:])
+                return
             message = batch.messages.get(row.id)
             if message is None or isinstance(message, Skip):
                 reason = message.reason if isinstance(message, Skip) else "no renderer"
                 self.stats.skipped += 1
-                outcomes.append(DeliveryOutcome(row.id, "skipped", error=reason))
+                await self.store.record_one(DeliveryOutcome(row.id, "skipped", error=reason))
                 continue
             await self._in_flight.acquire()
-            tasks.append(asyncio.create_task(self._send_one(row, message)))
-        for task in tasks:
-            outcomes.append(await task)
-        return outcomes
+            task = asyncio.create_task(self._send_one(row, message))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
 
     async def _render(self, rows: Sequence[OutboundMessage]) -> dict[int, Outgoing | Skip]:
         by_kind: dict[str, list[OutboundMessage]] = {}
@@ -217,15 +235,23 @@ class OutboundSender:
                 messages.update(await renderer(group))
         return messages
 
-    async def _send_one(self, row: OutboundMessage, message: Outgoing) -> DeliveryOutcome:
+    async def _send_one(self, row: OutboundMessage, message: Outgoing) -> None:
+        """Holds an in-flight slot from before the mark until the outcome is committed."""
         try:
             await self._wait_for_turn(row.chat_id)
+            if not self._may_go_on():
+                await self.store.record_one(DeliveryOutcome(row.id, "release"))
+                return
+            if not await self.store.mark_attempt(row.id):
+                return  # the claim was taken over: another worker has the row now
             try:
                 result = await self.transport.send(row.chat_id, message)
-            except Exception as exc:  # a transport bug must not lose the row
+            except Exception as exc:  # a transport bug: it may have sent, so never again
                 log.exception("outbound sender: transport failed for row %s", row.id)
-                result = SendResult(SendStatus.TRANSIENT, error=type(exc).__name__)
-            return self._outcome(row, result)
+                result = SendResult(SendStatus.UNCERTAIN, error=type(exc).__name__)
+            await self.store.record_one(self._outcome(row, result))
+        except Exception:  # the row stays claimed; recovery closes or requeues it
+            log.exception("outbound sender: row %s not recorded", row.id)
         finally:
             self._in_flight.release()
 
@@ -236,9 +262,9 @@ class OutboundSender:
         async with self._chat_turns(chat_id):
             while True:  # the wait can grow while sleeping (a 429 pauses everyone)
                 wait = self._next_turn(chat_id) - time.monotonic()
-                if wait <= 0:
+                if wait <= 0 or self._stopping.is_set():
                     break
-                await asyncio.sleep(wait)
+                await asyncio.sleep(min(wait, 0.5))
             await self._limiter.acquire()
             self._chat_last[chat_id] = time.monotonic()
         if len(self._chat_last) > 10_000:
@@ -262,6 +288,10 @@ class OutboundSender:
             return DeliveryOutcome(
                 row.id, "blocked", employee_id=row.employee_id, error=result.error
             )
+        if result.status is SendStatus.UNCERTAIN:
+            self.stats.uncertain += 1
+            error = TIMED_OUT if not result.error else f"{TIMED_OUT}: {result.error}"
+            return DeliveryOutcome(row.id, UNKNOWN, attempts=row.attempts + 1, error=error[:200])
         if result.status is SendStatus.RETRY_AFTER:
             # Telegram said the whole bot must wait: pause everyone, requeue without penalty.
             self.stats.rate_limited += 1

@@ -15,11 +15,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
+from typing import Any
 
 from bot.core.jp import JpScale
 from bot.texts import documents as labels
@@ -250,3 +253,168 @@ def to_csv(
             [_csv_value(column, row[column.key], decimal_comma, scale) for column in columns]
         )
     return buffer.getvalue().encode("utf-8-sig")
+
+
+# --- Streaming: files of any size in constant memory -----------------------------------------
+XLSX_MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header and a totals row included
+CSV_PART_ROWS = 1_000_000  # rows per CSV in a zip: each part still opens in Excel
+
+
+def _checked(columns: Sequence[Column], row: Row) -> dict[str, Value]:
+    """``_validated`` for one row, without building lists (the streams call it per row)."""
+    values: dict[str, Value] = {}
+    for column in columns:
+        value = row[column.key]
+        if value is not None and (
+            type(value) is bool or not isinstance(value, _EXPECTED[column.kind])
+        ):
+            raise TypeError(f"column {column.key!r} ({column.kind}) got a {type(value).__name__}")
+        values[column.key] = value  # type: ignore[assignment]  # checked just above
+    return values
+
+
+def _csv_cell(column: Column, value: object, scale: JpScale) -> str:
+    """``_csv_value`` with a decimal comma, its common cases first (the streams' hot path)."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        return _csv_text(value) if value[:1] in _FORMULA_START else value
+    if type(value) is int and column.kind is not ColumnKind.JP:
+        return str(value)
+    return _csv_value(column, value, True, scale)
+
+
+class XlsxStream:
+    """A write-only workbook (openpyxl's streaming mode): rows go to disk as they come, so the
+    memory stays flat whatever the number of rows. Same look as ``to_xlsx``, except that the
+    column widths come from the columns (a stream cannot measure rows it has not seen)."""
+
+    def __init__(
+        self, path: Path, columns: Sequence[Column], *, sheet_title: str, minutes_per_jp: int
+    ) -> None:
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Font, PatternFill
+        from openpyxl.utils import get_column_letter
+
+        self.path, self.columns = path, tuple(columns)
+        self.scale = JpScale(minutes_per_jp)
+        self._cell = WriteOnlyCell
+        self._workbook = Workbook(write_only=True)
+        self._workbook.properties.creator = labels.APP_NAME
+        self._sheet = self._workbook.create_sheet(_sheet_title(sheet_title))
+        for index, column in enumerate(self.columns, start=1):
+            width = column.width or min(MAX_WIDTH, max(MIN_WIDTH + 6, len(column.header) + 2))
+            self._sheet.column_dimensions[get_column_letter(index)].width = width
+        self._sheet.freeze_panes = "A2"
+        header = []
+        for column in self.columns:
+            cell = WriteOnlyCell(self._sheet, value=column.header)
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", start_color=HEADER_FILL_COLOR)
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+            header.append(cell)
+        self._sheet.append(header)
+        self._bold = Font(bold=True)
+        self._formats = [NUMBER_FORMATS[c.kind] for c in self.columns]  # of the totals row
+        self._sums = {c.key: 0 for c in self.columns if c.total}
+        self.rows = 0
+
+    def add(self, row: Row) -> None:
+        """One row. Plain values where they are safe (the fast path of a write-only sheet; a
+        date still gets a date format), a text cell only for text a spreadsheet would run as
+        a formula; JP as a number rounded to two decimals."""
+        values = _checked(self.columns, row)
+        cells: list[object] = []
+        for column in self.columns:
+            value = values[column.key]
+            if column.total and isinstance(value, int):
+                self._sums[column.key] += value
+            if column.kind is ColumnKind.JP and isinstance(value, int):
+                cells.append(float(_jp(value, self.scale)))
+            elif isinstance(value, str) and value.startswith(_FORMULA_START):
+                cell = self._cell(self._sheet, value=value)
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+                cells.append(cell)
+            else:
+                cells.append(value)
+        self._sheet.append(cells)
+        self.rows += 1
+
+    def close(self) -> int:
+        from openpyxl.utils import get_column_letter
+
+        if self._sums:
+            totals: list[object] = []
+            for index, column in enumerate(self.columns):
+                value: object = self._sums.get(column.key)
+                if column.kind is ColumnKind.JP and isinstance(value, int):
+                    value = float(_jp(value, self.scale))
+                if index == 0 and not column.total:
+                    value = labels.TOTAL
+                cell = self._cell(self._sheet, value=value)  # type: ignore[arg-type]
+                cell.font = self._bold
+                cell.number_format = self._formats[index]
+                totals.append(cell)
+            self._sheet.append(totals)
+        self._sheet.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{self.rows + 1}"
+        self._workbook.save(self.path)
+        return self.rows
+
+
+class CsvZipStream:
+    """CSV (as ``to_csv`` writes it) compressed into zip files, one CSV of at most
+    ``part_rows`` rows each (``<name>-1.zip`` ...), for tables beyond a sheet's rows."""
+
+    def __init__(
+        self,
+        folder: Path,
+        name: str,
+        columns: Sequence[Column],
+        *,
+        minutes_per_jp: int,
+        part_rows: int = CSV_PART_ROWS,
+    ) -> None:
+        self.folder, self.name, self.columns = folder, name, tuple(columns)
+        self.scale = JpScale(minutes_per_jp)
+        self.part_rows = part_rows
+        self.paths: list[Path] = []
+        self.rows = 0
+        self._zip: zipfile.ZipFile | None = None
+        self._text: io.TextIOWrapper | None = None
+        self._writer: Any = None
+        self._in_part = 0
+
+    def _open_part(self) -> None:
+        self._close_part()
+        number = len(self.paths) + 1
+        path = self.folder / f"{self.name}-{number}.zip"
+        self.paths.append(path)
+        self._zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+        raw = self._zip.open(f"{self.name}-{number}.csv", "w", force_zip64=True)
+        self._text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        self._writer = csv.writer(self._text, delimiter=";", lineterminator="\r\n")
+        self._writer.writerow([column.header for column in self.columns])
+        self._in_part = 0
+
+    def _close_part(self) -> None:
+        if self._text is not None:
+            self._text.close()
+        if self._zip is not None:
+            self._zip.close()
+        self._text = self._zip = None
+
+    def add(self, row: Row) -> None:
+        if self._writer is None or self._in_part >= self.part_rows:
+            self._open_part()
+        values = _checked(self.columns, row)
+        scale = self.scale
+        self._writer.writerow([_csv_cell(c, values[c.key], scale) for c in self.columns])
+        self._in_part += 1
+        self.rows += 1
+
+    def close(self) -> list[Path]:
+        if not self.paths:
+            self._open_part()  # an empty table is still a file with its header
+        self._close_part()
+        return self.paths

@@ -66,7 +66,13 @@ class FakeUser:
         self._mark = self.fake.seq
 
     def _user_message(
-        self, kind: str, text: str | None = None, *, defer: bool = False, **media: Any
+        self,
+        kind: str,
+        text: str | None = None,
+        formatting: list[dict] | None = None,
+        *,
+        defer: bool = False,
+        **media: Any,
     ) -> BotMessage:
         """A message from the user; ``defer`` leaves queueing its update to the caller."""
         self._act()
@@ -91,14 +97,20 @@ class FakeUser:
                 for m in _COMMAND_RE.finditer(text)
                 if m.start() == 0 or kind == "text"
             ]
+            if formatting:
+                msg.entities = sorted(
+                    [*msg.entities, *formatting], key=lambda e: (e["offset"], -e["length"])
+                )
         self.chat.add(msg)
         if not defer:
             self.fake.enqueue({"message": msg.to_api()})
         return msg
 
-    def send_text(self, text: str) -> dict:
-        """Send a text message (bot_command entities are computed); returns the Message."""
-        return self._user_message("text", text).to_api()
+    def send_text(self, text: str, entities: list[dict] | None = None) -> dict:
+        """Send a text message (bot_command entities are computed; ``entities`` adds the
+        formatting a Telegram client would: bold, spoiler, text_link, custom_emoji, ...);
+        returns the Message."""
+        return self._user_message("text", text, formatting=entities).to_api()
 
     def send_sticker(self, emoji: str = "👍") -> dict:
         f = self.fake.files.new("sticker", b"STICKER", width=512, height=512)

@@ -52,8 +52,25 @@ _PG_DETAIL = re.compile(r"DETAIL:[^\n]*")
 _NIP_LIKE = re.compile(r"(?<!\d)\d{8}[ .-]?\d{6}[ .-]?\d[ .-]?\d{3}(?!\d)")
 
 
+# A Bot API token, "<bot id>:<secret>" (also inside a URL: ".../bot123456:ABC.../getMe"). A
+# rejected token is quoted by python-telegram-bot's own errors and logs; never write it.
+_BOT_TOKEN = re.compile(r"(?<![0-9])[0-9]{3,20}:[A-Za-z0-9_-]{20,60}(?![A-Za-z0-9_-])")
+_SECRETS: set[str] = set()
+
+
+def hide_secret(value: str) -> None:
+    """Mask ``value`` in every line written from now on (the configured token, whatever its
+    shape)."""
+    if len(value) >= 8:
+        _SECRETS.add(value)
+
+
 def redact(text: str) -> str:
-    """Blank what could carry personal data that a library put into an error text."""
+    """Blank what could carry personal data or a secret that a library put into a text."""
+    for secret in _SECRETS:
+        if secret in text:
+            text = text.replace(secret, "[token]")
+    text = _BOT_TOKEN.sub("[token]", text)
     return _NIP_LIKE.sub("[NIP]", _PG_DETAIL.sub("DETAIL: [hidden]", text))
 
 

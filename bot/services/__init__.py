@@ -15,6 +15,7 @@ from bot.services.activity import RecentActivity
 from bot.services.broadcast_drafts import DraftService
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService, Signer
+from bot.services.files import FileService
 from bot.services.hours import HoursService
 from bot.services.housekeeping import Housekeeping
 from bot.services.identity import IdentityService
@@ -61,6 +62,7 @@ class Services:
     certificates: CertificateService
     reports: ReportService
     privacy: PrivacyService
+    files: FileService
 
     @classmethod
     def build(
@@ -149,4 +151,5 @@ class Services:
                 db, settings.admin_ids, settings.targets, settings.scale, clock=clock
             ),
             privacy=PrivacyService(db, clock, settings, reminders),
+            files=FileService(db, clock, settings.file_cooldown_seconds),
         )

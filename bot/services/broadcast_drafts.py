@@ -1,13 +1,14 @@
 """An announcement being composed: its text or media, an optional button, and its audience.
 
-The draft lives in ``chat_sessions`` (a restart keeps it), carries a random token that every
-button of the flow repeats (a button from an older draft is refused), and every step re-checks
-the admin's role; an OPD admin's audience is pinned to their own OPD whatever a button says.
+The draft lives in ``chat_sessions`` (a restart keeps it). Every saved change draws a new token
+that the buttons drawn for it repeat, and every button goes through ``sessions.expect``: a
+button of an older draft, or of an earlier state of this one, is refused ("tombol ini dari
+draf lama") before anything changes. Every step re-checks the admin's role; an OPD admin's
+audience is pinned to their own OPD whatever a button says.
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -18,9 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.content import Catalog
+from bot.core.digits import ascii_int
 from bot.core.errors import NotAllowed, Refusal
 from bot.core.flows import Flow
-from bot.core.telegram_html import telegram_length, visible_text
+from bot.core.telegram_html import MarkupError, telegram_length, visible_text
 from bot.services.roles import Actor, require_admin
 from bot.store import sessions
 from bot.store.audience import Audience
@@ -61,8 +63,7 @@ class Draft:
     audience: Audience = field(default_factory=Audience)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "token": self.token,
+        return {  # the token is the session's (``chat_sessions.token``), not the draft's
             "text": self.text,
             "media_kind": self.media_kind,
             "media_file_id": self.media_file_id,
@@ -70,10 +71,18 @@ class Draft:
             "audience": self.audience.to_json(),
         }
 
+    @property
+    def has_content(self) -> bool:
+        """Text that shows (an announcement always has some, also under a photo)."""
+        try:
+            return bool(visible_text(self.text).strip())
+        except MarkupError:
+            return False
+
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Draft:
+    def from_json(cls, data: dict[str, Any], token: str = "") -> Draft:
         return cls(
-            token=str(data.get("token", "")),
+            token=token,
             text=str(data.get("text", "")),
             media_kind=data.get("media_kind"),
             media_file_id=data.get("media_file_id"),
@@ -102,13 +111,25 @@ class DraftService:
     async def begin(self, actor_id: int) -> DraftView:
         async with self.db.transaction() as s:
             actor = await require_admin(s, actor_id, self.admin_ids)
-            draft = Draft(token=secrets.token_hex(4), audience=Audience(opd=actor.opd_code))
+            draft = Draft(token="", audience=Audience(opd=actor.opd_code))
             await self._save(s, actor_id, draft, DraftStep.CONTENT)
         return DraftView(DraftOutcome.OK, draft, actor, DraftStep.CONTENT)
 
     async def current(self, actor_id: int) -> DraftView:
+        """The draft as it is now, for typed input (which always answers the current step)."""
         async with self.db.transaction() as s:
             return await self._current(s, actor_id)
+
+    async def expect(self, actor_id: int, token: str, *steps: DraftStep) -> DraftView:
+        """The draft a button was drawn for (at one of ``steps``, any if none), or
+        ``NotAllowed(Refusal.STALE_BUTTON)``; for buttons that only show something."""
+        async with self.db.transaction() as s:
+            return await self._expect(s, actor_id, token, *steps)
+
+    async def discard(self, actor_id: int, token: str) -> None:
+        async with self.db.transaction() as s:
+            await self._expect(s, actor_id, token)
+            await sessions.clear_state(s, actor_id)
 
     async def submit_content(
         self, actor_id: int, html: str, media_kind: str | None, media_file_id: str | None
@@ -117,7 +138,10 @@ class DraftService:
             view = await self._current(s, actor_id, DraftStep.CONTENT)
             if view.draft is None:
                 return view
-            visible = visible_text(html).strip()
+            try:
+                visible = visible_text(html).strip()
+            except MarkupError:  # formatting Telegram could send but we cannot pass on
+                return DraftView(DraftOutcome.INVALID, view.draft, view.actor, view.step)
             if not visible:
                 return DraftView(DraftOutcome.EMPTY, view.draft, view.actor, view.step)
             limit = CAPTION_LIMIT if media_kind else TEXT_LIMIT
@@ -131,9 +155,8 @@ class DraftService:
     async def set_button(self, actor_id: int, token: str, kind: str, value: str = "") -> DraftView:
         """``kind``: "none", "module" (value = module id), "url" (asks for the link next)."""
         async with self.db.transaction() as s:
-            view = await self._current(s, actor_id, DraftStep.BUTTON, token=token)
-            if view.draft is None:
-                return view
+            view = await self._expect(s, actor_id, token, DraftStep.BUTTON)
+            assert view.draft is not None
             step = DraftStep.AUDIENCE
             if kind == "module":
                 module = self.catalog.module(value)
@@ -172,9 +195,8 @@ class DraftService:
     ) -> DraftView:
         """Toggle one filter. An OPD admin's audience stays inside their OPD whatever is sent."""
         async with self.db.transaction() as s:
-            view = await self._current(s, actor_id, DraftStep.AUDIENCE, token=token)
-            if view.draft is None or view.actor is None:
-                return view
+            view = await self._expect(s, actor_id, token, DraftStep.AUDIENCE)
+            assert view.draft is not None and view.actor is not None
             audience = view.draft.audience
             if change == "opd":
                 opd = value or None
@@ -188,7 +210,7 @@ class DraftService:
             elif change == "req":
                 audience = replace(audience, required=not audience.required)
             elif change == "inactive":
-                days = int(value) if value.isdigit() else 0
+                days = ascii_int(value) or 0
                 new_days = None if days == audience.inactive_days or days == 0 else days
                 audience = Audience.from_json({**audience.to_json(), "inactive_days": new_days})
             elif change == "module":
@@ -206,15 +228,16 @@ class DraftService:
 
     async def ask_schedule(self, actor_id: int, token: str) -> DraftView:
         async with self.db.transaction() as s:
-            view = await self._current(s, actor_id, DraftStep.AUDIENCE, token=token)
-            if view.draft is None:
-                return view
+            view = await self._expect(s, actor_id, token, DraftStep.AUDIENCE)
+            assert view.draft is not None
             await self._save(s, actor_id, view.draft, DraftStep.SCHEDULE)
             return DraftView(DraftOutcome.OK, view.draft, view.actor, DraftStep.SCHEDULE)
 
     def parse_when(self, text: str) -> tuple[DraftOutcome, datetime | None]:
         """ "30/11/2026 08:00" (also with - or . and 08.00), local time."""
         cleaned = " ".join(text.replace("-", "/").replace(".", ":").split())
+        if not cleaned.isascii():  # strptime's %d would take other scripts' digits too
+            return DraftOutcome.INVALID, None
         for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%y %H:%M"):
             try:
                 local = datetime.strptime(cleaned, pattern)
@@ -231,24 +254,32 @@ class DraftService:
 
     # --- state ----------------------------------------------------------------------------------
     async def _current(
-        self,
-        s: AsyncSession,
-        actor_id: int,
-        step: DraftStep | None = None,
-        token: str | None = None,
+        self, s: AsyncSession, actor_id: int, step: DraftStep | None = None
     ) -> DraftView:
+        """The draft for typed input: STALE (and no draft) when there is none or it is at
+        another step."""
         actor = await require_admin(s, actor_id, self.admin_ids)
         state = await sessions.get_state(s, actor_id)
         if state is None or state.flow != Flow.BROADCAST:
             return DraftView(DraftOutcome.STALE, actor=actor)
-        draft = Draft.from_json(state.data)
-        if (step is not None and state.step != step) or (
-            token is not None and token != draft.token
-        ):
-            return DraftView(DraftOutcome.STALE, draft, actor, state.step)
+        if step is not None and state.step != step:
+            return DraftView(DraftOutcome.STALE, actor=actor, step=state.step)
+        return self._view(actor, state)
+
+    async def _expect(
+        self, s: AsyncSession, actor_id: int, token: str, *steps: DraftStep
+    ) -> DraftView:
+        """The draft a button was drawn for; anything else raises (``sessions.expect``)."""
+        actor = await require_admin(s, actor_id, self.admin_ids)
+        state = await sessions.expect(s, actor_id, token, Flow.BROADCAST, steps)
+        return self._view(actor, state)
+
+    def _view(self, actor: Actor, state: FlowState) -> DraftView:
+        draft = Draft.from_json(state.data, state.token)
         if not actor.is_superadmin and draft.audience.opd != actor.opd_code:
             draft.audience = draft.audience.with_opd(actor.opd_code)  # the role changed since
         return DraftView(DraftOutcome.OK, draft, actor, state.step)
 
     async def _save(self, s: AsyncSession, actor_id: int, draft: Draft, step: DraftStep) -> None:
-        await sessions.set_state(s, actor_id, FlowState(Flow.BROADCAST, step, draft.to_json()))
+        state = FlowState(Flow.BROADCAST, step, draft.to_json())
+        draft.token = (await sessions.set_state(s, actor_id, state)).token

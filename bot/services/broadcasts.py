@@ -73,13 +73,18 @@ class BroadcastService:
     async def confirm(
         self, actor_id: int, token: str, when: datetime | None, status_chat_id: int
     ) -> tuple[DraftOutcome, Broadcast | None]:
-        """Turn the draft into an announcement: queued now, or scheduled for ``when``."""
+        """Turn the draft into an announcement: queued now, or scheduled for ``when``.
+
+        Only the draft and step the confirmation was made for (``sessions.expect``: another
+        draft, or a change since the preview, is refused), and never one without content.
+        """
         step = DraftStep.SCHEDULE if when is not None else DraftStep.AUDIENCE
         async with self.db.transaction() as s:
-            view = await self.drafts._current(s, actor_id, step, token=token)
-            if view.draft is None or view.actor is None:
-                return view.outcome, None
+            view = await self.drafts._expect(s, actor_id, token, step)
+            assert view.draft is not None and view.actor is not None
             draft = view.draft
+            if not draft.has_content:
+                return DraftOutcome.EMPTY, None
             require_scope(view.actor, draft.audience.opd)
             now = self.clock()
             broadcast = Broadcast(
@@ -263,8 +268,8 @@ class BroadcastService:
         return result
 
     async def failures(self, actor_id: int, broadcast_id: int) -> list[dict[str, Any]] | None:
-        """Failed and blocked recipients, for whoever may see this announcement (None: no such
-        announcement)."""
+        """Recipients it did not surely reach (failed, blocked, uncertain, skipped), for whoever
+        may see this announcement (None: no such announcement)."""
         async with self.db.transaction() as s:
             actor = await require_admin(s, actor_id, self.admin_ids)
             broadcast = await s.get(Broadcast, broadcast_id)
@@ -283,7 +288,7 @@ class BroadcastService:
                 .join(Employee, Employee.id == OutboundMessage.employee_id)
                 .where(
                     OutboundMessage.broadcast_id == broadcast_id,
-                    OutboundMessage.status.in_(("failed", "blocked")),
+                    OutboundMessage.status.in_(("failed", "blocked", "unknown", "skipped")),
                 )
                 .order_by(Employee.opd_code, Employee.name)
             )

@@ -36,6 +36,21 @@ def by_source(view: HoursView) -> tuple[int, int]:
     return module, sum(e.minutes for e in view.entries) - module
 
 
+def fingerprint(view: HoursView, kind: str, opd_name: str, today: date) -> str:
+    """A digest of all the chart or transcript shows: the credits, the person's printed
+    fields, the target, the scale, and the day (the chart runs "until today", the transcript
+    is dated). Another credit, an edited name or a new day: a new file."""
+    from bot.services.files import fingerprint as digest
+
+    e = view.employee
+    entries = tuple(
+        (x.id, x.ended_on, x.title, x.source_kind, x.category, x.minutes) for x in view.entries
+    )
+    person = (e.name, e.nip, e.jabatan, e.unit_kerja, opd_name)
+    scale = view.scale.minutes_per_jp
+    return digest(kind, view.year, entries, person, view.target_minutes, scale, today)
+
+
 async def chart_png(view: HoursView, today: date) -> bytes:
     """Cumulative JP against the target line over the year, as a PNG."""
     progress = JpProgress(

@@ -71,6 +71,10 @@ class RegistrationStep(StrEnum):
     TRANSFER_NAME = "transfer_name"
 
 
+# The flows whose agency step the picker's buttons answer.
+_OPD_FLOWS = (Flow.REGISTER, Flow.PROFILE)
+
+
 class RegistrationOutcome(StrEnum):
     OK = "ok"
     INVALID = "invalid"
@@ -314,22 +318,28 @@ class RegistrationService:
             await sessions.set_state(s, telegram_id, state)
         return Result(RegistrationOutcome.OK, state=state)
 
+    async def opd_picker(self, telegram_id: int, token: str) -> FlowState:
+        """The registration or profile edit an agency picker's button was drawn for, at its
+        agency step (``sessions.expect``: any other is refused as stale)."""
+        async with self.db.transaction() as s:
+            return await sessions.expect(s, telegram_id, token, _OPD_FLOWS, (RegistrationStep.OPD,))
+
     async def choose_opd(
-        self, telegram_id: int, code: str, who: TelegramUser | None = None
+        self, telegram_id: int, token: str, code: str, who: TelegramUser | None = None
     ) -> Result:
-        """Pick an agency, in registration or in a profile edit."""
+        """Pick an agency, in registration or in a profile edit (the one the button is for)."""
         if code not in self.catalog.opds:
             return Result(RegistrationOutcome.INVALID)
         async with self.db.transaction() as s:
-            state = await sessions.get_state(s, telegram_id)
-            if state is None:
-                return Result(RegistrationOutcome.STALE)
-            if state.flow == Flow.REGISTER and state.step == RegistrationStep.OPD:
+            state = await sessions.expect(
+                s, telegram_id, token, _OPD_FLOWS, (RegistrationStep.OPD,)
+            )
+            if state.flow == Flow.REGISTER:
                 state.step = RegistrationStep.CONSENT
                 state.data["opd"] = code
                 await sessions.set_state(s, telegram_id, state)
                 return Result(RegistrationOutcome.OK, state=state)
-            if state.flow == Flow.PROFILE and state.step == "opd":
+            if state.flow == Flow.PROFILE:
                 employee = await employees.by_telegram_id(s, telegram_id)
                 if employee is None or await self._locked(s, employee, "opd"):
                     return Result(RegistrationOutcome.STALE)

@@ -33,7 +33,10 @@ from db.session import Database
 
 log = logging.getLogger(__name__)
 
-STEP_TIME = "time"
+STEP_TIME = "time"  # after "⌨️ Jam lain": whatever is typed is read as a time
+# While the /pengingat panel is the latest thing shown (and no other flow is under way): a
+# typed time is taken, anything that is not one goes to the usual free-text replies.
+STEP_PANEL = "panel"
 PAUSE_CHOICES = (3, 7, 14)
 
 
@@ -46,6 +49,8 @@ class ReminderView:
     weekdays_only: bool
     paused_until: datetime | None
     next_due_at: datetime | None
+    quiet: bool = False  # the chosen time lies inside quiet hours (widened since): none is sent
+    typing: bool = False  # the panel takes a typed time right away (see ``STEP_PANEL``)
 
 
 class TimeOutcome(StrEnum):
@@ -116,6 +121,8 @@ class ReminderService:
         return await self._change(telegram_id)
 
     async def set_time(self, telegram_id: int, at: time) -> ReminderView | None:
+        """A chosen time (a preset or typed); inside quiet hours it is refused (QUIET), by
+        ``submit_time`` for typed times and by the caller for buttons."""
         return await self._change(telegram_id, minute_of_day=minute_of_day(at), enabled=True)
 
     async def set_weekdays_only(self, telegram_id: int, weekdays_only: bool) -> ReminderView | None:
@@ -148,10 +155,15 @@ class ReminderService:
             return TimeOutcome.INVALID, None
         if self.quiet.contains(at):
             return TimeOutcome.QUIET, None
-        async with self.db.transaction() as s:
-            await sessions.clear_state(s, telegram_id)
-        view = await self.set_time(telegram_id, at)
+        view = await self.set_time(telegram_id, at)  # the flow goes back to the panel
         return (TimeOutcome.OK if view else TimeOutcome.STALE), view
+
+    async def close_panel(self, telegram_id: int) -> None:
+        """Typed text that is not a time: the panel stops waiting for one."""
+        async with self.db.transaction() as s:
+            state = await sessions.get_state(s, telegram_id)
+            if state is not None and state.flow == Flow.REMINDER:
+                await sessions.clear_state(s, telegram_id)
 
     async def reactivate(self, s: AsyncSession, employee_id: int) -> None:
         """A learner came back (unblocked the bot): schedule their parked reminder again."""
@@ -160,6 +172,9 @@ class ReminderService:
             self._reschedule(reminder)
 
     async def _change(self, telegram_id: int, **values: object) -> ReminderView | None:
+        """Apply ``values`` and return the panel's view. Showing the panel opens it for typing
+        (``STEP_PANEL``) unless another flow is under way, which a glance at /pengingat must
+        not discard: then the panel does not invite typing."""
         async with self.db.transaction() as s:
             employee = await employees.by_telegram_id(s, telegram_id)
             if employee is None:
@@ -171,21 +186,28 @@ class ReminderService:
                 setattr(reminder, name, value)
             if values:
                 self._reschedule(reminder)
-            return self._view(reminder)
+            state = await sessions.get_state(s, telegram_id)
+            typing = state is None or state.flow == Flow.REMINDER
+            if typing and (state is None or state.step != STEP_PANEL):
+                await sessions.set_state(s, telegram_id, FlowState(Flow.REMINDER, STEP_PANEL))
+            return self._view(reminder, typing=typing)
 
     def _reschedule(self, reminder: Reminder) -> None:
         reminder.next_due_at = next_due(choice_of(reminder), self.clock(), self.tz, self.quiet)
 
-    def _view(self, reminder: Reminder) -> ReminderView:
+    def _view(self, reminder: Reminder, *, typing: bool = False) -> ReminderView:
         paused = reminder.paused_until
         if paused is not None and paused <= self.clock():
             paused = None
+        at = time_of(reminder.minute_of_day)
         return ReminderView(
             enabled=reminder.enabled,
-            at=time_of(reminder.minute_of_day),
+            at=at,
             weekdays_only=reminder.weekdays_only,
             paused_until=paused,
             next_due_at=reminder.next_due_at,
+            quiet=reminder.enabled and self.quiet.contains(at),
+            typing=typing,
         )
 
     # --- the tick -------------------------------------------------------------------------------

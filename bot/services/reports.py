@@ -9,19 +9,31 @@ the server and calls the same builders without a chat user.
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock, system_clock
 from bot.core.jp import JpScale, Targets
 from bot.documents.charts import OpdCompliance, render_compliance_chart
-from bot.documents.spreadsheets import Column, ColumnKind, to_csv, to_xlsx
+from bot.documents.spreadsheets import (
+    CSV_PART_ROWS,
+    XLSX_MAX_ROWS,
+    Column,
+    ColumnKind,
+    to_csv,
+    to_xlsx,
+)
+from bot.services import exports
 from bot.services.audit import audit_view
+from bot.services.files import fingerprint
 from bot.services.roles import Actor, require_admin, require_scope
 from bot.store import reports
+from bot.texts import documents as labels
 from db.session import Database
 
 RECAP_COLUMNS = (
@@ -66,19 +78,11 @@ SIASN_COLUMNS = (
     Column("year", "tahunKursus", ColumnKind.INTEGER),
     Column("certificate_no", "nomorSertipikat", width=24),
 )
-STATUS_REACHED = "Tercapai"
-STATUS_MISSING = "Belum"
-STATUS_PENDING = "Menunggu verifikasi"
-STATUS_UNREGISTERED = "Belum terdaftar"
-STATUSES = {
-    "reached": STATUS_REACHED,
-    "missing": STATUS_MISSING,
-    "pending": STATUS_PENDING,
-    "unregistered": STATUS_UNREGISTERED,
-}
 
 
 REVIEW_WINDOW = timedelta(days=30)  # review participation and most-missed questions
+FILE_NAMES = {"xlsx": "pegawai", "csv": "pegawai", "siasn": "riwayat-kursus", "recap": "rekap-opd"}
+FILE_NAMES["chart"] = "grafik-opd"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +126,7 @@ async def employee_table(
         {
             **row,
             "total_jp": row["total_minutes"],
-            "status": STATUSES[str(row["state"])],
+            "status": labels.EMPLOYEE_STATUSES[str(row["state"])],
         }
         async for row in reports.employee_rows(s, year, targets, opd_code)
     ]
@@ -164,12 +168,12 @@ class ReportService:
         *,
         clock: Clock = system_clock,
     ) -> None:
-        self.clock = clock
         self.db = db
         self.clock = clock
         self.admin_ids = admin_ids
         self.targets = targets
         self.scale = scale
+        self.max_rows, self.part_rows = XLSX_MAX_ROWS, CSV_PART_ROWS  # tests shrink them
 
     async def actor(self, telegram_id: int) -> Actor:
         """The caller's role (``NotAllowed`` for a learner): it decides the default scope."""
@@ -187,33 +191,84 @@ class ReportService:
             missed = await reports.most_missed(s, since, opd_code)
             return RecapView(year, rows, categories, reviewers, missed)
 
+    async def require(self, actor_id: int, opd_code: str | None) -> None:
+        """``NotAllowed`` unless the caller may see this scope (before any work starts)."""
+        async with self.db.transaction() as s:
+            require_scope(await require_admin(s, actor_id, self.admin_ids), opd_code)
+
+    async def fingerprint(self, actor_id: int, kind: str, opd_code: str | None, year: int) -> str:
+        """A digest of what an export of this scope and year shows now: its file is sent again
+        by file_id until a credit or an employee in the scope changes. The role is checked
+        here; the digest (an aggregate over every credit of the year) is computed by a child
+        process, off the event loop."""
+        async with self.db.transaction() as s:
+            require_scope(await require_admin(s, actor_id, self.admin_ids), opd_code)
+        seen = await exports.digest_in_child(self.db.url, year, opd_code)
+        return fingerprint(kind, opd_code, year, seen, self.scale)
+
     async def file(
         self, actor_id: int, kind: str, opd_code: str | None, year: int, names: Mapping[str, str]
-    ) -> bytes | None:
-        """The bytes of one export (None for a kind that has no file at that scope)."""
+    ) -> ReportFiles | None:
+        """The files of one export (None for a kind that has no file at that scope).
+
+        The role is checked, and the small tables read, in one short transaction; the files
+        are built after it (the connection is free again): the row-by-row exports in a child
+        process (``bot.services.exports``), the recap and the chart in a thread.
+        """
+        base = f"{FILE_NAMES[kind]}-{opd_code or 'all'}-{year}"
         async with self.db.transaction() as s:
             actor = await require_admin(s, actor_id, self.admin_ids)
             require_scope(actor, opd_code)
-            if kind == "siasn" or (kind in ("xlsx", "csv") and opd_code is not None):
+            if kind in ("xlsx", "csv") and opd_code is None:
+                return None
+            if kind in ("xlsx", "csv", "siasn"):
                 # A list of names and NIPs: an audited view of personal data.
                 await audit_view(s, self.clock, actor, None, f"export.{kind}", opd=opd_code)
-            if kind in ("xlsx", "csv"):
-                if opd_code is None:
-                    return None
-                table = await employee_table(s, year, self.targets, opd_code)
-                if kind == "csv":
-                    return await asyncio.to_thread(csv, EMPLOYEE_COLUMNS, table, self.scale)
-                return await asyncio.to_thread(xlsx, EMPLOYEE_COLUMNS, table, opd_code, self.scale)
-            if kind == "siasn":
-                table = await siasn_table(s, year, opd_code)
-                return await asyncio.to_thread(
-                    xlsx, SIASN_COLUMNS, table, "Riwayat kursus", self.scale
-                )
             recap = await reports.opd_recap(s, year, self.targets, opd_code)
             since = self.clock() - REVIEW_WINDOW
             reviewers = await reports.review_participation(s, since, opd_code)
+        if kind in ("xlsx", "csv", "siasn"):
+            folder = exports.new_folder()
+            job = exports.ExportJob(
+                kind="siasn" if kind == "siasn" else "employees",
+                format="csv" if kind == "csv" else "xlsx",
+                database_url=self.db.url,
+                year=year,
+                opd=opd_code,
+                target_pns=self.targets.pns,
+                target_pppk=self.targets.pppk,
+                minutes_per_jp=self.scale.minutes_per_jp,
+                folder=str(folder),
+                name=base,
+                max_rows=self.max_rows,
+                part_rows=self.part_rows,
+            )
+            try:
+                result = await exports.run_in_child(job)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            files: list[tuple[str, bytes | Path]] = [(Path(f).name, Path(f)) for f in result.files]
+            return ReportFiles(files, result.rows, result.split, folder)
         if kind == "recap":
             rows = recap_rows(recap, names, reviewers)
-            return await asyncio.to_thread(xlsx, RECAP_COLUMNS, rows, "Rekap", self.scale)
+            data = await asyncio.to_thread(xlsx, RECAP_COLUMNS, rows, "Rekap", self.scale)
+            return ReportFiles([(f"{base}.xlsx", data)])
         label = self.scale.jp_text(self.targets.pns)
-        return await asyncio.to_thread(chart, recap, names, year, label)
+        png = await asyncio.to_thread(chart, recap, names, year, label)
+        return ReportFiles([(f"{base}.png", png)])
+
+
+@dataclass(slots=True)
+class ReportFiles:
+    """One export: its files (in memory, or on disk in ``folder``, which the caller deletes
+    once they are sent), its rows, and whether it was split beyond a sheet's rows."""
+
+    files: list[tuple[str, bytes | Path]]
+    rows: int | None = None
+    split: bool = False
+    folder: Path | None = None
+
+    def discard(self) -> None:
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)

@@ -16,13 +16,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.errors import NotAllowed, Refusal
+from bot.core.flows import Flow
 from bot.core.nip import NipError, parse_nip
 from bot.core.telegram_html import escape
 from bot.services.audit import audit_view
-from bot.store import employees, outbox
+from bot.store import employees, outbox, sessions
+from bot.store.sessions import FlowState
 from bot.texts import admin as t
 from db.models import AdminRole, AuditEntry, Broadcast, Employee
 from db.session import Database
+
+CONFIRM_STEP = "confirm"  # the one step of the /admin flow
 
 
 class Role(StrEnum):
@@ -60,6 +64,7 @@ class GrantTarget:
     nip: str
     opd_code: str
     current: Role | None
+    token: str = ""  # of the confirmation its buttons carry (``bot.store.sessions``)
 
 
 class GrantOutcome(StrEnum):
@@ -107,23 +112,40 @@ class RoleService:
                 return GrantOutcome.UNKNOWN, None
             await audit_view(s, self.clock, actor_id, employee.id, "role_lookup")
             row = await s.get(AdminRole, employee.id)
+            # The confirmation is a flow: only its own buttons, and only once, may act on it.
+            confirm = FlowState(Flow.ADMIN, CONFIRM_STEP, {"employee_id": employee.id})
+            await sessions.set_state(s, actor_id, confirm)
             return GrantOutcome.OK, GrantTarget(
                 employee.id,
                 employee.name,
                 employee.nip,
                 employee.opd_code,
                 Role(row.role) if row else None,
+                confirm.token,
             )
 
-    async def grant(self, actor_id: int, employee_id: int, role: Role | None) -> GrantResult:
+    async def cancel_confirmation(self, actor_id: int, token: str) -> None:
+        async with self.db.transaction() as s:
+            await require_admin(s, actor_id, self.admin_ids, superadmin=True)
+            await sessions.expect(s, actor_id, token, Flow.ADMIN, (CONFIRM_STEP,))
+            await sessions.clear_state(s, actor_id)
+
+    async def grant(
+        self, actor_id: int, employee_id: int, role: Role | None, *, token: str
+    ) -> GrantResult:
         """Set (or, with None, revoke) a role; OPD admins manage the employee's own OPD.
 
-        In the same transaction, the target's scheduled announcements their new role may not
-        send are cancelled (audited, and the superadmins told), so a revoked admin's
-        announcement never goes out. Only a verified employee is appointed.
+        Only from the confirmation ``token`` was drawn for, for its employee, once. In the same
+        transaction, the target's scheduled announcements their new role may not send are
+        cancelled (audited, and the superadmins told), so a revoked admin's announcement never
+        goes out. Only a verified employee is appointed.
         """
         async with self.db.transaction() as s:
             await require_admin(s, actor_id, self.admin_ids, superadmin=True)
+            confirm = await sessions.expect(s, actor_id, token, Flow.ADMIN, (CONFIRM_STEP,))
+            if confirm.data.get("employee_id") != employee_id:
+                raise NotAllowed(Refusal.STALE_BUTTON)
+            await sessions.clear_state(s, actor_id)
             employee = await s.get(Employee, employee_id)
             if employee is None:
                 return GrantResult(GrantOutcome.UNKNOWN)

@@ -36,9 +36,13 @@ MAX_CERT_NO = 80
 MAX_REASON = 300
 MIN_YEAR = 2000
 _DATE_FORMATS = (
-    re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"),  # 27-11-2026, the Indonesian way
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),  # 2026-11-27
+    # ASCII digits only: \d also matches other scripts' digits, which int() then reads.
+    re.compile(r"^([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})$"),  # 27-11-2026, the Indonesian way
+    re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"),  # 2026-11-27
 )
+
+
+_JP_NUMBER = re.compile(r"[0-9]{1,4}(?:[.,][0-9]{1,2})?")
 
 
 class TrainingStep(StrEnum):
@@ -132,8 +136,11 @@ def parse_date(text: str) -> date | None:
 
 def parse_jp(text: str) -> Decimal | None:
     """``2``, ``2,5`` or ``2.5`` JP, to hundredths; None if it is not a finite number."""
+    text = text.strip()
+    if _JP_NUMBER.fullmatch(text) is None:  # not "1e3", "NaN", "٢" or "²"
+        return None
     try:
-        value = Decimal(text.strip().replace(",", "."))
+        value = Decimal(text.replace(",", "."))
     except InvalidOperation:
         return None
     if not value.is_finite():
@@ -244,11 +251,12 @@ class TrainingService:
         data["ended_on"] = day.isoformat()
         return StepResult(FlowState(Flow.TRAINING, TrainingStep.JP.value, data))
 
-    async def choose_kind(self, telegram_id: int, kind: str) -> StepResult:
+    async def choose_kind(self, telegram_id: int, token: str, kind: str) -> StepResult:
+        """The kind button of the report and step it was drawn for (``sessions.expect``)."""
         async with self.db.transaction() as s:
-            state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != Flow.TRAINING or state.step != TrainingStep.KIND:
-                return StepResult(state, TrainingProblem.STALE)
+            state = await sessions.expect(
+                s, telegram_id, token, Flow.TRAINING, (TrainingStep.KIND,)
+            )
             if kind not in KINDS:
                 return StepResult(state, TrainingProblem.BAD_KIND)
             state = FlowState(Flow.TRAINING, TrainingStep.START.value, {**state.data, "kind": kind})

@@ -245,25 +245,26 @@ async def employee_rows(
     if not roster:
         query = query.where(verified)
     result = await s.stream(query.execution_options(yield_per=2000))
-    async for nip, name, unit, jabatan, golongan, kind, mod, ext, registered, ok in result:
-        total = int(mod) + int(ext)
-        if not ok:
-            state = "pending" if registered else "unregistered"
-        else:
-            state = "reached" if total >= targets.of(kind) else "missing"
-        yield {
-            "nip": nip,
-            "name": name,
-            "unit_kerja": unit,
-            "jabatan": jabatan,
-            "golongan": golongan,
-            "kind": kind,
-            "module_minutes": int(mod),
-            "external_minutes": int(ext),
-            "total_minutes": total,
-            "reached": state == "reached",
-            "state": state,
-        }
+    async for partition in result.partitions():  # one await per chunk, not per row
+        for nip, name, unit, jabatan, golongan, kind, mod, ext, registered, ok in partition:
+            total = int(mod) + int(ext)
+            if not ok:
+                state = "pending" if registered else "unregistered"
+            else:
+                state = "reached" if total >= targets.of(kind) else "missing"
+            yield {
+                "nip": nip,
+                "name": name,
+                "unit_kerja": unit,
+                "jabatan": jabatan,
+                "golongan": golongan,
+                "kind": kind,
+                "module_minutes": int(mod),
+                "external_minutes": int(ext),
+                "total_minutes": total,
+                "reached": state == "reached",
+                "state": state,
+            }
 
 
 async def course_records(
@@ -316,10 +317,12 @@ async def course_records(
         "certificate_no",
         "source_kind",
     )
-    async for row in result:
-        record = dict(zip(keys, row, strict=True))
-        record["activity_kind"] = jenis_kursus(str(record["source_kind"]), record["activity_kind"])
-        yield record
+    async for partition in result.partitions():  # one await per chunk, not per row
+        for row in partition:
+            record = dict(zip(keys, row, strict=True))
+            kind = jenis_kursus(str(record["source_kind"]), record["activity_kind"])
+            record["activity_kind"] = kind
+            yield record
 
 
 # --- Review: who keeps what they learned, and what is missed most ---------------------------------

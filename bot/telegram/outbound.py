@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from bot.core.outgoing import Outgoing
 from bot.delivery.sender import SendResult, SendStatus
+from bot.telegram.request import MaybeDelivered
 
 # 400s that mean the chat is gone for good, like a block.
 _GONE = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
@@ -67,7 +75,10 @@ class TelegramTransport:
             if any(marker in text.lower() for marker in _GONE):
                 return SendResult(SendStatus.BLOCKED, error=text[:200])
             return SendResult(SendStatus.FAILED, error=text[:200])
-        except NetworkError as exc:  # includes TimedOut; 5xx surface here after retries
+        except (TimedOut, MaybeDelivered) as exc:
+            # The request may have reached Telegram: at most once, so never sent again.
+            return SendResult(SendStatus.UNCERTAIN, error=str(exc)[:150] or type(exc).__name__)
+        except NetworkError as exc:  # never reached Telegram, or 5xx after the retries
             return SendResult(SendStatus.TRANSIENT, error=str(exc)[:200] or type(exc).__name__)
         except TelegramError as exc:
             return SendResult(SendStatus.FAILED, error=str(exc)[:200])

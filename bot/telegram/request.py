@@ -50,6 +50,13 @@ TOO_MANY_REQUESTS = 429
 # proves Telegram did not take it (could not connect, or a 5xx answer).
 IDEMPOTENT_PREFIXES = ("get", "set", "delete", "edit", "answer", "stop", "close", "logOut")
 
+
+class MaybeDelivered(NetworkError):
+    """The connection failed after the request was written: Telegram may have acted on it.
+    A ``send*`` call that ends so (or as ``TimedOut``) is never repeated, here or by the
+    outbox (``bot.delivery``: the row is "unknown", not retried)."""
+
+
 JsonClient = Literal["http11", "aiohttp"]
 JSON_HEADERS = {"Content-Type": "application/json"}
 
@@ -198,7 +205,7 @@ class TelegramRequest(BaseRequest):
             except (Disconnected, aiohttp.ClientError) as exc:
                 error = NetworkError(f"{type(exc).__name__}: {exc}")
                 if not repeatable:
-                    raise error from exc
+                    raise MaybeDelivered(str(error)) from exc
             else:
                 if status == TOO_MANY_REQUESTS:
                     metrics.TELEGRAM_429.inc()

@@ -365,7 +365,7 @@ JP_REMAINING = "Kurang <b>{missing}</b> lagi · {days} hari tersisa di tahun ini
 JP_REMAINING_PAST_YEAR = "Kurang {missing} dari target tahun itu."
 JP_REACHED = "🎉 Target tahunan sudah tercapai. Terus belajar!"
 JP_ITEM = "• {date} — {title} — <b>{time}</b>"
-JP_MORE_ITEMS = "… dan {count} kegiatan lainnya."
+JP_MORE_ITEMS = "… dan {count} kegiatan lainnya: semuanya ada di 📄 Transkrip PDF."
 JP_NO_ITEMS = (
     "Belum ada kegiatan. Mulai dari /belajar: setiap modul menyebut lama belajarnya, dan "
     "pelatihan di luar bot dilaporkan dengan /lapor."
@@ -416,5 +416,9 @@ REFUSALS = {
     "opd_has_admin": (
         "OPD ini memiliki admin: merekalah yang mengonfirmasi pegawainya. Superadmin "
         "mengonfirmasi hanya bila OPD belum memiliki admin."
+    ),
+    "stale_button": (
+        "Tombol ini dari draf lama, jadi tidak ada yang dikirim atau diubah. "
+        "Gunakan tombol pada pesan terbaru."
     ),
 }

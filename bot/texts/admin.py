@@ -43,6 +43,10 @@ ROLE_CANCELLED = "Tidak ada perubahan peran."
 AUDIT_TITLE = "<b>Log audit</b> (terbaru dulu)"
 AUDIT_ITEM = "• {when} — <code>{actor}</code> — {action} {params}"
 AUDIT_EMPTY = "Log audit masih kosong."
+AUDIT_END = "Tidak ada entri yang lebih lama."
+AUDIT_MORE = "… entri yang lebih lama: tombol di bawah."
+BTN_AUDIT_OLDER = "« Lebih lama"
+PAGE_OF = "(halaman {page} dari {pages})"
 
 # --- /umumkan ----------------------------------------------------------------------------------
 ASK_CONTENT = (
@@ -55,6 +59,10 @@ CONTENT_EMPTY = "Pengumuman perlu teks. Kirim teks, atau foto/dokumen dengan ket
 CONTENT_TOO_LONG = "Teks terlalu panjang: maksimal {limit} karakter{media}. Silakan kirim ulang."
 CONTENT_MEDIA_NOTE = " untuk keterangan foto/dokumen"
 CONTENT_NOT_SUPPORTED = "Jenis pesan ini tidak didukung. Kirim teks, foto, atau dokumen."
+CONTENT_FORMAT_UNSUPPORTED = (
+    "Format pada pesan ini tidak dapat diteruskan ke penerima. Kirim ulang tanpa format "
+    "tersebut (tebal, miring, tautan, spoiler dan kutipan dapat dipakai)."
+)
 ASK_BUTTON = "Tambahkan tombol di bawah pengumuman?"
 BTN_NO_BUTTON = "Tanpa tombol"
 BTN_MODULE_BUTTON = "📚 Tombol buka modul"
@@ -114,17 +122,27 @@ DRAFT_DISCARDED = "Draf pengumuman dibatalkan."
 SCHEDULED = "🗓 Pengumuman #{id} dijadwalkan pada {when}. Lihat atau batalkan lewat /terjadwal."
 STATUS = (
     "📣 <b>Pengumuman #{id}</b> — {state}\n{bar} {percent}%\n"
-    "Terkirim: {sent} · Gagal: {failed} · Diblokir: {blocked} · Dilewati: {skipped} · "
+    "Terkirim: {sent} · Gagal: {failed} · Diblokir: {blocked} · Tidak pasti: {unknown} · "
     "Menunggu: {waiting} · Total: {total}"
 )
 STATE_SENDING = "sedang dikirim"
+# The counts add up to the recipients; "tidak pasti": the request may have reached Telegram
+# (the process stopped, or no answer came), so it is never sent again.
 FINAL_REPORT = (
     "✅ <b>Laporan pengumuman #{id}</b>\nPenerima: {total}\nTerkirim: {sent}\nGagal: {failed}\n"
-    "Memblokir bot: {blocked}\nDilewati: {skipped}"
+    "Diblokir: {blocked}\nTidak pasti (proses terhenti atau tanpa jawaban, mungkin terkirim): "
+    "{unknown}"
 )
-BTN_FAILURES_CSV = "📄 CSV gagal & diblokir"
-NO_FAILURES = "Tidak ada penerima yang gagal atau memblokir bot."
-FAILURES_CAPTION = "Penerima gagal/diblokir, pengumuman #{id}"
+FINAL_SKIPPED = "\nDilewati (penerima atau pengumuman tidak ada lagi): {skipped}"
+BTN_FAILURES_CSV = "📄 CSV gagal, diblokir & tidak pasti"
+NO_FAILURES = "Tidak ada penerima yang gagal, memblokir bot, atau tidak pasti."
+FAILURES_CAPTION = "Penerima gagal/diblokir/tidak pasti, pengumuman #{id}"
+DELIVERY_STATUS = {
+    "failed": "gagal",
+    "blocked": "diblokir",
+    "unknown": "tidak pasti (mungkin terkirim)",
+    "skipped": "dilewati",
+}
 SCHEDULED_LIST = "<b>Pengumuman terjadwal</b>"
 SCHEDULED_ITEM = "#{id} — {when} — {preview}"
 SCHEDULED_EMPTY = "Tidak ada pengumuman terjadwal."

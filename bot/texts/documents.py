@@ -103,3 +103,12 @@ def category_name(key: str | None) -> str:
 def source_kind_name(kind: str) -> str:
     """The display name of a ledger ``source_kind`` ("module" or "external")."""
     return SOURCE_KINDS.get(kind, kind)
+
+
+# The status column of an OPD's employee export, by ``bot.store.reports.employee_rows`` state.
+EMPLOYEE_STATUSES = {
+    "reached": "Tercapai",
+    "missing": "Belum",
+    "pending": "Menunggu verifikasi",
+    "unregistered": "Belum terdaftar",
+}

@@ -161,12 +161,22 @@ REPORT_COUNTING = (
     "<i>Dihitung: pegawai terverifikasi; akun yang menunggu verifikasi belum masuk hitungan. "
     "Bila data kepegawaian sudah diimpor, pegawai yang belum mendaftar ikut dihitung.</i>"
 )
+REPORT_RANK_MORE = "… dan {count} OPD lainnya: semuanya ada di 📊 Rekap OPD (XLSX)."
 BTN_XLSX = "📊 Pegawai (XLSX)"
 BTN_CSV = "📄 Pegawai (CSV)"
 BTN_RECAP_XLSX = "📊 Rekap OPD (XLSX)"
 BTN_COMPLIANCE = "📈 Grafik kepatuhan"
 BTN_SIASN = "🗂 Riwayat kursus (SIASN)"
 REPORT_FILE_CAPTION = "{what} — {year}"
+REPORT_SPLIT_CAPTION = (
+    "{what} — {year}: {rows} baris, melebihi batas satu lembar Excel (1.048.576 baris), "
+    "jadi dikirim sebagai CSV dalam ZIP, {parts} bagian. Ini bagian {part} dari {parts}."
+)
+REPORT_BUILDING = "Laporan sedang disiapkan, mohon tunggu…"
+REPORT_UNKNOWN_OPD = (
+    "Kode OPD <code>{code}</code> tidak dikenal. Contoh: <code>/laporan 3328 2026</code>."
+)
+FILE_COOLDOWN = "Mohon tunggu {seconds} detik sebelum meminta file ini lagi."
 
 # --- Roster at registration -----------------------------------------------------------------
 ROSTER_UNKNOWN_REFUSED = (

@@ -8,8 +8,15 @@ from bot.texts import MONTHS_LONG, WEEKDAYS  # noqa: F401 - re-exported for remi
 SETTINGS = (
     "<b>Pengingat belajar</b> ⏰\n\n"
     "{state}\n\n"
-    "Pilih jam di bawah atau ketik jam lain (mis. <code>07:15</code>). "
-    "Pengingat tidak dikirim pada jam tenang {quiet_start}–{quiet_end}."
+    "{how} Pengingat tidak dikirim pada jam tenang {quiet_start}–{quiet_end}: pengingat yang "
+    "jatuh pada jam tenang dilewati, lalu berlanjut pada jadwal berikutnya."
+)
+# The panel takes a typed time only when no other step (e.g. /lapor) is waiting for text.
+HOW_TYPE = "Pilih jam di bawah atau ketik jam lain (mis. <code>07:15</code>)."
+HOW_BUTTON = "Pilih jam di bawah, atau ketuk ⌨️ Jam lain untuk mengetik jam sendiri."
+STATE_QUIET = (
+    "Jam pilihan Bapak/Ibu, pukul <b>{at} {zone}</b>, kini termasuk jam tenang, jadi pengingat "
+    "<b>tidak dikirim</b>. Silakan pilih jam lain."
 )
 STATE_ON = "Aktif setiap <b>{days}</b> pukul <b>{at} {zone}</b>.\nBerikutnya: {next}."
 STATE_PAUSED = (

@@ -21,7 +21,7 @@ from db.models.people import (
 )
 from db.models.privacy import RetainedRecord
 from db.models.review import ReviewAnswer, ReviewCard, ReviewPoll, ReviewSession
-from db.models.system import Lease, ProcessedUpdate, UploadedFile
+from db.models.system import Cooldown, Lease, ProcessedUpdate, SentFile, UploadedFile
 
 __all__ = [
     "AdminRole",
@@ -31,6 +31,7 @@ __all__ = [
     "Broadcast",
     "Certificate",
     "ChatSession",
+    "Cooldown",
     "Employee",
     "ExternalTraining",
     "IdentityRequest",
@@ -49,6 +50,7 @@ __all__ = [
     "ReviewPoll",
     "ReviewSession",
     "RosterEntry",
+    "SentFile",
     "Transcript",
     "UploadedFile",
     "UtcDateTime",

@@ -65,11 +65,15 @@ class OutboundMessage(Base):
     )
     chat_id: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    # pending | sending | sent | skipped | blocked | failed
+    # pending | sending | sent | skipped | blocked | failed | unknown (may have been delivered:
+    # the request may have left and no answer was recorded; never sent again)
     status: Mapped[str] = mapped_column(String(8), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(120))  # the worker lease's holder
+    # Written (committed) before the request goes out: a claimed row without it was never tried.
+    attempt_started_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(String(200))

@@ -74,6 +74,9 @@ class ChatSession(Base):
     flow: Mapped[str] = mapped_column(String(24))
     step: Mapped[str] = mapped_column(String(24))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # A new random token at every change of the state: every button of a flow carries the token
+    # of the state it was drawn for, and ``bot.store.sessions.expect`` refuses any other.
+    token: Mapped[str | None] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

@@ -42,3 +42,27 @@ class UploadedFile(Base):
     key: Mapped[str] = mapped_column(String(120), primary_key=True)  # path and content hash
     file_id: Mapped[str] = mapped_column(String(200))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SentFile(Base):
+    """A file the bot sent (a chart, a transcript, a certificate, an export), by its Telegram
+    ``file_id``: the same file for the same data is sent again by id instead of rebuilt."""
+
+    __tablename__ = "sent_files"
+
+    owner: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    file_key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # of the data the file was built from
+    media: Mapped[str] = mapped_column(String(16))  # "document" | "photo"
+    file_id: Mapped[str] = mapped_column(String(200))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Cooldown(Base):
+    """When a user may next press an expensive button (a file to build) of one kind."""
+
+    __tablename__ = "cooldowns"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    action: Mapped[str] = mapped_column(String(24), primary_key=True)
+    until: Mapped[datetime]

@@ -87,3 +87,12 @@ async def open_module(user: FakeUser, module: Module, expect: str) -> BotMessage
     await say(user, "/belajar", "Katalog modul")
     await tap(user, texts.CATEGORY_NAMES[module.category.value], "Pilih modul")
     return await tap(user, module.title[:20], expect)
+
+
+async def pop_up(
+    fake: FakeBotApi, user: FakeUser, label: str, message_id: int | None = None
+) -> str:
+    """Press the button labelled ``label`` and return the pop-up answer's text ("" for none)."""
+    qid = user.press_button(label, message_id=message_id)
+    await fake.wait_for(lambda: fake.callback_queries[qid].answered)
+    return str((fake.callback_queries[qid].answer or {}).get("text") or "")

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from telegram.ext import Application
 
 from bot import texts
-from bot.app.application import services_of
+from bot.app.application import build_application, polling, services_of
+from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi, FakeUser
 from bot.texts import privacy as privacy_texts
 from db.models import ChatSession, Employee, JpLedgerEntry, ModuleProgress
+from handlers import commands
 from tests.e2e.helpers import NIP, register, say, start_registration, tap
+from tests.support import FakeClock
 
 
 async def toast_for(fake: FakeBotApi, user: FakeUser, data: str) -> str:
@@ -65,8 +72,15 @@ async def test_bad_input_during_registration(fake: FakeBotApi, bot_app: Applicat
     await say(user, "Budi Santoso, S.Kom.", "instansi")
     await say(user, "zzzz tidak ada", "Tidak ada instansi yang cocok")
     assert texts.BTN_ALL_OPD in user.chat.last_message().button_texts  # type: ignore[union-attr]
-    assert "Berikutnya »" in await toast_or_edit(fake, user, "opdp:0", "Halaman 1")
-    assert await toast_for(fake, user, "opd:bukan-kode") == texts.BUTTON_INVALID
+    picker = user.chat.last_message()
+    assert picker is not None and picker.reply_markup is not None
+    token = picker.reply_markup["inline_keyboard"][-1][0]["callback_data"].split(":")[1]
+    assert "Berikutnya »" in await toast_or_edit(fake, user, f"opdp:{token}:0", "Halaman 1")
+    assert await toast_for(fake, user, f"opd:{token}:bukan-kode") == texts.BUTTON_INVALID
+    # A picker button of another (or an older) flow state acts on nothing.
+    stale = texts.REFUSALS["stale_button"]
+    assert await toast_for(fake, user, "opd:deadbeef:3328") == stale
+    assert await toast_for(fake, user, "opdp:deadbeef:1") == stale
     await tap(user, "Berikutnya", "Halaman 2")
     user.press_button(user.chat.last_message().buttons[0]["text"])  # type: ignore[union-attr]
     await user.wait_for_reply(lambda m: "Konfirmasi pendaftaran" in (m.text or ""))
@@ -113,7 +127,8 @@ async def test_forged_and_stale_buttons_after_registration(
     assert await toast_for(fake, user, f"quiz:{module.id}:{v}") == texts.READ_CARDS_FIRST
     assert await toast_for(fake, user, "cat:keuangan") == texts.BUTTON_INVALID
     assert await toast_for(fake, user, "jp:1999") == texts.BUTTON_INVALID
-    assert await toast_for(fake, user, "opd:3301") == texts.BUTTON_EXPIRED
+    assert await toast_for(fake, user, "opd:3301") == texts.BUTTON_INVALID  # an old format
+    assert await toast_for(fake, user, "opd:0badf00d:3301") == texts.REFUSALS["stale_button"]
     # Skipping ahead (a forged index) shows the card the learner is really at.
     assert await toast_for(fake, user, f"card:{module.id}:{v}:99") == texts.CARD_OUT_OF_RANGE
     assert await toast_for(fake, user, f"card:{module.id}:{v + 1}:0") == texts.MODULE_UPDATED
@@ -173,3 +188,46 @@ async def test_unknown_command_edited_message_and_free_text(
     await user.wait_for_reply(lambda m: "diedit tidak diproses" in (m.text or ""))
     await say(user, "🎉🎉🎉", "belum memahami")
     await say(user, "y" * 4096, "belum memahami")
+
+
+# Arguments people (and fuzzers) type: superscript and other scripts' digits, which
+# str.isdigit accepts and int refuses or misreads, signs, long words, markup, emoji.
+ARGUMENTS = st.one_of(
+    st.sampled_from(["²⁰²⁶", "٢٠٢٦", "2026", "-1", "0", "99999999999999999999", "ṡ" * 24]),
+    st.text(min_size=1, max_size=80).filter(lambda s: s.strip() and "\x00" not in s),
+    st.text(alphabet="0123456789²³¹⁰٠١٢٣٤٥٦٧٨٩.,:-/ ", min_size=1, max_size=30),
+)
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(command=st.sampled_from(sorted(name for name, _ in commands.handlers())), args=ARGUMENTS)
+async def test_every_command_argument_gets_a_reply_never_the_apology(
+    fake: FakeBotApi, superadmin_app: Application, command: str, args: str
+) -> None:
+    """The same property for every command: whatever follows it, a clear reply, no crash."""
+    user = fake.user(SUPERADMIN, first_name="Siti", last_name="Aminah")
+    if not any("Apa yang ingin dikerjakan" in (m.text or "") for m in user.chat.messages):
+        await register(fake, user)
+    before = len(user.chat.messages)
+    await say(user, f"/{command} {args}", "")
+    await say(user, "/batal", "")  # leave any flow the command started
+    replies = [m.text or "" for m in user.chat.messages[before:] if m.from_bot]
+    assert texts.SORRY not in replies, (command, args)
+    assert fake.violations == []
+
+
+SUPERADMIN = 4901
+
+
+@pytest.fixture
+async def superadmin_app(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> AsyncIterator[Application]:
+    settings = settings.model_copy(
+        update={"telegram_api_base_url": fake.base_url, "admin_ids": frozenset({SUPERADMIN})}
+    )
+    application = build_application(settings, catalog=catalog, clock=clock, run_ticks=False)
+    async with polling(application, poll_timeout=1):
+        yield application

@@ -12,12 +12,13 @@ import pytest
 from sqlalchemy import func, insert, select
 from telegram.ext import Application
 
+from bot import texts
 from bot.app.application import build_application, polling, services_of
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi, FakeUser
 from db.models import Broadcast, Employee, OutboundMessage
-from tests.e2e.helpers import register, say, tap
+from tests.e2e.helpers import pop_up, register, say, tap
 from tests.support import TEST_TOKEN, FakeClock
 
 ADMIN = 9000
@@ -108,7 +109,10 @@ async def test_a_broadcast_to_500_reaches_every_active_user_once(
         )
         assert report.text is not None
         assert "Penerima: 500" in report.text and "Terkirim: 450" in report.text
-        assert "Memblokir bot: 50" in report.text and "Gagal: 0" in report.text
+        assert "Diblokir: 50" in report.text and "Gagal: 0" in report.text
+        assert (
+            "Tidak pasti (proses terhenti atau tanpa jawaban, mungkin terkirim): 0" in report.text
+        )
 
         sent = copies(fake, TEXT)
         active = {p.id for p in people if not p.blocked}
@@ -255,10 +259,9 @@ async def test_bad_input_while_composing(
         await say(admin, "01/01/2030 08:00", "90 hari")
         await say(admin, "26/11/2026 08.00", "dijadwalkan")  # tomorrow morning, WIB
         # The draft's buttons are stale now: confirming again schedules or sends nothing more.
-        admin.press_button("Kirim sekarang", message_id=summary.message_id)
-        await admin.wait_for_reply(lambda m: "tidak berlaku" in (m.text or ""))
-        admin.press_button("Pratinjau", message_id=old.message_id)
-        await admin.wait_for_reply(lambda m: "tidak berlaku" in (m.text or ""))
+        stale = texts.REFUSALS["stale_button"]
+        assert await pop_up(fake, admin, "Kirim sekarang", summary.message_id) == stale
+        assert await pop_up(fake, admin, "Pratinjau", old.message_id) == stale
         listed = await say(admin, "/terjadwal", "Pengumuman terjadwal")
         assert "#1" in (listed.text or "")
         await tap(admin, "Batalkan #1", "dibatalkan", listed.message_id)
@@ -329,3 +332,37 @@ async def test_a_photo_announcement_with_a_link_button_and_a_revoked_admin(
         await say(officer, "/umumkan", "khusus admin")
     assert fake.violations == []
     assert fake.unanswered_callback_queries() == []
+
+
+async def test_telegram_formatting_in_an_announcement_goes_out_intact(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    """A spoiler, a text link whose URL has "&", a custom emoji and an expandable quote, as a
+    Telegram client sends them: the draft takes them, recipients get them (the custom emoji as
+    its standard fallback, which any bot may send)."""
+    app = app_for(fake, settings, catalog, clock)
+    admin = fake.user(ADMIN, first_name="Admin")
+    people = [fake.user(FIRST + i, first_name=f"P{i}", started=True) for i in range(2)]
+    text = "rahasia tautan 😀 kutipan"
+    formatting = [
+        {"type": "spoiler", "offset": 0, "length": 7},
+        {"type": "text_link", "offset": 8, "length": 6, "url": "https://x.go.id/d?a=1&b=2"},
+        {"type": "custom_emoji", "offset": 15, "length": 2, "custom_emoji_id": "5368324170671"},
+        {"type": "expandable_blockquote", "offset": 18, "length": 7},
+    ]
+    async with polling(app, poll_timeout=1):
+        await seed(app, fake, 2)
+        await say(admin, "/umumkan", "Pengumuman baru")
+        admin.send_text(text, entities=formatting)
+        await admin.wait_for_reply(lambda m: "Tambahkan tombol" in (m.text or ""))
+        await tap(admin, "Tanpa tombol", "Jumlah penerima")
+        await tap(admin, "Pratinjau", "akan dikirim ke 2")
+        await tap(admin, "Kirim sekarang", "Pengumuman #1")
+        await admin.wait_for_reply(lambda m: "Laporan pengumuman #1" in (m.text or ""), 15)
+    for person in people:
+        got = [m for m in person.chat.messages if m.from_bot and "rahasia" in (m.text or "")]
+        assert len(got) == 1 and got[0].text == text
+        kinds = {e["type"]: e for e in got[0].entities}
+        assert set(kinds) == {"spoiler", "text_link", "expandable_blockquote"}
+        assert kinds["text_link"]["url"] == "https://x.go.id/d?a=1&b=2"
+    assert fake.violations == []

@@ -9,6 +9,7 @@ from bot.emulator import FakeBotApi
 from db.models import Certificate, Employee
 from tests.e2e.helpers import register, say
 from tests.e2e.hours_helpers import NIP_ADMIN, callback_answer, credit_module, db_of, uploaded
+from tests.support import FakeClock
 from tests.unit.documents.helpers import decode_qr, pdf_text, qr_image
 
 
@@ -53,7 +54,7 @@ async def test_a_certificate_is_issued_verified_and_a_forgery_refused(
 
 
 async def test_the_qr_deep_link_verifies_and_a_reissue_replaces_the_old_code(
-    fake: FakeBotApi, bot_app: Application
+    fake: FakeBotApi, bot_app: Application, clock: FakeClock
 ) -> None:
     learner = fake.user(8211, first_name="Siti", last_name="Aminah")
     checker = fake.user(8212, first_name="Operator")
@@ -74,6 +75,7 @@ async def test_the_qr_deep_link_verifies_and_a_reissue_replaces_the_old_code(
     # The verified name is corrected: the next /sertifikat is a new revision with a new code.
     async with db_of(bot_app).transaction() as s:
         await s.execute(update(Employee).values(name="Siti Aminah Lestari"))
+    clock.advance(seconds=11)  # past the file button's cooldown
     await say(learner, "/sertifikat", "Pilih modul")
     learner.press_button("BerAKHLAK")
     second = await learner.wait_for_reply(lambda m: m.kind == "document")

@@ -132,8 +132,13 @@ async def test_bad_input_at_pengingat(fake: FakeBotApi, bot_app: Application) ->
     await say(user, "22:00", "jam tenang")
     # Indonesians write 7.30: accepted, and the reply states the time it understood.
     await say(user, "7.30", "Pengingat diatur ke pukul 07.30 WIB")
-    # Out of the flow again: a time now is just text.
+    # The panel shown again invites typing, so a time typed now is taken too; text that is
+    # no time leaves the panel, and after it a time is just text.
+    await say(user, "8.00", "Pengingat diatur ke pukul 08.00 WIB")
+    await say(user, "halo", "belum memahami")
     await say(user, "08:00", "belum memahami")
+    await say(user, "/pengingat", "Pengingat belajar")
+    await say(user, "7.30", "Pengingat diatur ke pukul 07.30 WIB")
 
     settings = await say(user, "/pengingat", "Pengingat belajar")
     # Forged buttons: a time that is not a preset, a pause that is not offered.
@@ -190,4 +195,49 @@ async def test_the_minute_job_runs_the_tick(
         await register(fake, user)
         clock.now = at_wib(2026, 11, 25, 19, 30)
         await user.wait_for_reply(lambda m: "Atur pengingat" in (m.text or ""))
+    assert fake.violations == []
+
+
+async def test_the_panel_that_invites_typing_accepts_typing(
+    fake: FakeBotApi, bot_app: Application
+) -> None:
+    """ "Pilih jam di bawah atau ketik jam lain": typing 15:01 right away saves it."""
+    user = fake.user(8011, first_name="Ani", last_name="Lestari")
+    await register(fake, user)
+    panel = await say(user, "/pengingat", "ketik jam lain")
+    await say(user, "15:01", "Pengingat diatur ke pukul 15.01 WIB")
+    again = await user.wait_for_reply(lambda m: "Pengingat belajar" in (m.text or ""))
+    assert "15.01" in (again.text or "") and panel.message_id != again.message_id
+    await say(user, "22:30", "jam tenang")  # refused, and still at the panel
+    await say(user, "6.45", "Pengingat diatur ke pukul 06.45 WIB")
+
+    # With another step waiting for text (/lapor), the panel does not take it over and does
+    # not invite typing; what is typed goes to that step.
+    await say(user, "/lapor", "nama pelatihan")
+    busy = await say(user, "/pengingat", "Pengingat belajar")
+    assert "ketik jam lain" not in (busy.text or "") and "Jam lain" in (busy.text or "")
+    await say(user, "15:30", "penyelenggara")  # the training's name, not a reminder time
+    view = await services_of(bot_app).reminders.view(user.id)
+    assert view is not None and (view.at.hour, view.at.minute) == (6, 45)
+    assert fake.violations == []
+
+
+async def test_a_burst_of_taps_makes_no_rejected_edit(
+    fake: FakeBotApi, bot_app: Application
+) -> None:
+    """Double (and quadruple) taps, all sent before the first is handled: every edit the bot
+    makes is one Telegram accepts, none identical to what the message already shows."""
+    user = fake.user(8012, first_name="Ani", last_name="Lestari")
+    await register(fake, user)
+    panel = await say(user, "/pengingat", "Pengingat belajar")
+    edits_before = len(fake.calls_to("editMessageText"))
+    pressed = []
+    for label in ("06:30",) * 4 + ("Setiap hari",) * 2 + ("12:00", "12:00", "Jeda 3 hari") * 2:
+        pressed.append(user.press_button(label, message_id=panel.message_id))
+    await fake.wait_for(lambda: all(fake.callback_queries[q].answered for q in pressed), 10)
+    edits = fake.calls_to("editMessageText")[edits_before:]
+    assert edits and all(c.response_ok for c in edits), [c.description for c in edits]
+    assert not [c for c in fake.calls if not c.response_ok]
+    final = user.chat.get(panel.message_id)
+    assert final is not None and "Dijeda sampai" in (final.text or "")
     assert fake.violations == []

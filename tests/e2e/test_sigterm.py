@@ -75,3 +75,31 @@ async def test_sigterm_finishes_the_update_in_flight_and_exits_0_within_10_s(
     replies = [m.text or "" for m in user.chat.messages if m.from_bot]
     assert any("Pemberitahuan Privasi" in text for text in replies), (replies, output)
     assert "Traceback" not in output, output
+
+
+async def test_a_rejected_token_is_never_printed(fake: FakeBotApi, settings: Settings) -> None:
+    """Telegram (the fake) refuses the token: one clear line, exit code 2, and the token
+    appears nowhere in the output (python-telegram-bot quotes it in its own error)."""
+    rejected = "7012345678:AAHx-RejectedSecretPart_0123456789abc"
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": rejected,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "DATABASE_URL": settings.database_url,
+        "SINAU_CONTENT_DIR": str(ROOT / "content"),
+        "SINAU_LOG_LEVEL": "DEBUG",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), 60)
+    output = out.decode()
+    assert proc.returncode == 2, output
+    assert "ditolak Telegram" in output, output
+    assert rejected not in output and rejected.split(":")[1] not in output, output

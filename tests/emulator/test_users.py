@@ -29,6 +29,25 @@ async def test_entities_of_user_messages(fake: FakeBotApi, bot: Bot) -> None:
         assert SCHEMA.validate_result(entry.update, ("Update",)) is None
 
 
+async def test_a_user_message_carries_the_formatting_a_client_sends(
+    fake: FakeBotApi, bot: Bot
+) -> None:
+    u = fake.user(1003, first_name="Ani")
+    formatting = [
+        {"type": "spoiler", "offset": 0, "length": 7},
+        {"type": "text_link", "offset": 8, "length": 6, "url": "https://x.go.id/?a=1&b=2"},
+        {"type": "custom_emoji", "offset": 15, "length": 2, "custom_emoji_id": "5368324170671"},
+    ]
+    u.send_text("rahasia tautan 😀", entities=formatting)
+    [update] = await bot.get_updates(timeout=0)
+    message = present(update.message)
+    assert [e.type for e in message.entities] == ["spoiler", "text_link", "custom_emoji"]
+    assert message.entities[1].url == "https://x.go.id/?a=1&b=2"
+    assert "tg-spoiler" in message.text_html and "tg-emoji" in message.text_html
+    for entry in fake.updates.pending.values():
+        assert SCHEMA.validate_result(entry.update, ("Update",)) is None
+
+
 async def test_blocked_user(fake: FakeBotApi, bot: Bot, user: FakeUser) -> None:
     await bot.get_updates(offset=-1, timeout=0)
     user.block()

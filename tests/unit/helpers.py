@@ -35,10 +35,10 @@ async def register(
     acknowledged = await svc.registration.acknowledge_privacy(uid, NOTICE_VERSION)
     assert acknowledged.outcome is RegistrationOutcome.OK
     assert (await svc.registration.submit_nip(uid, nip)).outcome is RegistrationOutcome.OK
-    assert (
-        await svc.registration.submit_name(uid, "Siti Aminah")
-    ).outcome is RegistrationOutcome.OK
-    assert (await svc.registration.choose_opd(uid, opd)).outcome is RegistrationOutcome.OK
+    named = await svc.registration.submit_name(uid, "Siti Aminah")
+    assert named.outcome is RegistrationOutcome.OK and named.state is not None
+    chosen = await svc.registration.choose_opd(uid, named.state.token, opd)
+    assert chosen.outcome is RegistrationOutcome.OK
     done = await svc.registration.consent(uid, True)
     assert done.outcome is RegistrationOutcome.OK and done.employee is not None
     if verified:

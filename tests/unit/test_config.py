@@ -54,3 +54,16 @@ def test_an_unsupported_database_url_is_one_line(
         assert main(["run"]) == 2
         err = capsys.readouterr().err.strip()
         assert err.startswith("sinau-bot: DATABASE_URL tidak valid") and "\n" not in err
+
+
+def test_a_default_reminder_inside_quiet_hours_is_refused() -> None:
+    """No new learner would ever get a reminder: refused at start, not discovered later."""
+    with pytest.raises(ValueError, match="inside SINAU_QUIET_HOURS"):
+        Settings(
+            TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+            SINAU_REMINDER_TIME="22:00",
+            SINAU_QUIET_HOURS="21:00-06:00",
+            _env_file=None,
+        )
+    ok = Settings(TELEGRAM_BOT_TOKEN=TEST_TOKEN, SINAU_REMINDER_TIME="20:59", _env_file=None)
+    assert ok.reminder_default_time.hour == 20

@@ -35,14 +35,20 @@ class BroadcastRenderer:
                     )
                 ).all()
             )
-        messages = {b.id: message_of(b) for b in found}
+        # An announcement without content is never queued (the draft service refuses it); one
+        # that got into the table anyway is skipped, never sent as an empty message.
+        messages = {
+            b.id: message_of(b) for b in found if Draft.from_json({"text": b.text}).has_content
+        }
         required = {b.id for b in found if Audience.from_json(b.audience).required}
         result: dict[int, Outgoing | Skip] = {}
         for row in rows:
             if row.employee_id in withdrawn and row.broadcast_id not in required:
                 result[row.id] = Skip("announcements withdrawn")
             else:
-                result[row.id] = messages.get(row.broadcast_id or 0) or Skip("announcement gone")
+                result[row.id] = messages.get(row.broadcast_id or 0) or Skip(
+                    "announcement gone or empty"
+                )
         return result
 
 

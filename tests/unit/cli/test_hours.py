@@ -49,6 +49,12 @@ def test_cli_roster_dry_run_import_and_reports(tmp_path: Path, cli_env: None) ->
     )
     assert active_sheet(xlsx)["A1"].value == "Peringkat"
     assert png.read_bytes().startswith(b"\x89PNG")
+    # The row-by-row reports are streamed (as the bot's exports are), to the paths given.
+    siasn, opd = tmp_path / "siasn.xlsx", tmp_path / "opd.csv"
+    assert main(["report", "siasn", "--year", "2026", "--xlsx", str(siasn)]) == 0
+    assert active_sheet(siasn)["C1"].value == "namaKursus"
+    assert main(["report", "opd", "3328", "--year", "2026", "--csv", str(opd)]) == 0
+    assert opd.read_bytes().startswith(b"\xef\xbb\xbfNIP;Nama")
     assert main(["certificate", "verify", "ABCD-EFGH-JKLM"]) == 1
 
 

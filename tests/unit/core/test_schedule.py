@@ -77,9 +77,13 @@ def test_off_means_never() -> None:
     assert next_due(off, wib(2026, 11, 25, 10).astimezone(UTC), WIB, QUIET) is None
 
 
-def test_a_time_inside_quiet_hours_moves_to_their_end() -> None:
-    # The deployer widened the quiet hours after the learner chose 22:00.
-    assert due(daily("22:00"), wib(2026, 11, 25, 10, 0)) == wib(2026, 11, 26, 6, 0)
+def test_a_time_inside_quiet_hours_is_skipped_not_moved() -> None:
+    # The deployer widened the quiet hours after the learner chose 22:00: no reminder at a
+    # time they never chose (not 06:00 instead); /pengingat asks them to pick another time.
+    after = wib(2026, 11, 25, 10, 0).astimezone(UTC)
+    assert next_due(daily("22:00"), after, WIB, QUIET) is None
+    assert next_due(daily("05:59"), after, WIB, QUIET) is None
+    assert due(daily("06:00"), wib(2026, 11, 25, 10, 0)) == wib(2026, 11, 26, 6, 0)
     assert QUIET.contains(time(21, 0)) and QUIET.contains(time(5, 59))
     assert not QUIET.contains(time(6, 0)) and not QUIET.contains(time(20, 59))
     assert not QuietHours(time(0), time(0)).contains(time(3))
@@ -105,7 +109,9 @@ def test_times_people_type(raw: str, expected: time) -> None:
     assert parse_clock_time(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["25:00", "12:60", "besok", "", "7", "07:5", "1930", "-1:00"])
+@pytest.mark.parametrize(
+    "raw", ["25:00", "12:60", "besok", "", "7", "07:5", "1930", "-1:00", "١٢:٣٠", "¹²:³⁰"]
+)
 def test_times_that_are_not_times(raw: str) -> None:
     with pytest.raises(ValueError):
         parse_clock_time(raw)
@@ -123,10 +129,13 @@ def test_next_due_properties(
     paused = after + timedelta(hours=pause_hours) if pause_hours is not None else None
     choice = ReminderChoice(True, time(minute // 60, minute % 60), weekdays_only, paused)
     result = next_due(choice, after, WIB, QUIET)
+    if QUIET.contains(choice.at):  # skipped, never moved to another time
+        assert result is None
+        return
     assert result is not None and result > after
     local = result.astimezone(WIB)
     assert not QUIET.contains(local.time())
-    assert local.time() == (QUIET.end if QUIET.contains(choice.at) else choice.at)
+    assert local.time() == choice.at
     if weekdays_only:
         assert local.weekday() < 5
     if paused is not None:

@@ -129,7 +129,7 @@ async def test_credits_in_jp_become_the_same_jp_in_minutes(db: Database) -> None
     # 1 JP = 45, 1.5 JP = 67.5 -> 68, 0.33 JP = 14.85 -> 15, 20 JP = 900.
     assert [tuple(r) for r in rows] == [(1, 45), (2, 68), (3, 15), (4, 900)]
     assert tuple(certificate) == (1, None, 100)
-    await upgrade_to_head(db.engine)
+    await upgrade_to_head(db.engine)  # the revisions after 0006 as well
     async with db.engine.connect() as connection:
         assert await connection.run_sync(_schema_drift) == []
 

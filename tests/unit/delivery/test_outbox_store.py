@@ -61,7 +61,7 @@ async def test_the_sender_shares_each_batch_between_reminders_and_announcements(
             for i in range(5)
         ]
         await s.execute(insert(OutboundMessage), rows)
-    batch = await OutboxStore(svc.db, clock).claim(60)
+    batch = await OutboxStore(svc.db, clock, "worker-a").claim(60)
     lanes = [row.broadcast_id for row in batch]
     assert len(batch) == 60
     assert lanes.count(None) == 5  # every waiting reminder, though queued last

@@ -1,5 +1,6 @@
-"""The outbound sender (bot/delivery/sender.py): outcomes sorted, interrupted deliveries closed,
-one chat's messages in order and spaced."""
+"""The outbound sender (bot/delivery/sender.py): outcomes sorted and recorded as they come, a
+dead worker's claims taken over (untried rows requeued, rows that may have gone out closed as
+unknown), timeouts never retried, one chat's messages in order and spaced."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import asyncio
 from collections.abc import Sequence
 from datetime import UTC
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 
 from bot.core.outgoing import MessageKind, Outgoing, Skip
-from bot.delivery.sender import OutboundSender, SendResult, SendStatus
+from bot.delivery.outbox_store import INTERRUPTED, Recovery
+from bot.delivery.sender import OutboundSender, Renderer, SendResult, SendStatus
 from bot.services import Services
 from db.models import Employee, OutboundMessage
 from tests.support import FakeClock
@@ -30,6 +32,14 @@ class ScriptedTransport:
         if result.status is SendStatus.SENT:
             self.sent.append((chat_id, message.text))
         return result
+
+
+def reminder_renderer(svc: Services) -> dict[str, Renderer]:
+    async def render(rows: Sequence[OutboundMessage]) -> dict[int, Outgoing | Skip]:
+        by_employee = await nudges(svc).render([employee_of(r) for r in rows])
+        return {r.id: by_employee[employee_of(r)] for r in rows}
+
+    return {MessageKind.REMINDER: render}
 
 
 async def test_the_sender_sorts_outcomes(svc: Services, clock: FakeClock) -> None:
@@ -84,25 +94,107 @@ async def test_the_sender_sorts_outcomes(svc: Services, clock: FakeClock) -> Non
     assert (sender.stats.sent, sender.stats.blocked, sender.stats.failed) == (2, 1, 2)
 
 
-async def test_an_interrupted_delivery_is_closed_not_repeated(
+async def test_a_dead_workers_claims_go_back_unless_they_may_have_gone_out(
     svc: Services, clock: FakeClock
 ) -> None:
+    """Claimed by a worker that died: the rows it never tried are sent by the survivor, the
+    one whose request had started is closed as unknown ("mungkin terkirim"), never repeated."""
+    for n in range(1, 4):
+        await register(svc, n, nip(n))
+    clock.now = at_wib(2026, 11, 25, 19, 31)
+    await svc.reminders.tick()
+    async with svc.db.transaction() as s:  # a process claimed them, started one, then died
+        await s.execute(
+            update(OutboundMessage).values(
+                status="sending", claimed_at=clock.now, claimed_by="dead:1"
+            )
+        )
+        await s.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.chat_id == 1)
+            .values(attempt_started_at=clock.now)
+        )
+    transport = ScriptedTransport({})
+    sender = OutboundSender(svc.db, clock, transport, reminder_renderer(svc), rate=10)
+    assert await sender.drain_once() == 0  # claims of another worker are not touched...
+    recovery = await sender.store.take_over()  # ...until the lease says it is gone
+    assert (recovery.requeued, recovery.uncertain) == (2, 1)
+    assert await sender.drain_once() == 2
+    assert sorted(chat for chat, _ in transport.sent) == [2, 3]
+    by_chat = {r.chat_id: r for r in await outbox(svc.db)}
+    assert (by_chat[1].status, by_chat[1].error) == ("unknown", INTERRUPTED)
+    assert by_chat[2].status == by_chat[3].status == "sent"
+    assert await sender.store.take_over() == Recovery(0, 0)  # nothing left to take
+
+
+async def test_a_timed_out_send_is_uncertain_and_never_retried(
+    svc: Services, clock: FakeClock
+) -> None:
+    """A sendMessage without an answer may have been delivered: "unknown", at most once."""
     await register(svc, 1, nip(1))
     clock.now = at_wib(2026, 11, 25, 19, 31)
     await svc.reminders.tick()
-    async with svc.db.transaction() as s:  # a process claimed it, then died
-        await s.execute(update(OutboundMessage).values(status="sending", claimed_at=clock.now))
-    transport = ScriptedTransport({})
-    sender = OutboundSender(svc.db, clock, transport, {}, rate=10)
-    assert await sender.store.close_interrupted() == 0  # it may still be in flight elsewhere
-    clock.advance(minutes=3)
-    assert await sender.store.close_interrupted() == 1
+    transport = ScriptedTransport({1: [SendResult(SendStatus.UNCERTAIN, error="Timed out")]})
+    sender = OutboundSender(svc.db, clock, transport, reminder_renderer(svc), rate=10)
+    assert await sender.drain_once() == 1
+    clock.advance(minutes=10)
     assert await sender.drain_once() == 0
-    assert transport.sent == []
-    async with svc.db.transaction() as s:
-        statuses = (await s.scalars(select(OutboundMessage.status))).all()
-        count = await s.scalar(select(func.count()).select_from(OutboundMessage))
-    assert list(statuses) == ["failed"] and count == 1
+    [row] = await outbox(svc.db)
+    assert row.status == "unknown" and row.error is not None and "mungkin terkirim" in row.error
+    assert sender.stats.uncertain == 1 and sender.stats.retried == 0
+
+
+async def test_each_outcome_is_recorded_as_soon_as_it_is_known(
+    svc: Services, clock: FakeClock
+) -> None:
+    """Not when the whole batch is done: a send still waiting for Telegram holds no other
+    row's outcome back, and its own row shows that its request may have gone out."""
+    for n in range(1, 3):
+        await register(svc, n, nip(n))
+    clock.now = at_wib(2026, 11, 25, 19, 31)
+    await svc.reminders.tick()
+    answer = asyncio.Event()
+
+    class SlowForChat2(ScriptedTransport):
+        async def send(self, chat_id: int, message: Outgoing) -> SendResult:
+            if chat_id == 2:
+                await answer.wait()
+            return await super().send(chat_id, message)
+
+    sender = OutboundSender(
+        svc.db, clock, SlowForChat2({}), reminder_renderer(svc), rate=10, chat_interval=0
+    )
+    drain = asyncio.create_task(sender.drain_once())
+    for _ in range(200):
+        by_chat = {r.chat_id: r for r in await outbox(svc.db)}
+        if by_chat[1].status == "sent" and by_chat[2].attempt_started_at is not None:
+            break
+        await asyncio.sleep(0.01)
+    assert by_chat[1].status == "sent"
+    assert by_chat[2].status == "sending" and by_chat[2].attempt_started_at is not None
+    answer.set()
+    assert await drain == 2
+    assert {r.status for r in await outbox(svc.db)} == {"sent"}
+
+
+async def test_a_worker_that_lost_its_claims_sends_none_of_them(
+    svc: Services, clock: FakeClock
+) -> None:
+    """The lease moved while a worker still had claimed rows: the new holder takes them over
+    and the old one's attempt marks fail, so it starts none of them (no second copy)."""
+    for n in range(1, 4):
+        await register(svc, n, nip(n))
+    clock.now = at_wib(2026, 11, 25, 19, 31)
+    await svc.reminders.tick()
+    old_transport, new_transport = ScriptedTransport({}), ScriptedTransport({})
+    old = OutboundSender(svc.db, clock, old_transport, reminder_renderer(svc), rate=10)
+    new = OutboundSender(svc.db, clock, new_transport, reminder_renderer(svc), rate=10)
+    rows = await old.store.claim(10)
+    assert len(rows) == 3
+    assert (await new.store.take_over()).requeued == 3
+    assert not any([await old.store.mark_attempt(row.id) for row in rows])
+    assert await new.drain_once() == 3
+    assert old_transport.sent == [] and len(new_transport.sent) == 3
 
 
 class TimedTransport(ScriptedTransport):

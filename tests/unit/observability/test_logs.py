@@ -79,3 +79,22 @@ def test_the_format_setting_accepts_text_and_json_only() -> None:
     assert Settings(SINAU_LOG_FORMAT="json", _env_file=None).log_format == "json"
     with pytest.raises(ValueError):
         Settings(SINAU_LOG_FORMAT="xml", _env_file=None)
+
+
+def test_a_bot_token_never_reaches_a_log_line_ours_or_a_librarys() -> None:
+    """In the message, in its arguments, in a URL, in a traceback; text and JSON alike."""
+    token = "7012345678:AAHx-TheSecretPartOfTheToken_0123456789"
+    for json_lines in (False, True):
+        stream = io.StringIO()
+        setup_logging("DEBUG", json=json_lines, stream=stream)
+        logging.getLogger("telegram.ext.Updater").error("The token `%s` was rejected", token)
+        logging.getLogger("httpx").warning("POST https://api.telegram.org/bot%s/getMe", token)
+        try:
+            raise RuntimeError(f"InvalidToken: The token `{token}` was rejected by the server.")
+        except RuntimeError:
+            log.exception("start failed")
+        written = stream.getvalue()
+        assert token not in written and token.split(":")[1] not in written
+        assert written.count("[token]") >= 3
+    assert redact(f"bot{token}/getMe") == "bot[token]/getMe"
+    assert redact("12:30 WIB, kode 123:abc") == "12:30 WIB, kode 123:abc"  # not a token

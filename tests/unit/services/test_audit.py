@@ -44,8 +44,10 @@ async def report_training(svc: Services, uid: int = USER) -> int:
     """A /lapor report with its certificate file, through the wizard."""
     assert await svc.trainings.begin(uid) is not None
     for answer in ("Webinar Literasi Digital", "Kominfo Jateng"):
-        assert (await svc.trainings.answer(uid, answer)).problem is None
-    assert (await svc.trainings.choose_kind(uid, "webinar")).problem is None
+        step = await svc.trainings.answer(uid, answer)
+        assert step.problem is None
+    assert step.state is not None
+    assert (await svc.trainings.choose_kind(uid, step.state.token, "webinar")).problem is None
     for answer in ("20-11-2026", "21-11-2026", "4", "SRT/2026/001"):
         assert (await svc.trainings.answer(uid, answer)).problem is None
     upload = UploadedFile("document", FILE_ID, "UNIQ1", 2048, "sertifikat.pdf", "application/pdf")

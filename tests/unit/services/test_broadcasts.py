@@ -80,7 +80,9 @@ async def test_revoking_a_role_cancels_the_admins_schedules_and_tells_the_supera
     assert isinstance(clock, FakeClock)
     officer = await _setup(svc)
     broadcast_id = await _schedule(svc, clock() + timedelta(hours=2))
-    result = await svc.roles.grant(SUPER, officer, None)
+    _, target = await svc.roles.find(SUPER, "199001012018012003")
+    assert target is not None and target.employee_id == officer
+    result = await svc.roles.grant(SUPER, officer, None, token=target.token)
     assert result.outcome is GrantOutcome.OK and result.cancelled == [broadcast_id]
     assert await _status(svc, broadcast_id) == "cancelled"
     async with svc.db.transaction() as s:

@@ -84,8 +84,11 @@ async def test_the_notice_comes_before_the_nip_and_its_version_is_stored(
     assert result.state is not None and result.state.step == RegistrationStep.NIP
     clock.advance(minutes=3)
     assert (await svc.registration.submit_nip(USER, NIP)).outcome is RegistrationOutcome.OK
-    assert (await svc.registration.submit_name(USER, "Siti Aminah")).outcome.value == "ok"
-    assert (await svc.registration.choose_opd(USER, "3328")).outcome.value == "ok"
+    named = await svc.registration.submit_name(USER, "Siti Aminah")
+    assert named.outcome.value == "ok" and named.state is not None
+    assert (
+        await svc.registration.choose_opd(USER, named.state.token, "3328")
+    ).outcome.value == "ok"
     assert (await svc.registration.consent(USER, True)).outcome is RegistrationOutcome.OK
     employee = await employee_of(svc.db, USER)
     assert employee is not None
@@ -103,8 +106,9 @@ async def test_registering_without_the_optional_messages_sends_none(
     await svc.registration.begin(USER)
     await svc.registration.acknowledge_privacy(USER, NOTICE_VERSION)
     await svc.registration.submit_nip(USER, NIP)
-    await svc.registration.submit_name(USER, "Siti Aminah")
-    await svc.registration.choose_opd(USER, "3328")
+    named = await svc.registration.submit_name(USER, "Siti Aminah")
+    assert named.state is not None
+    await svc.registration.choose_opd(USER, named.state.token, "3328")
     result = await svc.registration.consent(USER, True, optional=False)
     assert result.outcome is RegistrationOutcome.OK
     status = await svc.privacy.status(USER)
@@ -175,12 +179,15 @@ async def test_withdrawing_from_reminders_skips_one_already_queued(
 
 async def announce(svc: Services, audience: Audience) -> list[OutboundMessage]:
     """Queue an announcement to ``audience`` as the superadmin; its outbox rows."""
-    view = await svc.drafts.begin(ADMIN)
+    await svc.drafts.begin(ADMIN)
+    # Every step draws a new token (``sessions.expect``): each next button carries the latest.
+    view = await svc.drafts.submit_content(ADMIN, "Info <b>penting</b>", None, None)
     assert view.draft is not None
-    await svc.drafts.submit_content(ADMIN, "Info <b>penting</b>", None, None)
-    await svc.drafts.set_button(ADMIN, view.draft.token, "none")
+    view = await svc.drafts.set_button(ADMIN, view.draft.token, "none")
+    assert view.draft is not None
     if audience.required:
-        await svc.drafts.change_audience(ADMIN, view.draft.token, "req", "x")
+        view = await svc.drafts.change_audience(ADMIN, view.draft.token, "req", "x")
+        assert view.draft is not None
     outcome, broadcast = await svc.broadcasts.confirm(ADMIN, view.draft.token, None, ADMIN)
     assert broadcast is not None, outcome
     async with svc.db.transaction() as s:

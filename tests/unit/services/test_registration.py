@@ -60,10 +60,10 @@ async def test_accounts_racing_for_one_nip_only_one_wins(svc: Services, db: Data
         await svc.registration.begin(uid)
         await svc.registration.acknowledge_privacy(uid, NOTICE_VERSION)
         assert (await svc.registration.submit_nip(uid, nip)).outcome is RegistrationOutcome.OK
-        assert (
-            await svc.registration.submit_name(uid, "Siti Aminah")
-        ).outcome is RegistrationOutcome.OK
-        assert (await svc.registration.choose_opd(uid, "3328")).outcome is RegistrationOutcome.OK
+        named = await svc.registration.submit_name(uid, "Siti Aminah")
+        assert named.outcome is RegistrationOutcome.OK and named.state is not None
+        chosen = await svc.registration.choose_opd(uid, named.state.token, "3328")
+        assert chosen.outcome is RegistrationOutcome.OK
     if not db.is_sqlite:  # SQLite has one connection: its transactions queue, never race
         await _open_connections(db, len(users))
     results = await asyncio.gather(*(svc.registration.consent(uid, True) for uid in users))

@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.core.content import Catalog
 from bot.core.outgoing import MessageKind
 from bot.services import Services
-from bot.services.reminders import TimeOutcome
+from bot.services.reminders import STEP_PANEL, TimeOutcome
 from db.models import Employee
 from db.session import Database
 from tests.support import FakeClock
@@ -111,5 +111,45 @@ async def test_typed_times(svc: Services) -> None:
     assert (await svc.reminders.submit_time(1, "22:15"))[0] is TimeOutcome.QUIET
     outcome, view = await svc.reminders.submit_time(1, "7.30")
     assert outcome is TimeOutcome.OK and view is not None and view.at == time(7, 30)
-    assert await svc.registration.state(1) is None  # the flow is closed
+    # Back at the panel, which takes a typed time (and nothing else: see close_panel).
+    state = await svc.registration.state(1)
+    assert state is not None and (state.flow, state.step) == ("reminder", STEP_PANEL)
+    await svc.reminders.close_panel(1)
+    assert await svc.registration.state(1) is None
     assert not await svc.reminders.begin_typing(999)
+    assert (await svc.reminders.submit_time(1, "١٢:٣٠"))[0] is TimeOutcome.INVALID
+
+
+async def test_a_reminder_due_inside_quiet_hours_is_skipped_not_moved(
+    svc: Services, clock: FakeClock
+) -> None:
+    """After downtime: a reminder whose moment fell into quiet hours is dropped, and the next
+    one (not one at the end of quiet hours) scheduled. The README says the same."""
+    await register(svc, 1, nip(1))
+    await svc.reminders.set_time(1, time(20, 45))
+    clock.now = at_wib(2026, 11, 25, 21, 5)  # 20 minutes late, inside the catch-up window
+    report = await svc.reminders.tick()
+    assert (report.enqueued, report.skipped_late) == (0, 1)
+    assert await outbox(svc.db) == []
+    assert (await reminder_of(svc.db, 1)).next_due_at == at_wib(2026, 11, 26, 20, 45)
+    clock.now = at_wib(2026, 11, 26, 6, 0)  # the end of quiet hours: nothing is waiting
+    assert (await svc.reminders.tick()).enqueued == 0
+
+
+async def test_a_chosen_time_that_quiet_hours_now_cover_sends_nothing_and_says_so(
+    settings: Settings, db: Database, catalog: Catalog, clock: FakeClock
+) -> None:
+    """The deployer widened the quiet hours after a learner chose 20:30."""
+    svc = Services.build(settings, db, catalog, clock=clock)
+    await register(svc, 1, nip(1))
+    await svc.reminders.set_time(1, time(20, 30))
+    wider = settings.model_copy(update={"quiet_hours": (time(20), time(6))})
+    svc = Services.build(wider, db, catalog, clock=clock)
+    await svc.reminders.schedule_missing()
+    view = await svc.reminders.set_weekdays_only(1, False)  # any change reschedules
+    assert view is not None and view.quiet and view.next_due_at is None
+    for hour in (6, 20, 21):
+        clock.now = at_wib(2026, 11, 26, hour, 30)
+        assert (await svc.reminders.tick()).enqueued == 0
+    view = await svc.reminders.set_time(1, time(19, 0))
+    assert view is not None and not view.quiet and view.next_due_at is not None

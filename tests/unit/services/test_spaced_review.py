@@ -389,7 +389,9 @@ async def test_reports_count_reviewers_and_the_questions_missed_most(
     view = await as_admin.reports.recap(admin, 2026, "3328")
     assert view.reviewers == {"3328": 1} and view.missed == missed
     names = {code: opd.name for code, opd in catalog.opds.items()}
-    sheet = active_sheet(await as_admin.reports.file(admin, "recap", None, 2026, names) or b"")
+    recap = await as_admin.reports.file(admin, "recap", None, 2026, names)
+    assert recap is not None
+    sheet = active_sheet(recap.files[0][1])
     header = [cell.value for cell in sheet[1]]
     column = header.index("Mengulas (30 hari)") + 1
     assert sheet.cell(row=2, column=column).value == 1

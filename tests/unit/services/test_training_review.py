@@ -98,8 +98,9 @@ async def test_reviewers_are_the_others(svc: Services) -> None:
     async def reviewers_of_a_report_by(uid: int) -> tuple[list[int], bool]:
         await svc.trainings.begin(uid)
         for answer in ("Diklat", "BPSDMD"):
-            await svc.trainings.answer(uid, answer)
-        await svc.trainings.choose_kind(uid, "diklat")
+            step = await svc.trainings.answer(uid, answer)
+        assert step.state is not None
+        await svc.trainings.choose_kind(uid, step.state.token, "diklat")
         for answer in ("02-11-2026", "03-11-2026", "8", f"NO/{uid}"):
             await svc.trainings.answer(uid, answer)
         submitted = await svc.trainings.submit(uid, upload)
