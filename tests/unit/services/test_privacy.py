@@ -187,7 +187,7 @@ async def announce(svc: Services, audience: Audience) -> list[OutboundMessage]:
     assert view.draft is not None
     if audience.required:
         view = await svc.drafts.change_audience(ADMIN, view.draft.token, "req", "x")
-        assert view.draft is not None
+    assert view.draft is not None
     outcome, broadcast = await svc.broadcasts.confirm(ADMIN, view.draft.token, None, ADMIN)
     assert broadcast is not None, outcome
     async with svc.db.transaction() as s:
