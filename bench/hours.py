@@ -30,6 +30,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.core.jp import JpScale, Targets  # noqa: E402
 from bot.services import reports as report_files  # noqa: E402
 from bot.store import reports  # noqa: E402
 from db.migrate import upgrade_to_head  # noqa: E402
@@ -38,7 +39,7 @@ from db.session import Database  # noqa: E402
 OPDS = 60
 ROWS_PER_EMPLOYEE = 10
 YEAR = 2026
-TARGET = 2000
+TARGET = Targets(pns=900, pppk=900)  # 20 JP of 45 minutes, in minutes
 
 
 class PeakRss:
@@ -80,22 +81,25 @@ def generate(path: Path, employees: int) -> float:
         PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {employees})
         INSERT INTO employees (id, telegram_id, nip, name, opd_code, unit_kerja, jabatan, golongan,
-                               kind, is_active, consent_at, streak_days, created_at, updated_at)
+                               kind, is_active, consent_at, verified_at, verified_via,
+                               streak_days,
+                               created_at, updated_at)
         SELECT i, 1000000 + i, printf('%018d', i),
                'Pegawai ' || printf('%06d', (i * 7919) % {employees}),
                CASE WHEN i <= {big_opd(employees)} THEN 'opd-00'
                     ELSE 'opd-' || printf('%02d', 1 + i % {OPDS - 1}) END,
                'Unit ' || (i % 12), 'Analis', 'III/a', 'PNS', 1,
-               '2026-01-05 00:00:00', 0, '2026-01-05 00:00:00', '2026-01-05 00:00:00'
+               '2026-01-05 00:00:00', '2026-01-05 00:00:00', 'admin', 0,
+               '2026-01-05 00:00:00', '2026-01-05 00:00:00'
         FROM n;
         WITH RECURSIVE n(i) AS (
             SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {employees * ROWS_PER_EMPLOYEE})
-        INSERT INTO jp_ledger (employee_id, year, jp_centi, source_kind, source_id, title,
+        INSERT INTO jp_ledger (employee_id, year, minutes, source_kind, source_id, title,
                                category, activity_kind, organiser, started_on, ended_on,
                                certificate_no, evidence, credited_at)
         SELECT (i - 1) / {ROWS_PER_EMPLOYEE} + 1,
                CASE WHEN i % 5 = 0 THEN {YEAR - 1} ELSE {YEAR} END,
-               100 + (i * 37) % 400,
+               15 + (i * 37) % 180,
                CASE WHEN i % 7 = 0 THEN 'external' ELSE 'module' END,
                'm' || (i % {ROWS_PER_EMPLOYEE}),
                'Modul ' || (i % 40),
@@ -134,7 +138,9 @@ async def measure(path: Path, employees: int) -> dict[str, float]:
         started = time.perf_counter()
         async with db.transaction() as s:
             table = await report_files.employee_table(s, YEAR, TARGET, "opd-00")
-        data = await asyncio.to_thread(report_files.xlsx, report_files.EMPLOYEE_COLUMNS, table, "x")
+        data = await asyncio.to_thread(
+            report_files.xlsx, report_files.EMPLOYEE_COLUMNS, table, "x", JpScale(45)
+        )
         xlsx_s = time.perf_counter() - started
         assert len(table) == big_opd(employees) and data[:2] == b"PK"
     finally:

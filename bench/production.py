@@ -137,20 +137,23 @@ def generate_sql(employees: int) -> str:
     opds, rows, year = hours.OPDS, hours.ROWS_PER_EMPLOYEE, hours.YEAR
     return f"""
         INSERT INTO employees (id, telegram_id, nip, name, opd_code, unit_kerja, jabatan, golongan,
-                               kind, is_active, consent_at, streak_days, created_at, updated_at)
+                               kind, is_active, consent_at, verified_at, verified_via,
+                               streak_days,
+                               created_at, updated_at)
         SELECT i, 1000000 + i, lpad(i::text, 18, '0'),
                'Pegawai ' || lpad(((i * 7919) % {employees})::text, 6, '0'),
                CASE WHEN i <= {hours.big_opd(employees)} THEN 'opd-00'
                     ELSE 'opd-' || lpad((1 + i % {opds - 1})::text, 2, '0') END,
                'Unit ' || (i % 12), 'Analis', 'III/a', 'PNS', true,
-               '2026-01-05 00:00:00+00', 0, '2026-01-05 00:00:00+00', '2026-01-05 00:00:00+00'
+               '2026-01-05 00:00:00+00', '2026-01-05 00:00:00+00', 'admin', 0,
+               '2026-01-05 00:00:00+00', '2026-01-05 00:00:00+00'
         FROM generate_series(1::bigint, {employees}) AS i;
-        INSERT INTO jp_ledger (employee_id, year, jp_centi, source_kind, source_id, title,
+        INSERT INTO jp_ledger (employee_id, year, minutes, source_kind, source_id, title,
                                category, activity_kind, organiser, started_on, ended_on,
                                certificate_no, evidence, credited_at)
         SELECT (i - 1) / {rows} + 1,
                CASE WHEN i % 5 = 0 THEN {year - 1} ELSE {year} END,
-               100 + (i * 37) % 400,
+               15 + (i * 37) % 180,
                CASE WHEN i % 7 = 0 THEN 'external' ELSE 'module' END,
                'm' || (i % {rows}),
                'Modul ' || (i % 40),
