@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
+from bot.core.callbacks import CardButton, QuizButton  # noqa: E402
 from bot.core.content_loader import load_catalog  # noqa: E402
 from bot.emulator import FakeBotApi  # noqa: E402
 from db.migrate import upgrade_to_head  # noqa: E402
@@ -135,6 +136,8 @@ async def seed(database_url: str, users: int) -> None:
                     "kind": "PNS",
                     "is_active": True,
                     "consent_at": now,
+                    "verified_at": now,
+                    "verified_via": "admin",
                     "created_at": now,
                     "updated_at": now,
                 }
@@ -151,6 +154,8 @@ async def seed(database_url: str, users: int) -> None:
                     "content_version": module.version,
                     "current_card": 0,
                     "furthest_card": len(module.cards) - 1,
+                    # Read to the end at a reading pace, so the quiz opens (honest minutes).
+                    "reading_seconds": module.minutes * 60,
                     "started_at": now,
                     "attempts": 0,
                     "updated_at": now,
@@ -208,6 +213,7 @@ async def bot_run(
     """The bot process on ``database_url`` (a fresh, empty database; default: a temporary
     SQLite file), taking updates by long polling or, with ``webhook``, by webhook."""
     figures: list[Figure] = []
+    version = load_catalog(ROOT / "content").modules[MODULE].version
     with tempfile.TemporaryDirectory() as tmp:
         url = database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
         await seed(url, users)
@@ -259,7 +265,8 @@ async def bot_run(
             cpu = cpu_seconds(proc.pid)
             for round_ in range(presses_per_user):
                 for person in people:
-                    person.press(messages[person.id], f"card:{MODULE}:1:{round_ % 2}")
+                    data = CardButton(MODULE, version, round_ % 2).pack()
+                    person.press(messages[person.id], data)
             updates += total
             await wait_count(fake, "editMessageText", mark, total, limit=600)
             figures.append(Figure("next card", total / (time.perf_counter() - start), "updates/s"))
@@ -268,7 +275,7 @@ async def bot_run(
             # Hot path 2: quiz poll answers; each answer is followed by the next poll.
             mark = len(fake.calls)
             for person in people:
-                person.press(messages[person.id], f"quiz:{MODULE}:1")
+                person.press(messages[person.id], QuizButton(MODULE, version).pack())
             updates += users
             await wait_count(fake, "sendPoll", mark, users, limit=300)
             answered = 0
