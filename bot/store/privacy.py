@@ -25,9 +25,11 @@ from db.models import (
     Base,
     Certificate,
     ChatSession,
+    Cooldown,
     Employee,
     JpLedgerEntry,
     OutboundMessage,
+    SentFile,
     RetainedRecord,
     RosterEntry,
 )
@@ -234,6 +236,10 @@ async def erase(s: AsyncSession, employee: Employee, now: datetime, keep_until: 
     # copies of a report sent to a reviewer).
     await s.execute(delete(OutboundMessage).where(OutboundMessage.chat_id == employee.telegram_id))
     await s.execute(delete(ChatSession).where(ChatSession.telegram_id == employee.telegram_id))
+    # Keyed by the chat, not the employee: the file_ids of the transcripts and certificates sent
+    # to them, and when they may next ask for one.
+    await s.execute(delete(SentFile).where(SentFile.owner == employee.telegram_id))
+    await s.execute(delete(Cooldown).where(Cooldown.telegram_id == employee.telegram_id))
     result = await s.execute(
         delete(Employee).where(
             Employee.id == employee.id, Employee.telegram_id == employee.telegram_id

@@ -29,11 +29,13 @@ from db.models import (
     Base,
     Broadcast,
     ChatSession,
+    Cooldown,
     Employee,
     JpLedgerEntry,
     OutboundMessage,
     Reminder,
     RetainedRecord,
+    SentFile,
 )
 from db.session import Database
 from tests.support import FakeClock
@@ -280,6 +282,12 @@ async def rows_about(db: Database, employee_id: int, telegram_id: int) -> dict[s
         counts["outbound_messages_chat"] = int(
             await s.scalar(select(func.count()).where(OutboundMessage.chat_id == telegram_id)) or 0
         )
+        counts["sent_files"] = int(
+            await s.scalar(select(func.count()).where(SentFile.owner == telegram_id)) or 0
+        )
+        counts["cooldowns"] = int(
+            await s.scalar(select(func.count()).where(Cooldown.telegram_id == telegram_id)) or 0
+        )
     return counts
 
 
@@ -296,7 +304,12 @@ async def test_erasure_keeps_only_the_retained_ledger_and_an_audit_entry_without
     assert len(ledger) == 2  # the module and the approved outside training
     other = await employee_of(svc.db, OTHER)
     assert other is not None
+    for person in (USER, OTHER):  # a file sent to each, and a cooldown each
+        await svc.files.remember(person, "transcript", "digest", "document", f"file-{person}")
+        async with svc.db.transaction() as s:
+            s.add(Cooldown(telegram_id=person, action="transcript", until=clock()))
     before_other = await rows_about(svc.db, other.id, OTHER)
+    assert before_other["sent_files"] == 1 and before_other["cooldowns"] == 1
 
     plan = await svc.privacy.begin_erase(USER)
     assert plan is not None and plan.entries == 2
