@@ -258,6 +258,9 @@ def to_csv(
 # --- Streaming: files of any size in constant memory -----------------------------------------
 XLSX_MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header and a totals row included
 CSV_PART_ROWS = 1_000_000  # rows per CSV in a zip: each part still opens in Excel
+# Telegram takes documents "of up to 50 MB" from bots (sendDocument): every file an export makes
+# stays under this, with room for the multipart envelope.
+FILE_MAX_BYTES = 48 * 1024 * 1024
 
 
 def _checked(columns: Sequence[Column], row: Row) -> dict[str, Value]:
@@ -374,10 +377,19 @@ class CsvZipStream:
         *,
         minutes_per_jp: int,
         part_rows: int = CSV_PART_ROWS,
+        part_bytes: int = FILE_MAX_BYTES,
     ) -> None:
         self.folder, self.name, self.columns = folder, name, tuple(columns)
         self.scale = JpScale(minutes_per_jp)
         self.part_rows = part_rows
+        # A part also ends before its zip reaches ``part_bytes``. The compressed size is read
+        # from the file every ``_check_every`` characters of CSV; what is written between two
+        # reads (at most those characters, once compressed) and what zlib still holds (one
+        # deflate block, well under 64 KiB) fit in the margin kept below the limit.
+        self.part_bytes = part_bytes
+        self._margin = min(1024 * 1024, part_bytes // 4)
+        self._check_every = self._margin // 2
+        self._unchecked = 0
         self.paths: list[Path] = []
         self.rows = 0
         self._zip: zipfile.ZipFile | None = None
@@ -395,7 +407,7 @@ class CsvZipStream:
         self._text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         self._writer = csv.writer(self._text, delimiter=";", lineterminator="\r\n")
         self._writer.writerow([column.header for column in self.columns])
-        self._in_part = 0
+        self._in_part = self._unchecked = 0
 
     def _close_part(self) -> None:
         if self._text is not None:
@@ -405,13 +417,23 @@ class CsvZipStream:
         self._text = self._zip = None
 
     def add(self, row: Row) -> None:
-        if self._writer is None or self._in_part >= self.part_rows:
+        if self._writer is None or self._in_part >= self.part_rows or self._part_full():
             self._open_part()
         values = _checked(self.columns, row)
         scale = self.scale
-        self._writer.writerow([_csv_cell(c, values[c.key], scale) for c in self.columns])
+        written = self._writer.writerow([_csv_cell(c, values[c.key], scale) for c in self.columns])
+        self._unchecked += written
         self._in_part += 1
         self.rows += 1
+
+    def _part_full(self) -> bool:
+        """Whether the current part's zip is within the margin of ``part_bytes``."""
+        if self._unchecked < self._check_every or self._zip is None or self._text is None:
+            return False
+        self._unchecked = 0
+        self._text.flush()  # to the compressor, so the file position counts this part's rows
+        assert self._zip.fp is not None
+        return self._zip.fp.tell() + self._margin >= self.part_bytes
 
     def close(self) -> list[Path]:
         if not self.paths:

@@ -60,6 +60,8 @@ class FakeBotApi(WebhookMixin, SimulationMixin):
         }
         self.strict_html = strict_html
         self.poll_updates = poll_updates
+        # "Bots can currently send files of any type of up to 50 MB in size" (sendDocument).
+        self.upload_limit = 50 * 1024 * 1024
         # observation
         self.calls: list[Call] = []
         self.violations: list[str] = []
@@ -211,6 +213,8 @@ class FakeBotApi(WebhookMixin, SimulationMixin):
                         up = UploadedFile(
                             key, value.filename, value.content_type, value.file.read()
                         )
+                        if len(up.data) > self.upload_limit:
+                            raise ApiError("Request Entity Too Large", 413)
                         files[key] = up
                         if key in declared:
                             raw[key] = up

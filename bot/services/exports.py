@@ -6,7 +6,9 @@ child process (``python -m bot.services.exports``) and awaits it. The child open
 database connection, reads the rows in one read-only transaction (a consistent snapshot;
 SQLite's WAL lets the bot write meanwhile) and streams them to disk: a write-only XLSX up to
 Excel's row limit, beyond it CSV files of at most ``CSV_PART_ROWS`` rows, each in a zip, which
-the caption says. The bot's connection, its event loop and its interpreter lock stay free:
+the caption says. No file exceeds ``FILE_MAX_BYTES`` (Telegram's 50 MB for a bot's document): a
+part ends before its zip would, and a sheet or a CSV that comes out larger is made again as
+zipped parts. The bot's connection, its event loop and its interpreter lock stay free:
 another user's ``/bantuan`` is answered as fast as before (``bench/export.py``).
 """
 
@@ -26,6 +28,7 @@ from sqlalchemy import func, select
 from bot.core.jp import Targets
 from bot.documents.spreadsheets import (
     CSV_PART_ROWS,
+    FILE_MAX_BYTES,
     XLSX_MAX_ROWS,
     Column,
     CsvZipStream,
@@ -51,6 +54,7 @@ class ExportJob:
     name: str  # the files' base name
     max_rows: int = XLSX_MAX_ROWS  # a sheet's rows (smaller in tests)
     part_rows: int = CSV_PART_ROWS  # rows per zipped CSV beyond them
+    max_bytes: int = FILE_MAX_BYTES  # a file's size (smaller in tests)
 
 
 @dataclass(slots=True)
@@ -117,20 +121,27 @@ async def build(job: ExportJob) -> ExportResult:
                 )
                 async for row in _rows(job, s):
                     sheet.add(row)
-                return ExportResult([str(path)], sheet.close(), "xlsx")
-            if job.format == "csv" and count + 1 <= job.max_rows:
+                rows = sheet.close()
+                if path.stat().st_size <= job.max_bytes:
+                    return ExportResult([str(path)], rows, "xlsx")
+                path.unlink()  # too big to send: the same rows as zipped parts, below
+            elif job.format == "csv" and count + 1 <= job.max_rows:
                 from bot.documents.spreadsheets import to_csv
 
                 table = [row async for row in _rows(job, s)]  # fits a sheet: small enough
-                path = folder / f"{job.name}.csv"
-                path.write_bytes(to_csv(columns, table, minutes_per_jp=job.minutes_per_jp))
-                return ExportResult([str(path)], len(table), "csv")
+                data = to_csv(columns, table, minutes_per_jp=job.minutes_per_jp)
+                if len(data) <= job.max_bytes:
+                    path = folder / f"{job.name}.csv"
+                    path.write_bytes(data)
+                    return ExportResult([str(path)], len(table), "csv")
+                del table, data
             parts = CsvZipStream(
                 folder,
                 job.name,
                 columns,
                 minutes_per_jp=job.minutes_per_jp,
                 part_rows=job.part_rows,
+                part_bytes=job.max_bytes,
             )
             async for row in _rows(job, s):
                 parts.add(row)

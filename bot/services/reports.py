@@ -22,6 +22,7 @@ from bot.core.jp import JpScale, Targets
 from bot.documents.charts import OpdCompliance, render_compliance_chart
 from bot.documents.spreadsheets import (
     CSV_PART_ROWS,
+    FILE_MAX_BYTES,
     XLSX_MAX_ROWS,
     Column,
     ColumnKind,
@@ -173,7 +174,8 @@ class ReportService:
         self.admin_ids = admin_ids
         self.targets = targets
         self.scale = scale
-        self.max_rows, self.part_rows = XLSX_MAX_ROWS, CSV_PART_ROWS  # tests shrink them
+        # Tests shrink them.
+        self.max_rows, self.part_rows, self.max_bytes = XLSX_MAX_ROWS, CSV_PART_ROWS, FILE_MAX_BYTES
 
     async def actor(self, telegram_id: int) -> Actor:
         """The caller's role (``NotAllowed`` for a learner): it decides the default scope."""
@@ -242,6 +244,7 @@ class ReportService:
                 name=base,
                 max_rows=self.max_rows,
                 part_rows=self.part_rows,
+                max_bytes=self.max_bytes,
             )
             try:
                 result = await exports.run_in_child(job)

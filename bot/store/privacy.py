@@ -29,9 +29,9 @@ from db.models import (
     Employee,
     JpLedgerEntry,
     OutboundMessage,
-    SentFile,
     RetainedRecord,
     RosterEntry,
+    SentFile,
 )
 
 # Sections first in this order, then any other table that refers to employees, by name.

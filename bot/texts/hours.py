@@ -169,8 +169,9 @@ BTN_COMPLIANCE = "📈 Grafik kepatuhan"
 BTN_SIASN = "🗂 Riwayat kursus (SIASN)"
 REPORT_FILE_CAPTION = "{what} — {year}"
 REPORT_SPLIT_CAPTION = (
-    "{what} — {year}: {rows} baris, melebihi batas satu lembar Excel (1.048.576 baris), "
-    "jadi dikirim sebagai CSV dalam ZIP, {parts} bagian. Ini bagian {part} dari {parts}."
+    "{what} — {year}: {rows} baris, melebihi batas satu lembar Excel (1.048.576 baris) atau "
+    "batas satu file Telegram (50 MB), jadi dikirim sebagai CSV dalam ZIP, {parts} bagian. "
+    "Ini bagian {part} dari {parts}."
 )
 REPORT_BUILDING = "Laporan sedang disiapkan, mohon tunggu…"
 REPORT_UNKNOWN_OPD = (

@@ -90,3 +90,28 @@ async def test_an_export_beyond_a_sheet_comes_as_zipped_csv_parts_and_says_so(
     again = admin.press_button(t.BTN_SIASN, recap.message_id)
     assert "Mohon tunggu" in await callback_answer(fake, again)
     assert fake.violations == []
+
+
+async def test_a_sheet_too_big_for_telegram_comes_as_zipped_csv_parts(
+    fake: FakeBotApi, bot_app: Application
+) -> None:
+    learner = fake.user(8621, first_name="Siti", last_name="Aminah")
+    admin = fake.user(8622, first_name="Budi", last_name="Santoso")
+    await register(fake, learner, app=bot_app)
+    await register(fake, admin, NIP_ADMIN, app=bot_app)
+    await grant(bot_app, admin.id, "opd_admin", "3328")
+    await credit_module(bot_app, learner.id, "berakhlak", 30)
+    # Far below a sheet's rows, but over a (shrunk) file limit: any XLSX is larger than 3 KB.
+    services_of(bot_app).reports.max_bytes = fake.upload_limit = 3000
+    recap = await say(admin, "/laporan", "Laporan Kabupaten Tegal")
+    admin.press_button(t.BTN_XLSX, recap.message_id)
+    await fake.wait_for(lambda: len(uploads(fake, "sendDocument")) >= 1, 20)
+    [sent] = [c for c in fake.calls_to("sendDocument") if c.response_ok]
+    upload = sent.params["document"]
+    assert upload.filename.endswith(".zip") and len(upload.data) <= 3000
+    assert "CSV dalam ZIP, 1 bagian" in str(sent.params.get("caption"))
+    with zipfile.ZipFile(io.BytesIO(upload.data)) as archive:
+        [name] = archive.namelist()
+        lines = archive.read(name).decode("utf-8-sig").splitlines()
+    assert len(lines) == 3  # the header and the two registered employees
+    assert fake.violations == []

@@ -47,3 +47,14 @@ async def test_edits(fake: FakeBotApi, bot: Bot, user: FakeUser) -> None:
         await bot.delete_message(1001, m.message_id)
     with pytest.raises(BadRequest, match=tg("message to edit not found")):
         await bot.edit_message_text("x", chat_id=1001, message_id=m.message_id)
+
+
+async def test_a_document_over_the_upload_limit_is_refused(
+    fake: FakeBotApi, bot: Bot, user: FakeUser
+) -> None:
+    fake.upload_limit = 1000  # Telegram's is 50 MB; the same check, smaller
+    sent = await bot.send_document(1001, b"x" * 1000, filename="ok.csv")
+    assert sent.document is not None
+    with pytest.raises(Exception, match=tg("Request Entity Too Large")):
+        await bot.send_document(1001, b"x" * 1001, filename="big.csv")
+    assert len(fake.violations) == 1

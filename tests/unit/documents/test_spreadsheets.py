@@ -5,12 +5,23 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import random
+import string
+import zipfile
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from bot.documents.spreadsheets import Column, ColumnKind, to_csv, to_xlsx, totals
+from bot.documents.spreadsheets import (
+    Column,
+    ColumnKind,
+    CsvZipStream,
+    to_csv,
+    to_xlsx,
+    totals,
+)
 from bot.texts import documents as labels
 from tests.support import active_sheet
 
@@ -114,3 +125,33 @@ def test_a_jp_total_is_the_jp_of_the_summed_minutes() -> None:
     assert to_xlsx(columns, rows, minutes_per_jp=60) != to_xlsx(columns, rows)
     sixty = active_sheet(to_xlsx(columns, rows, minutes_per_jp=60))
     assert sixty["C5"].value == 0.75  # 45 minutes at 60 a JP
+
+
+def test_zipped_csv_parts_stay_under_the_byte_limit_with_every_row(tmp_path: Path) -> None:
+    # Random text hardly compresses: the size, not the row count, ends each part.
+    rng = random.Random(7)
+    rows = [
+        {"nip": str(10**17 + i), "name": "".join(rng.choices(string.ascii_letters, k=200))}
+        for i in range(6000)
+    ]
+    limit = 256 * 1024
+    stream = CsvZipStream(
+        tmp_path,
+        "riwayat",
+        [Column("nip", "NIP"), Column("name", "Nama")],
+        minutes_per_jp=45,
+        part_bytes=limit,
+    )
+    for row in rows:
+        stream.add(row)
+    paths = stream.close()
+    assert len(paths) > 4  # about 1.2 MB of CSV in parts of at most 256 KiB
+    seen: list[str] = []
+    for path in paths:
+        assert path.stat().st_size <= limit
+        with zipfile.ZipFile(path) as archive:
+            [name] = archive.namelist()
+            lines = archive.read(name).decode("utf-8-sig").splitlines()
+        assert lines[0] == "NIP;Nama"
+        seen += [line.split(";")[0] for line in lines[1:]]
+    assert seen == [str(row["nip"]) for row in rows] and stream.rows == len(rows)
