@@ -36,7 +36,7 @@ class Employee(Base):
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     nip: Mapped[str] = mapped_column(String(18), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    opd_code: Mapped[str] = mapped_column(String(24), index=True)
+    opd_code: Mapped[str] = mapped_column(String(24))
     unit_kerja: Mapped[str | None] = mapped_column(String(120))
     jabatan: Mapped[str | None] = mapped_column(String(120))
     golongan: Mapped[str | None] = mapped_column(String(16))
@@ -63,6 +63,21 @@ class Employee(Base):
     streak_day: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # By OPD, and covering what the per-OPD recap reads of each employee (kind, verified,
+    # deactivated, registered): the province recap then reads the index alone, in OPD order,
+    # instead of one table row per employee (``bench/hours.py``: 300,000 employees).
+    __table_args__ = (
+        Index(
+            "ix_employees_opd_recap",
+            "opd_code",
+            "kind",
+            "verified_at",
+            "deactivated_at",
+            "telegram_id",
+            "id",
+        ),
+    )
 
 
 class ChatSession(Base):
