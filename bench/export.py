@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import os
 import sqlite3
@@ -30,8 +31,11 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 from pathlib import Path
+from typing import Any
 
+import openpyxl
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,12 +68,14 @@ def generate(path: Path, employees: int) -> float:
         PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {employees})
         INSERT INTO employees (id, telegram_id, nip, name, opd_code, unit_kerja, jabatan, golongan,
-                               kind, is_active, consent_at, streak_days, created_at, updated_at)
+                               kind, is_active, consent_at, verified_at, verified_via,
+                               streak_days, created_at, updated_at)
         SELECT i, 1000000 + i, printf('%018d', 198000000000000000 + i),
                'Pegawai ' || printf('%06d', (i * 7919) % {employees}),
                'opd-' || printf('%02d', i % {OPDS}),
                'Unit ' || (i % 12), 'Analis', 'III/a', 'PNS', 1,
-               '2026-01-05 00:00:00', 0, '2026-01-05 00:00:00', '2026-01-05 00:00:00'
+               '2026-01-05 00:00:00', '2026-01-05 00:00:00', 'admin',
+               0, '2026-01-05 00:00:00', '2026-01-05 00:00:00'
         FROM n;
         INSERT INTO reminders (employee_id, enabled, minute_of_day, weekdays_only, updated_at)
         SELECT id, 0, 1170, 1, '2026-01-05 00:00:00' FROM employees;
@@ -127,6 +133,19 @@ class PeakRss:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def exported_rows(upload: Any) -> int:
+    """Data rows of an uploaded XLSX, CSV or zipped CSV (its header not counted)."""
+    data: bytes = upload.data
+    if upload.filename.endswith(".zip"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(archive.read(name).count(b"\n") - 1 for name in archive.namelist())
+    if upload.filename.endswith(".csv"):
+        return data.count(b"\n") - 1
+    sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+    # Rows that start with a NIP: not the header, nor a totals row.
+    return sum(1 for (nip,) in sheet.iter_rows(max_col=1, values_only=True) if str(nip).isdigit())
 
 
 async def help_round_trip(fake: FakeBotApi, chat_id: int) -> float:
@@ -217,6 +236,11 @@ async def measure(path: Path, employees: int) -> dict[str, object]:
             sizes = [len(c.params["document"].data) for c in docs if c.response_ok]
             captions = [str(c.params.get("caption")) for c in docs]
             assert fake.violations == [], fake.violations[:3]
+            # Not timed: every course record arrived (a bench that exports nothing measures
+            # nothing).
+            rows = sum(exported_rows(c.params["document"]) for c in docs if c.response_ok)
+            expected = employees * ROWS_PER_EMPLOYEE * 4 // 5
+            assert rows == expected, f"{rows} rows exported, {expected} expected"
         finally:
             proc.terminate()
             try:
