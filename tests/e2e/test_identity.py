@@ -147,7 +147,7 @@ async def test_nobody_reviews_their_own_report(
         admin.send_document("sertifikat.pdf", b"%PDF-1.4", "application/pdf")
         done = await admin.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
         assert "Belum ada admin lain" in (done.text or "")
-        await say(admin, "/antrian", "Tidak ada laporan")
+        await say(admin, "/antrian", "Tidak ada laporan")  # the old spelling of /antrean
         report_id = int((done.text or "").split("#")[1].split()[0])
         forged = admin.press(done.message_id, f"trv:ok:{report_id}")
         assert ht.REVIEW_OWN.format(id=report_id) in await callback_answer(fake, forged)
