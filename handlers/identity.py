@@ -1,4 +1,4 @@
-"""Confirming people: verification and transfer requests (from ``/antrian`` and their notices)
+"""Confirming people: verification and transfer requests (from ``/antrean`` and their notices)
 and ``/pegawai NIP`` (verify, unbind, deactivate), for admins within their scope.
 
 Thin: every rule (who decides, the conditional updates, the audit, the notices) is in
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot import texts
 from bot.core.callbacks import IdentityButton, PersonButton
 from bot.core.nip import NipError, parse_nip
 from bot.core.telegram_html import escape
@@ -51,7 +52,7 @@ def queue_markup(requests: list[IdentityRequest]) -> InlineKeyboardMarkup:
 
 
 async def send_queue(update: Update, context: BotContext) -> bool:
-    """The pending identity requests in the caller's scope, if any (for ``/antrian``)."""
+    """The pending identity requests in the caller's scope, if any (for ``/antrean``)."""
     requests = await context.services.identity.pending(user_id(update))
     if not requests:
         return False
@@ -61,7 +62,8 @@ async def send_queue(update: Update, context: BotContext) -> bool:
 
 async def _refused(update: Update, decided: Decided, request_id: int) -> None:
     if decided.outcome is Decision.ALREADY:
-        text = t.ALREADY.format(id=request_id, admin=escape(decided.decided_by or t.SOMEONE))
+        admin = escape(decided.decided_by or t.SOMEONE)
+        text = texts.single_stops(t.ALREADY.format(id=request_id, admin=admin))
     elif decided.outcome is Decision.OWN:
         text = t.OWN.format(id=request_id)
     elif decided.outcome is Decision.STALE:
@@ -98,7 +100,10 @@ async def on_identity(update: Update, context: BotContext, data: IdentityButton)
         await _refused(update, decided, data.request)
         return
     await show(
-        update, t.DECIDED_APPROVED.format(id=data.request, name=escape(decided.employee.name))
+        update,
+        texts.single_stops(
+            t.DECIDED_APPROVED.format(id=data.request, name=escape(decided.employee.name))
+        ),
     )
     context.sender.wake()  # the people concerned were told with the decision
 

@@ -69,10 +69,6 @@ def main_menu(review_goal: int = 0) -> InlineKeyboardMarkup:
     )
 
 
-def use_name(name: str) -> InlineKeyboardMarkup:
-    return markup([[button(texts.BTN_USE_NAME.format(name=name), RegisterButton("name"))]])
-
-
 def transfer() -> InlineKeyboardMarkup:
     """Under "this NIP is bound to another account": ask an admin for a transfer."""
     return markup([[button(itexts.BTN_TRANSFER, RegisterButton("move"))]])

@@ -14,7 +14,6 @@ from bot.core.nip import EmployeeKind, sex_digit
 from bot.core.telegram_html import escape
 from bot.services.registration import RegistrationOutcome, RegistrationStep, Result, TelegramUser
 from bot.services.review import ReviewStatus
-from bot.store.employees import clean_name
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
 from bot.texts import hours as hours_texts
@@ -33,11 +32,6 @@ from handlers.reminders import default_notice
 from handlers.spaced_review import cancel_session
 
 
-def telegram_name(update: Update) -> str:
-    user = update.effective_user
-    return user.full_name.strip() if user else ""
-
-
 async def menu_text(context: BotContext, employee: Employee) -> tuple[str, int]:
     """The menu's text, with today's review goal and the streak; and that goal."""
     svc = context.services
@@ -51,6 +45,7 @@ async def menu_text(context: BotContext, employee: Employee) -> tuple[str, int]:
         time=scale.text(minutes),
         target=scale.jp_text(target),
     )
+    text = texts.single_stops(text)  # "M.Si." ends the name and the sentence
     if employee.privacy_version != privacy_texts.NOTICE_VERSION:
         text += privacy_texts.NOTICE_MENU_HINT
     if employee.verified_at is None:
@@ -169,10 +164,10 @@ async def prompt(update: Update, context: BotContext, state: FlowState) -> None:
     elif state.step == RegistrationStep.CONTACT:
         await send_reply_keyboard(update, it.ASK_CONTACT, CONTACT_KEYBOARD)
     elif state.step == RegistrationStep.NAME:
+        # Typed as in the SK / MyASN, since it is printed on certificates: the Telegram name is
+        # never offered as a default.
         kind = "NI PPPK" if state.data.get("kind") == EmployeeKind.PPPK.value else "NIP"
-        suggestion = clean_name(telegram_name(update))
-        markup = keyboards.use_name(suggestion) if suggestion else None
-        await reply(update, texts.ASK_NAME.format(kind=kind), markup)
+        await reply(update, texts.ASK_NAME.format(kind=kind))
     elif state.step == RegistrationStep.OPD:
         await send_opd_page(update, context, 0, state.token)
     elif state.step == RegistrationStep.CONSENT:
@@ -281,17 +276,6 @@ async def on_filed(update: Update, result: Result) -> None:
     await show(update, template.format(id=result.request.id))
 
 
-async def on_use_name(update: Update, context: BotContext) -> None:
-    svc = context.services
-    result = await svc.registration.submit_name(user_id(update), telegram_name(update))
-    if result.outcome is RegistrationOutcome.STALE:
-        await expired(update)
-    elif result.outcome is RegistrationOutcome.INVALID:
-        await toast(update, texts.NAME_INVALID)
-    elif result.state is not None:
-        await prompt(update, context, result.state)
-
-
 async def on_opd(update: Update, context: BotContext, data: OpdButton) -> None:
     svc = context.services
     code = data.code
@@ -309,11 +293,9 @@ async def on_opd(update: Update, context: BotContext, data: OpdButton) -> None:
 
 
 async def on_register_button(update: Update, context: BotContext, data: RegisterButton) -> None:
-    """ "Use my Telegram name", the consent answer, the admin route, or a transfer."""
+    """The consent answer, the admin route, or a transfer."""
     svc = context.services
-    if data.action == "name":
-        await on_use_name(update, context)
-    elif data.action in ("admin", "move"):
+    if data.action in ("admin", "move"):
         uid = user_id(update)
         if data.action == "admin":
             result = await svc.registration.choose_admin_route(uid)
@@ -349,11 +331,13 @@ async def on_consent(
     elif result.employee is not None:
         employee = result.employee
         name = escape(employee.name)
+        salutation = texts.SALUTATIONS[sex_digit(employee.nip)]
         if employee.verified_at is None:
-            registered_text = it.REGISTERED_PENDING.format(name=name)
+            registered_text = it.REGISTERED_PENDING.format(salutation=salutation, name=name)
             context.sender.wake()  # the reviewers' copies were queued with the account
         else:
-            registered_text = texts.REGISTERED.format(name=name)
+            registered_text = texts.REGISTERED.format(salutation=salutation, name=name)
+        registered_text = texts.single_stops(registered_text)
         reminder = default_notice(context) if optional else texts.REGISTERED_QUIET
         await show(update, registered_text + "\n\n" + reminder)
         await send_menu(update, context, employee, fresh=True)

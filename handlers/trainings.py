@@ -1,4 +1,4 @@
-"""``/lapor`` (report an outside training) and its verification by admins (``/antrian``).
+"""``/lapor`` (report an outside training) and its verification by admins (``/antrean``).
 
 Thin: the wizard state and every rule live in :mod:`bot.services.trainings` and
 :mod:`bot.services.training_review`; this module turns updates into calls and results into
@@ -32,7 +32,7 @@ from bot.telegram.context import BotContext
 from bot.texts import hours as t
 from db.models import Employee, ExternalTraining
 from handlers import hours_keyboards as kb
-from handlers.commands import CommandScope, command
+from handlers.commands import CommandScope, alias, command
 from handlers.common import answer_query, reply, show, toast, user_id
 from handlers.identity import send_queue
 
@@ -192,9 +192,9 @@ async def send_for_review(
     await context.bot.send_message(chat_id, text, reply_markup=kb.review(report.id))
 
 
-@command("antrian", rank=110, scope=CommandScope.ADMIN)
+@command("antrean", rank=110, scope=CommandScope.ADMIN)
 async def queue(update: Update, context: BotContext) -> None:
-    """``/antrian``: pending reports in the caller's scope (their OPD, or all for superadmins)."""
+    """``/antrean``: pending reports in the caller's scope (their OPD, or all for superadmins)."""
     people = await send_queue(update, context)  # accounts to confirm, first
     items = await context.services.reviews.pending(user_id(update))
     if not items:
@@ -202,6 +202,9 @@ async def queue(update: Update, context: BotContext) -> None:
             await reply(update, t.QUEUE_EMPTY)
         return
     await reply(update, t.QUEUE_TITLE.format(count=len(items)), kb.queue(items))
+
+
+alias("antrian", of="antrean")  # the old spelling keeps working, shown nowhere
 
 
 async def on_review(update: Update, context: BotContext, data: ReviewButton) -> None:

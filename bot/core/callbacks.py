@@ -165,7 +165,7 @@ class MenuButton(CallbackData, prefix="menu"):
 class RegisterButton(CallbackData, prefix="reg"):
     # "quiet": register without the optional messages; "admin": verification by an admin
     # instead of the phone; "move": ask for a transfer.
-    action: Literal["name", "yes", "quiet", "no", "admin", "move"]
+    action: Literal["yes", "quiet", "no", "admin", "move"]
 
 
 @dataclass(frozen=True)

@@ -7,22 +7,26 @@ Translating the bot means translating this file, not touching handlers. Texts ar
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # --- General ---------------------------------------------------------------------------------
 MOTTO = "Jateng Pinter Bareng, ASN Sinau Bareng"
 ORGANISER = "BPSDMD Provinsi Jawa Tengah (Sinau Bareng)"
-ACTIVITY_KIND_MODULE = "E-learning (mikro)"
+ACTIVITY_KIND_MODULE = "Pembelajaran mikro (e-learning)"
 SORRY = (
-    "Maaf, terjadi gangguan saat memproses permintaan Anda. Silakan coba lagi sebentar lagi. "
-    "Kemajuan belajar Anda tetap aman."
+    "Maaf, terjadi gangguan saat memproses permintaan Bapak/Ibu. Silakan coba lagi sebentar "
+    "lagi. Kemajuan belajar Bapak/Ibu tetap aman."
 )
 BUSY = "Sistem sedang sibuk. Mohon coba lagi dalam beberapa detik."
 UNKNOWN_COMMAND = "Perintah itu tidak dikenal. Ketik /bantuan untuk melihat daftar perintah."
 HINT_REGISTERED = (
-    "Saya belum memahami pesan itu. Pilih menu di bawah, atau ketik /bantuan untuk bantuan."
+    "Saya belum memahami pesan itu. Pilih menu di bawah, atau ketik /bantuan untuk melihat "
+    "daftar perintah."
 )
-HINT_UNREGISTERED = "Halo! Untuk mulai belajar, ketik /start dan daftarkan NIP atau NI PPPK Anda."
+HINT_UNREGISTERED = (
+    "Selamat datang. Untuk mulai belajar, ketik /start dan daftarkan NIP atau NI PPPK Bapak/Ibu."
+)
 HINT_NON_TEXT = "Maaf, saya hanya dapat membaca pesan teks dan tombol."
 HINT_USE_BUTTONS_OR_HELP = "Gunakan tombol atau ketik /bantuan."
 HINT_EDITED = "Pesan yang diedit tidak diproses. Silakan kirim pesan baru."
@@ -33,10 +37,21 @@ HINT_QUIZ_OPEN = (
 )
 BUTTON_EXPIRED = "Tombol ini sudah kedaluwarsa. Silakan buka menu lagi."
 BUTTON_INVALID = "Tombol ini tidak berlaku."
-NEED_REGISTRATION = "Anda belum terdaftar. Ketik /start untuk mendaftar terlebih dahulu."
+NEED_REGISTRATION = "Bapak/Ibu belum terdaftar. Ketik /start untuk mendaftar terlebih dahulu."
 CANCELLED = "Baik, dibatalkan. Ketik /start atau /bantuan kapan saja."
 NOTHING_TO_CANCEL = "Tidak ada proses yang sedang berjalan."
 TOO_LONG = "Pesan terlalu panjang. Mohon kirim maksimal {limit} karakter."
+
+
+# A sentence's full stop right after a dot that ends a filled-in value ("M.Si." + "."), maybe
+# with closing tags between them; an ellipsis ("...") is left alone.
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.((?:</[a-z]+>)*)\.(?!\.)")
+
+
+def single_stops(text: str) -> str:
+    """``"Selamat datang, <b>Dr. Siti, M.Si.</b>."`` -> ``"… M.Si.</b>"``: one dot where a name
+    or title ending in an abbreviation's dot meets the sentence's own full stop."""
+    return _DOUBLE_STOP.sub(r".\1", text)
 
 
 # --- Commands: the menu description (3-256 characters), the /bantuan line and its arguments ----
@@ -73,7 +88,7 @@ COMMANDS = {
     ),
     "batal": CommandText("Batalkan proses yang berjalan", "batalkan proses yang sedang berjalan"),
     "bantuan": CommandText("Bantuan dan daftar perintah", "pesan ini"),
-    "antrian": CommandText(
+    "antrean": CommandText(
         "Admin: verifikasi akun dan laporan", "verifikasi akun pegawai dan laporan pelatihan"
     ),
     "laporan": CommandText("Admin: laporan JP per OPD", "laporan JP dan kepatuhan per OPD"),
@@ -136,11 +151,13 @@ WELCOME = (
     "apa, dan hak Bapak/Ibu. Kami belum meminta data apa pun dari Bapak/Ibu.\n\n"
     "Ketik /batal untuk membatalkan."
 )
-REG_RESUME = "Pendaftaran Anda belum selesai. Mari lanjutkan."
-ASK_NIP = "Kirimkan NIP atau NI PPPK Anda (18 digit), misalnya <code>19860926 201505 1 001</code>."
+REG_RESUME = "Pendaftaran Bapak/Ibu belum selesai. Mari lanjutkan."
+ASK_NIP = (
+    "Kirimkan NIP atau NI PPPK Bapak/Ibu (18 digit), misalnya <code>19860926 201505 1 001</code>."
+)
 NIP_EMPTY = "NIP atau NI PPPK belum diisi."
 NIP_NOT_DIGITS = "NIP atau NI PPPK hanya boleh berisi angka (spasi, titik, dan tanda hubung boleh)."
-NIP_WRONG_LENGTH = "NIP atau NI PPPK harus 18 digit, yang Anda kirim {count} digit."
+NIP_WRONG_LENGTH = "NIP atau NI PPPK harus 18 digit, sedangkan yang dikirim {count} digit."
 NIP_BAD_BIRTH_DATE = "Digit 1-8 ({value}) bukan tanggal lahir yang valid (format TTTTBBHH)."
 NIP_FUTURE_BIRTH_DATE = "Tanggal lahir pada nomor itu (digit 1-8) berada di masa depan."
 NIP_BAD_SEX_DIGIT = "Digit ke-15 adalah jenis kelamin dan harus 1 atau 2, bukan {digit}."
@@ -149,12 +166,12 @@ NIP_BAD_START = "Digit 9-14 NIP ({value}) bukan TMT CPNS yang valid (format TTTT
 NIP_FUTURE_START = "Tanggal pengangkatan pada nomor itu (digit 9-14) berada di masa depan."
 NIP_START_BEFORE_BIRTH = "TMT pada NIP (digit 9-14) tidak boleh sebelum tanggal lahir."
 NIP_START_TOO_YOUNG = (
-    "Aturan usia pengangkatan: menurut nomor itu, Anda diangkat sebelum berusia {age} tahun. "
+    "Aturan usia pengangkatan: menurut nomor itu, pemiliknya diangkat sebelum berusia {age} tahun. "
     "Mohon periksa lagi."
 )
 NIP_START_TOO_OLD = (
-    "Aturan usia pengangkatan: menurut nomor itu, Anda diangkat setelah berusia {age} tahun, "
-    "padahal pengangkatan ASN paling tinggi pada usia {age}. Mohon periksa lagi."
+    "Aturan usia pengangkatan: menurut nomor itu, pemiliknya diangkat setelah berusia {age} "
+    "tahun, padahal pengangkatan ASN paling tinggi pada usia {age}. Mohon periksa lagi."
 )
 NIP_TOO_OLD = (
     "Aturan usia pegawai aktif: menurut tanggal lahirnya, pemilik nomor itu sudah berusia {age} "
@@ -164,23 +181,22 @@ NIP_PPPK_TOO_EARLY = (
     "Aturan tahun PPPK: PPPK baru ada sejak PP 49/2018 dan pertama diangkat tahun {year}, "
     "sedangkan NI PPPK itu menyebut tahun pengangkatan sebelumnya. Mohon periksa lagi."
 )
-NIP_RETRY = "❗ {reason}\n\nSilakan kirim ulang NIP atau NI PPPK Anda."
+NIP_RETRY = "❗ {reason}\n\nSilakan kirim ulang NIP atau NI PPPK Bapak/Ibu."
 NIP_TAKEN = (
-    "NIP ini sudah terhubung dengan akun Telegram lain. Jika itu bukan Anda, atau Anda berganti "
-    "akun, silakan hubungi admin BPSDMD/BKD instansi Anda."
+    "NIP ini sudah terhubung dengan akun Telegram lain. Bila akun itu bukan milik Bapak/Ibu, "
+    "atau Bapak/Ibu berganti akun, silakan hubungi admin BPSDMD/BKD instansi."
 )
 ASK_NAME = (
     "NIP diterima ✅ ({kind}).\n\n"
-    "Sekarang tuliskan <b>nama lengkap</b> Anda (tanpa gelar pun boleh), atau ketuk tombol "
-    "di bawah bila sudah sesuai."
+    "Sekarang tuliskan <b>nama lengkap</b> Bapak/Ibu persis seperti pada SK atau MyASN, "
+    "termasuk gelar bila ada. Nama ini dicetak pada e-sertifikat dan transkrip."
 )
-BTN_USE_NAME = "Gunakan: {name}"
 NAME_INVALID = (
     "Nama harus 2-120 karakter dan berisi huruf (boleh spasi, titik, koma, apostrof, tanda "
     "hubung). Silakan tulis ulang."
 )
 ASK_OPD = (
-    "Pilih <b>instansi (OPD / kabupaten / kota)</b> Anda dari daftar, atau ketik sebagian "
+    "Pilih <b>instansi (OPD / kabupaten / kota)</b> Bapak/Ibu dari daftar, atau ketik sebagian "
     "namanya untuk mencari (mis. <i>kesehatan</i>, <i>Tegal</i>)."
 )
 OPD_PAGE = "Halaman {page} dari {pages}"
@@ -210,11 +226,11 @@ REGISTERED_QUIET = (
     "Pengingat belajar dan pengumuman umum tidak dikirim. Bapak/Ibu dapat mengaktifkannya kapan "
     "saja di /privasi atau /pengingat."
 )
-REGISTERED = "Pendaftaran berhasil! 🎉 Selamat belajar, <b>{name}</b>."
+REGISTERED = "Pendaftaran berhasil! 🎉 Selamat belajar, <b>{salutation} {name}</b>."
 
 # --- Profile ---------------------------------------------------------------------------------
 PROFILE = (
-    "<b>Profil Anda</b>\n\n"
+    "<b>Profil Bapak/Ibu</b>\n\n"
     "{label}: <code>{nip}</code> ({kind})\n"
     "Nama: {name}\n"
     "Instansi: {opd}\n"
@@ -230,7 +246,7 @@ PROFILE_EDIT_HINT = (
     "admin OPD."
 )
 PROFILE_READONLY = (
-    "Nama, instansi, unit kerja, jabatan dan golongan berasal dari data kepegawaian instansi: "
+    "Nama, instansi, unit kerja, jabatan, dan golongan berasal dari data kepegawaian instansi: "
     "hubungi admin OPD untuk perubahan."
 )
 PROFILE_LOCKED = "Data ini berasal dari data kepegawaian: hubungi admin OPD untuk perubahan."
@@ -240,11 +256,14 @@ BTN_EDIT_OPD = "✏️ Instansi"
 BTN_EDIT_UNIT = "✏️ Unit kerja"
 BTN_EDIT_JABATAN = "✏️ Jabatan"
 BTN_EDIT_GOLONGAN = "✏️ Golongan"
-ASK_EDIT_NAME = "Tuliskan nama lengkap Anda yang baru. Ketik /batal untuk batal."
-ASK_EDIT_UNIT = "Tuliskan nama unit kerja Anda (2-120 karakter). Ketik /batal untuk batal."
-ASK_EDIT_JABATAN = "Tuliskan jabatan Anda (2-120 karakter). Ketik /batal untuk batal."
+ASK_EDIT_NAME = (
+    "Tuliskan nama lengkap Bapak/Ibu persis seperti pada SK atau MyASN, termasuk gelar bila "
+    "ada (nama ini dicetak pada e-sertifikat). Ketik /batal untuk batal."
+)
+ASK_EDIT_UNIT = "Tuliskan nama unit kerja Bapak/Ibu (2-120 karakter). Ketik /batal untuk batal."
+ASK_EDIT_JABATAN = "Tuliskan jabatan Bapak/Ibu (2-120 karakter). Ketik /batal untuk batal."
 ASK_EDIT_GOLONGAN = (
-    "Tuliskan golongan/ruang Anda, misalnya <code>III/a</code> atau <code>IV/b</code> "
+    "Tuliskan golongan/ruang Bapak/Ibu, misalnya <code>III/a</code> atau <code>IV/b</code> "
     "(PPPK: <code>IX</code>). Ketik /batal untuk batal."
 )
 FIELD_INVALID = "Isian harus 2-120 karakter teks. Silakan tulis ulang."
@@ -298,7 +317,7 @@ BTN_TO_QUIZ = "📝 Mulai kuis"
 BTN_MODULE = "☰ Info modul"
 MODULE_NOT_FOUND = "Modul tidak ditemukan. Mungkin sudah dihapus dari katalog."
 MODULE_UPDATED = "Modul ini telah diperbarui. Silakan mulai lagi dari halaman modul."
-CARD_OUT_OF_RANGE = "Kartu itu tidak ada. Saya tampilkan kartu terakhir yang Anda baca."
+CARD_OUT_OF_RANGE = "Kartu itu tidak ada. Saya tampilkan kartu terakhir yang Bapak/Ibu baca."
 READ_CARDS_FIRST = "Selesaikan membaca semua kartu dulu sebelum mengerjakan kuis."
 QUIZ_READ_MORE = (
     "Kuis terbuka setelah Bapak/Ibu membaca kartu-kartunya sekitar {minutes} menit lagi. "
@@ -408,10 +427,10 @@ REFUSALS = {
     "admin_only": "Maaf, perintah ini khusus admin. Rekap JP Bapak/Ibu sendiri: /jp.",
     "superadmin_only": "Maaf, perintah ini khusus superadmin.",
     "other_opd": "Admin OPD hanya dapat mengelola instansinya sendiri.",
-    "not_reviewer": "Anda tidak berwenang memverifikasi laporan ini.",
+    "not_reviewer": "Bapak/Ibu tidak berwenang memverifikasi laporan ini.",
     "unverified": (
-        "E-sertifikat dan transkrip memuat nama dan NIP Anda, sehingga tersedia setelah akun "
-        "Anda diverifikasi admin OPD. Waktu belajar Anda tetap tercatat."
+        "E-sertifikat dan transkrip memuat nama dan NIP Bapak/Ibu, sehingga tersedia setelah "
+        "akun Bapak/Ibu diverifikasi admin OPD. Waktu belajar Bapak/Ibu tetap tercatat."
     ),
     "opd_has_admin": (
         "OPD ini memiliki admin: merekalah yang mengonfirmasi pegawainya. Superadmin "

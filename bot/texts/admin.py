@@ -19,7 +19,7 @@ BTN_MAKE_OPD_ADMIN = "🏢 Jadikan admin OPD"
 BTN_REVOKE = "🚫 Cabut peran"
 BTN_CANCEL = "Batal"
 ROLE_SAVED = "Peran <b>{name}</b> sekarang: <b>{role}</b> ✅"
-ROLE_SELF = "Anda tidak dapat mencabut peran superadmin Anda sendiri."
+ROLE_SELF = "Bapak/Ibu tidak dapat mencabut peran superadmin sendiri."
 ROLE_UNVERIFIED = (
     "Peran admin hanya diberikan kepada pegawai yang akunnya sudah terverifikasi. "
     "Verifikasi dulu lewat /pegawai."
@@ -30,12 +30,13 @@ SCHEDULES_CANCELLED_ROLE = (
     "dicabut atau diubah. Pengumuman itu tidak akan terkirim."
 )
 APPOINTED = (
-    "🎖 Anda sekarang <b>{role}</b>{scope}.\n\nPerintah yang kini dapat Anda gunakan:\n"
-    "{commands}\n\nMenu perintah Telegram Anda sudah diperbarui."
+    "🎖 Bapak/Ibu sekarang <b>{role}</b>{scope}.\n\nPerintah yang kini dapat Bapak/Ibu "
+    "gunakan:\n{commands}\n\nMenu perintah Telegram Bapak/Ibu sudah diperbarui."
 )
 APPOINTED_SCOPE = " untuk {opd}"
 REVOKED = (
-    "Peran admin Anda dicabut. Anda tetap dapat belajar dan memakai perintah pegawai:\n{commands}"
+    "Peran admin Bapak/Ibu dicabut. Bapak/Ibu tetap dapat belajar dan memakai perintah "
+    "pegawai:\n{commands}"
 )
 ROLE_CANCELLED = "Tidak ada perubahan peran."
 
@@ -61,7 +62,7 @@ CONTENT_MEDIA_NOTE = " untuk keterangan foto/dokumen"
 CONTENT_NOT_SUPPORTED = "Jenis pesan ini tidak didukung. Kirim teks, foto, atau dokumen."
 CONTENT_FORMAT_UNSUPPORTED = (
     "Format pada pesan ini tidak dapat diteruskan ke penerima. Kirim ulang tanpa format "
-    "tersebut (tebal, miring, tautan, spoiler dan kutipan dapat dipakai)."
+    "tersebut (tebal, miring, tautan, spoiler, dan kutipan dapat dipakai)."
 )
 ASK_BUTTON = "Tambahkan tombol di bawah pengumuman?"
 BTN_NO_BUTTON = "Tanpa tombol"
@@ -134,7 +135,7 @@ FINAL_REPORT = (
     "{unknown}"
 )
 FINAL_SKIPPED = "\nDilewati (penerima atau pengumuman tidak ada lagi): {skipped}"
-BTN_FAILURES_CSV = "📄 CSV gagal, diblokir & tidak pasti"
+BTN_FAILURES_CSV = "📄 CSV gagal, diblokir, dan tidak pasti"
 NO_FAILURES = "Tidak ada penerima yang gagal, memblokir bot, atau tidak pasti."
 FAILURES_CAPTION = "Penerima gagal/diblokir/tidak pasti, pengumuman #{id}"
 DELIVERY_STATUS = {

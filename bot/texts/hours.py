@@ -13,10 +13,10 @@ KIND_NAMES = {
 }
 LAPOR_INTRO = (
     "<b>Lapor pelatihan eksternal</b>\n"
-    "Laporkan diklat, webinar atau kursus yang Anda ikuti di luar Sinau Bareng. Setelah "
-    "diverifikasi admin OPD Anda, JP-nya tercatat. Ketik /batal untuk membatalkan."
+    "Laporkan diklat, webinar, atau kursus yang Bapak/Ibu ikuti di luar Sinau Bareng. Setelah "
+    "diverifikasi admin OPD, JP-nya tercatat. Ketik /batal untuk membatalkan."
 )
-LAPOR_MINE_TITLE = "<b>Laporan Anda</b>"
+LAPOR_MINE_TITLE = "<b>Laporan Bapak/Ibu</b>"
 LAPOR_MINE_ITEM = "• #{id} {title} — {jp} JP — {status}"
 LAPOR_STATUS = {
     "pending": "⏳ menunggu verifikasi",
@@ -33,7 +33,7 @@ ASK_JP = (
     "<code>2,5</code>). Paling banyak {max} JP untuk {days} hari."
 )
 ASK_CERT = "7/8 — Ketik <b>nomor sertifikat</b>."
-ASK_FILE = "8/8 — Kirim <b>foto atau PDF sertifikat</b> (JPG, PNG atau PDF, maksimal {mb} MB)."
+ASK_FILE = "8/8 — Kirim <b>foto atau PDF sertifikat</b> (JPG, PNG, atau PDF, maksimal {mb} MB)."
 PROBLEMS = {
     "empty": "Isian tidak boleh kosong.",
     "too_long": "Terlalu panjang: maksimal {limit} karakter.",
@@ -44,9 +44,9 @@ PROBLEMS = {
     "bad_jp": "JP harus berupa angka lebih dari 0, mis. <code>8</code> atau <code>2,5</code>.",
     "jp_too_high": "JP terlalu besar: paling banyak {limit} JP untuk tanggal tersebut.",
     "bad_kind": "Jenis kegiatan tidak dikenal.",
-    "file_type": "Jenis berkas tidak diterima. Kirim foto, atau dokumen PDF/JPG/PNG.",
+    "file_type": "Jenis berkas tidak diterima. Kirim foto atau dokumen PDF/JPG/PNG.",
     "file_name": (
-        "Nama berkas harus berakhiran .pdf, .jpg, .jpeg atau .png, sesuai jenis berkasnya "
+        "Nama berkas harus berakhiran .pdf, .jpg, .jpeg, atau .png, sesuai jenis berkasnya "
         "(mis. <code>sertifikat.pdf</code>). Berkas dengan akhiran lain, seperti .apk atau "
         ".exe, tidak diterima."
     ),
@@ -55,7 +55,7 @@ PROBLEMS = {
         "harus dapat dibuka. Kirim ulang berkas sertifikat yang asli."
     ),
     "file_too_large": "Berkas terlalu besar: maksimal {limit} MB.",
-    "not_registered": "Anda belum terdaftar. Ketik /start untuk mendaftar.",
+    "not_registered": "Bapak/Ibu belum terdaftar. Ketik /start untuk mendaftar.",
     "stale": "Langkah ini sudah lewat. Ketik /lapor untuk memulai lagi.",
 }
 LAPOR_WAIT_FILE = "Silakan kirim foto atau PDF sertifikat, atau /batal."
@@ -85,26 +85,25 @@ BTN_OPEN = "#{id} {name}: {title}"
 ASK_REASON = "Ketik <b>alasan penolakan</b> laporan #{id} (akan dikirim ke pegawai)."
 REVIEW_APPROVED = "✅ Laporan #{id} disetujui; {jp} JP dicatat."
 REVIEW_REJECTED = "❌ Laporan #{id} ditolak. Alasan: {reason}"
-REVIEW_FORBIDDEN = "Anda tidak berwenang memverifikasi laporan ini."
+REVIEW_FORBIDDEN = "Bapak/Ibu tidak berwenang memverifikasi laporan ini."
 REVIEW_NOT_FOUND = "Laporan tidak ditemukan."
 REVIEW_ALREADY = "Laporan #{id} sudah diputuskan oleh {admin}: {status}."
-REVIEW_OWN = "Laporan #{id} adalah laporan Anda sendiri: yang memutuskan admin lain."
+REVIEW_OWN = "Laporan #{id} adalah laporan Bapak/Ibu sendiri: yang memutuskan admin lain."
 REVIEW_SOMEONE = "admin lain"
 NOTIFY_APPROVED = (
-    "✅ Laporan pelatihan <b>{title}</b> (#{id}) telah <b>disetujui</b>. "
-    "{jp} JP tercatat. Lihat /jp."
+    "✅ Laporan #{id}, <b>{title}</b>, telah <b>disetujui</b>. {jp} JP tercatat. Lihat /jp."
 )
 NOTIFY_REJECTED = (
-    "❌ Laporan pelatihan <b>{title}</b> (#{id}) <b>ditolak</b>.\nAlasan: {reason}\n"
-    "Anda dapat memperbaiki dan melapor kembali dengan /lapor."
+    "❌ Laporan #{id}, <b>{title}</b>, <b>ditolak</b>.\nAlasan: {reason}\n"
+    "Bapak/Ibu dapat memperbaiki dan melapor kembali dengan /lapor."
 )
-QUEUE_TITLE = "<b>Antrian verifikasi</b> ({count} laporan menunggu). Pilih untuk memeriksa:"
+QUEUE_TITLE = "<b>Antrean verifikasi</b> ({count} laporan menunggu). Pilih untuk memeriksa:"
 QUEUE_EMPTY = "Tidak ada laporan yang menunggu verifikasi."
 
 # --- Certificates -------------------------------------------------------------------------------
 CERT_LIST = "<b>Sertifikat</b>\nPilih modul yang sudah lulus untuk mengunduh e-sertifikat:"
 CERT_NONE = "Belum ada modul yang lulus. Mulai dari /belajar."
-CERT_NOT_PASSED = "Sertifikat hanya tersedia untuk modul yang sudah Anda lulusi."
+CERT_NOT_PASSED = "Sertifikat hanya tersedia untuk modul yang sudah Bapak/Ibu lulusi."
 CERT_CAPTION = "E-sertifikat {number}\nKode verifikasi: <code>{code}</code>"
 VERIFY_USAGE = "Ketik kode pada sertifikat, contoh: <code>/verifikasi ABCD-EFGH-JKLM</code>."
 VERIFY_GENUINE = (
@@ -181,7 +180,7 @@ FILE_COOLDOWN = "Mohon tunggu {seconds} detik sebelum meminta file ini lagi."
 
 # --- Roster at registration -----------------------------------------------------------------
 ROSTER_UNKNOWN_REFUSED = (
-    "NIP ini tidak terdapat dalam data kepegawaian. Hubungi BKPSDM/BKD atau admin OPD Anda."
+    "NIP ini tidak terdapat dalam data kepegawaian. Hubungi BKPSDM/BKD atau admin OPD."
 )
 
 # --- Transcript header lines (plain text, printed in the PDF) -------------------------------

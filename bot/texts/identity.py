@@ -6,63 +6,64 @@ from __future__ import annotations
 # --- Registration: verification -----------------------------------------------------------
 ASK_CONTACT = (
     "NIP diterima ✅.\n\n"
-    "Untuk memastikan nomor ini milik Anda, ketuk tombol <b>📱 Bagikan nomor HP saya</b> di "
-    "bawah. Telegram akan mengirim nomor HP akun ini, dan kami mencocokkannya dengan nomor di "
+    "Untuk memastikan nomor ini milik Bapak/Ibu, ketuk tombol <b>📱 Bagikan nomor HP saya</b> "
+    "di bawah. Telegram akan mengirim nomor HP akun ini, dan kami mencocokkannya dengan nomor di "
     "data kepegawaian. Data kepegawaian baru ditampilkan setelah cocok."
 )
 BTN_SHARE_CONTACT = "📱 Bagikan nomor HP saya"
 BTN_ADMIN_ROUTE = "🧑‍💼 Verifikasi oleh admin OPD"
 CONTACT_NOT_OWN = (
-    "Itu bukan kontak Anda sendiri (kontak yang diteruskan atau milik orang lain tidak "
+    "Itu bukan kontak Bapak/Ibu sendiri (kontak yang diteruskan atau milik orang lain tidak "
     "diterima). Ketuk tombol <b>📱 Bagikan nomor HP saya</b> di bawah."
 )
 CONTACT_MISMATCH = (
     "❌ Nomor HP akun Telegram ini tidak cocok dengan nomor di data kepegawaian untuk NIP itu."
 )
 CONTACT_MISMATCH_ADMIN = (
-    " Bila nomor Anda sudah berganti, ketuk <b>Verifikasi oleh admin OPD</b>: admin akan "
-    "memeriksa dan mengonfirmasi Anda."
+    " Bila nomor Bapak/Ibu sudah berganti, ketuk <b>Verifikasi oleh admin OPD</b>: admin akan "
+    "memeriksa dan mengonfirmasi akun Bapak/Ibu."
 )
-CONTACT_MISMATCH_END = " Hubungi admin OPD Anda untuk memperbarui nomor HP di data kepegawaian."
-CONTACT_VERIFIED = "✅ Nomor HP cocok. Akun Anda terverifikasi."
+CONTACT_MISMATCH_END = " Hubungi admin OPD untuk memperbarui nomor HP di data kepegawaian."
+CONTACT_VERIFIED = "✅ Nomor HP cocok. Akun Bapak/Ibu terverifikasi."
 CONTACT_WAIT = "Ketuk tombol <b>📱 Bagikan nomor HP saya</b> di bawah, atau /batal."
 NO_PHONE = (
     "NIP ini belum memiliki nomor HP di data kepegawaian, sehingga belum dapat diverifikasi. "
-    "Hubungi admin OPD atau BKPSDM/BKD Anda."
+    "Hubungi admin OPD atau BKPSDM/BKD instansi Bapak/Ibu."
 )
-DEACTIVATED = "NIP ini dinonaktifkan oleh admin. Bila Anda masih bertugas, hubungi admin OPD Anda."
+DEACTIVATED = "NIP ini dinonaktifkan oleh admin. Bila Bapak/Ibu masih bertugas, hubungi admin OPD."
 LIMITED = (
     "Terlalu banyak percobaan NIP yang tidak dikenal atau milik orang lain. Demi keamanan, "
     "silakan coba lagi setelah pukul {at}."
 )
 PENDING_NOTE = (
-    "⏳ Akun Anda <b>menunggu verifikasi</b> admin OPD. Anda sudah dapat belajar dan waktu "
-    "belajar Anda tercatat; JP dihitung dalam laporan resmi setelah diverifikasi."
+    "⏳ Akun Bapak/Ibu <b>menunggu verifikasi</b> admin OPD. Bapak/Ibu sudah dapat belajar dan "
+    "waktu belajarnya tercatat; JP dihitung dalam laporan resmi setelah diverifikasi."
 )
-REGISTERED_PENDING = "Pendaftaran tercatat 🎉, <b>{name}</b>.\n\n" + PENDING_NOTE
+REGISTERED_PENDING = "Pendaftaran tercatat 🎉, <b>{salutation} {name}</b>.\n\n" + PENDING_NOTE
 PENDING_SHORT = "⏳ menunggu verifikasi"
 INSTANSI_HIDDEN = "sesuai data kepegawaian (ditampilkan setelah verifikasi)"
 
 # --- Transfers (a NIP bound to another account) ---------------------------------------------
 TAKEN = (
-    "NIP ini sudah terhubung dengan akun Telegram lain. Bila itu memang NIP Anda (misalnya "
-    "Anda berganti HP atau akun), ajukan pemindahan: admin OPD akan memeriksanya. Jam "
+    "NIP ini sudah terhubung dengan akun Telegram lain. Bila itu memang NIP Bapak/Ibu (misalnya "
+    "karena berganti HP atau akun), ajukan pemindahan: admin OPD akan memeriksanya. Jam "
     "pelajaran tetap milik pegawai, bukan milik akun."
 )
 BTN_TRANSFER = "🔁 Ajukan pemindahan akun"
 ASK_TRANSFER_NAME = (
-    "Tuliskan <b>nama lengkap</b> Anda untuk permintaan pemindahan (admin akan mencocokkannya)."
+    "Tuliskan <b>nama lengkap</b> Bapak/Ibu persis seperti pada SK atau MyASN untuk permintaan "
+    "pemindahan (admin akan mencocokkannya)."
 )
 REQUEST_FILED = (
-    "📨 Permintaan #{id} terkirim ke admin OPD. Anda akan diberi tahu hasilnya. Sampai "
+    "📨 Permintaan #{id} terkirim ke admin OPD. Bapak/Ibu akan diberi tahu hasilnya. Sampai "
     "disetujui, akun ini belum terhubung dengan NIP tersebut."
 )
 REQUEST_FILED_NO_REVIEWER = (
     "📨 Permintaan #{id} tercatat, tetapi belum ada admin yang dapat memeriksanya. Hubungi "
-    "BKPSDM/BKD Anda."
+    "BKPSDM/BKD instansi Bapak/Ibu."
 )
 REQUEST_WAITING = (
-    "⏳ Permintaan #{id} Anda masih menunggu keputusan admin OPD. Anda akan diberi tahu hasilnya."
+    "⏳ Permintaan #{id} masih menunggu keputusan admin OPD. Bapak/Ibu akan diberi tahu hasilnya."
 )
 
 # --- Notices -------------------------------------------------------------------------------
@@ -89,17 +90,17 @@ OLD_NONE = "tidak ada (sudah dilepas)"
 BTN_CONFIRM = "✅ Konfirmasi"
 BTN_REFUSE = "❌ Tolak"
 NOTIFY_VERIFIED = (
-    "✅ Akun Anda telah <b>diverifikasi</b> oleh admin OPD. JP Anda kini dihitung dalam laporan "
-    "resmi. Lihat /profil."
+    "✅ Akun Bapak/Ibu telah <b>diverifikasi</b> oleh admin OPD. JP Bapak/Ibu kini dihitung "
+    "dalam laporan resmi. Lihat /profil."
 )
 NOTIFY_VERIFY_REFUSED = (
-    "❌ Admin OPD <b>menolak</b> verifikasi akun Anda untuk NIP <code>{nip}</code>.\n"
+    "❌ Admin OPD <b>menolak</b> verifikasi akun Bapak/Ibu untuk NIP <code>{nip}</code>.\n"
     "Alasan: {reason}\n"
-    "Akun ini tidak lagi terhubung dengan NIP tersebut. Bila ini keliru, hubungi admin OPD Anda."
+    "Akun ini tidak lagi terhubung dengan NIP tersebut. Bila ini keliru, hubungi admin OPD."
 )
 NOTIFY_TRANSFER_APPROVED = (
     "✅ Pemindahan disetujui: akun ini kini terhubung dengan NIP <code>{nip}</code>. Riwayat "
-    "belajar dan JP Anda tetap utuh. Ketik /start."
+    "belajar dan JP Bapak/Ibu tetap utuh. Ketik /start."
 )
 NOTIFY_TRANSFER_REFUSED = (
     "❌ Permintaan pemindahan akun untuk NIP <code>{nip}</code> <b>ditolak</b>.\nAlasan: {reason}"
@@ -107,7 +108,7 @@ NOTIFY_TRANSFER_REFUSED = (
 NOTIFY_UNBOUND = (
     "⚠️ Akun Telegram ini <b>tidak lagi terhubung</b> dengan NIP <code>{nip}</code> ({why}). "
     "Riwayat belajarnya tetap tersimpan pada pegawai tersebut. Bila ini keliru, hubungi admin "
-    "OPD Anda."
+    "OPD."
 )
 WHY_TRANSFER = "dipindahkan ke akun lain atas persetujuan admin"
 WHY_UNBIND = "dilepas oleh admin"
@@ -121,7 +122,7 @@ ALREADY = "Permintaan #{id} sudah diputuskan oleh {admin}."
 SOMEONE = "admin lain"
 STALE = "Permintaan #{id} tidak berlaku lagi: akunnya berubah sementara itu."
 NOT_FOUND = "Permintaan tidak ditemukan."
-OWN = "Permintaan #{id} adalah permintaan Anda sendiri: yang memutuskan admin lain."
+OWN = "Permintaan #{id} adalah permintaan Bapak/Ibu sendiri: yang memutuskan admin lain."
 QUEUE_TITLE = "<b>Verifikasi akun</b> ({count} menunggu). Pilih untuk memeriksa:"
 BTN_OPEN = "#{id} {name} ({kind})"
 KIND_NAMES = {"verify": "verifikasi", "transfer": "pindah akun"}
@@ -158,4 +159,4 @@ PEGAWAI_DONE = {
     "reactivated": "♻️ {name} aktif kembali; ia dapat mendaftar lagi dengan NIP-nya.",
 }
 PEGAWAI_STALE = "Data pegawai itu sudah berubah. Ketik /pegawai NIP lagi."
-MENU_PENDING = "⏳ Akun Anda <b>menunggu verifikasi</b> admin OPD (lihat /profil)."
+MENU_PENDING = "⏳ Akun Bapak/Ibu <b>menunggu verifikasi</b> admin OPD (lihat /profil)."

@@ -23,7 +23,7 @@ STATE_PAUSED = (
     "Dijeda sampai <b>{until}</b>. Setelah itu aktif lagi setiap {days} pukul {at} {zone}.\n"
     "Berikutnya: {next}."
 )
-STATE_OFF = "Pengingat <b>mati</b>. Anda tidak akan menerima pengingat belajar."
+STATE_OFF = "Pengingat <b>mati</b>. Bapak/Ibu tidak akan menerima pengingat belajar."
 DAYS_WEEKDAYS = "hari kerja (Senin–Jumat)"
 DAYS_EVERY = "hari"
 DATE_TIME = "{weekday}, {day} {month} {year} pukul {time} {zone}"

@@ -7,7 +7,7 @@ from datetime import date
 from bot.texts import MONTHS_LONG as MONTHS
 from bot.texts import WEEKDAYS
 
-ACTIVITY_KIND_REVIEW = "E-learning (ulasan berkala)"
+ACTIVITY_KIND_REVIEW = "Ulasan berkala (e-learning)"
 REVIEW_CREDIT_TITLE = "Ulasan berkala materi Sinau Bareng, {day}"
 
 # --- The main menu's line ------------------------------------------------------------------------

@@ -34,15 +34,25 @@ async def start_registration(user: FakeUser) -> BotMessage:
     return await tap(user, "Saya sudah membaca", "Kirimkan NIP")
 
 
+def full_name(user: FakeUser) -> str:
+    """The name a test user types at the name step: their first and last name."""
+    return " ".join(part for part in (user.first_name, user.last_name) if part)
+
+
 async def register(
-    fake: FakeBotApi, user: FakeUser, nip: str = NIP, app: Application | None = None
+    fake: FakeBotApi,
+    user: FakeUser,
+    nip: str = NIP,
+    app: Application | None = None,
+    name: str | None = None,
 ) -> None:
-    """Register without a roster (name typed, Kabupaten Tegal picked): the account waits for
-    an admin's verification; with ``app``, it is then marked verified, as an admin's
-    confirmation does (confirming is tested on its own in test_identity)."""
+    """Register without a roster (the full name typed, as in the SK, by default the user's first
+    and last name; Kabupaten Tegal picked): the account waits for an admin's verification; with
+    ``app``, it is then marked verified, as an admin's confirmation does (confirming is tested
+    on its own in test_identity)."""
     await start_registration(user)
     await say(user, nip, "nama lengkap")
-    await tap(user, "Gunakan:", "instansi")
+    await say(user, name or full_name(user), "instansi")
     await say(user, "tegal", "Hasil pencarian")
     await tap(user, "Kabupaten Tegal", "Konfirmasi pendaftaran")
     await tap(user, "Daftar, dengan pengingat", "Pendaftaran tercatat")

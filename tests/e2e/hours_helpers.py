@@ -105,7 +105,7 @@ async def credit_module(app: Application, telegram_id: int, module_id: str, minu
                 source_id=module_id,
                 title="BerAKHLAK dalam Pelayanan",
                 category="sosial_kultural",
-                activity_kind="E-learning (mikro)",
+                activity_kind="Pembelajaran mikro (e-learning)",
                 organiser="BPSDMD",
                 started_on=date(2026, 3, 2),
                 ended_on=date(2026, 3, 4),

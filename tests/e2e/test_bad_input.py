@@ -46,8 +46,8 @@ async def test_bad_input_during_registration(fake: FakeBotApi, bot_app: Applicat
     await tap(user, "Saya sudah membaca", "Kirimkan NIP")
     bad_nips = {
         "1986O926 201505 1 001": "hanya boleh berisi angka",
-        "19860926 20150 1 001": "yang Anda kirim 17 digit",
-        "19860926 2015051 1 001": "yang Anda kirim 19 digit",
+        "19860926 20150 1 001": texts.NIP_WRONG_LENGTH.format(count=17),
+        "19860926 2015051 1 001": texts.NIP_WRONG_LENGTH.format(count=19),
         "19860231 201505 1 001": "bukan tanggal lahir yang valid",
         "19860926 198001 1 001": "tidak boleh sebelum tanggal lahir",
         "19860926 201505 3 001": "harus 1 atau 2, bukan 3",

@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy import update
 from telegram.ext import Application
 
-from bot.emulator import FakeBotApi
+from bot import texts
+from bot.emulator import BotMessage, FakeBotApi, FakeUser
+from bot.texts import hours as ht
 from db.models import Certificate, Employee
-from tests.e2e.helpers import register, say
+from tests.e2e.helpers import NIP, register, say, start_registration, tap, verified
 from tests.e2e.hours_helpers import NIP_ADMIN, callback_answer, credit_module, db_of, uploaded
 from tests.support import FakeClock
 from tests.unit.documents.helpers import decode_qr, pdf_text, qr_image
@@ -50,7 +52,7 @@ async def test_a_certificate_is_issued_verified_and_a_forgery_refused(
     # Someone who did not pass the module cannot get its certificate with a forged button.
     probe = await say(other, "/sertifikat", "Belum ada modul")
     pressed = other.press(probe.message_id, "cert:berakhlak")
-    assert "sudah Anda lulusi" in await callback_answer(fake, pressed)
+    assert ht.CERT_NOT_PASSED in await callback_answer(fake, pressed)
 
 
 async def test_the_qr_deep_link_verifies_and_a_reissue_replaces_the_old_code(
@@ -84,3 +86,44 @@ async def test_the_qr_deep_link_verifies_and_a_reissue_replaces_the_old_code(
     await say(checker, f"/verifikasi {code}", "digantikan oleh revisi terbaru")
     fresh = await say(checker, f"/start v_{new_code.replace('-', '')}", "Sertifikat asli")
     assert "Siti Aminah Lestari" in (fresh.text or "") and "revisi 2" in (fresh.text or "")
+
+
+async def test_the_name_is_typed_as_in_the_sk_and_printed_as_typed(
+    fake: FakeBotApi, bot_app: Application
+) -> None:
+    """The name step offers no one-tap Telegram name: the full name typed (with its titles) is
+    what the profile, the menu and the certificate show, with one dot after "M.Si."."""
+    typed = "Dr. Siti Aminah, M.Si."
+    learner = fake.user(8221, first_name="Sitty", last_name="🌸")
+    await start_registration(learner)
+    asked = await say(learner, NIP, "nama lengkap")
+    assert asked.text is not None and "SK atau MyASN" in asked.text
+    assert asked.button_texts == [] and not any(
+        "Gunakan" in (m.text or "") for m in texts_of(learner)
+    )
+    # The button of the old name step, pressed from an old message, changes nothing.
+    pressed = learner.press(asked.message_id, "reg:name")
+    assert await callback_answer(fake, pressed) == texts.BUTTON_INVALID
+
+    await say(learner, typed, "instansi")
+    await say(learner, "tegal", "Hasil pencarian")
+    await tap(learner, "Kabupaten Tegal", typed)  # the confirmation shows the typed name
+    done = await tap(learner, "Daftar, dengan pengingat", "Pendaftaran tercatat")
+    assert f"Bapak {typed}\n" in (done.text or "") and "M.Si.." not in (done.text or "")
+    menu = await learner.wait_for_reply(lambda m: "Apa yang ingin dikerjakan" in (m.text or ""))
+    assert f"Selamat datang, Bapak {typed}\nTahun" in (menu.text or "")
+    await verified(bot_app, learner.id)
+
+    profile = await say(learner, "/profil", "Profil Bapak/Ibu")
+    assert f"Nama: {typed}\n" in (profile.text or "") and "Sitty" not in (profile.text or "")
+    await credit_module(bot_app, learner.id, "berakhlak", 90)
+    await say(learner, "/sertifikat", "Pilih modul")
+    learner.press_button("BerAKHLAK")
+    pdf = await learner.wait_for_reply(lambda m: m.kind == "document")
+    _, printed = pdf_text(uploaded(fake, pdf))
+    assert typed in printed and "Sitty" not in printed
+    assert fake.violations == []
+
+
+def texts_of(user: FakeUser) -> list[BotMessage]:
+    return [m for m in user.chat.messages if m.text is not None]

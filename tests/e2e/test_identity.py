@@ -16,6 +16,7 @@ from bot.app.application import build_application, polling, services_of
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi, FakeUser
+from bot.texts import hours as ht
 from db.models import Broadcast, Employee
 from tests.e2e.helpers import NIP, register, say, start_registration, tap
 from tests.e2e.hours_helpers import NIP_ADMIN, add_employee, callback_answer, grant
@@ -52,7 +53,7 @@ async def test_an_admin_confirms_or_refuses_an_account(
         await add_employee(app, admin.id, NIP_ADMIN, "3328", "Budi Santoso")
         await grant(app, admin.id, "opd_admin", "3328")
         await register(fake, learner)
-        profile = await say(learner, "/profil", "Profil Anda")
+        profile = await say(learner, "/profil", "Profil Bapak/Ibu")
         assert "menunggu verifikasi" in (profile.text or "")
         hours = await say(learner, "/jp", "Rekap JP")
         assert "menunggu verifikasi" in (hours.text or "")
@@ -64,7 +65,7 @@ async def test_an_admin_confirms_or_refuses_an_account(
         confirm = review.buttons[0]["callback_data"]
         await tap(admin, "Konfirmasi", "dikonfirmasi", message_id=review.message_id)
         await learner.wait_for_reply(lambda m: "diverifikasi" in (m.text or ""))
-        profile = await say(learner, "/profil", "Profil Anda")
+        profile = await say(learner, "/profil", "Profil Bapak/Ibu")
         assert "terverifikasi" in (profile.text or "")
         # A second press of the decided request: told who decided.
         again = admin.press(review.message_id, confirm)
@@ -146,10 +147,10 @@ async def test_nobody_reviews_their_own_report(
         admin.send_document("sertifikat.pdf", b"%PDF-1.4", "application/pdf")
         done = await admin.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
         assert "Belum ada admin lain" in (done.text or "")
-        await say(admin, "/antrian", "Tidak ada laporan")
+        await say(admin, "/antrian", "Tidak ada laporan")  # the old spelling of /antrean
         report_id = int((done.text or "").split("#")[1].split()[0])
         forged = admin.press(done.message_id, f"trv:ok:{report_id}")
-        assert "laporan Anda sendiri" in await callback_answer(fake, forged)
+        assert ht.REVIEW_OWN.format(id=report_id) in await callback_answer(fake, forged)
         await asyncio.sleep(0.3)
         await say(admin, "/jp", "Rekap JP")
         assert not any(c.method == "sendDocument" for c in fake.calls)  # no review sent
@@ -166,8 +167,9 @@ async def test_a_revoked_admins_schedule_never_goes_out_and_roles_are_announced(
         await register(fake, officer, app=app)
         await say(boss, "/admin 19860926 201505 1 001", "Pilih peran baru")
         await tap(boss, "Jadikan admin OPD", "sekarang: Admin OPD")
-        told = await officer.wait_for_reply(lambda m: "Anda sekarang" in (m.text or ""))
-        assert "/antrian" in (told.text or "") and "/pegawai" in (told.text or "")
+        told = await officer.wait_for_reply(lambda m: "Bapak/Ibu sekarang" in (m.text or ""))
+        assert "/antrean" in (told.text or "") and "/pegawai" in (told.text or "")
+        assert "/antrian" not in (told.text or "")  # the old spelling is an alias, shown nowhere
         assert "/audit" not in (told.text or "") and "/admin " not in (told.text or "")
         menus = [c for c in fake.calls_to("setMyCommands") if str(officer.id) in str(c.params)]
         names = str(menus[-1].params["commands"])
@@ -188,7 +190,7 @@ async def test_a_revoked_admins_schedule_never_goes_out_and_roles_are_announced(
         saved = await tap(boss, "Cabut peran", "Pegawai (tanpa peran)")
         assert "dibatalkan" in (saved.text or "")
         await boss.wait_for_reply(lambda m: "tidak akan terkirim" in (m.text or ""))
-        await officer.wait_for_reply(lambda m: "Peran admin Anda dicabut" in (m.text or ""))
+        await officer.wait_for_reply(lambda m: "Peran admin Bapak/Ibu dicabut" in (m.text or ""))
         clock.advance(hours=5)
         await asyncio.sleep(4)  # the announcement job runs every 3 seconds
         assert not any("Jadwal rahasia" in str(c.params.get("text")) for c in fake.calls)

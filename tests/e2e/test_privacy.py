@@ -30,7 +30,7 @@ async def test_the_notice_comes_first_and_withdrawal_is_one_tap(
     await say(user, NIP, t.READ_NOTICE_FIRST[:30])
     await tap(user, "Saya sudah membaca", "Kirimkan NIP")
     await say(user, NIP, "nama lengkap")
-    await tap(user, "Gunakan:", "instansi")
+    await say(user, "Siti Aminah", "instansi")
     await say(user, "tegal", "Hasil pencarian")
     confirm = await tap(user, "Kabupaten Tegal", "Konfirmasi pendaftaran")
     assert "tidak diperlukan persetujuan" in (confirm.text or "")

@@ -14,6 +14,7 @@ from bot.core.content import Catalog
 from bot.core.roster_file import RosterRow
 from bot.emulator import FakeBotApi, FakeUser
 from bot.store import roster
+from bot.texts import identity as it
 from db.models import Employee
 from tests.e2e.helpers import say, start_registration, tap
 from tests.support import FakeClock
@@ -73,11 +74,11 @@ async def test_a_matching_phone_binds_and_only_then_shows_the_roster(
         await say(stranger, "19900101 201801 2 003", "Bagikan nomor HP saya")
         # A contact of someone else, and a forwarded one, are refused.
         stranger.send_contact("+6281211112222", "Rina", user_id=4242)
-        await stranger.wait_for_reply(lambda m: "bukan kontak Anda sendiri" in (m.text or ""))
+        await stranger.wait_for_reply(lambda m: it.CONTACT_NOT_OWN[:30] in (m.text or ""))
         stranger.send_contact(
             "+6281211112222", "Rina", user_id=stranger.id, forwarded_from=fake.user(4242, "Rina")
         )
-        await stranger.wait_for_reply(lambda m: "bukan kontak Anda sendiri" in (m.text or ""))
+        await stranger.wait_for_reply(lambda m: it.CONTACT_NOT_OWN[:30] in (m.text or ""))
         stranger.share_contact()
         await stranger.wait_for_reply(lambda m: "tidak cocok" in (m.text or ""))
         assert "Rina Wati" not in seen(stranger)
@@ -123,7 +124,7 @@ async def test_roster_fields_are_read_only_in_profil(
         user.share_contact()
         await user.wait_for_reply(lambda m: "Konfirmasi pendaftaran" in (m.text or ""))
         await tap(user, "Daftar, dengan pengingat", "Pendaftaran berhasil")
-        profile = await say(user, "/profil", "Profil Anda")
+        profile = await say(user, "/profil", "Profil Bapak/Ibu")
         assert "hubungi admin OPD untuk perubahan" in (profile.text or "")
         assert not any("✏️" in label for label in profile.button_texts)
         # A forged edit button changes nothing either.

@@ -51,7 +51,7 @@ async def test_a_report_is_approved_by_the_opd_admin_credited_and_notified(
     report_id = int(review.text.split("#")[1].split()[0])
 
     # An admin of another OPD forging the approve button is refused, and nothing changes.
-    probe = await say(outsider, "/antrian", "Tidak ada laporan")
+    probe = await say(outsider, "/antrean", "Tidak ada laporan")
     forged = outsider.press(probe.message_id, f"trv:ok:{report_id}")
     assert "tidak berwenang" in await callback_answer(fake, forged)
     forged_reject = outsider.press(probe.message_id, f"trv:no:{report_id}")
@@ -124,7 +124,7 @@ async def test_a_rejection_asks_a_reason_and_tells_the_employee(
         assert row.reason == "Sertifikat tidak terbaca, mohon unggah ulang."
         assert (await s.scalar(select(JpLedgerEntry))) is None
 
-    mine = await say(employee, "/lapor", "Laporan Anda")
+    mine = await say(employee, "/lapor", "Laporan Bapak/Ibu")
     assert "ditolak" in (mine.text or "")
     await say(employee, "/batal", "dibatalkan")
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
+from bot import texts
 from bot.store import ledger
 from db.models import (
     Broadcast,
@@ -63,7 +64,9 @@ async def seed_province(db: Database) -> None:
                         source_id=f"s{index}",
                         title=f"Kursus {index}",
                         category=category,
-                        activity_kind="webinar" if kind == "external" else "E-learning (mikro)",
+                        activity_kind=(
+                            "webinar" if kind == "external" else texts.ACTIVITY_KIND_MODULE
+                        ),
                         organiser="Penyelenggara",
                         started_on=date(year, 5, 1),
                         ended_on=date(year, 5, 2),

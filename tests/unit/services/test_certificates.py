@@ -95,7 +95,7 @@ async def test_certificates_of_every_version_keep_verifying(svc: Services, db: D
             source_kind="module",
             source_id="m",
             title="M",
-            activity_kind="E-learning (mikro)",
+            activity_kind="Pembelajaran mikro (e-learning)",
             organiser="BPSDMD",
             started_on=date(2025, 3, 1),
             ended_on=date(2025, 3, 1),

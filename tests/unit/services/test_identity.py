@@ -141,7 +141,7 @@ async def test_a_transfer_moves_the_account_and_keeps_the_hours(svc: Services) -
                 source_kind="module",
                 source_id="m",
                 title="M",
-                activity_kind="E-learning (mikro)",
+                activity_kind="Pembelajaran mikro (e-learning)",
                 organiser="BPSDMD",
                 started_on=datetime(2026, 3, 1).date(),
                 ended_on=datetime(2026, 3, 1).date(),

@@ -23,7 +23,7 @@ async def test_ledger_credit_is_idempotent_even_when_racing(svc: Services, db: D
         source_id="berakhlak",
         title="BerAKHLAK",
         category="sosial_kultural",
-        activity_kind="E-learning (mikro)",
+        activity_kind="Pembelajaran mikro (e-learning)",
         organiser="BPSDMD",
         started_on=date(2026, 11, 1),
         ended_on=date(2026, 11, 2),
