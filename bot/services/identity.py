@@ -309,8 +309,17 @@ class IdentityService:
             .values(status=status, reason=reason, decided_by=actor_id, decided_at=self.clock())
             .execution_options(synchronize_session=False)
         )
-        await s.refresh(request)
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            await s.refresh(request)
+            return True
+        # Decided by someone else meanwhile: read who, if the row is still there (refusing a new
+        # account deletes the account, and its request with it; ``refresh`` would then raise).
+        await s.execute(
+            select(IdentityRequest)
+            .where(IdentityRequest.id == request.id)
+            .execution_options(populate_existing=True)
+        )
+        return False
 
     async def _cancel(self, s: AsyncSession, request: IdentityRequest) -> Decided:
         await s.execute(
