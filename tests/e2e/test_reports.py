@@ -45,7 +45,8 @@ async def test_laporan_scope_exports_and_forged_buttons(
     assert "instansinya sendiri" in await callback_answer(fake, province)
 
     admin.press_button("Pegawai (XLSX)", recap.message_id)
-    sent = await admin.wait_for_reply(lambda m: m.kind == "document")
+    # Exports are built by a child process (a Python start-up): slow on a busy machine.
+    sent = await admin.wait_for_reply(lambda m: m.kind == "document", timeout=30)
     assert sent.document is not None and sent.document["file_name"] == "pegawai-3328-2026.xlsx"
     sheet = active_sheet(uploaded(fake, sent))
     assert sheet["A1"].value == "NIP" and sheet["J1"].value == "JP total"
@@ -57,7 +58,7 @@ async def test_laporan_scope_exports_and_forged_buttons(
     assert sheet["A4"].value == "Jumlah" and sheet["I4"].value == 900 and sheet["J4"].value == 20
 
     admin.press_button("Pegawai (CSV)", recap.message_id)
-    sent_csv = await admin.wait_for_reply(lambda m: m.kind == "document")
+    sent_csv = await admin.wait_for_reply(lambda m: m.kind == "document", timeout=30)
     text = uploaded(fake, sent_csv).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("NIP;Nama;")
     assert "Siti Aminah" in text and "Rina Lestari" not in text
