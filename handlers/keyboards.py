@@ -69,23 +69,23 @@ def main_menu(review_goal: int = 0) -> InlineKeyboardMarkup:
     )
 
 
-def transfer() -> InlineKeyboardMarkup:
+def transfer(token: str) -> InlineKeyboardMarkup:
     """Under "this NIP is bound to another account": ask an admin for a transfer."""
-    return markup([[button(itexts.BTN_TRANSFER, RegisterButton("move"))]])
+    return markup([[button(itexts.BTN_TRANSFER, RegisterButton("move", token))]])
 
 
-def admin_route() -> InlineKeyboardMarkup:
+def admin_route(token: str) -> InlineKeyboardMarkup:
     """After a phone that did not match: be verified by an admin instead."""
-    return markup([[button(itexts.BTN_ADMIN_ROUTE, RegisterButton("admin"))]])
+    return markup([[button(itexts.BTN_ADMIN_ROUTE, RegisterButton("admin", token))]])
 
 
-def consent() -> InlineKeyboardMarkup:
+def consent(token: str) -> InlineKeyboardMarkup:
     """Register with the optional messages (reminders, announcements), without them, or not."""
     return markup(
         [
-            [button(texts.BTN_CONSENT_YES, RegisterButton("yes"))],
-            [button(texts.BTN_CONSENT_QUIET, RegisterButton("quiet"))],
-            [button(texts.BTN_CONSENT_NO, RegisterButton("no"))],
+            [button(texts.BTN_CONSENT_YES, RegisterButton("yes", token))],
+            [button(texts.BTN_CONSENT_QUIET, RegisterButton("quiet", token))],
+            [button(texts.BTN_CONSENT_NO, RegisterButton("no", token))],
         ]
     )
 

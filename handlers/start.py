@@ -178,9 +178,9 @@ async def prompt(update: Update, context: BotContext, state: FlowState) -> None:
             name=escape(state.data.get("name", "")),
             opd=it.INSTANSI_HIDDEN if hidden else escape(opd.name if opd else "-"),
         )
-        await reply(update, text, keyboards.consent())
+        await reply(update, text, keyboards.consent(state.token))
     elif state.step == RegistrationStep.TAKEN:
-        await reply(update, it.TAKEN, keyboards.transfer())
+        await reply(update, it.TAKEN, keyboards.transfer(state.token))
     elif state.step == RegistrationStep.TRANSFER_NAME:
         await reply(update, it.ASK_TRANSFER_NAME)
 
@@ -221,8 +221,8 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
 async def on_nip_result(update: Update, context: BotContext, result: Result) -> None:
     if result.outcome is RegistrationOutcome.INVALID:
         await reply(update, texts.NIP_RETRY.format(reason=escape(result.reason)))
-    elif result.outcome is RegistrationOutcome.TAKEN:
-        await reply(update, it.TAKEN, keyboards.transfer())
+    elif result.outcome is RegistrationOutcome.TAKEN and result.state is not None:
+        await reply(update, it.TAKEN, keyboards.transfer(result.state.token))
     elif result.outcome is RegistrationOutcome.UNKNOWN:
         await reply(update, hours_texts.ROSTER_UNKNOWN_REFUSED)
     elif result.outcome is RegistrationOutcome.LIMITED and result.retry_at is not None:
@@ -255,7 +255,9 @@ async def on_contact(update: Update, context: BotContext, state: FlowState) -> N
     elif result.outcome is RegistrationOutcome.PHONE_MISMATCH:
         if result.admin_route:
             await send_reply_keyboard(update, it.CONTACT_MISMATCH, NO_KEYBOARD)
-            await reply(update, it.CONTACT_MISMATCH_ADMIN.strip(), keyboards.admin_route())
+            assert result.state is not None  # the contact step stays, with its token
+            token = result.state.token
+            await reply(update, it.CONTACT_MISMATCH_ADMIN.strip(), keyboards.admin_route(token))
         else:
             await send_reply_keyboard(
                 update, it.CONTACT_MISMATCH + it.CONTACT_MISMATCH_END, NO_KEYBOARD
@@ -298,9 +300,9 @@ async def on_register_button(update: Update, context: BotContext, data: Register
     if data.action in ("admin", "move"):
         uid = user_id(update)
         if data.action == "admin":
-            result = await svc.registration.choose_admin_route(uid)
+            result = await svc.registration.choose_admin_route(uid, data.token)
         else:
-            result = await svc.registration.begin_transfer(uid)
+            result = await svc.registration.begin_transfer(uid, data.token)
         if result.state is None:
             await expired(update)
             return
@@ -308,15 +310,18 @@ async def on_register_button(update: Update, context: BotContext, data: Register
         await prompt(update, context, result.state)
     else:
         optional = data.action == "yes"
-        await on_consent(update, context, agreed=data.action != "no", optional=optional)
+        agreed = data.action != "no"
+        await on_consent(update, context, data.token, agreed=agreed, optional=optional)
 
 
 async def on_consent(
-    update: Update, context: BotContext, *, agreed: bool, optional: bool = True
+    update: Update, context: BotContext, token: str, *, agreed: bool, optional: bool = True
 ) -> None:
     """The confirmation: register (with or without the optional messages), or not."""
     svc = context.services
-    result = await svc.registration.consent(user_id(update), agreed, who(update), optional=optional)
+    result = await svc.registration.consent(
+        user_id(update), token, agreed, who(update), optional=optional
+    )
     if result.outcome is RegistrationOutcome.STALE:
         await expired(update)
     elif result.outcome is RegistrationOutcome.TAKEN:

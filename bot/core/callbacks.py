@@ -164,8 +164,10 @@ class MenuButton(CallbackData, prefix="menu"):
 @dataclass(frozen=True)
 class RegisterButton(CallbackData, prefix="reg"):
     # "quiet": register without the optional messages; "admin": verification by an admin
-    # instead of the phone; "move": ask for a transfer.
+    # instead of the phone; "move": ask for a transfer. The token is that registration
+    # state's: a button of an earlier attempt (another NIP) acts on nothing.
     action: Literal["yes", "quiet", "no", "admin", "move"]
+    token: Token
 
 
 @dataclass(frozen=True)

@@ -290,16 +290,12 @@ class RegistrationService:
             await sessions.set_state(s, telegram_id, state)
         return Result(RegistrationOutcome.OK, state=state)
 
-    async def choose_admin_route(self, telegram_id: int) -> Result:
+    async def choose_admin_route(self, telegram_id: int, token: str) -> Result:
         """After a phone that did not match: be verified by an admin instead (when allowed)."""
         async with self.db.transaction() as s:
-            state = await sessions.get_state(s, telegram_id)
-            if (
-                state is None
-                or state.flow != Flow.REGISTER
-                or state.step != RegistrationStep.CONTACT
-                or self.verification != Verification.PHONE_OR_ADMIN
-            ):
+            steps = (RegistrationStep.CONTACT,)
+            state = await sessions.expect(s, telegram_id, token, Flow.REGISTER, steps)
+            if self.verification != Verification.PHONE_OR_ADMIN:
                 return Result(RegistrationOutcome.STALE)
             state.step = RegistrationStep.NAME
             await sessions.set_state(s, telegram_id, state)
@@ -353,6 +349,7 @@ class RegistrationService:
     async def consent(
         self,
         telegram_id: int,
+        token: str,
         agreed: bool,
         who: TelegramUser | None = None,
         *,
@@ -362,14 +359,9 @@ class RegistrationService:
         (reminders and announcements that are not required), which rest on consent."""
         who = who or TelegramUser()
         async with self.db.transaction() as s:
-            state = await sessions.get_state(s, telegram_id)
-            if (
-                state is None
-                or state.flow != Flow.REGISTER
-                or state.step != RegistrationStep.CONSENT
-            ):
-                return Result(RegistrationOutcome.STALE)
-            await sessions.clear_state(s, telegram_id)
+            steps = (RegistrationStep.CONSENT,)
+            state = await sessions.expect(s, telegram_id, token, Flow.REGISTER, steps)
+            await sessions.take(s, telegram_id, state)
             if not agreed:
                 return Result(RegistrationOutcome.INVALID)
             data = state.data
@@ -475,11 +467,10 @@ class RegistrationService:
         )
 
     # --- a transfer to this account ------------------------------------------------------------
-    async def begin_transfer(self, telegram_id: int) -> Result:
+    async def begin_transfer(self, telegram_id: int, token: str) -> Result:
         async with self.db.transaction() as s:
-            state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != Flow.REGISTER or state.step != RegistrationStep.TAKEN:
-                return Result(RegistrationOutcome.STALE)
+            steps = (RegistrationStep.TAKEN,)
+            state = await sessions.expect(s, telegram_id, token, Flow.REGISTER, steps)
             state.step = RegistrationStep.TRANSFER_NAME
             await sessions.set_state(s, telegram_id, state)
         return Result(RegistrationOutcome.OK, state=state)

@@ -95,6 +95,19 @@ async def expect(
     return state
 
 
+async def take(session: AsyncSession, telegram_id: int, state: FlowState) -> None:
+    """End ``state`` (read by ``expect``) as the one press that acts on it: a conditional delete
+    of that very state, so of two presses at once only one goes on (the other is refused as
+    stale, also on PostgreSQL, where both may have read the state)."""
+    result = await session.execute(
+        delete(ChatSession).where(
+            ChatSession.telegram_id == telegram_id, ChatSession.token == state.token
+        )
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        raise NotAllowed(Refusal.STALE_BUTTON)
+
+
 async def clear_state(session: AsyncSession, telegram_id: int) -> bool:
     result = await session.execute(
         delete(ChatSession).where(ChatSession.telegram_id == telegram_id)

@@ -18,7 +18,7 @@ from bot.core.content import Catalog
 from bot.emulator import BotMessage, FakeBotApi, FakeUser
 from bot.services.broadcast_drafts import DraftOutcome
 from db.models import AdminRole, AuditEntry, Broadcast, ChatSession, Employee, OutboundMessage
-from tests.e2e.helpers import NIP, register, say, tap
+from tests.e2e.helpers import NIP, register, say, start_registration, tap
 from tests.e2e.hours_helpers import NIP_OTHER, add_employee
 from tests.support import FakeClock
 
@@ -250,4 +250,35 @@ async def test_an_old_agency_picker_never_changes_a_profile(
     async with services_of(bot_app).db.transaction() as s:
         employee = await s.scalar(select(Employee).where(Employee.telegram_id == user.id))
     assert employee is not None and employee.opd_code == "3328"
+    assert fake.violations == []
+
+
+async def test_a_consent_button_of_an_earlier_attempt_never_registers_a_later_nip(
+    fake: FakeBotApi, bot_app: Application
+) -> None:
+    """The summary of NIP A, then /start again with NIP B: A's "Daftar" must not register B,
+    which the person never saw summarised on that message."""
+    user = fake.user(9620, first_name="Siti", last_name="Aminah")
+
+    async def to_consent(nip: str) -> BotMessage:
+        await start_registration(user)
+        await say(user, nip, "nama lengkap")
+        await say(user, "Siti Aminah", "instansi")
+        await say(user, "tegal", "Hasil pencarian")
+        return await tap(user, "Kabupaten Tegal", "Konfirmasi pendaftaran")
+
+    first = await to_consent(NIP)
+    old_buttons = callbacks(first)
+    await say(user, "/batal", "dibatalkan")  # and again, with another NIP
+    await to_consent(NIP_OTHER)
+    for data in old_buttons:
+        assert await answer_to(fake, user, first, data) == STALE
+    assert await count(bot_app, Employee) == 0
+    state = await session_of(bot_app, user.id)
+    assert state is not None and state[1] == "consent" and "".join(NIP_OTHER.split()) in str(state)
+    # The current summary's own button registers the NIP it shows.
+    await tap(user, "Daftar, dengan pengingat", "Pendaftaran tercatat")
+    async with services_of(bot_app).db.transaction() as s:
+        nips = list((await s.scalars(select(Employee.nip))).all())
+    assert nips == ["".join(NIP_OTHER.split())]
     assert fake.violations == []

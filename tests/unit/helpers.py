@@ -15,7 +15,7 @@ from bot.delivery.renderers.reminders import NudgeRenderer
 from bot.services import Services
 from bot.services.learning import CardOutcome
 from bot.services.quiz import AnswerOutcome
-from bot.services.registration import RegistrationOutcome
+from bot.services.registration import RegistrationOutcome, RegistrationService
 from bot.store.quiz_grading import QuizResult
 from bot.texts.privacy import NOTICE_VERSION
 from db.models import Employee, IdentityRequest, OutboundMessage, Reminder
@@ -24,6 +24,13 @@ from tests.support import FakeClock
 
 NIP = "19860926 201505 1 001"
 USER = 1001
+
+
+async def flow_token(reg: RegistrationService, uid: int) -> str:
+    """The token of the caller's registration state: what its buttons carry."""
+    state = await reg.state(uid)
+    assert state is not None
+    return state.token
 
 
 async def register(
@@ -39,7 +46,7 @@ async def register(
     assert named.outcome is RegistrationOutcome.OK and named.state is not None
     chosen = await svc.registration.choose_opd(uid, named.state.token, opd)
     assert chosen.outcome is RegistrationOutcome.OK
-    done = await svc.registration.consent(uid, True)
+    done = await svc.registration.consent(uid, await flow_token(svc.registration, uid), True)
     assert done.outcome is RegistrationOutcome.OK and done.employee is not None
     if verified:
         await verify(svc, done.employee.id)

@@ -27,7 +27,7 @@ from db.models import (
     OutboundMessage,
 )
 from db.session import Database
-from tests.unit.helpers import USER, register
+from tests.unit.helpers import USER, flow_token, register
 from tests.unit.seeds import seed_province
 
 ADMIN, OTHER_ADMIN, SUPER = 2001, 2002, 2003
@@ -153,7 +153,7 @@ async def test_a_transfer_moves_the_account_and_keeps_the_hours(svc: Services) -
     await svc.registration.acknowledge_privacy(new, NOTICE_VERSION)
     taken = await svc.registration.submit_nip(new, NIP)
     assert taken.outcome is RegistrationOutcome.TAKEN
-    asked = await svc.registration.begin_transfer(new)
+    asked = await svc.registration.begin_transfer(new, await flow_token(svc.registration, new))
     assert asked.state is not None and asked.state.step == RegistrationStep.TRANSFER_NAME
     filed = await svc.registration.submit_transfer(new, "Siti Aminah")
     assert filed.outcome is RegistrationOutcome.PENDING and filed.request is not None

@@ -39,7 +39,7 @@ from db.models import (
 )
 from db.session import Database
 from tests.support import FakeClock
-from tests.unit.helpers import NIP, USER, nudges, read_all, register, take_quiz
+from tests.unit.helpers import NIP, USER, flow_token, nudges, read_all, register, take_quiz
 from tests.unit.services.test_audit import (
     ADMIN,
     ADMIN_NIP,
@@ -91,7 +91,9 @@ async def test_the_notice_comes_before_the_nip_and_its_version_is_stored(
     assert (
         await svc.registration.choose_opd(USER, named.state.token, "3328")
     ).outcome.value == "ok"
-    assert (await svc.registration.consent(USER, True)).outcome is RegistrationOutcome.OK
+    assert (
+        await svc.registration.consent(USER, await flow_token(svc.registration, USER), True)
+    ).outcome is RegistrationOutcome.OK
     employee = await employee_of(svc.db, USER)
     assert employee is not None
     assert (employee.privacy_version, employee.privacy_at) == (NOTICE_VERSION, acknowledged_at)
@@ -111,7 +113,9 @@ async def test_registering_without_the_optional_messages_sends_none(
     named = await svc.registration.submit_name(USER, "Siti Aminah")
     assert named.state is not None
     await svc.registration.choose_opd(USER, named.state.token, "3328")
-    result = await svc.registration.consent(USER, True, optional=False)
+    result = await svc.registration.consent(
+        USER, await flow_token(svc.registration, USER), True, optional=False
+    )
     assert result.outcome is RegistrationOutcome.OK
     status = await svc.privacy.status(USER)
     assert status is not None and not status.reminders_on and not status.announcements_on

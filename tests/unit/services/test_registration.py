@@ -28,7 +28,7 @@ from bot.texts.privacy import NOTICE_VERSION
 from db.models import AuditEntry, Employee, IdentityRequest, RosterEntry
 from db.session import Database
 from tests.support import FakeClock
-from tests.unit.helpers import USER, register, write_csv
+from tests.unit.helpers import USER, flow_token, register, write_csv
 
 TODAY = date(2026, 11, 25)
 GOOD = "19860926 201505 1 001"
@@ -66,7 +66,9 @@ async def test_accounts_racing_for_one_nip_only_one_wins(svc: Services, db: Data
         assert chosen.outcome is RegistrationOutcome.OK
     if not db.is_sqlite:  # SQLite has one connection: its transactions queue, never race
         await _open_connections(db, len(users))
-    results = await asyncio.gather(*(svc.registration.consent(uid, True) for uid in users))
+    tokens = {uid: await flow_token(svc.registration, uid) for uid in users}
+    consents = (svc.registration.consent(uid, tokens[uid], True) for uid in users)
+    results = await asyncio.gather(*consents)
     outcomes = [r.outcome for r in results]
     assert outcomes.count(RegistrationOutcome.OK) == 1
     assert outcomes.count(RegistrationOutcome.TAKEN) == len(users) - 1
@@ -129,7 +131,7 @@ async def test_a_matching_phone_verifies_and_only_then_the_roster_shows(
     shared = await reg.submit_contact(1, 1, "6281234567890", forwarded=False)
     assert shared.state is not None and shared.state.step == RegistrationStep.CONSENT
     assert shared.state.data["name"] == "Siti Aminah"
-    done = await reg.consent(1, True)
+    done = await reg.consent(1, await flow_token(reg, 1), True)
     assert done.employee is not None and done.employee.verified_at is not None
     assert (done.employee.name, done.employee.opd_code, done.employee.jabatan) == (
         "Siti Aminah",
@@ -149,12 +151,12 @@ async def test_a_mismatch_may_go_to_an_admin_and_stays_unverified(
     await reg.submit_nip(1, GOOD)
     mismatch = await reg.submit_contact(1, 1, "0812 9999 0000", forwarded=False)
     assert mismatch.outcome is RegistrationOutcome.PHONE_MISMATCH and mismatch.admin_route
-    routed = await reg.choose_admin_route(1)
+    routed = await reg.choose_admin_route(1, await flow_token(reg, 1))
     assert routed.state is not None and routed.state.step == RegistrationStep.NAME
     named = await reg.submit_name(1, "Siti A.")
     # The agency comes from the roster, and is not asked (nor shown).
     assert named.state is not None and named.state.step == RegistrationStep.CONSENT
-    done = await reg.consent(1, True, TelegramUser("Siti", "siti_a"))
+    done = await reg.consent(1, await flow_token(reg, 1), True, TelegramUser("Siti", "siti_a"))
     assert done.employee is not None and done.employee.verified_at is None
     assert done.employee.name == "Siti A." and done.employee.opd_code == "3374"
     assert done.request is not None and done.request.kind == "verify"
@@ -241,7 +243,7 @@ async def test_a_roster_reimport_updates_verified_employees(
     await reg.acknowledge_privacy(1, NOTICE_VERSION)
     await reg.submit_nip(1, GOOD)
     await reg.submit_contact(1, 1, PHONE, forwarded=False)
-    assert (await reg.consent(1, True)).employee is not None
+    assert (await reg.consent(1, await flow_token(reg, 1), True)).employee is not None
     second = parse_roster(
         write_csv(
             tmp_path / "b.csv",
@@ -279,7 +281,7 @@ async def test_roster_fields_are_read_only_for_the_employee(
     await reg.acknowledge_privacy(1, NOTICE_VERSION)
     await reg.submit_nip(1, GOOD)
     await reg.submit_contact(1, 1, PHONE, forwarded=False)
-    await reg.consent(1, True)
+    await reg.consent(1, await flow_token(reg, 1), True)
     assert await reg.locked_fields(1) == frozenset(
         {"name", "opd", "unit_kerja", "jabatan", "golongan"}
     )
