@@ -83,12 +83,10 @@ async def test_bad_input_during_registration(fake: FakeBotApi, bot_app: Applicat
     assert await toast_for(fake, user, "opdp:deadbeef:1") == stale
     await tap(user, "Berikutnya", "Halaman 2")
     user.press_button(user.chat.last_message().buttons[0]["text"])  # type: ignore[union-attr]
-    await user.wait_for_reply(lambda m: "Konfirmasi pendaftaran" in (m.text or ""))
+    consent = await user.wait_for_reply(lambda m: "Konfirmasi pendaftaran" in (m.text or ""))
+    yes = consent.buttons[0]["callback_data"]
     # Free text where a button is expected.
     await say(user, "ya setuju", texts.HINT_USE_BUTTONS[:30])
-    consent = user.chat.last_message()
-    assert consent is not None
-    yes = consent.buttons[0]["callback_data"]
     await tap(user, "Batalkan pendaftaran", "isian Bapak/Ibu sudah kami hapus")
     async with services.db.transaction() as s:
         assert await s.scalar(select(func.count()).select_from(Employee)) == 0
