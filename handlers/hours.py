@@ -7,7 +7,7 @@ import math
 from telegram import Update
 
 from bot import texts
-from bot.core.callbacks import HoursFileButton, YearButton
+from bot.core.callbacks import HoursFileButton, MenuButton, YearButton
 from bot.core.digits import ascii_int
 from bot.core.jp import percent, progress_bar
 from bot.core.telegram_html import escape
@@ -100,7 +100,11 @@ async def _render(update: Update, context: BotContext, year: int | None) -> None
         await show(update, texts.NEED_REGISTRATION)
         return
     years = keyboards.years(view.other_years)
-    rows = [hours_keyboards.jp_files(view.year), *(years.inline_keyboard if years else ())]
+    rows = [
+        hours_keyboards.jp_files(view.year),
+        *(years.inline_keyboard if years else ()),
+        [keyboards.button(texts.BTN_CERTIFICATES, MenuButton("cert")), *keyboards.home()],
+    ]
     await show(update, hours_text(view), keyboards.markup(rows))
 
 

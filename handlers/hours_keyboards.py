@@ -20,7 +20,7 @@ from bot.delivery.renderers.notices import review_buttons
 from bot.services.trainings import KINDS
 from bot.texts import hours as t
 from db.models import Employee, ExternalTraining, JpLedgerEntry
-from handlers.keyboards import button, markup
+from handlers.keyboards import button, home, markup
 
 ALL = "all"
 _button = button
@@ -56,9 +56,8 @@ def queue(items: Sequence[tuple[ExternalTraining, Employee]]) -> InlineKeyboardM
 
 
 def certificates(entries: Sequence[JpLedgerEntry]) -> InlineKeyboardMarkup:
-    return markup(
-        [[_button(f"🎓 {e.title}", CertificateButton(e.source_id))] for e in entries[:30]]
-    )
+    rows = [[_button(f"🎓 {e.title}", CertificateButton(e.source_id))] for e in entries[:30]]
+    return markup([*rows, home()])
 
 
 def jp_files(year: int) -> list[InlineKeyboardButton]:

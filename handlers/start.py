@@ -78,10 +78,11 @@ async def send_menu(
 ) -> None:
     """Show the main menu; ``fresh`` sends a new message instead of editing a pressed one."""
     text, goal = await menu_text(context, employee)
+    learn = await context.services.learning.shortcut(employee.telegram_id or 0)
     if fresh:
-        await reply(update, text, keyboards.main_menu(goal))
+        await reply(update, text, keyboards.main_menu(goal, learn))
     else:
-        await show(update, text, keyboards.main_menu(goal))
+        await show(update, text, keyboards.main_menu(goal, learn))
 
 
 @command("start", rank=10)

@@ -158,7 +158,7 @@ class CallbackData:
 # --- Learners -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class MenuButton(CallbackData, prefix="menu"):
-    target: Literal["home", "learn", "jp", "profile", "help", "remind"]
+    target: Literal["home", "learn", "jp", "profile", "help", "remind", "cert", "lapor"]
 
 
 @dataclass(frozen=True)

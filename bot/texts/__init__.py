@@ -22,6 +22,13 @@ UNKNOWN_COMMAND = "Perintah itu tidak dikenal. Ketik /bantuan untuk melihat daft
 HINT_REGISTERED = (
     "Saya belum memahami pesan itu. Pilih menu di bawah, atau ketik /bantuan untuk bantuan."
 )
+HINT_DURING_MODULE = (
+    "Pertanyaan seperti itu belum dapat saya jawab lewat pesan. Jawabannya biasanya ada di "
+    "kartu modul <b>{title}</b>; bila masih ragu, tanyakan kepada atasan atau admin OPD "
+    "Bapak/Ibu."
+)
+BTN_BACK_TO_CARD = "📖 Kembali ke kartu {card}"
+BTN_BACK_TO_MODULE = "📖 Kembali ke modul"
 HINT_UNREGISTERED = "Halo! Untuk mulai belajar, ketik /start dan daftarkan NIP atau NI PPPK Anda."
 HINT_NON_TEXT = "Maaf, saya hanya dapat membaca pesan teks dan tombol."
 HINT_USE_BUTTONS_OR_HELP = "Gunakan tombol atau ketik /bantuan."
@@ -126,6 +133,12 @@ BTN_PROFILE = "👤 Profil"
 BTN_HELP = "❓ Bantuan"
 BTN_REMINDER = "⏰ Pengingat"
 BTN_MENU = "🏠 Menu"
+BTN_CERTIFICATES = "🎓 Sertifikat"
+BTN_LAPOR = "📝 Lapor pelatihan"
+# The one-tap shortcut to the module to learn now (menu, welcome, /belajar).
+BTN_SHORTCUT_RESUME = "▶️ Lanjutkan: {title} (kartu {card}/{total})"
+BTN_SHORTCUT_QUIZ = "📝 Kuis: {title}"
+BTN_SHORTCUT_START = "▶️ Mulai: {title}"
 
 # --- Registration ------------------------------------------------------------------------------
 WELCOME = (
