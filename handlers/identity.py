@@ -11,7 +11,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.core.callbacks import IdentityButton, PersonButton
 from bot.core.nip import NipError, parse_nip
-from bot.core.telegram_html import escape
+from bot.core.telegram_html import escape, single_stops
 from bot.services.identity import Decided, Decision, EmployeeCard, PersonAction, when
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
@@ -98,7 +98,10 @@ async def on_identity(update: Update, context: BotContext, data: IdentityButton)
         await _refused(update, decided, data.request)
         return
     await show(
-        update, t.DECIDED_APPROVED.format(id=data.request, name=escape(decided.employee.name))
+        update,
+        single_stops(
+            t.DECIDED_APPROVED.format(id=data.request, name=escape(decided.employee.name))
+        ),
     )
     context.sender.wake()  # the people concerned were told with the decision
 

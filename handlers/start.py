@@ -11,9 +11,10 @@ from bot import texts
 from bot.core.callbacks import OpdButton, RegisterButton
 from bot.core.flows import Flow
 from bot.core.nip import EmployeeKind, sex_digit
-from bot.core.telegram_html import escape
+from bot.core.telegram_html import escape, single_stops
 from bot.services.registration import RegistrationOutcome, RegistrationStep, Result, TelegramUser
 from bot.services.review import ReviewStatus
+from bot.services.trainings import STEP_KEYS, TrainingStep
 from bot.store.employees import clean_name
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
@@ -22,6 +23,7 @@ from bot.texts import identity as it
 from bot.texts import privacy as privacy_texts
 from bot.texts import review as review_texts
 from db.models import Employee
+from handlers import hours_keyboards as hours_kb
 from handlers import keyboards, notice
 from handlers.certificates import VERIFY_PREFIX, verify_code
 from handlers.commands import command
@@ -31,6 +33,8 @@ from handlers.profile import show_profile
 from handlers.quiz import stop_polls
 from handlers.reminders import default_notice
 from handlers.spaced_review import cancel_session
+
+STEP_NUMBERS = {step: number for number, (step, _) in enumerate(STEP_KEYS, start=1)}
 
 
 def telegram_name(update: Update) -> str:
@@ -57,7 +61,7 @@ async def menu_text(context: BotContext, employee: Employee) -> tuple[str, int]:
         text += "\n\n" + it.MENU_PENDING
     goal = status.goal if status is not None else 0
     line = review_line(context, status) if status is not None else ""
-    return (text.replace("\n\n", f"\n{line}\n\n", 1) if line else text), goal
+    return single_stops(text.replace("\n\n", f"\n{line}\n\n", 1) if line else text), goal
 
 
 def review_line(context: BotContext, status: ReviewStatus) -> str:
@@ -95,6 +99,18 @@ async def start(update: Update, context: BotContext) -> None:
     employee = await svc.learning.employee(uid)
     state = await svc.registration.state(uid)
     if employee is not None:
+        if state is not None and state.flow == Flow.TRAINING and state.data:
+            # A /lapor draft is never thrown away unasked.
+            step = TrainingStep(state.step)
+            where = (
+                hours_texts.DRAFT_AT_SUMMARY
+                if step is TrainingStep.CONFIRM
+                else hours_texts.DRAFT_AT_STEP.format(step=STEP_NUMBERS[step])
+            )
+            await reply(
+                update, hours_texts.DRAFT_OPEN.format(where=where), hours_kb.draft_open(state.token)
+            )
+            return
         if state is not None:
             await svc.registration.cancel(uid)
         await send_menu(update, context, employee)
@@ -356,5 +372,5 @@ async def on_consent(
         else:
             registered_text = texts.REGISTERED.format(name=name)
         reminder = default_notice(context) if optional else texts.REGISTERED_QUIET
-        await show(update, registered_text + "\n\n" + reminder)
+        await show(update, single_stops(registered_text) + "\n\n" + reminder)
         await send_menu(update, context, employee, fresh=True)
