@@ -17,7 +17,16 @@ from bot.texts import documents as labels
 from bot.texts import hours as t
 from handlers import hours_keyboards as kb
 from handlers.commands import command
-from handlers.common import answer_query, remember, reply, resend, show, toast, user_id
+from handlers.common import (
+    answer_query,
+    remember,
+    reply,
+    resend,
+    show,
+    toast,
+    uploading,
+    user_id,
+)
 from handlers.keyboards import home, markup
 
 
@@ -51,6 +60,7 @@ async def send_certificate(update: Update, context: BotContext, issued: Issued) 
     cached = await context.services.files.cached(uid, key, digest)
     if cached is not None and await resend(chat, cached, caption):
         return
+    await uploading(chat)
     data = await render_pdf(
         issued,
         settings.scale,

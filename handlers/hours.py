@@ -19,7 +19,16 @@ from bot.texts import hours as ht
 from bot.texts import identity as it
 from handlers import hours_keyboards, keyboards
 from handlers.commands import command
-from handlers.common import answer_query, remember, reply, resend, show, toast, user_id
+from handlers.common import (
+    answer_query,
+    remember,
+    reply,
+    resend,
+    show,
+    toast,
+    uploading,
+    user_id,
+)
 from handlers.paging import TEXT_LIMIT, clip, fit, shown
 
 MAX_ITEMS = 25
@@ -167,6 +176,7 @@ async def on_files(update: Update, context: BotContext, data: HoursFileButton) -
     await answer_query(update)
     if cached is not None and await resend(chat, cached, caption):
         return
+    await uploading(chat, "photo" if kind == "chart" else "document")
     if kind == "chart":
         png = await hours_files.chart_png(view, today)
         sent = await chat.send_photo(png, caption=caption)

@@ -266,6 +266,7 @@ GOLONGAN_INVALID = (
     "<code>IV/e</code>, atau untuk PPPK <code>I</code> sampai <code>XVII</code>."
 )
 PROFILE_SAVED = "Profil diperbarui ✅"
+BTN_BACK_TO_PROFILE = "« Profil"
 
 # --- Learning ----------------------------------------------------------------------------------
 CATALOG = "<b>Katalog modul</b> 📚\nPilih kategori kompetensi. Selesai: {done} dari {total} modul."

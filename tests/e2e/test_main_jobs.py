@@ -119,3 +119,37 @@ async def test_the_certificate_is_reachable_from_the_menu_and_from_jp(
     jp = await say(user, "/jp", "Rekap JP")
     await tap(user, "Sertifikat", "Pilih modul", jp.message_id)
     assert fake.violations == []
+
+
+async def test_profile_edits_happen_in_the_profile_message(
+    fake: FakeBotApi, bot_app: Application
+) -> None:
+    user = fake.user(16006, first_name="Siti", last_name="Aminah")
+    await register(fake, user, app=bot_app)
+    profile = await say(user, "/profil", "Profil Anda")
+    sent = len(user.chat.messages)
+    ask = await tap(user, "Jabatan", "jabatan", profile.message_id)
+    assert ask.message_id == profile.message_id and "« Profil" in ask.button_texts
+    await say(user, "Analis Kebijakan Ahli Muda", "Profil diperbarui")
+    shown = user.chat.get(profile.message_id)
+    assert shown is not None and "Jabatan: Analis Kebijakan Ahli Muda" in (shown.text or "")
+    await tap(user, "Unit kerja", "unit kerja", profile.message_id)
+    await say(user, "Bidang Pengembangan SDM", "Profil diperbarui")
+    assert len(user.chat.messages) == sent  # no new message per field
+    # Back from a question: the profile again, and what is typed next is no answer.
+    await tap(user, "Golongan", "golongan", profile.message_id)
+    await tap(user, "« Profil", "Profil Anda", profile.message_id)
+    await say(user, "III/a", "Saya belum memahami")
+    assert fake.violations == []
+
+
+async def test_a_name_ending_in_a_full_stop_gets_one(
+    fake: FakeBotApi, bot_app: Application
+) -> None:
+    user = fake.user(16007, first_name="Dr. Siti Aminah,", last_name="M.Si.")
+    await register(fake, user)
+    texts = [m.text or "" for m in user.chat.messages]
+    assert any("Selamat datang, Bapak Dr. Siti Aminah, M.Si.\n" in t for t in texts)
+    assert any("Pendaftaran tercatat 🎉, Dr. Siti Aminah, M.Si.\n" in t for t in texts)
+    assert not any("M.Si.." in t for t in texts)
+    assert fake.violations == []
