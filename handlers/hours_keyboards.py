@@ -78,7 +78,9 @@ def withdrawn(report_id: int) -> InlineKeyboardMarkup:
     return markup([[_button(t.BTN_CORRECT, TrainingReportButton("fix", report_id))], home()])
 
 
-def my_reports(reports: Sequence[ExternalTraining]) -> InlineKeyboardMarkup:
+def my_reports(
+    reports: Sequence[ExternalTraining], *, draft_open: bool = False
+) -> InlineKeyboardMarkup:
     """The /lapor list: withdraw what is pending, correct what was rejected or withdrawn,
     or start a new report."""
     actions = []
@@ -93,7 +95,12 @@ def my_reports(reports: Sequence[ExternalTraining]) -> InlineKeyboardMarkup:
             )
     return markup(
         [
-            [_button(t.BTN_NEW_REPORT, TrainingReportButton("new"))],
+            [
+                _button(
+                    t.BTN_KEEP_DRAFT if draft_open else t.BTN_NEW_REPORT,
+                    TrainingReportButton("new"),
+                )
+            ],
             *[actions[i : i + 2] for i in range(0, len(actions), 2)],
             home(),
         ]

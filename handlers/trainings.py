@@ -145,8 +145,10 @@ async def lapor(update: Update, context: BotContext) -> None:
         await show(update, t.PROBLEMS["not_registered"])
         return
     if mine:
-        text = "\n\n".join([t.LAPOR_INTRO, mine_text(mine), t.LAPOR_LIST_HINT])
-        await show(update, text, kb.my_reports(mine))
+        draft = await svc.trainings.draft(uid)
+        hint = t.LAPOR_DRAFT_HINT if draft is not None and draft.data else t.LAPOR_LIST_HINT
+        text = "\n\n".join([t.LAPOR_INTRO, mine_text(mine), hint])
+        await show(update, text, kb.my_reports(mine, draft_open=hint is t.LAPOR_DRAFT_HINT))
         return
     await answer_query(update)
     await reply(update, t.LAPOR_INTRO)
@@ -184,6 +186,12 @@ async def on_report_button(update: Update, context: BotContext, data: TrainingRe
         else:
             text = t.WITHDRAWN.format(id=report.id, summary=summary(report))
             await show(update, text, kb.withdrawn(report.id))
+        return
+    draft = await svc.trainings.draft(uid)
+    if draft is not None and draft.data:  # a draft being written is never overwritten by a tap
+        if draft.data.get("corrects") != data.report:
+            await toast(update, t.DRAFT_FIRST)
+        await prompt(update, context, draft)
         return
     result = await svc.trainings.correct(uid, data.report)
     if result.state is None:

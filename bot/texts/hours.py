@@ -89,6 +89,10 @@ BTN_CORRECT_ONE = "✏️ Perbaiki #{id}"
 BTN_WITHDRAW_ONE = "↩️ Tarik #{id}"
 BTN_NEW_REPORT = "➕ Laporan baru"
 LAPOR_LIST_HINT = "Ketuk <b>➕ Laporan baru</b> untuk melaporkan pelatihan lain."
+LAPOR_DRAFT_HINT = (
+    "Ada laporan yang belum selesai: ketuk <b>▶️ Lanjutkan laporan</b> untuk meneruskannya."
+)
+DRAFT_FIRST = "Selesaikan atau batalkan dulu laporan yang sedang diisi."
 WITHDRAWN = (
     "↩️ Laporan <b>#{id}</b> ditarik: admin tidak akan memprosesnya. Bapak/Ibu dapat "
     "memperbaikinya dan mengirim lagi.\n\n{summary}"

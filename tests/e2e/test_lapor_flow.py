@@ -158,9 +158,20 @@ async def test_a_rejected_report_is_corrected_from_its_data_and_the_list_starts_
 
     # The list: one's reports with their actions, and no wizard behind it.
     mine = await say(user, "/lapor", "Laporan Anda")
+    assert mine.button_texts[0] == "➕ Laporan baru"
     assert "✏️ Perbaiki #" in " ".join(mine.button_texts)
     async with db_of(bot_app).transaction() as s:
         assert await s.get(ChatSession, user.id) is None
+
+    # A new draft being written is never overwritten by the correction's tap.
+    await tap(user, "Laporan baru", "nama pelatihan", mine.message_id)
+    await say(user, "Diklat Teknis", "penyelenggara")
+    pressed = user.press(notice.message_id, notice.button("Perbaiki")["callback_data"])
+    assert "Selesaikan atau batalkan dulu" in await callback_answer(fake, pressed)
+    step = await user.wait_for_reply(lambda m: "penyelenggara" in (m.text or ""))
+    listed = await say(user, "/lapor", "belum selesai")
+    assert listed.button_texts[0] == "▶️ Lanjutkan laporan"
+    await tap(user, "Batalkan laporan", MENU, step.message_id)
 
     # Corrected from the rejection notice: the summary with every field, one change, sent.
     summary = await tap(user, "Perbaiki dan kirim ulang", "Periksa laporan", notice.message_id)
