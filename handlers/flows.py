@@ -102,7 +102,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         text = texts.HINT_DURING_MODULE.format(title=escape(learn.module.title))
         await reply(update, text, keyboards.back_to_module(learn))
         return
-    await reply(update, texts.HINT_REGISTERED, keyboards.main_menu())
+    await reply(update, texts.HINT_REGISTERED, keyboards.main_menu(learn=learn))
 
 
 async def on_media(update: Update, context: BotContext) -> None:
