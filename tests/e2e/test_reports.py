@@ -45,7 +45,8 @@ async def test_laporan_scope_exports_and_forged_buttons(
     assert "instansinya sendiri" in await callback_answer(fake, province)
 
     admin.press_button("Pegawai (XLSX)", recap.message_id)
-    sent = await admin.wait_for_reply(lambda m: m.kind == "document")
+    # The export is built in a child process: on a loaded machine that takes more than 5 s.
+    sent = await admin.wait_for_reply(lambda m: m.kind == "document", timeout=20)
     assert sent.document is not None and sent.document["file_name"] == "pegawai-3328-2026.xlsx"
     assert admin.chat.actions == ["upload_document"]  # "sending a file…" while it was made
     sheet = active_sheet(uploaded(fake, sent))
@@ -58,7 +59,7 @@ async def test_laporan_scope_exports_and_forged_buttons(
     assert sheet["A4"].value == "Jumlah" and sheet["I4"].value == 900 and sheet["J4"].value == 20
 
     admin.press_button("Pegawai (CSV)", recap.message_id)
-    sent_csv = await admin.wait_for_reply(lambda m: m.kind == "document")
+    sent_csv = await admin.wait_for_reply(lambda m: m.kind == "document", timeout=20)
     text = uploaded(fake, sent_csv).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("NIP;Nama;")
     assert "Siti Aminah" in text and "Rina Lestari" not in text
