@@ -69,6 +69,8 @@ BUTTONS: list[tuple[type[cb.CallbackData], ButtonHandler]] = [
     (cb.CertificateButton, certificates.on_certificate),
     (cb.ReminderButton, reminders.on_button),
     (cb.TrainingKindButton, trainings.on_kind),
+    (cb.TrainingDraftButton, trainings.on_draft_button),
+    (cb.TrainingReportButton, trainings.on_report_button),
     (cb.ReviewButton, trainings.on_review),
     (cb.ReportFileButton, reports.on_button),
     (cb.RoleButton, admin.on_role_button),

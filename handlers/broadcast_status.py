@@ -16,7 +16,7 @@ from bot.services.broadcasts import Progress
 from bot.telegram.context import BotContext
 from bot.texts import admin as t
 from handlers import admin_keyboards
-from handlers.common import answer_query, reply, toast, user_id
+from handlers.common import answer_query, reply, toast, uploading, user_id
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,8 @@ async def on_report_button(update: Update, context: BotContext, data: BroadcastB
         await toast(update, t.NO_FAILURES)
         return
     await answer_query(update)
+    if update.effective_chat is not None:
+        await uploading(update.effective_chat)
     columns = [
         Column("nip", "NIP"),
         Column("name", "Nama"),

@@ -17,18 +17,28 @@ from bot.texts import documents as labels
 from bot.texts import hours as t
 from handlers import hours_keyboards as kb
 from handlers.commands import command
-from handlers.common import answer_query, remember, reply, resend, toast, user_id
+from handlers.common import (
+    answer_query,
+    remember,
+    reply,
+    resend,
+    show,
+    toast,
+    uploading,
+    user_id,
+)
+from handlers.keyboards import home, markup
 
 
 @command("sertifikat", rank=70)
 async def certificates(update: Update, context: BotContext) -> None:
     passed = await context.services.certificates.passed(user_id(update))
     if passed is None:
-        await reply(update, t.PROBLEMS["not_registered"])
+        await show(update, t.PROBLEMS["not_registered"])
     elif not passed:
-        await reply(update, t.CERT_NONE)
+        await show(update, t.CERT_NONE, markup([home()]))
     else:
-        await reply(update, t.CERT_LIST, kb.certificates(passed))
+        await show(update, t.CERT_LIST, kb.certificates(passed))
 
 
 async def send_certificate(update: Update, context: BotContext, issued: Issued) -> None:
@@ -50,6 +60,7 @@ async def send_certificate(update: Update, context: BotContext, issued: Issued) 
     cached = await context.services.files.cached(uid, key, digest)
     if cached is not None and await resend(chat, cached, caption):
         return
+    await uploading(chat)
     data = await render_pdf(
         issued,
         settings.scale,

@@ -15,7 +15,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot import texts
 from bot.core.telegram_html import MarkupError, visible_text
@@ -213,6 +213,28 @@ async def show(
         raise
 
 
+async def edit_message(
+    update: Update, message_id: int | None, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Edit an earlier message of this chat (one a flow remembered) to ``text``; a new message
+    when there is none, or it can no longer be edited."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if message_id is not None:
+        try:
+            await api(update).call(
+                "editMessageText",
+                {"chat_id": chat.id, "message_id": message_id, **_page(text, markup, None)},
+            )
+            _remember((chat.id, message_id), (text, markup, None))
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+    await reply(update, text, markup)
+
+
 async def registered(update: Update, context: BotContext) -> Employee | None:
     """The employee behind this update; if there is none, tell the user how to register."""
     employee = await context.services.learning.employee(user_id(update))
@@ -232,6 +254,17 @@ async def expired(update: Update) -> None:
 
 async def invalid_button(update: Update) -> None:
     await toast(update, texts.BUTTON_INVALID)
+
+
+async def uploading(chat: Chat, media: str = "document") -> None:
+    """Show "sending a file…" (or "sending a photo…") while a chart, a PDF or a spreadsheet
+    is being made: called before every file the bot builds. Only a hint: a failure is
+    ignored, the file matters."""
+    action = "upload_photo" if media == "photo" else "upload_document"
+    try:
+        await api(chat).call("sendChatAction", {"chat_id": chat.id, "action": action})
+    except TelegramError:
+        pass
 
 
 async def resend(chat: Chat, cached: Cached, caption: str) -> bool:

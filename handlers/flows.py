@@ -97,7 +97,12 @@ async def on_text(update: Update, context: BotContext) -> None:
     if module is not None:
         await reply(update, texts.HINT_QUIZ_OPEN.format(title=escape(module.title)))
         return
-    await reply(update, texts.HINT_REGISTERED, keyboards.main_menu())
+    learn = await svc.learning.shortcut(uid)
+    if learn is not None and learn.started:  # a question about the module being read
+        text = texts.HINT_DURING_MODULE.format(title=escape(learn.module.title))
+        await reply(update, text, keyboards.back_to_module(learn))
+        return
+    await reply(update, texts.HINT_REGISTERED, keyboards.main_menu(learn=learn))
 
 
 async def on_media(update: Update, context: BotContext) -> None:

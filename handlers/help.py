@@ -8,7 +8,7 @@ from bot import texts
 from bot.core.callbacks import MenuButton
 from bot.core.jp import decimal_text
 from bot.telegram.context import BotContext
-from handlers import hours, keyboards, learning, profile, reminders, start
+from handlers import certificates, hours, keyboards, learning, profile, reminders, start, trainings
 from handlers.commands import CommandScope, alias, command, help_lines, scope_of, set_menu
 from handlers.common import reply, show, toast, user_id
 
@@ -47,6 +47,10 @@ async def on_menu(update: Update, context: BotContext, data: MenuButton) -> None
         await help_command(update, context)
     elif choice == "remind":
         await reminders.reminders(update, context)
+    elif choice == "cert":
+        await certificates.certificates(update, context)
+    elif choice == "lapor":
+        await trainings.lapor(update, context)
     else:
         employee = await context.services.learning.employee(user_id(update))
         if employee is None:

@@ -7,7 +7,7 @@ import math
 from telegram import Update
 
 from bot import texts
-from bot.core.callbacks import HoursFileButton, YearButton
+from bot.core.callbacks import HoursFileButton, MenuButton, YearButton
 from bot.core.digits import ascii_int
 from bot.core.jp import percent, progress_bar
 from bot.core.telegram_html import escape
@@ -19,7 +19,16 @@ from bot.texts import hours as ht
 from bot.texts import identity as it
 from handlers import hours_keyboards, keyboards
 from handlers.commands import command
-from handlers.common import answer_query, remember, reply, resend, show, toast, user_id
+from handlers.common import (
+    answer_query,
+    remember,
+    reply,
+    resend,
+    show,
+    toast,
+    uploading,
+    user_id,
+)
 from handlers.paging import TEXT_LIMIT, clip, fit, shown
 
 MAX_ITEMS = 25
@@ -100,7 +109,11 @@ async def _render(update: Update, context: BotContext, year: int | None) -> None
         await show(update, texts.NEED_REGISTRATION)
         return
     years = keyboards.years(view.other_years)
-    rows = [hours_keyboards.jp_files(view.year), *(years.inline_keyboard if years else ())]
+    rows = [
+        hours_keyboards.jp_files(view.year),
+        *(years.inline_keyboard if years else ()),
+        [keyboards.button(texts.BTN_CERTIFICATES, MenuButton("cert")), *keyboards.home()],
+    ]
     await show(update, hours_text(view), keyboards.markup(rows))
 
 
@@ -163,6 +176,7 @@ async def on_files(update: Update, context: BotContext, data: HoursFileButton) -
     await answer_query(update)
     if cached is not None and await resend(chat, cached, caption):
         return
+    await uploading(chat, "photo" if kind == "chart" else "document")
     if kind == "chart":
         png = await hours_files.chart_png(view, today)
         sent = await chat.send_photo(png, caption=caption)

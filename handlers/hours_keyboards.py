@@ -14,13 +14,15 @@ from bot.core.callbacks import (
     HoursFileButton,
     ReportFileButton,
     ReviewButton,
+    TrainingDraftButton,
     TrainingKindButton,
+    TrainingReportButton,
 )
 from bot.delivery.renderers.notices import review_buttons
 from bot.services.trainings import KINDS
 from bot.texts import hours as t
 from db.models import Employee, ExternalTraining, JpLedgerEntry
-from handlers.keyboards import button, markup
+from handlers.keyboards import button, home, markup
 
 ALL = "all"
 _button = button
@@ -28,7 +30,81 @@ _button = button
 
 def kinds(token: str) -> InlineKeyboardMarkup:
     """The kinds of training, for the /lapor draft whose ``token`` the buttons carry."""
-    return markup([[_button(t.KIND_NAMES[k], TrainingKindButton(token, k))] for k in KINDS])
+    rows = [[_button(t.KIND_NAMES[k], TrainingKindButton(token, k))] for k in KINDS]
+    return markup([*rows, [cancel_report(token)]])
+
+
+def cancel_report(token: str) -> InlineKeyboardButton:
+    return _button(t.BTN_CANCEL_REPORT, TrainingDraftButton(token, "x"))
+
+
+def step(token: str, *, cert: bool = False) -> InlineKeyboardMarkup:
+    """Under a typed step of the draft: "Tidak ada nomor" at the certificate number, and the
+    way out (the draft thrown away, the menu shown)."""
+    rows = [[_button(t.BTN_NO_CERT_NO, TrainingDraftButton(token, "nocert"))]] if cert else []
+    return markup([*rows, [cancel_report(token)]])
+
+
+def confirm(token: str) -> InlineKeyboardMarkup:
+    """The summary: send, or change one field."""
+    edits = [
+        _button(label, TrainingDraftButton(token, "edit", field))  # type: ignore[arg-type]
+        for field, label in t.BTN_EDIT_FIELD.items()
+    ]
+    return markup(
+        [
+            [_button(t.BTN_SEND, TrainingDraftButton(token, "send"))],
+            *[edits[i : i + 2] for i in range(0, len(edits), 2)],
+            [cancel_report(token)],
+        ]
+    )
+
+
+def draft_open(token: str) -> InlineKeyboardMarkup:
+    """``/start`` with a draft open: keep it, or throw it away and see the menu."""
+    return markup(
+        [
+            [_button(t.BTN_KEEP_DRAFT, TrainingDraftButton(token, "keep"))],
+            [_button(t.BTN_DROP_DRAFT, TrainingDraftButton(token, "x"))],
+        ]
+    )
+
+
+def submitted(report_id: int) -> InlineKeyboardMarkup:
+    return markup([[_button(t.BTN_WITHDRAW, TrainingReportButton("wd", report_id))], home()])
+
+
+def withdrawn(report_id: int) -> InlineKeyboardMarkup:
+    return markup([[_button(t.BTN_CORRECT, TrainingReportButton("fix", report_id))], home()])
+
+
+def my_reports(
+    reports: Sequence[ExternalTraining], *, draft_open: bool = False
+) -> InlineKeyboardMarkup:
+    """The /lapor list: withdraw what is pending, correct what was rejected or withdrawn,
+    or start a new report."""
+    actions = []
+    for r in reports:
+        if r.status == "pending":
+            actions.append(
+                _button(t.BTN_WITHDRAW_ONE.format(id=r.id), TrainingReportButton("wd", r.id))
+            )
+        elif r.status in ("rejected", "withdrawn"):
+            actions.append(
+                _button(t.BTN_CORRECT_ONE.format(id=r.id), TrainingReportButton("fix", r.id))
+            )
+    return markup(
+        [
+            [
+                _button(
+                    t.BTN_KEEP_DRAFT if draft_open else t.BTN_NEW_REPORT,
+                    TrainingReportButton("new"),
+                )
+            ],
+            *[actions[i : i + 2] for i in range(0, len(actions), 2)],
+            home(),
+        ]
+    )
 
 
 def review(report_id: int) -> InlineKeyboardMarkup:
@@ -56,9 +132,8 @@ def queue(items: Sequence[tuple[ExternalTraining, Employee]]) -> InlineKeyboardM
 
 
 def certificates(entries: Sequence[JpLedgerEntry]) -> InlineKeyboardMarkup:
-    return markup(
-        [[_button(f"🎓 {e.title}", CertificateButton(e.source_id))] for e in entries[:30]]
-    )
+    rows = [[_button(f"🎓 {e.title}", CertificateButton(e.source_id))] for e in entries[:30]]
+    return markup([*rows, home()])
 
 
 def jp_files(year: int) -> list[InlineKeyboardButton]:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import texts
 from bot.core.callbacks import IdentityButton, PersonButton
 from bot.core.nip import NipError, parse_nip
-from bot.core.telegram_html import escape
+from bot.core.telegram_html import escape, single_stops
 from bot.services.identity import Decided, Decision, EmployeeCard, PersonAction, when
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
@@ -63,7 +62,7 @@ async def send_queue(update: Update, context: BotContext) -> bool:
 async def _refused(update: Update, decided: Decided, request_id: int) -> None:
     if decided.outcome is Decision.ALREADY:
         admin = escape(decided.decided_by or t.SOMEONE)
-        text = texts.single_stops(t.ALREADY.format(id=request_id, admin=admin))
+        text = single_stops(t.ALREADY.format(id=request_id, admin=admin))
     elif decided.outcome is Decision.OWN:
         text = t.OWN.format(id=request_id)
     elif decided.outcome is Decision.STALE:
@@ -101,7 +100,7 @@ async def on_identity(update: Update, context: BotContext, data: IdentityButton)
         return
     await show(
         update,
-        texts.single_stops(
+        single_stops(
             t.DECIDED_APPROVED.format(id=data.request, name=escape(decided.employee.name))
         ),
     )

@@ -49,8 +49,30 @@ def markup(rows: Iterable[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMark
     return InlineKeyboardMarkup([list(row) for row in rows if row])
 
 
-def main_menu(review_goal: int = 0) -> InlineKeyboardMarkup:
-    """The main menu; with questions to review today, a first row that opens the review."""
+def shortcut(state: ModuleState | None) -> list[InlineKeyboardButton]:
+    """One button to the module to learn now (``bot.services.learning.shortcut_for``): the
+    card to resume, the module page when only its quiz is left, or the first card."""
+    if state is None:
+        return []
+    module = state.module
+    data: CallbackData
+    if state.read_all_cards:
+        template, data = texts.BTN_SHORTCUT_QUIZ, ModuleButton(module.id)
+    elif state.started:
+        template = texts.BTN_SHORTCUT_RESUME.replace("{card}", str(state.resume_card + 1)).replace(
+            "{total}", str(len(module.cards))
+        )
+        data = _card(module, state.resume_card)
+    else:
+        template, data = texts.BTN_SHORTCUT_START, _card(module, 0)
+    room = MAX_BUTTON_LABEL - len(template.replace("{title}", ""))
+    title = module.title if len(module.title) <= room else module.title[: room - 1] + "…"
+    return [button(template.replace("{title}", title), data)]
+
+
+def main_menu(review_goal: int = 0, learn: ModuleState | None = None) -> InlineKeyboardMarkup:
+    """The main menu: the module to learn now, the review of the day when there are questions
+    to review, then the main jobs (learn, JP, certificates, /lapor, reminders, profile, help)."""
     review = (
         [button(review_texts.BTN_REVIEW.format(goal=review_goal), RecallButton())]
         if review_goal > 0
@@ -58,15 +80,40 @@ def main_menu(review_goal: int = 0) -> InlineKeyboardMarkup:
     )
     return markup(
         [
+            shortcut(learn),
             review,
             [button(texts.BTN_LEARN, MenuButton("learn")), button(texts.BTN_JP, MenuButton("jp"))],
             [
-                button(texts.BTN_PROFILE, MenuButton("profile")),
-                button(texts.BTN_HELP, MenuButton("help")),
+                button(texts.BTN_CERTIFICATES, MenuButton("cert")),
+                button(texts.BTN_LAPOR, MenuButton("lapor")),
             ],
-            [button(texts.BTN_REMINDER, MenuButton("remind"))],
+            [
+                button(texts.BTN_REMINDER, MenuButton("remind")),
+                button(texts.BTN_PROFILE, MenuButton("profile")),
+            ],
+            [button(texts.BTN_HELP, MenuButton("help"))],
         ]
     )
+
+
+def back_to_module(state: ModuleState) -> InlineKeyboardMarkup:
+    """Under the answer to a question typed while a module is open: back to its card (in a
+    new message, as the card is further up the chat), or to its page once it was read."""
+    module = state.module
+    if state.read_all_cards:
+        back = button(texts.BTN_BACK_TO_MODULE, ModuleButton(module.id))
+    else:
+        card = state.resume_card
+        back = button(
+            texts.BTN_BACK_TO_CARD.format(card=card + 1),
+            CardButton(module.id, module.version, card, new=True),
+        )
+    return markup([[back], home()])
+
+
+def home() -> list[InlineKeyboardButton]:
+    """The row back to the main menu, under every screen."""
+    return [button(texts.BTN_MENU, MenuButton("home"))]
 
 
 def transfer(token: str) -> InlineKeyboardMarkup:
@@ -119,12 +166,15 @@ def profile(locked: frozenset[str] = frozenset()) -> InlineKeyboardMarkup:
     return markup([edits[i : i + 2] for i in range(0, len(edits), 2)])
 
 
-def catalog(counts: dict[Category, tuple[int, int]]) -> InlineKeyboardMarkup:
-    rows = []
+def catalog(
+    counts: dict[Category, tuple[int, int]], learn: ModuleState | None = None
+) -> InlineKeyboardMarkup:
+    rows = [shortcut(learn)]
     for category, (done, total) in counts.items():
         if total:
             name = texts.CATEGORY_NAMES[category.value]
             rows.append([button(f"{name} ({done}/{total})", CatalogButton(category))])
+    rows.append(home())
     return markup(rows)
 
 
@@ -138,7 +188,7 @@ def category(states: Sequence[ModuleState]) -> InlineKeyboardMarkup:
         else:
             icon = texts.ICON_NEW
         rows.append([button(f"{icon} {state.module.title}", ModuleButton(state.module.id))])
-    rows.append([button(texts.BTN_CATALOG, CatalogButton())])
+    rows.append([button(texts.BTN_CATALOG, CatalogButton()), *home()])
     return markup(rows)
 
 
@@ -218,7 +268,7 @@ def quiz_failed(
         rows.append([button(review_texts.BTN_PRACTICE, PracticeButton(attempt_id))])
     rows += reread_rows(module, cards)
     rows.append([button(texts.BTN_RETAKE, _quiz(module))])
-    rows.append([button(texts.BTN_MODULE, ModuleButton(module.id))])
+    rows.append([button(texts.BTN_MODULE, ModuleButton(module.id)), *home()])
     return markup(rows)
 
 

@@ -28,8 +28,9 @@ async def catalog(update: Update, context: BotContext) -> None:
     if view is None:
         await show(update, texts.NEED_REGISTRATION)
         return
+    learn = await context.services.learning.shortcut(user_id(update))
     text = texts.CATALOG.format(done=view.done, total=view.total)
-    await show(update, text, keyboards.catalog(view.counts))
+    await show(update, text, keyboards.catalog(view.counts, learn))
 
 
 async def on_catalog(update: Update, context: BotContext, data: CatalogButton) -> None:

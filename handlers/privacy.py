@@ -15,7 +15,7 @@ from bot.texts import documents as doc_labels
 from bot.texts import privacy as t
 from handlers import notice, start
 from handlers.commands import CommandScope, command, set_menu
-from handlers.common import expired, reply, show, toast, user_id
+from handlers.common import expired, reply, show, toast, uploading, user_id
 from handlers.keyboards import button, markup
 
 
@@ -97,6 +97,7 @@ async def my_data(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None or export.data is None or export.generated_at is None:
         return
+    await uploading(chat)
     pdf, json_bytes = await render_export(export, svc.settings)
     day = export.generated_at.astimezone(svc.settings.tz).date().isoformat()
     await reply(update, t.EXPORT_INTRO)

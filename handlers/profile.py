@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import texts
-from bot.core.callbacks import ProfileButton
+from bot.core.callbacks import MenuButton, ProfileButton
+from bot.core.flows import Flow
 from bot.core.telegram_html import escape
 from bot.services.registration import RegistrationOutcome, TelegramUser
 from bot.store.sessions import FlowState
@@ -14,7 +15,15 @@ from bot.texts import identity as it
 from db.models import Employee
 from handlers import keyboards
 from handlers.commands import command
-from handlers.common import answer_query, expired, registered, reply, show, toast, user_id
+from handlers.common import (
+    edit_message,
+    expired,
+    registered,
+    reply,
+    show,
+    toast,
+    user_id,
+)
 from handlers.opd_picker import search_opd, send_opd_page
 
 ASK_FOR_FIELD = {
@@ -66,12 +75,19 @@ async def profile(update: Update, context: BotContext) -> None:
     employee = await registered(update, context)
     if employee is None:
         return
+    svc = context.services
+    state = await svc.registration.state(user_id(update))
+    if state is not None and state.flow == Flow.PROFILE:  # back from a field's question
+        await svc.registration.cancel(user_id(update))
     await show_profile(update, context, employee)
 
 
 async def on_edit(update: Update, context: BotContext, data: ProfileButton) -> None:
     field = data.field
-    result = await context.services.registration.begin_edit(user_id(update), field)
+    query = update.callback_query
+    message = query.message if query is not None else None
+    message_id = message.message_id if message is not None else None
+    result = await context.services.registration.begin_edit(user_id(update), field, message_id)
     if result.outcome is RegistrationOutcome.INVALID:
         await expired(update)
         return
@@ -84,8 +100,9 @@ async def on_edit(update: Update, context: BotContext, data: ProfileButton) -> N
     if field == "opd" and result.state is not None:
         await send_opd_page(update, context, 0, result.state.token)
         return
-    await answer_query(update)
-    await reply(update, ASK_FOR_FIELD[field])
+    # The question takes the profile's place; the answer brings the profile back there.
+    back = keyboards.markup([[keyboards.button(texts.BTN_BACK_TO_PROFILE, MenuButton("profile"))]])
+    await show(update, ASK_FOR_FIELD[field], back)
 
 
 def who(update: Update) -> TelegramUser:
@@ -111,10 +128,8 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
         }.get(state.step, texts.FIELD_INVALID)
         await reply(update, invalid)
     elif result.employee is not None:
-        await reply(update, texts.PROFILE_SAVED)
         locked = await svc.registration.locked_fields(user_id(update))
-        await reply(
-            update, profile_text(context, result.employee, locked), keyboards.profile(locked)
-        )
+        text = texts.PROFILE_SAVED + "\n\n" + profile_text(context, result.employee, locked)
+        await edit_message(update, state.data.get("message_id"), text, keyboards.profile(locked))
     else:
         await reply(update, texts.BUTTON_EXPIRED)

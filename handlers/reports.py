@@ -23,7 +23,16 @@ from bot.texts import documents as labels
 from bot.texts import hours as t
 from handlers import hours_keyboards as kb
 from handlers.commands import CommandScope, command
-from handlers.common import answer_query, invalid_button, remember, reply, resend, toast, user_id
+from handlers.common import (
+    answer_query,
+    invalid_button,
+    remember,
+    reply,
+    resend,
+    toast,
+    uploading,
+    user_id,
+)
 from handlers.paging import clip, fit, shown
 
 MIN_YEAR = 2000
@@ -185,6 +194,7 @@ async def on_button(update: Update, context: BotContext, data: ReportFileButton)
     cached = await svc.files.cached(uid, key, digest)
     if cached is not None and await resend(chat, cached, caption):
         return
+    await uploading(chat, "photo" if kind == "chart" else "document")
     made = await svc.reports.file(uid, kind, opd_code, int(year), _names(context))
     if made is None:
         await reply(update, texts.BUTTON_INVALID)

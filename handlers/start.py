@@ -11,9 +11,10 @@ from bot import texts
 from bot.core.callbacks import OpdButton, RegisterButton
 from bot.core.flows import Flow
 from bot.core.nip import EmployeeKind, sex_digit
-from bot.core.telegram_html import escape
+from bot.core.telegram_html import escape, single_stops
 from bot.services.registration import RegistrationOutcome, RegistrationStep, Result, TelegramUser
 from bot.services.review import ReviewStatus
+from bot.services.trainings import STEP_KEYS, TrainingStep
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
 from bot.texts import hours as hours_texts
@@ -21,6 +22,7 @@ from bot.texts import identity as it
 from bot.texts import privacy as privacy_texts
 from bot.texts import review as review_texts
 from db.models import Employee
+from handlers import hours_keyboards as hours_kb
 from handlers import keyboards, notice
 from handlers.certificates import VERIFY_PREFIX, verify_code
 from handlers.commands import command
@@ -30,6 +32,8 @@ from handlers.profile import show_profile
 from handlers.quiz import stop_polls
 from handlers.reminders import default_notice
 from handlers.spaced_review import cancel_session
+
+STEP_NUMBERS = {step: number for number, (step, _) in enumerate(STEP_KEYS, start=1)}
 
 
 async def menu_text(context: BotContext, employee: Employee) -> tuple[str, int]:
@@ -45,14 +49,14 @@ async def menu_text(context: BotContext, employee: Employee) -> tuple[str, int]:
         time=scale.text(minutes),
         target=scale.jp_text(target),
     )
-    text = texts.single_stops(text)  # "M.Si." ends the name and the sentence
+    text = single_stops(text)  # "M.Si." ends the name and the sentence
     if employee.privacy_version != privacy_texts.NOTICE_VERSION:
         text += privacy_texts.NOTICE_MENU_HINT
     if employee.verified_at is None:
         text += "\n\n" + it.MENU_PENDING
     goal = status.goal if status is not None else 0
     line = review_line(context, status) if status is not None else ""
-    return (text.replace("\n\n", f"\n{line}\n\n", 1) if line else text), goal
+    return single_stops(text.replace("\n\n", f"\n{line}\n\n", 1) if line else text), goal
 
 
 def review_line(context: BotContext, status: ReviewStatus) -> str:
@@ -73,10 +77,11 @@ async def send_menu(
 ) -> None:
     """Show the main menu; ``fresh`` sends a new message instead of editing a pressed one."""
     text, goal = await menu_text(context, employee)
+    learn = await context.services.learning.shortcut(employee.telegram_id or 0)
     if fresh:
-        await reply(update, text, keyboards.main_menu(goal))
+        await reply(update, text, keyboards.main_menu(goal, learn))
     else:
-        await show(update, text, keyboards.main_menu(goal))
+        await show(update, text, keyboards.main_menu(goal, learn))
 
 
 @command("start", rank=10)
@@ -89,6 +94,18 @@ async def start(update: Update, context: BotContext) -> None:
     employee = await svc.learning.employee(uid)
     state = await svc.registration.state(uid)
     if employee is not None:
+        if state is not None and state.flow == Flow.TRAINING and state.data:
+            # A /lapor draft is never thrown away unasked.
+            step = TrainingStep(state.step)
+            where = (
+                hours_texts.DRAFT_AT_SUMMARY
+                if step is TrainingStep.CONFIRM
+                else hours_texts.DRAFT_AT_STEP.format(step=STEP_NUMBERS[step])
+            )
+            await reply(
+                update, hours_texts.DRAFT_OPEN.format(where=where), hours_kb.draft_open(state.token)
+            )
+            return
         if state is not None:
             await svc.registration.cancel(uid)
         await send_menu(update, context, employee)
@@ -342,7 +359,6 @@ async def on_consent(
             context.sender.wake()  # the reviewers' copies were queued with the account
         else:
             registered_text = texts.REGISTERED.format(salutation=salutation, name=name)
-        registered_text = texts.single_stops(registered_text)
         reminder = default_notice(context) if optional else texts.REGISTERED_QUIET
-        await show(update, registered_text + "\n\n" + reminder)
+        await show(update, single_stops(registered_text) + "\n\n" + reminder)
         await send_menu(update, context, employee, fresh=True)

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
-from bot.core.callbacks import ReviewButton, TrainingKindButton
+from bot import texts
+from bot.core.callbacks import (
+    ReviewButton,
+    TrainingDraftButton,
+    TrainingKindButton,
+    TrainingReportButton,
+)
 from bot.core.jp import claim_text, decimal_text
 from bot.core.telegram_html import escape
 from bot.delivery.renderers.notices import day, review_text, summary
@@ -25,6 +32,7 @@ from bot.services.trainings import (
     TrainingProblem,
     TrainingStep,
     UploadedFile,
+    Withdrawal,
     max_jp,
 )
 from bot.store.sessions import FlowState
@@ -35,6 +43,7 @@ from handlers import hours_keyboards as kb
 from handlers.commands import CommandScope, alias, command
 from handlers.common import answer_query, reply, show, toast, user_id
 from handlers.identity import send_queue
+from handlers.start import send_menu
 
 
 def problem_text(result: StepResult | TrainingProblem, limit: Decimal | int | None = None) -> str:
@@ -46,58 +55,174 @@ def problem_text(result: StepResult | TrainingProblem, limit: Decimal | int | No
     return t.PROBLEMS[problem.value].format(limit=shown)
 
 
-async def prompt(update: Update, context: BotContext, state: FlowState) -> None:
-    """Ask what the current step needs."""
+def draft_summary(data: dict[str, Any]) -> str:
+    """The summary of a draft, as the report will read."""
+    file = data.get("file") or {}
+    if file.get("kind") == "photo":
+        shown_file = t.FILE_PHOTO
+    else:
+        shown_file = t.FILE_DOCUMENT.format(name=escape(file.get("file_name") or "PDF"))
+    text = t.CONFIRM.format(
+        summary=t.SUMMARY.format(
+            title=escape(data["title"]),
+            organiser=escape(data["organiser"]),
+            kind=escape(t.KIND_NAMES.get(data["kind"], data["kind"])),
+            start=day(date.fromisoformat(data["started_on"])),
+            end=day(date.fromisoformat(data["ended_on"])),
+            jp=claim_text(int(data["jp_centi"])),
+            cert=escape(data["certificate_no"]) or t.NO_CERT_NO,
+        ),
+        file=shown_file,
+    )
+    if data.get("corrects"):
+        text = t.CONFIRM_CORRECTS.format(id=data["corrects"]) + text
+    return text
+
+
+def step_page(context: BotContext, state: FlowState) -> tuple[str, InlineKeyboardMarkup]:
+    """What the current step asks, with its buttons (each carries the draft's token)."""
     svc = context.services
     example = day(svc.trainings.today())
     step = TrainingStep(state.step)
+    token = state.token
     if step is TrainingStep.TITLE:
-        await reply(update, t.ASK_TITLE)
-    elif step is TrainingStep.ORGANISER:
-        await reply(update, t.ASK_ORGANISER)
-    elif step is TrainingStep.KIND:
-        await reply(update, t.ASK_KIND, kb.kinds(state.token))
-    elif step is TrainingStep.START:
-        await show(update, t.ASK_START.format(example=example))
-    elif step is TrainingStep.END:
-        await reply(update, t.ASK_END.format(example=example))
-    elif step is TrainingStep.JP:
+        return t.ASK_TITLE, kb.step(token)
+    if step is TrainingStep.ORGANISER:
+        return t.ASK_ORGANISER, kb.step(token)
+    if step is TrainingStep.KIND:
+        return t.ASK_KIND, kb.kinds(token)
+    if step is TrainingStep.START:
+        return t.ASK_START.format(example=example), kb.step(token)
+    if step is TrainingStep.END:
+        return t.ASK_END.format(example=example), kb.step(token)
+    if step is TrainingStep.JP:
         start = date.fromisoformat(state.data["started_on"])
         end = date.fromisoformat(state.data["ended_on"])
         limit = max_jp(start, end, svc.trainings.per_day)
         days = (end - start).days + 1
-        await reply(update, t.ASK_JP.format(max=decimal_text(limit), days=days))
-    elif step is TrainingStep.CERT:
-        await reply(update, t.ASK_CERT)
-    else:
+        return t.ASK_JP.format(max=decimal_text(limit), days=days), kb.step(token)
+    if step is TrainingStep.CERT:
+        return t.ASK_CERT, kb.step(token, cert=True)
+    if step is TrainingStep.FILE:
         mb = svc.settings.external_max_file_mb
-        await reply(update, t.ASK_FILE.format(mb=decimal_text(Decimal(str(mb)))))
+        return t.ASK_FILE.format(mb=decimal_text(Decimal(str(mb)))), kb.step(token)
+    return draft_summary(state.data), kb.confirm(token)
+
+
+async def prompt(
+    update: Update, context: BotContext, state: FlowState, *, edit: bool = False
+) -> None:
+    """Ask what the current step needs; ``edit``: in the message of the button pressed."""
+    text, markup = step_page(context, state)
+    if edit:
+        await show(update, text, markup)
+    else:
+        await answer_query(update)
+        await reply(update, text, markup)
+
+
+def mine_text(mine: list[ExternalTraining]) -> str:
+    items = [
+        t.LAPOR_MINE_ITEM.format(
+            id=r.id,
+            title=escape(r.title),
+            jp=claim_text(r.jp_centi),
+            status=t.LAPOR_STATUS.get(r.status, r.status),
+        )
+        for r in mine
+    ]
+    return "\n".join([t.LAPOR_MINE_TITLE, *items])
 
 
 @command("lapor", rank=60)
 async def lapor(update: Update, context: BotContext) -> None:
+    """The list of one's reports (with withdraw / correct / new buttons); with none yet, the
+    wizard starts at once."""
     svc = context.services
     uid = user_id(update)
     mine = await svc.trainings.mine(uid, limit=5)
     if mine is None:
-        await reply(update, t.PROBLEMS["not_registered"])
+        await show(update, t.PROBLEMS["not_registered"])
         return
-    text = t.LAPOR_INTRO
     if mine:
-        items = [
-            t.LAPOR_MINE_ITEM.format(
-                id=r.id,
-                title=escape(r.title),
-                jp=claim_text(r.jp_centi),
-                status=t.LAPOR_STATUS[r.status],
-            )
-            for r in mine
-        ]
-        text += "\n\n" + t.LAPOR_MINE_TITLE + "\n" + "\n".join(items)
-    await reply(update, text)
+        draft = await svc.trainings.draft(uid)
+        hint = t.LAPOR_DRAFT_HINT if draft is not None and draft.data else t.LAPOR_LIST_HINT
+        text = "\n\n".join([t.LAPOR_INTRO, mine_text(mine), hint])
+        await show(update, text, kb.my_reports(mine, draft_open=hint is t.LAPOR_DRAFT_HINT))
+        return
+    await answer_query(update)
+    await reply(update, t.LAPOR_INTRO)
     state = await svc.trainings.begin(uid)
     if state is not None:
         await prompt(update, context, state)
+
+
+async def on_report_button(update: Update, context: BotContext, data: TrainingReportButton) -> None:
+    """New report, withdraw, correct: the service checks whose report it is and its status."""
+    svc = context.services
+    uid = user_id(update)
+    if data.action == "new":
+        draft = await svc.trainings.draft(uid)
+        if draft is not None:  # never thrown away by a tap: continued
+            await toast(update, t.DRAFT_RESUMED)
+            await prompt(update, context, draft)
+            return
+        state = await svc.trainings.begin(uid)
+        if state is None:
+            await toast(update, t.PROBLEMS["not_registered"])
+            return
+        await prompt(update, context, state)
+        return
+    if data.report is None:
+        await toast(update, texts.BUTTON_INVALID)
+        return
+    if data.action == "wd":
+        outcome, report = await svc.trainings.withdraw(uid, data.report)
+        if outcome is Withdrawal.NOT_FOUND or report is None:
+            await toast(update, t.REVIEW_NOT_FOUND)
+        elif outcome is Withdrawal.ALREADY:
+            status = t.LAPOR_STATUS.get(report.status, report.status)
+            await toast(update, t.WITHDRAW_TOO_LATE.format(id=report.id, status=status))
+        else:
+            text = t.WITHDRAWN.format(id=report.id, summary=summary(report))
+            await show(update, text, kb.withdrawn(report.id))
+        return
+    draft = await svc.trainings.draft(uid)
+    if draft is not None and draft.data:  # a draft being written is never overwritten by a tap
+        if draft.data.get("corrects") != data.report:
+            await toast(update, t.DRAFT_FIRST)
+        await prompt(update, context, draft)
+        return
+    result = await svc.trainings.correct(uid, data.report)
+    if result.state is None:
+        await toast(update, t.NOT_CORRECTABLE)
+        return
+    await prompt(update, context, result.state)
+
+
+async def on_draft_button(update: Update, context: BotContext, data: TrainingDraftButton) -> None:
+    """The draft's own buttons; each is refused once its draft or step moved on."""
+    svc = context.services
+    uid = user_id(update)
+    if data.action == "x":
+        await svc.trainings.discard(uid, data.token)
+        employee = await svc.learning.employee(uid)
+        await answer_query(update, t.DRAFT_DISCARDED)
+        if employee is not None:
+            await send_menu(update, context, employee)
+        return
+    if data.action == "keep":
+        await prompt(update, context, await svc.trainings.resume(uid, data.token), edit=True)
+        return
+    if data.action == "send":
+        await send_report(update, context, data.token)
+        return
+    if data.action == "nocert":
+        result = await svc.trainings.no_certificate_number(uid, data.token)
+    else:
+        result = await svc.trainings.edit(uid, data.token, data.field or "")
+    if result.state is not None:
+        await prompt(update, context, result.state, edit=True)
 
 
 async def on_text(update: Update, context: BotContext, state: FlowState) -> None:
@@ -107,7 +232,12 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
         await reply(update, t.LAPOR_WAIT_FILE)
         return
     if state.step == TrainingStep.KIND:
-        await reply(update, t.ASK_KIND, kb.kinds(state.token))
+        await reply(update, t.LAPOR_WAIT_BUTTON)
+        await prompt(update, context, state)
+        return
+    if state.step == TrainingStep.CONFIRM:
+        await reply(update, t.CONFIRM_USE_BUTTONS)
+        await prompt(update, context, state)
         return
     result = await context.services.trainings.answer(user_id(update), text)
     if result.problem is not None:
@@ -123,7 +253,9 @@ async def on_kind(update: Update, context: BotContext, data: TrainingKindButton)
     if result.problem is not None or result.state is None:
         await toast(update, problem_text(result) if result.problem else t.PROBLEMS["stale"])
         return
-    await answer_query(update)
+    # The choice stays on screen (the buttons give way to it); the next step is a new message.
+    kind = t.KIND_NAMES.get(data.kind, data.kind)
+    await show(update, t.KIND_CHOSEN.format(kind=escape(kind)))
     await prompt(update, context, result.state)
 
 
@@ -140,13 +272,10 @@ def uploaded(message: Message) -> UploadedFile | None:
 
 
 async def on_file(update: Update, context: BotContext, state: FlowState) -> None:
-    """A photo or document sent while the wizard is open (routed by ``help.on_non_text``)."""
+    """A photo or document sent while the wizard is open (routed by ``help.on_non_text``): at
+    the file step or the summary it is the certificate; earlier it is kept for the file step."""
     message = update.effective_message
     upload = uploaded(message) if message else None
-    if state.step != TrainingStep.FILE:
-        await reply(update, t.PROBLEMS["file_type"] if upload is None else t.LAPOR_WAIT_FILE)
-        await prompt(update, context, state)
-        return
     if upload is None:
         await reply(update, t.PROBLEMS["file_type"])
         return
@@ -156,9 +285,21 @@ async def on_file(update: Update, context: BotContext, state: FlowState) -> None
         await reply(update, problem_text(problem, svc.trainings.max_bytes // (1024 * 1024)))
         return
     content = await _download(context, upload) if upload.kind == "document" else None
-    result = await svc.trainings.submit(user_id(update), upload, content)
-    if result.problem is not None or result.report is None or result.employee is None:
+    result = await svc.trainings.attach(user_id(update), upload, content)
+    if result.problem is not None or result.state is None:
         await reply(update, problem_text(result.problem or TrainingProblem.STALE, result.limit))
+        return
+    if state.step not in (TrainingStep.FILE, TrainingStep.CONFIRM):
+        await reply(update, t.FILE_KEPT)
+    await prompt(update, context, result.state)
+
+
+async def send_report(update: Update, context: BotContext, token: str) -> None:
+    """ "Kirim": the report is stored and queued for its reviewers; the summary message
+    becomes the receipt, with the way to withdraw it while it waits."""
+    result = await context.services.trainings.send(user_id(update), token)
+    if result.problem is not None or result.report is None or result.employee is None:
+        await toast(update, problem_text(result.problem or TrainingProblem.STALE, result.limit))
         return
     report = result.report
     lines = [t.LAPOR_SUBMITTED.format(id=report.id, summary=summary(report))]
@@ -166,7 +307,7 @@ async def on_file(update: Update, context: BotContext, state: FlowState) -> None
         lines.append(t.LAPOR_DUPLICATE.format(other=report.duplicate_of))
     if result.no_reviewer:
         lines.append(t.LAPOR_NO_REVIEWER)
-    await reply(update, "\n\n".join(lines))
+    await show(update, "\n\n".join(lines), kb.submitted(report.id))
     context.sender.wake()  # the reviewers' copies were queued with the report
 
 
@@ -257,7 +398,9 @@ async def on_reason(update: Update, context: BotContext, state: FlowState) -> No
 
 async def _refused(update: Update, result: Reviewed) -> None:
     outcome, report = result.outcome, result.report
-    if outcome is Review.ALREADY and report is not None:
+    if outcome is Review.ALREADY and report is not None and report.status == "withdrawn":
+        text = t.REVIEW_WITHDRAWN.format(id=report.id)
+    elif outcome is Review.ALREADY and report is not None:
         text = t.REVIEW_ALREADY.format(
             id=report.id,
             admin=escape(result.decided_by or t.REVIEW_SOMEONE),

@@ -158,7 +158,7 @@ class CallbackData:
 # --- Learners -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class MenuButton(CallbackData, prefix="menu"):
-    target: Literal["home", "learn", "jp", "profile", "help", "remind"]
+    target: Literal["home", "learn", "jp", "profile", "help", "remind", "cert", "lapor"]
 
 
 @dataclass(frozen=True)
@@ -251,6 +251,27 @@ class ReminderButton(CallbackData, prefix="rem"):
 class TrainingKindButton(CallbackData, prefix="lpk"):
     token: Token  # the /lapor draft (and step) it was drawn for
     kind: str
+
+
+@dataclass(frozen=True)
+class TrainingDraftButton(CallbackData, prefix="lpd"):
+    """A button of a /lapor draft: send it from the summary, change one field, a certificate
+    without a number, keep the draft (``/start``'s question) or throw it away (``x``). Its
+    token ties it to the draft and the step it was drawn for (``sessions.expect``)."""
+
+    token: Token
+    action: Literal["send", "edit", "nocert", "keep", "x"]
+    field: Literal["title", "organiser", "kind", "dates", "jp", "cert", "file"] | None = None
+
+
+@dataclass(frozen=True)
+class TrainingReportButton(CallbackData, prefix="lpr"):
+    """One's own submitted report: withdraw it while pending (``wd``), correct and send again
+    one rejected or withdrawn (``fix``); or start a new report from the /lapor list (``new``).
+    The service checks the owner and the status (a conditional UPDATE), whatever the button."""
+
+    action: Literal["wd", "fix", "new"]
+    report: int | None = None
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,16 @@ def telegram_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+# A full stop right after a value that ends with one ("M.Si." + "."), closing tags between.
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.((?:</[a-z]+>)*)\.(?!\.)")
+
+
+def single_stops(text: str) -> str:
+    """``<b>Dr. Siti, M.Si.</b>.`` -> ``<b>Dr. Siti, M.Si.</b>``: one full stop where a name
+    ending in an abbreviation meets the sentence's own; an ellipsis (``...``) stays."""
+    return _DOUBLE_STOP.sub(r".\1", text)
+
+
 def escape(text: str) -> str:
     """Escape user-supplied text for parse_mode=HTML."""
     return html.escape(text, quote=False)

@@ -137,6 +137,12 @@ class LearningService:
             progress = await progress_for(s, employee.id, module.id)
         return ModuleState(module=module, progress=progress)
 
+    async def shortcut(self, telegram_id: int) -> ModuleState | None:
+        """The one module the menu offers (``shortcut_for``); None when not registered or when
+        every module is passed."""
+        progress = await self._progress(telegram_id)
+        return shortcut_for(self.catalog, progress) if progress is not None else None
+
     async def suggestion(self, telegram_id: int) -> Module | None:
         """The module to offer next: the one in progress, else the next not started."""
         progress = await self._progress(telegram_id)
@@ -235,6 +241,31 @@ def next_modules(catalog: Catalog, progress: Mapping[str, ModuleProgress]) -> li
     order = [catalog.modules[p.module_id] for p in started]
     order += [m for m in catalog.ordered() if m.id not in progress]
     return order
+
+
+def shortcut_for(catalog: Catalog, progress: Mapping[str, ModuleProgress]) -> ModuleState | None:
+    """The module the menu, the welcome and ``/belajar`` offer with one button.
+
+    The rule: the module in progress (started, not passed) read most recently; otherwise a
+    module to start: in the category where the learner's passed modules add up to the fewest
+    minutes (ties: catalog order of the categories), the first module of that category, in
+    catalog order, not started yet. None once every module is passed.
+    """
+    started = [
+        p for p in progress.values() if p.completed_at is None and p.module_id in catalog.modules
+    ]
+    if started:
+        latest = max(started, key=lambda p: (p.updated_at, p.id))
+        return ModuleState(catalog.modules[latest.module_id], latest)
+    best: tuple[int, Module] | None = None
+    for modules in catalog.by_category.values():
+        fresh = [m for m in modules if m.id not in progress]
+        if not fresh:
+            continue
+        minutes = sum(m.minutes for m in modules if _passed(progress.get(m.id)))
+        if best is None or minutes < best[0]:
+            best = (minutes, fresh[0])
+    return ModuleState(best[1], None) if best is not None else None
 
 
 async def progress_for(s: AsyncSession, employee_id: int, module_id: str) -> ModuleProgress | None:

@@ -557,7 +557,11 @@ class RegistrationService:
             new_employee=False,
         )
 
-    async def begin_edit(self, telegram_id: int, field: str) -> Result:
+    async def begin_edit(
+        self, telegram_id: int, field: str, message_id: int | None = None
+    ) -> Result:
+        """Edit one profile field; ``message_id``: the profile message, edited in place with
+        the result."""
         if field not in PROFILE_FIELDS:
             return Result(RegistrationOutcome.INVALID)
         async with self.db.transaction() as s:
@@ -566,7 +570,8 @@ class RegistrationService:
                 return Result(RegistrationOutcome.STALE)
             if await self._locked(s, employee, field):
                 return Result(RegistrationOutcome.TAKEN)  # the agency's record: read-only
-            state = FlowState(flow=Flow.PROFILE, step=field)
+            data = {"message_id": message_id} if message_id is not None else {}
+            state = FlowState(flow=Flow.PROFILE, step=field, data=data)
             await sessions.set_state(s, telegram_id, state)
         return Result(RegistrationOutcome.OK, state=state)
 

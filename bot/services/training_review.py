@@ -187,7 +187,7 @@ def external_credit(
         organiser=report.organiser,
         started_on=report.started_on,
         ended_on=report.ended_on,
-        certificate_no=report.certificate_no,
+        certificate_no=report.certificate_no or None,  # "Tidak ada nomor"
         evidence={
             "report_id": report.id,
             "file_id": report.file_id,

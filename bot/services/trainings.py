@@ -10,13 +10,14 @@ because the report id in a button comes back from the client and proves nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.core.clock import Clock
@@ -54,6 +55,47 @@ class TrainingStep(StrEnum):
     JP = "jp"
     CERT = "cert"
     FILE = "file"
+    CONFIRM = "confirm"  # the summary, with "Kirim" and "Ubah <field>"
+
+
+# The wizard's steps in order, and the draft key each one fills: the next step is always the
+# first whose key is missing (``next_step``), so an edit from the summary asks only what it
+# cleared (and what the change made invalid) and comes back to the summary.
+STEP_KEYS: tuple[tuple[TrainingStep, str], ...] = (
+    (TrainingStep.TITLE, "title"),
+    (TrainingStep.ORGANISER, "organiser"),
+    (TrainingStep.KIND, "kind"),
+    (TrainingStep.START, "started_on"),
+    (TrainingStep.END, "ended_on"),
+    (TrainingStep.JP, "jp_centi"),
+    (TrainingStep.CERT, "certificate_no"),
+    (TrainingStep.FILE, "file"),
+)
+# "Ubah <field>" on the summary: the keys each clears.
+EDITABLE: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "organiser": ("organiser",),
+    "kind": ("kind",),
+    "dates": ("started_on", "ended_on"),
+    "jp": ("jp_centi",),
+    "cert": ("certificate_no",),
+    "file": ("file",),
+}
+WITHDRAWABLE = ("pending",)
+CORRECTABLE = ("rejected", "withdrawn")  # may be corrected and sent again from their data
+
+
+def next_step(data: dict[str, object]) -> TrainingStep:
+    for step, key in STEP_KEYS:
+        if key not in data:
+            return step
+    return TrainingStep.CONFIRM
+
+
+class Withdrawal(StrEnum):
+    OK = "ok"
+    NOT_FOUND = "not_found"  # no such report of the caller's
+    ALREADY = "already"  # decided (or withdrawn) meanwhile: nothing changed
 
 
 class TrainingProblem(StrEnum):
@@ -70,6 +112,7 @@ class TrainingProblem(StrEnum):
     FILE_NAME = "file_name"  # the name does not end as its type does (x.pdf.apk)
     FILE_CONTENT = "file_content"  # the bytes are not the type claimed
     FILE_TOO_LARGE = "file_too_large"
+    NOT_CORRECTABLE = "not_correctable"
     NOT_REGISTERED = "not_registered"
     STALE = "stale"
 
@@ -191,10 +234,24 @@ class TrainingService:
                 await sessions.set_state(s, telegram_id, result.state)
             return result
 
+    def _moved(self, data: dict[str, object]) -> StepResult:
+        """The draft after a change: what the change made invalid is asked again (an end
+        before a new start, JP above the new dates' cap), then the first step still open."""
+        if "started_on" in data and "ended_on" in data:
+            start = date.fromisoformat(str(data["started_on"]))
+            end = date.fromisoformat(str(data["ended_on"]))
+            if end < start:
+                data.pop("ended_on")
+            elif "jp_centi" in data and int(str(data["jp_centi"])) > to_centi(
+                max_jp(start, end, self.per_day)
+            ):
+                data.pop("jp_centi")
+        return StepResult(FlowState(Flow.TRAINING, next_step(data).value, data))
+
     def _apply(self, state: FlowState, text: str) -> StepResult:
         data = dict(state.data)
         step = TrainingStep(state.step)
-        if step in (TrainingStep.KIND, TrainingStep.FILE):
+        if step in (TrainingStep.KIND, TrainingStep.FILE, TrainingStep.CONFIRM):
             return StepResult(state, TrainingProblem.STALE)  # answered by a button / an upload
         if not text:
             return StepResult(state, TrainingProblem.EMPTY)
@@ -202,12 +259,12 @@ class TrainingService:
             if len(text) > MAX_TITLE:
                 return StepResult(state, TrainingProblem.TOO_LONG, MAX_TITLE)
             data["title"] = text
-            return StepResult(FlowState(Flow.TRAINING, TrainingStep.ORGANISER.value, data))
+            return self._moved(data)
         if step is TrainingStep.ORGANISER:
             if len(text) > MAX_ORGANISER:
                 return StepResult(state, TrainingProblem.TOO_LONG, MAX_ORGANISER)
             data["organiser"] = text
-            return StepResult(FlowState(Flow.TRAINING, TrainingStep.KIND.value, data))
+            return self._moved(data)
         if step in (TrainingStep.START, TrainingStep.END):
             return self._apply_date(state, step, data, text)
         if step is TrainingStep.JP:
@@ -224,14 +281,14 @@ class TrainingService:
             data["jp_centi"] = to_centi(value)
             if data["jp_centi"] <= 0:
                 return StepResult(state, TrainingProblem.BAD_JP)
-            return StepResult(FlowState(Flow.TRAINING, TrainingStep.CERT.value, data))
+            return self._moved(data)
         # TrainingStep.CERT
         if len(text) > MAX_CERT_NO:
             return StepResult(state, TrainingProblem.TOO_LONG, MAX_CERT_NO)
         if not certificate_key(text):
             return StepResult(state, TrainingProblem.EMPTY)
         data["certificate_no"] = text
-        return StepResult(FlowState(Flow.TRAINING, TrainingStep.FILE.value, data))
+        return self._moved(data)
 
     def _apply_date(
         self, state: FlowState, step: TrainingStep, data: dict[str, object], text: str
@@ -245,11 +302,72 @@ class TrainingService:
             return StepResult(state, TrainingProblem.TOO_OLD, MIN_YEAR)
         if step is TrainingStep.START:
             data["started_on"] = day.isoformat()
-            return StepResult(FlowState(Flow.TRAINING, TrainingStep.END.value, data))
+            return self._moved(data)
         if day < date.fromisoformat(str(data["started_on"])):
             return StepResult(state, TrainingProblem.END_BEFORE_START)
         data["ended_on"] = day.isoformat()
-        return StepResult(FlowState(Flow.TRAINING, TrainingStep.JP.value, data))
+        return self._moved(data)
+
+    async def _set(self, s: AsyncSession, telegram_id: int, result: StepResult) -> StepResult:
+        if result.problem is None and result.state is not None:
+            await sessions.set_state(s, telegram_id, result.state)
+        return result
+
+    async def no_certificate_number(self, telegram_id: int, token: str) -> StepResult:
+        """ "Tidak ada nomor": a certificate printed without a number (the button of that step)."""
+        async with self.db.transaction() as s:
+            state = await sessions.expect(
+                s, telegram_id, token, Flow.TRAINING, (TrainingStep.CERT,)
+            )
+            return await self._set(
+                s, telegram_id, self._moved({**state.data, "certificate_no": ""})
+            )
+
+    async def edit(self, telegram_id: int, token: str, field: str) -> StepResult:
+        """ "Ubah <field>" on the summary: clear that field and ask it again."""
+        async with self.db.transaction() as s:
+            state = await sessions.expect(
+                s, telegram_id, token, Flow.TRAINING, (TrainingStep.CONFIRM,)
+            )
+            data = {k: v for k, v in state.data.items() if k not in EDITABLE.get(field, ())}
+            return await self._set(s, telegram_id, self._moved(data))
+
+    async def resume(self, telegram_id: int, token: str) -> FlowState:
+        """The draft a button was drawn for, as it stands (``/start``'s "continue")."""
+        async with self.db.transaction() as s:
+            return await sessions.expect(s, telegram_id, token, Flow.TRAINING)
+
+    async def draft(self, telegram_id: int) -> FlowState | None:
+        """The caller's open /lapor draft, if any."""
+        async with self.db.transaction() as s:
+            state = await sessions.get_state(s, telegram_id)
+            return state if state is not None and state.flow == Flow.TRAINING else None
+
+    async def discard(self, telegram_id: int, token: str) -> None:
+        """Throw the draft away (its cancel button, or ``/start``'s "discard")."""
+        async with self.db.transaction() as s:
+            await sessions.expect(s, telegram_id, token, Flow.TRAINING)
+            await sessions.clear_state(s, telegram_id)
+
+    async def attach(
+        self, telegram_id: int, upload: UploadedFile, content: bytes | None = None
+    ) -> StepResult:
+        """The certificate file, at whatever step it comes: kept in the draft for the file
+        step (which is then skipped); at the file step or the summary, on to the summary."""
+        problem = self.check_file(upload) or self.check_content(upload, content)
+        async with self.db.transaction() as s:
+            state = await sessions.get_state(s, telegram_id)
+            if state is None or state.flow != Flow.TRAINING:
+                return StepResult(None, TrainingProblem.STALE)
+            if problem is not None:
+                return StepResult(state, problem, self.max_bytes // (1024 * 1024))
+            data = {**state.data, "file": asdict(upload)}
+            if state.step in (TrainingStep.FILE, TrainingStep.CONFIRM):
+                return await self._set(s, telegram_id, self._moved(data))
+            # Early: kept, and the step the draft is at is still the one asked.
+            return await self._set(
+                s, telegram_id, StepResult(FlowState(Flow.TRAINING, state.step, data))
+            )
 
     async def choose_kind(self, telegram_id: int, token: str, kind: str) -> StepResult:
         """The kind button of the report and step it was drawn for (``sessions.expect``)."""
@@ -259,9 +377,7 @@ class TrainingService:
             )
             if kind not in KINDS:
                 return StepResult(state, TrainingProblem.BAD_KIND)
-            state = FlowState(Flow.TRAINING, TrainingStep.START.value, {**state.data, "kind": kind})
-            await sessions.set_state(s, telegram_id, state)
-            return StepResult(state)
+            return await self._set(s, telegram_id, self._moved({**state.data, "kind": kind}))
 
     def check_file(self, upload: UploadedFile) -> TrainingProblem | None:
         """Photos, or PDF/JPEG/PNG documents whose name ends as their type, up to the configured
@@ -286,31 +402,27 @@ class TrainingService:
             return TrainingProblem.FILE_CONTENT
         return None
 
-    async def submit(
-        self, telegram_id: int, upload: UploadedFile, content: bytes | None = None
-    ) -> Submitted:
-        """The last step: store the report (pending) and queue it for its reviewers.
-
-        ``content`` is the document the bot downloaded to check it (not kept); a photo needs none.
-        """
-        problem = self.check_file(upload) or self.check_content(upload, content)
+    async def send(self, telegram_id: int, token: str) -> Submitted:
+        """ "Kirim" on the summary: store the report (pending) and queue it for its reviewers."""
         async with self.db.transaction() as s:
-            state = await sessions.get_state(s, telegram_id)
-            if state is None or state.flow != Flow.TRAINING or state.step != TrainingStep.FILE:
-                return Submitted(TrainingProblem.STALE)
-            if problem is not None:
-                return Submitted(problem, limit=self.max_bytes // (1024 * 1024))
+            state = await sessions.expect(
+                s, telegram_id, token, Flow.TRAINING, (TrainingStep.CONFIRM,)
+            )
             employee = await employees.by_telegram_id(s, telegram_id)
             if employee is None:
                 return Submitted(TrainingProblem.NOT_REGISTERED)
             data = state.data
-            key = certificate_key(str(data["certificate_no"]))
-            earlier = await s.scalar(
-                select(func.min(ExternalTraining.id)).where(
-                    ExternalTraining.certificate_key == key,
-                    ExternalTraining.status != "rejected",
+            upload = UploadedFile(**data["file"])
+            number = str(data["certificate_no"])
+            key = certificate_key(number)
+            earlier = None
+            if key:  # a certificate without a number is a duplicate of nothing
+                earlier = await s.scalar(
+                    select(func.min(ExternalTraining.id)).where(
+                        ExternalTraining.certificate_key == key,
+                        ExternalTraining.status.not_in(CORRECTABLE),
+                    )
                 )
-            )
             report = ExternalTraining(
                 employee_id=employee.id,
                 opd_code=employee.opd_code,
@@ -320,7 +432,7 @@ class TrainingService:
                 started_on=date.fromisoformat(data["started_on"]),
                 ended_on=date.fromisoformat(data["ended_on"]),
                 jp_centi=int(data["jp_centi"]),
-                certificate_no=data["certificate_no"],
+                certificate_no=number,
                 certificate_key=key,
                 duplicate_of=earlier,
                 file_id=upload.file_id,
@@ -337,6 +449,61 @@ class TrainingService:
             reviewers = await reviewers_for(s, employee.opd_code, self.admin_ids, telegram_id)
             await outbox.queue_training_review(s, report, reviewers, self.clock())
             return Submitted(None, report, employee, no_reviewer=not reviewers)
+
+    async def withdraw(
+        self, telegram_id: int, report_id: int
+    ) -> tuple[Withdrawal, ExternalTraining | None]:
+        """Take back one's own report while it is pending: a conditional UPDATE, so a report an
+        admin decided meanwhile stays decided (and an admin's later decision is refused)."""
+        async with self.db.transaction() as s:
+            employee = await employees.by_telegram_id(s, telegram_id)
+            report = await s.get(ExternalTraining, report_id)
+            if employee is None or report is None or report.employee_id != employee.id:
+                return Withdrawal.NOT_FOUND, None
+            changed = await s.execute(
+                update(ExternalTraining)
+                .where(
+                    ExternalTraining.id == report_id,
+                    ExternalTraining.employee_id == employee.id,
+                    ExternalTraining.status.in_(WITHDRAWABLE),
+                )
+                .values(status="withdrawn", reviewed_at=self.clock())
+                .execution_options(synchronize_session=False)
+            )
+            await s.refresh(report)
+            if changed.rowcount != 1:  # type: ignore[attr-defined]
+                return Withdrawal.ALREADY, report
+            return Withdrawal.OK, report
+
+    async def correct(self, telegram_id: int, report_id: int) -> StepResult:
+        """A rejected (or withdrawn) report of one's own, as a new draft at its summary: every
+        field and the file kept, to change what was wrong and send it again."""
+        async with self.db.transaction() as s:
+            employee = await employees.by_telegram_id(s, telegram_id)
+            report = await s.get(ExternalTraining, report_id)
+            if employee is None or report is None or report.employee_id != employee.id:
+                return StepResult(None, TrainingProblem.NOT_CORRECTABLE)
+            if report.status not in CORRECTABLE:
+                return StepResult(None, TrainingProblem.NOT_CORRECTABLE)
+            upload = UploadedFile(
+                report.file_kind,
+                report.file_id,
+                report.file_unique_id,
+                report.file_size,
+                report.file_name,
+            )
+            data = {
+                "title": report.title,
+                "organiser": report.organiser,
+                "kind": report.activity_kind,
+                "started_on": report.started_on.isoformat(),
+                "ended_on": report.ended_on.isoformat(),
+                "jp_centi": report.jp_centi,
+                "certificate_no": report.certificate_no,
+                "file": asdict(upload),
+                "corrects": report.id,
+            }
+            return await self._set(s, telegram_id, self._moved(data))
 
     async def mine(self, telegram_id: int, limit: int = 10) -> list[ExternalTraining] | None:
         """The caller's own latest reports (None if not registered); never anyone else's."""

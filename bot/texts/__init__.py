@@ -7,7 +7,6 @@ Translating the bot means translating this file, not touching handlers. Texts ar
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 # --- General ---------------------------------------------------------------------------------
@@ -27,6 +26,13 @@ HINT_REGISTERED = (
 HINT_UNREGISTERED = (
     "Selamat datang. Untuk mulai belajar, ketik /start dan daftarkan NIP atau NI PPPK Bapak/Ibu."
 )
+HINT_DURING_MODULE = (
+    "Pertanyaan seperti itu belum dapat saya jawab lewat pesan. Jawabannya biasanya ada di "
+    "kartu modul <b>{title}</b>; bila masih ragu, tanyakan kepada atasan atau admin OPD "
+    "Bapak/Ibu."
+)
+BTN_BACK_TO_CARD = "📖 Kembali ke kartu {card}"
+BTN_BACK_TO_MODULE = "📖 Kembali ke modul"
 HINT_NON_TEXT = "Maaf, saya hanya dapat membaca pesan teks dan tombol."
 HINT_USE_BUTTONS_OR_HELP = "Gunakan tombol atau ketik /bantuan."
 HINT_EDITED = "Pesan yang diedit tidak diproses. Silakan kirim pesan baru."
@@ -45,15 +51,6 @@ TOO_LONG = "Pesan terlalu panjang. Mohon kirim maksimal {limit} karakter."
 
 # A sentence's full stop right after a dot that ends a filled-in value ("M.Si." + "."), maybe
 # with closing tags between them; an ellipsis ("...") is left alone.
-_DOUBLE_STOP = re.compile(r"(?<!\.)\.((?:</[a-z]+>)*)\.(?!\.)")
-
-
-def single_stops(text: str) -> str:
-    """``"Selamat datang, <b>Dr. Siti, M.Si.</b>."`` -> ``"… M.Si.</b>"``: one dot where a name
-    or title ending in an abbreviation's dot meets the sentence's own full stop."""
-    return _DOUBLE_STOP.sub(r".\1", text)
-
-
 # --- Commands: the menu description (3-256 characters), the /bantuan line and its arguments ----
 @dataclass(frozen=True, slots=True)
 class CommandText:
@@ -141,6 +138,12 @@ BTN_PROFILE = "👤 Profil"
 BTN_HELP = "❓ Bantuan"
 BTN_REMINDER = "⏰ Pengingat"
 BTN_MENU = "🏠 Menu"
+BTN_CERTIFICATES = "🎓 Sertifikat"
+BTN_LAPOR = "📝 Lapor pelatihan"
+# The one-tap shortcut to the module to learn now (menu, welcome, /belajar).
+BTN_SHORTCUT_RESUME = "▶️ Lanjutkan: {title} (kartu {card}/{total})"
+BTN_SHORTCUT_QUIZ = "📝 Kuis: {title}"
+BTN_SHORTCUT_START = "▶️ Mulai: {title}"
 
 # --- Registration ------------------------------------------------------------------------------
 WELCOME = (
@@ -272,6 +275,7 @@ GOLONGAN_INVALID = (
     "<code>IV/e</code>, atau untuk PPPK <code>I</code> sampai <code>XVII</code>."
 )
 PROFILE_SAVED = "Profil diperbarui ✅"
+BTN_BACK_TO_PROFILE = "« Profil"
 
 # --- Learning ----------------------------------------------------------------------------------
 CATALOG = "<b>Katalog modul</b> 📚\nPilih kategori kompetensi. Selesai: {done} dari {total} modul."

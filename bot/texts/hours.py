@@ -22,9 +22,16 @@ LAPOR_STATUS = {
     "pending": "⏳ menunggu verifikasi",
     "approved": "✅ disetujui",
     "rejected": "❌ ditolak",
+    "withdrawn": "↩️ ditarik",
 }
-ASK_TITLE = "1/8 — Ketik <b>nama pelatihan</b> (sesuai sertifikat)."
-ASK_ORGANISER = "2/8 — Ketik <b>nama penyelenggara</b> (instansi/lembaga)."
+ASK_TITLE = (
+    "1/8 — Ketik <b>nama pelatihan</b> sesuai sertifikat, contoh: "
+    "<code>Webinar Literasi Digital ASN</code>."
+)
+ASK_ORGANISER = (
+    "2/8 — Ketik <b>nama penyelenggara</b> (instansi/lembaga), contoh: "
+    "<code>BPSDMD Provinsi Jawa Tengah</code>."
+)
 ASK_KIND = "3/8 — Pilih <b>jenis</b> kegiatan:"
 ASK_START = "4/8 — Ketik <b>tanggal mulai</b>, contoh <code>{example}</code>."
 ASK_END = "5/8 — Ketik <b>tanggal selesai</b>, contoh <code>{example}</code>."
@@ -32,8 +39,67 @@ ASK_JP = (
     "6/8 — Ketik <b>jumlah JP</b> yang tertera pada sertifikat (mis. <code>8</code> atau "
     "<code>2,5</code>). Paling banyak {max} JP untuk {days} hari."
 )
-ASK_CERT = "7/8 — Ketik <b>nomor sertifikat</b>."
-ASK_FILE = "8/8 — Kirim <b>foto atau PDF sertifikat</b> (JPG, PNG, atau PDF, maksimal {mb} MB)."
+ASK_CERT = (
+    "7/8 — Ketik <b>nomor sertifikat</b>, contoh: <code>SRT/2026/001</code>. Bila sertifikatnya "
+    "tidak bernomor, ketuk <b>Tidak ada nomor</b>."
+)
+ASK_FILE = (
+    "8/8 — Kirim <b>foto atau PDF sertifikat</b> (JPG, PNG atau PDF, maksimal {mb} MB): ketuk 📎 "
+    "lalu pilih foto dari galeri, atau berkas PDF."
+)
+KIND_CHOSEN = "3/8 — Jenis kegiatan: <b>{kind}</b> ✅"
+BTN_NO_CERT_NO = "Tidak ada nomor"
+NO_CERT_NO = "(tanpa nomor)"
+BTN_CANCEL_REPORT = "✖️ Batalkan laporan"
+FILE_KEPT = (
+    "📎 Berkas sertifikat disimpan dan akan dilampirkan: langkah berkas nanti tidak ditanyakan "
+    "lagi."
+)
+FILE_PHOTO = "📷 foto"
+FILE_DOCUMENT = "📄 {name}"
+CONFIRM = (
+    "<b>Periksa laporan sebelum dikirim</b>\n\n{summary}\nBerkas: {file}\n\n"
+    "Ketuk <b>✅ Kirim</b> bila sudah benar, atau <b>✏️ Ubah</b> untuk memperbaiki satu isian."
+)
+CONFIRM_CORRECTS = "✏️ Perbaikan laporan #{id}: ubah yang perlu, lalu kirim.\n\n"
+CONFIRM_USE_BUTTONS = "Laporan siap dikirim: ketuk ✅ Kirim, atau ✏️ Ubah untuk memperbaiki."
+BTN_SEND = "✅ Kirim"
+BTN_EDIT_FIELD = {
+    "title": "✏️ Ubah nama",
+    "organiser": "✏️ Ubah penyelenggara",
+    "kind": "✏️ Ubah jenis",
+    "dates": "✏️ Ubah tanggal",
+    "jp": "✏️ Ubah JP",
+    "cert": "✏️ Ubah nomor",
+    "file": "✏️ Ubah berkas",
+}
+DRAFT_OPEN = (
+    "Laporan pelatihan Bapak/Ibu belum selesai ({where}). Lanjutkan laporannya, atau buang "
+    "isiannya dan buka menu?"
+)
+DRAFT_AT_STEP = "langkah {step}/8"
+DRAFT_AT_SUMMARY = "tinggal dikirim"
+BTN_KEEP_DRAFT = "▶️ Lanjutkan laporan"
+BTN_DROP_DRAFT = "🗑 Buang, buka menu"
+DRAFT_DISCARDED = "Laporan dibuang."
+DRAFT_RESUMED = "Laporan yang belum selesai dilanjutkan."
+BTN_WITHDRAW = "↩️ Tarik laporan"
+BTN_CORRECT = "✏️ Perbaiki dan kirim ulang"
+BTN_CORRECT_ONE = "✏️ Perbaiki #{id}"
+BTN_WITHDRAW_ONE = "↩️ Tarik #{id}"
+BTN_NEW_REPORT = "➕ Laporan baru"
+LAPOR_LIST_HINT = "Ketuk <b>➕ Laporan baru</b> untuk melaporkan pelatihan lain."
+LAPOR_DRAFT_HINT = (
+    "Ada laporan yang belum selesai: ketuk <b>▶️ Lanjutkan laporan</b> untuk meneruskannya."
+)
+DRAFT_FIRST = "Selesaikan atau batalkan dulu laporan yang sedang diisi."
+WITHDRAWN = (
+    "↩️ Laporan <b>#{id}</b> ditarik: admin tidak akan memprosesnya. Bapak/Ibu dapat "
+    "memperbaikinya dan mengirim lagi.\n\n{summary}"
+)
+WITHDRAW_TOO_LATE = "Laporan #{id} sudah tidak menunggu: {status}."
+NOT_CORRECTABLE = "Hanya laporan yang ditolak atau ditarik yang dapat diperbaiki."
+REVIEW_WITHDRAWN = "Laporan #{id} sudah ditarik oleh pegawai: tidak ada yang diputuskan."
 PROBLEMS = {
     "empty": "Isian tidak boleh kosong.",
     "too_long": "Terlalu panjang: maksimal {limit} karakter.",
@@ -56,9 +122,11 @@ PROBLEMS = {
     ),
     "file_too_large": "Berkas terlalu besar: maksimal {limit} MB.",
     "not_registered": "Bapak/Ibu belum terdaftar. Ketik /start untuk mendaftar.",
+    "not_correctable": "Hanya laporan yang ditolak atau ditarik yang dapat diperbaiki.",
     "stale": "Langkah ini sudah lewat. Ketik /lapor untuk memulai lagi.",
 }
 LAPOR_WAIT_FILE = "Silakan kirim foto atau PDF sertifikat, atau /batal."
+LAPOR_WAIT_BUTTON = "Silakan pilih dengan mengetuk salah satu tombol di bawah."
 LAPOR_SUBMITTED = "✅ Laporan <b>#{id}</b> terkirim dan menunggu verifikasi admin OPD.\n\n{summary}"
 LAPOR_NO_REVIEWER = (
     "ℹ️ Belum ada admin lain yang dapat memverifikasi laporan ini: tidak ada yang memutuskan "
@@ -91,11 +159,12 @@ REVIEW_ALREADY = "Laporan #{id} sudah diputuskan oleh {admin}: {status}."
 REVIEW_OWN = "Laporan #{id} adalah laporan Bapak/Ibu sendiri: yang memutuskan admin lain."
 REVIEW_SOMEONE = "admin lain"
 NOTIFY_APPROVED = (
-    "✅ Laporan #{id}, <b>{title}</b>, telah <b>disetujui</b>. {jp} JP tercatat. Lihat /jp."
+    "✅ Laporan #{id} (<b>{title}</b>) telah <b>disetujui</b>. {jp} JP tercatat. Lihat /jp."
 )
 NOTIFY_REJECTED = (
-    "❌ Laporan #{id}, <b>{title}</b>, <b>ditolak</b>.\nAlasan: {reason}\n"
-    "Bapak/Ibu dapat memperbaiki dan melapor kembali dengan /lapor."
+    "❌ Laporan #{id} (<b>{title}</b>) <b>ditolak</b>.\nAlasan: {reason}\n"
+    "Bapak/Ibu dapat memperbaikinya dari isian yang sama: ketuk tombol di bawah, atau buka "
+    "/lapor."
 )
 QUEUE_TITLE = "<b>Antrean verifikasi</b> ({count} laporan menunggu). Pilih untuk memeriksa:"
 QUEUE_EMPTY = "Tidak ada laporan yang menunggu verifikasi."

@@ -67,8 +67,13 @@ async def report_training(
     jp: str = "4",
     cert: str = "SRT/2026/001",
 ) -> BotMessage:
-    """Walk the /lapor wizard to the file step."""
-    await say(user, "/lapor", "nama pelatihan")
+    """Walk the /lapor wizard to the file step (from the list of one's reports, if any)."""
+    user.send_text("/lapor")
+    first = await user.wait_for_reply(
+        lambda m: "nama pelatihan" in (m.text or "") or "Laporan baru" in (m.text or "")
+    )
+    if "nama pelatihan" not in (first.text or ""):
+        await tap(user, "Laporan baru", "nama pelatihan", first.message_id)
     await say(user, title, "penyelenggara")
     await say(user, "Kominfo Jateng", "jenis")
     await tap(user, "Webinar", "tanggal mulai")
@@ -76,6 +81,12 @@ async def report_training(
     await say(user, end, "jumlah JP")
     await say(user, jp, "nomor sertifikat")
     return await say(user, cert, "foto atau PDF")
+
+
+async def send_report(user: FakeUser, expect: str = "menunggu verifikasi") -> BotMessage:
+    """After the file: the summary, and its "Kirim"; the receipt."""
+    await user.wait_for_reply(lambda m: "Periksa laporan" in (m.text or ""))
+    return await tap(user, "Kirim", expect)
 
 
 async def callback_answer(fake: FakeBotApi, query_id: str, timeout: float = 5.0) -> str:  # noqa: ASYNC109

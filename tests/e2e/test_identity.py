@@ -135,7 +135,7 @@ async def test_a_nip_moves_to_a_new_account_only_by_an_approved_transfer(
 async def test_nobody_reviews_their_own_report(
     fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
 ) -> None:
-    from tests.e2e.hours_helpers import report_training
+    from tests.e2e.hours_helpers import report_training, send_report
 
     settings = settings.model_copy(update={"telegram_api_base_url": fake.base_url})
     app = build_application(settings, catalog=catalog, clock=clock, run_ticks=False)
@@ -145,7 +145,7 @@ async def test_nobody_reviews_their_own_report(
         await grant(app, admin.id, "opd_admin", "3328")
         await report_training(admin, jp="8")
         admin.send_document("sertifikat.pdf", b"%PDF-1.4", "application/pdf")
-        done = await admin.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
+        done = await send_report(admin, "menunggu verifikasi")
         assert "Belum ada admin lain" in (done.text or "")
         await say(admin, "/antrian", "Tidak ada laporan")  # the old spelling of /antrean
         report_id = int((done.text or "").split("#")[1].split()[0])

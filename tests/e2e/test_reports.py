@@ -48,6 +48,7 @@ async def test_laporan_scope_exports_and_forged_buttons(
     # Exports are built by a child process (a Python start-up): slow on a busy machine.
     sent = await admin.wait_for_reply(lambda m: m.kind == "document", timeout=30)
     assert sent.document is not None and sent.document["file_name"] == "pegawai-3328-2026.xlsx"
+    assert admin.chat.actions == ["upload_document"]  # "sending a file…" while it was made
     sheet = active_sheet(uploaded(fake, sent))
     assert sheet["A1"].value == "NIP" and sheet["J1"].value == "JP total"
     names = [sheet.cell(row=r, column=2).value for r in (2, 3)]

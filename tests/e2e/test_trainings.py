@@ -19,6 +19,7 @@ from tests.e2e.hours_helpers import (
     db_of,
     grant,
     report_training,
+    send_report,
 )
 from tests.support import FakeClock
 
@@ -37,7 +38,7 @@ async def test_a_report_is_approved_by_the_opd_admin_credited_and_notified(
 
     await report_training(employee)
     employee.send_document("sertifikat.pdf", b"%PDF-1.4 certificate", "application/pdf")
-    done = await employee.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
+    done = await send_report(employee, "menunggu verifikasi")
     assert done.text is not None
     assert "Webinar Literasi Digital ASN" in done.text and "JP: 4" in done.text
 
@@ -109,7 +110,7 @@ async def test_a_rejection_asks_a_reason_and_tells_the_employee(
 
     await report_training(employee, cert="CERT-77")
     employee.send_photo()
-    await employee.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
+    await send_report(employee, "menunggu verifikasi")
     await admin.wait_for_reply(lambda m: m.kind == "photo")
     review = await admin.wait_for_reply(lambda m: "Laporan pelatihan #" in (m.text or ""))
 
@@ -126,7 +127,7 @@ async def test_a_rejection_asks_a_reason_and_tells_the_employee(
 
     mine = await say(employee, "/lapor", "Laporan Bapak/Ibu")
     assert "ditolak" in (mine.text or "")
-    await say(employee, "/batal", "dibatalkan")
+    await say(employee, "/batal", "Tidak ada proses")  # the list started no wizard
 
 
 async def test_bad_input_is_refused_with_a_reason(fake: FakeBotApi, bot_app: Application) -> None:
@@ -153,13 +154,13 @@ async def test_bad_input_is_refused_with_a_reason(fake: FakeBotApi, bot_app: App
     employee.send_document("besar.pdf", b"%PDF" + b"0" * (5 * 1024 * 1024 + 1), "application/pdf")
     await employee.wait_for_reply(lambda m: "terlalu besar: maksimal 5 MB" in (m.text or ""))
     employee.send_document("sertifikat.pdf", b"%PDF-1.4", "application/pdf")
-    first = await employee.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
+    first = await send_report(employee, "menunggu verifikasi")
     assert first.text is not None and "sudah pernah dilaporkan" not in first.text
 
     # The same certificate number again, written differently: flagged for the admin.
     await report_training(employee, cert="no 445-12")
     employee.send_document("sertifikat.pdf", b"%PDF-1.4", "application/pdf")
-    second = await employee.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
+    second = await send_report(employee, "menunggu verifikasi")
     assert "sudah pernah dilaporkan (laporan #" in (second.text or "")
     async with db_of(bot_app).transaction() as s:
         rows = (await s.scalars(select(ExternalTraining).order_by(ExternalTraining.id))).all()
@@ -179,7 +180,7 @@ async def test_notices_outlive_a_failing_telegram(
     await report_training(employee)
     fake.fail_next("sendDocument", status=502, count=5)
     employee.send_document("sertifikat.pdf", b"%PDF-1.4 certificate", "application/pdf")
-    await employee.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
+    await send_report(employee, "menunggu verifikasi")
     # One request tried four times; the sender puts the row back for later (backoff).
     await fake.wait_for(
         lambda: sum(c.method == "sendDocument" for c in fake.calls) == 4, timeout=15
@@ -229,7 +230,7 @@ async def test_a_certificate_file_must_be_what_it_claims(
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), "white").save(buffer, format="PNG")
     employee.send_document("Sertifikat Diklat.PNG", buffer.getvalue(), "image/png")
-    await employee.wait_for_reply(lambda m: "menunggu verifikasi admin" in (m.text or ""))
+    await send_report(employee, "menunggu verifikasi admin")
     async with db_of(bot_app).transaction() as s:
         rows = (await s.scalars(select(ExternalTraining))).all()
     assert [r.file_name for r in rows] == ["Sertifikat Diklat.PNG"]

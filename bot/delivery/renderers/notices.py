@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.core.callbacks import ReviewButton
+from bot.core.callbacks import ReviewButton, TrainingReportButton
 from bot.core.content import Catalog
 from bot.core.jp import claim_text
 from bot.core.outgoing import Button, NoticePart, Outgoing, Skip
@@ -65,6 +65,13 @@ def review_buttons(report_id: int) -> tuple[tuple[Button, ...], ...]:
     )
 
 
+def decision_buttons(report: ExternalTraining) -> tuple[tuple[Button, ...], ...]:
+    """Under a rejection: correct the report from its own data and send it again."""
+    if report.status != "rejected":
+        return ()
+    return ((Button(t.BTN_CORRECT, TrainingReportButton("fix", report.id).pack()),),)
+
+
 def decision_text(report: ExternalTraining) -> str:
     if report.status == "approved":
         return t.NOTIFY_APPROVED.format(
@@ -102,7 +109,7 @@ class NoticeRenderer:
 
     def _message(self, part: str, report: ExternalTraining, owner: Employee) -> Outgoing | Skip:
         if part == NoticePart.DECIDED:
-            return Outgoing(decision_text(report))
+            return Outgoing(decision_text(report), buttons=decision_buttons(report))
         if report.status != "pending":
             return Skip("already reviewed")
         if part == NoticePart.FILE:

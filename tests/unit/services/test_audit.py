@@ -51,7 +51,9 @@ async def report_training(svc: Services, uid: int = USER) -> int:
     for answer in ("20-11-2026", "21-11-2026", "4", "SRT/2026/001"):
         assert (await svc.trainings.answer(uid, answer)).problem is None
     upload = UploadedFile("document", FILE_ID, "UNIQ1", 2048, "sertifikat.pdf", "application/pdf")
-    submitted = await svc.trainings.submit(uid, upload, b"%PDF-1.7\n%a certificate\n")
+    attached = await svc.trainings.attach(uid, upload, b"%PDF-1.7\n%a certificate\n")
+    assert attached.state is not None and attached.state.step == "confirm"
+    submitted = await svc.trainings.send(uid, attached.state.token)
     assert submitted.report is not None, submitted
     return submitted.report.id
 

@@ -13,7 +13,7 @@ from sqlalchemy.util import await_only
 from bot.config import Settings
 from bot.services import Services
 from bot.services.training_review import ReviewService
-from bot.services.trainings import Review, UploadedFile
+from bot.services.trainings import Review, TrainingService, UploadedFile, Withdrawal
 from db.models import AdminRole, Employee, ExternalTraining, JpLedgerEntry, OutboundMessage
 from db.session import Database
 from tests.unit.helpers import USER, register
@@ -103,7 +103,9 @@ async def test_reviewers_are_the_others(svc: Services) -> None:
         await svc.trainings.choose_kind(uid, step.state.token, "diklat")
         for answer in ("02-11-2026", "03-11-2026", "8", f"NO/{uid}"):
             await svc.trainings.answer(uid, answer)
-        submitted = await svc.trainings.submit(uid, upload)
+        attached = await svc.trainings.attach(uid, upload)
+        assert attached.state is not None and attached.state.step == "confirm"
+        submitted = await svc.trainings.send(uid, attached.state.token)
         assert submitted.report is not None
         async with svc.db.transaction() as s:
             chats = await s.scalars(
@@ -163,3 +165,70 @@ async def test_approve_and_reject_at_once_one_decides(
         assert (report.status, report.reviewed_by, credits) == ("approved", ADMIN_A, 1)
     else:
         assert (report.status, report.reviewed_by, credits) == ("rejected", ADMIN_B, 0)
+
+
+async def test_a_withdrawn_report_is_not_decided_and_a_decided_one_not_withdrawn(
+    svc: Services,
+) -> None:
+    """The employee's withdrawal and an admin's decision are conditional UPDATEs from pending:
+    whichever comes second changes nothing and is told so."""
+    await _admins(svc)
+    first = await _report(svc.db, USER)
+    outcome, report = await svc.trainings.withdraw(USER, first)
+    assert outcome is Withdrawal.OK and report is not None and report.status == "withdrawn"
+    assert (await svc.trainings.withdraw(USER, first))[0] is Withdrawal.ALREADY
+    assert (await svc.reviews.approve(ADMIN_A, first)).outcome is Review.ALREADY
+    assert await svc.reviews.begin_reject(ADMIN_A, first) is Review.ALREADY
+    assert [r.id for r, _ in await svc.reviews.pending(ADMIN_A)] == []
+
+    second = await _report(svc.db, USER)
+    assert (await svc.trainings.withdraw(ADMIN_A, second))[0] is Withdrawal.NOT_FOUND  # not theirs
+    assert (await svc.reviews.approve(ADMIN_A, second)).outcome is Review.OK
+    outcome, report = await svc.trainings.withdraw(USER, second)
+    assert outcome is Withdrawal.ALREADY and report is not None and report.status == "approved"
+    async with svc.db.transaction() as s:
+        assert await s.scalar(select(func.count()).select_from(JpLedgerEntry)) == 1
+    # Only a rejected or withdrawn report of one's own is corrected from its data.
+    assert (await svc.trainings.correct(USER, second)).state is None
+    assert (await svc.trainings.correct(ADMIN_A, first)).state is None
+    draft = (await svc.trainings.correct(USER, first)).state
+    assert draft is not None and draft.step == "confirm" and draft.data["corrects"] == first
+
+
+async def test_withdraw_and_approve_at_once_one_wins(
+    svc: Services, db: Database, settings: Settings
+) -> None:
+    """Both read the report as pending; exactly one of the two UPDATEs changes it."""
+    if db.is_sqlite:
+        pytest.skip("two writers at once need PostgreSQL (SQLite takes them one at a time)")
+    await _admins(svc)
+    report_id = await _report(db, USER)
+    other = Database(settings.database_url)
+    reviews = ReviewService(db, svc.clock, settings.admin_ids, settings.scale)
+    trainings = TrainingService(other, svc.clock, settings)
+    both_read = asyncio.Barrier(2)
+
+    def before_update(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("UPDATE external_trainings"):
+            await_only(asyncio.wait_for(both_read.wait(), 5))
+
+    engines = [db.engine.sync_engine, other.engine.sync_engine]
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", before_update)
+    try:
+        approved, (withdrawn, _) = await asyncio.gather(
+            reviews.approve(ADMIN_A, report_id), trainings.withdraw(USER, report_id)
+        )
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", before_update)
+        await other.dispose()
+    assert (approved.outcome is Review.OK) != (withdrawn is Withdrawal.OK)
+    async with db.transaction() as s:
+        report = await s.get(ExternalTraining, report_id)
+        credits = await s.scalar(select(func.count()).select_from(JpLedgerEntry))
+    assert report is not None
+    if approved.outcome is Review.OK:
+        assert (report.status, credits) == ("approved", 1)
+    else:
+        assert (report.status, credits) == ("withdrawn", 0)

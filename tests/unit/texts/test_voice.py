@@ -22,6 +22,7 @@ import pytest
 
 import bot.texts
 from bot import texts
+from bot.core.telegram_html import single_stops
 from bot.texts import identity
 
 FORBIDDEN = {
@@ -155,11 +156,11 @@ def test_whole_words_only() -> None:
     ],
 )
 def test_single_stops(rendered: str, expected: str) -> None:
-    assert texts.single_stops(rendered) == expected
+    assert single_stops(rendered) == expected
 
 
 def test_the_menu_of_a_titled_name_ends_with_one_dot() -> None:
-    text = texts.single_stops(
+    text = single_stops(
         texts.MENU.format(
             salutation="Ibu", name="Dr. Siti Aminah, M.Si.", year=2026, time="0 JP", target="20"
         )
