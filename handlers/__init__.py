@@ -71,6 +71,7 @@ BUTTONS: list[tuple[type[cb.CallbackData], ButtonHandler]] = [
     (cb.TrainingKindButton, trainings.on_kind),
     (cb.ReviewButton, trainings.on_review),
     (cb.ReportFileButton, reports.on_button),
+    (cb.ReportOpdButton, reports.on_opd),
     (cb.RoleButton, admin.on_role_button),
     (cb.IdentityButton, identity.on_identity),
     (cb.PersonButton, identity.on_person),

@@ -300,6 +300,14 @@ class ReportFileButton(CallbackData, prefix="lap"):
 
 
 @dataclass(frozen=True)
+class ReportOpdButton(CallbackData, prefix="lapo"):
+    """/laporan of one agency, picked from the search results or the ranking."""
+
+    opd: Slug
+    year: int
+
+
+@dataclass(frozen=True)
 class RoleButton(CallbackData, prefix="adm"):
     token: Token  # the /admin confirmation it was drawn for
     action: Literal["sa", "oa", "rm", "no"]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.agencies import short_name, slug
 from bot.core.clock import Clock, system_clock
 from bot.core.jp import JpScale, Targets
 from bot.documents.charts import OpdCompliance, render_compliance_chart
@@ -215,7 +216,9 @@ class ReportService:
         are built after it (the connection is free again): the row-by-row exports in a child
         process (``bot.services.exports``), the recap and the chart in a thread.
         """
-        base = f"{FILE_NAMES[kind]}-{opd_code or 'all'}-{year}"
+        # Named after the agency, as admins know it (an ASCII slug), never its internal code.
+        agency = names.get(opd_code, opd_code) if opd_code else labels.ALL_AGENCIES
+        base = f"{FILE_NAMES[kind]}-{slug(agency)}-{year}"
         async with self.db.transaction() as s:
             actor = await require_admin(s, actor_id, self.admin_ids)
             require_scope(actor, opd_code)
@@ -240,6 +243,7 @@ class ReportService:
                 minutes_per_jp=self.scale.minutes_per_jp,
                 folder=str(folder),
                 name=base,
+                sheet_title=short_name(agency, 31),
                 max_rows=self.max_rows,
                 part_rows=self.part_rows,
             )
@@ -252,7 +256,8 @@ class ReportService:
             return ReportFiles(files, result.rows, result.split, folder)
         if kind == "recap":
             rows = recap_rows(recap, names, reviewers)
-            data = await asyncio.to_thread(xlsx, RECAP_COLUMNS, rows, "Rekap", self.scale)
+            title = f"Rekap {year}"
+            data = await asyncio.to_thread(xlsx, RECAP_COLUMNS, rows, title, self.scale)
             return ReportFiles([(f"{base}.xlsx", data)])
         label = self.scale.jp_text(self.targets.pns)
         png = await asyncio.to_thread(chart, recap, names, year, label)

@@ -13,6 +13,7 @@ from bot import texts
 
 # --- Shared ------------------------------------------------------------------------------------
 APP_NAME = "Sinau Bareng"
+ALL_AGENCIES = "Seluruh instansi"  # the province-wide exports, in file names and captions
 ORGANISER = texts.ORGANISER
 MOTTO = texts.MOTTO
 CATEGORY_NAMES: dict[str, str] = dict(texts.CATEGORY_NAMES)

@@ -167,15 +167,31 @@ BTN_CSV = "📄 Pegawai (CSV)"
 BTN_RECAP_XLSX = "📊 Rekap OPD (XLSX)"
 BTN_COMPLIANCE = "📈 Grafik kepatuhan"
 BTN_SIASN = "🗂 Riwayat kursus (SIASN)"
-REPORT_FILE_CAPTION = "{what} — {year}"
+REPORT_FILE_CAPTION = "{kind}: {what} — {year}"
 REPORT_SPLIT_CAPTION = (
-    "{what} — {year}: {rows} baris, melebihi batas satu lembar Excel (1.048.576 baris), "
+    "{kind}: {what} — {year}: {rows} baris, melebihi batas satu lembar Excel (1.048.576 baris), "
     "jadi dikirim sebagai CSV dalam ZIP, {parts} bagian. Ini bagian {part} dari {parts}."
 )
 REPORT_BUILDING = "Laporan sedang disiapkan, mohon tunggu…"
 REPORT_UNKNOWN_OPD = (
-    "Kode OPD <code>{code}</code> tidak dikenal. Contoh: <code>/laporan 3328 2026</code>."
+    "Instansi <b>{query}</b> tidak ditemukan. Ketik nama instansi atau sebagian namanya, "
+    "misalnya <code>/laporan dinas kesehatan</code> atau "
+    "<code>/laporan kabupaten tegal 2026</code>."
 )
+REPORT_SUGGESTIONS = "Mungkin yang Bapak/Ibu maksud:"
+REPORT_CHOOSE_OPD = "Ada {count} instansi yang cocok dengan <b>{query}</b>. Pilih salah satu:"
+REPORT_EMPTY_OPD = (
+    "<b>Laporan {opd}</b> — {year}\nBelum ada pegawai {opd} yang terdaftar di Sinau Bareng "
+    "atau tercantum dalam data kepegawaian, jadi belum ada yang dapat diekspor."
+)
+REPORT_ALL_NAME = "Seluruh instansi Jawa Tengah"
+REPORT_FILE_KINDS = {
+    "xlsx": "Pegawai",
+    "csv": "Pegawai",
+    "siasn": "Riwayat kursus (SIASN)",
+    "recap": "Rekap OPD",
+    "chart": "Grafik kepatuhan",
+}
 FILE_COOLDOWN = "Mohon tunggu {seconds} detik sebelum meminta file ini lagi."
 
 # --- Roster at registration -----------------------------------------------------------------

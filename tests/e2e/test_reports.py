@@ -46,8 +46,10 @@ async def test_laporan_scope_exports_and_forged_buttons(
 
     admin.press_button("Pegawai (XLSX)", recap.message_id)
     sent = await admin.wait_for_reply(lambda m: m.kind == "document")
-    assert sent.document is not None and sent.document["file_name"] == "pegawai-3328-2026.xlsx"
+    assert sent.document is not None and sent.document["file_name"] == "pegawai-kabupaten-tegal-2026.xlsx"
+    assert sent.text == "Pegawai: Kabupaten Tegal — 2026"  # the agency's name, not its code
     sheet = active_sheet(uploaded(fake, sent))
+    assert sheet.title == "Kabupaten Tegal"
     assert sheet["A1"].value == "NIP" and sheet["J1"].value == "JP total"
     names = [sheet.cell(row=r, column=2).value for r in (2, 3)]
     assert names == ["Budi Santoso", "Siti Aminah"]
