@@ -46,7 +46,8 @@ async def test_laporan_scope_exports_and_forged_buttons(
 
     admin.press_button("Pegawai (XLSX)", recap.message_id)
     sent = await admin.wait_for_reply(lambda m: m.kind == "document")
-    assert sent.document is not None and sent.document["file_name"] == "pegawai-kabupaten-tegal-2026.xlsx"
+    assert sent.document is not None
+    assert sent.document["file_name"] == "pegawai-kabupaten-tegal-2026.xlsx"
     assert sent.text == "Pegawai: Kabupaten Tegal — 2026"  # the agency's name, not its code
     sheet = active_sheet(uploaded(fake, sent))
     assert sheet.title == "Kabupaten Tegal"
