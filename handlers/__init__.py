@@ -81,6 +81,7 @@ BUTTONS: list[tuple[type[cb.CallbackData], ButtonHandler]] = [
     (cb.EraseButton, privacy.on_erase_button),
     (cb.ScheduledPageButton, broadcast.on_scheduled_page),
     (cb.AuditPageButton, admin.on_audit_page),
+    (cb.AuditMenuButton, admin.on_audit_menu),
 ]
 
 

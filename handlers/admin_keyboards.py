@@ -4,12 +4,15 @@ draft token against the database; the typed callback data (``bot.core.callbacks`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
+from typing import get_args
 
 from telegram import InlineKeyboardMarkup
 
 from bot.core.callbacks import (
+    AuditKind,
+    AuditMenuButton,
     AuditPageButton,
     BroadcastButton,
     DraftButton,
@@ -133,5 +136,26 @@ def cancel_scheduled(ids: list[int], page: int = 0, pages: int = 1) -> InlineKey
     return markup([*rows, nav] if nav else rows)
 
 
-def audit_older(before: int) -> InlineKeyboardMarkup:
-    return markup([[_b(t.BTN_AUDIT_OLDER, AuditPageButton(before))]])
+def audit(older: int | None, page: AuditPageButton) -> InlineKeyboardMarkup:
+    """Under a page of /audit: older entries (the same filter), the filters, the CSV."""
+    rows = []
+    if older is not None:
+        rows.append([_b(t.BTN_AUDIT_OLDER, AuditPageButton(older, page.by, page.kind))])
+    filters = [_b(t.BTN_AUDIT_BY_ADMIN, AuditMenuButton("by"))]
+    filters.append(_b(t.BTN_AUDIT_BY_KIND, AuditMenuButton("kind")))
+    rows.append(filters)
+    if page.by is not None or page.kind is not None:
+        rows.append([_b(t.BTN_AUDIT_ALL, AuditPageButton())])
+    rows.append([_b(t.BTN_AUDIT_CSV, AuditMenuButton("csv"))])
+    return markup(rows)
+
+
+def audit_actors(actors: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    rows = [[_b(label, AuditPageButton(by=telegram_id))] for telegram_id, label in actors]
+    return markup([*rows, [_b(t.BTN_AUDIT_ALL, AuditPageButton())]])
+
+
+def audit_kinds() -> InlineKeyboardMarkup:
+    kinds = get_args(AuditKind)
+    rows = [[_b(t.AUDIT_KINDS[kind], AuditPageButton(kind=kind))] for kind in kinds]
+    return markup([*rows, [_b(t.BTN_AUDIT_ALL, AuditPageButton())]])

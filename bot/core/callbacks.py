@@ -337,8 +337,23 @@ class ScheduledPageButton(CallbackData, prefix="bcl"):
     page: int
 
 
+AuditKind = Literal[
+    "training", "role", "broadcast", "identity", "employee", "privacy", "registration", "view"
+]
+
+
 @dataclass(frozen=True)
 class AuditPageButton(CallbackData, prefix="audp"):
-    """/audit from the entry before this id on (older entries)."""
+    """/audit from the entry before this id on (older entries; None: the newest), of one
+    admin (``by``, a Telegram id) or one kind of action only."""
 
-    before: int
+    before: int | None = None
+    by: int | None = None
+    kind: AuditKind | None = None
+
+
+@dataclass(frozen=True)
+class AuditMenuButton(CallbackData, prefix="audm"):
+    """/audit: choose an admin or a kind of action to filter by, or export the log as CSV."""
+
+    what: Literal["by", "kind", "csv"]

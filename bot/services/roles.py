@@ -221,17 +221,6 @@ class RoleService:
             )
         return cancelled
 
-    async def audit_page(
-        self, actor_id: int, limit: int = 20, before_id: int | None = None
-    ) -> list[AuditEntry]:
-        """The newest audit entries, for superadmins only."""
-        async with self.db.transaction() as s:
-            await require_admin(s, actor_id, self.admin_ids, superadmin=True)
-            query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-            if before_id is not None:
-                query = query.where(AuditEntry.id < before_id)
-            return list((await s.scalars(query)).all())
-
 
 async def superadmin_chats(s: AsyncSession, admin_ids: frozenset[int]) -> list[int]:
     """The Telegram ids of every superadmin (configured or appointed)."""

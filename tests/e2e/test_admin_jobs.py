@@ -4,8 +4,11 @@ context, readable charts and CSV that opens right in Excel."""
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
 
 import pytest
 from telegram.ext import Application
@@ -14,8 +17,18 @@ from bot.app.application import build_application, polling
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi
+from bot.services.roles import record
+from db.models import ExternalTraining
 from tests.e2e.helpers import say, tap
-from tests.e2e.hours_helpers import NIP_ADMIN, NIP_OTHER, add_employee, credit_module, uploaded
+from tests.e2e.hours_helpers import (
+    NIP_ADMIN,
+    NIP_FAR,
+    NIP_OTHER,
+    add_employee,
+    credit_module,
+    db_of,
+    uploaded,
+)
 from tests.support import FakeClock, active_sheet
 
 SUPER = 9100
@@ -86,3 +99,99 @@ async def test_laporan_finds_agencies_by_name_and_names_its_files(
     assert recap.text == "Rekap OPD: Seluruh instansi Jawa Tengah — 2026"
     for message in fake.chat(SUPER).messages:  # no internal code anywhere an admin reads
         assert "prov-dinkes" not in (message.text or "") and " all " not in (message.text or "")
+
+
+async def _report_row(app: Application, employee_id: int, title: str, jp_centi: int) -> int:
+    async with db_of(app).transaction() as s:
+        report = ExternalTraining(
+            employee_id=employee_id,
+            opd_code="prov-dinkes",
+            title=title,
+            organiser="Kominfo Jateng",
+            activity_kind="webinar",
+            started_on=date(2026, 11, 2),
+            ended_on=date(2026, 11, 3),
+            jp_centi=jp_centi,
+            certificate_no="SRT/2026/001",
+            certificate_key="srt2026001",
+            file_id="AgAD",
+            file_unique_id="u1",
+            file_kind="photo",
+            status="approved",
+            submitted_at=datetime(2026, 11, 3, tzinfo=UTC),
+        )
+        s.add(report)
+        await s.flush()
+        return report.id
+
+
+async def test_audit_reads_as_sentences_filters_pages_and_exports(
+    fake: FakeBotApi, app: Application, clock: FakeClock
+) -> None:
+    boss = fake.user(SUPER, first_name="Kepala", started=True)
+    officer = fake.user(8311, first_name="Sari", started=True)
+    sari = await add_employee(app, officer.id, NIP_ADMIN, "prov-dinkes", "Sari Wulandari")
+    await add_employee(app, 8312, NIP_OTHER, "prov-dinkes", "Rina Lestari")
+    # A role granted through the chat, as superadmins do it.
+    await say(boss, "/admin 19900101 201801 2 003", "Pilih peran baru")
+    await tap(boss, "Jadikan admin OPD", "sekarang: Admin OPD")
+    report_id = await _report_row(app, sari, "Webinar Literasi Digital", 250)
+    async with db_of(app).transaction() as s:
+        await record(
+            s,
+            clock,
+            officer.id,
+            "training.approve",
+            {"report_id": report_id, "opd": "prov-dinkes", "jp_centi": 250},
+        )
+        await record(
+            s,
+            clock,
+            777,
+            "registration.failed",
+            {"nip": NIP_FAR.replace(" ", ""), "reason": "taken"},
+        )
+
+    log = await say(boss, "/audit", "Log audit")
+    html = log.html
+    assert "10:00" in html and "WIB" in html  # 03:00 UTC is 10:00 in Jakarta
+    assert (
+        "<b>Sari Wulandari</b> (Admin OPD Dinas Kesehatan) menyetujui laporan pelatihan "
+        f"#{report_id} (Webinar Literasi Digital, 2,5 JP) milik Sari Wulandari "
+        "(NIP 199001012018012003)"
+    ) in html
+    assert (
+        "<b>Superadmin dari konfigurasi</b> (Superadmin) menjadikan Sari Wulandari "
+        "(NIP 199001012018012003) Admin OPD Dinas Kesehatan"
+    ) in html
+    assert "(tanpa akun) gagal mendaftar dengan NIP 198003032005011004: NIP sudah dipakai" in html
+    for code in ("jp_centi", "employee_id", "report_id", "{", "role.grant", "prov-dinkes"):
+        assert code not in html
+
+    # Filter by kind of action, then by admin.
+    await tap(boss, "Saring per tindakan", "Tampilkan tindakan apa?")
+    roles = await tap(boss, "Peran admin", "Hanya: Peran admin")
+    assert "menjadikan Sari" in roles.html and "menyetujui" not in roles.html
+    await tap(boss, "Saring per admin", "Tampilkan tindakan siapa?")
+    mine = await tap(boss, "Sari Wulandari (Admin OPD", "Hanya: Sari Wulandari")
+    assert "menyetujui" in mine.html and "menjadikan" not in mine.html
+    everything = await tap(boss, "Tanpa filter", "Log audit")
+    assert "Hanya:" not in everything.html
+
+    # The whole log as CSV: a sentence per entry beside its stored codes.
+    boss.press_button("Seluruh log (CSV)")
+    sent = await boss.wait_for_reply(lambda m: m.kind == "document")
+    assert sent.document is not None and sent.document["file_name"] == "log-audit-2026-11-25.csv"
+    rows = list(csv.reader(io.StringIO(uploaded(fake, sent).decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Waktu", "Oleh", "Peran", "Tindakan", "Kode tindakan", "Data asli (JSON)"]
+    assert any(r[3].startswith("menyetujui laporan pelatihan") for r in rows[1:])
+    assert len(rows) == 1 + 4  # grant, approve, failure, and the role lookup of /admin
+
+    # Hundreds of entries: a page fits a message, "Lebih lama" goes on where it stopped.
+    async with db_of(app).transaction() as s:
+        for i in range(150):
+            await record(s, clock, officer.id, "broadcast.cancel", {"broadcast_id": i + 1})
+    first = await say(boss, "/audit", "Log audit")
+    assert "#150" in first.html and "#1)" not in first.html
+    older = await tap(boss, "Lebih lama", "Log audit")
+    assert "#150" not in older.html

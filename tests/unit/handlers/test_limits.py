@@ -21,9 +21,12 @@ from bot.core import callbacks as cb
 from bot.core.jp import JpScale
 from bot.emulator.checks import MESSAGE_MAX, check_markup
 from bot.emulator.formatting import format_text, u16len
+from bot.services.audit_log import AuditLine
 from bot.services.hours import HoursView
 from bot.services.reports import RecapView
 from bot.store.reports import OpdRecap
+from bot.texts import admin as t
+from handlers import admin_keyboards
 from handlers.admin import audit_text
 from handlers.broadcast import scheduled_page
 from handlers.hours import hours_text
@@ -108,18 +111,26 @@ def test_terjadwal_pages_fit_whatever_the_announcements(
 
 @MANY
 @given(
-    actions=st.lists(TEXT, min_size=1, max_size=40),
-    params=st.dictionaries(TEXT, TEXT, max_size=5),
-    actor=st.integers(1, 10**12),
+    whats=st.lists(TEXT, min_size=1, max_size=40),
+    who=TEXT,
+    role=TEXT,
+    label=st.none() | TEXT,
 )
 def test_audit_fits_and_continues_from_the_last_entry_shown(
-    actions: list[str], params: dict[str, str], actor: int
+    whats: list[str], who: str, role: str, label: str | None
 ) -> None:
-    rows = [(1000 - i, "01/12 08:00", actor, action, params) for i, action in enumerate(actions)]
-    text, older = audit_text(rows)
+    lines = [
+        AuditLine(1000 - i, "01/12/2026 08:00", who, role, what, "x.y", {})
+        for i, what in enumerate(whats)
+    ]
+    text, older = audit_text(lines, "WIB", label)
     within_limits(text)
-    assert older is not None and older in {r[0] for r in rows}
-    within_limits(text, InlineKeyboardMarkup([[_button(cb.AuditPageButton(older))]]))
+    assert older is not None and older in {line.id for line in lines}
+    page = cb.AuditPageButton(10**12, 10**12, "registration")
+    within_limits(text, admin_keyboards.audit(older, page))
+    within_limits(text, admin_keyboards.audit_kinds())
+    actors = [(10**12 + i, who + role) for i in range(20)]
+    within_limits(t.AUDIT_PICK_ADMIN, admin_keyboards.audit_actors(actors))
 
 
 @MANY
