@@ -55,6 +55,14 @@ async def admin_command(update: Update, context: BotContext) -> None:
             opd=escape(opd.name if opd else target.opd_code),
             role=t.ROLE_NAMES[target.current.value if target.current else None],
         )
+        if target.configured:  # SINAU_ADMIN_IDS: only the server's settings change that role
+            text = t.ADMIN_TARGET_CONFIGURED.format(
+                name=escape(target.name),
+                nip=target.nip,
+                opd=escape(opd.name if opd else target.opd_code),
+            )
+            await reply(update, text)
+            return
         await reply(update, text, admin_keyboards.roles(target.employee_id, target.token))
 
 

@@ -14,6 +14,12 @@ ADMIN_TARGET = (
     "<b>{name}</b>\nNIP <code>{nip}</code>\nInstansi: {opd}\nPeran saat ini: <b>{role}</b>\n\n"
     "Pilih peran baru:"
 )
+ADMIN_TARGET_CONFIGURED = (
+    "<b>{name}</b>\nNIP <code>{nip}</code>\nInstansi: {opd}\n"
+    "Peran saat ini: <b>Superadmin</b> (dari konfigurasi server)\n\n"
+    "Peran ini ditetapkan oleh operator server (<code>SINAU_ADMIN_IDS</code>), jadi tidak "
+    "dapat diubah lewat /admin."
+)
 BTN_MAKE_SUPERADMIN = "⭐ Jadikan superadmin"
 BTN_MAKE_OPD_ADMIN = "🏢 Jadikan admin OPD"
 BTN_REVOKE = "🚫 Cabut peran"

@@ -59,10 +59,14 @@ PROBLEMS = {
     "stale": "Langkah ini sudah lewat. Ketik /lapor untuk memulai lagi.",
 }
 LAPOR_WAIT_FILE = "Silakan kirim foto atau PDF sertifikat, atau /batal."
-LAPOR_SUBMITTED = "✅ Laporan <b>#{id}</b> terkirim dan menunggu verifikasi admin OPD.\n\n{summary}"
+LAPOR_SUBMITTED = "✅ Laporan <b>#{id}</b> terkirim dan menunggu verifikasi admin.\n\n{summary}"
 LAPOR_NO_REVIEWER = (
     "ℹ️ Belum ada admin lain yang dapat memverifikasi laporan ini: tidak ada yang memutuskan "
     "laporannya sendiri. Laporan tetap menunggu sampai ada admin OPD lain atau superadmin."
+)
+LAPOR_BY_SUPERADMINS = (
+    "ℹ️ Belum ada admin OPD {opd} yang dapat memverifikasi laporan ini, jadi laporan ini "
+    "diverifikasi oleh superadmin Sinau Bareng di {sender}. Bapak/Ibu akan diberi tahu hasilnya."
 )
 LAPOR_DUPLICATE = (
     "⚠️ Nomor sertifikat ini sudah pernah dilaporkan (laporan #{other}). Admin akan memeriksanya."
@@ -85,6 +89,17 @@ BTN_OPEN = "#{id} {name}: {title}"
 ASK_REASON = "Ketik <b>alasan penolakan</b> laporan #{id} (akan dikirim ke pegawai)."
 REVIEW_APPROVED = "✅ Laporan #{id} disetujui; {jp} JP dicatat."
 REVIEW_REJECTED = "❌ Laporan #{id} ditolak. Alasan: {reason}"
+# The review message keeps the report (who, what, JP) and says what became of it.
+REVIEW_WAITING_REASON = (
+    "\n\n✍️ Ketik <b>alasan penolakan</b> laporan #{id} (akan dikirim ke pegawai), "
+    "atau /batal. Tombol di bawah tetap dapat dipakai."
+)
+REVIEW_DECIDED_APPROVED = "\n\n✅ <b>Disetujui</b>: {jp} JP dicatat untuk {name}."
+REVIEW_DECIDED_REJECTED = "\n\n❌ <b>Ditolak</b>. Alasan: {reason}"
+REVIEW_REJECTED_CONTEXT = (
+    "❌ Laporan #{id} ditolak: <b>{title}</b> ({jp} JP) dari {name}.\nAlasan: {reason}"
+)
+REVIEW_FILE_CAPTION = "📎 Sertifikat laporan #{id}: {title}\nDari: {name} (NIP {nip})"
 REVIEW_FORBIDDEN = "Anda tidak berwenang memverifikasi laporan ini."
 REVIEW_NOT_FOUND = "Laporan tidak ditemukan."
 REVIEW_ALREADY = "Laporan #{id} sudah diputuskan oleh {admin}: {status}."

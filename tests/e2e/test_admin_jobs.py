@@ -27,6 +27,7 @@ from tests.e2e.hours_helpers import (
     add_employee,
     credit_module,
     db_of,
+    report_training,
     uploaded,
 )
 from tests.support import FakeClock, active_sheet
@@ -86,14 +87,14 @@ async def test_laporan_finds_agencies_by_name_and_names_its_files(
     report = await tap(boss, "1. Dinas Kesehatan", f"Laporan {DINKES}")
 
     boss.press_button("Pegawai (XLSX)", report.message_id)
-    sent = await boss.wait_for_reply(lambda m: m.kind == "document")
+    sent = await boss.wait_for_reply(lambda m: m.kind == "document", timeout=30)
     assert sent.document is not None
     assert sent.document["file_name"] == "pegawai-dinas-kesehatan-provinsi-jawa-tengah-2026.xlsx"
     assert sent.text == f"Pegawai: {DINKES} — 2026"
     assert active_sheet(uploaded(fake, sent)).title == "Dinas Kesehatan"
 
     boss.press_button("Rekap OPD", ranking.message_id)
-    recap = await boss.wait_for_reply(lambda m: m.kind == "document")
+    recap = await boss.wait_for_reply(lambda m: m.kind == "document", timeout=30)
     assert recap.document is not None
     assert recap.document["file_name"] == "rekap-opd-seluruh-instansi-2026.xlsx"
     assert recap.text == "Rekap OPD: Seluruh instansi Jawa Tengah — 2026"
@@ -180,7 +181,7 @@ async def test_audit_reads_as_sentences_filters_pages_and_exports(
 
     # The whole log as CSV: a sentence per entry beside its stored codes.
     boss.press_button("Seluruh log (CSV)")
-    sent = await boss.wait_for_reply(lambda m: m.kind == "document")
+    sent = await boss.wait_for_reply(lambda m: m.kind == "document", timeout=30)
     assert sent.document is not None and sent.document["file_name"] == "log-audit-2026-11-25.csv"
     rows = list(csv.reader(io.StringIO(uploaded(fake, sent).decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Waktu", "Oleh", "Peran", "Tindakan", "Kode tindakan", "Data asli (JSON)"]
@@ -195,3 +196,25 @@ async def test_audit_reads_as_sentences_filters_pages_and_exports(
     assert "#150" in first.html and "#1)" not in first.html
     older = await tap(boss, "Lebih lama", "Log audit")
     assert "#150" not in older.html
+
+
+async def test_configured_superadmins_show_as_such_and_employees_learn_who_reviews(
+    fake: FakeBotApi, app: Application
+) -> None:
+    boss = fake.user(SUPER, first_name="Kepala", started=True)
+    await add_employee(app, SUPER, NIP_FAR, "prov-bpsdmd", "Hartono")
+    card = await say(boss, "/admin 19800303 200501 1 004", "Peran saat ini")
+    assert "Peran saat ini: <b>Superadmin</b> (dari konfigurasi server)" in card.html
+    assert "tanpa peran" not in card.html and card.buttons == []
+
+    # An agency without an admin of its own: the employee is told who reviews instead.
+    employee = fake.user(8321, first_name="Sari", started=True)
+    await add_employee(app, employee.id, NIP_ADMIN, "prov-dinkes", "Sari Wulandari")
+    await report_training(employee)
+    employee.send_document("sertifikat.pdf", b"%PDF-1.4 certificate", "application/pdf")
+    done = await employee.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
+    assert (
+        f"Belum ada admin OPD {DINKES} yang dapat memverifikasi laporan ini, jadi laporan ini "
+        "diverifikasi oleh superadmin Sinau Bareng di BPSDMD Provinsi Jawa Tengah"
+    ) in (done.text or "")
+    await boss.wait_for_reply(lambda m: "Laporan pelatihan #1" in (m.text or ""))
