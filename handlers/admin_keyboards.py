@@ -19,7 +19,8 @@ from bot.core.callbacks import (
     RoleButton,
     ScheduledPageButton,
 )
-from bot.core.content import Catalog
+from bot.core.content import Catalog, Opd
+from bot.core.outgoing import Button
 from bot.services.broadcast_drafts import Draft
 from bot.texts import admin as t
 from handlers.keyboards import button, markup
@@ -112,14 +113,27 @@ def pick(draft: Draft, catalog: Catalog, what: str, page: int) -> InlineKeyboard
     return markup(rows)
 
 
-def confirm(draft: Draft) -> InlineKeyboardMarkup:
+FROM_PREVIEW = "pv"  # the ``arg`` of the draft buttons under the preview
+
+
+def preview_actions(draft: Draft, count: int) -> tuple[tuple[Button, ...], ...]:
+    """The actions under the preview, after the announcement's own button (if any)."""
     d = _draft(draft)
-    return markup(
-        [
-            [_b(t.BTN_SEND_NOW, d("go")), _b(t.BTN_SCHEDULE, d("sch"))],
-            [_b(t.BTN_EDIT_AUDIENCE, d("back")), _b(t.BTN_DISCARD, d("x"))],
-        ]
+
+    def b(label: str, action: str) -> Button:
+        return Button(label, callback_data=d(action, FROM_PREVIEW).pack())
+
+    return (
+        (b(t.BTN_SEND_NOW_COUNT.format(count=count), "go"), b(t.BTN_SCHEDULE, "sch")),
+        (b(t.BTN_EDIT_AUDIENCE, "back"), b(t.BTN_DISCARD, "x")),
     )
+
+
+def opd_choices(draft: Draft, found: Sequence[Opd]) -> InlineKeyboardMarkup:
+    """Agencies a typed name found, each setting the audience to it."""
+    d = _draft(draft)
+    rows = [[_b(o.name, d("aud", "opd", o.code))] for o in found]
+    return markup([*rows, [_b(t.BTN_EDIT_AUDIENCE, d("back"))]])
 
 
 def failures(broadcast_id: int) -> InlineKeyboardMarkup:
@@ -127,7 +141,10 @@ def failures(broadcast_id: int) -> InlineKeyboardMarkup:
 
 
 def cancel_scheduled(ids: list[int], page: int = 0, pages: int = 1) -> InlineKeyboardMarkup:
-    rows = [[_b(t.BTN_CANCEL_SCHEDULED.format(id=i), BroadcastButton("cancel", i))] for i in ids]
+    rows = [
+        [_b(t.BTN_CANCEL_SCHEDULED.format(id=i), BroadcastButton("cancel", i, page or None))]
+        for i in ids
+    ]
     nav = []
     if page > 0:
         nav.append(_b("«", ScheduledPageButton(page - 1)))

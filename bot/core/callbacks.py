@@ -328,6 +328,7 @@ class DraftButton(CallbackData, prefix="bc"):
 class BroadcastButton(CallbackData, prefix="bcr"):
     action: Literal["csv", "cancel"]
     broadcast: int
+    page: int | None = None  # the /terjadwal page a cancel button was on (edited after it)
 
 
 @dataclass(frozen=True)

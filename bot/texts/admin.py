@@ -154,6 +154,9 @@ BTN_AUDIT_OLDER = "« Lebih lama"
 PAGE_OF = "(halaman {page} dari {pages})"
 
 # --- /umumkan ----------------------------------------------------------------------------------
+# The first line of every announcement: who sends it (official), then a blank line.
+SENDER_LINE = "📣 <i>Dari {role} · {agency}</i>\n\n"
+SENDER_OPD_ROLE = "Admin OPD"
 ASK_CONTENT = (
     "<b>Pengumuman baru</b> 📣\n"
     "Kirim teks pengumuman. Format Telegram (tebal, miring, tautan) ikut terkirim. "
@@ -199,19 +202,22 @@ BTN_AUD_REQUIRED = "{mark} Wajib (kedinasan)"
 AUDIENCE_OPTIONAL = "Pengumuman umum: tidak dikirim kepada yang menghentikannya di /privasi"
 AUDIENCE_REQUIRED = "Wajib (kedinasan): dikirim juga kepada yang menghentikan pengumuman umum"
 BTN_PREVIEW = "👀 Pratinjau »"
-ASK_OPD = "Pilih instansi penerima:"
+ASK_OPD = "Pilih instansi penerima, atau ketik sebagian namanya (misalnya <code>dinkes</code>):"
+AUDIENCE_TYPE_OPD = "Untuk satu instansi: ketik sebagian namanya, misalnya <code>kab tegal</code>."
+OPD_FOUND = "Instansi yang cocok dengan <b>{query}</b> ({count}). Pilih penerima:"
+OPD_NOT_FOUND = "Instansi <b>{query}</b> tidak ditemukan."
+OPD_SUGGESTED = "Mungkin yang dimaksud:"
+OPD_NOT_FOUND_HINT = (
+    "Ketik sebagian nama instansi (misalnya <code>dinkes</code>), atau gunakan tombol di atas."
+)
 BTN_ALL_OPD = "Semua instansi"
 ASK_MODULE_FILTER = "Kirim ke yang belum menyelesaikan modul:"
 PREVIEW_FAILED = (
     "Pratinjau tidak dapat dikirim, jadi pengumuman ini juga akan gagal bagi penerima: {error}"
 )
-PREVIEW_INTRO = "<b>Pratinjau</b> — persis seperti yang akan diterima:"
-PREVIEW_SUMMARY = (
-    "Pengumuman di atas akan dikirim ke <b>{count}</b> pegawai aktif.\n{summary}\n\n"
-    "Kirim sekarang, atau jadwalkan?"
-)
 PREVIEW_NOBODY = "Tidak ada penerima dengan filter ini. Ubah filter penerima."
 BTN_SEND_NOW = "✅ Kirim sekarang"
+BTN_SEND_NOW_COUNT = "✅ Kirim sekarang ({count})"
 BTN_SCHEDULE = "🗓 Jadwalkan"
 BTN_EDIT_AUDIENCE = "« Ubah penerima"
 BTN_DISCARD = "❌ Batalkan"

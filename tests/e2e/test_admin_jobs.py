@@ -19,7 +19,7 @@ from bot.core.content import Catalog
 from bot.emulator import FakeBotApi
 from bot.services.roles import record
 from db.models import ExternalTraining
-from tests.e2e.helpers import say, tap
+from tests.e2e.helpers import preview, say, tap
 from tests.e2e.hours_helpers import (
     NIP_ADMIN,
     NIP_FAR,
@@ -218,3 +218,63 @@ async def test_configured_superadmins_show_as_such_and_employees_learn_who_revie
         "diverifikasi oleh superadmin Sinau Bareng di BPSDMD Provinsi Jawa Tengah"
     ) in (done.text or "")
     await boss.wait_for_reply(lambda m: "Laporan pelatihan #1" in (m.text or ""))
+
+
+async def test_an_announcement_to_one_agency_by_name_with_its_sender_line(
+    fake: FakeBotApi, app: Application
+) -> None:
+    boss = fake.user(SUPER, first_name="Kepala", started=True)
+    tegal = [fake.user(8331 + i, first_name=f"T{i}", started=True) for i in range(2)]
+    other = fake.user(8335, first_name="Lain", started=True)
+    for i, person in enumerate(tegal):
+        await add_employee(app, person.id, f"1986092620150510{i + 11}", "3328", f"Tegal {i}")
+    await add_employee(app, other.id, NIP_OTHER, "3376", "Rina Lestari")
+
+    # 3 messages and 4 taps (before: 2 messages and 13 taps, 8 of them paging the agencies).
+    await say(boss, "/umumkan", "Pengumuman baru")
+    await say(boss, "Rapat koordinasi Jumat pukul 09.00.", "Tambahkan tombol")
+    audience = await tap(boss, "Tanpa tombol", "Jumlah penerima")
+    assert "ketik sebagian namanya" in audience.html
+    found = await say(boss, "kab tegal", "Pilih penerima")
+    assert found.button_texts[0] == "Kabupaten Tegal"
+    chosen = await tap(boss, "Kabupaten Tegal", "Instansi: Kabupaten Tegal")
+    assert "Jumlah penerima saat ini: <b>2</b>" in chosen.html
+    before = len(fake.chat(SUPER).messages)
+    shown = await preview(boss, 2, chosen.message_id)
+    # One message: the announcement as recipients get it, its sender line first, the actions.
+    assert len(fake.chat(SUPER).messages) == before + 1
+    sender = "📣 Dari Admin Sinau Bareng · BPSDMD Provinsi Jawa Tengah\n\n"
+    assert shown.text == sender + "Rapat koordinasi Jumat pukul 09.00."
+    assert shown.button_texts == [
+        "✅ Kirim sekarang (2)",
+        "🗓 Jadwalkan",
+        "« Ubah penerima",
+        "❌ Batalkan",
+    ]
+    await tap(boss, "Kirim sekarang", "Pengumuman #1", shown.message_id)
+    assert shown.buttons == []  # the preview stays as sent, with no stale actions
+    for person in tegal:
+        got = await person.wait_for_reply(lambda m: "Rapat koordinasi" in (m.text or ""), 15)
+        assert got.text == sender + "Rapat koordinasi Jumat pukul 09.00."
+    assert not any("Rapat" in (m.text or "") for m in other.chat.messages)
+
+
+async def test_terjadwal_edits_its_list_after_a_cancel(fake: FakeBotApi, app: Application) -> None:
+    boss = fake.user(SUPER, first_name="Kepala", started=True)
+    fake.user(8341, first_name="P", started=True)
+    await add_employee(app, 8341, NIP_OTHER, "3328", "Rina Lestari")
+    for when in ("26/11/2026 08:00", "27/11/2026 08:00"):
+        await say(boss, "/umumkan", "Pengumuman baru")
+        await say(boss, f"Jadwal {when}", "Tambahkan tombol")
+        audience = await tap(boss, "Tanpa tombol", "Jumlah penerima")
+        shown = await preview(boss, 1, audience.message_id)
+        await tap(boss, "Jadwalkan", "Ketik tanggal dan jam", shown.message_id)
+        await say(boss, when, "dijadwalkan")
+    listed = await say(boss, "/terjadwal", "Pengumuman terjadwal")
+    assert listed.button_texts == ["Batalkan #1", "Batalkan #2"]
+    edited = await tap(boss, "Batalkan #1", "dibatalkan", listed.message_id)
+    assert edited.message_id == listed.message_id
+    assert "Pengumuman #1 dibatalkan." in edited.html and "#2 —" in edited.html
+    assert edited.button_texts == ["Batalkan #2"]  # no stale "Batalkan #1" left
+    last = await tap(boss, "Batalkan #2", "Tidak ada pengumuman terjadwal", listed.message_id)
+    assert last.buttons == [] and "Pengumuman #2 dibatalkan." in last.html
