@@ -249,6 +249,14 @@ async def on_button(update: Update, context: BotContext, data: ReportFileButton)
                     part=number,
                 )
             if kind == "chart":
+                if parts > 1:  # a page of the ranking per image, readable on a phone
+                    caption = t.REPORT_CHART_PART.format(
+                        kind=t.REPORT_FILE_KINDS[kind],
+                        what=what,
+                        year=year,
+                        part=number,
+                        parts=parts,
+                    )
                 sent = await chat.send_photo(content, caption=caption)
             else:
                 sent = await chat.send_document(content, filename=filename, caption=caption)

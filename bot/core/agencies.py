@@ -102,16 +102,22 @@ def suggest(opds: Iterable[Opd], query: str, limit: int = 3) -> list[Opd]:
 
 _PROVINCE_SUFFIX = re.compile(r"\s*\bProvinsi Jawa Tengah\b\s*$", re.IGNORECASE)
 _SLUG_GAPS = re.compile(r"[^a-z0-9]+")
+_GENERIC_HEADS = frozenset({"dinas", "badan"})
 
 
 def short_name(name: str, limit: int = 40) -> str:
     """A name for narrow places (a chart's axis, a button): "Provinsi Jawa Tengah", which every
-    provincial agency shares, is dropped from the end; what is still too long loses its middle
-    words, never its first nor its last (both tell agencies apart)."""
+    provincial agency shares, is dropped from the end; a name still too long drops a leading
+    "Dinas" or "Badan", then its middle words, never its first word left nor its last ones
+    (both tell agencies apart)."""
     short = _PROVINCE_SUFFIX.sub("", name).strip() or name
     if len(short) <= limit:
         return short
     words = short.split()
+    if len(words) > 1 and words[0].casefold() in _GENERIC_HEADS:  # "Dinas", "Badan": kept
+        words = words[1:]  # only when the name is too long; the next word tells it apart
+        if len(" ".join(words)) <= limit:
+            return " ".join(words)
     head, tail = words[:1], words[1:]
     while tail and len(" ".join([*head, "…", *tail])) > limit:
         tail = tail[1:] if len(tail) > 1 else []

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.agencies import short_name, slug
 from bot.core.clock import Clock, system_clock
 from bot.core.jp import JpScale, Targets
-from bot.documents.charts import OpdCompliance, render_compliance_chart
+from bot.documents.charts import OpdCompliance, render_compliance_chart, render_compliance_pages
 from bot.documents.spreadsheets import (
     CSV_PART_ROWS,
     XLSX_MAX_ROWS,
@@ -157,6 +157,16 @@ def chart(
     return render_compliance_chart(items, year=year, target_label=target_label)
 
 
+def chart_pages(
+    rows: list[reports.OpdRecap], names: Mapping[str, str], year: int, target_label: str
+) -> list[bytes]:
+    """The compliance chart for the chat: one image per ``CHART_PAGE`` agencies."""
+    items = [
+        OpdCompliance(names.get(r.opd_code, r.opd_code), r.employees, r.at_target) for r in rows
+    ]
+    return render_compliance_pages(items, year=year, target_label=target_label)
+
+
 class ReportService:
     """Reports for the chat, each call re-checking the caller's role."""
 
@@ -260,8 +270,10 @@ class ReportService:
             data = await asyncio.to_thread(xlsx, RECAP_COLUMNS, rows, title, self.scale)
             return ReportFiles([(f"{base}.xlsx", data)])
         label = self.scale.jp_text(self.targets.pns)
-        png = await asyncio.to_thread(chart, recap, names, year, label)
-        return ReportFiles([(f"{base}.png", png)])
+        pngs = await asyncio.to_thread(chart_pages, recap, names, year, label)
+        if len(pngs) == 1:
+            return ReportFiles([(f"{base}.png", pngs[0])])
+        return ReportFiles([(f"{base}-{n}.png", png) for n, png in enumerate(pngs, start=1)])
 
 
 @dataclass(slots=True)

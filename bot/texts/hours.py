@@ -187,6 +187,7 @@ REPORT_SPLIT_CAPTION = (
     "{kind}: {what} — {year}: {rows} baris, melebihi batas satu lembar Excel (1.048.576 baris), "
     "jadi dikirim sebagai CSV dalam ZIP, {parts} bagian. Ini bagian {part} dari {parts}."
 )
+REPORT_CHART_PART = "{kind}: {what} — {year}, bagian {part} dari {parts}"
 REPORT_BUILDING = "Laporan sedang disiapkan, mohon tunggu…"
 REPORT_UNKNOWN_OPD = (
     "Instansi <b>{query}</b> tidak ditemukan. Ketik nama instansi atau sebagian namanya, "

@@ -278,3 +278,23 @@ async def test_terjadwal_edits_its_list_after_a_cancel(fake: FakeBotApi, app: Ap
     assert edited.button_texts == ["Batalkan #2"]  # no stale "Batalkan #1" left
     last = await tap(boss, "Batalkan #2", "Tidak ada pengumuman terjadwal", listed.message_id)
     assert last.buttons == [] and "Pengumuman #2 dibatalkan." in last.html
+
+
+async def test_the_province_chart_comes_in_readable_pages(
+    fake: FakeBotApi, app: Application, catalog: Catalog
+) -> None:
+    boss = fake.user(SUPER, first_name="Kepala", started=True)
+    codes = list(catalog.opds)[:22]
+    for i, code in enumerate(codes):
+        await add_employee(app, 8400 + i, f"1986092620150520{i + 10}", code, f"Pegawai {i}")
+    ranking = await say(boss, "/laporan", "Peringkat OPD")
+    boss.press_button("Grafik kepatuhan", ranking.message_id)
+    first = await boss.wait_for_reply(lambda m: m.kind == "photo", timeout=30)
+    second = await boss.wait_for_reply(lambda m: m.kind == "photo", timeout=30)
+    assert first.text == "Grafik kepatuhan: Seluruh instansi Jawa Tengah — 2026, bagian 1 dari 2"
+    assert second.text == "Grafik kepatuhan: Seluruh instansi Jawa Tengah — 2026, bagian 2 dari 2"
+    for photo in (first, second):
+        assert photo.photo is not None
+        biggest = max(photo.photo, key=lambda size: size["width"])
+        # About as tall as wide (not 1200 x 5061): a phone shows it near its full width.
+        assert biggest["height"] <= 1.25 * biggest["width"]

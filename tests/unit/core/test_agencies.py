@@ -69,7 +69,12 @@ def test_short_names_keep_the_words_that_tell_agencies_apart() -> None:
     assert short_name("Kabupaten Tegal") == "Kabupaten Tegal"
     long = "Dinas Pemberdayaan Perempuan, Perlindungan Anak, Pengendalian Penduduk dan Keluarga Berencana Provinsi Jawa Tengah"  # noqa: E501
     short = short_name(long, 40)
-    assert len(short) <= 40 and short.startswith("Dinas") and short.endswith("Keluarga Berencana")
+    assert len(short) <= 40 and short.startswith("Pemberdayaan")  # "Dinas" tells nothing
+    assert short.endswith("Keluarga Berencana")
+    assert short_name("Dinas Peternakan dan Kesehatan Hewan Provinsi Jawa Tengah", 34) == (
+        "Peternakan dan Kesehatan Hewan"
+    )
+    assert short_name("Dinas Kesehatan Provinsi Jawa Tengah", 10) == "Kesehatan"
     assert short_name("Provinsi Jawa Tengah") == "Provinsi Jawa Tengah"  # nothing else to keep
 
 
