@@ -10,7 +10,7 @@ from telegram.error import BadRequest, TelegramError
 from bot import texts
 from bot.core.callbacks import BroadcastButton
 from bot.core.jp import progress_bar
-from bot.documents.spreadsheets import Column, to_csv
+from bot.documents.spreadsheets import Column, ColumnKind, to_csv
 from bot.services.broadcasts import Progress
 from bot.telegram.context import BotContext
 from bot.texts import admin as t
@@ -101,7 +101,7 @@ async def on_report_button(update: Update, context: BotContext, data: BroadcastB
         return
     await answer_query(update)
     columns = [
-        Column("nip", "NIP"),
+        Column("nip", "NIP", ColumnKind.CODE),
         Column("name", "Nama"),
         Column("opd_code", "Instansi"),
         Column("status", "Status"),

@@ -52,7 +52,7 @@ RECAP_COLUMNS = (
     Column("reviewers", "Mengulas (30 hari)", ColumnKind.INTEGER, total=True),
 )
 EMPLOYEE_COLUMNS = (
-    Column("nip", "NIP", width=20),
+    Column("nip", "NIP", ColumnKind.CODE, width=20),
     Column("name", "Nama", width=32),
     Column("unit_kerja", "Unit kerja", width=28),
     Column("jabatan", "Jabatan", width=28),
@@ -67,7 +67,7 @@ EMPLOYEE_COLUMNS = (
 # The SIASN "riwayat kursus" fields (namaKursus, institusiPenyelenggara, jenisKursus, jumlahJam,
 # tanggalKursus, tanggalSelesaiKursus, tahunKursus, nomorSertipikat), named as SIASN names them.
 SIASN_COLUMNS = (
-    Column("nip", "nip", width=20),
+    Column("nip", "nip", ColumnKind.CODE, width=20),
     Column("name", "nama", width=30),
     Column("title", "namaKursus", width=40),
     Column("organiser", "institusiPenyelenggara", width=30),
@@ -77,7 +77,7 @@ SIASN_COLUMNS = (
     Column("started_on", "tanggalKursus", ColumnKind.DATE),
     Column("ended_on", "tanggalSelesaiKursus", ColumnKind.DATE),
     Column("year", "tahunKursus", ColumnKind.INTEGER),
-    Column("certificate_no", "nomorSertipikat", width=24),
+    Column("certificate_no", "nomorSertipikat", ColumnKind.CODE, width=24),
 )
 
 
