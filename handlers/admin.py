@@ -12,7 +12,7 @@ from telegram.error import TelegramError
 from bot.core.callbacks import AuditMenuButton, AuditPageButton, RoleButton
 from bot.core.nip import NipError, parse_nip
 from bot.core.telegram_html import escape
-from bot.services.audit_log import AuditLine
+from bot.services.audit_log import PAGE_ENTRIES, AuditLine
 from bot.services.roles import GrantOutcome, Role
 from bot.telegram.context import BotContext
 from bot.texts import admin as t
@@ -141,7 +141,8 @@ async def _audit(update: Update, context: BotContext, page: AuditPageButton) -> 
         label = t.AUDIT_KINDS[page.kind]
     elif page.by is not None:
         label = f"{lines[0].who} ({lines[0].role})"
-    text, older = audit_text(lines, svc.audit_log.zone(), label)
+    full = len(lines) >= PAGE_ENTRIES  # older entries may exist only when the page is full
+    text, older = audit_text(lines, svc.audit_log.zone(), label, full=full)
     await out(update, text, admin_keyboards.audit(older, page))
 
 
@@ -169,10 +170,10 @@ async def on_audit_menu(update: Update, context: BotContext, data: AuditMenuButt
 
 
 def audit_text(
-    lines: Sequence[AuditLine], zone: str, label: str | None = None
+    lines: Sequence[AuditLine], zone: str, label: str | None = None, *, full: bool = True
 ) -> tuple[str, int | None]:
-    """The newest entries that fit in one message, and the id to continue from (None when
-    nothing is shown)."""
+    """The newest entries that fit in one message, and the id to continue from: None when
+    every entry is shown and the page was not ``full`` (so nothing older can exist)."""
     items = [
         t.AUDIT_ITEM.format(
             when=line.when,
@@ -186,6 +187,6 @@ def audit_text(
     if label is not None:
         head += "\n" + t.AUDIT_FILTERED.format(what=escape(clip(label, 100)))
     text, count = fit(head, items, more=lambda n: t.AUDIT_MORE)
-    if count == 0:
+    if count == 0 or (count == len(lines) and not full):
         return text, None
     return text, lines[count - 1].id

@@ -194,3 +194,9 @@ def _button(data: cb.CallbackData) -> Any:
     from handlers.keyboards import button
 
     return button("x", data)
+
+
+def test_a_short_audit_page_offers_no_older_entries() -> None:
+    lines = [AuditLine(i, "01/12/2026 08:00", "A", "B", "x", "x.y", {}) for i in (3, 2, 1)]
+    assert audit_text(lines, "WIB", full=False)[1] is None
+    assert audit_text(lines, "WIB", full=True)[1] == 1
