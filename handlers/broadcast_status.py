@@ -107,7 +107,16 @@ async def on_report_button(update: Update, context: BotContext, data: BroadcastB
         Column("status", "Status"),
         Column("error", "Keterangan"),
     ]
-    rows = [{**row, "status": t.DELIVERY_STATUS.get(row["status"], row["status"])} for row in rows]
+    opds = svc.catalog.opds
+    rows = [
+        {
+            **row,
+            "status": t.DELIVERY_STATUS.get(row["status"], row["status"]),
+            # The agency by its name, as admins know it, not its code.
+            "opd_code": opds[row["opd_code"]].name if row["opd_code"] in opds else row["opd_code"],
+        }
+        for row in rows
+    ]
     await context.bot.send_document(
         update.effective_chat.id,  # type: ignore[union-attr]
         to_csv(columns, rows),
