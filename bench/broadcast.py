@@ -98,7 +98,8 @@ async def rate_figures(recipients: int, rate: float) -> list[Figure]:
             counts = await outbox_counts(url)
     finally:
         await fake.stop()
-    sent = [c for c in sends(fake) if c.params.get("text") == TEXT]  # type: ignore[attr-defined]
+    # Each copy starts with the sender line (SINAU_SENDER_NAME), then the text.
+    sent = [c for c in sends(fake) if str(c.params.get("text", "")).endswith(TEXT)]  # type: ignore[attr-defined]
     chats = {c.params["chat_id"] for c in sent}  # type: ignore[attr-defined]
     duplicates = len(sent) - len(chats)
     lost = recipients - len(chats)

@@ -157,6 +157,18 @@ class Settings(BaseSettings):
     verification: Literal["phone", "admin", "phone_or_admin"] = Field(
         default="phone_or_admin", alias="SINAU_VERIFICATION"
     )
+    # The sender line of every announcement: the agency and the role of a superadmin's
+    # announcements (an OPD admin's name their OPD), so recipients know they are official;
+    # also who reviews for an agency that has no admin of its own.
+    sender_name: str = Field(
+        default="BPSDMD Provinsi Jawa Tengah",
+        alias="SINAU_SENDER_NAME",
+        min_length=2,
+        max_length=80,
+    )
+    sender_role: str = Field(
+        default="Admin Sinau Bareng", alias="SINAU_SENDER_ROLE", min_length=2, max_length=40
+    )
     # The certificate's issuing body, signing official and place; optional logo and signature
     # images (PNG or JPEG files).
     cert_issuer: str = Field(

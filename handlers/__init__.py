@@ -24,7 +24,6 @@ from bot.telegram.context import BotContext
 from handlers import (
     admin,
     broadcast,
-    broadcast_status,
     certificates,
     commands,
     flows,
@@ -73,15 +72,17 @@ BUTTONS: list[tuple[type[cb.CallbackData], ButtonHandler]] = [
     (cb.TrainingReportButton, trainings.on_report_button),
     (cb.ReviewButton, trainings.on_review),
     (cb.ReportFileButton, reports.on_button),
+    (cb.ReportOpdButton, reports.on_opd),
     (cb.RoleButton, admin.on_role_button),
     (cb.IdentityButton, identity.on_identity),
     (cb.PersonButton, identity.on_person),
     (cb.DraftButton, broadcast.on_draft_button),
-    (cb.BroadcastButton, broadcast_status.on_report_button),
+    (cb.BroadcastButton, broadcast.on_broadcast_button),
     (cb.PrivacyButton, privacy.on_button),
     (cb.EraseButton, privacy.on_erase_button),
     (cb.ScheduledPageButton, broadcast.on_scheduled_page),
     (cb.AuditPageButton, admin.on_audit_page),
+    (cb.AuditMenuButton, admin.on_audit_menu),
 ]
 
 

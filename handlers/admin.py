@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import logging
+import math
 from collections.abc import Sequence
 
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.core.callbacks import AuditPageButton, RoleButton
+from bot.core.callbacks import AuditMenuButton, AuditPageButton, RoleButton
 from bot.core.nip import NipError, parse_nip
 from bot.core.telegram_html import escape
+from bot.services.audit_log import PAGE_ENTRIES, AuditLine
 from bot.services.roles import GrantOutcome, Role
 from bot.telegram.context import BotContext
 from bot.texts import admin as t
+from bot.texts import hours as hours_texts
 from handlers import admin_keyboards
 from handlers.commands import CommandScope, command, help_lines, set_menu
-from handlers.common import reply, send, show, toast, user_id
+from handlers.common import answer_query, reply, send, show, toast, user_id
 from handlers.paging import clip, fit
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,14 @@ async def admin_command(update: Update, context: BotContext) -> None:
             opd=escape(opd.name if opd else target.opd_code),
             role=t.ROLE_NAMES[target.current.value if target.current else None],
         )
+        if target.configured:  # SINAU_ADMIN_IDS: only the server's settings change that role
+            text = t.ADMIN_TARGET_CONFIGURED.format(
+                name=escape(target.name),
+                nip=target.nip,
+                opd=escape(opd.name if opd else target.opd_code),
+            )
+            await reply(update, text)
+            return
         await reply(update, text, admin_keyboards.roles(target.employee_id, target.token))
 
 
@@ -105,52 +115,78 @@ async def announce_role(context: BotContext, telegram_id: int, role: Role | None
 
 @command("audit", rank=160, scope=CommandScope.SUPERADMIN)
 async def audit_command(update: Update, context: BotContext) -> None:
-    await _audit(update, context, None)
+    await _audit(update, context, AuditPageButton())
 
 
 async def on_audit_page(update: Update, context: BotContext, data: AuditPageButton) -> None:
-    await _audit(update, context, data.before)
+    await _audit(update, context, data)
 
 
-async def _audit(update: Update, context: BotContext, before: int | None) -> None:
+async def _audit(update: Update, context: BotContext, page: AuditPageButton) -> None:
+    """A page of the log in words, filtered by ``page``; a command sends it, a button edits."""
     svc = context.services
-    entries = await svc.roles.audit_page(user_id(update), before_id=before)
-    if not entries:
-        await (reply if before is None else show)(
-            update, t.AUDIT_EMPTY if before is None else t.AUDIT_END
-        )
+    uid = user_id(update)
+    lines = await svc.audit_log.page(uid, before=page.before, by=page.by, kind=page.kind)
+    out = reply if update.callback_query is None else show
+    filtered = page.by is not None or page.kind is not None
+    if not lines:
+        if page.before is not None:
+            text = t.AUDIT_END
+        else:
+            text = t.AUDIT_NO_MATCH if filtered else t.AUDIT_EMPTY
+        await out(update, text, admin_keyboards.audit(None, page) if filtered else None)
         return
-    tz = svc.settings.tz
-    rows = [
-        (
-            e.id,
-            e.created_at.astimezone(tz).strftime("%d/%m %H:%M"),
-            e.actor_telegram_id,
-            e.action,
-            e.params,
-        )
-        for e in entries
-    ]
-    text, older = audit_text(rows)
-    markup = admin_keyboards.audit_older(older) if older is not None else None
-    await (reply if before is None else show)(update, text, markup)
+    label = None
+    if page.kind is not None:
+        label = t.AUDIT_KINDS[page.kind]
+    elif page.by is not None:
+        label = f"{lines[0].who} ({lines[0].role})"
+    full = len(lines) >= PAGE_ENTRIES  # older entries may exist only when the page is full
+    text, older = audit_text(lines, svc.audit_log.zone(), label, full=full)
+    await out(update, text, admin_keyboards.audit(older, page))
+
+
+async def on_audit_menu(update: Update, context: BotContext, data: AuditMenuButton) -> None:
+    svc = context.services
+    uid = user_id(update)
+    if data.what == "csv":
+        wait = await svc.files.claim(uid, "export-audit")
+        if wait:
+            await toast(update, hours_texts.FILE_COOLDOWN.format(seconds=math.ceil(wait)))
+            return
+        await answer_query(update)
+        content, count = await svc.audit_log.export(uid)
+        chat = update.effective_chat
+        assert chat is not None
+        day = svc.clock().astimezone(svc.settings.tz).strftime("%Y-%m-%d")
+        caption = t.AUDIT_CSV_CAPTION.format(count=count, zone=svc.audit_log.zone())
+        await chat.send_document(content, filename=f"log-audit-{day}.csv", caption=caption)
+    elif data.what == "by":
+        actors = await svc.audit_log.actors(uid)
+        await show(update, t.AUDIT_PICK_ADMIN, admin_keyboards.audit_actors(actors))
+    else:
+        await svc.roles.require(uid, superadmin=True)
+        await show(update, t.AUDIT_PICK_KIND, admin_keyboards.audit_kinds())
 
 
 def audit_text(
-    rows: Sequence[tuple[int, str, int, str, object]],
+    lines: Sequence[AuditLine], zone: str, label: str | None = None, *, full: bool = True
 ) -> tuple[str, int | None]:
-    """The newest entries that fit in one message (id, when, actor, action, params), and the
-    id to continue from when some did not fit or more may be older."""
-    lines = [
+    """The newest entries that fit in one message, and the id to continue from: None when
+    every entry is shown and the page was not ``full`` (so nothing older can exist)."""
+    items = [
         t.AUDIT_ITEM.format(
-            when=when,
-            actor=actor,
-            action=escape(clip(action, 60)),
-            params=escape(clip(json.dumps(params, ensure_ascii=False), 200)),
+            when=line.when,
+            who=escape(clip(line.who, 60)),
+            role=escape(clip(line.role, 60)),
+            what=escape(clip(line.what, 300)),
         )
-        for _, when, actor, action, params in rows
+        for line in lines
     ]
-    text, count = fit(t.AUDIT_TITLE, lines, more=lambda n: t.AUDIT_MORE)
-    if count == 0:
+    head = t.AUDIT_TITLE.format(zone=zone)
+    if label is not None:
+        head += "\n" + t.AUDIT_FILTERED.format(what=escape(clip(label, 100)))
+    text, count = fit(head, items, more=lambda n: t.AUDIT_MORE)
+    if count == 0 or (count == len(lines) and not full):
         return text, None
-    return text, rows[count - 1][0]
+    return text, lines[count - 1].id

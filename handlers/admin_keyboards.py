@@ -4,19 +4,23 @@ draft token against the database; the typed callback data (``bot.core.callbacks`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
+from typing import get_args
 
 from telegram import InlineKeyboardMarkup
 
 from bot.core.callbacks import (
+    AuditKind,
+    AuditMenuButton,
     AuditPageButton,
     BroadcastButton,
     DraftButton,
     RoleButton,
     ScheduledPageButton,
 )
-from bot.core.content import Catalog
+from bot.core.content import Catalog, Opd
+from bot.core.outgoing import Button
 from bot.services.broadcast_drafts import Draft
 from bot.texts import admin as t
 from handlers.keyboards import button, markup
@@ -109,14 +113,27 @@ def pick(draft: Draft, catalog: Catalog, what: str, page: int) -> InlineKeyboard
     return markup(rows)
 
 
-def confirm(draft: Draft) -> InlineKeyboardMarkup:
+FROM_PREVIEW = "pv"  # the ``arg`` of the draft buttons under the preview
+
+
+def preview_actions(draft: Draft, count: int) -> tuple[tuple[Button, ...], ...]:
+    """The actions under the preview, after the announcement's own button (if any)."""
     d = _draft(draft)
-    return markup(
-        [
-            [_b(t.BTN_SEND_NOW, d("go")), _b(t.BTN_SCHEDULE, d("sch"))],
-            [_b(t.BTN_EDIT_AUDIENCE, d("back")), _b(t.BTN_DISCARD, d("x"))],
-        ]
+
+    def b(label: str, action: str) -> Button:
+        return Button(label, callback_data=d(action, FROM_PREVIEW).pack())
+
+    return (
+        (b(t.BTN_SEND_NOW_COUNT.format(count=count), "go"), b(t.BTN_SCHEDULE, "sch")),
+        (b(t.BTN_EDIT_AUDIENCE, "back"), b(t.BTN_DISCARD, "x")),
     )
+
+
+def opd_choices(draft: Draft, found: Sequence[Opd]) -> InlineKeyboardMarkup:
+    """Agencies a typed name found, each setting the audience to it."""
+    d = _draft(draft)
+    rows = [[_b(o.name, d("aud", "opd", o.code))] for o in found]
+    return markup([*rows, [_b(t.BTN_EDIT_AUDIENCE, d("back"))]])
 
 
 def failures(broadcast_id: int) -> InlineKeyboardMarkup:
@@ -124,7 +141,10 @@ def failures(broadcast_id: int) -> InlineKeyboardMarkup:
 
 
 def cancel_scheduled(ids: list[int], page: int = 0, pages: int = 1) -> InlineKeyboardMarkup:
-    rows = [[_b(t.BTN_CANCEL_SCHEDULED.format(id=i), BroadcastButton("cancel", i))] for i in ids]
+    rows = [
+        [_b(t.BTN_CANCEL_SCHEDULED.format(id=i), BroadcastButton("cancel", i, page or None))]
+        for i in ids
+    ]
     nav = []
     if page > 0:
         nav.append(_b("«", ScheduledPageButton(page - 1)))
@@ -133,5 +153,26 @@ def cancel_scheduled(ids: list[int], page: int = 0, pages: int = 1) -> InlineKey
     return markup([*rows, nav] if nav else rows)
 
 
-def audit_older(before: int) -> InlineKeyboardMarkup:
-    return markup([[_b(t.BTN_AUDIT_OLDER, AuditPageButton(before))]])
+def audit(older: int | None, page: AuditPageButton) -> InlineKeyboardMarkup:
+    """Under a page of /audit: older entries (the same filter), the filters, the CSV."""
+    rows = []
+    if older is not None:
+        rows.append([_b(t.BTN_AUDIT_OLDER, AuditPageButton(older, page.by, page.kind))])
+    filters = [_b(t.BTN_AUDIT_BY_ADMIN, AuditMenuButton("by"))]
+    filters.append(_b(t.BTN_AUDIT_BY_KIND, AuditMenuButton("kind")))
+    rows.append(filters)
+    if page.by is not None or page.kind is not None:
+        rows.append([_b(t.BTN_AUDIT_ALL, AuditPageButton())])
+    rows.append([_b(t.BTN_AUDIT_CSV, AuditMenuButton("csv"))])
+    return markup(rows)
+
+
+def audit_actors(actors: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    rows = [[_b(label, AuditPageButton(by=telegram_id))] for telegram_id, label in actors]
+    return markup([*rows, [_b(t.BTN_AUDIT_ALL, AuditPageButton())]])
+
+
+def audit_kinds() -> InlineKeyboardMarkup:
+    kinds = get_args(AuditKind)
+    rows = [[_b(t.AUDIT_KINDS[kind], AuditPageButton(kind=kind))] for kind in kinds]
+    return markup([*rows, [_b(t.BTN_AUDIT_ALL, AuditPageButton())]])

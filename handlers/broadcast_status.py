@@ -10,13 +10,12 @@ from telegram.error import BadRequest, TelegramError
 from bot import texts
 from bot.core.callbacks import BroadcastButton
 from bot.core.jp import progress_bar
-from bot.documents.spreadsheets import Column, to_csv
-from bot.services.broadcast_drafts import DraftOutcome
+from bot.documents.spreadsheets import Column, ColumnKind, to_csv
 from bot.services.broadcasts import Progress
 from bot.telegram.context import BotContext
 from bot.texts import admin as t
 from handlers import admin_keyboards
-from handlers.common import answer_query, reply, toast, uploading, user_id
+from handlers.common import answer_query, toast, uploading, user_id
 
 log = logging.getLogger(__name__)
 
@@ -90,13 +89,8 @@ async def on_report_button(update: Update, context: BotContext, data: BroadcastB
     action, broadcast_id = data.action, data.broadcast
     svc = context.services
     uid = user_id(update)
-    if action == "cancel":
-        outcome = await svc.broadcasts.cancel(uid, broadcast_id)
-        if outcome is DraftOutcome.STALE:
-            await toast(update, t.SCHEDULED_GONE)
-        else:
-            await toast(update, t.SCHEDULED_CANCELLED.format(id=broadcast_id))
-            await reply(update, t.SCHEDULED_CANCELLED.format(id=broadcast_id))
+    if action == "cancel":  # routed to handlers.broadcast, which edits the list
+        await toast(update, texts.BUTTON_INVALID)
         return
     rows = await svc.broadcasts.failures(uid, broadcast_id)
     if rows is None:
@@ -109,13 +103,22 @@ async def on_report_button(update: Update, context: BotContext, data: BroadcastB
     if update.effective_chat is not None:
         await uploading(update.effective_chat)
     columns = [
-        Column("nip", "NIP"),
+        Column("nip", "NIP", ColumnKind.CODE),
         Column("name", "Nama"),
         Column("opd_code", "Instansi"),
         Column("status", "Status"),
         Column("error", "Keterangan"),
     ]
-    rows = [{**row, "status": t.DELIVERY_STATUS.get(row["status"], row["status"])} for row in rows]
+    opds = svc.catalog.opds
+    rows = [
+        {
+            **row,
+            "status": t.DELIVERY_STATUS.get(row["status"], row["status"]),
+            # The agency by its name, as admins know it, not its code.
+            "opd_code": opds[row["opd_code"]].name if row["opd_code"] in opds else row["opd_code"],
+        }
+        for row in rows
+    ]
     await context.bot.send_document(
         update.effective_chat.id,  # type: ignore[union-attr]
         to_csv(columns, rows),

@@ -5,21 +5,25 @@ may use it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.agencies import short_name
 from bot.core.callbacks import (
     CertificateButton,
     HoursFileButton,
     ReportFileButton,
+    ReportOpdButton,
     ReviewButton,
     TrainingDraftButton,
     TrainingKindButton,
     TrainingReportButton,
 )
+from bot.core.content import Opd
 from bot.delivery.renderers.notices import review_buttons
 from bot.services.trainings import KINDS
+from bot.store.reports import OpdRecap
 from bot.texts import hours as t
 from db.models import Employee, ExternalTraining, JpLedgerEntry
 from handlers.keyboards import button, home, markup
@@ -161,7 +165,23 @@ def opd_report(opd_code: str, year: int, *, province: bool) -> InlineKeyboardMar
     return markup(rows)
 
 
-def province_report(year: int) -> InlineKeyboardMarkup:
+def report_choices(found: Sequence[Opd], year: int) -> InlineKeyboardMarkup:
+    """Agencies a /laporan search found (or suggests), one button each."""
+    return markup([[_button(o.name, ReportOpdButton(o.code, year))] for o in found])
+
+
+def province_report(
+    year: int, ranked: Sequence[OpdRecap] = (), names: Mapping[str, str] | None = None
+) -> InlineKeyboardMarkup:
+    """The province's exports, then a button per ranked agency (two a row) to its report."""
+    names = names or {}
+    agencies = [
+        _button(
+            f"{rank}. {short_name(names.get(r.opd_code, r.opd_code), 28)}",
+            ReportOpdButton(r.opd_code, year),
+        )
+        for rank, r in enumerate(ranked, start=1)
+    ]
     return markup(
         [
             [
@@ -169,5 +189,6 @@ def province_report(year: int) -> InlineKeyboardMarkup:
                 _button(t.BTN_COMPLIANCE, ReportFileButton("chart", ALL, year)),
             ],
             [_button(t.BTN_SIASN, ReportFileButton("siasn", ALL, year))],
+            *(agencies[i : i + 2] for i in range(0, len(agencies), 2)),
         ]
     )

@@ -1,8 +1,9 @@
 """``/laporan``: JP reports for admins, in their scope, with XLSX/CSV/PNG exports.
 
-``/laporan [year]`` shows an OPD admin their OPD; a superadmin the province ranking, or one OPD
-with ``/laporan <opd code> [year]``. Each button re-checks the role in the service, so a forged
-``lap:xlsx:<other opd>:<year>`` gets a refusal, not a file.
+``/laporan [year]`` shows an OPD admin their OPD; a superadmin the province ranking (with a
+button per agency), or one agency with ``/laporan <name or part of it> [year]``, found by the
+search of registration (``bot.core.agencies``). Each button re-checks the role in the service,
+so a forged ``lap:xlsx:<other opd>:<year>`` gets a refusal, not a file.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from collections.abc import Mapping
 from telegram import Update
 
 from bot import texts
-from bot.core.callbacks import ReportFileButton
+from bot.core import agencies
+from bot.core.callbacks import ReportFileButton, ReportOpdButton
 from bot.core.digits import ascii_int
 from bot.core.jp import JpScale
 from bot.core.telegram_html import escape
@@ -37,6 +39,8 @@ from handlers.paging import clip, fit, shown
 
 MIN_YEAR = 2000
 MAX_RANKED = 40
+MAX_MATCHES = 8  # agencies offered as buttons for one search
+MAX_QUERY = 60
 REVIEW_BUDGET = 1500  # characters the review lines may take below the ranking
 
 
@@ -48,7 +52,8 @@ def opd_text(context: BotContext, view: RecapView, opd_code: str) -> str:
     svc = context.services
     row = view.rows[0] if view.rows else None
     if row is None:
-        return t.REPORT_EMPTY
+        name = escape(_names(context).get(opd_code, opd_code))
+        return t.REPORT_EMPTY_OPD.format(opd=name, year=view.year)
     scale = svc.settings.scale
     categories = [
         t.JP_LINE.format(
@@ -149,26 +154,67 @@ def ranking_page(names: Mapping[str, str], scale: JpScale, view: RecapView, tail
 
 @command("laporan", rank=120, scope=CommandScope.ADMIN)
 async def report(update: Update, context: BotContext) -> None:
+    """``/laporan [agency name or part of it] [year]``: the name is found by the search of
+    registration; several matches are offered as buttons, none gets suggestions."""
     svc = context.services
     uid = user_id(update)
     actor = await svc.reports.actor(uid)
     year = svc.hours.current_year()
-    opd_code = None if actor.is_superadmin else actor.opd_code
+    words = []
     for arg in context.args or []:
         number = ascii_int(arg, max_digits=4)
         if number is not None and len(arg) == 4 and MIN_YEAR <= number <= year:
             year = number
-        elif arg.lower() in svc.catalog.opds:
-            opd_code = arg.lower()
-        else:  # never into a button: any text could not be packed into 64 bytes
-            await reply(update, t.REPORT_UNKNOWN_OPD.format(code=escape(arg[:40])))
-            return
-    view = await svc.reports.recap(uid, year, opd_code)
+        else:
+            words.append(arg)
+    query = " ".join(words)[:MAX_QUERY]
+    if not query:
+        await show_report(update, context, None if actor.is_superadmin else actor.opd_code, year)
+        return
+    opds = svc.catalog.opds
+    named = opds.get(query.casefold()) or agencies.exact(opds.values(), query)
+    found = [named] if named else agencies.search(opds.values(), query, MAX_MATCHES)
+    if not actor.is_superadmin:  # their own agency first; another one is refused by the service
+        found = [o for o in found if o.code == actor.opd_code] or found[:1]
+    if len(found) == 1:
+        await show_report(update, context, found[0].code, year)
+    elif found:
+        text = t.REPORT_CHOOSE_OPD.format(count=len(found), query=escape(query))
+        await reply(update, text, kb.report_choices(found, year))
+    else:  # never the text itself into a button: only the codes of the agencies suggested
+        close = agencies.suggest(opds.values(), query)
+        text = t.REPORT_UNKNOWN_OPD.format(query=escape(query))
+        if close:
+            text += "\n\n" + t.REPORT_SUGGESTIONS
+        await reply(update, text, kb.report_choices(close, year) if close else None)
+
+
+async def on_opd(update: Update, context: BotContext, data: ReportOpdButton) -> None:
+    """An agency picked from the search results or the ranking: its report, as a new message
+    (the ranking stays where it was)."""
+    svc = context.services
+    if data.opd not in svc.catalog.opds or not MIN_YEAR <= data.year <= svc.hours.current_year():
+        await invalid_button(update)
+        return
+    await answer_query(update)
+    await show_report(update, context, data.opd, data.year)
+
+
+async def show_report(update: Update, context: BotContext, opd_code: str | None, year: int) -> None:
+    """One agency's report with its exports, or the province ranking (``opd_code`` None)."""
+    svc = context.services
+    uid = user_id(update)
+    view = await svc.reports.recap(uid, year, opd_code)  # checks the role and the scope
+    actor = await svc.reports.actor(uid)
     if opd_code is None:
-        await reply(update, ranking_text(context, view), kb.province_report(year))
+        markup = kb.province_report(year, view.rows[:MAX_RANKED], _names(context))
+        await reply(update, ranking_text(context, view), markup)
+    elif not view.rows:  # an agency nobody of has registered or is listed: nothing to export
+        name = escape(_names(context).get(opd_code, opd_code))
+        await reply(update, t.REPORT_EMPTY_OPD.format(opd=name, year=year))
     else:
-        markup = kb.opd_report(opd_code, year, province=actor.is_superadmin)
-        await reply(update, opd_text(context, view, opd_code), markup)
+        opd_markup = kb.opd_report(opd_code, year, province=actor.is_superadmin)
+        await reply(update, opd_text(context, view, opd_code), opd_markup)
 
 
 async def on_button(update: Update, context: BotContext, data: ReportFileButton) -> None:
@@ -189,7 +235,8 @@ async def on_button(update: Update, context: BotContext, data: ReportFileButton)
         return
     await answer_query(update, t.REPORT_BUILDING)
     digest = await svc.reports.fingerprint(uid, kind, opd_code, year)  # checks the role too
-    caption = t.REPORT_FILE_CAPTION.format(what=escape(scope), year=year)
+    what = escape(_names(context).get(scope, t.REPORT_ALL_NAME))
+    caption = t.REPORT_FILE_CAPTION.format(kind=t.REPORT_FILE_KINDS[kind], what=what, year=year)
     key = f"lap:{kind}:{scope}:{year}"
     cached = await svc.files.cached(uid, key, digest)
     if cached is not None and await resend(chat, cached, caption):
@@ -204,9 +251,22 @@ async def on_button(update: Update, context: BotContext, data: ReportFileButton)
         for number, (filename, content) in enumerate(made.files, start=1):
             if made.split:
                 caption = t.REPORT_SPLIT_CAPTION.format(
-                    what=escape(scope), year=year, rows=made.rows, parts=parts, part=number
+                    kind=t.REPORT_FILE_KINDS[kind],
+                    what=what,
+                    year=year,
+                    rows=made.rows,
+                    parts=parts,
+                    part=number,
                 )
             if kind == "chart":
+                if parts > 1:  # a page of the ranking per image, readable on a phone
+                    caption = t.REPORT_CHART_PART.format(
+                        kind=t.REPORT_FILE_KINDS[kind],
+                        what=what,
+                        year=year,
+                        part=number,
+                        parts=parts,
+                    )
                 sent = await chat.send_photo(content, caption=caption)
             else:
                 sent = await chat.send_document(content, filename=filename, caption=caption)

@@ -8,6 +8,7 @@ report or the decision, and delivered by the outbound sender (``bot.delivery.ren
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,7 @@ from bot.core.callbacks import (
 )
 from bot.core.jp import claim_text, decimal_text
 from bot.core.telegram_html import escape
-from bot.delivery.renderers.notices import day, review_text, summary
+from bot.delivery.renderers.notices import day, file_caption, review_text, summary
 from bot.services.trainings import (
     Review,
     Reviewed,
@@ -132,6 +133,9 @@ def mine_text(mine: list[ExternalTraining]) -> str:
         for r in mine
     ]
     return "\n".join([t.LAPOR_MINE_TITLE, *items])
+
+
+log = logging.getLogger(__name__)
 
 
 @command("lapor", rank=60)
@@ -297,7 +301,8 @@ async def on_file(update: Update, context: BotContext, state: FlowState) -> None
 async def send_report(update: Update, context: BotContext, token: str) -> None:
     """ "Kirim": the report is stored and queued for its reviewers; the summary message
     becomes the receipt, with the way to withdraw it while it waits."""
-    result = await context.services.trainings.send(user_id(update), token)
+    svc = context.services
+    result = await svc.trainings.send(user_id(update), token)
     if result.problem is not None or result.report is None or result.employee is None:
         await toast(update, problem_text(result.problem or TrainingProblem.STALE, result.limit))
         return
@@ -307,6 +312,14 @@ async def send_report(update: Update, context: BotContext, token: str) -> None:
         lines.append(t.LAPOR_DUPLICATE.format(other=report.duplicate_of))
     if result.no_reviewer:
         lines.append(t.LAPOR_NO_REVIEWER)
+    elif result.by_superadmins:  # who reviews instead of the OPD's admin
+        opd = svc.catalog.opds.get(report.opd_code)
+        lines.append(
+            t.LAPOR_BY_SUPERADMINS.format(
+                opd=escape(opd.name if opd else report.opd_code),
+                sender=escape(svc.settings.sender_name),
+            )
+        )
     await show(update, "\n\n".join(lines), kb.submitted(report.id))
     context.sender.wake()  # the reviewers' copies were queued with the report
 
@@ -324,7 +337,7 @@ async def send_for_review(
     context: BotContext, chat_id: int, report: ExternalTraining, owner: Employee
 ) -> None:
     """The certificate file (by its Telegram file_id), then the report with its buttons."""
-    caption = f"#{report.id}"
+    caption = file_caption(report, owner)
     if report.file_kind == "photo":
         await context.bot.send_photo(chat_id, report.file_id, caption=caption)
     else:
@@ -362,22 +375,36 @@ async def on_review(update: Update, context: BotContext, data: ReviewButton) -> 
             update, Reviewed(outcome, report, decided_by=await svc.reviews.decider(report))
         )
         return
+    query_message = update.callback_query.message if update.callback_query else None
     if action == "no":
-        outcome = await svc.reviews.begin_reject(uid, report_id)
+        message_id = query_message.message_id if query_message else None
+        outcome = await svc.reviews.begin_reject(uid, report_id, message_id)
+        _, report, owner = await svc.reviews.report_for_review(uid, report_id)
         if outcome is not Review.OK:
-            _, report, _ = await svc.reviews.report_for_review(uid, report_id)
             decider = await svc.reviews.decider(report)
             await _refused(update, Reviewed(outcome, report, decided_by=decider))
             return
-        await answer_query(update)
-        await reply(update, t.ASK_REASON.format(id=report_id))
+        if report is None or owner is None:
+            await answer_query(update)
+            await reply(update, t.ASK_REASON.format(id=report_id))
+            return
+        # The report stays in view (who, what, JP), with the question under it.
+        text = review_text(svc.catalog, report, owner) + t.REVIEW_WAITING_REASON.format(
+            id=report.id
+        )
+        await show(update, text, kb.review(report.id))
         return
     result = await svc.reviews.approve(uid, report_id)
     if result.outcome is not Review.OK or result.report is None:
         await _refused(update, result)
         return
     report = result.report
-    await show(update, t.REVIEW_APPROVED.format(id=report.id, jp=claim_text(report.jp_centi)))
+    jp = claim_text(report.jp_centi)
+    if result.owner is None:
+        await show(update, t.REVIEW_APPROVED.format(id=report.id, jp=jp))
+    else:
+        decided = t.REVIEW_DECIDED_APPROVED.format(jp=jp, name=escape(result.owner.name))
+        await show(update, review_text(svc.catalog, report, result.owner) + decided)
     context.sender.wake()  # the employee's notice was queued with the decision
 
 
@@ -391,8 +418,31 @@ async def on_reason(update: Update, context: BotContext, state: FlowState) -> No
     if result.outcome is not Review.OK or result.report is None:
         await _refused(update, result)
         return
-    report = result.report
-    await reply(update, t.REVIEW_REJECTED.format(id=report.id, reason=escape(text)))
+    report, owner = result.report, result.owner
+    if owner is None:
+        await reply(update, t.REVIEW_REJECTED.format(id=report.id, reason=escape(text)))
+    else:
+        catalog = context.services.catalog
+        decided = t.REVIEW_DECIDED_REJECTED.format(reason=escape(text))
+        if result.message_id is not None:  # the review message keeps the report and the outcome
+            try:
+                await context.bot.edit_message_text(
+                    review_text(catalog, report, owner) + decided,
+                    chat_id=user_id(update),
+                    message_id=result.message_id,
+                )
+            except TelegramError as exc:  # deleted meanwhile: the reply below says it all
+                log.info("review message %s not edited: %s", result.message_id, exc)
+        await reply(
+            update,
+            t.REVIEW_REJECTED_CONTEXT.format(
+                id=report.id,
+                title=escape(report.title),
+                jp=claim_text(report.jp_centi),
+                name=escape(owner.name),
+                reason=escape(text),
+            ),
+        )
     context.sender.wake()  # the employee's notice was queued with the decision
 
 

@@ -20,7 +20,7 @@ from bot.app.lease import LeaseKeeper
 from bot.config import Settings
 from bot.core.outgoing import MessageKind, Outgoing, Skip
 from bot.delivery.renderers.accounts import AccountNoticeRenderer
-from bot.delivery.renderers.broadcasts import BroadcastRenderer
+from bot.delivery.renderers.broadcasts import BroadcastRenderer, sender_of
 from bot.delivery.renderers.notices import NoticeRenderer
 from bot.delivery.renderers.reminders import NudgeRenderer
 from bot.delivery.sender import OutboundSender, Renderer
@@ -55,7 +55,7 @@ class Worker:
                 MessageKind.REMINDER: reminder_renderer(
                     NudgeRenderer(db, catalog, clock, settings)
                 ),
-                MessageKind.BROADCAST: BroadcastRenderer(db).render,
+                MessageKind.BROADCAST: BroadcastRenderer(db, sender_of(settings, catalog)).render,
                 MessageKind.NOTICE: NoticeRenderer(services.db, services.catalog).render,
                 MessageKind.ACCOUNT: AccountNoticeRenderer(services.db).render,
             },

@@ -63,6 +63,23 @@ def search(opds: Iterable[Opd], query: str, limit: int = 8) -> list[Opd]:
     return [opd for _, _, opd in ranked[:limit]]
 
 
+def exact(opds: Iterable[Opd], query: str) -> Opd | None:
+    """The one agency ``query`` names exactly (its code, its name or one of its aliases), if
+    exactly one does: "dinas kesehatan" is Dinas Kesehatan, not also the Dinas Peternakan dan
+    Kesehatan Hewan the search finds too."""
+    wanted = normalize(query)
+    if not wanted:
+        return None
+    found = [
+        opd
+        for opd in opds
+        if wanted in {normalize(a) for a in opd.aliases}
+        or wanted == normalize(opd.name)
+        or wanted == opd.code
+    ]
+    return found[0] if len(found) == 1 else None
+
+
 def _contains(haystack: str, word: str) -> bool:
     return re.search(rf"\b{re.escape(word)}", haystack) is not None
 
@@ -81,3 +98,38 @@ def suggest(opds: Iterable[Opd], query: str, limit: int = 3) -> list[Opd]:
         if opd not in found:
             found.append(opd)
     return found[:limit]
+
+
+_PROVINCE_SUFFIX = re.compile(r"\s*\bProvinsi Jawa Tengah\b\s*$", re.IGNORECASE)
+_SLUG_GAPS = re.compile(r"[^a-z0-9]+")
+_GENERIC_HEADS = frozenset({"dinas", "badan"})
+
+
+def short_name(name: str, limit: int = 40) -> str:
+    """A name for narrow places (a chart's axis, a button): "Provinsi Jawa Tengah", which every
+    provincial agency shares, is dropped from the end; a name still too long drops a leading
+    "Dinas" or "Badan", then its middle words, never its first word left nor its last ones
+    (both tell agencies apart)."""
+    short = _PROVINCE_SUFFIX.sub("", name).strip() or name
+    if len(short) <= limit:
+        return short
+    words = short.split()
+    if len(words) > 1 and words[0].casefold() in _GENERIC_HEADS:  # "Dinas", "Badan": kept
+        words = words[1:]  # only when the name is too long; the next word tells it apart
+        if len(" ".join(words)) <= limit:
+            return " ".join(words)
+    head, tail = words[:1], words[1:]
+    while tail and len(" ".join([*head, "…", *tail])) > limit:
+        tail = tail[1:] if len(tail) > 1 else []
+    text = " ".join([*head, "…", *tail]) if tail else " ".join(head)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def slug(name: str, limit: int = 60) -> str:
+    """An ASCII file-name part of a name: "Dinas Kesehatan Provinsi Jawa Tengah" ->
+    "dinas-kesehatan-provinsi-jawa-tengah" (accents dropped, nothing but a-z, 0-9 and -)."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    text = _SLUG_GAPS.sub("-", ascii_text.casefold()).strip("-")
+    return text[:limit].rstrip("-") or "instansi"

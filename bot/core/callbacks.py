@@ -323,6 +323,14 @@ class ReportFileButton(CallbackData, prefix="lap"):
 
 
 @dataclass(frozen=True)
+class ReportOpdButton(CallbackData, prefix="lapo"):
+    """/laporan of one agency, picked from the search results or the ranking."""
+
+    opd: Slug
+    year: int
+
+
+@dataclass(frozen=True)
 class RoleButton(CallbackData, prefix="adm"):
     token: Token  # the /admin confirmation it was drawn for
     action: Literal["sa", "oa", "rm", "no"]
@@ -343,6 +351,7 @@ class DraftButton(CallbackData, prefix="bc"):
 class BroadcastButton(CallbackData, prefix="bcr"):
     action: Literal["csv", "cancel"]
     broadcast: int
+    page: int | None = None  # the /terjadwal page a cancel button was on (edited after it)
 
 
 @dataclass(frozen=True)
@@ -352,8 +361,23 @@ class ScheduledPageButton(CallbackData, prefix="bcl"):
     page: int
 
 
+AuditKind = Literal[
+    "training", "role", "broadcast", "identity", "employee", "privacy", "registration", "view"
+]
+
+
 @dataclass(frozen=True)
 class AuditPageButton(CallbackData, prefix="audp"):
-    """/audit from the entry before this id on (older entries)."""
+    """/audit from the entry before this id on (older entries; None: the newest), of one
+    admin (``by``, a Telegram id) or one kind of action only."""
 
-    before: int
+    before: int | None = None
+    by: int | None = None
+    kind: AuditKind | None = None
+
+
+@dataclass(frozen=True)
+class AuditMenuButton(CallbackData, prefix="audm"):
+    """/audit: choose an admin or a kind of action to filter by, or export the log as CSV."""
+
+    what: Literal["by", "kind", "csv"]

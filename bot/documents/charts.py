@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import io
 import math
-import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from bot.core.agencies import short_name
 from bot.core.jp import JpScale, decimal_text
 from bot.texts import documents as labels
 
@@ -176,16 +176,59 @@ def compliance_height_in(count: int) -> float:
     return max(3.0, 1.4 + 0.42 * max(count, 1))
 
 
-def render_compliance_chart(
+CHART_PAGE = 20  # agencies per image: bars and names stay readable once a phone scales it
+NAME_WIDTH = 34  # characters of an agency's name beside its bar
+
+
+def compliance_pages(
+    rows: Sequence[OpdCompliance], per_page: int = CHART_PAGE
+) -> list[list[OpdCompliance]]:
+    """The ranking cut into pages of at most ``per_page`` agencies, best first."""
+    ordered = compliance_order(rows)
+    return [list(ordered[i : i + per_page]) for i in range(0, len(ordered), per_page)] or [[]]
+
+
+def render_compliance_pages(
     rows: Sequence[OpdCompliance], *, year: int, target_label: str = "20"
+) -> list[bytes]:
+    """One PNG per page of ``CHART_PAGE`` agencies (the 77 of the province are 4 images of
+    about 1200 x 1470 px, which a phone shows at a readable size), each with its ranks."""
+    pages = compliance_pages(rows)
+    images = []
+    first = 1
+    for number, page in enumerate(pages, start=1):
+        part = (number, len(pages)) if len(pages) > 1 else None
+        images.append(
+            render_compliance_chart(
+                page, year=year, target_label=target_label, first_rank=first, part=part
+            )
+        )
+        first += len(page)
+    return images
+
+
+def render_compliance_chart(
+    rows: Sequence[OpdCompliance],
+    *,
+    year: int,
+    target_label: str = "20",
+    first_rank: int = 1,
+    part: tuple[int, int] | None = None,
 ) -> bytes:
-    """Share of employees at target per OPD as sorted horizontal bars, best at the top, as PNG."""
+    """Share of employees at target per OPD as sorted horizontal bars, best at the top, as PNG;
+    each bar named by rank and name (without "Provinsi Jawa Tengah", which every provincial
+    agency shares; a name still too long loses its middle words, not its start or end)."""
     from matplotlib.ticker import FuncFormatter
 
     ordered = compliance_order(rows)
     figure = _new_figure(compliance_height_in(len(ordered)))
     ax = figure.add_subplot()
     title = labels.CHART_COMPLIANCE_TITLE.format(target=target_label, year=year)
+    if part is not None:
+        last = first_rank + len(ordered) - 1
+        title += "\n" + labels.CHART_COMPLIANCE_PAGE.format(
+            page=part[0], pages=part[1], first=first_rank, last=last
+        )
     ax.set_title(title, fontsize=FONT_SIZE + 2)
     if not ordered:
         ax.text(0.5, 0.5, labels.CHART_NO_DATA, ha="center", va="center", fontsize=FONT_SIZE)
@@ -196,7 +239,10 @@ def render_compliance_chart(
     percents = [row.percent for row in ordered]
     colors = [GREEN if value >= 100 else (NAVY if value >= 50 else RED) for value in percents]
     ax.barh(positions, percents, color=colors, height=0.7)
-    names = [textwrap.shorten(row.name, width=34, placeholder="…") for row in ordered]
+    names = [
+        f"{rank}. {short_name(row.name, NAME_WIDTH)}"
+        for rank, row in enumerate(ordered, start=first_rank)
+    ]
     ax.set_yticks(positions, names, fontsize=FONT_SIZE - 1)
     for position, row in zip(positions, ordered, strict=True):
         # Floor, so 99.6% never reads "100%" for an OPD where someone is still short.

@@ -8,6 +8,13 @@ summed minutes, so totals are exact and never the sum of rounded values.
 
 Text cells are always written as text: a name typed in the chat as ``=HYPERLINK(...)`` must not
 become a live formula in an operator's Excel (CSV/formula injection).
+
+Codes (``ColumnKind.CODE``: NIPs, certificate numbers) must survive Excel's double-click open of
+a CSV, which reads ``198609262015051001`` as the number 1.98609E+17 (its last digits lost) and
+``0012/2026`` or ``1-2`` as dates. In CSV they are written as Excel's text formula
+``="198609262015051001"`` (a string literal, quotes doubled, so nothing else can run): Excel
+shows the code exactly, as text. The CSV is meant for Excel; tools that read CSV literally
+should take the XLSX, where codes are text cells.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 class ColumnKind(StrEnum):
     TEXT = "text"
+    CODE = "code"  # text Excel must not turn into a number or a date (NIP, certificate no.)
     INTEGER = "integer"
     MINUTES = "minutes"  # int minutes
     JP = "jp"  # int minutes, shown as JP
@@ -47,6 +55,7 @@ class ColumnKind(StrEnum):
 
 NUMBER_FORMATS = {
     ColumnKind.TEXT: "@",
+    ColumnKind.CODE: "@",
     ColumnKind.INTEGER: "#,##0",
     ColumnKind.MINUTES: "#,##0",
     ColumnKind.JP: "0.00",
@@ -73,6 +82,7 @@ class Column:
 
 _EXPECTED: dict[ColumnKind, tuple[type, ...]] = {
     ColumnKind.TEXT: (str,),
+    ColumnKind.CODE: (str,),
     ColumnKind.INTEGER: (int,),
     ColumnKind.MINUTES: (int,),
     ColumnKind.JP: (int,),
@@ -210,11 +220,23 @@ def _csv_text(text: str) -> str:
     return "'" + text if len(text) > 1 and text.startswith(_FORMULA_START) else text
 
 
+EXCEL_LITERAL_MAX = 255  # characters of a string literal in an Excel formula
+
+
+def _excel_code(text: str) -> str:
+    """A code as Excel's text formula ``="..."``: shown exactly, never a number or a date."""
+    if not text:
+        return ""
+    if len(text) > EXCEL_LITERAL_MAX or "\n" in text or "\r" in text:
+        return _csv_text(text)  # no code is that long; kept as plain (safe) text
+    return '="' + text.replace('"', '""') + '"'
+
+
 def _csv_value(column: Column, value: object, decimal_comma: bool, scale: JpScale) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return _csv_text(value)
+        return _excel_code(value) if column.kind is ColumnKind.CODE else _csv_text(value)
     if isinstance(value, date):
         return value.isoformat()
     if column.kind is ColumnKind.JP and isinstance(value, int):
@@ -281,6 +303,8 @@ def _csv_cell(column: Column, value: object, scale: JpScale) -> str:
     if value is None:
         return ""
     if type(value) is str:
+        if column.kind is ColumnKind.CODE:
+            return _excel_code(value)
         return _csv_text(value) if value[:1] in _FORMULA_START else value
     if type(value) is int and column.kind is not ColumnKind.JP:
         return str(value)

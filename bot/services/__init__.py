@@ -12,6 +12,7 @@ from bot.core.content import Catalog
 from bot.core.quiz_rules import QuizRules
 from bot.core.review import ReviewScheduler
 from bot.services.activity import RecentActivity
+from bot.services.audit_log import AuditLogService
 from bot.services.broadcast_drafts import DraftService
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService, Signer
@@ -63,6 +64,7 @@ class Services:
     reports: ReportService
     privacy: PrivacyService
     files: FileService
+    audit_log: AuditLogService
 
     @classmethod
     def build(
@@ -130,6 +132,7 @@ class Services:
                 retention_years=settings.retention_years,
             ),
             roles=RoleService(db, clock, settings.admin_ids),
+            audit_log=AuditLogService(db, catalog, clock, settings.admin_ids, settings.tz),
             drafts=drafts,
             broadcasts=BroadcastService(db, catalog, clock, settings, drafts),
             trainings=TrainingService(db, clock, settings),

@@ -33,6 +33,13 @@ TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 MAX_SCHEDULE_AHEAD = timedelta(days=90)
 BUTTON_LABEL_LIMIT = 40
+SENDER_ROOM = 160  # left for the sender line every announcement starts with
+
+
+def content_limit(media_kind: str | None) -> int:
+    """The longest announcement (visible characters): Telegram's limit for a message or a
+    caption, less the room of the sender line."""
+    return (CAPTION_LIMIT if media_kind else TEXT_LIMIT) - SENDER_ROOM
 
 
 class DraftStep(StrEnum):
@@ -144,8 +151,7 @@ class DraftService:
                 return DraftView(DraftOutcome.INVALID, view.draft, view.actor, view.step)
             if not visible:
                 return DraftView(DraftOutcome.EMPTY, view.draft, view.actor, view.step)
-            limit = CAPTION_LIMIT if media_kind else TEXT_LIMIT
-            if telegram_length(visible) > limit:
+            if telegram_length(visible) > content_limit(media_kind):
                 return DraftView(DraftOutcome.TOO_LONG, view.draft, view.actor, view.step)
             view.draft.text, view.draft.media_kind = html, media_kind
             view.draft.media_file_id = media_file_id

@@ -52,6 +52,7 @@ class ExportJob:
     minutes_per_jp: int
     folder: str
     name: str  # the files' base name
+    sheet_title: str = ""  # the agency's name (default: its code, or "Provinsi")
     max_rows: int = XLSX_MAX_ROWS  # a sheet's rows (smaller in tests)
     part_rows: int = CSV_PART_ROWS  # rows per zipped CSV beyond them
     max_bytes: int = FILE_MAX_BYTES  # a file's size (smaller in tests)
@@ -115,7 +116,7 @@ async def build(job: ExportJob) -> ExportResult:
             count = await _count(job, s)
             if job.format == "xlsx" and count + 2 <= job.max_rows:  # header and totals
                 path = folder / f"{job.name}.xlsx"
-                title = job.opd or "Provinsi"
+                title = job.sheet_title or job.opd or "Provinsi"
                 sheet = XlsxStream(
                     path, columns, sheet_title=title, minutes_per_jp=job.minutes_per_jp
                 )

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.agencies import short_name, slug
 from bot.core.clock import Clock, system_clock
 from bot.core.jp import JpScale, Targets
-from bot.documents.charts import OpdCompliance, render_compliance_chart
+from bot.documents.charts import OpdCompliance, render_compliance_chart, render_compliance_pages
 from bot.documents.spreadsheets import (
     CSV_PART_ROWS,
     FILE_MAX_BYTES,
@@ -52,7 +53,7 @@ RECAP_COLUMNS = (
     Column("reviewers", "Mengulas (30 hari)", ColumnKind.INTEGER, total=True),
 )
 EMPLOYEE_COLUMNS = (
-    Column("nip", "NIP", width=20),
+    Column("nip", "NIP", ColumnKind.CODE, width=20),
     Column("name", "Nama", width=32),
     Column("unit_kerja", "Unit kerja", width=28),
     Column("jabatan", "Jabatan", width=28),
@@ -67,7 +68,7 @@ EMPLOYEE_COLUMNS = (
 # The SIASN "riwayat kursus" fields (namaKursus, institusiPenyelenggara, jenisKursus, jumlahJam,
 # tanggalKursus, tanggalSelesaiKursus, tahunKursus, nomorSertipikat), named as SIASN names them.
 SIASN_COLUMNS = (
-    Column("nip", "nip", width=20),
+    Column("nip", "nip", ColumnKind.CODE, width=20),
     Column("name", "nama", width=30),
     Column("title", "namaKursus", width=40),
     Column("organiser", "institusiPenyelenggara", width=30),
@@ -77,7 +78,7 @@ SIASN_COLUMNS = (
     Column("started_on", "tanggalKursus", ColumnKind.DATE),
     Column("ended_on", "tanggalSelesaiKursus", ColumnKind.DATE),
     Column("year", "tahunKursus", ColumnKind.INTEGER),
-    Column("certificate_no", "nomorSertipikat", width=24),
+    Column("certificate_no", "nomorSertipikat", ColumnKind.CODE, width=24),
 )
 
 
@@ -157,6 +158,16 @@ def chart(
     return render_compliance_chart(items, year=year, target_label=target_label)
 
 
+def chart_pages(
+    rows: list[reports.OpdRecap], names: Mapping[str, str], year: int, target_label: str
+) -> list[bytes]:
+    """The compliance chart for the chat: one image per ``CHART_PAGE`` agencies."""
+    items = [
+        OpdCompliance(names.get(r.opd_code, r.opd_code), r.employees, r.at_target) for r in rows
+    ]
+    return render_compliance_pages(items, year=year, target_label=target_label)
+
+
 class ReportService:
     """Reports for the chat, each call re-checking the caller's role."""
 
@@ -217,7 +228,9 @@ class ReportService:
         are built after it (the connection is free again): the row-by-row exports in a child
         process (``bot.services.exports``), the recap and the chart in a thread.
         """
-        base = f"{FILE_NAMES[kind]}-{opd_code or 'all'}-{year}"
+        # Named after the agency, as admins know it (an ASCII slug), never its internal code.
+        agency = names.get(opd_code, opd_code) if opd_code else labels.ALL_AGENCIES
+        base = f"{FILE_NAMES[kind]}-{slug(agency)}-{year}"
         async with self.db.transaction() as s:
             actor = await require_admin(s, actor_id, self.admin_ids)
             require_scope(actor, opd_code)
@@ -242,6 +255,7 @@ class ReportService:
                 minutes_per_jp=self.scale.minutes_per_jp,
                 folder=str(folder),
                 name=base,
+                sheet_title=short_name(agency, 31),
                 max_rows=self.max_rows,
                 part_rows=self.part_rows,
                 max_bytes=self.max_bytes,
@@ -255,11 +269,14 @@ class ReportService:
             return ReportFiles(files, result.rows, result.split, folder)
         if kind == "recap":
             rows = recap_rows(recap, names, reviewers)
-            data = await asyncio.to_thread(xlsx, RECAP_COLUMNS, rows, "Rekap", self.scale)
+            title = f"Rekap {year}"
+            data = await asyncio.to_thread(xlsx, RECAP_COLUMNS, rows, title, self.scale)
             return ReportFiles([(f"{base}.xlsx", data)])
         label = self.scale.jp_text(self.targets.pns)
-        png = await asyncio.to_thread(chart, recap, names, year, label)
-        return ReportFiles([(f"{base}.png", png)])
+        pngs = await asyncio.to_thread(chart_pages, recap, names, year, label)
+        if len(pngs) == 1:
+            return ReportFiles([(f"{base}.png", pngs[0])])
+        return ReportFiles([(f"{base}-{n}.png", png) for n, png in enumerate(pngs, start=1)])
 
 
 @dataclass(slots=True)

@@ -65,6 +65,7 @@ class GrantTarget:
     opd_code: str
     current: Role | None
     token: str = ""  # of the confirmation its buttons carry (``bot.store.sessions``)
+    configured: bool = False  # a superadmin by ``SINAU_ADMIN_IDS``: no button changes that
 
 
 class GrantOutcome(StrEnum):
@@ -112,6 +113,15 @@ class RoleService:
                 return GrantOutcome.UNKNOWN, None
             await audit_view(s, self.clock, actor_id, employee.id, "role_lookup")
             row = await s.get(AdminRole, employee.id)
+            if employee.telegram_id is not None and employee.telegram_id in self.admin_ids:
+                return GrantOutcome.OK, GrantTarget(
+                    employee.id,
+                    employee.name,
+                    employee.nip,
+                    employee.opd_code,
+                    Role.SUPERADMIN,
+                    configured=True,
+                )
             # The confirmation is a flow: only its own buttons, and only once, may act on it.
             confirm = FlowState(Flow.ADMIN, CONFIRM_STEP, {"employee_id": employee.id})
             await sessions.set_state(s, actor_id, confirm)
@@ -220,17 +230,6 @@ class RoleService:
                 s, f"role-cancel:{cancelled[0]}:{chat_id}", chat_id, text, self.clock()
             )
         return cancelled
-
-    async def audit_page(
-        self, actor_id: int, limit: int = 20, before_id: int | None = None
-    ) -> list[AuditEntry]:
-        """The newest audit entries, for superadmins only."""
-        async with self.db.transaction() as s:
-            await require_admin(s, actor_id, self.admin_ids, superadmin=True)
-            query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-            if before_id is not None:
-                query = query.where(AuditEntry.id < before_id)
-            return list((await s.scalars(query)).all())
 
 
 async def superadmin_chats(s: AsyncSession, admin_ids: frozenset[int]) -> list[int]:

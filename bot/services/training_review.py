@@ -7,6 +7,7 @@ an OPD admin who forges ``trv:ok:<id>`` for another OPD's report is refused here
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -99,14 +100,18 @@ class ReviewService:
         async with self.db.transaction() as s:
             return await decider_name(s, report.reviewed_by)
 
-    async def begin_reject(self, actor_id: int, report_id: int) -> Review:
-        """Ask for a reason: the admin's next text message is it (state in chat_sessions)."""
+    async def begin_reject(
+        self, actor_id: int, report_id: int, message_id: int | None = None
+    ) -> Review:
+        """Ask for a reason: the admin's next text message is it (state in chat_sessions, with
+        the review message, ``message_id``, that the decision is written into)."""
         async with self.db.transaction() as s:
             outcome, _ = await self._reviewable(s, actor_id, report_id)
             if outcome is Review.OK:
-                await sessions.set_state(
-                    s, actor_id, FlowState(Flow.REJECT, "reason", {"report_id": report_id})
-                )
+                data: dict[str, int] = {"report_id": report_id}
+                if message_id is not None:
+                    data["message_id"] = message_id
+                await sessions.set_state(s, actor_id, FlowState(Flow.REJECT, "reason", data))
             return outcome
 
     async def reject_with_reason(self, actor_id: int, reason: str) -> Reviewed:
@@ -115,8 +120,12 @@ class ReviewService:
             if state is None or state.flow != Flow.REJECT:
                 return Reviewed(Review.NOT_FOUND)
             report_id = int(state.data["report_id"])
+            message_id = state.data.get("message_id")
             await sessions.clear_state(s, actor_id)
-            return await self._decide(s, actor_id, report_id, None, reason[:MAX_REASON])
+            result = await self._decide(s, actor_id, report_id, None, reason[:MAX_REASON])
+            if isinstance(message_id, int):
+                result = replace(result, message_id=message_id)
+            return result
 
     async def approve(self, actor_id: int, report_id: int) -> Reviewed:
         async with self.db.transaction() as s:
@@ -160,7 +169,7 @@ class ReviewService:
         owner = await s.get(Employee, report.employee_id)
         if owner is not None:
             await outbox.queue_training_decision(s, report, owner, now)
-        return Reviewed(Review.OK, report, credited)
+        return Reviewed(Review.OK, report, credited, owner=owner)
 
     async def _refusal(
         self, s: AsyncSession, outcome: Review, report: ExternalTraining | None

@@ -24,7 +24,7 @@ from bot.core.clock import Clock
 from bot.core.flows import Flow
 from bot.core.jp import to_centi
 from bot.documents.uploads import content_matches_type, name_matches_type
-from bot.services.roles import reviewers_for
+from bot.services.roles import reviewers_for, superadmin_chats
 from bot.store import employees, outbox, sessions
 from bot.store.sessions import FlowState
 from db.models import Employee, ExternalTraining
@@ -152,6 +152,7 @@ class Submitted:
     employee: Employee | None = None
     limit: Decimal | int | None = None
     no_reviewer: bool = False  # nobody but the submitter could decide it: it stays pending
+    by_superadmins: bool = False  # no admin of the OPD reviews it, the superadmins do
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +161,8 @@ class Reviewed:
     report: ExternalTraining | None = None
     credited: bool = False
     decided_by: str | None = None  # for ALREADY: the name of the admin who decided it
+    owner: Employee | None = None  # for OK: whose report it is (the edited review names them)
+    message_id: int | None = None  # for a rejection: the review message the reason was asked in
 
 
 def parse_date(text: str) -> date | None:
@@ -448,7 +451,17 @@ class TrainingService:
             await s.flush()
             reviewers = await reviewers_for(s, employee.opd_code, self.admin_ids, telegram_id)
             await outbox.queue_training_review(s, report, reviewers, self.clock())
-            return Submitted(None, report, employee, no_reviewer=not reviewers)
+            # Nobody of the OPD decides it: its employee is told the superadmins review.
+            by_superadmins = bool(reviewers) and set(reviewers) <= set(
+                await superadmin_chats(s, self.admin_ids)
+            )
+            return Submitted(
+                None,
+                report,
+                employee,
+                no_reviewer=not reviewers,
+                by_superadmins=by_superadmins and telegram_id not in reviewers,
+            )
 
     async def withdraw(
         self, telegram_id: int, report_id: int

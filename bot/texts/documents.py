@@ -13,6 +13,7 @@ from bot import texts
 
 # --- Shared ------------------------------------------------------------------------------------
 APP_NAME = "Sinau Bareng"
+ALL_AGENCIES = "Seluruh instansi"  # the province-wide exports, in file names and captions
 ORGANISER = texts.ORGANISER
 MOTTO = texts.MOTTO
 CATEGORY_NAMES: dict[str, str] = dict(texts.CATEGORY_NAMES)
@@ -77,6 +78,7 @@ CHART_PROGRESS_YLABEL = "JP"
 CHART_PROGRESS_LINE = "JP tercatat"
 CHART_TARGET_LINE = "Target {target} JP"
 CHART_COMPLIANCE_TITLE = "ASN mencapai {target} JP per OPD, {year}"
+CHART_COMPLIANCE_PAGE = "bagian {page} dari {pages}: peringkat {first}-{last}"
 CHART_COMPLIANCE_XLABEL = "% ASN yang mencapai target"
 CHART_COMPLIANCE_BAR = "{percent}% ({at_target}/{employees})"
 CHART_NO_DATA = "Belum ada data"

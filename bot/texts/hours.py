@@ -127,10 +127,14 @@ PROBLEMS = {
 }
 LAPOR_WAIT_FILE = "Silakan kirim foto atau PDF sertifikat, atau /batal."
 LAPOR_WAIT_BUTTON = "Silakan pilih dengan mengetuk salah satu tombol di bawah."
-LAPOR_SUBMITTED = "✅ Laporan <b>#{id}</b> terkirim dan menunggu verifikasi admin OPD.\n\n{summary}"
+LAPOR_SUBMITTED = "✅ Laporan <b>#{id}</b> terkirim dan menunggu verifikasi admin.\n\n{summary}"
 LAPOR_NO_REVIEWER = (
     "ℹ️ Belum ada admin lain yang dapat memverifikasi laporan ini: tidak ada yang memutuskan "
     "laporannya sendiri. Laporan tetap menunggu sampai ada admin OPD lain atau superadmin."
+)
+LAPOR_BY_SUPERADMINS = (
+    "ℹ️ Belum ada admin OPD {opd} yang dapat memverifikasi laporan ini, jadi laporan ini "
+    "diverifikasi oleh superadmin Sinau Bareng di {sender}. Bapak/Ibu akan diberi tahu hasilnya."
 )
 LAPOR_DUPLICATE = (
     "⚠️ Nomor sertifikat ini sudah pernah dilaporkan (laporan #{other}). Admin akan memeriksanya."
@@ -153,6 +157,17 @@ BTN_OPEN = "#{id} {name}: {title}"
 ASK_REASON = "Ketik <b>alasan penolakan</b> laporan #{id} (akan dikirim ke pegawai)."
 REVIEW_APPROVED = "✅ Laporan #{id} disetujui; {jp} JP dicatat."
 REVIEW_REJECTED = "❌ Laporan #{id} ditolak. Alasan: {reason}"
+# The review message keeps the report (who, what, JP) and says what became of it.
+REVIEW_WAITING_REASON = (
+    "\n\n✍️ Ketik <b>alasan penolakan</b> laporan #{id} (akan dikirim ke pegawai), "
+    "atau /batal. Tombol di bawah tetap dapat dipakai."
+)
+REVIEW_DECIDED_APPROVED = "\n\n✅ <b>Disetujui</b>: {jp} JP dicatat untuk {name}."
+REVIEW_DECIDED_REJECTED = "\n\n❌ <b>Ditolak</b>. Alasan: {reason}"
+REVIEW_REJECTED_CONTEXT = (
+    "❌ Laporan #{id} ditolak: <b>{title}</b> ({jp} JP) dari {name}.\nAlasan: {reason}"
+)
+REVIEW_FILE_CAPTION = "📎 Sertifikat laporan #{id}: {title}\nDari: {name} (NIP {nip})"
 REVIEW_FORBIDDEN = "Bapak/Ibu tidak berwenang memverifikasi laporan ini."
 REVIEW_NOT_FOUND = "Laporan tidak ditemukan."
 REVIEW_ALREADY = "Laporan #{id} sudah diputuskan oleh {admin}: {status}."
@@ -235,16 +250,33 @@ BTN_CSV = "📄 Pegawai (CSV)"
 BTN_RECAP_XLSX = "📊 Rekap OPD (XLSX)"
 BTN_COMPLIANCE = "📈 Grafik kepatuhan"
 BTN_SIASN = "🗂 Riwayat kursus (SIASN)"
-REPORT_FILE_CAPTION = "{what} — {year}"
+REPORT_FILE_CAPTION = "{kind}: {what} — {year}"
 REPORT_SPLIT_CAPTION = (
-    "{what} — {year}: {rows} baris, melebihi batas satu lembar Excel (1.048.576 baris) atau "
-    "batas satu file Telegram (50 MB), jadi dikirim sebagai CSV dalam ZIP, {parts} bagian. "
+    "{kind}: {what} — {year}: {rows} baris, melebihi batas satu lembar Excel (1.048.576 baris) "
+    "atau batas satu file Telegram (50 MB), jadi dikirim sebagai CSV dalam ZIP, {parts} bagian. "
     "Ini bagian {part} dari {parts}."
 )
+REPORT_CHART_PART = "{kind}: {what} — {year}, bagian {part} dari {parts}"
 REPORT_BUILDING = "Laporan sedang disiapkan, mohon tunggu…"
 REPORT_UNKNOWN_OPD = (
-    "Kode OPD <code>{code}</code> tidak dikenal. Contoh: <code>/laporan 3328 2026</code>."
+    "Instansi <b>{query}</b> tidak ditemukan. Ketik nama instansi atau sebagian namanya, "
+    "misalnya <code>/laporan dinas kesehatan</code> atau "
+    "<code>/laporan kabupaten tegal 2026</code>."
 )
+REPORT_SUGGESTIONS = "Mungkin yang Bapak/Ibu maksud:"
+REPORT_CHOOSE_OPD = "Ada {count} instansi yang cocok dengan <b>{query}</b>. Pilih salah satu:"
+REPORT_EMPTY_OPD = (
+    "<b>Laporan {opd}</b> — {year}\nBelum ada pegawai {opd} yang terdaftar di Sinau Bareng "
+    "atau tercantum dalam data kepegawaian, jadi belum ada yang dapat diekspor."
+)
+REPORT_ALL_NAME = "Seluruh instansi Jawa Tengah"
+REPORT_FILE_KINDS = {
+    "xlsx": "Pegawai",
+    "csv": "Pegawai",
+    "siasn": "Riwayat kursus (SIASN)",
+    "recap": "Rekap OPD",
+    "chart": "Grafik kepatuhan",
+}
 FILE_COOLDOWN = "Mohon tunggu {seconds} detik sebelum meminta file ini lagi."
 
 # --- Roster at registration -----------------------------------------------------------------

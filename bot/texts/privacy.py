@@ -322,6 +322,7 @@ ACTIONS = {
     "view.export.siasn": "Riwayat kursus diekspor untuk SIASN",
     "view.role_lookup": "Data Bapak/Ibu dicari untuk pengaturan peran admin",
     "view.broadcast_failures": "Daftar penerima pengumuman yang gagal diunduh",
+    "view.audit_export": "Log audit (yang dapat memuat nama Bapak/Ibu) diekspor",
     "privacy.export": "Salinan data dikirim (/dataku)",
     "privacy.erase": "Data akun dihapus",
     "role.grant": "Peran admin diberikan",

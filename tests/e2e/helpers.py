@@ -106,3 +106,13 @@ async def pop_up(
     qid = user.press_button(label, message_id=message_id)
     await fake.wait_for(lambda: fake.callback_queries[qid].answered)
     return str((fake.callback_queries[qid].answer or {}).get("text") or "")
+
+
+async def preview(
+    user: FakeUser, count: int | None = None, message_id: int | None = None
+) -> BotMessage:
+    """Press "Pratinjau" on the audience screen and wait for the preview: the announcement as
+    recipients get it, with "Kirim sekarang (<count>)" and the other actions under it."""
+    user.press_button("Pratinjau", message_id=message_id)
+    label = "✅ Kirim sekarang" + ("" if count is None else f" ({count})")
+    return await user.wait_for_reply(lambda m: any(label in b for b in m.button_texts))

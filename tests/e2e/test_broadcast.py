@@ -18,8 +18,9 @@ from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi, FakeUser
 from db.models import Broadcast, Employee, OutboundMessage
-from tests.e2e.helpers import pop_up, register, say, tap
-from tests.support import TEST_TOKEN, FakeClock
+from tests.e2e.helpers import pop_up, preview, register, say, tap
+from tests.e2e.hours_helpers import uploaded
+from tests.support import TEST_TOKEN, FakeClock, excel_csv
 
 ADMIN = 9000
 FIRST = 600_000
@@ -56,11 +57,15 @@ async def seed(
         )
 
 
+SENDER = "📣 <i>Dari Admin Sinau Bareng · BPSDMD Provinsi Jawa Tengah</i>\n\n"
+
+
 def copies(fake: FakeBotApi, text: str) -> Counter[int]:
+    """Copies of the announcement ``text`` sent, per chat, each under its sender line."""
     return Counter(
         int(c.params["chat_id"])
         for c in fake.calls_to("sendMessage")
-        if c.response_ok and c.params.get("text") == text
+        if c.response_ok and c.params.get("text") == SENDER + text
     )
 
 
@@ -101,7 +106,7 @@ async def test_a_broadcast_to_500_reaches_every_active_user_once(
     async with polling(app, poll_timeout=1):
         await seed(app, fake, 500)
         await compose(admin)
-        await tap(admin, "Pratinjau", "akan dikirim ke 500 pegawai")
+        await preview(admin, 500)
         assert copies(fake, TEXT)[ADMIN] == 1  # the preview, exactly as recipients see it
         await tap(admin, "Kirim sekarang", "Pengumuman #1")
         report = await admin.wait_for_reply(
@@ -126,9 +131,13 @@ async def test_a_broadcast_to_500_reaches_every_active_user_once(
         assert inactive == 50
 
         admin.press_button("CSV gagal", message_id=report.message_id)
-        await fake.wait_for(lambda: bool(fake.calls_to("sendDocument")))
-        document = fake.calls_to("sendDocument")[-1]
-        assert document.response_ok
+        # The admin's chat just had the report: a 429 may come first, and the call is retried.
+        await fake.wait_for(lambda: any(c.response_ok for c in fake.calls_to("sendDocument")), 15)
+        failed_csv = await admin.wait_for_reply(lambda m: m.kind == "document", 15)
+        header, *rows = excel_csv(uploaded(fake, failed_csv))  # as Excel opens it
+        assert header == ["NIP", "Nama", "Instansi", "Status", "Keterangan"]
+        assert len(rows) == 50 and all(isinstance(r[0], str) and len(r[0]) == 18 for r in rows)
+        assert {r[2] for r in rows} == {"Kabupaten Tegal"}  # the agency's name, not its code
     assert fake.violations == []
     assert fake.unanswered_callback_queries() == []
 
@@ -143,7 +152,7 @@ async def test_a_crash_mid_broadcast_resumes_without_duplicates_or_gaps(
     async with polling(first, poll_timeout=1):
         await seed(first, fake, 300)
         await compose(admin)
-        await tap(admin, "Pratinjau", "akan dikirim ke 300")
+        await preview(admin, 300)
         await tap(admin, "Kirim sekarang", "Pengumuman #1")
         await fake.wait_for(lambda: len(copies(fake, TEXT)) > 60, timeout=20)
     # Stopped mid-way (a deploy). The second process picks up where the first left off.
@@ -214,7 +223,7 @@ async def test_roles_hold(
         officer.press(screen.message_id, f"bc:{token}:aud:opd:")
         officer.press(screen.message_id, f"bc:{token}:pick:opd:0")
         await fake.wait_for(lambda: not fake.unanswered_callback_queries())
-        await tap(officer, "Pratinjau", "akan dikirim ke 22")
+        await preview(officer, 22)
         await tap(officer, "Kirim sekarang", "Pengumuman #1")
         async with services_of(app).db.transaction() as s:
             broadcast = await s.scalar(select(Broadcast))
@@ -229,7 +238,8 @@ async def test_roles_hold(
         # The audit log has the grant and the announcement; only the superadmin reads it.
         log = await say(admin, "/audit", "Log audit")
         assert log.text is not None
-        assert "role.grant" in log.text and "broadcast.send" in log.text
+        assert "menjadikan Siti Aminah" in log.text and "Admin OPD Kabupaten Tegal" in log.text
+        assert "mengirim pengumuman #1 kepada 22 pegawai" in log.text
         await say(officer, "/audit", "khusus superadmin")
     assert fake.violations == []
     assert fake.unanswered_callback_queries() == []
@@ -246,13 +256,16 @@ async def test_bad_input_while_composing(
         admin.send_photo()  # a photo without a caption: no text to announce
         await admin.wait_for_reply(lambda m: "perlu teks" in (m.text or ""))
         admin.send_photo(caption="x" * 1100)
-        await admin.wait_for_reply(lambda m: "maksimal 1024" in (m.text or ""))
+        # Telegram's 1024 less the room of the sender line every announcement starts with.
+        await admin.wait_for_reply(lambda m: "maksimal 864" in (m.text or ""))
         admin.send_sticker()
         await admin.wait_for_reply(lambda m: "tidak didukung" in (m.text or ""))
-        await say(admin, "A" * 4096, "Tambahkan tombol")  # the longest text Telegram allows
+        await say(admin, "A" * 3937, "maksimal 3936")  # 4096 less the sender line's room
+        await say(admin, "A" * 3936, "Tambahkan tombol")  # the longest, with its sender line
         old = await tap(admin, "Tanpa tombol", "Jumlah penerima")
-        await say(admin, "ketik sembarang", "tombol")  # text where a button is expected
-        summary = await tap(admin, "Pratinjau", "akan dikirim ke 5")
+        # Text at the audience step is an agency search: a name that is none is told so.
+        await say(admin, "ketik sembarang", "tidak ditemukan")
+        summary = await preview(admin, 5, old.message_id)
         await tap(admin, "Jadwalkan", "Ketik tanggal dan jam")
         await say(admin, "besok pagi", "tidak dikenali")
         await say(admin, "01/01/2020 08:00", "sudah lewat")
@@ -260,7 +273,9 @@ async def test_bad_input_while_composing(
         await say(admin, "26/11/2026 08.00", "dijadwalkan")  # tomorrow morning, WIB
         # The draft's buttons are stale now: confirming again schedules or sends nothing more.
         stale = texts.REFUSALS["stale_button"]
-        assert await pop_up(fake, admin, "Kirim sekarang", summary.message_id) == stale
+        # The preview kept no "Kirim sekarang" once "Jadwalkan" was pressed under it.
+        shown = admin.chat.get(summary.message_id)
+        assert shown is not None and shown.buttons == []
         assert await pop_up(fake, admin, "Pratinjau", old.message_id) == stale
         listed = await say(admin, "/terjadwal", "Pengumuman terjadwal")
         assert "#1" in (listed.text or "")
@@ -284,7 +299,7 @@ async def test_a_scheduled_announcement_goes_out_when_due(
     async with polling(app, poll_timeout=1):
         await seed(app, fake, 3)
         await compose(admin)
-        await tap(admin, "Pratinjau", "akan dikirim ke 3")
+        await preview(admin, 3)
         await tap(admin, "Jadwalkan", "Ketik tanggal dan jam")
         await say(admin, "25/11/2026 11:00", "dijadwalkan")  # an hour from the test clock
         await asyncio.sleep(3.5)  # a progress job passes: not due yet
@@ -310,7 +325,7 @@ async def test_a_photo_announcement_with_a_link_button_and_a_revoked_admin(
         await tap(admin, "Tombol tautan", "label dan tautan")
         await say(admin, "tanpa tautan", "Format tidak sesuai")
         await say(admin, "Daftar | https://bpsdmd.jatengprov.go.id/daftar", "Jumlah penerima")
-        await tap(admin, "Pratinjau", "akan dikirim ke 3")
+        await preview(admin, 3)
         await tap(admin, "Kirim sekarang", "Pengumuman #1")
         await admin.wait_for_reply(lambda m: "Laporan pengumuman #1" in (m.text or ""), timeout=15)
         photos = [c for c in fake.calls_to("sendPhoto") if c.response_ok]
@@ -319,7 +334,7 @@ async def test_a_photo_announcement_with_a_link_button_and_a_revoked_admin(
             [ADMIN] + [p.id for p in people]
         )
         for call in photos:
-            assert call.params["caption"] == "Poster webinar SPBE"
+            assert call.params["caption"] == SENDER + "Poster webinar SPBE"
             assert "bpsdmd.jatengprov.go.id/daftar" in str(call.params["reply_markup"])
 
         # A role granted and revoked: the admin menu goes with it, and so do the commands.
@@ -356,13 +371,14 @@ async def test_telegram_formatting_in_an_announcement_goes_out_intact(
         admin.send_text(text, entities=formatting)
         await admin.wait_for_reply(lambda m: "Tambahkan tombol" in (m.text or ""))
         await tap(admin, "Tanpa tombol", "Jumlah penerima")
-        await tap(admin, "Pratinjau", "akan dikirim ke 2")
+        await preview(admin, 2)
         await tap(admin, "Kirim sekarang", "Pengumuman #1")
         await admin.wait_for_reply(lambda m: "Laporan pengumuman #1" in (m.text or ""), 15)
     for person in people:
         got = [m for m in person.chat.messages if m.from_bot and "rahasia" in (m.text or "")]
-        assert len(got) == 1 and got[0].text == text
+        sender = "📣 Dari Admin Sinau Bareng · BPSDMD Provinsi Jawa Tengah\n\n"
+        assert len(got) == 1 and got[0].text == sender + text
         kinds = {e["type"]: e for e in got[0].entities}
-        assert set(kinds) == {"spoiler", "text_link", "expandable_blockquote"}
+        assert set(kinds) == {"italic", "spoiler", "text_link", "expandable_blockquote"}
         assert kinds["text_link"]["url"] == "https://x.go.id/d?a=1&b=2"
     assert fake.violations == []

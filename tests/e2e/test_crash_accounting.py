@@ -117,7 +117,7 @@ def delivered(fake: FakeBotApi) -> Counter[int]:
     return Counter(
         int(c.params["chat_id"])
         for c in fake.calls_to("sendMessage")
-        if c.response_ok and c.params.get("text") == TEXT
+        if c.response_ok and str(c.params.get("text", "")).endswith(TEXT)  # under its sender line
     )
 
 

@@ -133,7 +133,7 @@ async def test_a_pending_report_is_withdrawn_and_the_admin_refused_and_vice_vers
     user.send_photo()
     second = await send_report(user)
     review2 = await admin.wait_for_reply(lambda m: "SRT/2026/002" in (m.text or ""))
-    await tap(admin, "Setujui", "disetujui", review2.message_id)
+    await tap(admin, "Setujui", "Disetujui", review2.message_id)
     late = user.press(second.message_id, second.button("Tarik laporan")["callback_data"])
     assert "sudah tidak menunggu: ✅ disetujui" in await callback_answer(fake, late)
     assert [r.status for r in await _reports(bot_app)] == ["withdrawn", "approved"]

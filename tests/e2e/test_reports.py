@@ -16,7 +16,7 @@ from tests.e2e.hours_helpers import (
     grant,
     uploaded,
 )
-from tests.support import active_sheet
+from tests.support import active_sheet, excel_csv
 
 
 async def test_laporan_scope_exports_and_forged_buttons(
@@ -47,9 +47,12 @@ async def test_laporan_scope_exports_and_forged_buttons(
     admin.press_button("Pegawai (XLSX)", recap.message_id)
     # Exports are built by a child process (a Python start-up): slow on a busy machine.
     sent = await admin.wait_for_reply(lambda m: m.kind == "document", timeout=30)
-    assert sent.document is not None and sent.document["file_name"] == "pegawai-3328-2026.xlsx"
+    assert sent.document is not None
+    assert sent.document["file_name"] == "pegawai-kabupaten-tegal-2026.xlsx"
+    assert sent.text == "Pegawai: Kabupaten Tegal — 2026"  # the agency's name, not its code
     assert admin.chat.actions == ["upload_document"]  # "sending a file…" while it was made
     sheet = active_sheet(uploaded(fake, sent))
+    assert sheet.title == "Kabupaten Tegal"
     assert sheet["A1"].value == "NIP" and sheet["J1"].value == "JP total"
     names = [sheet.cell(row=r, column=2).value for r in (2, 3)]
     assert names == ["Budi Santoso", "Siti Aminah"]
@@ -63,3 +66,14 @@ async def test_laporan_scope_exports_and_forged_buttons(
     text = uploaded(fake, sent_csv).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("NIP;Nama;")
     assert "Siti Aminah" in text and "Rina Lestari" not in text
+    # Opened in Excel with a double-click, the NIPs are every digit, as text.
+    header, *rows = excel_csv(uploaded(fake, sent_csv))
+    assert header[0] == "NIP"
+    assert sorted(str(r[0]) for r in rows) == ["198609262015051001", "199001012018012003"]
+    assert all(isinstance(r[0], str) for r in rows)
+    assert all(isinstance(r[9], float) for r in rows)  # JP stays a number
+
+    admin.press_button("Riwayat kursus (SIASN)", recap.message_id)
+    siasn = await admin.wait_for_reply(lambda m: m.kind == "document", timeout=30)
+    assert siasn.document is not None
+    assert siasn.document["file_name"] == "riwayat-kursus-kabupaten-tegal-2026.xlsx"

@@ -67,7 +67,18 @@ async def test_a_report_is_approved_by_the_opd_admin_credited_and_notified(
             await s.scalar(select(JpLedgerEntry).where(JpLedgerEntry.source_kind == "external"))
         ) is None
 
-    await tap(admin, "Setujui", "disetujui", review.message_id)
+    # The review message keeps the report (who, what, JP) and says it was approved.
+    decided = await tap(admin, "Setujui", "Disetujui", review.message_id)
+    assert decided.message_id == review.message_id and decided.buttons == []
+    assert "Siti Aminah" in (decided.text or "") and "Webinar Literasi Digital ASN" in (
+        decided.text or ""
+    )
+    assert "4 JP dicatat untuk Siti Aminah" in (decided.text or "")
+    # The certificate file names whose it is, the training and the report.
+    assert file_sent.text == (
+        f"📎 Sertifikat laporan #{report_id}: Webinar Literasi Digital ASN\n"
+        "Dari: Siti Aminah (NIP 198609262015051001)"
+    )
     notice = await employee.wait_for_reply(lambda m: "disetujui" in (m.text or ""))
     assert notice.text is not None
     assert "Webinar Literasi Digital ASN" in notice.text and "4 JP tercatat" in notice.text
@@ -111,11 +122,17 @@ async def test_a_rejection_asks_a_reason_and_tells_the_employee(
     await report_training(employee, cert="CERT-77")
     employee.send_photo()
     await send_report(employee, "menunggu verifikasi")
-    await admin.wait_for_reply(lambda m: m.kind == "photo")
+    photo = await admin.wait_for_reply(lambda m: m.kind == "photo")
+    assert "Sertifikat laporan #1" in (photo.text or "") and "Siti Aminah" in (photo.text or "")
     review = await admin.wait_for_reply(lambda m: "Laporan pelatihan #" in (m.text or ""))
 
-    await tap(admin, "Tolak", "alasan penolakan", review.message_id)
-    await say(admin, "Sertifikat tidak terbaca, mohon unggah ulang.", "ditolak")
+    asked = await tap(admin, "Tolak", "alasan penolakan", review.message_id)
+    assert asked.message_id == review.message_id and "Siti Aminah" in (asked.text or "")
+    told = await say(admin, "Sertifikat tidak terbaca, mohon unggah ulang.", "ditolak")
+    assert "Siti Aminah" in (told.text or "") and "JP" in (told.text or "")
+    kept = fake.chat(admin.id).get(review.message_id)
+    assert kept is not None and "Ditolak" in (kept.text or "") and kept.buttons == []
+    assert "Webinar Literasi Digital ASN" in (kept.text or "")
     notice = await employee.wait_for_reply(lambda m: "ditolak" in (m.text or ""))
     assert "Sertifikat tidak terbaca, mohon unggah ulang." in (notice.text or "")
 

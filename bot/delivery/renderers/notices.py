@@ -55,6 +55,14 @@ def review_text(catalog: Catalog, report: ExternalTraining, owner: Employee) -> 
     return text
 
 
+def file_caption(report: ExternalTraining, owner: Employee) -> str:
+    """The caption of the certificate file sent to reviewers: whose, which training, which
+    report (the file may be read apart from the report under it)."""
+    return t.REVIEW_FILE_CAPTION.format(
+        id=report.id, title=escape(report.title[:200]), name=escape(owner.name), nip=owner.nip
+    )
+
+
 def review_buttons(report_id: int) -> tuple[tuple[Button, ...], ...]:
     """Approve or reject."""
     return (
@@ -114,6 +122,8 @@ class NoticeRenderer:
             return Skip("already reviewed")
         if part == NoticePart.FILE:
             return Outgoing(
-                f"#{report.id}", media_kind=report.file_kind, media_file_id=report.file_id
+                file_caption(report, owner),
+                media_kind=report.file_kind,
+                media_file_id=report.file_id,
             )
         return Outgoing(review_text(self.catalog, report, owner), buttons=review_buttons(report.id))

@@ -103,3 +103,21 @@ def test_charts_rendered_in_parallel_threads_match_sequential_ones() -> None:
         compliance = list(pool.map(lambda _: render_compliance_chart(rows, year=2026), range(4)))
     assert set(progress) == {expected[0]}
     assert set(compliance) == {expected[1]}
+
+
+def test_the_province_chart_is_pages_of_twenty_readable_on_a_phone() -> None:
+    from bot.documents.charts import CHART_PAGE, compliance_pages, render_compliance_pages
+
+    rows = [OpdCompliance(f"Dinas Nomor {i:02d} Provinsi Jawa Tengah", 100, i) for i in range(77)]
+    pages = compliance_pages(rows)
+    assert [len(p) for p in pages] == [20, 20, 20, 17] and CHART_PAGE == 20
+    assert pages[0][0].at_target == 76 and pages[-1][-1].at_target == 0  # best first
+    images = render_compliance_pages(rows, year=2026)
+    assert len(images) == 4
+    for image in images:
+        height, width = png_shape(image)
+        # Not the 1200 x 5061 strip of before: about as tall as wide, so a phone shows it at
+        # about its full width.
+        assert width == WIDTH_IN * DPI and height <= round(compliance_height_in(20) * DPI)
+    assert len(render_compliance_pages(rows[:5], year=2026)) == 1
+    assert len(render_compliance_pages([], year=2026)) == 1  # "no data", as one image

@@ -155,3 +155,57 @@ def test_zipped_csv_parts_stay_under_the_byte_limit_with_every_row(tmp_path: Pat
         assert lines[0] == "NIP;Nama"
         seen += [line.split(";")[0] for line in lines[1:]]
     assert seen == [str(row["nip"]) for row in rows] and stream.rows == len(rows)
+
+
+def test_codes_stay_text_when_excel_opens_the_csv() -> None:
+    from tests.support import excel_csv
+
+    columns = (
+        Column("nip", "NIP", ColumnKind.CODE),
+        Column("cert", "Nomor sertifikat", ColumnKind.CODE),
+        Column("name", "Nama"),
+        Column("minutes", "Menit", ColumnKind.MINUTES),
+    )
+    rows = [
+        {"nip": "198609262015051001", "cert": "0012/2026", "name": "Siti", "minutes": 90},
+        {"nip": "002024011012345678", "cert": "12-05", "name": "Budi", "minutes": 45},
+        {"nip": "199001012018012004", "cert": 'SRT "A"', "name": "Ani", "minutes": 30},
+        {"nip": "199001012018012003", "cert": "=1+1", "name": "Rina", "minutes": 0},
+    ]
+    header, *body = excel_csv(to_csv(columns, rows))
+    assert header == ["NIP", "Nomor sertifikat", "Nama", "Menit"]
+    assert [r[0] for r in body] == [r["nip"] for r in rows]  # every digit, as text
+    assert [r[1] for r in body] == ["0012/2026", "12-05", 'SRT "A"', "=1+1"]  # no date, no formula
+    assert all(isinstance(r[0], str) and isinstance(r[1], str) for r in body)
+    assert [r[3] for r in body] == [90.0, 45.0, 30.0, 0.0]  # numbers stay numbers
+    # What the same cells would have become as plain text: the reader is Excel enough.
+    plain = tuple(Column(c.key, c.header) if c.kind is ColumnKind.CODE else c for c in columns)
+    _, *lost = excel_csv(to_csv(plain, rows))
+    assert lost[0][0] == 1.98609262015051e17 and lost[1][0] == 2.02401101234568e15
+    assert lost[1][1] == date(2026, 5, 12)  # "12-05" is the 12th of May to Excel
+
+
+def test_codes_in_the_streamed_zip_parts_stay_text(tmp_path: Path) -> None:
+    import zipfile
+
+    from bot.documents.spreadsheets import CsvZipStream
+    from tests.support import excel_csv
+
+    columns = (Column("nip", "NIP", ColumnKind.CODE), Column("name", "Nama"))
+    stream = CsvZipStream(tmp_path, "x", columns, minutes_per_jp=45, part_rows=2)
+    for i in range(3):
+        stream.add({"nip": f"19860926201505100{i}", "name": f"P{i}"})
+    paths = stream.close()
+    cells = []
+    for path in paths:
+        with zipfile.ZipFile(path) as archive:
+            _, *rows = excel_csv(archive.read(archive.namelist()[0]))
+            cells += [r[0] for r in rows]
+    assert cells == [f"19860926201505100{i}" for i in range(3)]
+
+
+def test_codes_are_text_cells_in_xlsx() -> None:
+    columns = (Column("nip", "NIP", ColumnKind.CODE),)
+    sheet = active_sheet(to_xlsx(columns, [{"nip": "198609262015051001"}], with_totals=False))
+    assert sheet["A2"].value == "198609262015051001" and sheet["A2"].data_type == "s"
+    assert sheet["A2"].number_format == "@"

@@ -21,9 +21,12 @@ from bot.core import callbacks as cb
 from bot.core.jp import JpScale
 from bot.emulator.checks import MESSAGE_MAX, check_markup
 from bot.emulator.formatting import format_text, u16len
+from bot.services.audit_log import AuditLine
 from bot.services.hours import HoursView
 from bot.services.reports import RecapView
 from bot.store.reports import OpdRecap
+from bot.texts import admin as t
+from handlers import admin_keyboards
 from handlers.admin import audit_text
 from handlers.broadcast import scheduled_page
 from handlers.hours import hours_text
@@ -94,9 +97,10 @@ def test_terjadwal_pages_fit_whatever_the_announcements(
     shown: set[int] = set()
     pages = None
     for number in range(0, 200):
-        text, markup = scheduled_page(entries, number)
+        text, markup = scheduled_page(entries, number, notice="Pengumuman #1 dibatalkan.")
         within_limits(text, markup)
-        ids = {int(d.split(":")[-1]) for d in _callbacks(markup) if d.startswith("bcr:cancel")}
+        buttons = [cb.BroadcastButton.unpack(d) for d in _callbacks(markup)]
+        ids = {b.broadcast for b in buttons if b is not None and b.action == "cancel"}
         if ids <= shown:
             pages = number
             break
@@ -108,18 +112,26 @@ def test_terjadwal_pages_fit_whatever_the_announcements(
 
 @MANY
 @given(
-    actions=st.lists(TEXT, min_size=1, max_size=40),
-    params=st.dictionaries(TEXT, TEXT, max_size=5),
-    actor=st.integers(1, 10**12),
+    whats=st.lists(TEXT, min_size=1, max_size=40),
+    who=TEXT,
+    role=TEXT,
+    label=st.none() | TEXT,
 )
 def test_audit_fits_and_continues_from_the_last_entry_shown(
-    actions: list[str], params: dict[str, str], actor: int
+    whats: list[str], who: str, role: str, label: str | None
 ) -> None:
-    rows = [(1000 - i, "01/12 08:00", actor, action, params) for i, action in enumerate(actions)]
-    text, older = audit_text(rows)
+    lines = [
+        AuditLine(1000 - i, "01/12/2026 08:00", who, role, what, "x.y", {})
+        for i, what in enumerate(whats)
+    ]
+    text, older = audit_text(lines, "WIB", label)
     within_limits(text)
-    assert older is not None and older in {r[0] for r in rows}
-    within_limits(text, InlineKeyboardMarkup([[_button(cb.AuditPageButton(older))]]))
+    assert older is not None and older in {line.id for line in lines}
+    page = cb.AuditPageButton(10**12, 10**12, "registration")
+    within_limits(text, admin_keyboards.audit(older, page))
+    within_limits(text, admin_keyboards.audit_kinds())
+    actors = [(10**12 + i, who + role) for i in range(20)]
+    within_limits(t.AUDIT_PICK_ADMIN, admin_keyboards.audit_actors(actors))
 
 
 @MANY
@@ -182,3 +194,9 @@ def _button(data: cb.CallbackData) -> Any:
     from handlers.keyboards import button
 
     return button("x", data)
+
+
+def test_a_short_audit_page_offers_no_older_entries() -> None:
+    lines = [AuditLine(i, "01/12/2026 08:00", "A", "B", "x", "x.y", {}) for i in (3, 2, 1)]
+    assert audit_text(lines, "WIB", full=False)[1] is None
+    assert audit_text(lines, "WIB", full=True)[1] == 1
