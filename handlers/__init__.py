@@ -23,6 +23,7 @@ from bot.core import callbacks as cb
 from bot.telegram.context import BotContext
 from handlers import (
     admin,
+    assignments,
     broadcast,
     broadcast_status,
     certificates,
@@ -80,6 +81,9 @@ BUTTONS: list[tuple[type[cb.CallbackData], ButtonHandler]] = [
     (cb.EraseButton, privacy.on_erase_button),
     (cb.ScheduledPageButton, broadcast.on_scheduled_page),
     (cb.AuditPageButton, admin.on_audit_page),
+    (cb.PathButton, learning.on_path),
+    (cb.AssignmentButton, assignments.on_button),
+    (cb.AssignDraftButton, assignments.on_draft_button),
 ]
 
 

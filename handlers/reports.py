@@ -19,12 +19,13 @@ from bot.core.jp import JpScale
 from bot.core.telegram_html import escape
 from bot.services.reports import RecapView
 from bot.telegram.context import BotContext
+from bot.texts import assignments as at
 from bot.texts import documents as labels
 from bot.texts import hours as t
 from handlers import hours_keyboards as kb
 from handlers.commands import CommandScope, command
 from handlers.common import answer_query, invalid_button, remember, reply, resend, toast, user_id
-from handlers.paging import clip, fit, shown
+from handlers.paging import TEXT_LIMIT, clip, fit, shown
 
 MIN_YEAR = 2000
 MAX_RANKED = 40
@@ -156,10 +157,40 @@ async def report(update: Update, context: BotContext) -> None:
             return
     view = await svc.reports.recap(uid, year, opd_code)
     if opd_code is None:
-        await reply(update, ranking_text(context, view), kb.province_report(year))
+        text = ranking_text(context, view)
+        text += await compliance_text(context, uid, text, opd_code)
+        await reply(update, text, kb.province_report(year))
     else:
         markup = kb.opd_report(opd_code, year, province=actor.is_superadmin)
-        await reply(update, opd_text(context, view, opd_code), markup)
+        text = opd_text(context, view, opd_code)
+        text += await compliance_text(context, uid, text, opd_code)
+        await reply(update, text, markup)
+
+
+async def compliance_text(context: BotContext, uid: int, above: str, opd_code: str | None) -> str:
+    """Required learning in the report: those who completed among those assigned, per
+    assignment, as many lines as fit under ``above`` (``report assignments`` has them all)."""
+    found = await context.services.assignments.compliance_for(uid, opd_code)
+    if not found:
+        return ""
+    lines = [
+        at.REPORT_LINE.format(
+            title=escape(a.title),
+            done=c.completed,
+            members=c.members,
+            share=f"{c.share():.1%}".replace(".", ","),
+            overdue=c.overdue,
+        )
+        for a, c in found
+    ]
+    budget = TEXT_LIMIT - shown(above) - 2
+    text, _count = fit(
+        at.REPORT_HEADER.strip(),
+        lines,
+        more=lambda n: at.REPORT_MORE.format(count=n),
+        limit=budget,
+    )
+    return "\n\n" + text if shown(text) <= budget else ""
 
 
 async def on_button(update: Update, context: BotContext, data: ReportFileButton) -> None:
