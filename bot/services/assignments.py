@@ -431,11 +431,13 @@ class AssignmentService:
         modules = store.target_modules(self.catalog, assignment)
         months = assignment.recurrence_months
         due = store.due_members(assignment.id, today)
+        if not modules:
+            return 0
+        if months is None:  # one set-based UPDATE: nothing left to remind those who completed
+            return await store.stop_completed(s, assignment.id, modules, today)
         done = await store.completion_days(s, modules, self.since(months, today), due, self.tz)
         if not done:
             return 0
-        if months is None:
-            return await store.move_completed_once(s, assignment.id, sorted(done))
         m = cast_table(AssignmentMember)
         moves: dict[tuple[date, date | None], list[int]] = {}
         ids = sorted(done)
@@ -502,9 +504,14 @@ class AssignmentService:
         today = self.today()
         modules = store.target_modules(self.catalog, assignment)
         m = cast_table(AssignmentMember)
-        mine = select(m.c.employee_id).where(m.c.assignment_id == assignment.id)
         since = self.since(assignment.recurrence_months, today)
-        done = m.c.employee_id.in_(store.completed_select(modules, since, mine))
+        # The completed set once, as a derived table joined to the members (an IN repeated in
+        # each count was evaluated once per use). A one-OPD assignment reads only its members'
+        # passes; a province-wide one reads the module's passes once, without a member list.
+        mine = select(m.c.employee_id).where(m.c.assignment_id == assignment.id)
+        narrow = mine if store.audience_of(assignment).opd is not None else None
+        completed = store.completed_select(modules, since, narrow).subquery("completed")
+        done = completed.c.employee_id.is_not(None)
         started = exists().where(
             ModuleProgress.employee_id == m.c.employee_id, ModuleProgress.module_id.in_(modules)
         )
@@ -512,13 +519,14 @@ class AssignmentService:
         columns = [
             func.count(),
             func.sum(case((done, 1), else_=0)),
-            func.sum(case((and_(~done, ~late, started), 1), else_=0)),
+            func.sum(case((late, 0), (done, 0), (started, 1), else_=0)),
             func.sum(case((late, 1), else_=0)),
         ]
         query = (
             select(Employee.opd_code, *columns)
             .select_from(m)
             .join(Employee, Employee.id == m.c.employee_id)
+            .outerjoin(completed, completed.c.employee_id == m.c.employee_id)
             .where(m.c.assignment_id == assignment.id, *store.audience_where(assignment))
         )
         result: dict[str | None, Counts] = {}

@@ -228,6 +228,27 @@ async def move_completed(
     return written
 
 
+async def stop_completed(
+    s: AsyncSession, assignment_id: int, module_ids: Sequence[str], today: date
+) -> int:
+    """Members of a one-off assignment due a reminder who completed (at any time): nothing
+    left to remind, in one UPDATE."""
+    m = cast_table(AssignmentMember)
+    due = select(m.c.employee_id).where(
+        m.c.assignment_id == assignment_id, m.c.next_remind_on <= today
+    )
+    result = await s.execute(
+        update(m)
+        .where(
+            m.c.assignment_id == assignment_id,
+            m.c.next_remind_on <= today,
+            m.c.employee_id.in_(completed_select(module_ids, None, due)),
+        )
+        .values(next_remind_on=None)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 async def move_completed_once(s: AsyncSession, assignment_id: int, employee_ids: list[int]) -> int:
     """Members of a one-off assignment who completed: nothing left to remind."""
     m = cast_table(AssignmentMember)
