@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from sqlalchemy import and_, case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -139,6 +140,18 @@ class ChangeOutcome(StrEnum):
     NOT_LATER = "not_later"
     PAST = "past"
     TOO_FAR = "too_far"
+
+
+@lru_cache(maxsize=8192)
+def next_cycle(member_due: date, completed: date, months: int, today: date) -> tuple[date, date]:
+    """A recurring completion's next cycle: its due date (the expiry, never before the
+    member's own) and the next reminder day. Within a week of the expiry the refresher is
+    reminded today (kept due); otherwise on the first reminder day before the expiry. Cached:
+    a province's members share a few due dates and completion days."""
+    cycle = max(member_due, add_months(completed, months))
+    if (cycle - today).days <= SOON_DAYS:
+        return cycle, today
+    return cycle, next_reminder(cycle, today + timedelta(days=1))
 
 
 def _utc(value: datetime) -> datetime:
@@ -449,12 +462,9 @@ class AssignmentService:
                 )
             )
             for employee_id, member_due in rows:
-                cycle = max(member_due, add_months(done[employee_id], months))
-                # Within a week of the expiry the refresher is reminded today (kept due);
-                # otherwise the next reminder is the first one before the expiry.
-                soon = (cycle - today).days <= SOON_DAYS
-                remind = today if soon else next_reminder(cycle, today + timedelta(days=1))
-                moves.setdefault((cycle, remind), []).append(employee_id)
+                key = next_cycle(member_due, done[employee_id], months, today)
+                moves.setdefault(key, []).append(employee_id)
+        del done, ids
         return await store.move_completed(s, assignment.id, moves)
 
     # --- admins ---------------------------------------------------------------------------------
