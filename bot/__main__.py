@@ -81,8 +81,8 @@ def content_check(directory: Path, review_months: int = 12) -> int:
     minutes = sum(m.minutes for m in catalog.modules.values())
     print(
         f"OK: {len(catalog.modules)} modules ({minutes} minutes of learning), {cards} cards, "
-        f"{questions} questions, {len(catalog.opds)} agencies in {directory}"
-        + (f"; {len(loaded.warnings)} warning(s)" if loaded.warnings else "")
+        f"{questions} questions, {len(catalog.opds)} agencies, {len(catalog.paths)} paths "
+        f"in {directory}" + (f"; {len(loaded.warnings)} warning(s)" if loaded.warnings else "")
     )
     return 0
 

@@ -97,6 +97,12 @@ class Settings(BaseSettings):
     pacing_start: str = Field(default="10-01", alias="SINAU_PACING_START")
     pacing_weekday: int = Field(default=0, alias="SINAU_PACING_WEEKDAY", ge=0, le=6)  # Monday
     tick_seconds: float = Field(default=60, alias="SINAU_TICK_SECONDS", gt=0)
+    # Required learning (/tugas): the local time from which the day's reminders go out, and
+    # the days a person who joins an assignment's audience later gets to complete it.
+    assignment_reminder_time: LocalTime = Field(
+        default=time(9, 0), alias="SINAU_ASSIGNMENT_REMINDER_TIME"
+    )
+    assignment_join_days: int = Field(default=30, alias="SINAU_ASSIGNMENT_JOIN_DAYS", ge=1, le=365)
     # Bulk messages (reminders, announcements): overall per second, and the per-chat gap.
     send_rate: float = Field(default=30, alias="SINAU_SEND_RATE", gt=0, le=1000)
     send_chat_interval: float = Field(default=1.0, alias="SINAU_SEND_CHAT_INTERVAL", ge=0)
@@ -271,7 +277,7 @@ class Settings(BaseSettings):
             return frozenset({value})
         return value
 
-    @field_validator("reminder_default_time", mode="before")
+    @field_validator("reminder_default_time", "assignment_reminder_time", mode="before")
     @classmethod
     def _parse_time(cls, value: object) -> object:
         return parse_clock_time(value) if isinstance(value, str) else value

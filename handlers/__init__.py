@@ -23,6 +23,7 @@ from bot.core import callbacks as cb
 from bot.telegram.context import BotContext
 from handlers import (
     admin,
+    assignments,
     broadcast,
     certificates,
     commands,
@@ -83,6 +84,9 @@ BUTTONS: list[tuple[type[cb.CallbackData], ButtonHandler]] = [
     (cb.ScheduledPageButton, broadcast.on_scheduled_page),
     (cb.AuditPageButton, admin.on_audit_page),
     (cb.AuditMenuButton, admin.on_audit_menu),
+    (cb.PathButton, learning.on_path),
+    (cb.AssignmentButton, assignments.on_button),
+    (cb.AssignDraftButton, assignments.on_draft_button),
 ]
 
 

@@ -18,7 +18,17 @@ from bot.services.reminders import STEP_PANEL
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
 from bot.texts import reminders as rtexts
-from handlers import broadcast, identity, keyboards, privacy, profile, reminders, start, trainings
+from handlers import (
+    assignments,
+    broadcast,
+    identity,
+    keyboards,
+    privacy,
+    profile,
+    reminders,
+    start,
+    trainings,
+)
 from handlers.common import reply, user_id
 
 # Free text longer than this is never a NIP, a name or a search; say so instead of parsing it.
@@ -45,6 +55,7 @@ TEXT: dict[Flow, Route] = {
     Flow.ERASE: privacy.on_text,
     Flow.REFUSE_IDENTITY: identity.on_reason,
     Flow.ADMIN: _use_buttons,
+    Flow.ASSIGN: assignments.on_text,
 }
 MEDIA: dict[Flow, Route] = {
     Flow.REGISTER: start.on_contact,

@@ -17,6 +17,7 @@ from bot.core.callbacks import (
     ModuleButton,
     OpdButton,
     OpdPageButton,
+    PathButton,
     PracticeButton,
     ProfileButton,
     QuizButton,
@@ -27,9 +28,10 @@ from bot.core.callbacks import (
 )
 from bot.core.content import Category, Module
 from bot.core.quiz_rules import Gate, GateResult
-from bot.services.learning import ModuleState
+from bot.services.learning import ModuleState, PathView
 from bot.services.registration import OpdPage
 from bot.services.reminders import ReminderView
+from bot.texts import assignments as atexts
 from bot.texts import identity as itexts
 from bot.texts import reminders as rtexts
 from bot.texts import review as review_texts
@@ -70,9 +72,14 @@ def shortcut(state: ModuleState | None) -> list[InlineKeyboardButton]:
     return [button(template.replace("{title}", title), data)]
 
 
-def main_menu(review_goal: int = 0, learn: ModuleState | None = None) -> InlineKeyboardMarkup:
-    """The main menu: the module to learn now, the review of the day when there are questions
-    to review, then the main jobs (learn, JP, certificates, /lapor, reminders, profile, help)."""
+def main_menu(
+    review_goal: int = 0,
+    learn: ModuleState | None = None,
+    required: Sequence[InlineKeyboardButton] = (),
+) -> InlineKeyboardMarkup:
+    """The main menu: required learning first ("📌 Wajib"), the module to learn now, the review
+    of the day when there are questions to review, then the main jobs (learn, JP, certificates,
+    /lapor, reminders, profile, help)."""
     review = (
         [button(review_texts.BTN_REVIEW.format(goal=review_goal), RecallButton())]
         if review_goal > 0
@@ -80,6 +87,7 @@ def main_menu(review_goal: int = 0, learn: ModuleState | None = None) -> InlineK
     )
     return markup(
         [
+            *([b] for b in required),
             shortcut(learn),
             review,
             [button(texts.BTN_LEARN, MenuButton("learn")), button(texts.BTN_JP, MenuButton("jp"))],
@@ -166,22 +174,64 @@ def profile(locked: frozenset[str] = frozenset()) -> InlineKeyboardMarkup:
     return markup([edits[i : i + 2] for i in range(0, len(edits), 2)])
 
 
+MAX_PATH_BUTTONS = 10
+
+
 def catalog(
-    counts: dict[Category, tuple[int, int]], learn: ModuleState | None = None
+    counts: dict[Category, tuple[int, int]],
+    learn: ModuleState | None = None,
+    paths: Sequence[PathView] = (),
+    required: Sequence[InlineKeyboardButton] = (),
 ) -> InlineKeyboardMarkup:
-    rows = [shortcut(learn)]
+    """Required learning first, the module to learn now, then the categories, then the
+    learning paths (each with a direct button to its next module once the learner follows it),
+    and the way back to the menu."""
+    rows: list[list[InlineKeyboardButton]] = [[b] for b in required]
+    rows.append(shortcut(learn))
     for category, (done, total) in counts.items():
         if total:
             name = texts.CATEGORY_NAMES[category.value]
             rows.append([button(f"{name} ({done}/{total})", CatalogButton(category))])
+    for view in paths[:MAX_PATH_BUTTONS]:
+        label = atexts.BTN_PATH.format(title=view.path.title, done=view.done, total=view.total)
+        row = [button(label, PathButton(view.path.id))]
+        upcoming = view.next
+        if view.followed and upcoming is not None:
+            row.append(button(atexts.BTN_PATH_NEXT.format(module=upcoming.title), _open(upcoming)))
+        rows.append(row)
     rows.append(home())
     return markup(rows)
+
+
+def _open(module: Module) -> ModuleButton:
+    return ModuleButton(module.id)
+
+
+def path_page(view: PathView) -> InlineKeyboardMarkup:
+    rows = []
+    for step in view.steps:
+        icon = _icon(step)
+        rows.append([button(f"{icon} {step.module.title}", ModuleButton(step.module.id))])
+    rows.append([button(atexts.BTN_PATHS_BACK, CatalogButton())])
+    return markup(rows)
+
+
+def _icon(state: ModuleState) -> str:
+    if state.locked:
+        return atexts.ICON_LOCKED
+    if state.completed:
+        return texts.ICON_DONE
+    if state.started:
+        return texts.ICON_IN_PROGRESS
+    return texts.ICON_NEW
 
 
 def category(states: Sequence[ModuleState]) -> InlineKeyboardMarkup:
     rows = []
     for state in states:
-        if state.completed:
+        if state.locked:
+            icon = atexts.ICON_LOCKED
+        elif state.completed:
             icon = texts.ICON_DONE
         elif state.started:
             icon = texts.ICON_IN_PROGRESS
@@ -209,6 +259,8 @@ def module_page(state: ModuleState, gate: GateResult | None = None) -> InlineKey
     elif state.started:
         resume = state.resume_card
         rows.append([button(texts.BTN_RESUME.format(card=resume + 1), _card(module, resume))])
+    elif state.locked:
+        pass  # the page says what to pass first; a forged card button is refused too
     else:
         rows.append([button(texts.BTN_START, _card(module, 0))])
     rows.append([button(texts.BTN_CATALOG, CatalogButton(module.category))])

@@ -10,14 +10,16 @@ from telegram.error import TelegramError
 
 from bot import texts
 from bot.config import Settings
-from bot.core.callbacks import CardButton, CatalogButton, ModuleButton
+from bot.core.callbacks import CardButton, CatalogButton, ModuleButton, PathButton
 from bot.core.content import CAPTION_LIMIT, Module
 from bot.core.quiz_rules import Gate, GateResult
 from bot.core.telegram_html import escape, telegram_length, visible_text
 from bot.services.learning import CardOutcome, ModuleState
 from bot.telegram.context import BotContext
+from bot.texts import assignments as atexts
 from bot.texts.documents import long_date
 from handlers import keyboards
+from handlers.assignments import required_section
 from handlers.commands import command
 from handlers.common import answer_query, reply, show, toast, user_id
 
@@ -30,7 +32,51 @@ async def catalog(update: Update, context: BotContext) -> None:
         return
     learn = await context.services.learning.shortcut(user_id(update))
     text = texts.CATALOG.format(done=view.done, total=view.total)
-    await show(update, text, keyboards.catalog(view.counts, learn))
+    if view.paths:
+        lines = [
+            atexts.PATH_LINE.format(title=escape(p.path.title), done=p.done, total=p.total)
+            for p in view.paths[: keyboards.MAX_PATH_BUTTONS]
+        ]
+        text = f"{text}{atexts.PATHS_HEADER}\n" + "\n".join(lines)
+    required = await required_section(update, context)
+    if required is not None:
+        text = f"{required.text}\n\n{text}"
+    buttons = required.buttons if required is not None else ()
+    await show(update, text, keyboards.catalog(view.counts, learn, view.paths, buttons))
+
+
+async def on_path(update: Update, context: BotContext, data: PathButton) -> None:
+    view = await context.services.learning.path(user_id(update), data.path)
+    if view is None:
+        if context.services.catalog.path(data.path) is None:
+            await toast(update, atexts.PATH_NOT_FOUND)
+        else:
+            await show(update, texts.NEED_REGISTRATION)
+        return
+    lines = []
+    for number, step in enumerate(view.steps, start=1):
+        lock = ""
+        if step.locked:
+            names = escape(lock_names(context, step.locked_by))
+            lock = " · " + atexts.LOCKED.format(modules=names)
+        lines.append(
+            atexts.PATH_STEP.format(
+                icon=keyboards._icon(step),
+                number=number,
+                title=escape(step.module.title),
+                lock=lock,
+            )
+        )
+    text = atexts.PATH_PAGE.format(
+        title=escape(view.path.title),
+        summary=escape(view.path.summary),
+        done=view.done,
+        total=view.total,
+        lines="\n".join(lines),
+    )
+    if view.next is None and view.done == view.total:
+        text = f"{text}\n\n{atexts.PATH_DONE}"
+    await show(update, text, keyboards.path_page(view))
 
 
 async def on_catalog(update: Update, context: BotContext, data: CatalogButton) -> None:
@@ -47,6 +93,13 @@ async def on_catalog(update: Update, context: BotContext, data: CatalogButton) -
     if not states:
         text = f"{text}\n\n{texts.CATEGORY_EMPTY}"
     await show(update, text, keyboards.category(states))
+
+
+def lock_names(context: BotContext, module_ids: tuple[str, ...]) -> str:
+    """The titles of the modules to pass first, for "🔒 selesaikan <module> dulu"."""
+    catalog = context.services.catalog
+    titles = [catalog.modules[m].title if m in catalog.modules else m for m in module_ids]
+    return ", ".join(titles)
 
 
 def gate_text(gate: GateResult | None, tz: tzinfo, limit: int) -> str:
@@ -116,6 +169,9 @@ async def show_module(update: Update, context: BotContext, module: Module) -> No
         return
     gate = await svc.quiz.gate_for(user_id(update), module) if state.read_all_cards else None
     text = module_text(state, gate, svc.settings)
+    if state.locked:
+        lock = atexts.LOCKED.format(modules=escape(lock_names(context, state.locked_by)))
+        text = f"{text}\n\n{lock}"
     await show(update, text, keyboards.module_page(state, gate))
 
 
@@ -170,6 +226,10 @@ async def on_card(update: Update, context: BotContext, data: CardButton) -> None
         await show(update, texts.NEED_REGISTRATION)
         return
     assert view.module is not None
+    if view.outcome is CardOutcome.LOCKED:
+        names = lock_names(context, view.locked_by)
+        await toast(update, atexts.LOCKED_TOAST.format(modules=names))
+        return
     if view.outcome is CardOutcome.OUTDATED:
         await toast(update, texts.MODULE_UPDATED)
         await show_module(update, context, view.module)

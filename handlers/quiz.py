@@ -16,9 +16,10 @@ from bot.core.quiz_rules import Gate, GateResult
 from bot.core.telegram_html import escape
 from bot.services.quiz import AnswerOutcome, PollSpec, QuizResult, StartOutcome
 from bot.telegram.context import BotContext
+from bot.texts import assignments as atexts
 from handlers import keyboards
 from handlers.common import answer_query, reply, send, show, toast, user_id
-from handlers.learning import card_list, clock_at, show_module
+from handlers.learning import card_list, clock_at, lock_names, show_module
 
 
 def poll_question(spec: ShownQuestion) -> str:
@@ -117,6 +118,10 @@ async def on_quiz(update: Update, context: BotContext, data: QuizButton) -> None
     if result.outcome is StartOutcome.OUTDATED:
         await toast(update, texts.MODULE_UPDATED)
         await show_module(update, context, module)
+        return
+    if result.outcome is StartOutcome.LOCKED:
+        names = lock_names(context, result.locked_by)
+        await toast(update, atexts.LOCKED_TOAST.format(modules=names))
         return
     if result.outcome is StartOutcome.NOT_READY:
         await toast(update, texts.READ_CARDS_FIRST)

@@ -21,6 +21,7 @@ from bot.core.jp import JpScale
 from bot.core.telegram_html import escape
 from bot.services.reports import RecapView
 from bot.telegram.context import BotContext
+from bot.texts import assignments as at
 from bot.texts import documents as labels
 from bot.texts import hours as t
 from handlers import hours_keyboards as kb
@@ -35,7 +36,7 @@ from handlers.common import (
     uploading,
     user_id,
 )
-from handlers.paging import clip, fit, shown
+from handlers.paging import TEXT_LIMIT, clip, fit, shown
 
 MIN_YEAR = 2000
 MAX_RANKED = 40
@@ -208,13 +209,43 @@ async def show_report(update: Update, context: BotContext, opd_code: str | None,
     actor = await svc.reports.actor(uid)
     if opd_code is None:
         markup = kb.province_report(year, view.rows[:MAX_RANKED], _names(context))
-        await reply(update, ranking_text(context, view), markup)
+        text = ranking_text(context, view)
+        text += await compliance_text(context, uid, text, opd_code)
+        await reply(update, text, markup)
     elif not view.rows:  # an agency nobody of has registered or is listed: nothing to export
         name = escape(_names(context).get(opd_code, opd_code))
         await reply(update, t.REPORT_EMPTY_OPD.format(opd=name, year=year))
     else:
         opd_markup = kb.opd_report(opd_code, year, province=actor.is_superadmin)
-        await reply(update, opd_text(context, view, opd_code), opd_markup)
+        text = opd_text(context, view, opd_code)
+        text += await compliance_text(context, uid, text, opd_code)
+        await reply(update, text, opd_markup)
+
+
+async def compliance_text(context: BotContext, uid: int, above: str, opd_code: str | None) -> str:
+    """Required learning in the report: those who completed among those assigned, per
+    assignment, as many lines as fit under ``above`` (``report assignments`` has them all)."""
+    found = await context.services.assignments.compliance_for(uid, opd_code)
+    if not found:
+        return ""
+    lines = [
+        at.REPORT_LINE.format(
+            title=escape(a.title),
+            done=c.completed,
+            members=c.members,
+            share=f"{c.share():.1%}".replace(".", ","),
+            overdue=c.overdue,
+        )
+        for a, c in found
+    ]
+    budget = TEXT_LIMIT - shown(above) - 2
+    text, _count = fit(
+        at.REPORT_HEADER.strip(),
+        lines,
+        more=lambda n: at.REPORT_MORE.format(count=n),
+        limit=budget,
+    )
+    return "\n\n" + text if shown(text) <= budget else ""
 
 
 async def on_button(update: Update, context: BotContext, data: ReportFileButton) -> None:

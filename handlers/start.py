@@ -24,6 +24,7 @@ from bot.texts import review as review_texts
 from db.models import Employee
 from handlers import hours_keyboards as hours_kb
 from handlers import keyboards, notice
+from handlers.assignments import required_section
 from handlers.certificates import VERIFY_PREFIX, verify_code
 from handlers.commands import command
 from handlers.common import answer_query, api, expired, reply, show, toast, user_id
@@ -78,10 +79,14 @@ async def send_menu(
     """Show the main menu; ``fresh`` sends a new message instead of editing a pressed one."""
     text, goal = await menu_text(context, employee)
     learn = await context.services.learning.shortcut(employee.telegram_id or 0)
+    required = await required_section(update, context)
+    buttons = required.buttons if required is not None else ()
+    if required is not None:
+        text = f"{required.text}\n\n{text}"
     if fresh:
-        await reply(update, text, keyboards.main_menu(goal, learn))
+        await reply(update, text, keyboards.main_menu(goal, learn, buttons))
     else:
-        await show(update, text, keyboards.main_menu(goal, learn))
+        await show(update, text, keyboards.main_menu(goal, learn, buttons))
 
 
 @command("start", rank=10)

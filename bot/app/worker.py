@@ -20,6 +20,7 @@ from bot.app.lease import LeaseKeeper
 from bot.config import Settings
 from bot.core.outgoing import MessageKind, Outgoing, Skip
 from bot.delivery.renderers.accounts import AccountNoticeRenderer
+from bot.delivery.renderers.assignments import AssignmentRenderer
 from bot.delivery.renderers.broadcasts import BroadcastRenderer, sender_of
 from bot.delivery.renderers.notices import NoticeRenderer
 from bot.delivery.renderers.reminders import NudgeRenderer
@@ -58,6 +59,7 @@ class Worker:
                 MessageKind.BROADCAST: BroadcastRenderer(db, sender_of(settings, catalog)).render,
                 MessageKind.NOTICE: NoticeRenderer(services.db, services.catalog).render,
                 MessageKind.ACCOUNT: AccountNoticeRenderer(services.db).render,
+                MessageKind.ASSIGNMENT: AssignmentRenderer(db, services.assignments).render,
             },
             rate=settings.send_rate,
             chat_interval=settings.send_chat_interval,
@@ -108,6 +110,7 @@ class Worker:
 
     async def reminder_tick(self, context: CallbackContext) -> None:
         await self.services.reminders.tick()
+        await self.services.assignments.tick()  # required learning: once a day, same lane
         self.sender.wake()
 
     @property

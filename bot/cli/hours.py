@@ -5,6 +5,7 @@
     python -m bot report recap [--year Y] [--xlsx F] [--csv F] [--chart F]
     python -m bot report opd CODE [--year Y] [--xlsx F] [--csv F]
     python -m bot report siasn [--opd CODE] [--year Y] [--xlsx F] [--csv F]
+    python -m bot report assignments [--opd CODE] [--xlsx F] [--csv F]
 
 They run as the server's operator (no chat user, so no role check) and write the same files as
 ``/laporan``. Exit codes: 0 ok, 1 problems found (bad roster rows, a refused certificate).
@@ -41,11 +42,12 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         ("recap", "per-OPD recap and ranking"),
         ("opd", "one OPD's employees"),
         ("siasn", "course records with the SIASN fields"),
+        ("assignments", "compliance of required learning, per assignment and OPD"),
     ):
         sub = report_commands.add_parser(name, help=text)
         if name == "opd":
             sub.add_argument("opd_code")
-        if name == "siasn":
+        if name in ("siasn", "assignments"):
             sub.add_argument("--opd", dest="opd_code", default=None)
         sub.add_argument("--year", type=int, default=None)
         sub.add_argument("--xlsx", type=Path)
@@ -59,6 +61,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(_roster(args, settings))
     if args.command == "certificate":
         return asyncio.run(_verify(args.code, settings))
+    if args.report_command == "assignments":
+        from bot.cli.assignments import report
+
+        return asyncio.run(report(args, settings))
     return asyncio.run(_report(args, settings))
 
 

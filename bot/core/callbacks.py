@@ -200,6 +200,13 @@ class ModuleButton(CallbackData, prefix="mod"):
 
 
 @dataclass(frozen=True)
+class PathButton(CallbackData, prefix="path"):
+    """A learning path's page in /belajar."""
+
+    path: Slug
+
+
+@dataclass(frozen=True)
 class CardButton(CallbackData, prefix="card"):
     module: Slug
     version: int
@@ -381,3 +388,21 @@ class AuditMenuButton(CallbackData, prefix="audm"):
     """/audit: choose an admin or a kind of action to filter by, or export the log as CSV."""
 
     what: Literal["by", "kind", "csv"]
+
+
+@dataclass(frozen=True)
+class AssignDraftButton(CallbackData, prefix="tgd"):
+    """A step of a new assignment (/tugas): its token ties the button to the draft."""
+
+    token: Token
+    action: Literal["what", "page", "opd", "kind", "clear", "who", "rec", "ok", "x"]
+    arg: Slug | None = None  # a module or path id, an OPD code
+    value: str | None = None  # "m"/"p" for what, a page, PNS/PPPK/all, months
+
+
+@dataclass(frozen=True)
+class AssignmentButton(CallbackData, prefix="tgs"):
+    """/tugas: the list, one assignment, and its actions (re-checked against the role)."""
+
+    action: Literal["list", "new", "open", "cancel", "extend", "xlsx", "csv"]
+    assignment: int | None = None

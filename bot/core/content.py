@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -275,6 +275,50 @@ class OpdFile(_Strict):
         return value
 
 
+PATH_ID_PATTERN = MODULE_ID_PATTERN
+
+
+class PathStep(_Strict):
+    """One module of a learning path; ``requires`` lists the modules to pass before it opens."""
+
+    module: str = Field(pattern=MODULE_ID_PATTERN)
+    requires: list[str] = Field(default_factory=list, max_length=10)
+
+    @field_validator("requires")
+    @classmethod
+    def _requires(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not re.fullmatch(MODULE_ID_PATTERN, item):
+                raise ValueError(f"requires: {item!r} is not a module id")
+        if len(set(value)) != len(value):
+            raise ValueError("requires lists the same module twice")
+        return value
+
+
+class LearningPath(_Strict):
+    """An ordered list of modules (``content/paths/*.yaml``), e.g. "Orientasi PPPK"."""
+
+    id: str = Field(pattern=PATH_ID_PATTERN)
+    title: str = Field(min_length=1, max_length=60)
+    summary: str = Field(default="", max_length=300)
+    modules: list[PathStep] = Field(min_length=2, max_length=20)
+
+    @field_validator("modules")
+    @classmethod
+    def _unique(cls, value: list[PathStep]) -> list[PathStep]:
+        ids = [step.module for step in value]
+        for step in value:
+            if ids.count(step.module) > 1:
+                raise ValueError(f"module {step.module!r} appears twice in the path")
+            if step.module in step.requires:
+                raise ValueError(f"module {step.module!r} requires itself")
+        return value
+
+    @property
+    def module_ids(self) -> tuple[str, ...]:
+        return tuple(step.module for step in self.modules)
+
+
 @dataclass(frozen=True)
 class Catalog:
     """All modules and agencies, loaded once at start-up and shared read-only."""
@@ -283,20 +327,35 @@ class Catalog:
     opds: dict[str, Opd]
     by_category: dict[Category, list[Module]] = field(default_factory=dict)
     images: Path | None = None  # the folder of the cards' images
+    # Learning paths by id (file order), and each module's prerequisites from every path.
+    paths: dict[str, LearningPath] = field(default_factory=dict)
+    requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(
-        cls, modules: Iterable[Module], opds: Iterable[Opd], images: Path | None = None
+        cls,
+        modules: Iterable[Module],
+        opds: Iterable[Opd],
+        images: Path | None = None,
+        paths: Iterable[LearningPath] = (),
     ) -> Catalog:
         ordered = sorted(modules, key=lambda m: (m.category.value, m.title))
+        paths_list = list(paths)
         by_category: dict[Category, list[Module]] = {c: [] for c in Category}
         for module in ordered:
             by_category[module.category].append(module)
+        requires: dict[str, list[str]] = {}
+        for path in paths_list:
+            for step in path.modules:
+                known = requires.setdefault(step.module, [])
+                known.extend(r for r in step.requires if r not in known)
         return cls(
             modules={m.id: m for m in ordered},
             opds={o.code: o for o in opds},
             by_category=by_category,
             images=images,
+            paths={p.id: p for p in paths_list},
+            requires={k: tuple(v) for k, v in requires.items() if v},
         )
 
     def module(self, module_id: str) -> Module | None:
@@ -305,3 +364,10 @@ class Catalog:
     def ordered(self) -> list[Module]:
         """Every module in catalog order: by category as ``/belajar`` lists them, then title."""
         return [m for modules in self.by_category.values() for m in modules]
+
+    def locked_by(self, module_id: str, passed: Collection[str]) -> tuple[str, ...]:
+        """The prerequisites of ``module_id`` not yet in ``passed`` (empty: it is open)."""
+        return tuple(r for r in self.requires.get(module_id, ()) if r not in passed)
+
+    def path(self, path_id: str) -> LearningPath | None:
+        return self.paths.get(path_id)

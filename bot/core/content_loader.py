@@ -25,6 +25,7 @@ from bot.core.content import (
     IMAGE_MAX_SIDE,
     MINUTES_TOLERANCE,
     Catalog,
+    LearningPath,
     Module,
     Opd,
     OpdFile,
@@ -296,13 +297,100 @@ def load_opds(path: Path) -> tuple[list[Opd], list[ContentProblem]]:
     return (parsed.opd if parsed else []), problems
 
 
+def load_paths(
+    directory: Path, modules: dict[str, Module]
+) -> tuple[list[LearningPath], list[ContentProblem]]:
+    """Every learning path in ``directory`` (``content/paths``, optional): each module it names
+    must exist, and the prerequisites of all paths together must not form a cycle."""
+    paths: list[LearningPath] = []
+    problems: list[ContentProblem] = []
+    if not directory.is_dir():
+        return paths, problems
+    seen: dict[str, Path] = {}
+    # (module, required module) -> where it was declared, to point at a cycle
+    edges: dict[tuple[str, str], tuple[Path, int]] = {}
+    for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+        data, node, file_problems = _load_yaml(path)
+        if file_problems:
+            problems.extend(file_problems)
+            continue
+        parsed, found = _validate(path, LearningPath, data, node)
+        problems.extend(found)
+        if parsed is None:
+            continue
+        if parsed.id != path.stem:
+            line = _node_line(node, ["id"])
+            problems.append(
+                ContentProblem(path, line, f"id {parsed.id!r} must match the file name")
+            )
+        if parsed.id in seen:
+            line = _node_line(node, ["id"])
+            problems.append(
+                ContentProblem(path, line, f"id {parsed.id!r} already used by {seen[parsed.id]}")
+            )
+            continue
+        seen[parsed.id] = path
+        ok = True
+        for index, step in enumerate(parsed.modules):
+            if step.module not in modules:
+                line = _node_line(node, ["modules", index, "module"])
+                problems.append(
+                    ContentProblem(path, line, f"modules.{index}: no module {step.module!r}")
+                )
+                ok = False
+            for r_index, required in enumerate(step.requires):
+                line = _node_line(node, ["modules", index, "requires", r_index])
+                if required not in modules:
+                    problems.append(
+                        ContentProblem(
+                            path, line, f"modules.{index}.requires: no module {required!r}"
+                        )
+                    )
+                    ok = False
+                edges.setdefault((step.module, required), (path, line))
+        if ok:
+            paths.append(parsed)
+    problems.extend(_cycles(edges))
+    return paths, problems
+
+
+def _cycles(edges: dict[tuple[str, str], tuple[Path, int]]) -> list[ContentProblem]:
+    """One problem per prerequisite cycle, at the declaration that closes it."""
+    graph: dict[str, list[str]] = {}
+    for module, required in edges:
+        graph.setdefault(module, []).append(required)
+    problems: list[ContentProblem] = []
+    state: dict[str, int] = {}  # 1: on the current chain, 2: done
+    chain: list[str] = []
+
+    def visit(module: str) -> None:
+        state[module] = 1
+        chain.append(module)
+        for required in graph.get(module, []):
+            if state.get(required) == 1:
+                cycle = [*chain[chain.index(required) :], required]
+                where, line = edges[(module, required)]
+                problems.append(
+                    ContentProblem(where, line, "prerequisite cycle: " + " -> ".join(cycle))
+                )
+            elif required not in state:
+                visit(required)
+        chain.pop()
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module)
+    return problems
+
+
 def load_content(
     content_dir: Path, *, today: date | None = None, review_months: int = 12
 ) -> Loaded:
     """Load and validate everything under ``content_dir``; ContentError lists every problem.
 
     Layout: ``modules/*.yaml`` for the courses, ``images/`` for their pictures, ``opd.yaml`` for
-    the agency list.
+    the agency list, ``paths/*.yaml`` (optional) for the learning paths.
     """
     modules_dir = content_dir / "modules"
     if not content_dir.is_dir():
@@ -320,9 +408,11 @@ def load_content(
         problems.extend(opd_problems)
     else:
         problems.append(ContentProblem(opd_path, 1, "agency list opd.yaml not found"))
+    paths, path_problems = load_paths(content_dir / "paths", {m.id: m for m in modules})
+    problems.extend(path_problems)
     if problems:
         raise ContentError(problems)
-    return Loaded(Catalog.build(modules, opds, content_dir / "images"), warnings)
+    return Loaded(Catalog.build(modules, opds, content_dir / "images", paths), warnings)
 
 
 def load_catalog(

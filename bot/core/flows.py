@@ -19,3 +19,4 @@ class Flow(StrEnum):
     ERASE = "hapus"  # /hapus waiting for its confirmation
     REFUSE_IDENTITY = "identitas_tolak"
     ADMIN = "admin"  # /admin NIP: the role change waiting for its confirmation button
+    ASSIGN = "tugas"  # /tugas: a new assignment being composed, or a due date being extended

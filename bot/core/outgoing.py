@@ -13,6 +13,7 @@ class MessageKind(StrEnum):
     BROADCAST = "broadcast"
     NOTICE = "notice"  # about a reported outside training: to its reviewers or its owner
     ACCOUNT = "account"  # about an account: verification, transfer, unbinding, roles
+    ASSIGNMENT = "assignment"  # required learning due soon or overdue (one a person a day)
 
 
 class NoticePart(StrEnum):

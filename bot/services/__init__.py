@@ -12,6 +12,8 @@ from bot.core.content import Catalog
 from bot.core.quiz_rules import QuizRules
 from bot.core.review import ReviewScheduler
 from bot.services.activity import RecentActivity
+from bot.services.assignment_drafts import AssignmentDrafts
+from bot.services.assignments import AssignmentService
 from bot.services.audit_log import AuditLogService
 from bot.services.broadcast_drafts import DraftService
 from bot.services.broadcasts import BroadcastService
@@ -65,6 +67,8 @@ class Services:
     privacy: PrivacyService
     files: FileService
     audit_log: AuditLogService
+    assignments: AssignmentService
+    assignment_drafts: AssignmentDrafts
 
     @classmethod
     def build(
@@ -80,6 +84,7 @@ class Services:
         rng = rng or random.Random()
         scheduler = ReviewScheduler(settings.review_retention, settings.tz)
         drafts = DraftService(db, catalog, clock, settings)
+        assignments = AssignmentService(db, catalog, clock, settings)
         return cls(
             settings=settings,
             db=db,
@@ -155,4 +160,6 @@ class Services:
             ),
             privacy=PrivacyService(db, clock, settings, reminders),
             files=FileService(db, clock, settings.file_cooldown_seconds),
+            assignments=assignments,
+            assignment_drafts=AssignmentDrafts(db, catalog, clock, settings, assignments),
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
 from enum import StrEnum
@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
-from bot.core.content import Card, Catalog, Category, Module
+from bot.core.content import Card, Catalog, Category, LearningPath, Module
 from bot.services.activity import RecentActivity
 from bot.store import employees
 from db.dialects import cast_table
@@ -37,6 +37,7 @@ class CardOutcome(StrEnum):
     OUTDATED = "outdated"  # the button was made for an older version of the module
     OUT_OF_RANGE = "out_of_range"  # forged index, or skipping ahead of what was read
     NOT_REGISTERED = "not_registered"
+    LOCKED = "locked"  # a prerequisite of a learning path is not passed yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class CardView:
     module: Module | None = None
     index: int = 0
     card: Card | None = None
+    locked_by: tuple[str, ...] = ()  # LOCKED: the modules to pass first
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,12 @@ class ModuleState:
 
     module: Module
     progress: ModuleProgress | None
+    # The prerequisites (module ids) still to pass; a module already started is never locked.
+    locked_by: tuple[str, ...] = ()
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.locked_by)
 
     @property
     def completed(self) -> bool:
@@ -81,14 +89,81 @@ class ModuleState:
 
 
 @dataclass(frozen=True, slots=True)
+class PathView:
+    """A learning path with the learner's progress: its modules' states in path order."""
+
+    path: LearningPath
+    steps: tuple[ModuleState, ...]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for step in self.steps if step.completed)
+
+    @property
+    def total(self) -> int:
+        return len(self.steps)
+
+    @property
+    def followed(self) -> bool:
+        """The learner started a module of it: the path's next module is offered directly."""
+        return any(step.started for step in self.steps)
+
+    @property
+    def next(self) -> Module | None:
+        """The first module of the path not passed and open to the learner."""
+        for step in self.steps:
+            if not step.completed and not step.locked:
+                return step.module
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class CatalogView:
     counts: dict[Category, tuple[int, int]]  # per category: (passed, modules)
     done: int
     total: int
+    paths: tuple[PathView, ...] = ()
+
+
+def path_view(
+    catalog: Catalog, path: LearningPath, progress: Mapping[str, ModuleProgress]
+) -> PathView:
+    steps = tuple(
+        ModuleState(catalog.modules[m], progress.get(m), locks(catalog, m, progress))
+        for m in path.module_ids
+        if m in catalog.modules
+    )
+    return PathView(path, steps)
 
 
 def _passed(progress: ModuleProgress | None) -> bool:
     return progress is not None and progress.completed_at is not None
+
+
+def locks(
+    catalog: Catalog, module_id: str, progress: Mapping[str, ModuleProgress]
+) -> tuple[str, ...]:
+    """What still locks ``module_id`` for a learner with ``progress``: the prerequisites not
+    passed, unless the learner has started the module already (a lock added later never takes
+    away a module in progress)."""
+    if module_id in progress or module_id not in catalog.requires:
+        return ()
+    passed = {m for m, p in progress.items() if p.completed_at is not None}
+    return catalog.locked_by(module_id, passed)
+
+
+async def passed_modules(s: AsyncSession, employee_id: int, module_ids: Iterable[str]) -> set[str]:
+    ids = list(module_ids)
+    if not ids:
+        return set()
+    rows = await s.scalars(
+        select(ModuleProgress.module_id).where(
+            ModuleProgress.employee_id == employee_id,
+            ModuleProgress.module_id.in_(ids),
+            ModuleProgress.completed_at.is_not(None),
+        )
+    )
+    return set(rows)
 
 
 class LearningService:
@@ -119,7 +194,17 @@ class LearningService:
             category: (sum(1 for m in modules if _passed(progress.get(m.id))), len(modules))
             for category, modules in self.catalog.by_category.items()
         }
-        return CatalogView(counts, sum(d for d, _ in counts.values()), len(self.catalog.modules))
+        paths = tuple(path_view(self.catalog, p, progress) for p in self.catalog.paths.values())
+        done = sum(d for d, _ in counts.values())
+        return CatalogView(counts, done, len(self.catalog.modules), paths)
+
+    async def path(self, telegram_id: int, path_id: str) -> PathView | None:
+        """One learning path with the learner's progress; None if unknown or not registered."""
+        path = self.catalog.path(path_id)
+        if path is None:
+            return None
+        progress = await self._progress(telegram_id)
+        return None if progress is None else path_view(self.catalog, path, progress)
 
     async def in_category(self, telegram_id: int, category: Category) -> list[ModuleState] | None:
         """The modules of one category with the learner's progress; None if not registered."""
@@ -127,7 +212,9 @@ class LearningService:
         if progress is None:
             return None
         modules = self.catalog.by_category.get(category, [])
-        return [ModuleState(m, progress.get(m.id)) for m in modules]
+        return [
+            ModuleState(m, progress.get(m.id), locks(self.catalog, m.id, progress)) for m in modules
+        ]
 
     async def module_state(self, telegram_id: int, module: Module) -> ModuleState | None:
         async with self.db.transaction() as s:
@@ -135,7 +222,11 @@ class LearningService:
             if employee is None:
                 return None
             progress = await progress_for(s, employee.id, module.id)
-        return ModuleState(module=module, progress=progress)
+            locked: tuple[str, ...] = ()
+            if progress is None and module.id in self.catalog.requires:
+                passed = await passed_modules(s, employee.id, self.catalog.requires[module.id])
+                locked = self.catalog.locked_by(module.id, passed)
+        return ModuleState(module=module, progress=progress, locked_by=locked)
 
     async def shortcut(self, telegram_id: int) -> ModuleState | None:
         """The one module the menu offers (``shortcut_for``); None when not registered or when
@@ -147,7 +238,8 @@ class LearningService:
         """The module to offer next: the one in progress, else the next not started."""
         progress = await self._progress(telegram_id)
         order = next_modules(self.catalog, progress) if progress is not None else []
-        return order[0] if order else None
+        open_ = [m for m in order if not locks(self.catalog, m.id, progress or {})]
+        return open_[0] if open_ else None
 
     async def _progress(self, telegram_id: int) -> dict[str, ModuleProgress] | None:
         async with self.db.transaction() as s:
@@ -181,6 +273,11 @@ class LearningService:
             if employee is None:
                 return CardView(CardOutcome.NOT_REGISTERED, module=module)
             progress = await progress_for(s, employee.id, module.id)
+            if progress is None and module.id in self.catalog.requires:
+                passed = await passed_modules(s, employee.id, self.catalog.requires[module.id])
+                locked = self.catalog.locked_by(module.id, passed)
+                if locked:  # the hot path above found no row: a forged or stale card button
+                    return CardView(CardOutcome.LOCKED, module=module, locked_by=locked)
             if progress is None:
                 progress = ModuleProgress(
                     employee_id=employee.id,
@@ -239,7 +336,11 @@ def next_modules(catalog: Catalog, progress: Mapping[str, ModuleProgress]) -> li
         reverse=True,
     )
     order = [catalog.modules[p.module_id] for p in started]
-    order += [m for m in catalog.ordered() if m.id not in progress]
+    fresh = [m for m in catalog.ordered() if m.id not in progress]
+    # Modules a learning path still locks come last: they count for what is left to learn,
+    # but are offered only once open.
+    order += [m for m in fresh if not locks(catalog, m.id, progress)]
+    order += [m for m in fresh if locks(catalog, m.id, progress)]
     return order
 
 

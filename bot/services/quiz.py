@@ -26,7 +26,7 @@ from bot.core.grading import is_correct, make_plan
 from bot.core.quiz_rules import Gate, GateResult, QuizRules, Standing, gate, pending_reading
 from bot.core.review import ReviewScheduler
 from bot.services.activity import RecentActivity
-from bot.services.learning import ModuleState, progress_for
+from bot.services.learning import ModuleState, passed_modules, progress_for
 from bot.store import employees
 from bot.store.batch import GroupInsert
 from bot.store.quiz import (
@@ -63,6 +63,7 @@ class StartOutcome(StrEnum):
     NOT_READY = "not_ready"  # not every card was opened
     GATED = "gated"  # the rules say not yet (``gate`` says why)
     NOT_REGISTERED = "not_registered"
+    LOCKED = "locked"  # a learning path's prerequisite is not passed (``locked_by``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,7 @@ class StartResult:
     poll: PollSpec | None = None
     gate: GateResult | None = None
     open_poll: int | None = None  # RESUMED: the message of the poll waiting for an answer
+    locked_by: tuple[str, ...] = ()
 
 
 class AnswerOutcome(StrEnum):
@@ -145,6 +147,11 @@ class QuizService:
             if employee is None:
                 return StartResult(StartOutcome.NOT_REGISTERED, module=module)
             progress = await progress_for(s, employee.id, module.id)
+            if progress is None and module.id in self.catalog.requires:
+                passed = await passed_modules(s, employee.id, self.catalog.requires[module.id])
+                locked = self.catalog.locked_by(module.id, passed)
+                if locked:
+                    return StartResult(StartOutcome.LOCKED, module=module, locked_by=locked)
             if progress is None or not ModuleState(module, progress).read_all_cards:
                 return StartResult(StartOutcome.NOT_READY, module=module)
             now = self.clock()

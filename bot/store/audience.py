@@ -26,6 +26,11 @@ class Audience:
     below_target: bool = False
     inactive_days: int | None = None
     not_completed: str | None = None  # a module id
+    # The person's fields (matched ignoring case), as assignments choose their audience.
+    unit_kerja: str | None = None
+    jabatan: str | None = None
+    golongan: str | None = None
+    kind: str | None = None  # "PNS" | "PPPK"
     # A required (official) announcement also reaches those who withdrew from announcements that
     # are not required (``employees.announcements_opt_out``, consent-based, /privasi).
     required: bool = False
@@ -43,6 +48,10 @@ class Audience:
             inactive_days=int(days) if days in INACTIVE_CHOICES else None,
             not_completed=data.get("not_completed") or None,
             required=bool(data.get("required")),
+            unit_kerja=_text(data.get("unit_kerja")),
+            jabatan=_text(data.get("jabatan")),
+            golongan=_text(data.get("golongan")),
+            kind=data.get("kind") if data.get("kind") in ("PNS", "PPPK") else None,
         )
 
     def with_opd(self, opd: str | None) -> Audience:
@@ -53,6 +62,41 @@ class Audience:
         return replace(self, required=False) == Audience()
 
 
+def _text(value: Any) -> str | None:
+    return str(value).strip()[:120] or None if value else None
+
+
+def person_conditions(audience: Audience) -> list[ColumnElement[bool]]:
+    """The filters on the person's own fields (OPD, unit kerja, jabatan, golongan, kind)."""
+    parts: list[ColumnElement[bool]] = []
+    if audience.opd is not None:
+        parts.append(Employee.opd_code == audience.opd)
+    for column, value in (
+        (Employee.unit_kerja, audience.unit_kerja),
+        (Employee.jabatan, audience.jabatan),
+        (Employee.golongan, audience.golongan),
+    ):
+        if value is not None:
+            parts.append(func.lower(column) == value.lower())
+    if audience.kind is not None:
+        parts.append(Employee.kind == audience.kind)
+    return parts
+
+
+def matches(audience: Audience, employee: Employee) -> bool:
+    """``person_conditions`` in Python, for one employee."""
+    if audience.opd is not None and employee.opd_code != audience.opd:
+        return False
+    for have, want in (
+        (employee.unit_kerja, audience.unit_kerja),
+        (employee.jabatan, audience.jabatan),
+        (employee.golongan, audience.golongan),
+    ):
+        if want is not None and (have or "").lower() != want.lower():
+            return False
+    return audience.kind is None or employee.kind == audience.kind
+
+
 def condition(
     audience: Audience, *, year: int, targets: Targets, now: datetime
 ) -> ColumnElement[bool]:
@@ -61,8 +105,7 @@ def condition(
     parts: list[ColumnElement[bool]] = [Employee.is_active.is_(True)]
     if not audience.required:
         parts.append(Employee.announcements_opt_out.is_(False))
-    if audience.opd is not None:
-        parts.append(Employee.opd_code == audience.opd)
+    parts.extend(person_conditions(audience))
     if audience.below_target:
         total = (
             select(func.coalesce(func.sum(JpLedgerEntry.minutes), 0))

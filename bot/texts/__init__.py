@@ -106,6 +106,9 @@ COMMANDS = {
     ),
     "admin": CommandText("Superadmin: kelola peran admin", "kelola peran (superadmin)", args="NIP"),
     "audit": CommandText("Superadmin: log audit", "log audit (superadmin)"),
+    "tugas": CommandText(
+        "Admin: pembelajaran wajib", "tugaskan modul atau jalur belajar, pantau yang terlambat"
+    ),
 }
 
 HELP = (

@@ -1,6 +1,7 @@
 """The database schema, one module per area. Alembic migrations in ``db/migrations`` create and
 evolve it; everything is re-exported here, so ``from db.models import Employee`` works."""
 
+from db.models.assignments import Assignment, AssignmentMember
 from db.models.base import Base, UtcDateTime, utcnow
 from db.models.hours import (
     AppSecret,
@@ -26,6 +27,8 @@ from db.models.system import Cooldown, Lease, ProcessedUpdate, SentFile, Uploade
 __all__ = [
     "AdminRole",
     "AppSecret",
+    "Assignment",
+    "AssignmentMember",
     "AuditEntry",
     "Base",
     "Broadcast",

@@ -1,0 +1,241 @@
+"""Assignments (bot/services/assignments.py): the rules of creating one, dynamic membership,
+completion within the recurrence window, and one reminder per person per day."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from bot.core.assignments import Standing
+from bot.core.errors import NotAllowed
+from bot.core.outgoing import MessageKind
+from bot.services import Services
+from bot.services.assignments import CreateOutcome, Spec
+from bot.store.audience import Audience
+from db.models import AdminRole, AssignmentMember, AuditEntry, Employee, OutboundMessage
+from tests.support import FakeClock
+from tests.unit.helpers import USER, at_wib, read_all, register, take_quiz
+
+OFFICER, SUPER, OTHER, NEWCOMER = 2001, 2003, 2005, 2007
+TODAY = date(2026, 11, 25)  # the test clock: 10:00 WIB
+
+
+async def _admins(svc: Services) -> None:
+    await register(svc)  # a learner of 3328
+    await register(svc, OFFICER, "199001012018012003")
+    await register(svc, SUPER, "198003032005011004")
+    await register(svc, OTHER, "198504042010012005", opd="3374")
+    async with svc.db.transaction() as s:
+        for uid, role, opd in ((OFFICER, "opd_admin", "3328"), (SUPER, "superadmin", None)):
+            employee = await s.scalar(select(Employee).where(Employee.telegram_id == uid))
+            assert employee is not None
+            s.add(
+                AdminRole(
+                    employee_id=employee.id,
+                    role=role,
+                    opd_code=opd,
+                    granted_by=1,
+                    granted_at=datetime(2026, 1, 1, tzinfo=UTC),
+                )
+            )
+
+
+def _spec(**changes: object) -> Spec:
+    values: dict[str, object] = {
+        "target_kind": "module",
+        "target_id": "gratifikasi",
+        "audience": Audience(opd="3328"),
+        "due_on": TODAY + timedelta(days=20),
+    }
+    values.update(changes)
+    return Spec(**values)  # type: ignore[arg-type]
+
+
+async def _assignment_rows(svc: Services) -> list[OutboundMessage]:
+    async with svc.db.transaction() as s:
+        rows = await s.scalars(
+            select(OutboundMessage)
+            .where(OutboundMessage.kind == MessageKind.ASSIGNMENT)
+            .order_by(OutboundMessage.id)
+        )
+        return list(rows)
+
+
+async def test_bad_input_changes_nothing(svc: Services) -> None:
+    await _admins(svc)
+    bad = [
+        (_spec(due_on=TODAY - timedelta(days=1)), CreateOutcome.PAST),
+        (_spec(due_on=date(2028, 11, 26)), CreateOutcome.TOO_FAR),
+        (_spec(target_id="tidak-ada"), CreateOutcome.NO_TARGET),
+        (_spec(target_kind="path", target_id="tidak-ada"), CreateOutcome.NO_TARGET),
+        (_spec(recurrence_months=0), CreateOutcome.BAD_RECURRENCE),
+        (_spec(audience=Audience(opd="3301")), CreateOutcome.EMPTY),  # nobody registered there
+        (_spec(audience=Audience(kind="PPPK")), CreateOutcome.EMPTY),
+    ]
+    for spec, outcome in bad:
+        assert (await svc.assignments.create(SUPER, spec)).outcome is outcome, spec
+    with pytest.raises(NotAllowed):
+        await svc.assignments.create(USER, _spec())
+    async with svc.db.transaction() as s:
+        assert await s.scalar(select(func.count()).select_from(AssignmentMember)) == 0
+        audits = await s.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action.like("assign%"))
+        )
+        assert audits == 0
+
+
+async def test_an_opd_admins_forged_audience_stays_in_their_opd(svc: Services) -> None:
+    await _admins(svc)
+    created = await svc.assignments.create(OFFICER, _spec(audience=Audience()))
+    assert created.outcome is CreateOutcome.OK and created.assignment is not None
+    assert created.assignment.audience == {"opd": "3328"}
+    assert created.assignment.scope_opd == "3328"
+    other = await svc.assignments.create(OFFICER, _spec(audience=Audience(opd="3374")))
+    assert other.assignment is not None and other.assignment.audience == {"opd": "3328"}
+    assert await svc.assignments.for_learner(OTHER) == []
+    items = await svc.assignments.for_learner(USER)
+    assert items is not None and len(items) == 2
+    province = await svc.assignments.create(SUPER, _spec(audience=Audience()))
+    assert province.members == 4
+
+
+async def test_people_who_join_the_audience_later_are_assigned_with_their_own_due_date(
+    svc: Services,
+) -> None:
+    await _admins(svc)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    created = await svc.assignments.create(SUPER, _spec(due_on=TODAY + timedelta(days=3)))
+    assert created.members == 3  # USER, OFFICER and SUPER in 3328
+    clock.advance(days=1)
+    await register(svc, NEWCOMER, "199105052019032006")  # joins 3328 after the assignment
+    report = await svc.assignments.tick()
+    assert report.ran and report.members_added == 1
+    items = await svc.assignments.for_learner(NEWCOMER)
+    assert items is not None and len(items) == 1
+    assert items[0].status.due == TODAY + timedelta(days=1 + 30)  # join date + join days
+    # Someone who moves out of the audience is no longer counted.
+    async with svc.db.transaction() as s:
+        await s.execute(
+            update(Employee).where(Employee.telegram_id == OTHER).values(opd_code="3328")
+        )
+    items = await svc.assignments.for_learner(OTHER)  # joined at once, on the learner's view
+    assert items is not None and items[0].status.due == TODAY + timedelta(days=31)
+    async with svc.db.transaction() as s:
+        await s.execute(
+            update(Employee).where(Employee.telegram_id == OTHER).values(opd_code="3374")
+        )
+    assert created.assignment is not None
+    summary = await svc.assignments.detail(SUPER, created.assignment.id)
+    assert summary is not None and summary.counts.members == 4
+
+
+async def test_one_reminder_per_person_per_day_with_several_assignments_due(
+    svc: Services,
+) -> None:
+    await _admins(svc)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    due = TODAY + timedelta(days=8)
+    for target in ("gratifikasi", "kearsipan"):
+        created = await svc.assignments.create(SUPER, _spec(target_id=target, due_on=due))
+        assert created.outcome is CreateOutcome.OK
+    clock.now = at_wib(2026, 11, 26, 8, 59)  # 7 days before, before the reminder time
+    assert not (await svc.assignments.tick()).ran
+    clock.now = at_wib(2026, 11, 26, 9, 0)
+    report = await svc.assignments.tick()
+    rows = await _assignment_rows(svc)
+    assert report.enqueued == 3 and len(rows) == 3  # each of 3328's three, once
+    assert sorted(r.dedup_key for r in rows) == sorted(
+        f"assignment:{r.employee_id}:2026-11-26" for r in rows
+    )
+    clock.advance(hours=3)
+    assert (await svc.assignments.tick()).enqueued == 0  # the same day: nothing again
+    clock.now = at_wib(2026, 11, 27, 9, 30)
+    assert (await svc.assignments.tick()).enqueued == 0  # not a reminder day
+    clock.now = at_wib(2026, 12, 2, 21, 30)  # the day before, but inside quiet hours
+    assert not (await svc.assignments.tick()).ran
+    # The due date; the bot was down for the day-before reminder: one message today, not two.
+    clock.now = at_wib(2026, 12, 3, 10, 0)
+    assert (await svc.assignments.tick()).enqueued == 3
+    assert len(await _assignment_rows(svc)) == 6
+    clock.now = at_wib(2026, 12, 4, 10, 0)
+    assert (await svc.assignments.tick()).enqueued == 0
+    clock.now = at_wib(2026, 12, 10, 10, 0)  # a week overdue
+    assert (await svc.assignments.tick()).enqueued == 3
+
+
+async def test_a_completion_before_the_assignment_counts_within_the_window(
+    svc: Services,
+) -> None:
+    await _admins(svc)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    module = svc.catalog.modules["gratifikasi"]
+    await read_all(svc, module)
+    assert (await take_quiz(svc, module, module.ask)).passed
+    clock.advance(days=40)
+    created = await svc.assignments.create(
+        SUPER, _spec(recurrence_months=1, due_on=TODAY + timedelta(days=60))
+    )
+    assert created.outcome is CreateOutcome.OK
+    items = await svc.assignments.for_learner(USER)
+    assert items is not None
+    assert items[0].status.standing is not Standing.COMPLETED  # 40 days > 1 month: expired
+    yearly = await svc.assignments.create(
+        SUPER, _spec(recurrence_months=12, due_on=TODAY + timedelta(days=60))
+    )
+    assert yearly.assignment is not None
+    items = await svc.assignments.for_learner(USER)
+    assert items is not None
+    done = next(i for i in items if i.assignment_id == yearly.assignment.id)
+    assert done.status.standing is Standing.COMPLETED
+    assert done.status.due == date(2027, 11, 25)  # the completion's anniversary
+
+
+async def test_cancel_extend_and_the_overdue_list_are_audited_and_conditional(
+    svc: Services,
+) -> None:
+    await _admins(svc)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    created = await svc.assignments.create(SUPER, _spec(due_on=TODAY + timedelta(days=2)))
+    assert created.assignment is not None
+    aid = created.assignment.id
+    clock.advance(days=4)  # two days overdue
+    title, rows = await svc.assignments.overdue(SUPER, aid)
+    assert title and len(rows) == 3 and rows[0].opd_name == "Kabupaten Tegal"
+    assert rows[0].days_late == 2
+    with pytest.raises(NotAllowed):  # another OPD's admin
+        await svc.assignments.overdue(USER, aid)
+    outcome, extended = await svc.assignments.extend(SUPER, aid, TODAY + timedelta(days=1))
+    assert outcome.value == "not_later"
+    outcome, extended = await svc.assignments.extend(SUPER, aid, TODAY + timedelta(days=30))
+    assert outcome.value == "ok" and extended is not None
+    assert (await svc.assignments.overdue(SUPER, aid))[1] == []
+    assert (await svc.assignments.cancel(SUPER, aid))[0].value == "ok"
+    assert (await svc.assignments.cancel(SUPER, aid))[0].value == "already_cancelled"
+    assert await svc.assignments.for_learner(USER) == []
+    async with svc.db.transaction() as s:
+        actions = list(
+            await s.scalars(
+                select(AuditEntry.action)
+                .where(AuditEntry.action.like("%assignment%"))
+                .order_by(AuditEntry.id)
+            )
+        )
+        reminders = await s.scalar(
+            select(func.count())
+            .select_from(AssignmentMember)
+            .where(AssignmentMember.next_remind_on.is_not(None))
+        )
+    assert actions == [
+        "assignment.create",
+        "view.assignment_overdue",
+        "assignment.extend",
+        "view.assignment_overdue",
+        "assignment.cancel",
+    ]
+    assert reminders == 0  # cancelling stopped every reminder at once
