@@ -15,6 +15,7 @@ from bot.services.activity import RecentActivity
 from bot.services.broadcast_drafts import DraftService
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService, Signer
+from bot.services.dashboard import DashboardService
 from bot.services.files import FileService
 from bot.services.hours import HoursService
 from bot.services.housekeeping import Housekeeping
@@ -63,6 +64,7 @@ class Services:
     reports: ReportService
     privacy: PrivacyService
     files: FileService
+    dashboard: DashboardService
 
     @classmethod
     def build(
@@ -152,4 +154,13 @@ class Services:
             ),
             privacy=PrivacyService(db, clock, settings, reminders),
             files=FileService(db, clock, settings.file_cooldown_seconds),
+            dashboard=DashboardService(
+                db,
+                clock,
+                catalog,
+                settings.admin_ids,
+                settings.targets,
+                settings.scale,
+                HoursService(db, clock, settings),
+            ),
         )
