@@ -1,0 +1,399 @@
+"""The Mini App's API (bot/app/webapp.py) through aiohttp's test client, on a real database:
+authentication, every refusal of every endpoint, the scoping of /laporan, and the figures."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import func, select
+
+from bot.app import webapp
+from bot.config import Settings
+from bot.core.content import Catalog
+from bot.core.webapp_auth import sign
+from bot.services import Services
+from bot.store import ledger
+from bot.texts import REFUSALS
+from bot.texts import webapp as t
+from db.models import AdminRole, AuditEntry, Employee
+from db.session import Database
+from tests.support import TEST_TOKEN, FakeClock
+
+P, Q = "prov-setda", "prov-bappeda"
+SUPER, ADMIN, LEARNER, BEHIND, OTHER, STRANGER = 1, 2, 3, 4, 6, 99
+OTHER_TOKEN = "654321:OTHER-abcdefghijklmnopqrstuv"
+VIEWS = ("me", "province", "agency", "employee", "learner")
+ADMIN_VIEWS = ("province", "agency", "employee")
+PARAMS: dict[str, dict[str, Any]] = {
+    "me": {},
+    "province": {},
+    "agency": {"opd": P},
+    "employee": {"nip": "199001012018012003"},
+    "learner": {},
+}
+
+
+def nip(n: int) -> str:
+    return f"1990010120180120{n:02d}"
+
+
+async def seed(db: Database) -> None:
+    """P: a superadmin (1), an OPD admin (2), a learner at target (3: 900 minutes), one behind
+    (4: 300). Q: one waiting for verification (5: 100 minutes, counted nowhere), one verified
+    with nothing (6). A PNS's target is 20 JP = 900 minutes."""
+    people = [
+        (SUPER, P, "Bu Super", True, []),
+        (ADMIN, P, "Pak Admin", True, []),
+        (LEARNER, P, "Sri Rahayu", True, [(600, "module", 3), (300, "external", 7)]),
+        (BEHIND, P, "Budi Santoso", True, [(300, "module", 8)]),
+        (5, Q, "Tono Menunggu", False, [(100, "module", 4)]),
+        (OTHER, Q, "Wati Lain", True, []),
+    ]
+    async with db.transaction() as s:
+        for number, opd, name, verified, credits in people:
+            employee = Employee(
+                telegram_id=number,
+                nip=nip(number),
+                name=name,
+                opd_code=opd,
+                kind="PNS",
+                consent_at=datetime(2026, 1, 1, tzinfo=UTC),
+                verified_at=datetime(2026, 1, 2, tzinfo=UTC) if verified else None,
+            )
+            s.add(employee)
+            await s.flush()
+            if number == SUPER:
+                s.add(AdminRole(employee_id=employee.id, role="superadmin", granted_by=0))
+            if number == ADMIN:
+                s.add(
+                    AdminRole(employee_id=employee.id, role="opd_admin", opd_code=P, granted_by=0)
+                )
+            for index, (minutes, kind, month) in enumerate(credits):
+                await ledger.credit(
+                    s,
+                    ledger.Credit(
+                        employee_id=employee.id,
+                        year=2026,
+                        minutes=minutes,
+                        source_kind=kind,
+                        source_id=f"s{index}",
+                        title=f"Kursus {index}",
+                        category="teknis" if kind == "module" else None,
+                        activity_kind="E-learning (mikro)",
+                        organiser="BPSDMD",
+                        started_on=date(2026, month, 1),
+                        ended_on=date(2026, month, 2),
+                        evidence={"score": 90, "attempts": 1, "reading_seconds": 600},
+                        credited_at=datetime(2026, month, 2, tzinfo=UTC),
+                    ),
+                )
+
+
+def signed(uid: int, auth_date: float, token: str = TEST_TOKEN) -> str:
+    fields = {
+        "auth_date": str(int(auth_date)),
+        "query_id": "AAQ",
+        "user": json.dumps({"id": uid, "first_name": "X"}, separators=(",", ":")),
+    }
+    fields["hash"] = sign(fields, token)
+    return urlencode(fields)
+
+
+class Api:
+    def __init__(self, client: TestClient, clock: FakeClock) -> None:
+        self.client = client
+        self.clock = clock
+
+    async def post(
+        self, view: str, uid: int | None = None, init_data: str | None = None, **params: Any
+    ) -> tuple[int, Any]:
+        body = dict(params)
+        if init_data is not None:
+            body["init_data"] = init_data
+        elif uid is not None:
+            body["init_data"] = signed(uid, self.clock().timestamp())
+        response = await self.client.post(f"/app/api/{view}", json=body)
+        return response.status, await response.json()
+
+
+def server_for(services: Services, clock: FakeClock) -> web.Application:
+    server = web.Application()
+    webapp.mount(server, services, now=lambda: clock().timestamp())
+    return server
+
+
+@pytest.fixture
+async def api(svc: Services, db: Database, clock: FakeClock) -> AsyncIterator[Api]:
+    await seed(db)
+    async with TestClient(TestServer(server_for(svc, clock))) as client:
+        yield Api(client, clock)
+
+
+# --- Authentication: 401, nothing leaked ------------------------------------------------------
+@pytest.mark.parametrize("view", VIEWS)
+async def test_every_endpoint_refuses_a_missing_forged_or_expired_init_data(
+    api: Api, view: str
+) -> None:
+    now = api.clock().timestamp()
+    forged = signed(SUPER, now).replace("%22id%22%3A1%2C", "%22id%22%3A2%2C")
+    assert forged != signed(SUPER, now)
+    cases = {
+        "missing": await api.post(view, **PARAMS[view]),
+        "empty": await api.post(view, init_data="", **PARAMS[view]),
+        "forged": await api.post(view, init_data=forged, **PARAMS[view]),
+        "other bot": await api.post(
+            view, init_data=signed(SUPER, now, OTHER_TOKEN), **PARAMS[view]
+        ),
+        "expired": await api.post(view, init_data=signed(SUPER, now - 3601), **PARAMS[view]),
+        "stranger": await api.post(view, STRANGER, **PARAMS[view]),
+    }
+    for case, (status, body) in cases.items():
+        assert status == 401, case
+        assert set(body) == {"error", "message"}, case
+        expected = "not_registered" if case == "stranger" else "unauthorized"
+        assert body == {"error": expected, "message": t.ERRORS[expected]}, case
+
+
+async def test_a_replayed_init_data_stops_working_after_the_max_age(api: Api) -> None:
+    init_data = signed(SUPER, api.clock().timestamp())
+    assert (await api.post("me", init_data=init_data))[0] == 200
+    api.clock.advance(seconds=3000)
+    assert (await api.post("me", init_data=init_data))[0] == 200  # a replay within the hour
+    api.clock.advance(seconds=601)
+    assert (await api.post("me", init_data=init_data))[0] == 401
+
+
+async def test_the_role_is_read_on_every_request(api: Api, db: Database) -> None:
+    assert (await api.post("province", SUPER))[0] == 200
+    async with db.transaction() as s:
+        employee = await s.scalar(select(Employee).where(Employee.telegram_id == SUPER))
+        assert employee is not None
+        role = await s.get(AdminRole, employee.id)
+        await s.delete(role)
+    status, body = await api.post("province", SUPER)
+    assert status == 403 and body["message"] == REFUSALS["admin_only"]
+    assert (await api.post("me", SUPER))[1]["role"] == "learner"
+
+
+# --- Roles and scope: 403 ---------------------------------------------------------------------
+@pytest.mark.parametrize("view", ADMIN_VIEWS)
+async def test_a_learner_calling_an_admin_endpoint_gets_403(api: Api, view: str) -> None:
+    status, body = await api.post(view, LEARNER, **PARAMS[view])
+    assert status == 403
+    assert body == {"error": "forbidden", "message": REFUSALS["admin_only"]}
+
+
+async def test_an_opd_admin_sees_only_their_opd(api: Api) -> None:
+    assert (await api.post("province", ADMIN)) == (
+        403,
+        {"error": "forbidden", "message": REFUSALS["other_opd"]},
+    )
+    status, body = await api.post("agency", ADMIN, opd=Q)
+    assert status == 403 and body["message"] == REFUSALS["other_opd"]
+    status, body = await api.post("employee", ADMIN, nip=nip(OTHER))
+    assert status == 403 and body["message"] == REFUSALS["other_opd"]
+    assert "Wati" not in json.dumps(body)
+    status, body = await api.post("agency", ADMIN, opd=P)
+    assert status == 200 and {e["name"] for e in body["employees"]} >= {"Sri Rahayu"}
+    assert all(e["nip"] != nip(OTHER) for e in body["employees"])
+
+
+async def test_a_superadmin_sees_every_opd(api: Api) -> None:
+    assert (await api.post("agency", SUPER, opd=Q))[0] == 200
+    assert (await api.post("employee", SUPER, nip=nip(OTHER)))[0] == 200
+
+
+# --- Bad input: 400 and 404 -------------------------------------------------------------------
+@pytest.mark.parametrize("view", VIEWS)
+async def test_malformed_parameters_get_400(api: Api, view: str) -> None:
+    if view == "me":
+        response = await api.client.post("/app/api/me", data=b"not json")
+        assert response.status == 400
+        response = await api.client.post("/app/api/me", json=["a list"])
+        assert response.status == 400
+        return
+    for bad in ({"year": "2026"}, {"year": 1999}, {"year": 2027}, {"year": True}):
+        status, body = await api.post(view, SUPER, **{**PARAMS[view], **bad})
+        assert (status, body["error"]) == (400, "bad_request"), bad
+
+
+async def test_malformed_agency_and_employee_parameters(api: Api) -> None:
+    for bad in (
+        {},
+        {"opd": ""},
+        {"opd": 5},
+        {"opd": P, "state": "sleeping"},
+        {"opd": P, "limit": 500},
+        {"opd": P, "offset": -1},
+        {"opd": P, "q": "x" * 65},
+    ):
+        assert (await api.post("agency", SUPER, **bad))[0] == 400, bad
+    assert (await api.post("employee", SUPER))[0] == 400
+    assert (await api.post("employee", SUPER, nip=["x"]))[0] == 400
+
+
+async def test_unknown_things_get_404(api: Api) -> None:
+    assert (await api.post("agency", SUPER, opd="nowhere"))[0] == 404
+    assert (await api.post("employee", SUPER, nip="199001012018012099"))[0] == 404
+    assert (await api.post("employee", SUPER, nip="12"))[0] == 404
+    assert (await api.post("secrets", SUPER))[0] == 404
+
+
+async def test_an_oversized_body_is_refused(api: Api) -> None:
+    response = await api.client.post("/app/api/me", data=b"{" + b" " * 20_000 + b"}")
+    assert response.status in (400, 413)
+
+
+async def test_the_rate_is_limited_per_user(
+    settings: Settings, db: Database, catalog: Catalog, clock: FakeClock
+) -> None:
+    await seed(db)
+    limited = settings.model_copy(update={"webapp_rate_per_minute": 3})
+    services = Services.build(limited, db, catalog, clock=clock, rng=random.Random(1))
+    async with TestClient(TestServer(server_for(services, clock))) as client:
+        api = Api(client, clock)
+        assert [(await api.post("me", SUPER))[0] for _ in range(4)] == [200, 200, 200, 429]
+        assert (await api.post("me", LEARNER))[0] == 200  # another user is not slowed
+        clock.advance(seconds=61)
+        assert (await api.post("me", SUPER))[0] == 200
+
+
+async def test_a_database_outage_gets_503(
+    settings: Settings, catalog: Catalog, clock: FakeClock, tmp_path: Any
+) -> None:
+    broken = settings.model_copy(
+        update={"database_url": f"sqlite+aiosqlite:///{tmp_path}/missing/dir/x.db"}
+    )
+    services = Services.build(broken, Database(broken.database_url), catalog, clock=clock)
+    async with TestClient(TestServer(server_for(services, clock))) as client:
+        status, body = await Api(client, clock).post("me", SUPER)
+    await services.db.dispose()
+    assert status == 503
+    assert body == {"error": "unavailable", "message": t.ERRORS["unavailable"]}
+
+
+# --- What each role sees ------------------------------------------------------------------------
+async def test_me(api: Api) -> None:
+    assert (await api.post("me", SUPER))[1]["role"] == "superadmin"
+    admin = (await api.post("me", ADMIN))[1]
+    assert (admin["role"], admin["opd"]) == ("opd_admin", P)
+    assert admin["opd_name"] == "Sekretariat Daerah Provinsi Jawa Tengah"
+    learner = (await api.post("me", LEARNER))[1]
+    assert learner == {
+        "role": "learner",
+        "name": "Sri Rahayu",
+        "opd": P,
+        "opd_name": None,
+        "year": 2026,
+        "minutes_per_jp": 45,
+        "has_hours": True,
+    }
+
+
+async def test_province_figures_are_the_chats(api: Api) -> None:
+    status, body = await api.post("province", SUPER)
+    assert status == 200
+    rows = {a["opd"]: a for a in body["agencies"]}
+    assert rows[P] == {
+        "opd": P,
+        "name": "Sekretariat Daerah Provinsi Jawa Tengah",
+        "employees": 4,
+        "registered": 4,
+        "verified": 4,
+        "at_target": 1,
+        "share": 0.25,
+        "minutes": 1200,
+    }
+    # The unverified employee is registered, not counted, and their minutes are in no total.
+    assert (rows[Q]["employees"], rows[Q]["registered"], rows[Q]["minutes"]) == (1, 2, 0)
+
+
+async def test_agency_states_search_and_paging(api: Api, db: Database) -> None:
+    status, body = await api.post("agency", ADMIN, opd=P)
+    assert status == 200
+    assert body["states"] == {"reached": 1, "missing": 3, "pending": 0, "unregistered": 0}
+    people = {e["name"]: (e["minutes"], e["state"]) for e in body["employees"]}
+    assert people["Sri Rahayu"] == (900, "reached")
+    assert people["Budi Santoso"] == (300, "missing")
+    behind = (await api.post("agency", ADMIN, opd=P, state="missing"))[1]
+    assert {e["name"] for e in behind["employees"]} == {"Budi Santoso", "Bu Super", "Pak Admin"}
+    by_name = (await api.post("agency", ADMIN, opd=P, q="rahayu"))[1]
+    assert [e["name"] for e in by_name["employees"]] == ["Sri Rahayu"]
+    by_nip = (await api.post("agency", ADMIN, opd=P, q=nip(BEHIND)))[1]
+    assert [e["name"] for e in by_nip["employees"]] == ["Budi Santoso"]
+    page = (await api.post("agency", ADMIN, opd=P, limit=2, offset=2))[1]
+    assert page["matched"] == 4 and len(page["employees"]) == 2
+    pending = (await api.post("agency", SUPER, opd=Q))[1]
+    assert pending["states"]["pending"] == 0  # without a roster, only the verified are listed
+    async with db.transaction() as s:
+        audited = await s.scalar(
+            select(func.count()).where(AuditEntry.action == "view.webapp.agency")
+        )
+    assert audited == 6
+
+
+async def test_an_employees_ledger_with_its_evidence(api: Api) -> None:
+    status, body = await api.post("employee", ADMIN, nip=nip(LEARNER))
+    assert status == 200
+    assert (body["name"], body["minutes"], body["target"], body["verified"]) == (
+        "Sri Rahayu",
+        900,
+        900,
+        True,
+    )
+    first = body["entries"][0]
+    assert first["source"] == "external" and first["ended_on"] == "2026-07-02"
+    assert first["evidence"] == {"score": 90, "attempts": 1, "reading_seconds": 600}
+
+
+async def test_a_learners_own_view(api: Api) -> None:
+    status, body = await api.post("learner", BEHIND)
+    assert status == 200
+    assert (body["minutes"], body["target"], body["missing"]) == (300, 900, 600)
+    assert body["by_month"] == {"8": 300}
+    assert body["by_source"] == {"module": 300, "external": 0}
+    own = (await api.post("learner", LEARNER))[1]
+    assert own["by_source"] == {"module": 600, "external": 300}
+    assert own["by_month"] == {"3": 600, "7": 300}
+    assert (await api.post("learner", LEARNER, year=2025))[1]["minutes"] == 0
+
+
+# --- The page and its headers -------------------------------------------------------------------
+async def test_the_page_has_a_strict_policy_and_no_inline_script(api: Api) -> None:
+    response = await api.client.get("/app/")
+    assert response.status == 200
+    html = await response.text()
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src 'self' https://telegram.org" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    scripts = [part.split(">", 1)[0] for part in html.split("<script")[1:]]
+    # The one script from elsewhere is Telegram's; the labels are a JSON data block.
+    assert scripts == [
+        ' src="https://telegram.org/js/telegram-web-app.js"',
+        ' type="application/json" id="labels"',
+        ' src="app.js" defer',
+    ]
+    assert t.LABELS["loading"] in html
+    for name, kind in (("app.js", "text/javascript"), ("app.css", "text/css")):
+        static = await api.client.get(f"/app/{name}")
+        assert static.status == 200 and static.content_type == kind
+        assert "Content-Security-Policy" in static.headers
+    assert (await api.client.get("/app/../config.py")).status == 404
+    assert (await api.client.get("/app/index.html")).status == 404
+    response = await api.client.post(
+        "/app/api/me", json={"init_data": signed(SUPER, api.clock().timestamp())}
+    )
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Content-Security-Policy" in response.headers
+    redirect = await api.client.get("/app", allow_redirects=False)
+    assert redirect.status == 308 and redirect.headers["Location"] == "/app/"
