@@ -25,6 +25,7 @@ from handlers import hours_keyboards as kb
 from handlers.commands import CommandScope, command
 from handlers.common import answer_query, invalid_button, remember, reply, resend, toast, user_id
 from handlers.paging import clip, fit, shown
+from handlers.webapp_buttons import set_app_menu, with_app
 
 MIN_YEAR = 2000
 MAX_RANKED = 40
@@ -155,11 +156,14 @@ async def report(update: Update, context: BotContext) -> None:
             await reply(update, t.REPORT_UNKNOWN_OPD.format(code=escape(arg[:40])))
             return
     view = await svc.reports.recap(uid, year, opd_code)
+    app_url = svc.settings.webapp_url
     if opd_code is None:
-        await reply(update, ranking_text(context, view), kb.province_report(year))
+        markup = with_app(kb.province_report(year), app_url)
+        await reply(update, ranking_text(context, view), markup)
     else:
-        markup = kb.opd_report(opd_code, year, province=actor.is_superadmin)
-        await reply(update, opd_text(context, view, opd_code), markup)
+        buttons = kb.opd_report(opd_code, year, province=actor.is_superadmin)
+        await reply(update, opd_text(context, view, opd_code), with_app(buttons, app_url))
+    await set_app_menu(context.bot, uid, app_url, admin=True)
 
 
 async def on_button(update: Update, context: BotContext, data: ReportFileButton) -> None:
