@@ -277,18 +277,18 @@
         el("span", { cls: "num", text: jp(e.minutes) })]);
     }));
   }
-  function progress(minutes, target) {
+  function progress(minutes, target, own) {
     const share = target ? minutes / target : 0;
     return [
-      el("div", { cls: "cards" }, [card(fill(L.my_jp, { year: me.year }), jp(minutes)), card(fill(L.target, { target: "" }).trim(), jp(target))]),
+      el("div", { cls: "cards" }, [card(fill(own ? L.my_jp : L.jp_year, { year: me.year }), jp(minutes)), card(fill(L.target, { target: "" }).trim(), jp(target))]),
       bar(share),
-      el("p", { cls: "note", id: "remaining", text: minutes >= target ? L.reached : fill(L.remaining, { missing: jp(target - minutes) }) }),
+      el("p", { cls: "note", id: "remaining", text: minutes >= target ? (own ? L.reached : L.reached_other) : fill(L.remaining, { missing: jp(target - minutes) }) }),
     ];
   }
   async function employee(nip) {
     const data = await call("employee", { nip: nip, year: me.year });
     view.replaceChildren.apply(view, [el("p", { cls: "note", text: data.nip + " · " + data.opd_name })]
-      .concat(progress(data.minutes, data.target))
+      .concat(progress(data.minutes, data.target, false))
       .concat([el("h2", { text: L.ledger }), entries(data.entries)]));
   }
   async function learner() {
@@ -301,7 +301,7 @@
     }
     const parts = [];
     if (!data.verified) parts.push(el("p", { cls: "note", text: L.pending_note }));
-    parts.push.apply(parts, progress(data.minutes, data.target));
+    parts.push.apply(parts, progress(data.minutes, data.target, true));
     parts.push(
       el("h2", { text: L.by_source }),
       el("div", { cls: "cards" }, [card(L.source_module, jp(data.by_source.module)), card(L.source_external, jp(data.by_source.external))]),
