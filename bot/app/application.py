@@ -128,6 +128,7 @@ async def on_stop(application: Application) -> None:
     runner = application.bot_data.pop(WEBAPP_RUNNER, None)
     if runner is not None:
         await runner.cleanup()
+    await services_of(application).dashboard.settle()
     await worker_of(application).stop()
 
 

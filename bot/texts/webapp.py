@@ -49,6 +49,7 @@ LABELS = {
     "col_nip": "NIP",
     "col_status": "Status",
     "distribution": "Sebaran % pegawai mencapai target",
+    "as_of": "Angka per {time} (diperbarui tiap menit).",
     "summary_employees": "Pegawai",
     "summary_at_target": "Mencapai target",
     "summary_behind": "Belum mencapai",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from bot.app import webapp
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.services import Services
+from bot.store import ledger
 from bot.texts import REFUSALS
 from bot.texts import webapp as t
 from db.models import AdminRole, AuditEntry, Employee
@@ -338,3 +340,50 @@ async def test_the_page_has_a_strict_policy_and_no_inline_script(api: Api) -> No
     assert "Content-Security-Policy" in response.headers
     redirect = await api.client.get("/app", allow_redirects=False)
     assert redirect.status == 308 and redirect.headers["Location"] == "/app/"
+
+
+async def test_the_province_is_served_at_once_and_refreshed_after_a_minute(
+    api: Api, svc: Services, db: Database
+) -> None:
+    """The province recap is kept a minute per process and then refreshed in the background:
+    a new credit shows after that, the answer saying when its figures were computed."""
+    monotonic = [1000.0]
+    svc.dashboard.monotonic = lambda: monotonic[0]
+
+    def minutes(body: dict[str, Any]) -> int:
+        return next(a["minutes"] for a in body["agencies"] if a["opd"] == P)
+
+    first = (await api.post("province", SUPER))[1]
+    assert minutes(first) == 1200 and first["as_of"] == "2026-11-25T03:00:00+00:00"
+    async with db.transaction() as s:
+        employee = await s.scalar(select(Employee).where(Employee.telegram_id == BEHIND))
+        assert employee is not None
+        await ledger.credit(
+            s,
+            ledger.Credit(
+                employee_id=employee.id,
+                year=2026,
+                minutes=45,
+                source_kind="module",
+                source_id="new",
+                title="Baru",
+                category="teknis",
+                activity_kind="E-learning (mikro)",
+                organiser="BPSDMD",
+                started_on=date(2026, 11, 25),
+                ended_on=date(2026, 11, 25),
+                evidence={},
+                credited_at=datetime(2026, 11, 25, tzinfo=UTC),
+            ),
+        )
+    monotonic[0] += 59
+    assert minutes((await api.post("province", SUPER))[1]) == 1200  # still fresh
+    monotonic[0] += 2
+    api.clock.advance(seconds=61)
+    stale = (await api.post("province", SUPER))[1]  # served at once, refreshed behind it
+    assert minutes(stale) == 1200
+    await svc.dashboard.settle()
+    fresh = (await api.post("province", SUPER))[1]
+    assert minutes(fresh) == 1245 and fresh["as_of"] == "2026-11-25T03:01:01+00:00"
+    # The agency view is never cached.
+    assert (await api.post("agency", SUPER, opd=P))[1]["recap"]["minutes"] == 1245
