@@ -123,6 +123,7 @@ class DashboardService:
             "opd_name": self._name(actor.opd_code) if actor and actor.opd_code else None,
             "year": self.hours.current_year(),
             "minutes_per_jp": self.scale.minutes_per_jp,
+            "timezone": self.hours.tz.key,
             "has_hours": caller.employee_id is not None,
         }
 

@@ -172,6 +172,7 @@ async def test_a_superadmin_sorts_searches_and_drills_down(
     assert heading.text == t.LABELS["province"]
     rows = await page.run(lambda d: d.find_elements(By.CSS_SELECTOR, "#agencies tbody tr"))
     assert len(rows) == 2 and rows[0].get_attribute("data-opd") == P  # best share first
+    assert "10.00" in (await page.wait("#as-of")).text  # 03:00 UTC, shown in WIB
     await page.shoot("province")
     assert await page.run(lambda d: d.execute_script("return window.innerWidth")) == WIDTH
     assert await page.run(lambda d: page.width_fits())

@@ -199,7 +199,7 @@
         card(L.col_share, percent(total ? reached / total : 0)),
         card(L.summary_jp, jp(minutes)),
       ]),
-      el("p", { cls: "note", id: "as-of", text: fill(L.as_of, { time: new Date(data.as_of).toLocaleTimeString("id-ID", { hour: "2-digit", minute: "2-digit" }) }) }),
+      el("p", { cls: "note", id: "as-of", text: fill(L.as_of, { time: new Date(data.as_of).toLocaleTimeString("id-ID", { hour: "2-digit", minute: "2-digit", timeZone: me.timezone }) }) }),
       el("h2", { text: L.distribution }), histogram, axis,
       el("div", { cls: "tools" }, [search]),
       el("div", { cls: "scroll" }, [el("table", { id: "agencies" }, [el("thead", {}, [el("tr", {}, heads)]), tbody])]),

@@ -237,6 +237,7 @@ async def test_me(api: Api) -> None:
         "opd_name": None,
         "year": 2026,
         "minutes_per_jp": 45,
+        "timezone": "Asia/Jakarta",
         "has_hours": True,
     }
 
