@@ -7,9 +7,11 @@ import json
 from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
+from sqlalchemy import select
+
 from bot.core.webapp_auth import sign
 from bot.store import ledger
-from db.models import AdminRole, Employee
+from db.models import AdminRole, Employee, ExternalTraining
 from db.session import Database
 from tests.support import TEST_TOKEN
 
@@ -81,3 +83,29 @@ def signed(uid: int, auth_date: float, token: str = TEST_TOKEN) -> str:
     }
     fields["hash"] = sign(fields, token)
     return urlencode(fields)
+
+
+async def add_report(db: Database, telegram_id: int, jp_centi: int = 400) -> int:
+    """A pending outside-training report of the employee with ``telegram_id``."""
+    async with db.transaction() as s:
+        employee = await s.scalar(select(Employee).where(Employee.telegram_id == telegram_id))
+        assert employee is not None
+        report = ExternalTraining(
+            employee_id=employee.id,
+            opd_code=employee.opd_code,
+            title="Webinar Literasi Digital",
+            organiser="Kominfo",
+            activity_kind="webinar",
+            started_on=date(2026, 11, 10),
+            ended_on=date(2026, 11, 10),
+            jp_centi=jp_centi,
+            certificate_no=f"KOM/{telegram_id}/2026",
+            certificate_key=f"kom{telegram_id}2026",
+            file_id=f"file-{telegram_id}",
+            file_unique_id=f"u{telegram_id}",
+            file_kind="photo",
+            submitted_at=datetime(2026, 11, 11, tzinfo=UTC),
+        )
+        s.add(report)
+        await s.flush()
+        return report.id

@@ -113,7 +113,8 @@ async def on_startup(application: Application) -> None:
     await application.bot.set_my_commands(commands.menu(commands.CommandScope.EVERYONE))
     if svc.settings.webapp_url and not application.bot_data.get(WEBAPP_MOUNTED):
         if application.bot_data.get(WEBAPP_RUNNER) is None:
-            application.bot_data[WEBAPP_RUNNER] = await webapp.start_standalone(svc)
+            wake = worker_of(application).sender.wake
+            application.bot_data[WEBAPP_RUNNER] = await webapp.start_standalone(svc, wake)
     log.info(
         "ready: %d modules, %d agencies, database %s",
         len(svc.catalog.modules),

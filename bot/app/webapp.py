@@ -33,10 +33,12 @@ from aiohttp import web
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.core.errors import NotAllowed
+from bot.core.errors import NotAllowed, Refusal
+from bot.core.jp import claim_text
 from bot.core.webapp_auth import InitDataError, validate
 from bot.services import Services
 from bot.services.dashboard import STATES, NotRegistered
+from bot.services.trainings import MAX_REASON, Review, Reviewed
 from bot.texts import REFUSALS
 from bot.texts import webapp as t
 
@@ -101,6 +103,7 @@ class WebApp:
     max_age: float
     rate: RateWindow
     now: Callable[[], float] = time.time
+    wake: Callable[[], None] = lambda: None  # the outbox sender: a decision's notice waits
 
 
 WEBAPP_KEY: web.AppKey[WebApp] = web.AppKey("webapp", WebApp)
@@ -187,6 +190,68 @@ async def _learner(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
     return await app.services.dashboard.learner(uid, year)
 
 
+async def _queue(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
+    """Pending outside-training reports the caller may decide (``/antrian``'s)."""
+    items = await app.services.reviews.pending(uid, limit=_int(body, "limit", 50, 1, 100))
+    names = app.services.catalog.opds
+    return {
+        "reports": [
+            {
+                "id": r.id,
+                "name": e.name,
+                "nip": e.nip,
+                "opd_name": names[r.opd_code].name if r.opd_code in names else r.opd_code,
+                "title": r.title,
+                "organiser": r.organiser,
+                "kind": r.activity_kind,
+                "started_on": r.started_on.isoformat(),
+                "ended_on": r.ended_on.isoformat(),
+                "jp": claim_text(r.jp_centi),
+                "certificate_no": r.certificate_no,
+                "duplicate_of": r.duplicate_of,
+            }
+            for r, e in items
+        ]
+    }
+
+
+class Conflict(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _decided(app: WebApp, result: Reviewed) -> dict[str, Any]:
+    """A decision's outcome: OK, or the refusal the chat gives for it."""
+    if result.outcome is Review.NOT_FOUND:
+        raise LookupError("report")
+    if result.outcome is Review.OWN:
+        raise NotAllowed(Refusal.NOT_REVIEWER)
+    if result.outcome is Review.ALREADY:
+        who = result.decided_by or "-"
+        raise Conflict(t.ALREADY_DECIDED.format(name=who))
+    app.wake()
+    report = result.report
+    return {
+        "id": report.id if report else None,
+        "status": report.status if report else None,
+        "credited": result.credited,
+    }
+
+
+async def _approve(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
+    report_id = _int(body, "report_id", 0, 1, 2**31 - 1)
+    return _decided(app, await app.services.reviews.approve(uid, report_id))
+
+
+async def _reject(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
+    report_id = _int(body, "report_id", 0, 1, 2**31 - 1)
+    reason = body.get("reason")
+    if not isinstance(reason, str) or not 3 <= len(reason.strip()) <= MAX_REASON:
+        raise BadParameter("reason")
+    return _decided(app, await app.services.reviews.reject(uid, report_id, reason.strip()))
+
+
 View = Callable[[WebApp, int, dict[str, Any]], Awaitable[Any]]
 VIEWS: dict[str, View] = {
     "me": _me,
@@ -194,6 +259,9 @@ VIEWS: dict[str, View] = {
     "agency": _agency,
     "employee": _employee,
     "learner": _learner,
+    "queue": _queue,
+    "approve": _approve,
+    "reject": _reject,
 }
 
 
@@ -232,6 +300,8 @@ async def api(request: web.Request) -> web.Response:
         return _error(400, "bad_request")
     except LookupError:
         return _error(404, "not_found")
+    except Conflict as exc:
+        return _error(409, "already", exc.message)
     except (TimeoutError, OperationalError, DBAPIError, PoolTimeout, OSError) as exc:
         log.warning("webapp: database unavailable: %s", type(exc).__name__)
         return _error(503, "unavailable")
@@ -288,7 +358,11 @@ async def security_headers(
 PAGE_KEY: web.AppKey[bytes] = web.AppKey("page", bytes)
 
 
-def make_webapp(services: Services, now: Callable[[], float] = time.time) -> web.Application:
+def make_webapp(
+    services: Services,
+    now: Callable[[], float] = time.time,
+    wake: Callable[[], None] = lambda: None,
+) -> web.Application:
     """The ``/app`` sub-application (mounted by ``mount``; the tests use it directly)."""
     settings = services.settings
     sub = web.Application(middlewares=[security_headers], client_max_size=MAX_BODY)
@@ -298,6 +372,7 @@ def make_webapp(services: Services, now: Callable[[], float] = time.time) -> web
         settings.webapp_max_age,
         RateWindow(settings.webapp_rate_per_minute),
         now,
+        wake,
     )
     sub[PAGE_KEY] = index_html()
     sub.router.add_get("/", index)
@@ -307,7 +382,10 @@ def make_webapp(services: Services, now: Callable[[], float] = time.time) -> web
 
 
 def mount(
-    server: web.Application, services: Services, now: Callable[[], float] = time.time
+    server: web.Application,
+    services: Services,
+    now: Callable[[], float] = time.time,
+    wake: Callable[[], None] = lambda: None,
 ) -> None:
     """Serve the dashboard under ``/app/`` of ``server`` (``/app`` redirects there)."""
 
@@ -315,14 +393,16 @@ def mount(
         raise web.HTTPPermanentRedirect("/app/")
 
     server.router.add_get("/app", to_slash)
-    server.add_subapp("/app", make_webapp(services, now))
+    server.add_subapp("/app", make_webapp(services, now, wake))
 
 
-async def start_standalone(services: Services) -> web.AppRunner:
+async def start_standalone(
+    services: Services, wake: Callable[[], None] = lambda: None
+) -> web.AppRunner:
     """Polling mode: a server of its own for ``/app/`` on ``SINAU_WEBAPP_PORT``."""
     settings = services.settings
     server = web.Application()
-    mount(server, services)
+    mount(server, services, wake=wake)
     runner = web.AppRunner(server, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.webhook_listen, settings.webapp_port).start()

@@ -62,7 +62,7 @@ def make_server(application: Application, settings: Settings) -> web.Application
     server.router.add_get("/healthz", healthz)
     server.router.add_get("/metrics", metrics_endpoint)
     if settings.webapp_url:
-        webapp.mount(server, services_of(application))
+        webapp.mount(server, services_of(application), wake=worker_of(application).sender.wake)
     return server
 
 

@@ -27,6 +27,8 @@ ERRORS = {
     ),
 }
 
+ALREADY_DECIDED = "Laporan ini sudah diputuskan oleh {name}."
+
 # --- Labels of the page -------------------------------------------------------------------------
 LABELS = {
     "title": "Dasbor Sinau Bareng",
@@ -79,6 +81,13 @@ LABELS = {
     "evidence_attempts": "{attempts} percobaan",
     "evidence_time": "{minutes} menit membaca",
     "certificate": "Sertifikat",
+    "queue": "Antrian verifikasi",
+    "queue_empty": "Tidak ada laporan pelatihan yang menunggu verifikasi.",
+    "approve": "Setujui",
+    "reject": "Tolak",
+    "reject_reason": "Alasan penolakan…",
+    "approved": "Disetujui; JP tercatat.",
+    "rejected": "Ditolak; pegawai diberi tahu alasannya.",
     "months": "Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des",
 }
 # The state of an employee in an agency's list, as the chat's export names it.

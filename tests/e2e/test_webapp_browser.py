@@ -22,15 +22,17 @@ from urllib.parse import quote, urlencode
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from sqlalchemy import select
 
 from bot.app import webapp
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.services import Services
 from bot.texts import webapp as t
+from db.models import ExternalTraining, JpLedgerEntry
 from db.session import Database
 from tests.support import FakeClock
-from tests.webapp_seed import ADMIN, LEARNER, SUPER, P, seed, signed
+from tests.webapp_seed import ADMIN, BEHIND, LEARNER, SUPER, P, add_report, seed, signed
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -115,6 +117,7 @@ class Page:
         return await asyncio.to_thread(step, self.driver)
 
     async def wait(self, css: str, text: str | None = None, seconds: float = 15) -> Any:
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support.ui import WebDriverWait
 
@@ -124,7 +127,11 @@ class Page:
                     return element
             return False
 
-        return await self.run(lambda d: WebDriverWait(d, seconds).until(find))
+        # An element the page replaced while it was read: look again.
+        ignored = (StaleElementReferenceException,)
+        return await self.run(
+            lambda d: WebDriverWait(d, seconds, ignored_exceptions=ignored).until(find)
+        )
 
     async def shoot(self, view: str) -> None:
         folder = os.environ.get("SINAU_SCREENSHOTS")
@@ -248,3 +255,35 @@ async def test_an_expired_session_shows_a_readable_message(
     error = await page.wait(".error")
     assert error.text == t.ERRORS["unauthorized"]
     assert error.get_attribute("data-status") == "401"
+
+
+async def test_a_superadmin_approves_a_pending_report_which_is_credited_once(
+    page: Page, site: str, clock: FakeClock, db: Database
+) -> None:
+    report = await add_report(db, BEHIND)
+    await page.run(lambda d: d.get(opened(site, SUPER, clock)))
+    button = await page.wait("#open-queue")
+    await page.run(lambda d: button.click())
+    item = await page.wait(f"#queue li[data-report='{report}']", "Webinar Literasi Digital")
+    assert "Budi Santoso" in item.text and "4 JP" in item.text
+    await page.shoot("queue")
+    approve = await page.wait(f"#queue li[data-report='{report}'] .approve")
+    await page.run(lambda d: approve.click())
+    await page.wait(f"#queue li[data-report='{report}'] [role=status]", t.LABELS["approved"])
+    async with db.transaction() as s:
+        credits = list(
+            await s.scalars(
+                select(JpLedgerEntry.minutes).where(
+                    JpLedgerEntry.source_kind == "external", JpLedgerEntry.source_id == str(report)
+                )
+            )
+        )
+        row = await s.get(ExternalTraining, report)
+    assert credits == [180] and row is not None and row.status == "approved"
+    # Back in the queue, the report is gone: it was decided.
+    back = await page.wait("#back")
+    await page.run(lambda d: back.click())
+    button = await page.wait("#open-queue")
+    await page.run(lambda d: button.click())
+    await page.wait("#view p.note", t.LABELS["queue_empty"])
+    assert await page.run(lambda d: page.policy_violations()) == []

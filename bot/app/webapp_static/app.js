@@ -201,7 +201,7 @@
       ]),
       el("p", { cls: "note", id: "as-of", text: fill(L.as_of, { time: new Date(data.as_of).toLocaleTimeString("id-ID", { hour: "2-digit", minute: "2-digit", timeZone: me.timezone }) }) }),
       el("h2", { text: L.distribution }), histogram, axis,
-      el("div", { cls: "tools" }, [search]),
+      el("div", { cls: "tools" }, [search, queueButton()]),
       el("div", { cls: "scroll" }, [el("table", { id: "agencies" }, [el("thead", {}, [el("tr", {}, heads)]), tbody])]),
     );
   }
@@ -252,7 +252,7 @@
           el("span", { cls: "num", text: m.misses + "/" + m.answers })]);
       }))
       : el("p", { cls: "note", text: L.missed_none });
-    view.replaceChildren(
+    view.replaceChildren.apply(view, [
       el("div", { cls: "cards" }, [
         card(L.summary_employees, String(recap.employees)),
         card(L.summary_at_target, String(recap.at_target)),
@@ -260,9 +260,54 @@
         card(L.summary_jp, jp(recap.minutes)),
       ]),
       el("div", { cls: "tools" }, [search, select]),
+      me.role === "opd_admin" ? el("div", { cls: "tools" }, [queueButton()]) : null,
       counter, list, more,
       el("h2", { text: L.missed }), missed,
-    );
+    ].filter(Boolean));
+  }
+
+  // --- the queue: approve or reject outside-training reports -----------------------------------------
+  function queueButton() {
+    return el("button", { type: "button", cls: "primary", id: "open-queue", text: L.queue,
+      on: { click: function () { go(queue, L.queue); } } });
+  }
+  async function queue() {
+    const data = await call("queue", {});
+    if (!data.reports.length) {
+      view.replaceChildren(el("p", { cls: "note", text: L.queue_empty }));
+      return;
+    }
+    view.replaceChildren(el("ul", { cls: "rows", id: "queue" }, data.reports.map(function (r) {
+      const status = el("p", { cls: "note", role: "status" });
+      const reason = el("input", { type: "text", placeholder: L.reject_reason, "aria-label": L.reject_reason, maxlength: "300" });
+      const decide = async function (name, params, done) {
+        for (const b of item.querySelectorAll("button")) b.disabled = true;
+        try {
+          await call(name, Object.assign({ report_id: r.id }, params));
+          status.textContent = done;
+          item.dataset.decided = name;
+          actions.remove();
+        } catch (error) {
+          status.textContent = error.message;
+          for (const b of item.querySelectorAll("button")) b.disabled = false;
+        }
+      };
+      const actions = el("div", { cls: "tools" }, [
+        el("button", { type: "button", cls: "primary approve", text: L.approve, on: { click: function () { decide("approve", {}, L.approved); } } }),
+        reason,
+        el("button", { type: "button", cls: "reject", text: L.reject, on: { click: function () {
+          if (reason.value.trim().length < 3) { reason.focus(); return; }
+          decide("reject", { reason: reason.value }, L.rejected);
+        } } }),
+      ]);
+      const item = el("li", { "data-report": String(r.id) }, [el("div", { cls: "main" }, [
+        el("div", { text: r.title }),
+        el("div", { cls: "sub", text: [r.name, r.nip, r.opd_name].join(" · ") }),
+        el("div", { cls: "sub", text: [r.organiser, date(r.started_on) + " – " + date(r.ended_on), r.jp + " JP", r.certificate_no].join(" · ") }),
+        actions, status,
+      ])]);
+      return item;
+    })));
   }
 
   // --- one employee, and the learner's own view ------------------------------------------------

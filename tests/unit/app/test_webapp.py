@@ -3,6 +3,7 @@ authentication, every refusal of every endpoint, the scoping of /laporan, and th
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from collections.abc import AsyncIterator
@@ -21,7 +22,7 @@ from bot.services import Services
 from bot.store import ledger
 from bot.texts import REFUSALS
 from bot.texts import webapp as t
-from db.models import AdminRole, AuditEntry, Employee
+from db.models import AdminRole, AuditEntry, Employee, ExternalTraining, JpLedgerEntry
 from db.session import Database
 from tests.support import FakeClock
 from tests.webapp_seed import (
@@ -33,6 +34,7 @@ from tests.webapp_seed import (
     SUPER,
     P,
     Q,
+    add_report,
     nip,
     seed,
     signed,
@@ -388,3 +390,69 @@ async def test_the_province_is_served_at_once_and_refreshed_after_a_minute(
     assert minutes(fresh) == 1245 and fresh["as_of"] == "2026-11-25T03:01:01+00:00"
     # The agency view is never cached.
     assert (await api.post("agency", SUPER, opd=P))[1]["recap"]["minutes"] == 1245
+
+
+# --- The queue: approve and reject through the chat's service -------------------------------------
+async def credits_of(db: Database, telegram_id: int) -> list[int]:
+    async with db.transaction() as s:
+        rows = await s.scalars(
+            select(JpLedgerEntry.minutes)
+            .join(Employee, Employee.id == JpLedgerEntry.employee_id)
+            .where(Employee.telegram_id == telegram_id, JpLedgerEntry.source_kind == "external")
+        )
+        return list(rows)
+
+
+async def test_the_queue_is_scoped_and_an_approval_credits_once(api: Api, db: Database) -> None:
+    mine = await add_report(db, BEHIND)  # in P
+    other = await add_report(db, OTHER)  # in Q
+    own = await add_report(db, ADMIN)  # the OPD admin's own report
+    queue = (await api.post("queue", ADMIN))[1]["reports"]
+    assert [r["id"] for r in queue] == [mine]  # never another OPD's, never one's own
+    assert queue[0]["jp"] == "4" and queue[0]["name"] == "Budi Santoso"
+    assert {r["id"] for r in (await api.post("queue", SUPER))[1]["reports"]} == {mine, other, own}
+    assert (await api.post("queue", LEARNER))[0] == 403
+
+    assert (await api.post("approve", ADMIN, report_id=other)) == (
+        403,
+        {"error": "forbidden", "message": REFUSALS["not_reviewer"]},
+    )
+    assert (await api.post("approve", ADMIN, report_id=own))[0] == 403
+    assert (await api.post("approve", LEARNER, report_id=mine))[0] == 403
+    assert (await api.post("approve", ADMIN, report_id=999))[0] == 404
+    for bad in ({}, {"report_id": "1"}, {"report_id": 0}):
+        assert (await api.post("approve", ADMIN, **bad))[0] == 400
+
+    status, body = await api.post("approve", ADMIN, report_id=mine)
+    assert (status, body) == (200, {"id": mine, "status": "approved", "credited": True})
+    again = await api.post("approve", SUPER, report_id=mine)
+    assert again == (
+        409,
+        {"error": "already", "message": t.ALREADY_DECIDED.format(name="Pak Admin")},
+    )
+    assert await credits_of(db, BEHIND) == [180]  # 4 JP of 45 minutes, once
+
+
+async def test_a_rejection_needs_a_reason(api: Api, db: Database) -> None:
+    report = await add_report(db, BEHIND)
+    for bad in ({}, {"reason": ""}, {"reason": "  x "}, {"reason": "x" * 301}, {"reason": 5}):
+        assert (await api.post("reject", ADMIN, report_id=report, **bad))[0] == 400, bad
+    status, body = await api.post("reject", ADMIN, report_id=report, reason="Sertifikat buram")
+    assert (status, body["status"], body["credited"]) == (200, "rejected", False)
+    assert (await api.post("approve", SUPER, report_id=report))[0] == 409
+    assert await credits_of(db, BEHIND) == []
+    async with db.transaction() as s:
+        row = await s.get(ExternalTraining, report)
+        assert row is not None and row.reason == "Sertifikat buram"
+
+
+async def test_two_admins_approving_at_once_credit_once(api: Api, db: Database) -> None:
+    """The race, through HTTP: both requests reach the service's conditional update; one wins,
+    the other is told who decided (on PostgreSQL the two transactions really overlap)."""
+    report = await add_report(db, BEHIND)
+    results = await asyncio.gather(
+        api.post("approve", ADMIN, report_id=report),
+        api.post("approve", SUPER, report_id=report),
+    )
+    assert sorted(status for status, _ in results) == [200, 409]
+    assert await credits_of(db, BEHIND) == [180]
