@@ -5,6 +5,7 @@ button is offered."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlsplit
@@ -66,11 +67,8 @@ def init_data_of(url: str) -> str:
 async def test_buttons_open_the_dashboard_with_signed_init_data(
     fake: FakeBotApi, app_bot: Application
 ) -> None:
-    admin = fake.user(8322, first_name="Budi", last_name="Santoso")
-    learner = fake.user(8321, first_name="Siti", last_name="Aminah")
-    for user in (admin, learner):
-        user.send_text("/start")  # the user has talked to the bot
-        await user.wait_for_reply(lambda m: True)
+    admin = fake.user(8322, first_name="Budi", last_name="Santoso", started=True)
+    learner = fake.user(8321, first_name="Siti", last_name="Aminah", started=True)
     await add_employee(app_bot, admin.id, NIP_ADMIN, "3328", "Budi Santoso")
     await add_employee(app_bot, learner.id, NIP, "3328", "Siti Aminah")
     await grant(app_bot, admin.id, "opd_admin", "3328")
@@ -80,7 +78,11 @@ async def test_buttons_open_the_dashboard_with_signed_init_data(
     first = recap.buttons[0]
     assert first == {"text": t.BTN_DASHBOARD, "web_app": {"url": APP_URL}}
     assert "callback_data" in recap.buttons[1]  # the exports are still there
-    # The admin's chat menu button now opens the dashboard too.
+    # The admin's chat menu button now opens the dashboard too (set right after the reply).
+    for _ in range(500):
+        if admin.id in fake.menu_buttons:
+            break
+        await asyncio.sleep(0.01)
     assert fake.menu_buttons[admin.id] == {
         "type": "web_app",
         "text": t.MENU_BUTTON,
@@ -117,9 +119,7 @@ async def test_buttons_open_the_dashboard_with_signed_init_data(
 async def test_without_the_setting_no_button_is_offered(
     fake: FakeBotApi, bot_app: Application
 ) -> None:
-    admin = fake.user(8332, first_name="Budi", last_name="Santoso")
-    admin.send_text("/start")
-    await admin.wait_for_reply(lambda m: True)
+    admin = fake.user(8332, first_name="Budi", last_name="Santoso", started=True)
     await add_employee(bot_app, admin.id, NIP_ADMIN, "3328", "Budi Santoso")
     await grant(bot_app, admin.id, "opd_admin", "3328")
     recap = await say(admin, "/laporan", "Laporan Kabupaten Tegal")
