@@ -114,7 +114,8 @@ async def on_startup(application: Application) -> None:
     if svc.settings.webapp_url and not application.bot_data.get(WEBAPP_MOUNTED):
         if application.bot_data.get(WEBAPP_RUNNER) is None:
             wake = worker_of(application).sender.wake
-            application.bot_data[WEBAPP_RUNNER] = await webapp.start_standalone(svc, wake)
+            username = application.bot.username
+            application.bot_data[WEBAPP_RUNNER] = await webapp.start_standalone(svc, wake, username)
     log.info(
         "ready: %d modules, %d agencies, database %s",
         len(svc.catalog.modules),

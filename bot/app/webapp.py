@@ -104,6 +104,7 @@ class WebApp:
     rate: RateWindow
     now: Callable[[], float] = time.time
     wake: Callable[[], None] = lambda: None  # the outbox sender: a decision's notice waits
+    bot_username: str | None = None  # for certificates' verification links
 
 
 WEBAPP_KEY: web.AppKey[WebApp] = web.AppKey("webapp", WebApp)
@@ -158,7 +159,7 @@ def _state(body: dict[str, Any]) -> str | None:
 
 
 async def _me(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
-    return await app.services.dashboard.me(uid)
+    return {**await app.services.dashboard.me(uid), "bot_username": app.bot_username}
 
 
 async def _province(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
@@ -362,6 +363,7 @@ def make_webapp(
     services: Services,
     now: Callable[[], float] = time.time,
     wake: Callable[[], None] = lambda: None,
+    bot_username: str | None = None,
 ) -> web.Application:
     """The ``/app`` sub-application (mounted by ``mount``; the tests use it directly)."""
     settings = services.settings
@@ -373,6 +375,7 @@ def make_webapp(
         RateWindow(settings.webapp_rate_per_minute),
         now,
         wake,
+        bot_username,
     )
     sub[PAGE_KEY] = index_html()
     sub.router.add_get("/", index)
@@ -386,6 +389,7 @@ def mount(
     services: Services,
     now: Callable[[], float] = time.time,
     wake: Callable[[], None] = lambda: None,
+    bot_username: str | None = None,
 ) -> None:
     """Serve the dashboard under ``/app/`` of ``server`` (``/app`` redirects there)."""
 
@@ -393,16 +397,18 @@ def mount(
         raise web.HTTPPermanentRedirect("/app/")
 
     server.router.add_get("/app", to_slash)
-    server.add_subapp("/app", make_webapp(services, now, wake))
+    server.add_subapp("/app", make_webapp(services, now, wake, bot_username))
 
 
 async def start_standalone(
-    services: Services, wake: Callable[[], None] = lambda: None
+    services: Services,
+    wake: Callable[[], None] = lambda: None,
+    bot_username: str | None = None,
 ) -> web.AppRunner:
     """Polling mode: a server of its own for ``/app/`` on ``SINAU_WEBAPP_PORT``."""
     settings = services.settings
     server = web.Application()
-    mount(server, services, wake=wake)
+    mount(server, services, wake=wake, bot_username=bot_username)
     runner = web.AppRunner(server, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.webhook_listen, settings.webapp_port).start()

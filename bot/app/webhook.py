@@ -62,7 +62,12 @@ def make_server(application: Application, settings: Settings) -> web.Application
     server.router.add_get("/healthz", healthz)
     server.router.add_get("/metrics", metrics_endpoint)
     if settings.webapp_url:
-        webapp.mount(server, services_of(application), wake=worker_of(application).sender.wake)
+        webapp.mount(
+            server,
+            services_of(application),
+            wake=worker_of(application).sender.wake,
+            bot_username=application.bot.username,
+        )
     return server
 
 

@@ -18,16 +18,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.core.clock import Clock
 from bot.core.content import Catalog
 from bot.core.errors import NotAllowed, Refusal
 from bot.core.jp import JpScale, Targets
 from bot.core.nip import NipError, parse_nip
+from bot.documents.verification import format_code
 from bot.services import hours_files
 from bot.services.audit import audit_view
 from bot.services.hours import HoursService
 from bot.services.roles import Actor, actor_in, require_admin, require_scope
 from bot.store import employees, ledger, reports
+from db.models import Certificate
 from db.session import Database
 
 log = logging.getLogger(__name__)
@@ -281,6 +285,24 @@ class DashboardService:
         if view is None:
             raise NotAllowed(Refusal.ADMIN_ONLY)  # an admin without an employee record
         module, external = hours_files.by_source(view)
+        async with self.db.transaction() as s:
+            issued = await s.scalars(
+                select(Certificate)
+                .where(
+                    Certificate.employee_id == view.employee.id,
+                    Certificate.superseded_at.is_(None),
+                )
+                .order_by(Certificate.completed_on.desc(), Certificate.id.desc())
+            )
+            certificates = [
+                {
+                    "certificate_no": c.certificate_no,
+                    "title": c.module_title,
+                    "completed_on": c.completed_on.isoformat(),
+                    "code": format_code(c.code),
+                }
+                for c in issued
+            ]
         return {
             "year": view.year,
             "name": view.employee.name,
@@ -293,6 +315,7 @@ class DashboardService:
             "by_source": {"module": module, "external": external},
             "entries": [_entry_json(e) for e in view.entries],
             "other_years": view.other_years,
+            "certificates": certificates,
         }
 
 

@@ -93,6 +93,7 @@ async def test_buttons_open_the_dashboard_with_signed_init_data(
     assert "8322" not in urlsplit(opened).path + urlsplit(opened).query  # only in the fragment
     status, me = await api(app_bot, "me", init_data_of(opened))
     assert (status, me["role"], me["opd"]) == (200, "opd_admin", "3328")
+    assert me["bot_username"] == "sinau_bareng_bot"  # for certificates' verification links
     status, agency = await api(app_bot, "agency", init_data_of(opened), opd="3328")
     assert status == 200 and {e["name"] for e in agency["employees"]} == {
         "Budi Santoso",

@@ -337,6 +337,23 @@
       .concat(progress(data.minutes, data.target, false))
       .concat([el("h2", { text: L.ledger }), entries(data.entries)]));
   }
+  function certificates(items) {
+    if (!items.length) return el("p", { cls: "note", text: L.no_certificates });
+    return el("ul", { cls: "rows", id: "certificates" }, items.map(function (c) {
+      const code = c.code.replace(/-/g, "");
+      const check = me.bot_username
+        ? el("a", { href: "https://t.me/" + encodeURIComponent(me.bot_username) + "?start=v_" + encodeURIComponent(code),
+          target: "_blank", rel: "noopener", text: L.verify })
+        : el("span", { cls: "sub", text: "/verifikasi " + c.code });
+      if (check.tagName === "A" && tg && tg.openTelegramLink) {
+        check.addEventListener("click", function (e) { e.preventDefault(); tg.openTelegramLink(check.href); });
+      }
+      return el("li", {}, [el("div", { cls: "main" }, [
+        el("div", { text: c.title }),
+        el("div", { cls: "sub", text: [c.certificate_no, date(c.completed_on), c.code].join(" · ") }),
+      ]), check]);
+    }));
+  }
   async function learner() {
     const data = await call("learner", { year: me.year });
     const months = el("div", { cls: "months", id: "months" });
@@ -353,6 +370,7 @@
       el("div", { cls: "cards" }, [card(L.source_module, jp(data.by_source.module)), card(L.source_external, jp(data.by_source.external))]),
       el("h2", { text: L.by_month }), months,
       el("h2", { text: L.activities }), entries(data.entries),
+      el("h2", { text: L.certificates }), certificates(data.certificates),
     );
     view.replaceChildren.apply(view, parts);
   }

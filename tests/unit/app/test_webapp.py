@@ -22,7 +22,14 @@ from bot.services import Services
 from bot.store import ledger
 from bot.texts import REFUSALS
 from bot.texts import webapp as t
-from db.models import AdminRole, AuditEntry, Employee, ExternalTraining, JpLedgerEntry
+from db.models import (
+    AdminRole,
+    AuditEntry,
+    Certificate,
+    Employee,
+    ExternalTraining,
+    JpLedgerEntry,
+)
 from db.session import Database
 from tests.support import FakeClock
 from tests.webapp_seed import (
@@ -241,6 +248,7 @@ async def test_me(api: Api) -> None:
         "minutes_per_jp": 45,
         "timezone": "Asia/Jakarta",
         "has_hours": True,
+        "bot_username": None,
     }
 
 
@@ -456,3 +464,43 @@ async def test_two_admins_approving_at_once_credit_once(api: Api, db: Database) 
     )
     assert sorted(status for status, _ in results) == [200, 409]
     assert await credits_of(db, BEHIND) == [180]
+
+
+async def test_a_learner_sees_their_current_certificates(api: Api, db: Database) -> None:
+    async with db.transaction() as s:
+        employee = await s.scalar(select(Employee).where(Employee.telegram_id == LEARNER))
+        assert employee is not None
+        entry = await s.scalar(
+            select(JpLedgerEntry).where(
+                JpLedgerEntry.employee_id == employee.id, JpLedgerEntry.source_kind == "module"
+            )
+        )
+        assert entry is not None
+        for revision, code, superseded in ((1, "ABCDEFGHJKLM", True), (2, "NPQRSTUVWXYZ", False)):
+            s.add(
+                Certificate(
+                    employee_id=employee.id,
+                    ledger_entry_id=entry.id,
+                    certificate_no="SB/2026/000001",
+                    revision=revision,
+                    superseded_at=datetime(2026, 4, 1, tzinfo=UTC) if superseded else None,
+                    code=code,
+                    nip=employee.nip,
+                    name=employee.name,
+                    module_id="berakhlak",
+                    module_title="BerAKHLAK",
+                    minutes=600,
+                    completed_on=date(2026, 3, 2),
+                )
+            )
+    body = (await api.post("learner", LEARNER))[1]
+    assert body["certificates"] == [
+        {
+            "certificate_no": "SB/2026/000001",
+            "title": "BerAKHLAK",
+            "completed_on": "2026-03-02",
+            "code": "NPQR-STUV-WXYZ",
+        }
+    ]
+    assert (await api.post("learner", BEHIND))[1]["certificates"] == []
+    assert (await api.post("me", LEARNER))[1]["bot_username"] is None  # not known here
