@@ -38,6 +38,7 @@ from bot.core.jp import claim_text
 from bot.core.webapp_auth import InitDataError, validate
 from bot.services import Services
 from bot.services.dashboard import STATES, NotRegistered
+from bot.services.identity import Decided, Decision
 from bot.services.trainings import MAX_REASON, Review, Reviewed
 from bot.texts import REFUSALS
 from bot.texts import webapp as t
@@ -192,10 +193,24 @@ async def _learner(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
 
 
 async def _queue(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
-    """Pending outside-training reports the caller may decide (``/antrian``'s)."""
-    items = await app.services.reviews.pending(uid, limit=_int(body, "limit", 50, 1, 100))
+    """What the caller may decide (``/antrian``'s): accounts to confirm, and pending
+    outside-training reports."""
+    limit = _int(body, "limit", 50, 1, 100)
+    items = await app.services.reviews.pending(uid, limit=limit)
+    requests = await app.services.identity.pending(uid, limit=limit)
     names = app.services.catalog.opds
     return {
+        "accounts": [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "typed_name": r.typed_name,
+                "telegram_name": r.telegram_name,
+                "opd_name": names[r.opd_code].name if r.opd_code in names else r.opd_code,
+                "created_at": r.created_at.isoformat(timespec="minutes"),
+            }
+            for r in requests
+        ],
         "reports": [
             {
                 "id": r.id,
@@ -212,7 +227,7 @@ async def _queue(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
                 "duplicate_of": r.duplicate_of,
             }
             for r, e in items
-        ]
+        ],
     }
 
 
@@ -240,6 +255,34 @@ def _decided(app: WebApp, result: Reviewed) -> dict[str, Any]:
     }
 
 
+def _account_decided(app: WebApp, result: Decided) -> dict[str, Any]:
+    if result.outcome is Decision.NOT_FOUND:
+        raise LookupError("request")
+    if result.outcome is Decision.OWN:
+        raise NotAllowed(Refusal.NOT_REVIEWER)
+    if result.outcome is Decision.ALREADY:
+        raise Conflict(t.ALREADY_DECIDED_ACCOUNT.format(name=result.decided_by or "-"))
+    if result.outcome is Decision.STALE:
+        raise Conflict(t.STALE_ACCOUNT)
+    app.wake()
+    request = result.request
+    return {"id": request.id if request else None, "status": request.status if request else None}
+
+
+async def _approve_account(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
+    request_id = _int(body, "request_id", 0, 1, 2**31 - 1)
+    return _account_decided(app, await app.services.identity.approve(uid, request_id))
+
+
+async def _refuse_account(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
+    request_id = _int(body, "request_id", 0, 1, 2**31 - 1)
+    reason = body.get("reason")
+    if not isinstance(reason, str) or not 3 <= len(reason.strip()) <= MAX_REASON:
+        raise BadParameter("reason")
+    decided = await app.services.identity.refuse(uid, request_id, reason.strip())
+    return _account_decided(app, decided)
+
+
 async def _approve(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
     report_id = _int(body, "report_id", 0, 1, 2**31 - 1)
     return _decided(app, await app.services.reviews.approve(uid, report_id))
@@ -263,6 +306,8 @@ VIEWS: dict[str, View] = {
     "queue": _queue,
     "approve": _approve,
     "reject": _reject,
+    "approve_account": _approve_account,
+    "refuse_account": _refuse_account,
 }
 
 

@@ -28,6 +28,8 @@ ERRORS = {
 }
 
 ALREADY_DECIDED = "Laporan ini sudah diputuskan oleh {name}."
+ALREADY_DECIDED_ACCOUNT = "Permintaan verifikasi ini sudah diputuskan oleh {name}."
+STALE_ACCOUNT = "Permintaan ini sudah tidak berlaku: akun NIP tersebut berubah sejak diajukan."
 
 # --- Labels of the page -------------------------------------------------------------------------
 LABELS = {
@@ -85,7 +87,13 @@ LABELS = {
     "no_certificates": "Belum ada sertifikat. Sertifikat modul dapat diminta dengan /sertifikat.",
     "verify": "Periksa keaslian",
     "queue": "Antrian verifikasi",
-    "queue_empty": "Tidak ada laporan pelatihan yang menunggu verifikasi.",
+    "queue_empty": "Tidak ada akun atau laporan pelatihan yang menunggu verifikasi.",
+    "accounts": "Akun menunggu verifikasi",
+    "reports": "Laporan pelatihan eksternal",
+    "account_verify": "verifikasi akun baru",
+    "account_transfer": "pindah akun Telegram",
+    "account_approved": "Akun dikonfirmasi; pegawai diberi tahu.",
+    "account_refused": "Ditolak; pegawai diberi tahu alasannya.",
     "approve": "Setujui",
     "reject": "Tolak",
     "reject_reason": "Alasan penolakan…",

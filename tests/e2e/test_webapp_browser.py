@@ -32,6 +32,7 @@ from bot.texts import webapp as t
 from db.models import ExternalTraining, JpLedgerEntry
 from db.session import Database
 from tests.support import FakeClock
+from tests.unit.helpers import register
 from tests.webapp_seed import ADMIN, BEHIND, LEARNER, SUPER, P, add_report, seed, signed
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -258,14 +259,23 @@ async def test_an_expired_session_shows_a_readable_message(
 
 
 async def test_a_superadmin_approves_a_pending_report_which_is_credited_once(
-    page: Page, site: str, clock: FakeClock, db: Database
+    page: Page,
+    site: str,
+    clock: FakeClock,
+    db: Database,
+    settings: Settings,
+    catalog: Catalog,
 ) -> None:
     report = await add_report(db, BEHIND)
+    # And an account waiting for verification, registered through the chat's service.
+    await register(Services.build(settings, db, catalog, clock=clock), 7001, verified=False)
     await page.run(lambda d: d.get(opened(site, SUPER, clock)))
     button = await page.wait("#open-queue")
     await page.run(lambda d: button.click())
     item = await page.wait(f"#queue li[data-report='{report}']", "Webinar Literasi Digital")
     assert "Budi Santoso" in item.text and "4 JP" in item.text
+    account = await page.wait("#accounts li", "Siti Aminah")
+    assert "Kabupaten Tegal" in account.text
     await page.shoot("queue")
     approve = await page.wait(f"#queue li[data-report='{report}'] .approve")
     await page.run(lambda d: approve.click())
@@ -285,5 +295,6 @@ async def test_a_superadmin_approves_a_pending_report_which_is_credited_once(
     await page.run(lambda d: back.click())
     button = await page.wait("#open-queue")
     await page.run(lambda d: button.click())
-    await page.wait("#view p.note", t.LABELS["queue_empty"])
+    await page.wait("#accounts li", "Siti Aminah")  # still waiting
+    assert await page.run(lambda d: len(d.find_elements("css selector", "#queue li"))) == 0
     assert await page.run(lambda d: page.policy_violations()) == []

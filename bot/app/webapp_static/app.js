@@ -271,43 +271,62 @@
     return el("button", { type: "button", cls: "primary", id: "open-queue", text: L.queue,
       on: { click: function () { go(queue, L.queue); } } });
   }
+  // One item to decide: approve, or refuse with a reason typed beside it.
+  function decision(attrs, lines, calls) {
+    const status = el("p", { cls: "note", role: "status" });
+    const reason = el("input", { type: "text", placeholder: L.reject_reason, "aria-label": L.reject_reason, maxlength: "300" });
+    const item = el("li", attrs);
+    const buttons = function (on) { for (const b of item.querySelectorAll("button")) b.disabled = !on; };
+    const decide = async function (name, params, done) {
+      buttons(false);
+      try {
+        await call(name, params);
+        status.textContent = done;
+        item.dataset.decided = name;
+        actions.remove();
+      } catch (error) {
+        status.textContent = error.message;
+        buttons(true);
+      }
+    };
+    const actions = el("div", { cls: "tools" }, [
+      el("button", { type: "button", cls: "primary approve", text: L.approve, on: { click: function () { decide(calls.approve[0], calls.approve[1], calls.approve[2]); } } }),
+      reason,
+      el("button", { type: "button", cls: "reject", text: L.reject, on: { click: function () {
+        if (reason.value.trim().length < 3) { reason.focus(); return; }
+        decide(calls.refuse[0], Object.assign({ reason: reason.value }, calls.refuse[1]), calls.refuse[2]);
+      } } }),
+    ]);
+    item.appendChild(el("div", { cls: "main" }, lines.concat([actions, status])));
+    return item;
+  }
   async function queue() {
     const data = await call("queue", {});
-    if (!data.reports.length) {
+    if (!data.reports.length && !data.accounts.length) {
       view.replaceChildren(el("p", { cls: "note", text: L.queue_empty }));
       return;
     }
-    view.replaceChildren(el("ul", { cls: "rows", id: "queue" }, data.reports.map(function (r) {
-      const status = el("p", { cls: "note", role: "status" });
-      const reason = el("input", { type: "text", placeholder: L.reject_reason, "aria-label": L.reject_reason, maxlength: "300" });
-      const decide = async function (name, params, done) {
-        for (const b of item.querySelectorAll("button")) b.disabled = true;
-        try {
-          await call(name, Object.assign({ report_id: r.id }, params));
-          status.textContent = done;
-          item.dataset.decided = name;
-          actions.remove();
-        } catch (error) {
-          status.textContent = error.message;
-          for (const b of item.querySelectorAll("button")) b.disabled = false;
-        }
-      };
-      const actions = el("div", { cls: "tools" }, [
-        el("button", { type: "button", cls: "primary approve", text: L.approve, on: { click: function () { decide("approve", {}, L.approved); } } }),
-        reason,
-        el("button", { type: "button", cls: "reject", text: L.reject, on: { click: function () {
-          if (reason.value.trim().length < 3) { reason.focus(); return; }
-          decide("reject", { reason: reason.value }, L.rejected);
-        } } }),
-      ]);
-      const item = el("li", { "data-report": String(r.id) }, [el("div", { cls: "main" }, [
-        el("div", { text: r.title }),
-        el("div", { cls: "sub", text: [r.name, r.nip, r.opd_name].join(" · ") }),
-        el("div", { cls: "sub", text: [r.organiser, date(r.started_on) + " – " + date(r.ended_on), r.jp + " JP", r.certificate_no].join(" · ") }),
-        actions, status,
-      ])]);
-      return item;
-    })));
+    const parts = [];
+    if (data.accounts.length) {
+      parts.push(el("h2", { text: L.accounts }), el("ul", { cls: "rows", id: "accounts" }, data.accounts.map(function (a) {
+        const id = { request_id: a.id };
+        return decision({ "data-request": String(a.id) }, [
+          el("div", { text: a.typed_name }),
+          el("div", { cls: "sub", text: [a.kind === "transfer" ? L.account_transfer : L.account_verify, a.telegram_name, a.opd_name].join(" · ") }),
+        ], { approve: ["approve_account", id, L.account_approved], refuse: ["refuse_account", id, L.account_refused] });
+      })));
+    }
+    if (data.reports.length) {
+      parts.push(el("h2", { text: L.reports }), el("ul", { cls: "rows", id: "queue" }, data.reports.map(function (r) {
+        const id = { report_id: r.id };
+        return decision({ "data-report": String(r.id) }, [
+          el("div", { text: r.title }),
+          el("div", { cls: "sub", text: [r.name, r.nip, r.opd_name].join(" · ") }),
+          el("div", { cls: "sub", text: [r.organiser, date(r.started_on) + " – " + date(r.ended_on), r.jp + " JP", r.certificate_no].join(" · ") }),
+        ], { approve: ["approve", id, L.approved], refuse: ["reject", id, L.rejected] });
+      })));
+    }
+    view.replaceChildren.apply(view, parts);
   }
 
   // --- one employee, and the learner's own view ------------------------------------------------

@@ -32,6 +32,7 @@ from db.models import (
 )
 from db.session import Database
 from tests.support import FakeClock
+from tests.unit.helpers import register
 from tests.webapp_seed import (
     ADMIN,
     BEHIND,
@@ -504,3 +505,40 @@ async def test_a_learner_sees_their_current_certificates(api: Api, db: Database)
     ]
     assert (await api.post("learner", BEHIND))[1]["certificates"] == []
     assert (await api.post("me", LEARNER))[1]["bot_username"] is None  # not known here
+
+
+async def test_accounts_waiting_for_verification_are_decided_as_in_the_chat(
+    api: Api, svc: Services, db: Database
+) -> None:
+    await register(svc, 7001, verified=False, opd="3328")
+    await register(svc, 7002, "19860926 201505 1 002", verified=False, opd="3328")
+    assert (await api.post("queue", ADMIN))[1]["accounts"] == []  # another OPD's
+    accounts = (await api.post("queue", SUPER))[1]["accounts"]
+    assert [(a["typed_name"], a["kind"], a["opd_name"]) for a in accounts] == [
+        ("Siti Aminah", "verify", "Kabupaten Tegal"),
+        ("Siti Aminah", "verify", "Kabupaten Tegal"),
+    ]
+    first, second = (a["id"] for a in accounts)
+    assert (await api.post("approve_account", ADMIN, request_id=first)) == (
+        403,
+        {"error": "forbidden", "message": REFUSALS["not_reviewer"]},
+    )
+    assert (await api.post("approve_account", LEARNER, request_id=first))[0] == 403
+    assert (await api.post("approve_account", SUPER, request_id=999))[0] == 404
+    assert (await api.post("approve_account", SUPER, request_id="1"))[0] == 400
+    assert (await api.post("approve_account", SUPER, request_id=first)) == (
+        200,
+        {"id": first, "status": "approved"},
+    )
+    again = await api.post("approve_account", SUPER, request_id=first)
+    assert again == (
+        409,
+        {"error": "already", "message": t.ALREADY_DECIDED_ACCOUNT.format(name="Bu Super")},
+    )
+    assert (await api.post("refuse_account", SUPER, request_id=second))[0] == 400
+    refused = await api.post("refuse_account", SUPER, request_id=second, reason="NIP keliru")
+    assert refused == (200, {"id": second, "status": "refused"})
+    async with db.transaction() as s:
+        verified = await s.scalar(select(Employee.verified_at).where(Employee.telegram_id == 7001))
+    assert verified is not None
+    assert (await api.post("queue", SUPER))[1]["accounts"] == []
