@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
 from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
+from pydantic import SecretStr
 from telegram.ext import Application
 
 from bot.app.application import WEBAPP_RUNNER, build_application, polling
+from bot.app.webhook import serving
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi
@@ -129,3 +132,39 @@ async def test_without_the_setting_no_button_is_offered(
     assert all("web_app" not in b for b in jp.buttons)
     assert fake.menu_buttons == {}
     assert bot_app.bot_data.get(WEBAPP_RUNNER) is None
+
+
+async def test_webhook_mode_serves_the_dashboard_on_the_webhook_port(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    settings = settings.model_copy(
+        update={
+            "telegram_api_base_url": fake.base_url,
+            "webhook_url": f"http://127.0.0.1:{port}/telegram/sinau",
+            "webhook_listen": "127.0.0.1",
+            "webhook_port": port,
+            "webhook_secret": SecretStr("s3cret-Token_for-tests"),
+            "webapp_url": APP_URL,
+        }
+    )
+    app = build_application(settings, catalog=catalog, clock=clock, run_ticks=False)
+    user = fake.user(8341, first_name="Siti", last_name="Aminah", started=True)
+    base = f"http://127.0.0.1:{port}"
+    async with serving(app, settings), aiohttp.ClientSession() as http:
+        await add_employee(app, user.id, NIP, "3328", "Siti Aminah")
+        assert app.bot_data.get(WEBAPP_RUNNER) is None  # no second server: the webhook's
+        async with http.get(f"{base}/app", allow_redirects=False) as r:
+            assert r.status == 308
+        async with http.get(f"{base}/app/") as r:
+            assert r.status == 200 and "Content-Security-Policy" in r.headers
+        body = {"init_data": user.web_app_init_data()}
+        async with http.post(f"{base}/app/api/me", json=body) as r:
+            me = await r.json()
+            assert r.status == 200 and me["role"] == "learner"
+            assert me["bot_username"] == "sinau_bareng_bot"
+        async with http.post(f"{base}/app/api/province", json=body) as r:
+            assert r.status == 403
+    assert fake.violations == []
