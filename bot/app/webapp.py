@@ -318,12 +318,19 @@ async def api(request: web.Request) -> web.Response:
         return _error(404, "not_found")
     if (request.content_length or 0) > MAX_BODY:
         return _error(400, "bad_request")
+    raw = b""
+    while len(raw) <= MAX_BODY:  # never more than the limit in memory, whatever the header said
+        chunk = await request.content.read(MAX_BODY + 1 - len(raw))
+        if not chunk:
+            break
+        raw += chunk
+    if len(raw) > MAX_BODY:
+        return _error(400, "bad_request")
     try:
-        raw = await request.content.read(MAX_BODY + 1)
         body = orjson.loads(raw) if raw else {}
     except ValueError:
         return _error(400, "bad_request")
-    if len(raw) > MAX_BODY or not isinstance(body, dict):
+    if not isinstance(body, dict):
         return _error(400, "bad_request")
     init_data = body.get("init_data")
     try:

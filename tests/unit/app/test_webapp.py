@@ -204,6 +204,15 @@ async def test_an_oversized_body_is_refused(api: Api) -> None:
     response = await api.client.post("/app/api/me", data=b"{" + b" " * 20_000 + b"}")
     assert response.status in (400, 413)
 
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: read up to the limit only
+        yield b'{"init_data": "'
+        for _ in range(40):
+            yield b"x" * 1000
+        yield b'"}'
+
+    response = await api.client.post("/app/api/me", data=chunks())
+    assert response.status == 400
+
 
 async def test_the_rate_is_limited_per_user(
     settings: Settings, db: Database, catalog: Catalog, clock: FakeClock
