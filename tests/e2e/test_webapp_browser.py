@@ -107,6 +107,10 @@ def opened(base: str, uid: int, clock: FakeClock, theme: dict[str, str] = THEME)
     return f"{base}#{fragment}"
 
 
+def visit(url: str) -> Callable[[Any], Any]:
+    return lambda driver: driver.get(url)
+
+
 class Page:
     """Selenium, called from a thread (its calls block), one step at a time."""
 
@@ -298,3 +302,25 @@ async def test_a_superadmin_approves_a_pending_report_which_is_credited_once(
     await page.wait("#accounts li", "Siti Aminah")  # still waiting
     assert await page.run(lambda d: len(d.find_elements("css selector", "#queue li"))) == 0
     assert await page.run(lambda d: page.policy_violations()) == []
+
+
+async def test_every_view_fits_a_360_px_phone(page: Page, site: str, clock: FakeClock) -> None:
+    """The issue's narrowest phone: no view scrolls sideways (the agency table keeps only the
+    columns that fit)."""
+    narrow = {"width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": True}
+    wide = {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": True}
+    await page.run(lambda d: d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", narrow))
+    try:
+        for uid, ready in (
+            (SUPER, "#agencies tbody tr"),
+            (ADMIN, "#employees li"),
+            (LEARNER, "#months"),
+        ):
+            # Only the fragment differs between users: leave the page so that it loads again.
+            await page.run(lambda d: d.get("about:blank"))
+            await page.run(visit(opened(site, uid, clock)))
+            await page.wait(ready)
+            assert await page.run(lambda d: d.execute_script("return window.innerWidth")) == 360
+            assert await page.run(lambda d: page.width_fits()), uid
+    finally:
+        await page.run(lambda d: d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", wide))
