@@ -123,6 +123,18 @@ class Settings(BaseSettings):
     # Telegram sends it in X-Telegram-Bot-Api-Secret-Token; requests without it are refused.
     webhook_secret: SecretStr | None = Field(default=None, alias="SINAU_WEBHOOK_SECRET")
 
+    # --- The Mini App dashboard (/app/) ---
+    # Its public HTTPS URL (the /app/ path of this server, behind the reverse proxy). Unset: no
+    # button opens it. Webhook mode serves it on the webhook's port; polling mode on its own.
+    webapp_url: str | None = Field(default=None, alias="SINAU_WEBAPP_URL")
+    webapp_port: int = Field(default=8081, alias="SINAU_WEBAPP_PORT", ge=1, le=65535)
+    # The signed initData is refused once its auth_date is older than this many seconds.
+    webapp_max_age: int = Field(default=3600, alias="SINAU_WEBAPP_MAX_AGE", ge=60, le=86400)
+    # API requests one Telegram user may make per minute (a sliding window, per instance).
+    webapp_rate_per_minute: int = Field(
+        default=120, alias="SINAU_WEBAPP_RATE_PER_MINUTE", ge=1, le=10000
+    )
+
     @model_validator(mode="after")
     def _default_reminder_outside_quiet_hours(self) -> Settings:
         start, end = self.quiet_hours
@@ -238,6 +250,15 @@ class Settings(BaseSettings):
             return None
         if not WEBHOOK_SECRET.match(value.get_secret_value()):
             raise ValueError("1-256 characters: letters, digits, _ and - (Telegram's rule)")
+        return value
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _webapp_https(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith("https://"):
+            raise ValueError("must be an https:// URL (Telegram opens Mini Apps over HTTPS only)")
         return value
 
     @field_validator("webhook_url")

@@ -98,7 +98,7 @@ async def announce_role(context: BotContext, telegram_id: int, role: Role | None
     """Tell the person appointed or revoked, with what they can now do, and set their menu to
     exactly the commands their role allows."""
     scope = MENU_SCOPE[role]
-    await set_menu(context.bot, telegram_id, scope)
+    await set_menu(context.bot, telegram_id, scope, context.services.settings.webapp_url)
     public, admin = help_lines(scope)
     if role is None:
         text = t.REVOKED.format(commands=public)

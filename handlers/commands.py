@@ -21,6 +21,7 @@ from bot import texts
 from bot.services.roles import Actor
 from bot.telegram.context import BotContext
 from bot.texts import CommandText
+from handlers.webapp_buttons import set_app_menu
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +98,9 @@ def menu(scope: CommandScope) -> list[BotCommand]:
     return [BotCommand(c.name, c.text.menu) for c in table() if c.scope <= scope]
 
 
-async def set_menu(bot: Bot, chat_id: int, scope: CommandScope) -> None:
-    """Admins see their own commands in Telegram's command menu; everyone else the default."""
+async def set_menu(bot: Bot, chat_id: int, scope: CommandScope, app_url: str | None = None) -> None:
+    """Admins see their own commands in Telegram's command menu; everyone else the default.
+    With the dashboard configured (``app_url``), an admin's menu button opens it."""
     try:
         if scope is CommandScope.EVERYONE:
             await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
@@ -106,6 +108,7 @@ async def set_menu(bot: Bot, chat_id: int, scope: CommandScope) -> None:
             await bot.set_my_commands(menu(scope), scope=BotCommandScopeChat(chat_id))
     except TelegramError as exc:  # a menu is a convenience; the role already holds
         log.warning("command menu of chat %s not updated: %s", chat_id, exc)
+    await set_app_menu(bot, chat_id, app_url, admin=scope is not CommandScope.EVERYONE)
 
 
 def scope_of(actor: Actor | None) -> CommandScope:

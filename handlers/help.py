@@ -28,7 +28,7 @@ def help_text(context: BotContext, scope: CommandScope) -> str:
 async def help_command(update: Update, context: BotContext) -> None:
     scope = scope_of(await context.services.roles.actor(user_id(update)))
     if scope is not CommandScope.EVERYONE:
-        await set_menu(context.bot, user_id(update), scope)
+        await set_menu(context.bot, user_id(update), scope, context.services.settings.webapp_url)
     await show(update, help_text(context, scope), keyboards.main_menu())
 
 

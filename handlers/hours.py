@@ -17,6 +17,7 @@ from bot.telegram.context import BotContext
 from bot.texts import documents as labels
 from bot.texts import hours as ht
 from bot.texts import identity as it
+from bot.texts import webapp as wt
 from handlers import hours_keyboards, keyboards
 from handlers.commands import command
 from handlers.common import (
@@ -30,6 +31,7 @@ from handlers.common import (
     user_id,
 )
 from handlers.paging import TEXT_LIMIT, clip, fit, shown
+from handlers.webapp_buttons import with_app
 
 MAX_ITEMS = 25
 MAX_TITLE = 120  # characters of a title in the list (the transcript has it whole)
@@ -114,7 +116,8 @@ async def _render(update: Update, context: BotContext, year: int | None) -> None
         *(years.inline_keyboard if years else ()),
         [keyboards.button(texts.BTN_CERTIFICATES, MenuButton("cert")), *keyboards.home()],
     ]
-    await show(update, hours_text(view), keyboards.markup(rows))
+    markup = with_app(keyboards.markup(rows), svc.settings.webapp_url, wt.BTN_MY_DASHBOARD)
+    await show(update, hours_text(view), markup)
 
 
 @command("jp", rank=30)

@@ -148,7 +148,8 @@ async def on_erase_button(update: Update, context: BotContext, data: EraseButton
         return
     until = doc_labels.long_date(result.keep_until.astimezone(svc.settings.tz).date())
     await show(update, t.ERASE_DONE.format(entries=result.retained, until=until))
-    await set_menu(context.bot, uid, CommandScope.EVERYONE)  # an admin's own menu goes too
+    # An admin's own menu (and dashboard button) goes too.
+    await set_menu(context.bot, uid, CommandScope.EVERYONE, context.services.settings.webapp_url)
 
 
 async def on_text(update: Update, context: BotContext, state: FlowState) -> None:

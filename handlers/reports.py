@@ -37,6 +37,7 @@ from handlers.common import (
     user_id,
 )
 from handlers.paging import TEXT_LIMIT, clip, fit, shown
+from handlers.webapp_buttons import set_app_menu, with_app
 
 MIN_YEAR = 2000
 MAX_RANKED = 40
@@ -208,7 +209,10 @@ async def show_report(update: Update, context: BotContext, opd_code: str | None,
     view = await svc.reports.recap(uid, year, opd_code)  # checks the role and the scope
     actor = await svc.reports.actor(uid)
     if opd_code is None:
-        markup = kb.province_report(year, view.rows[:MAX_RANKED], _names(context))
+        app_url = svc.settings.webapp_url
+        markup = with_app(
+            kb.province_report(year, view.rows[:MAX_RANKED], _names(context)), app_url
+        )
         text = ranking_text(context, view)
         text += await compliance_text(context, uid, text, opd_code)
         await reply(update, text, markup)
@@ -219,7 +223,8 @@ async def show_report(update: Update, context: BotContext, opd_code: str | None,
         opd_markup = kb.opd_report(opd_code, year, province=actor.is_superadmin)
         text = opd_text(context, view, opd_code)
         text += await compliance_text(context, uid, text, opd_code)
-        await reply(update, text, opd_markup)
+        await reply(update, text, with_app(opd_markup, svc.settings.webapp_url))
+    await set_app_menu(context.bot, uid, svc.settings.webapp_url, admin=True)
 
 
 async def compliance_text(context: BotContext, uid: int, above: str, opd_code: str | None) -> str:

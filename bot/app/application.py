@@ -11,6 +11,7 @@ from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
+from bot.app import webapp
 from bot.app.worker import Worker
 from bot.config import Settings
 from bot.core.clock import Clock, system_clock
@@ -35,6 +36,10 @@ POLL_TIMEOUT = 30
 # for the next getUpdates, few enough that a burst does not pile up in memory.
 ADMITTED_PER_WORKER = 4
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "poll_answer", "my_chat_member"]
+# Process wiring in bot_data (no state that matters): whether the webhook server serves /app/,
+# and the runner of the dashboard's own server in polling mode.
+WEBAPP_MOUNTED = "webapp_mounted"
+WEBAPP_RUNNER = "webapp_runner"
 
 
 def build_application(
@@ -106,6 +111,11 @@ async def on_startup(application: Application) -> None:
         log.info("%d reviewed questions left the schedule: their content changed", dropped)
     await worker_of(application).start()
     await application.bot.set_my_commands(commands.menu(commands.CommandScope.EVERYONE))
+    if svc.settings.webapp_url and not application.bot_data.get(WEBAPP_MOUNTED):
+        if application.bot_data.get(WEBAPP_RUNNER) is None:
+            wake = worker_of(application).sender.wake
+            username = application.bot.username
+            application.bot_data[WEBAPP_RUNNER] = await webapp.start_standalone(svc, wake, username)
     log.info(
         "ready: %d modules, %d agencies, database %s",
         len(svc.catalog.modules),
@@ -117,6 +127,10 @@ async def on_startup(application: Application) -> None:
 async def on_stop(application: Application) -> None:
     """After updates stop, before the HTTP session closes: the sender finishes its batch and
     records every outcome, and the lease goes to another instance at once."""
+    runner = application.bot_data.pop(WEBAPP_RUNNER, None)
+    if runner is not None:
+        await runner.cleanup()
+    await services_of(application).dashboard.settle()
     await worker_of(application).stop()
 
 

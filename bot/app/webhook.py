@@ -27,8 +27,10 @@ from sqlalchemy import func, select, text
 from telegram import Update
 from telegram.ext import Application
 
+from bot.app import webapp
 from bot.app.application import (
     ALLOWED_UPDATES,
+    WEBAPP_MOUNTED,
     on_shutdown,
     on_startup,
     on_stop,
@@ -59,6 +61,13 @@ def make_server(application: Application, settings: Settings) -> web.Application
     server.router.add_post(webhook_path(settings), receive_update)
     server.router.add_get("/healthz", healthz)
     server.router.add_get("/metrics", metrics_endpoint)
+    if settings.webapp_url:
+        webapp.mount(
+            server,
+            services_of(application),
+            wake=worker_of(application).sender.wake,
+            bot_username=application.bot.username,
+        )
     return server
 
 
@@ -149,6 +158,7 @@ async def serving(
     """The webhook server running inside the current event loop (``run``, tests)."""
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     async with application:
+        application.bot_data[WEBAPP_MOUNTED] = True  # /app/ is served here, not on its own
         await on_startup(application)
         await application.start()
         runner = web.AppRunner(make_server(application, settings), access_log=None)

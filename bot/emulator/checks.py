@@ -94,7 +94,7 @@ def formatted(
     return plain, ents
 
 
-def _check_url(url: str, what: str, https_only: bool = False) -> None:
+def check_url(url: str, what: str, https_only: bool = False) -> None:
     scheme, sep, _ = url.partition("://")
     scheme = scheme.lower()
     if not sep or not scheme:
@@ -156,7 +156,7 @@ def _check_reply_button(b: dict) -> None:
     if "request_contact" in b and not isinstance(b["request_contact"], bool):
         raise ApiError("Bad Request: can't parse keyboard button: request_contact must be Boolean")
     if "web_app" in b:
-        _check_url(b["web_app"].get("url", ""), "keyboard button Web App", True)
+        check_url(b["web_app"].get("url", ""), "keyboard button Web App", True)
 
 
 def _check_inline_button(b: dict) -> None:
@@ -177,9 +177,9 @@ def _check_inline_button(b: dict) -> None:
     if data is not None and len(data.encode("utf-8")) > CALLBACK_DATA_MAX_BYTES:
         raise ApiError("Bad Request: BUTTON_DATA_INVALID")
     if "url" in b:
-        _check_url(b["url"], "inline keyboard button")
+        check_url(b["url"], "inline keyboard button")
     if "web_app" in b:
-        _check_url(b["web_app"].get("url", ""), "inline keyboard button Web App", True)
+        check_url(b["web_app"].get("url", ""), "inline keyboard button Web App", True)
     if "pay" in b or "callback_game" in b:
         raise ApiError("Bad Request: BUTTON_TYPE_INVALID")
 

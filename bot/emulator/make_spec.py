@@ -60,6 +60,8 @@ METHODS = [
     "getMyDescription",
     "setMyShortDescription",
     "getMyShortDescription",
+    "setChatMenuButton",
+    "getChatMenuButton",
 ]
 
 # Discriminator text in union members: 'must be chat', 'always "kicked"'.

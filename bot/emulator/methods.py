@@ -31,10 +31,12 @@ from .misc_methods import (
     answer_callback_query,
     delete_my_commands,
     get_chat,
+    get_chat_menu_button,
     get_file,
     get_me,
     get_my_commands,
     send_chat_action,
+    set_chat_menu_button,
     set_my_commands,
     set_text_setting,
 )
@@ -354,6 +356,8 @@ HANDLERS = {
     "setMyCommands": set_my_commands,
     "getMyCommands": get_my_commands,
     "deleteMyCommands": delete_my_commands,
+    "setChatMenuButton": set_chat_menu_button,
+    "getChatMenuButton": get_chat_menu_button,
     "setMyDescription": lambda fake, p: set_text_setting(fake, p, "description", 512),
     "setMyShortDescription": lambda fake, p: set_text_setting(fake, p, "short_description", 120),
     "getMyDescription": lambda fake, p: {

@@ -7,7 +7,7 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-from .checks import CALLBACK_ANSWER_MAX, CHAT_ACTIONS, COMMANDS_MAX, chat_of
+from .checks import CALLBACK_ANSWER_MAX, CHAT_ACTIONS, COMMANDS_MAX, chat_of, check_url
 from .formatting import u16len
 from .spec import SCHEMA, ApiError
 
@@ -107,3 +107,29 @@ def set_text_setting(fake: FakeBotApi, p: dict, key: str, limit: int) -> bool:
         raise ApiError(f"Bad Request: {key} must not exceed {limit} characters")
     fake.settings[(key, p.get("language_code") or "")] = value
     return True
+
+
+# ------------------------------------------------------------------ menu button
+MENU_BUTTON_TEXT_MAX = 64  # characters; tdlib refuses longer menu button texts
+
+
+def set_chat_menu_button(fake: FakeBotApi, p: dict) -> bool:
+    """The menu button of one private chat (``chat_id``), or the bot's default one."""
+    button = p.get("menu_button") or {"type": "default"}
+    if button["type"] == "web_app":
+        text = button["text"]
+        if not text.strip() or len(text) > MENU_BUTTON_TEXT_MAX:
+            raise ApiError("Bad Request: BUTTON_TEXT_INVALID")
+        check_url(button["web_app"]["url"], "menu button Web App", True)
+    key = p.get("chat_id")
+    if key is not None:
+        chat = fake.users.get(key)
+        if chat is None or key < 0:  # only a private chat the bot knows has its own button
+            raise ApiError("Bad Request: chat not found")
+    fake.menu_buttons[key] = button
+    return True
+
+
+def get_chat_menu_button(fake: FakeBotApi, p: dict) -> dict:
+    key = p.get("chat_id")
+    return fake.menu_buttons.get(key) or fake.menu_buttons.get(None) or {"type": "commands"}

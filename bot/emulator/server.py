@@ -74,6 +74,7 @@ class FakeBotApi(WebhookMixin, SimulationMixin):
         self.files = Files()
         self.commands: dict[tuple[str, str], list[dict]] = {}
         self.settings: dict[tuple[str, str], str] = {}
+        self.menu_buttons: dict[int | None, dict] = {}  # per private chat; None: the default
         self.polls: dict[str, BotMessage] = {}
         self.poll_votes: dict[str, dict[int, list[int]]] = {}
         self.updates = UpdateQueue()

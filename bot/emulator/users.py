@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import json
 import re
 import time
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
 
 from .formatting import u16len
 from .state import BotMessage, Chat
@@ -17,6 +21,18 @@ if TYPE_CHECKING:
     from .server import FakeBotApi
 
 _COMMAND_RE = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
+
+
+# Telegram's light theme, as a Mini App receives it in themeParams.
+WEB_APP_THEME = {
+    "bg_color": "#ffffff",
+    "text_color": "#000000",
+    "hint_color": "#707579",
+    "link_color": "#3390ec",
+    "button_color": "#3390ec",
+    "button_text_color": "#ffffff",
+    "secondary_bg_color": "#f4f4f5",
+}
 
 
 def _seq(event: tuple[int, BotMessage]) -> int:
@@ -236,6 +252,52 @@ class FakeUser:
             f"no callback button containing {label!r} in message "
             f"{msg.message_id}; available buttons: {msg.button_texts}"
         )
+
+    def web_app_init_data(self, auth_date: float | None = None) -> str:
+        """The ``initData`` Telegram hands a Mini App this user opens: the user, a query id
+        and ``auth_date``, signed with the bot's token as Telegram documents it (HMAC-SHA256
+        of the sorted ``key=value`` lines, keyed by HMAC-SHA256 of the token with
+        "WebAppData")."""
+        user = json.dumps(self.json(), separators=(",", ":"), ensure_ascii=False)
+        when = int(time.time() if auth_date is None else auth_date)
+        fields = {"auth_date": str(when), "query_id": f"AAH{self.id}", "user": user}
+        secret = hmac.new(b"WebAppData", self.fake.token.encode(), hashlib.sha256).digest()
+        check = "\n".join(f"{k}={v}" for k, v in sorted(fields.items()))
+        fields["hash"] = hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()
+        return urlencode(fields, quote_via=quote)
+
+    def open_web_app(
+        self, label: str, message_id: int | None = None, *, auth_date: float | None = None
+    ) -> str:
+        """Tap the ``web_app`` button whose text contains ``label`` (or, with label ``""``
+        and no message, the chat's menu button): the URL Telegram opens, with the signed
+        ``initData`` and a light theme in its fragment, as Telegram passes them."""
+        if message_id is None and not label:
+            button = self.fake.menu_buttons.get(self.id) or {}
+            assert button.get("type") == "web_app", f"chat {self.id} has no Web App menu button"
+            url = button["web_app"]["url"]
+        else:
+            msg = (
+                next((m for m in reversed(self.chat.messages) if not m.deleted and m.buttons), None)
+                if message_id is None
+                else self.chat.get(message_id)
+            )
+            assert msg is not None, f"no bot message with buttons in chat {self.id}"
+            found = [b for b in msg.buttons if label in b.get("text", "") and "web_app" in b]
+            assert found, f"no web_app button {label!r}; available: {msg.button_texts}"
+            url = found[0]["web_app"]["url"]
+        self._act()
+        theme = json.dumps(WEB_APP_THEME, separators=(",", ":"))
+        fragment = urlencode(
+            {
+                "tgWebAppData": self.web_app_init_data(auth_date),
+                "tgWebAppVersion": "9.0",
+                "tgWebAppPlatform": "tdesktop",
+                "tgWebAppThemeParams": theme,
+            },
+            quote_via=quote,
+        )
+        return f"{url}#{fragment}"
 
     def answer_poll(self, poll_id: str, option_ids: list[int]) -> None:
         """Vote in a poll the bot sent (a ``poll_answer`` update, and a ``poll`` update)."""

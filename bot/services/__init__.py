@@ -18,6 +18,7 @@ from bot.services.audit_log import AuditLogService
 from bot.services.broadcast_drafts import DraftService
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService, Signer
+from bot.services.dashboard import DashboardService
 from bot.services.files import FileService
 from bot.services.hours import HoursService
 from bot.services.housekeeping import Housekeeping
@@ -69,6 +70,7 @@ class Services:
     audit_log: AuditLogService
     assignments: AssignmentService
     assignment_drafts: AssignmentDrafts
+    dashboard: DashboardService
 
     @classmethod
     def build(
@@ -162,4 +164,13 @@ class Services:
             files=FileService(db, clock, settings.file_cooldown_seconds),
             assignments=assignments,
             assignment_drafts=AssignmentDrafts(db, catalog, clock, settings, assignments),
+            dashboard=DashboardService(
+                db,
+                clock,
+                catalog,
+                settings.admin_ids,
+                settings.targets,
+                settings.scale,
+                HoursService(db, clock, settings),
+            ),
         )

@@ -294,6 +294,12 @@ class IdentityService:
         async with self.db.transaction() as s:
             return await self._decide(s, actor_id, request_id, True, None)
 
+    async def refuse(self, actor_id: int, request_id: int, reason: str) -> Decided:
+        """Refuse with the reason given at once (the dashboard asks for it on the same
+        screen); the same decision as ``refuse_with_reason``."""
+        async with self.db.transaction() as s:
+            return await self._decide(s, actor_id, request_id, None, reason)
+
     async def _claim(
         self,
         s: AsyncSession,

@@ -127,6 +127,12 @@ class ReviewService:
                 result = replace(result, message_id=message_id)
             return result
 
+    async def reject(self, actor_id: int, report_id: int, reason: str) -> Reviewed:
+        """Reject with the reason given at once (the dashboard asks for it on the same
+        screen); the same decision as ``reject_with_reason``."""
+        async with self.db.transaction() as s:
+            return await self._decide(s, actor_id, report_id, None, reason[:MAX_REASON])
+
     async def approve(self, actor_id: int, report_id: int) -> Reviewed:
         async with self.db.transaction() as s:
             return await self._decide(s, actor_id, report_id, True, None)

@@ -1,0 +1,223 @@
+"""Benchmark of the Mini App dashboard's API, through HTTP, on SQLite with a synthetic province.
+
+At 300,000 employees (ten ledger rows each, four in five in the reported year) in the 77 agencies
+of ``content/opd.yaml``, one of them with 5,000 employees, the real ``/app/`` server (aiohttp,
+the dashboard service, signed ``initData``) is timed, warm (the median of the runs after a first
+one that reads the file into the page cache):
+
+- province: ``POST /app/api/province`` (every agency's recap), target < 500 ms;
+- agency: ``POST /app/api/agency`` of the 5,000-employee agency (its recap, its people's states
+  and the first page), target < 300 ms;
+- the page's first load: ``/app/``, ``app.js`` and ``app.css`` as transferred (gzip, as the
+  reverse proxy serves them; uncompressed beside it), target < 300 KB.
+
+Same-run baselines: ``me`` (authentication, the role read and the HTTP round trip: the floor of
+every request), and the chat's ``/laporan`` queries called directly (``reports.opd_recap`` for the
+province and for that agency), which the API must not add much to.
+
+    .venv/bin/python bench/webapp.py [--employees 300000] [--dir /tmp/sinau-bench-webapp]
+
+The generated database is kept in ``--dir`` and reused; delete it to regenerate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import sqlite3
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from aiohttp import web  # noqa: E402
+from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
+
+from bot.app import webapp  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.core.content_loader import load_catalog  # noqa: E402
+from bot.core.webapp_auth import sign  # noqa: E402
+from bot.services import Services  # noqa: E402
+from bot.store import reports  # noqa: E402
+from db.migrate import upgrade_to_head  # noqa: E402
+from db.session import Database  # noqa: E402
+
+TOKEN = "123456:BENCH-TOKEN-abcdefghijklmnopqrstuvwxyz"
+ROWS_PER_EMPLOYEE = 10
+YEAR = 2026
+BIG = 5000  # employees of the agency drilled into
+SUPERADMIN = 999_999_999
+RUNS = 7
+
+
+def generate(path: Path, employees: int, codes: list[str]) -> float:
+    """Employees 1..N: the first ``BIG`` in the first agency, the rest spread over the others;
+    ten credits each; a superadmin. Returns the seconds it took."""
+    started = time.perf_counter()
+    db = Database(f"sqlite+aiosqlite:///{path}")
+
+    async def migrate() -> None:
+        await upgrade_to_head(db.engine)
+        await db.dispose()
+
+    asyncio.run(migrate())
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TEMP TABLE codes (n INTEGER PRIMARY KEY, code TEXT)")
+    connection.executemany("INSERT INTO codes VALUES (?, ?)", list(enumerate(codes)))
+    others = len(codes) - 1
+    connection.executescript(
+        f"""
+        PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {employees})
+        INSERT INTO employees (id, telegram_id, nip, name, opd_code, unit_kerja, jabatan, golongan,
+                               kind, is_active, consent_at, verified_at, verified_via,
+                               streak_days, created_at, updated_at)
+        SELECT i, 1000000 + i, printf('%018d', i),
+               'Pegawai ' || printf('%06d', (i * 7919) % {employees}),
+               (SELECT code FROM codes WHERE n = CASE WHEN i <= {BIG} THEN 0
+                                                      ELSE 1 + i % {others} END),
+               'Unit ' || (i % 12), 'Analis', 'III/a', 'PNS', 1,
+               '2026-01-05 00:00:00', '2026-01-05 00:00:00', 'admin', 0,
+               '2026-01-05 00:00:00', '2026-01-05 00:00:00'
+        FROM n;
+        WITH RECURSIVE n(i) AS (
+            SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {employees * ROWS_PER_EMPLOYEE})
+        INSERT INTO jp_ledger (employee_id, year, minutes, source_kind, source_id, title,
+                               category, activity_kind, organiser, started_on, ended_on,
+                               certificate_no, evidence, credited_at)
+        SELECT (i - 1) / {ROWS_PER_EMPLOYEE} + 1,
+               CASE WHEN i % 5 = 0 THEN {YEAR - 1} ELSE {YEAR} END,
+               15 + (i * 37) % 180,
+               CASE WHEN i % 7 = 0 THEN 'external' ELSE 'module' END,
+               'm' || (i % {ROWS_PER_EMPLOYEE}),
+               'Modul ' || (i % 40),
+               CASE WHEN i % 7 = 0 THEN NULL WHEN i % 3 = 0 THEN 'teknis'
+                    WHEN i % 3 = 1 THEN 'manajerial' ELSE 'sosial_kultural' END,
+               'E-learning (mikro)', 'BPSDMD', '2026-03-02', '2026-03-04',
+               NULL, '{{}}', '2026-03-04 03:00:00'
+        FROM n;
+        """
+    )
+    connection.commit()
+    connection.execute("ANALYZE")
+    connection.commit()
+    connection.close()
+    return time.perf_counter() - started
+
+
+def init_data(uid: int) -> str:
+    fields = {
+        "auth_date": str(int(time.time())),
+        "user": json.dumps({"id": uid, "first_name": "Bench"}),
+    }
+    fields["hash"] = sign(fields, TOKEN)
+    return urlencode(fields)
+
+
+async def timed(step, runs: int = RUNS) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """(first run, median of the warm runs after it), in milliseconds."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await step()
+        times.append((time.perf_counter() - started) * 1000)
+    return times[0], statistics.median(times[1:])
+
+
+async def measure(path: Path, employees: int, big: str) -> dict[str, float]:
+    settings = Settings(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        DATABASE_URL=f"sqlite+aiosqlite:///{path}",
+        SINAU_ADMIN_IDS=str(SUPERADMIN),
+        SINAU_WEBAPP_RATE_PER_MINUTE=10000,
+        _env_file=None,
+    )
+    db = Database(settings.database_url)
+    services = Services.build(settings, db, load_catalog(ROOT / "content"))
+    server = web.Application()
+    webapp.mount(server, services)
+    figures: dict[str, float] = {}
+    auth = init_data(SUPERADMIN)
+    async with TestClient(TestServer(server)) as client:
+
+        async def post(view: str, **params: object) -> dict:
+            response = await client.post(f"/app/api/{view}", json={"init_data": auth, **params})
+            assert response.status == 200, (view, response.status, await response.text())
+            return await response.json()
+
+        async def province() -> None:
+            body = await post("province", year=YEAR)
+            assert sum(a["employees"] for a in body["agencies"]) == employees
+
+        async def agency() -> None:
+            body = await post("agency", opd=big, year=YEAR, limit=50)
+            assert body["matched"] == BIG and len(body["employees"]) == 50
+
+        async def chat_province() -> None:
+            async with db.transaction() as s:
+                await reports.opd_recap(s, YEAR, settings.targets)
+
+        async def chat_agency() -> None:
+            async with db.transaction() as s:
+                await reports.opd_recap(s, YEAR, settings.targets, big)
+
+        async def me() -> None:
+            await post("me")
+
+        for name, step in (
+            ("province", province),
+            ("chat_province", chat_province),
+            ("agency", agency),
+            ("chat_agency", chat_agency),
+            ("me", me),
+        ):
+            first, warm = await timed(step)
+            figures[f"{name}_first_ms"], figures[f"{name}_ms"] = first, warm
+
+        raw = gzipped = 0
+        for name in ("", "app.js", "app.css"):
+            response = await client.get(f"/app/{name}")
+            body = await response.read()
+            raw += len(body)
+            gzipped += len(gzip.compress(body))
+        figures["page_kb"], figures["page_gzip_kb"] = raw / 1024, gzipped / 1024
+    await db.dispose()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--employees", type=int, default=300_000)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/sinau-bench-webapp"))
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    codes = sorted(load_catalog(ROOT / "content").opds)
+    path = args.dir / f"webapp-{args.employees}.db"
+    generated = generate(path, args.employees, codes) if not path.exists() else 0.0
+    f = asyncio.run(measure(path, args.employees, codes[0]))
+    if args.json:
+        print(json.dumps({"employees": args.employees, "generate_s": generated, **f}))
+        return
+    print(f"\n{args.employees:,} employees, {args.employees * ROWS_PER_EMPLOYEE:,} ledger rows")
+    print(f"{'':28} {'first ms':>9} {'warm ms':>9}")
+    for key, label in (
+        ("province", "API province"),
+        ("chat_province", "  baseline: /laporan query"),
+        ("agency", f"API agency ({BIG:,})"),
+        ("chat_agency", "  baseline: /laporan query"),
+        ("me", "API me (floor)"),
+    ):
+        print(f"{label:28} {f[key + '_first_ms']:>9.0f} {f[key + '_ms']:>9.0f}")
+    print(f"page first load: {f['page_gzip_kb']:.1f} KB gzip ({f['page_kb']:.1f} KB raw)")
+    print("targets: province < 500 ms warm, agency of 5,000 < 300 ms, first load < 300 KB")
+
+
+if __name__ == "__main__":
+    main()

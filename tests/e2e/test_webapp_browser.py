@@ -1,0 +1,326 @@
+"""The dashboard page in a real browser: Debian's headless Chromium, driven by Selenium through
+the system chromedriver, at a phone's width (390 px), against the real server and database.
+
+The page is opened as Telegram opens a Mini App: the signed ``initData`` and the theme in the URL
+fragment (Telegram's ``telegram-web-app.js`` cannot load here: the browser resolves no outside
+name, as in the emulator). Screenshots of each view go to ``SINAU_SCREENSHOTS`` when it is set
+(the README's pictures are made so), and to ``test-artifacts/`` when a test fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import shutil
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from sqlalchemy import select
+
+from bot.app import webapp
+from bot.config import Settings
+from bot.core.content import Catalog
+from bot.services import Services
+from bot.texts import webapp as t
+from db.models import ExternalTraining, JpLedgerEntry
+from db.session import Database
+from tests.support import FakeClock
+from tests.unit.helpers import register
+from tests.webapp_seed import ADMIN, BEHIND, LEARNER, SUPER, P, add_report, seed, signed
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or DRIVER is None,
+    reason="Chromium is not installed (apt-get install chromium chromium-driver); "
+    ".ci/run installs it",
+)
+WIDTH, HEIGHT = 390, 844
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+THEME = {"bg_color": "#ffffff", "text_color": "#000000", "button_color": "#3390ec"}
+DARK = {
+    "bg_color": "#17212b",
+    "text_color": "#f5f5f5",
+    "hint_color": "#708499",
+    "button_color": "#5288c1",
+    "secondary_bg_color": "#232e3c",
+}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",  # CI runs as root
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        f"--window-size={WIDTH},{HEIGHT}",
+        # No outside name resolves: telegram.org fails at once, as offline.
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(DRIVER)))
+    driver.set_page_load_timeout(30)
+    # A phone's viewport (headless windows are at least 500 px wide).
+    metrics = {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": True}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+async def site(
+    settings: Settings, db: Database, catalog: Catalog, clock: FakeClock
+) -> AsyncIterator[str]:
+    await seed(db)
+    svc = Services.build(settings, db, catalog, clock=clock, rng=random.Random(7))
+    server = web.Application()
+    webapp.mount(server, svc, now=lambda: clock().timestamp())
+    test_server = TestServer(server, host="127.0.0.1")
+    await test_server.start_server()
+    yield str(test_server.make_url("/app/"))
+    await test_server.close()
+
+
+def opened(base: str, uid: int, clock: FakeClock, theme: dict[str, str] = THEME) -> str:
+    fragment = urlencode(
+        {
+            "tgWebAppData": signed(uid, clock().timestamp()),
+            "tgWebAppVersion": "9.0",
+            "tgWebAppThemeParams": json.dumps(theme),
+        },
+        quote_via=quote,
+    )
+    return f"{base}#{fragment}"
+
+
+def visit(url: str) -> Callable[[Any], Any]:
+    return lambda driver: driver.get(url)
+
+
+class Page:
+    """Selenium, called from a thread (its calls block), one step at a time."""
+
+    def __init__(self, driver: Any, name: str) -> None:
+        self.driver = driver
+        self.name = name
+
+    async def run(self, step: Callable[[Any], Any]) -> Any:
+        return await asyncio.to_thread(step, self.driver)
+
+    async def wait(self, css: str, text: str | None = None, seconds: float = 15) -> Any:
+        from selenium.common.exceptions import StaleElementReferenceException
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        def find(driver: Any) -> Any:
+            for element in driver.find_elements(By.CSS_SELECTOR, css):
+                if element.is_displayed() and (text is None or text in element.text):
+                    return element
+            return False
+
+        # An element the page replaced while it was read: look again.
+        ignored = (StaleElementReferenceException,)
+        return await self.run(
+            lambda d: WebDriverWait(d, seconds, ignored_exceptions=ignored).until(find)
+        )
+
+    async def shoot(self, view: str) -> None:
+        folder = os.environ.get("SINAU_SCREENSHOTS")
+        if folder:
+
+            def save(driver: Any) -> None:
+                Path(folder).mkdir(parents=True, exist_ok=True)
+                driver.save_screenshot(str(Path(folder) / f"dashboard-{view}.png"))
+
+            await self.run(save)
+
+    def width_fits(self) -> bool:
+        """Nothing wider than the phone: the page never scrolls sideways (a wide table scrolls
+        in its own box)."""
+        return bool(
+            self.driver.execute_script(
+                "return document.documentElement.scrollWidth <= window.innerWidth"
+            )
+        )
+
+    def policy_violations(self) -> list[str]:
+        logs = self.driver.get_log("browser")
+        return [e["message"] for e in logs if "Content Security Policy" in e["message"]]
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Page]:
+    browser.get("about:blank")
+    browser.get_log("browser")  # start each test with an empty console
+    yield Page(browser, request.node.name)
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / f"{request.node.name}.png"))
+
+
+async def test_a_superadmin_sorts_searches_and_drills_down(
+    page: Page, site: str, clock: FakeClock
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    await page.run(lambda d: d.get(opened(site, SUPER, clock)))
+    await page.wait("#agencies tbody tr")
+    heading = await page.wait("#heading")
+    assert heading.text == t.LABELS["province"]
+    rows = await page.run(lambda d: d.find_elements(By.CSS_SELECTOR, "#agencies tbody tr"))
+    assert len(rows) == 2 and rows[0].get_attribute("data-opd") == P  # best share first
+    assert "10.00" in (await page.wait("#as-of")).text  # 03:00 UTC, shown in WIB
+    await page.shoot("province")
+    assert await page.run(lambda d: d.execute_script("return window.innerWidth")) == WIDTH
+    assert await page.run(lambda d: page.width_fits())
+    # At a phone's width the table keeps the columns that matter; none is cut off.
+    table_fits = "return document.querySelector('.scroll').scrollWidth <= window.innerWidth"
+    assert await page.run(lambda d: d.execute_script(table_fits))
+    assert await page.run(lambda d: d.find_element(By.ID, "distribution").is_displayed())
+
+    # Sort by name (ascending), then search by name.
+    name_header = await page.wait("#agencies th[data-key=name]")
+    await page.run(lambda d: name_header.click())
+    first = await page.run(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#agencies tbody tr").get_attribute("data-opd")
+    )
+    assert first == "prov-bappeda"  # "Bappeda ..." before "Sekretariat ..."
+    search = await page.wait("#search")
+    await page.run(lambda d: search.send_keys("sekretariat"))
+    rows = await page.run(lambda d: d.find_elements(By.CSS_SELECTOR, "#agencies tbody tr"))
+    assert [r.get_attribute("data-opd") for r in rows] == [P]
+
+    # Into the agency, its people and their states; then one employee's ledger.
+    await page.run(lambda d: rows[0].click())
+    await page.wait("#employees li", "Sri Rahayu")
+    assert (await page.wait("#heading")).text == "Sekretariat Daerah Provinsi Jawa Tengah"
+    await page.shoot("agency")
+    state = await page.wait("#state")
+    await page.run(lambda d: state.send_keys(t.STATES["reached"]))
+    await page.wait("#counter", "1")
+    person = await page.wait("#employees li", "Sri Rahayu")
+    await page.run(lambda d: person.click())
+    await page.wait("#ledger li", "Kursus 1")
+    assert "20 JP" in (await page.wait(".cards")).text
+    await page.shoot("employee")
+    assert await page.run(lambda d: page.width_fits())
+    back = await page.wait("#back")
+    await page.run(lambda d: back.click())
+    await page.wait("#employees li")
+    assert await page.run(lambda d: page.policy_violations()) == []
+
+
+async def test_an_opd_admin_sees_only_their_agency(page: Page, site: str, clock: FakeClock) -> None:
+    await page.run(lambda d: d.get(opened(site, ADMIN, clock)))
+    await page.wait("#employees li", "Budi Santoso")
+    assert (await page.wait("#heading")).text == "Sekretariat Daerah Provinsi Jawa Tengah"
+    assert await page.run(lambda d: d.find_element("id", "back").is_displayed()) is False
+    assert await page.run(lambda d: len(d.find_elements("css selector", "#agencies"))) == 0
+    text = await page.run(lambda d: d.find_element("id", "view").text)
+    assert "Wati Lain" not in text and "Tono" not in text  # the other OPD's people
+
+
+async def test_a_learner_sees_their_own_year_in_the_dark_theme(
+    page: Page, site: str, clock: FakeClock
+) -> None:
+    await page.run(lambda d: d.get(opened(site, LEARNER, clock, DARK)))
+    await page.wait("#months")
+    assert t.LABELS["reached"] in (await page.wait("#remaining")).text
+    background = await page.run(
+        lambda d: d.execute_script("return getComputedStyle(document.body).backgroundColor")
+    )
+    assert background == "rgb(23, 33, 43)"  # Telegram's dark bg_color
+    # The signed string does not stay in the address bar.
+    assert "#" not in await page.run(lambda d: d.current_url)
+    await page.shoot("learner")
+    assert await page.run(lambda d: page.width_fits())
+
+
+async def test_an_expired_session_shows_a_readable_message(
+    page: Page, site: str, clock: FakeClock
+) -> None:
+    url = opened(site, SUPER, clock)
+    clock.advance(seconds=3601)
+    await page.run(lambda d: d.get(url))
+    error = await page.wait(".error")
+    assert error.text == t.ERRORS["unauthorized"]
+    assert error.get_attribute("data-status") == "401"
+
+
+async def test_a_superadmin_approves_a_pending_report_which_is_credited_once(
+    page: Page,
+    site: str,
+    clock: FakeClock,
+    db: Database,
+    settings: Settings,
+    catalog: Catalog,
+) -> None:
+    report = await add_report(db, BEHIND)
+    # And an account waiting for verification, registered through the chat's service.
+    await register(Services.build(settings, db, catalog, clock=clock), 7001, verified=False)
+    await page.run(lambda d: d.get(opened(site, SUPER, clock)))
+    button = await page.wait("#open-queue")
+    await page.run(lambda d: button.click())
+    item = await page.wait(f"#queue li[data-report='{report}']", "Webinar Literasi Digital")
+    assert "Budi Santoso" in item.text and "4 JP" in item.text
+    account = await page.wait("#accounts li", "Siti Aminah")
+    assert "Kabupaten Tegal" in account.text
+    await page.shoot("queue")
+    approve = await page.wait(f"#queue li[data-report='{report}'] .approve")
+    await page.run(lambda d: approve.click())
+    await page.wait(f"#queue li[data-report='{report}'] [role=status]", t.LABELS["approved"])
+    async with db.transaction() as s:
+        credits = list(
+            await s.scalars(
+                select(JpLedgerEntry.minutes).where(
+                    JpLedgerEntry.source_kind == "external", JpLedgerEntry.source_id == str(report)
+                )
+            )
+        )
+        row = await s.get(ExternalTraining, report)
+    assert credits == [180] and row is not None and row.status == "approved"
+    # Back in the queue, the report is gone: it was decided.
+    back = await page.wait("#back")
+    await page.run(lambda d: back.click())
+    button = await page.wait("#open-queue")
+    await page.run(lambda d: button.click())
+    await page.wait("#accounts li", "Siti Aminah")  # still waiting
+    assert await page.run(lambda d: len(d.find_elements("css selector", "#queue li"))) == 0
+    assert await page.run(lambda d: page.policy_violations()) == []
+
+
+async def test_every_view_fits_a_360_px_phone(page: Page, site: str, clock: FakeClock) -> None:
+    """The issue's narrowest phone: no view scrolls sideways (the agency table keeps only the
+    columns that fit)."""
+    narrow = {"width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": True}
+    wide = {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": True}
+    await page.run(lambda d: d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", narrow))
+    try:
+        for uid, ready in (
+            (SUPER, "#agencies tbody tr"),
+            (ADMIN, "#employees li"),
+            (LEARNER, "#months"),
+        ):
+            # Only the fragment differs between users: leave the page so that it loads again.
+            await page.run(lambda d: d.get("about:blank"))
+            await page.run(visit(opened(site, uid, clock)))
+            await page.wait(ready)
+            assert await page.run(lambda d: d.execute_script("return window.innerWidth")) == 360
+            assert await page.run(lambda d: page.width_fits()), uid
+    finally:
+        await page.run(lambda d: d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", wide))
