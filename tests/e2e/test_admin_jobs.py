@@ -28,6 +28,7 @@ from tests.e2e.hours_helpers import (
     credit_module,
     db_of,
     report_training,
+    send_report,
     uploaded,
 )
 from tests.support import FakeClock, active_sheet
@@ -212,7 +213,7 @@ async def test_configured_superadmins_show_as_such_and_employees_learn_who_revie
     await add_employee(app, employee.id, NIP_ADMIN, "prov-dinkes", "Sari Wulandari")
     await report_training(employee)
     employee.send_document("sertifikat.pdf", b"%PDF-1.4 certificate", "application/pdf")
-    done = await employee.wait_for_reply(lambda m: "menunggu verifikasi" in (m.text or ""))
+    done = await send_report(employee)
     assert (
         f"Belum ada admin OPD {DINKES} yang dapat memverifikasi laporan ini, jadi laporan ini "
         "diverifikasi oleh superadmin Sinau Bareng di BPSDMD Provinsi Jawa Tengah"
