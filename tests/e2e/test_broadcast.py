@@ -134,8 +134,8 @@ async def test_a_broadcast_to_500_reaches_every_active_user_once(
         await fake.wait_for(lambda: bool(fake.calls_to("sendDocument")))
         document = fake.calls_to("sendDocument")[-1]
         assert document.response_ok
-        sent = await admin.wait_for_reply(lambda m: m.kind == "document", 15)
-        header, *rows = excel_csv(uploaded(fake, sent))  # as Excel opens it
+        csv_file = await admin.wait_for_reply(lambda m: m.kind == "document", 15)
+        header, *rows = excel_csv(uploaded(fake, csv_file))  # as Excel opens it
         assert header == ["NIP", "Nama", "Instansi", "Status", "Keterangan"]
         assert len(rows) == 50 and all(isinstance(r[0], str) and len(r[0]) == 18 for r in rows)
         assert {r[2] for r in rows} == {"Kabupaten Tegal"}  # the agency's name, not its code
