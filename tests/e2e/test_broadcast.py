@@ -131,9 +131,8 @@ async def test_a_broadcast_to_500_reaches_every_active_user_once(
         assert inactive == 50
 
         admin.press_button("CSV gagal", message_id=report.message_id)
-        await fake.wait_for(lambda: bool(fake.calls_to("sendDocument")))
-        document = fake.calls_to("sendDocument")[-1]
-        assert document.response_ok
+        # Sent (a 429 of the one-per-second chat limit is retried by the rate limiter).
+        await fake.wait_for(lambda: any(c.response_ok for c in fake.calls_to("sendDocument")))
         csv_file = await admin.wait_for_reply(lambda m: m.kind == "document", 15)
         header, *rows = excel_csv(uploaded(fake, csv_file))  # as Excel opens it
         assert header == ["NIP", "Nama", "Instansi", "Status", "Keterangan"]
