@@ -1,0 +1,92 @@
+"""The web chat in a real browser: what a visitor of ``./scripts/demo`` does and sees."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from selenium.webdriver.common.by import By
+
+from bot.demo import seed
+from tests.browser.conftest import DemoThread
+from tests.browser.page import ChatPage
+
+LEARNER = seed.LEARNER.persona.id
+ADMIN = seed.OPD_ADMIN.persona.id
+COLLEAGUE = seed.COLLEAGUE.persona.id
+SCREENSHOTS = os.environ.get("SINAU_SCREENSHOTS")  # e.g. docs/screenshots: the README's images
+
+
+def register(page: ChatPage) -> None:
+    page.persona(LEARNER)
+    page.say("/start", "Pemberitahuan Privasi")
+    page.tap("Saya sudah membaca", "Kirimkan NIP")
+    page.say(seed.LEARNER.nip, "Bagikan nomor HP saya")
+    page.share_contact("Konfirmasi pendaftaran")
+    page.tap("Daftar, dengan pengingat", "Pendaftaran berhasil")
+
+
+def test_a_new_civil_servant_registers_and_reads_a_card(
+    browser: Any, demo_thread: DemoThread
+) -> None:
+    assert demo_thread.demo is not None
+    page = ChatPage(browser, demo_thread.demo.url).open()
+    register(page)
+    page.say("/belajar", "Katalog modul")
+    page.tap("Teknis", "Pilih modul")
+    page.tap("Keamanan Informasi", "menit belajar")
+    card = page.tap("Mulai", "Kartu 1/")
+    card_id = card.get_attribute("id")
+    page.tap("Lanjut", "Kartu 2/")
+    shown = page.driver.find_element(By.ID, card_id)
+    assert "Kartu 2/" in shown.text  # edited in place: the same bubble, the next card
+    assert sum("Kartu " in text for text in page.texts()) == 1
+    assert "diedit" in shown.text
+    # The registration's reply keyboard is gone, the chat shows the bot's menu button.
+    assert not page.driver.find_element(By.ID, "reply-keyboard").is_displayed()
+    assert page.driver.find_element(By.ID, "menu-button").is_displayed()
+    width = page.driver.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 390  # nothing wider than the phone
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(str(Path(SCREENSHOTS) / "webchat-phone.png"))
+
+
+def test_the_admins_announcement_arrives_in_the_learners_chat(
+    desktop: Any, demo_thread: DemoThread
+) -> None:
+    assert demo_thread.demo is not None
+    page = ChatPage(desktop, demo_thread.demo.url).open()
+    page.persona(ADMIN)
+    text = "Webinar SPBE hari Jumat pukul 09.00."
+    page.say("/umumkan", "Pengumuman baru")
+    page.say(text, "Tambahkan tombol")
+    page.tap("Tanpa tombol", "Jumlah penerima")
+    page.tap("Pratinjau", "akan dikirim ke")
+    page.tap("Kirim sekarang", "Pengumuman #")
+    badge = f'[data-persona="{COLLEAGUE}"] .badge'
+    page.wait(lambda d: d.find_element(By.CSS_SELECTOR, badge).text not in ("", "0"))
+    page.persona(COLLEAGUE)
+    page.bot_message(text)
+    if SCREENSHOTS:
+        page.screenshot(str(Path(SCREENSHOTS) / "webchat-desktop.png"))
+
+
+def test_a_message_renders_quickly_after_a_long_history(
+    browser: Any, demo_thread: DemoThread
+) -> None:
+    """300 messages in the chat, then one more: the time until the page shows it."""
+    demo = demo_thread.demo
+    assert demo is not None
+    page = ChatPage(browser, demo.url).open()
+    page.persona(LEARNER)
+    for _ in range(150):  # 300 messages: 150 of the user's, 150 replies
+        page.type("halo")
+    page.wait(lambda d: len(page.bubbles()) >= 300, timeout=60)
+    began = time.perf_counter()
+    page.say("/bantuan", "/belajar")
+    elapsed = time.perf_counter() - began
+    print(f"\nrender after 300 messages: {elapsed * 1000:.0f} ms (send to shown)")
+    assert elapsed < 2.0
