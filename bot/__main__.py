@@ -44,7 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--webhook", action="store_true", help="the emulator posts updates to the bot's webhook"
     )
-    demo.add_argument("--content", type=Path, help="content folder (default: settings)")
+    demo.add_argument(
+        "--content",
+        type=Path,
+        help="preview a content folder: reloaded on every change, its problems shown in the page",
+    )
     demo.add_argument("--database", type=Path, default=Path("data/demo.db"))
     commands.add_parser("migrate", help="migrate the database to the newest schema")
     content = commands.add_parser("content", help="course content tools")
@@ -187,6 +191,7 @@ def run_demo(args: argparse.Namespace) -> int:
         webhook=args.webhook,
         database=args.database,
         content=args.content,
+        watch=args.content is not None,
     )
     return run(options, settings)
 

@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,7 @@ class DemoOptions:
     webhook: bool = False
     database: Path = DEFAULT_DATABASE
     content: Path | None = None  # default: the settings' content folder (bundled content/)
+    watch: bool = False  # reload the content when a file changes; problems go to the page
     run_ticks: bool = True
 
 
@@ -67,16 +68,82 @@ class Demo:
     fake: FakeBotApi
     chat: WebChat
     clock: DemoClock
-    settings: Settings
-    application: Application
-    seeded: bool
+    slot: BotSlot
     started_in: float  # seconds from the call to a usable page
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
         host = "127.0.0.1" if self.options.host in ("0.0.0.0", "::") else self.options.host
         return f"http://{host}:{self.fake.port}/"
+
+    @property
+    def application(self) -> Application:
+        assert self.slot.application is not None, "no bot: the content has problems"
+        return self.slot.application
+
+    @property
+    def settings(self) -> Settings:
+        return self.slot.settings
+
+    @property
+    def seeded(self) -> bool:
+        return self.slot.seeded
+
+
+class BotSlot:
+    """The bot, which a content change replaces; the emulator and its chats stay."""
+
+    def __init__(
+        self, settings: Settings, clock: DemoClock, options: DemoOptions, chat: WebChat
+    ) -> None:
+        self.base = settings
+        self.settings = settings  # as served (webhook mode adds its URL and secret)
+        self.clock = clock
+        self.options = options
+        self.chat = chat
+        self.application: Application | None = None
+        self.seeded = False
+        self.reloads = 0
+        self._stack: contextlib.AsyncExitStack | None = None
+
+    def load(self) -> Catalog | None:
+        """The content, or None after showing its problems in the page."""
+        try:
+            return load_catalog(self.base.content_dir)
+        except ContentError as exc:
+            problems = "\n".join(str(p) for p in exc.problems)
+            self.chat.notify("content check", f"{self.base.content_dir}:\n{problems}")
+            return None
+
+    async def start(self, catalog: Catalog) -> None:
+        application = build_application(
+            self.base, catalog=catalog, clock=self.clock, run_ticks=self.options.run_ticks
+        )
+        stack = contextlib.AsyncExitStack()
+        self.settings = await stack.enter_async_context(
+            _serving(application, self.base, self.options)
+        )
+        self.application, self._stack = application, stack
+        if await seed.seed(services_of(application)):
+            self.seeded = True
+            await tick(application)  # the seeded accounts' notices go out now
+
+    async def stop(self) -> None:
+        stack, self._stack, self.application = self._stack, None, None
+        if stack is not None:
+            await stack.aclose()
+
+    async def reload(self) -> bool:
+        """After a change in the content folder: the new content, or the old bot and the
+        problems shown in the page."""
+        catalog = self.load()
+        if catalog is None:
+            return False
+        await self.stop()
+        await self.start(catalog)
+        self.reloads += 1
+        log.info("content reloaded: %d modules", len(catalog.modules))
+        return True
 
 
 def demo_settings(base: Settings, fake: FakeBotApi, options: DemoOptions) -> Settings:
@@ -126,7 +193,7 @@ async def running(options: DemoOptions, base: Settings | None = None) -> AsyncIt
     options.database.parent.mkdir(parents=True, exist_ok=True)
     clock = DemoClock(base.tz, clock_file(options.database))
     fake = FakeBotApi(token=DEMO_TOKEN)
-    holder: dict[str, Application] = {}
+    holder: dict[str, BotSlot] = {}
 
     async def move_clock(body: dict[str, Any]) -> str:
         if body.get("to"):
@@ -141,7 +208,7 @@ async def running(options: DemoOptions, base: Settings | None = None) -> AsyncIt
             except (TypeError, ValueError):
                 raise ValueError("days, hours and minutes are numbers") from None
             clock.advance(delta)
-        application = holder.get("application")
+        application = holder["slot"].application if "slot" in holder else None
         if application is not None:
             await tick(application)
         return t.clock_text(clock.local())
@@ -163,29 +230,39 @@ async def running(options: DemoOptions, base: Settings | None = None) -> AsyncIt
                 f"--port {options.port + 1}"
             ) from None
         raise DemoError(f"cannot listen on {options.host}:{options.port}: {exc}") from None
+    slot = BotSlot(demo_settings(base, fake, options), clock, options, chat)
+    holder["slot"] = slot
+    watcher: asyncio.Task[None] | None = None
+    stop_watching = asyncio.Event()
     try:
-        settings = demo_settings(base, fake, options)
-        catalog = _catalog(settings)
-        application = build_application(
-            settings, catalog=catalog, clock=clock, run_ticks=options.run_ticks
-        )
-        holder["application"] = application
-        async with _serving(application, settings, options) as settings:
-            seeded = await seed.seed(services_of(application))
-            if seeded:
-                await tick(application)  # the seeded accounts' notices go out now
-            yield Demo(
-                options,
-                fake,
-                chat,
-                clock,
-                settings,
-                application,
-                seeded,
-                time.monotonic() - began,
+        catalog = slot.load()
+        if catalog is not None:
+            await slot.start(catalog)
+        elif not options.watch:
+            raise DemoError(
+                f"the content in {slot.base.content_dir} has problems (see the page, or run "
+                "python -m bot content check)"
             )
+        if options.watch:
+            watcher = asyncio.create_task(_watch(slot, stop_watching), name="content-watch")
+        yield Demo(options, fake, chat, clock, slot, time.monotonic() - began)
     finally:
+        stop_watching.set()
+        if watcher is not None:
+            await asyncio.gather(watcher, return_exceptions=True)
+        await slot.stop()
         await fake.stop()
+
+
+async def _watch(slot: BotSlot, stop: asyncio.Event) -> None:
+    """Reload the bot whenever a file in the content folder changes."""
+    from watchfiles import awatch
+
+    async for _changes in awatch(slot.base.content_dir, stop_event=stop, debounce=300):
+        try:
+            await slot.reload()
+        except Exception:
+            log.exception("content reload failed")
 
 
 async def tick(application: Application) -> None:
@@ -195,16 +272,6 @@ async def tick(application: Application) -> None:
     if worker.lease.held:
         await worker.services.reminders.tick()
     worker.sender.wake()
-
-
-def _catalog(settings: Settings) -> Catalog:
-    try:
-        return load_catalog(settings.content_dir)
-    except ContentError as exc:
-        problems = "\n".join(str(p) for p in exc.problems)
-        raise DemoError(
-            f"the content in {settings.content_dir} has problems:\n{problems}"
-        ) from None
 
 
 @asynccontextmanager

@@ -399,6 +399,19 @@ class WebChat:
                 }
             )
 
+    def notify(self, source: str, description: str) -> None:
+        """A developer notice in every chat (e.g. the content's problems)."""
+        notice = {
+            "type": "notice",
+            "chat": None,
+            "method": source,
+            "error_code": None,
+            "description": description,
+            "ts": time.time(),
+        }
+        self.notices.append(notice)
+        self._broadcast(notice)
+
     def _observe(self, call: Call) -> None:
         """What a Bot API call changed, as events for the pages."""
         params = call.params if isinstance(call.params, dict) else {}

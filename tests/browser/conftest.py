@@ -2,8 +2,9 @@
 and ``chromium-driver``, driven by Selenium).
 
 They skip, saying why, only when Chromium or its driver is not installed on this machine;
-``.ci/run`` installs both, so in CI they always run. A failing test leaves a screenshot of the
-page in ``SINAU_ARTIFACTS`` (default ``.artifacts/browser``).
+``.ci/run`` installs both and sets ``SINAU_REQUIRE_BROWSER``, so in CI they run or fail. A
+failing test leaves a screenshot of the page in ``SINAU_ARTIFACTS`` (default
+``.artifacts/browser``).
 """
 
 from __future__ import annotations
@@ -98,10 +99,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 def _chrome(size: tuple[int, int]) -> Any:
     if CHROMIUM is None or DRIVER is None:
-        pytest.skip(
+        why = (
             "no Chromium here: install Debian's chromium and chromium-driver "
             "(apt-get install chromium chromium-driver; .ci/run does)"
         )
+        if os.environ.get("SINAU_REQUIRE_BROWSER"):
+            pytest.fail(why)  # CI installed it: a skip there would hide the browser tests
+        pytest.skip(why)
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

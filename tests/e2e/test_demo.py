@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -272,3 +273,43 @@ async def test_webhook_mode_posts_updates_with_the_secret(tmp_path: Path) -> Non
         assert hooked.fake.webhook["url"].startswith("http://127.0.0.1:")
         assert [d.status for d in hooked.fake.webhook_deliveries] == [200]
     assert hooked.fake.violations == []
+
+
+async def test_a_previewed_content_folder_reloads_and_shows_its_problems(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
+    options = DemoOptions(
+        port=0, database=tmp_path / "demo.db", content=content, watch=True, run_ticks=False
+    )
+    async with running(options, base_settings()) as preview:
+        first = preview.application
+        await asyncio.sleep(1)  # the watcher starts watching
+        module = sorted((content / "modules").glob("*.yaml"))[0]
+        good = module.read_text(encoding="utf-8")
+        module.write_text(good + "\n  broken: [", encoding="utf-8")
+        await preview.fake.wait_for(lambda: bool(preview.chat.notices), timeout=15)
+        notice = preview.chat.notices[-1]
+        assert notice["method"] == "content check" and module.name in notice["description"]
+        assert preview.application is first  # the old bot keeps running
+        module.write_text(good, encoding="utf-8")
+        await preview.fake.wait_for(lambda: preview.slot.reloads == 1, timeout=15)
+        assert preview.application is not first
+        user = preview.fake.user(LEARNER)
+        user.send_text("/start")
+        await reply(user, "Pemberitahuan Privasi")  # the reloaded bot answers
+
+
+async def test_a_broken_folder_in_preview_waits_for_a_fix(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "opd.yaml").write_text("opd: [", encoding="utf-8")
+    options = DemoOptions(
+        port=0, database=tmp_path / "demo.db", content=content, watch=True, run_ticks=False
+    )
+    async with running(options, base_settings()) as preview:
+        assert preview.slot.application is None and preview.chat.notices
+        await asyncio.sleep(1)
+        shutil.rmtree(content)
+        shutil.copytree(CONTENT_DIR, content)
+        await preview.fake.wait_for(lambda: preview.slot.reloads == 1, timeout=20)
+        assert preview.seeded  # seeded once there was content to start the bot with

@@ -335,8 +335,8 @@ function pollNode(m) {
 function noticeNode(n) {
   const wrap = el("div", "msg notice");
   const bubble = el("div", "bubble");
-  bubble.append(el("strong", null, `${L("notice")} · ${n.method} → ${n.error_code}`), el("br"),
-    n.description);
+  const title = n.error_code === null ? n.method : `${L("notice")} · ${n.method} → ${n.error_code}`;
+  bubble.append(el("strong", null, title), el("br"), n.description);
   wrap.append(bubble);
   return wrap;
 }
