@@ -220,6 +220,7 @@ async def running(options: DemoOptions, base: Settings | None = None) -> AsyncIt
         clock=move_clock,
         now_text=lambda: t.clock_text(clock.local()),
         timezone=base.timezone,
+        now=lambda: clock().timestamp(),
     )
     try:
         await fake.start(host=options.host, port=options.port, setup=chat.setup)

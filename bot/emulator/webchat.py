@@ -117,6 +117,7 @@ class WebChat:
         clock: ClockControl | None = None,
         now_text: NowText | None = None,
         timezone: str | None = None,
+        now: Callable[[], float] | None = None,
     ) -> None:
         self.fake = fake
         self.personas = {p.id: p for p in personas}
@@ -124,6 +125,8 @@ class WebChat:
         self.clock = clock
         self.now_text = now_text
         self.timezone = timezone  # IANA name: message times are shown in it
+        self.now = now  # the bot's time (epoch seconds), when it is not the real one
+        self._dates: dict[tuple[int, int], int] = {}  # message -> its time on the bot's clock
         self.notices: list[dict[str, Any]] = []  # developer notices (rejected calls), all chats
         self._clients: list[_Client] = []
         self._files: dict[str, tuple[str | None, str | None]] = {}  # file_id -> (name, mime)
@@ -220,7 +223,7 @@ class WebChat:
             "kind": m.kind,
             "text": m.text or "",
             "entities": m.entities,
-            "date": m.date,
+            "date": self._date(m),
             "edited": bool(m.edits or m.edit_date),
             "deleted": m.deleted,
         }
@@ -234,13 +237,14 @@ class WebChat:
             out["photo"] = f"/files/{largest['file_id']}"
         if m.document:
             doc = m.document
-            self._files[doc["file_id"]] = (doc.get("file_name"), doc.get("mime_type"))
+            mime = self._mime(doc["file_id"], doc.get("mime_type"))
+            self._files[doc["file_id"]] = (doc.get("file_name"), mime)
             out["document"] = {
                 "name": doc.get("file_name") or "file",
-                "mime": doc.get("mime_type") or "application/octet-stream",
+                "mime": mime,
                 "size": doc.get("file_size", 0),
                 "url": f"/files/{doc['file_id']}",
-                "inline": (doc.get("mime_type") or "") in _INLINE_TYPES,
+                "inline": mime in _INLINE_TYPES,
             }
         if m.poll:
             out["poll"] = self._poll_json(m)
@@ -249,6 +253,22 @@ class WebChat:
         if m.sticker:
             out["sticker"] = m.sticker.get("emoji", "")
         return out
+
+    def _date(self, m: BotMessage) -> int:
+        """The message's time on the bot's clock, as it was when the message was first seen."""
+        if self.now is None:
+            return m.date
+        key = (m.chat_id, m.message_id)
+        if key not in self._dates:
+            self._dates[key] = m.date + round(self.now() - time.time())
+        return self._dates[key]
+
+    def _mime(self, file_id: str, declared: str | None) -> str:
+        """The declared type, or what the bytes are when none (or a generic one) was given."""
+        if declared and declared != "application/octet-stream":
+            return declared
+        stored = self.fake.files.get(file_id)
+        return _sniff(stored.data) if stored is not None else "application/octet-stream"
 
     def _poll_json(self, m: BotMessage) -> dict[str, Any]:
         poll = m.poll or {}
@@ -335,8 +355,8 @@ class WebChat:
         stored = self.fake.files.get(request.match_info["file_id"])
         if stored is None:
             raise web.HTTPNotFound()
-        name, mime = self._files.get(stored.file_id, (None, None))
-        mime = mime or _sniff(stored.data)
+        name, declared = self._files.get(stored.file_id, (None, None))
+        mime = self._mime(stored.file_id, declared)
         disposition = "inline" if mime in _INLINE_TYPES else "attachment"
         safe = (name or stored.file_path.rsplit("/", 1)[-1]).replace('"', "")
         return web.Response(

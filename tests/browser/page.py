@@ -78,6 +78,31 @@ class ChatPage:
         ).click()
         return self.bot_message(expect)
 
+    def clock(self, button: str) -> None:
+        """Press a clock button (``clock-hour``, ``clock-day``, ``clock-to``) and wait for the
+        clock to show the new time."""
+        shown = self.driver.find_element(By.ID, "clock-now").text
+        self.driver.find_element(By.ID, button).click()
+        self.wait(lambda d: d.find_element(By.ID, "clock-now").text != shown)
+
+    def answer_poll(self, question_prefix: str, option: int) -> WebElement:
+        """Click an option of the quiz poll whose question starts with ``question_prefix``;
+        returns the poll once it shows its result."""
+        poll = self.wait(lambda d: self._poll(question_prefix))
+        poll_id = poll.get_attribute("data-poll")
+        poll.find_element(By.CSS_SELECTOR, f'.poll-option[data-index="{option}"]').click()
+        return self.wait(
+            lambda d: d.find_element(
+                By.CSS_SELECTOR, f'[data-poll="{poll_id}"] .poll-result'
+            ).find_element(By.XPATH, "..")
+        )
+
+    def _poll(self, prefix: str) -> WebElement | None:
+        for poll in self.driver.find_elements(By.CSS_SELECTOR, "#messages .poll"):
+            if poll.find_element(By.CSS_SELECTOR, ".poll-question").text.startswith(prefix):
+                return poll
+        return None
+
     # ------------------------------------------------------------------- reads
     def bubbles(self) -> list[WebElement]:
         return list(self.driver.find_elements(By.CSS_SELECTOR, "#messages .msg"))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 
 from bot.demo import seed
@@ -70,8 +72,6 @@ def test_the_admins_announcement_arrives_in_the_learners_chat(
     page.wait(lambda d: d.find_element(By.CSS_SELECTOR, badge).text not in ("", "0"))
     page.persona(COLLEAGUE)
     page.bot_message(text)
-    if SCREENSHOTS:
-        page.screenshot(str(Path(SCREENSHOTS) / "webchat-desktop.png"))
 
 
 def test_a_message_renders_quickly_after_a_long_history(
@@ -90,3 +90,74 @@ def test_a_message_renders_quickly_after_a_long_history(
     elapsed = time.perf_counter() - began
     print(f"\nrender after 300 messages: {elapsed * 1000:.0f} ms (send to shown)")
     assert elapsed < 2.0
+
+
+def test_the_walk_read_pass_the_quiz_see_the_jp_and_open_the_certificate(
+    desktop: Any, demo_thread: DemoThread
+) -> None:
+    demo = demo_thread.demo
+    assert demo is not None
+    page = ChatPage(desktop, demo.url).open()
+    register(page)
+    page.say("/belajar", "Katalog modul")
+    page.tap("Manajerial", "Pilih modul")
+    page.tap("Budaya Kerja", "menit belajar")
+    page.tap("Mulai", "Kartu 1/10")
+    for number in range(2, 11):
+        page.clock("clock-hour")  # an hour on the card: its reading counts up to the card's cap
+        page.tap("Lanjut", f"Kartu {number}/10")
+    page.clock("clock-hour")
+    page.tap("Mulai kuis", "Kuis:")
+    for number in range(1, 7):
+        poll = page.wait(lambda d, n=number: page._poll(f"{n}/6."))
+        sent = demo.fake.polls[poll.get_attribute("data-poll")].poll
+        assert sent is not None
+        correct = sent["correct_option_ids"][0]
+        shown = page.answer_poll(f"{number}/6.", correct)
+        assert "Benar!" in shown.text
+        assert shown.find_element(By.CSS_SELECTOR, ".poll-option.correct")
+    result = page.bot_message("lulus", timeout=20)
+    assert "Selamat, Bapak/Ibu lulus" in result.text
+    page.tap("Sertifikat", "")
+    link = page.wait(
+        lambda d: next(
+            (a for a in d.find_elements(By.CSS_SELECTOR, "#messages a.doc") if ".pdf" in a.text),
+            None,
+        ),
+        timeout=30,
+    )
+    href = link.get_attribute("href")
+    assert link.get_dom_attribute("download") is None  # a PDF opens in the browser
+    with urllib.request.urlopen(href, timeout=10) as response:
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert response.read(5) == b"%PDF-"
+    hours = page.say("/jp", "Rekap JP tahun")
+    assert "Budaya Kerja Kolaboratif" in hours.text
+    if SCREENSHOTS:
+        desktop.execute_script("document.getElementById('messages').scrollTop -= 420")
+        page.screenshot(str(Path(SCREENSHOTS) / "webchat-desktop.png"))
+
+
+def test_the_clock_brings_the_evening_reminder(desktop: Any, demo_thread: DemoThread) -> None:
+    demo = demo_thread.demo
+    assert demo is not None
+    page = ChatPage(desktop, demo.url).open()
+    register(page)
+    page.say("/belajar", "Katalog modul")
+    page.tap("Manajerial", "Pilih modul")
+    page.tap("Budaya Kerja", "menit belajar")
+    page.tap("Mulai", "Kartu 1/10")
+    page.tap("Lanjut", "Kartu 2/10")
+    page.clock("clock-day")  # tomorrow, so today's reading does not count as today's
+    desktop.find_element(By.ID, "clock-time").send_keys("1930")
+    page.clock("clock-to")
+    for _ in range(4):  # a weekend has no weekday reminder: on to the next evening
+        try:
+            reminder = page.bot_message("Lanjutkan", timeout=5)
+            break
+        except TimeoutException:
+            page.clock("clock-day")
+    else:
+        raise AssertionError(f"no reminder by {demo.clock.local():%A %H:%M}")
+    assert "Budaya Kerja Kolaboratif" in reminder.text
+    assert "19:30" in desktop.find_element(By.ID, "clock-now").text

@@ -524,6 +524,9 @@ async function start() {
   $("clock-hour").addEventListener("click", () => moveClock({hours: 1}));
   $("clock-day").addEventListener("click", () => moveClock({days: 1}));
   $("clock-to").addEventListener("click", () => moveClock({to: $("clock-time").value}));
+  if (state.clock.enabled) {  // the clock runs on between moves
+    setInterval(async () => showClock((await api("/api/state")).clock.now), 30000);
+  }
   const wanted = Number(location.hash.slice(1));
   const first = S.personas.find((p) => p.id === wanted) || S.personas[0];
   if (first) await selectPersona(first.id);
