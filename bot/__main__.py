@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 import traceback
 from collections.abc import Callable
@@ -184,6 +185,8 @@ def run_demo(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         return _fail(str(exc), EXIT_CONFIG)
     setup_logging(settings.log_level, settings.log_format == "json")
+    for chatty in ("apscheduler", "alembic", "telegram.ext"):  # the demo's console stays readable
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     options = DemoOptions(
         port=args.port,
         host=args.host,

@@ -298,14 +298,21 @@ async def _serving(
         yield hooked
 
 
+def exposure_warning(host: str) -> str | None:
+    """What to say when the demo listens beyond this machine (``--host``)."""
+    if host in LOOPBACK:
+        return None
+    return (
+        f"WARNING: listening on {host}: anyone who reaches this machine can use the web chat, "
+        "play any persona and call the emulator's Bot API"
+    )
+
+
 def run(options: DemoOptions, base: Settings) -> int:
     """Run until Ctrl+C (or SIGTERM); print the URL once the page is usable."""
-    if options.host not in LOOPBACK:
-        print(
-            f"sinau-bot demo: WARNING: listening on {options.host}: anyone who reaches this "
-            "machine can use the web chat and the emulator",
-            file=sys.stderr,
-        )
+    warning = exposure_warning(options.host)
+    if warning:
+        print(f"sinau-bot demo: {warning}", file=sys.stderr)
 
     async def main() -> int:
         stop = asyncio.Event()

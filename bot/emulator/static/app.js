@@ -182,6 +182,7 @@ function renderChat() {
 }
 
 function upsertMessage(uid, message, replyKeyboard) {
+  const began = performance.now();
   const chat = chatOf(uid);
   const isNew = !chat.messages.has(message.id);
   if (message.deleted) chat.messages.delete(message.id);
@@ -207,6 +208,10 @@ function upsertMessage(uid, message, replyKeyboard) {
   if (replyKeyboard !== undefined) renderReplyKeyboard();
   if (isNew && (nearBottom || !message.from_bot)) box.scrollTop = box.scrollHeight;
   renderPersonas();
+  // How long the page took to show it, layout included (read by the browser tests).
+  requestAnimationFrame(() => {
+    document.body.dataset.renderMs = (performance.now() - began).toFixed(1);
+  });
 }
 
 function messageNode(m) {
