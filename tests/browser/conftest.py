@@ -134,17 +134,24 @@ def browser(request: pytest.FixtureRequest) -> Iterator[Any]:
         {"width": width, "height": height, "deviceScaleFactor": 2, "mobile": True},
     )
     yield driver
-    failed = getattr(request.node, "report_call", None)
-    if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(ARTIFACTS / f"{request.node.name}.png"))
-        (ARTIFACTS / f"{request.node.name}.html").write_text(driver.page_source)
-    driver.quit()
+    _finish(driver, request)
 
 
 @pytest.fixture
-def desktop() -> Iterator[Any]:
+def desktop(request: pytest.FixtureRequest) -> Iterator[Any]:
     driver = _chrome(DESKTOP)
     driver.set_window_size(*DESKTOP)
     yield driver
-    driver.quit()
+    _finish(driver, request)
+
+
+def _finish(driver: Any, request: pytest.FixtureRequest) -> None:
+    """After a failed test, its screenshot and page as artefacts; then close the browser."""
+    try:
+        failed = getattr(request.node, "report_call", None)
+        if failed is not None and failed.failed:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            driver.save_screenshot(str(ARTIFACTS / f"{request.node.name}.png"))
+            (ARTIFACTS / f"{request.node.name}.html").write_text(driver.page_source)
+    finally:
+        driver.quit()

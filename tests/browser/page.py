@@ -11,7 +11,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-TIMEOUT = 15
+TIMEOUT = 30  # generous: CI machines are busy
 
 
 class ChatPage:
