@@ -10,7 +10,7 @@ import pytest
 from telegram import Bot, BotCommand, BotCommandScopeChat, InputFile
 
 from bot.emulator import Call, FakeBotApi
-from bot.emulator.webchat import Persona, WebChat
+from bot.emulator.webchat import Persona, WebChat, _Client
 from tests.emulator.helpers import TOKEN, kb
 
 PERSONA = Persona(2001, "Rina", "Wulandari", "+6281200001001", "PNS baru", started=True)
@@ -116,3 +116,27 @@ async def test_menus_are_per_chat_and_files_open_or_download(served: tuple) -> N
         assert r.headers["Content-Disposition"].startswith("attachment")
         assert await r.read() == b"PK\x03\x04"
     assert pdf.document and xlsx.document
+
+
+async def test_actions_toasts_and_rejected_calls_become_events(served: tuple) -> None:
+    fake, chat, bot, http = served
+    client = _Client()
+    chat._clients.append(client)
+    await bot.send_chat_action(PERSONA.id, "upload_document")
+    sent = await bot.send_message(PERSONA.id, "Pilih", reply_markup=kb([("A", "a")]))
+    query = fake.user(PERSONA.id).press(sent.message_id, "a")
+    await bot.answer_callback_query(query, text="Tersimpan")
+    with pytest.raises(Exception, match=r"(?i)too long"):
+        await bot.send_message(PERSONA.id, "x" * 5000)
+    events = []
+    while not client.queue.empty():
+        events.append(client.queue.get_nowait())
+    kinds = [e["type"] for e in events]
+    assert kinds == ["action", "message", "toast", "notice"]
+    assert events[0]["action"] == "upload_document"
+    assert events[2] == {"type": "toast", "chat": PERSONA.id, "text": "Tersimpan", "alert": False}
+    assert events[3]["chat"] == PERSONA.id and events[3]["error_code"] == 400
+    async with http.get(f"/api/chats/{PERSONA.id}") as response:
+        shown = await response.json()
+    assert shown["action"] is None  # a message ends the chat action, as in Telegram
+    assert shown["notices"][-1]["method"] == "sendMessage"
