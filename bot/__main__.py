@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run|migrate|content check [DIR]]`` (also ``sinau-bot``), plus
+"""Command line: ``python -m bot [run|demo|migrate|content check [DIR]]`` (also ``sinau-bot``), plus
 the training-hours tools ``roster``, ``certificate`` and ``report`` (:mod:`bot.cli.hours`) and
 the operator tools ``backup`` and ``stats`` (:mod:`bot.cli.ops`), ``erase``
 (:mod:`bot.cli.privacy`) and ``employee`` (:mod:`bot.cli.people`)."""
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 import traceback
 from collections.abc import Callable
@@ -35,6 +36,21 @@ def _parser() -> argparse.ArgumentParser:
         help="receive updates by webhook (SINAU_WEBHOOK_URL, SINAU_WEBHOOK_SECRET), with "
         "/healthz and /metrics on the same port",
     )
+    demo = commands.add_parser(
+        "demo", help="try the bot with no Telegram: the emulator and a web chat on localhost"
+    )
+    demo.add_argument("--port", type=int, default=8080, help="web chat port (default 8080)")
+    demo.add_argument("--host", default="127.0.0.1", help="listen address (default: loopback only)")
+    demo.add_argument("--fresh", action="store_true", help="start over with a new demo database")
+    demo.add_argument(
+        "--webhook", action="store_true", help="the emulator posts updates to the bot's webhook"
+    )
+    demo.add_argument(
+        "--content",
+        type=Path,
+        help="preview a content folder: reloaded on every change, its problems shown in the page",
+    )
+    demo.add_argument("--database", type=Path, default=Path("data/demo.db"))
     commands.add_parser("migrate", help="migrate the database to the newest schema")
     content = commands.add_parser("content", help="course content tools")
     content_commands = content.add_subparsers(dest="content_command", required=True)
@@ -161,8 +177,32 @@ def run_bot(webhook: bool = False) -> int:
     return 0
 
 
+def run_demo(args: argparse.Namespace) -> int:
+    from bot.demo.runner import DemoOptions, run
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _fail(str(exc), EXIT_CONFIG)
+    setup_logging(settings.log_level, settings.log_format == "json")
+    for chatty in ("apscheduler", "alembic", "telegram.ext"):  # the demo's console stays readable
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    options = DemoOptions(
+        port=args.port,
+        host=args.host,
+        fresh=args.fresh,
+        webhook=args.webhook,
+        database=args.database,
+        content=args.content,
+        watch=args.content is not None,
+    )
+    return run(options, settings)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "demo":
+        return run_demo(args)
     if args.command == "content":
         try:
             settings = load_settings()

@@ -7,9 +7,12 @@ Test modules import these from here; ``tests/conftest.py`` only turns them into 
 from __future__ import annotations
 
 import io
+import os
+import shutil
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -82,3 +85,43 @@ def excel_csv(data: bytes, delimiter: str = ";") -> list[list[object]]:
 
     text = data.decode("utf-8-sig")
     return [[cell(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+CHROMIUM = next(
+    (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
+)
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+def headless_chromium(width: int, height: int, extra: Sequence[str] = ()) -> Any:
+    """Debian's headless Chromium driven by Selenium, for every browser test (the web chat's and
+    the dashboard's). Without Chromium or its driver the test skips, saying why; under
+    ``SINAU_REQUIRE_BROWSER`` (``.ci/run`` installs both) it fails instead, so CI never hides
+    the browser tests behind a skip."""
+    import pytest
+
+    if CHROMIUM is None or CHROMEDRIVER is None:
+        why = (
+            "no Chromium here: install Debian's chromium and chromium-driver "
+            "(apt-get install chromium chromium-driver; .ci/run does)"
+        )
+        if os.environ.get("SINAU_REQUIRE_BROWSER"):
+            pytest.fail(why)
+        pytest.skip(why)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",  # CI runs as root
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        f"--window-size={width},{height}",
+        "--lang=id-ID",
+        *extra,
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)

@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("bot.telegram",),
     ("handlers",),
     ("bot.app",),
+    ("bot.demo",),
     ("bot.cli",),
     ("bot.__main__",),
 ]

@@ -6,6 +6,7 @@ import asyncio
 import socket
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -69,6 +70,8 @@ class FakeBotApi(WebhookMixin, SimulationMixin):
         self.rate_limited = 0
         self.webhook_deliveries: list[WebhookDelivery] = []
         self.callback_queries: dict[str, CallbackRecord] = {}
+        # called with every Call once it is recorded (the web chat pushes what changed)
+        self.observers: list[Callable[[Call], None]] = []
         # state
         self.users: dict[int, FakeUser] = {}
         self.files = Files()
@@ -104,16 +107,30 @@ class FakeBotApi(WebhookMixin, SimulationMixin):
     def base_file_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/file/bot"
 
-    async def start(self) -> FakeBotApi:
+    async def start(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        setup: Callable[[web.Application], None] | None = None,
+    ) -> FakeBotApi:
+        """Listen on ``host:port`` (default: loopback, a free port); ``setup`` adds routes of
+        its own to the same server (the web chat). ``OSError`` if the port is taken."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
+        if setup is not None:
+            setup(app)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a listener still refuses
+        try:
+            sock.bind((host, port))
+        except OSError:
+            sock.close()
+            raise
+        self.port = sock.getsockname()[1]
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
         await web.SockSite(self._runner, sock).start()
         self._session = aiohttp.ClientSession()
         self._closing = False
@@ -166,12 +183,12 @@ class FakeBotApi(WebhookMixin, SimulationMixin):
             else:
                 result = methods.HANDLERS[name](self, params)
             status, body = 200, dumps({"ok": True, "result": result})
-            self.calls.append(Call(name, params, True, None, ts, None, result))
+            self._record(Call(name, params, True, None, ts, None, result))
         except ApiError as err:
             status = err.code
             if err.violation:
                 self.violations.append(f"{name}: {err.description} [{short_params(raw)}]")
-            self.calls.append(
+            self._record(
                 Call(
                     name,
                     params if params is not None else raw,
@@ -189,6 +206,11 @@ class FakeBotApi(WebhookMixin, SimulationMixin):
                 )
             body = dumps(err.payload())
         return web.Response(status=status, text=body, content_type="application/json")
+
+    def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        for observer in self.observers:
+            observer(call)
 
     async def _read(
         self, request: web.Request, spec: Any

@@ -13,7 +13,6 @@ import asyncio
 import json
 import os
 import random
-import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,17 +30,10 @@ from bot.services import Services
 from bot.texts import webapp as t
 from db.models import ExternalTraining, JpLedgerEntry
 from db.session import Database
-from tests.support import FakeClock
+from tests.support import FakeClock, headless_chromium
 from tests.unit.helpers import register
 from tests.webapp_seed import ADMIN, BEHIND, LEARNER, SUPER, P, add_report, seed, signed
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or DRIVER is None,
-    reason="Chromium is not installed (apt-get install chromium chromium-driver); "
-    ".ci/run installs it",
-)
 WIDTH, HEIGHT = 390, 844
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 THEME = {"bg_color": "#ffffff", "text_color": "#000000", "button_color": "#3390ec"}
@@ -56,23 +48,9 @@ DARK = {
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",  # CI runs as root
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        f"--window-size={WIDTH},{HEIGHT}",
-        # No outside name resolves: telegram.org fails at once, as offline.
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(DRIVER)))
+    # No outside name resolves: telegram.org fails at once, as offline.
+    offline = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",)
+    driver = headless_chromium(WIDTH, HEIGHT, offline)
     driver.set_page_load_timeout(30)
     # A phone's viewport (headless windows are at least 500 px wide).
     metrics = {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": True}
