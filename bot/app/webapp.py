@@ -276,10 +276,7 @@ async def _approve_account(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
 
 async def _refuse_account(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
     request_id = _int(body, "request_id", 0, 1, 2**31 - 1)
-    reason = body.get("reason")
-    if not isinstance(reason, str) or not 3 <= len(reason.strip()) <= MAX_REASON:
-        raise BadParameter("reason")
-    decided = await app.services.identity.refuse(uid, request_id, reason.strip())
+    decided = await app.services.identity.refuse(uid, request_id, _reason(body))
     return _account_decided(app, decided)
 
 
@@ -290,10 +287,15 @@ async def _approve(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
 
 async def _reject(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
     report_id = _int(body, "report_id", 0, 1, 2**31 - 1)
+    return _decided(app, await app.services.reviews.reject(uid, report_id, _reason(body)))
+
+
+def _reason(body: dict[str, Any]) -> str:
+    """A refusal's or rejection's reason, as the chat asks for it: 3 characters at least."""
     reason = body.get("reason")
     if not isinstance(reason, str) or not 3 <= len(reason.strip()) <= MAX_REASON:
         raise BadParameter("reason")
-    return _decided(app, await app.services.reviews.reject(uid, report_id, reason.strip()))
+    return reason.strip()
 
 
 View = Callable[[WebApp, int, dict[str, Any]], Awaitable[Any]]
