@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.core.jp import JpScale, Targets  # noqa: E402
+from bot.documents import columns as report_columns  # noqa: E402
 from bot.services import reports as report_files  # noqa: E402
 from bot.store import reports  # noqa: E402
 from db.migrate import upgrade_to_head  # noqa: E402
@@ -139,7 +140,7 @@ async def measure(path: Path, employees: int) -> dict[str, float]:
         async with db.transaction() as s:
             table = await report_files.employee_table(s, YEAR, TARGET, "opd-00")
         data = await asyncio.to_thread(
-            report_files.xlsx, report_files.EMPLOYEE_COLUMNS, table, "x", JpScale(45)
+            report_files.xlsx, report_columns.EMPLOYEE_COLUMNS, table, "x", JpScale(45)
         )
         xlsx_s = time.perf_counter() - started
         assert len(table) == big_opd(employees) and data[:2] == b"PK"

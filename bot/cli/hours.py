@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -112,6 +111,7 @@ async def _verify(code: str, settings: Settings) -> int:
 
 
 async def _report(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.documents import columns as report_columns
     from bot.services import reports as report_files
     from bot.store import reports
     from db.session import Database
@@ -124,18 +124,18 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_url)
     try:
         async with db.transaction() as s:
-            columns: Sequence[report_files.Column]
+            columns: tuple[report_files.Column, ...]
             if args.report_command == "recap":
                 recap = await reports.opd_recap(s, year, targets)
                 since = datetime.now(settings.tz) - report_files.REVIEW_WINDOW
                 reviewers = await reports.review_participation(s, since)
-                columns = report_files.RECAP_COLUMNS
+                columns = report_columns.RECAP_COLUMNS
                 table = report_files.recap_rows(recap, names, reviewers)
             elif args.report_command == "opd":
-                columns = report_files.EMPLOYEE_COLUMNS
+                columns = report_columns.EMPLOYEE_COLUMNS
                 table = await report_files.employee_table(s, year, targets, args.opd_code)
             else:
-                columns = report_files.SIASN_COLUMNS
+                columns = report_columns.SIASN_COLUMNS
                 table = await report_files.siasn_table(s, year, args.opd_code)
     finally:
         await db.dispose()

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.core.jp import Targets
+from bot.documents.columns import EMPLOYEE_COLUMNS, SIASN_COLUMNS
 from bot.documents.spreadsheets import (
     CSV_PART_ROWS,
     FILE_MAX_BYTES,
@@ -70,8 +71,6 @@ class ExportResult:
 
 
 def _columns(kind: str) -> tuple[Column, ...]:
-    from bot.services.reports import EMPLOYEE_COLUMNS, SIASN_COLUMNS
-
     return EMPLOYEE_COLUMNS if kind == "employees" else SIASN_COLUMNS
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.jp import JpScale, Targets
+from bot.documents import columns as report_columns
 from bot.services import reports as report_files
 from bot.store import reports
 from db.session import Database
@@ -33,7 +34,7 @@ async def test_employee_list_and_exports(db: Database) -> None:
 
     assert external["minutes"] == 270 and external["jp"] == 270  # the JP column shows 6,00
 
-    data = report_files.xlsx(report_files.EMPLOYEE_COLUMNS, table, "A", SCALE)
+    data = report_files.xlsx(report_columns.EMPLOYEE_COLUMNS, table, "A", SCALE)
     sheet = active_sheet(data)
     assert sheet["A1"].value == "NIP" and sheet["A1"].font.bold
     assert [sheet.cell(row=1, column=c).value for c in (7, 8, 9, 10)] == [
@@ -51,7 +52,7 @@ async def test_employee_list_and_exports(db: Database) -> None:
     async with db.transaction() as s:
         recap_rows = await reports.opd_recap(s, 2026, TARGETS)
     recap = report_files.recap_rows(recap_rows, {"A": "Dinas A"})
-    sheet = active_sheet(report_files.xlsx(report_files.RECAP_COLUMNS, recap, "R", SCALE))
+    sheet = active_sheet(report_files.xlsx(report_columns.RECAP_COLUMNS, recap, "R", SCALE))
     assert [sheet.cell(row=r, column=2).value for r in (2, 3, 4)] == ["C", "A", "B"]
     assert [sheet.cell(row=1, column=c).value for c in (4, 5, 6, 7, 8)] == [
         "Pegawai",
