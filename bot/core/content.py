@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +125,7 @@ class Card(_Strict):
             _telegram_html(self.text, IMAGE_CARD_TEXT_LIMIT, "the text of a card with an image")
         return self
 
-    @property
+    @cached_property  # the card path reads it on every tap: counted once per loaded card
     def words(self) -> int:
         return count_words(self.text) + len(_WORD.findall(self.title))
 
@@ -226,7 +227,7 @@ class Module(_Strict):
                 raise ValueError(f"question {q.id} names card {q.card}; there are {len(cards)}")
         return quiz
 
-    @property
+    @cached_property
     def reading_seconds(self) -> int:
         """The estimated reading time of all cards, at the documented pace."""
         return reading_seconds(sum(card.words for card in self.cards))
