@@ -46,10 +46,14 @@ async def test_a_picture_card_is_a_photo_uploaded_once(
         clock.advance(seconds=60)
         after = await tap(user, "Lanjut", f"Kartu {index + 2}/{total}")
         assert after.kind == "text" and after.message_id != card.message_id
-        shown = [
-            m for m in fake.chat(user.id).messages if not m.deleted and "Kartu" in (m.text or "")
-        ]
-        assert [m.message_id for m in shown] == [after.message_id], "one card on screen at a time"
+
+        def shown(chat_id: int = user.id) -> list[int]:
+            messages = fake.chat(chat_id).messages
+            return [m.message_id for m in messages if not m.deleted and "Kartu" in (m.text or "")]
+
+        # The photo is deleted right after the new card is sent: one card on screen at a time.
+        await fake.wait_for(lambda: len(shown()) == 1)
+        assert shown() == [after.message_id], "one card on screen at a time"
     uploads = [
         call
         for call in fake.calls_to("sendPhoto")
