@@ -278,6 +278,8 @@ async def test_webhook_mode_posts_updates_with_the_secret(tmp_path: Path) -> Non
         await reply(user, "Pemberitahuan Privasi")
         assert hooked.fake.webhook is not None
         assert hooked.fake.webhook["url"].startswith("http://127.0.0.1:")
+        # The 200 comes back once the bot has handled the update, after its reply.
+        await hooked.fake.wait_for(lambda: bool(hooked.fake.webhook_deliveries), 10)
         assert [d.status for d in hooked.fake.webhook_deliveries] == [200]
     assert hooked.fake.violations == []
 
