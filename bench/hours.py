@@ -70,6 +70,29 @@ def big_opd(employees: int) -> int:
     return employees // 30
 
 
+def ledger_sql(employees: int) -> str:
+    """Ten credits (in minutes) for each of employees 1..N, a fifth of them last year: the
+    synthetic ledger of the report benchmarks (this one and ``bench/webapp.py``)."""
+    return f"""
+        WITH RECURSIVE n(i) AS (
+            SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {employees * ROWS_PER_EMPLOYEE})
+        INSERT INTO jp_ledger (employee_id, year, minutes, source_kind, source_id, title,
+                               category, activity_kind, organiser, started_on, ended_on,
+                               certificate_no, evidence, credited_at)
+        SELECT (i - 1) / {ROWS_PER_EMPLOYEE} + 1,
+               CASE WHEN i % 5 = 0 THEN {YEAR - 1} ELSE {YEAR} END,
+               15 + (i * 37) % 180,
+               CASE WHEN i % 7 = 0 THEN 'external' ELSE 'module' END,
+               'm' || (i % {ROWS_PER_EMPLOYEE}),
+               'Modul ' || (i % 40),
+               CASE WHEN i % 7 = 0 THEN NULL WHEN i % 3 = 0 THEN 'teknis'
+                    WHEN i % 3 = 1 THEN 'manajerial' ELSE 'sosial_kultural' END,
+               'E-learning (mikro)', 'BPSDMD', '2026-03-02', '2026-03-04',
+               NULL, '{{}}', '2026-03-04 03:00:00'
+        FROM n;
+        """
+
+
 def generate(path: Path, employees: int) -> float:
     """Employees 1..N (the first N/30 in OPD ``opd-00``, the rest spread over 59 others) and
     ten credits each; returns the seconds it took."""
@@ -93,22 +116,7 @@ def generate(path: Path, employees: int) -> float:
                '2026-01-05 00:00:00', '2026-01-05 00:00:00', 'admin', 0,
                '2026-01-05 00:00:00', '2026-01-05 00:00:00'
         FROM n;
-        WITH RECURSIVE n(i) AS (
-            SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {employees * ROWS_PER_EMPLOYEE})
-        INSERT INTO jp_ledger (employee_id, year, minutes, source_kind, source_id, title,
-                               category, activity_kind, organiser, started_on, ended_on,
-                               certificate_no, evidence, credited_at)
-        SELECT (i - 1) / {ROWS_PER_EMPLOYEE} + 1,
-               CASE WHEN i % 5 = 0 THEN {YEAR - 1} ELSE {YEAR} END,
-               15 + (i * 37) % 180,
-               CASE WHEN i % 7 = 0 THEN 'external' ELSE 'module' END,
-               'm' || (i % {ROWS_PER_EMPLOYEE}),
-               'Modul ' || (i % 40),
-               CASE WHEN i % 7 = 0 THEN NULL WHEN i % 3 = 0 THEN 'teknis'
-                    WHEN i % 3 = 1 THEN 'manajerial' ELSE 'sosial_kultural' END,
-               'E-learning (mikro)', 'BPSDMD', '2026-03-02', '2026-03-04',
-               NULL, '{{}}', '2026-03-04 03:00:00'
-        FROM n;
+        {ledger_sql(employees)}
         """
     )
     connection.execute("ANALYZE")

@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from aiohttp import web  # noqa: E402
 from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 
+from bench.hours import ROWS_PER_EMPLOYEE, YEAR, ledger_sql  # noqa: E402
 from bot.app import webapp  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.core.content_loader import load_catalog  # noqa: E402
@@ -49,8 +50,6 @@ from db.migrate import upgrade_to_head  # noqa: E402
 from db.session import Database  # noqa: E402
 
 TOKEN = "123456:BENCH-TOKEN-abcdefghijklmnopqrstuvwxyz"
-ROWS_PER_EMPLOYEE = 10
-YEAR = 2026
 BIG = 5000  # employees of the agency drilled into
 SUPERADMIN = 999_999_999
 RUNS = 7
@@ -86,22 +85,7 @@ def generate(path: Path, employees: int, codes: list[str]) -> float:
                '2026-01-05 00:00:00', '2026-01-05 00:00:00', 'admin', 0,
                '2026-01-05 00:00:00', '2026-01-05 00:00:00'
         FROM n;
-        WITH RECURSIVE n(i) AS (
-            SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {employees * ROWS_PER_EMPLOYEE})
-        INSERT INTO jp_ledger (employee_id, year, minutes, source_kind, source_id, title,
-                               category, activity_kind, organiser, started_on, ended_on,
-                               certificate_no, evidence, credited_at)
-        SELECT (i - 1) / {ROWS_PER_EMPLOYEE} + 1,
-               CASE WHEN i % 5 = 0 THEN {YEAR - 1} ELSE {YEAR} END,
-               15 + (i * 37) % 180,
-               CASE WHEN i % 7 = 0 THEN 'external' ELSE 'module' END,
-               'm' || (i % {ROWS_PER_EMPLOYEE}),
-               'Modul ' || (i % 40),
-               CASE WHEN i % 7 = 0 THEN NULL WHEN i % 3 = 0 THEN 'teknis'
-                    WHEN i % 3 = 1 THEN 'manajerial' ELSE 'sosial_kultural' END,
-               'E-learning (mikro)', 'BPSDMD', '2026-03-02', '2026-03-04',
-               NULL, '{{}}', '2026-03-04 03:00:00'
-        FROM n;
+        {ledger_sql(employees)}
         """
     )
     connection.commit()
