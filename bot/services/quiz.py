@@ -26,9 +26,10 @@ from bot.core.grading import is_correct, make_plan
 from bot.core.quiz_rules import Gate, GateResult, QuizRules, Standing, gate, pending_reading
 from bot.core.review import ReviewScheduler
 from bot.services.activity import RecentActivity
-from bot.services.learning import ModuleState, passed_modules, progress_for
+from bot.services.learning import ModuleState, passed_modules, progress_for, suggest
 from bot.store import employees
 from bot.store.batch import GroupInsert
+from bot.store.progress import progress_of
 from bot.store.quiz import (
     ADVANCE_ATTEMPT,
     ANSWER_STATE,
@@ -93,6 +94,7 @@ class AnswerResult:
     finished: Finished | None = None  # what grading needs, from ``_record``
     stale_message: int | None = None  # STALE: the poll's message, to close it
     attempt_id: int | None = None  # FINISHED: the attempt graded (a fail offers its practice)
+    following: Module | None = None  # FINISHED and passed: the module to offer next
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,13 +335,16 @@ class QuizService:
         retry = timedelta(minutes=self.rules.retry_minutes)
         done = recorded.finished
         result = finish_attempt(conn, done, now, self.tz, retry)
+        following = None
         if result.passed:
             enter_schedule(conn, done.employee_id, done.module, now, self.review)
+            following = suggest(self.catalog, progress_of(conn, done.employee_id))
         return AnswerResult(
             AnswerOutcome.FINISHED,
             chat_id=recorded.chat_id,
             result=result,
             attempt_id=done.attempt_id,
+            following=following,
         )
 
     def _record(
