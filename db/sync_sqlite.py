@@ -44,6 +44,7 @@ class SyncSqlite:
         *,
         busy_timeout: float,
         echo: bool = False,
+        engine_options: dict[str, Any] | None = None,
     ) -> None:
         sync_url = make_url(url).set(drivername="sqlite+pysqlite")
         self.engine: Engine = create_sync_engine(
@@ -53,6 +54,7 @@ class SyncSqlite:
             pool_size=1,
             max_overflow=0,
             connect_args={"timeout": busy_timeout},
+            **(engine_options or {}),
         )
         event.listen(self.engine, "connect", on_connect)
         self._conn: Connection | None = None
