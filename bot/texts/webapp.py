@@ -108,3 +108,30 @@ STATES = {
     "pending": "Menunggu verifikasi",
     "unregistered": "Belum terdaftar",
 }
+
+# --- "Send to my chat" and the certificates in the queue -----------------------------------------
+EXPORT_QUEUED = (
+    "File sedang disiapkan dan akan dikirim bot ke chat Bapak/Ibu sebagai dokumen. Untuk data "
+    "besar, file dikirim dalam beberapa bagian."
+)
+EXPORT_FAILED = "Maaf, file laporan gagal dibuat. Mohon coba lagi beberapa menit lagi."
+ERRORS["no_sender"] = (
+    "Pengiriman file ke chat sedang tidak tersedia. Mohon gunakan tombol unduhan di /laporan."
+)
+ERRORS["file_unavailable"] = (
+    "File sertifikat tidak dapat diambil dari Telegram saat ini. Mohon buka laporan ini di chat "
+    "bot atau coba lagi nanti."
+)
+LABELS.update(
+    {
+        "exports": "Kirim ke chat saya",
+        "export_xlsx": "📄 Pegawai (XLSX)",
+        "export_csv": "📄 Pegawai (CSV)",
+        "export_siasn": "📄 Riwayat kursus SIASN (XLSX)",
+        "export_recap": "📄 Rekap OPD (XLSX)",
+        "show_certificate": "Lihat sertifikat",
+        "hide_certificate": "Tutup sertifikat",
+        "certificate_file": "Sertifikat yang diunggah",
+        "download_file": "Unduh file",
+    }
+)

@@ -21,16 +21,19 @@ from urllib.parse import quote, urlencode
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from sqlalchemy import select
+from sqlalchemy import select, update
+from telegram import Bot
 
 from bot.app import webapp
+from bot.app.webapp_exports import ChatExports
 from bot.config import Settings
 from bot.core.content import Catalog
+from bot.emulator import FakeBotApi
 from bot.services import Services
 from bot.texts import webapp as t
 from db.models import ExternalTraining, JpLedgerEntry
 from db.session import Database
-from tests.support import FakeClock, headless_chromium
+from tests.support import TEST_TOKEN, FakeClock, headless_chromium
 from tests.unit.helpers import register
 from tests.webapp_seed import ADMIN, BEHIND, LEARNER, SUPER, P, add_report, seed, signed
 
@@ -59,18 +62,40 @@ def browser() -> Iterator[Any]:
     driver.quit()
 
 
+class QueuedExports(ChatExports):
+    """What the page asked the bot to send (the delivery is tested in test_webapp)."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[int, str, str, int]] = []
+
+    def queue(self, telegram_id: int, kind: str, scope: str, year: int) -> None:
+        self.jobs.append((telegram_id, kind, scope, year))
+
+
+@pytest.fixture
+def exports() -> QueuedExports:
+    return QueuedExports()
+
+
 @pytest.fixture
 async def site(
-    settings: Settings, db: Database, catalog: Catalog, clock: FakeClock
+    settings: Settings,
+    db: Database,
+    catalog: Catalog,
+    clock: FakeClock,
+    fake: FakeBotApi,
+    exports: QueuedExports,
 ) -> AsyncIterator[str]:
     await seed(db)
     svc = Services.build(settings, db, catalog, clock=clock, rng=random.Random(7))
     server = web.Application()
-    webapp.mount(server, svc, now=lambda: clock().timestamp())
-    test_server = TestServer(server, host="127.0.0.1")
-    await test_server.start_server()
-    yield str(test_server.make_url("/app/"))
-    await test_server.close()
+    bot = Bot(TEST_TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url)
+    async with bot:
+        webapp.mount(server, svc, now=lambda: clock().timestamp(), bot=bot, exports=exports)
+        test_server = TestServer(server, host="127.0.0.1")
+        await test_server.start_server()
+        yield str(test_server.make_url("/app/"))
+        await test_server.close()
 
 
 def opened(base: str, uid: int, clock: FakeClock, theme: dict[str, str] = THEME) -> str:
@@ -240,6 +265,23 @@ async def test_an_expired_session_shows_a_readable_message(
     assert error.get_attribute("data-status") == "401"
 
 
+def certificate_jpeg() -> bytes:
+    """A certificate as a learner photographs it: a JPEG, 320 px wide."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (320, 220), "#fdf6e3")
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((8, 8, 311, 211), outline="#b58900", width=4)
+    draw.text((40, 60), "SERTIFIKAT", fill="#073642")
+    draw.text((40, 100), "Webinar Literasi Digital", fill="#073642")
+    draw.text((40, 140), "Kominfo, 10 November 2026", fill="#586e75")
+    out = BytesIO()
+    picture.save(out, "JPEG")
+    return out.getvalue()
+
+
 async def test_a_superadmin_approves_a_pending_report_which_is_credited_once(
     page: Page,
     site: str,
@@ -247,8 +289,17 @@ async def test_a_superadmin_approves_a_pending_report_which_is_credited_once(
     db: Database,
     settings: Settings,
     catalog: Catalog,
+    fake: FakeBotApi,
 ) -> None:
     report = await add_report(db, BEHIND)
+    # Its certificate, a photo on Telegram's servers (the fake's): shown in the queue.
+    photo = fake.files.new("photo", certificate_jpeg())
+    async with db.transaction() as s:
+        await s.execute(
+            update(ExternalTraining)
+            .where(ExternalTraining.id == report)
+            .values(file_id=photo.file_id, file_kind="photo")
+        )
     # And an account waiting for verification, registered through the chat's service.
     await register(Services.build(settings, db, catalog, clock=clock), 7001, verified=False)
     await page.run(lambda d: d.get(opened(site, SUPER, clock)))
@@ -258,6 +309,16 @@ async def test_a_superadmin_approves_a_pending_report_which_is_credited_once(
     assert "Budi Santoso" in item.text and "4 JP" in item.text
     account = await page.wait("#accounts li", "Siti Aminah")
     assert "Kabupaten Tegal" in account.text
+    show = await page.wait(f"#queue li[data-report='{report}'] .show-certificate")
+    await page.run(lambda d: show.click())
+    image = await page.wait(f"#queue li[data-report='{report}'] .certificate img")
+    loaded = "return arguments[0].complete && arguments[0].naturalWidth"
+    for _ in range(100):
+        if await page.run(lambda d: d.execute_script(loaded, image)):
+            break
+        await asyncio.sleep(0.05)
+    assert await page.run(lambda d: d.execute_script(loaded, image)) == 320
+    assert (await page.run(lambda d: image.get_attribute("src"))).startswith("blob:")
     await page.shoot("queue")
     approve = await page.wait(f"#queue li[data-report='{report}'] .approve")
     await page.run(lambda d: approve.click())
@@ -302,3 +363,28 @@ async def test_every_view_fits_a_360_px_phone(page: Page, site: str, clock: Fake
             assert await page.run(lambda d: page.width_fits()), uid
     finally:
         await page.run(lambda d: d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", wide))
+
+
+async def test_send_to_my_chat_queues_the_reports_exports(
+    page: Page, site: str, clock: FakeClock, exports: QueuedExports
+) -> None:
+    await page.run(lambda d: d.get(opened(site, ADMIN, clock)))
+    await page.wait("#employees li", "Budi Santoso")
+    button = await page.wait("#exports button[data-kind=xlsx]")
+    assert button.text == t.LABELS["export_xlsx"]
+    await page.run(lambda d: d.execute_script("arguments[0].scrollIntoView()", button))
+    await page.run(lambda d: button.click())
+    await page.wait("#export-status", t.EXPORT_QUEUED[:20])
+    assert exports.jobs == [(ADMIN, "xlsx", P, 2026)]
+    await page.run(lambda d: button.click())  # again at once: the cooldown's message
+    await page.wait("#export-status", "Mohon tunggu")
+    assert len(exports.jobs) == 1
+    # The province's exports, for a superadmin.
+    await page.run(lambda d: d.get("about:blank"))
+    await page.run(visit(opened(site, SUPER, clock)))
+    recap = await page.wait("#exports button[data-kind=recap]")
+    await page.run(lambda d: d.execute_script("arguments[0].scrollIntoView()", recap))
+    await page.run(lambda d: recap.click())
+    await page.wait("#export-status", t.EXPORT_QUEUED[:20])
+    assert exports.jobs[-1] == (SUPER, "recap", "all", 2026)
+    assert await page.run(lambda d: page.policy_violations()) == []

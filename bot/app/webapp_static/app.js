@@ -101,6 +101,46 @@
     return body;
   }
 
+  // A file (a certificate in the queue): the same signed POST, the answer as a Blob.
+  async function fetchFile(name, params) {
+    const response = await fetch("api/" + name, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(Object.assign({ init_data: initData }, params || {})),
+      credentials: "omit",
+      cache: "no-store",
+    });
+    if (!response.ok) {
+      let body = null;
+      try { body = await response.json(); } catch (e) { body = null; }
+      const error = new Error((body && body.message) || DATA.errors.unavailable);
+      error.status = response.status;
+      throw error;
+    }
+    return response.blob();
+  }
+
+  // "Send to my chat": the bot sends the file as a document; the page only says it is coming.
+  function exportsBlock(opd, kinds) {
+    const status = el("p", { cls: "note", role: "status", id: "export-status" });
+    const buttons = kinds.map(function (kind) {
+      const button = el("button", { type: "button", cls: "secondary export", "data-kind": kind, text: L["export_" + kind],
+        on: { click: async function () {
+          button.disabled = true;
+          try {
+            const answer = await call("export", { kind: kind, opd: opd, year: me.year });
+            status.textContent = answer.message;
+          } catch (error) {
+            status.textContent = error.message;
+          } finally {
+            button.disabled = false;
+          }
+        } } });
+      return button;
+    });
+    return el("section", { id: "exports" }, [el("h2", { text: L.exports }), el("div", { cls: "tools" }, buttons), status]);
+  }
+
   function showError(error, retry) {
     view.replaceChildren(
       el("div", { cls: "error", role: "alert", "data-status": String(error.status || 0) }, [
@@ -203,6 +243,7 @@
       el("h2", { text: L.distribution }), histogram, axis,
       el("div", { cls: "tools" }, [search, queueButton()]),
       el("div", { cls: "scroll" }, [el("table", { id: "agencies" }, [el("thead", {}, [el("tr", {}, heads)]), tbody])]),
+      exportsBlock(null, ["recap", "siasn"]),
     );
   }
 
@@ -263,6 +304,7 @@
       me.role === "opd_admin" ? el("div", { cls: "tools" }, [queueButton()]) : null,
       counter, list, more,
       el("h2", { text: L.missed }), missed,
+      exportsBlock(opd, ["xlsx", "csv", "siasn"]),
     ].filter(Boolean));
   }
 
@@ -300,6 +342,39 @@
     item.appendChild(el("div", { cls: "main" }, lines.concat([actions, status])));
     return item;
   }
+  // The report's certificate, fetched on demand through the bot (never kept by the server) and
+  // shown from a blob: URL: a photo as an image, a PDF in a frame with a link to save it.
+  function certificateViewer(reportId) {
+    const holder = el("div", { cls: "certificate" });
+    let url = null;
+    const toggle = el("button", { type: "button", cls: "secondary show-certificate", text: L.show_certificate, on: { click: async function () {
+      if (url) {
+        URL.revokeObjectURL(url);
+        url = null;
+        holder.replaceChildren();
+        toggle.textContent = L.show_certificate;
+        return;
+      }
+      toggle.disabled = true;
+      holder.replaceChildren(el("p", { cls: "note", text: L.loading }));
+      try {
+        const blob = await fetchFile("certificate", { report_id: reportId });
+        url = URL.createObjectURL(blob);
+        const shown = blob.type.startsWith("image/")
+          ? el("img", { src: url, alt: L.certificate_file })
+          : blob.type === "application/pdf"
+            ? el("iframe", { src: url, title: L.certificate_file })
+            : null;
+        holder.replaceChildren.apply(holder, [shown, el("a", { href: url, download: "sertifikat-" + reportId, text: L.download_file })].filter(Boolean));
+        toggle.textContent = L.hide_certificate;
+      } catch (error) {
+        holder.replaceChildren(el("p", { cls: "note", role: "alert", text: error.message }));
+      } finally {
+        toggle.disabled = false;
+      }
+    } } });
+    return el("div", {}, [toggle, holder]);
+  }
   async function queue() {
     const data = await call("queue", {});
     if (!data.reports.length && !data.accounts.length) {
@@ -323,6 +398,7 @@
           el("div", { text: r.title }),
           el("div", { cls: "sub", text: [r.name, r.nip, r.opd_name].join(" · ") }),
           el("div", { cls: "sub", text: [r.organiser, date(r.started_on) + " – " + date(r.ended_on), r.jp + " JP", r.certificate_no].join(" · ") }),
+          certificateViewer(r.id),
         ], { approve: ["approve", id, L.approved], refuse: ["reject", id, L.rejected] });
       })));
     }

@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
 from bot.app import webapp
+from bot.app.webapp_exports import ChatExports
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.services import Services
@@ -551,3 +552,114 @@ async def test_accounts_waiting_for_verification_are_decided_as_in_the_chat(
         verified = await s.scalar(select(Employee.verified_at).where(Employee.telegram_id == 7001))
     assert verified is not None
     assert (await api.post("queue", SUPER))[1]["accounts"] == []
+
+
+# --- "Send to my chat" and the certificates in the queue ----------------------------------------
+class QueuedExports(ChatExports):
+    """Records what the endpoint queued (the delivery itself is tested end to end)."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[int, str, str, int]] = []
+
+    def queue(self, telegram_id: int, kind: str, scope: str, year: int) -> None:
+        self.jobs.append((telegram_id, kind, scope, year))
+
+
+@pytest.fixture
+async def with_exports(
+    svc: Services, db: Database, clock: FakeClock
+) -> AsyncIterator[tuple[Api, QueuedExports]]:
+    await seed(db)
+    queued = QueuedExports()
+    server = web.Application()
+    webapp.mount(server, svc, now=lambda: clock().timestamp(), exports=queued)
+    async with TestClient(TestServer(server)) as client:
+        yield Api(client, clock), queued
+
+
+@pytest.mark.parametrize(
+    ("view", "params"),
+    [("export", {"kind": "xlsx", "opd": P}), ("certificate", {"report_id": 1})],
+)
+async def test_exports_and_certificates_refuse_a_bad_init_data(
+    api: Api, view: str, params: dict[str, Any]
+) -> None:
+    now = api.clock().timestamp()
+    for case, init_data in {
+        "missing": None,
+        "forged": signed(SUPER, now).replace("%22id%22%3A1%2C", "%22id%22%3A2%2C"),
+        "expired": signed(SUPER, now - 3601),
+    }.items():
+        status, body = await api.post(view, init_data=init_data or "", **params)
+        assert (status, body["error"]) == (401, "unauthorized"), case
+    assert (await api.post(view, STRANGER, **params))[1]["error"] == "not_registered"
+
+
+async def test_an_export_is_queued_for_the_callers_chat_in_their_scope(
+    with_exports: tuple[Api, QueuedExports],
+) -> None:
+    api, queued = with_exports
+    status, body = await api.post("export", ADMIN, kind="xlsx", opd=P)
+    assert (status, body) == (200, {"queued": True, "message": t.EXPORT_QUEUED})
+    assert (await api.post("export", SUPER, kind="recap"))[0] == 200
+    assert (await api.post("export", SUPER, kind="siasn", opd=Q))[0] == 200
+    assert queued.jobs == [
+        (ADMIN, "xlsx", P, 2026),
+        (SUPER, "recap", "all", 2026),
+        (SUPER, "siasn", Q, 2026),
+    ]
+    # The chat's buttons and the app share one cooldown per kind.
+    status, body = await api.post("export", ADMIN, kind="xlsx", opd=P)
+    assert status == 429 and body["message"].startswith("Mohon tunggu")
+    assert len(queued.jobs) == 3
+
+
+async def test_export_refusals(with_exports: tuple[Api, QueuedExports]) -> None:
+    api, queued = with_exports
+    assert (await api.post("export", LEARNER, kind="xlsx", opd=P)) == (
+        403,
+        {"error": "forbidden", "message": REFUSALS["admin_only"]},
+    )
+    assert (await api.post("export", ADMIN, kind="xlsx", opd=Q)) == (
+        403,
+        {"error": "forbidden", "message": REFUSALS["other_opd"]},
+    )
+    assert (await api.post("export", ADMIN, kind="recap"))[0] == 403  # the province
+    for bad in (
+        {},
+        {"kind": "chart", "opd": P},
+        {"kind": "pdf", "opd": P},
+        {"kind": "xlsx"},  # an agency's employees need the agency
+        {"kind": "recap", "opd": P},
+        {"kind": "xlsx", "opd": 5},
+        {"kind": "xlsx", "opd": P, "year": 2027},
+    ):
+        assert (await api.post("export", SUPER, **bad))[0] == 400, bad
+    assert (await api.post("export", SUPER, kind="xlsx", opd="nowhere"))[0] == 404
+    assert queued.jobs == []
+
+
+async def test_an_export_without_a_bot_to_send_it_gets_503(api: Api) -> None:
+    status, body = await api.post("export", ADMIN, kind="xlsx", opd=P)
+    assert (status, body) == (503, {"error": "no_sender", "message": t.ERRORS["no_sender"]})
+
+
+async def test_certificate_refusals(api: Api, db: Database) -> None:
+    mine = await add_report(db, BEHIND)  # in P
+    other = await add_report(db, OTHER)  # in Q
+    own = await add_report(db, ADMIN)
+    assert (await api.post("certificate", LEARNER, report_id=mine)) == (
+        403,
+        {"error": "forbidden", "message": REFUSALS["admin_only"]},
+    )
+    assert (await api.post("certificate", ADMIN, report_id=other)) == (
+        403,
+        {"error": "forbidden", "message": REFUSALS["not_reviewer"]},
+    )
+    assert (await api.post("certificate", ADMIN, report_id=own))[0] == 403
+    for bad in ({}, {"report_id": "1"}, {"report_id": 0}, {"report_id": True}):
+        assert (await api.post("certificate", ADMIN, **bad))[0] == 400, bad
+    assert (await api.post("certificate", ADMIN, report_id=999))[0] == 404
+    # Allowed, but no bot to fetch the file with (a test server): a readable 503.
+    status, body = await api.post("certificate", ADMIN, report_id=mine)
+    assert (status, body["error"]) == (503, "file_unavailable")
