@@ -135,3 +135,29 @@ LABELS.update(
         "download_file": "Unduh file",
     }
 )
+
+# --- The trend, required learning and paths ----------------------------------------------
+LABELS.update(
+    {
+        "trend": "JP per bulan tahun {year}",
+        "col_compliance": "% tugas",
+        "compliance_of": "{done} dari {members} selesai, {overdue} lewat tenggat",
+        "compliance_total": (
+            "Tugas belajar wajib: {share} selesai ({done} dari {members}), {overdue} lewat tenggat."
+        ),
+        "assignments": "Tugas belajar wajib",
+        "my_assignments": "Tugas belajar saya",
+        "no_assignments": "Belum ada tugas belajar wajib.",
+        "overdue_list": "Lewat tenggat: {titles}",
+        "due_on": "Tenggat {date}",
+        "completed_on": "Selesai {date}",
+        "standing_completed": "Selesai",
+        "standing_in_progress": "Sedang dikerjakan",
+        "standing_not_started": "Belum dimulai",
+        "standing_overdue": "Lewat tenggat",
+        "paths": "Jalur belajar saya",
+        "no_paths": "Belum ada jalur belajar.",
+        "path_next": "Berikutnya: {module}",
+        "path_done": "Semua modul jalur ini sudah lulus.",
+    }
+)

@@ -14,6 +14,7 @@ import json
 import os
 import random
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -30,6 +31,8 @@ from bot.config import Settings
 from bot.core.content import Catalog
 from bot.emulator import FakeBotApi
 from bot.services import Services
+from bot.services.assignments import Spec
+from bot.store.audience import Audience
 from bot.texts import webapp as t
 from db.models import ExternalTraining, JpLedgerEntry
 from db.session import Database
@@ -177,10 +180,17 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Page]:
 
 
 async def test_a_superadmin_sorts_searches_and_drills_down(
-    page: Page, site: str, clock: FakeClock
+    page: Page, site: str, clock: FakeClock, settings: Settings, db: Database, catalog: Catalog
 ) -> None:
     from selenium.webdriver.common.by import By
 
+    # Required learning in P, two days overdue by now: in every admin view.
+    svc = Services.build(settings, db, catalog, clock=clock)
+    due = clock().date() + timedelta(days=2)
+    spec = Spec("module", "gratifikasi", Audience(opd=P), due)
+    created = await svc.assignments.create(SUPER, spec)
+    assert created.assignment is not None
+    clock.advance(days=4)
     await page.run(lambda d: d.get(opened(site, SUPER, clock)))
     await page.wait("#agencies tbody tr")
     heading = await page.wait("#heading")
@@ -188,6 +198,10 @@ async def test_a_superadmin_sorts_searches_and_drills_down(
     rows = await page.run(lambda d: d.find_elements(By.CSS_SELECTOR, "#agencies tbody tr"))
     assert len(rows) == 2 and rows[0].get_attribute("data-opd") == P  # best share first
     assert "10.00" in (await page.wait("#as-of")).text  # 03:00 UTC, shown in WIB
+    trend = await page.wait("#trend")
+    assert "Mar" in trend.text and "13,33 JP" in trend.text  # 600 minutes credited in March
+    assert "0,0%" in rows[0].text  # P: nobody of 4 completed the assignment
+    assert t.LABELS["col_compliance"] in (await page.wait("#agencies thead")).text
     await page.shoot("province")
     assert await page.run(lambda d: d.execute_script("return window.innerWidth")) == WIDTH
     assert await page.run(lambda d: page.width_fits())
@@ -212,6 +226,9 @@ async def test_a_superadmin_sorts_searches_and_drills_down(
     await page.run(lambda d: rows[0].click())
     await page.wait("#employees li", "Sri Rahayu")
     assert (await page.wait("#heading")).text == "Sekretariat Daerah Provinsi Jawa Tengah"
+    late = await page.wait("#employees li", "Budi Santoso")
+    assert t.LABELS["overdue_list"].split(":")[0] in late.text
+    assert created.assignment.title in (await page.wait("#compliance li")).text
     await page.shoot("agency")
     state = await page.wait("#state")
     await page.run(lambda d: state.send_keys(t.STATES["reached"]))
@@ -220,6 +237,8 @@ async def test_a_superadmin_sorts_searches_and_drills_down(
     await page.run(lambda d: person.click())
     await page.wait("#ledger li", "Kursus 1")
     assert "20 JP" in (await page.wait(".cards")).text
+    standing = await page.wait("#assignments li[data-standing=overdue]")
+    assert created.assignment.title in standing.text
     await page.shoot("employee")
     assert await page.run(lambda d: page.width_fits())
     back = await page.wait("#back")
@@ -239,7 +258,7 @@ async def test_an_opd_admin_sees_only_their_agency(page: Page, site: str, clock:
 
 
 async def test_a_learner_sees_their_own_year_in_the_dark_theme(
-    page: Page, site: str, clock: FakeClock
+    page: Page, site: str, clock: FakeClock, catalog: Catalog
 ) -> None:
     await page.run(lambda d: d.get(opened(site, LEARNER, clock, DARK)))
     await page.wait("#months")
@@ -248,6 +267,8 @@ async def test_a_learner_sees_their_own_year_in_the_dark_theme(
         lambda d: d.execute_script("return getComputedStyle(document.body).backgroundColor")
     )
     assert background == "rgb(23, 33, 43)"  # Telegram's dark bg_color
+    paths = await page.run(lambda d: d.find_elements("css selector", "#paths li"))
+    assert len(paths) == len(catalog.paths) and "0/" in paths[0].text
     # The signed string does not stay in the address bar.
     assert "#" not in await page.run(lambda d: d.current_url)
     await page.shoot("learner")

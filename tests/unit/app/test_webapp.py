@@ -7,7 +7,7 @@ import asyncio
 import json
 import random
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,7 +20,9 @@ from bot.app.webapp_exports import ChatExports
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.services import Services
+from bot.services.assignments import Spec
 from bot.store import ledger
+from bot.store.audience import Audience
 from bot.texts import REFUSALS
 from bot.texts import webapp as t
 from db.models import (
@@ -276,6 +278,10 @@ async def test_province_figures_are_the_chats(api: Api) -> None:
         "at_target": 1,
         "share": 0.25,
         "minutes": 1200,
+        "assigned": 0,  # no assignment yet
+        "assigned_done": 0,
+        "overdue": 0,
+        "compliance": None,
     }
     # The unverified employee is registered, not counted, and their minutes are in no total.
     assert (rows[Q]["employees"], rows[Q]["registered"], rows[Q]["minutes"]) == (1, 2, 0)
@@ -663,3 +669,48 @@ async def test_certificate_refusals(api: Api, db: Database) -> None:
     # Allowed, but no bot to fetch the file with (a test server): a readable 503.
     status, body = await api.post("certificate", ADMIN, report_id=mine)
     assert (status, body["error"]) == (503, "file_unavailable")
+
+
+# --- The monthly trend, required learning, paths ------------------------------------------
+async def test_the_province_trend_and_required_learning_in_every_view(
+    api: Api, svc: Services
+) -> None:
+    """The province's minutes per month (verified people only, by the credit's end date); the
+    assignments service's standing in each view: compliance per OPD, who is overdue in an
+    agency, one employee's assignments, and the learner's own with their paths."""
+    today = api.clock().date()
+    created = await svc.assignments.create(
+        SUPER,
+        Spec("module", "gratifikasi", Audience(opd=P), today + timedelta(days=2)),
+    )
+    assert created.assignment is not None and created.members == 4
+    title = created.assignment.title
+    api.clock.advance(days=4)  # two days overdue, nobody completed
+
+    status, province = await api.post("province", SUPER)
+    assert status == 200
+    assert province["months"] == {"3": 600, "7": 300, "8": 300}  # Tono's 100 is unverified
+    rows = {a["opd"]: a for a in province["agencies"]}
+    assert (rows[P]["assigned"], rows[P]["overdue"], rows[P]["compliance"]) == (4, 4, 0.0)
+    assert (rows[Q]["assigned"], rows[Q]["compliance"]) == (0, None)
+    assert province["assignments"]["members"] == 4
+
+    status, agency = await api.post("agency", ADMIN, opd=P)
+    assert status == 200
+    assert {e["name"]: e["overdue"] for e in agency["employees"]}["Budi Santoso"] == [title]
+    assert [(a["title"], a["members"], a["overdue"]) for a in agency["assignments"]] == [
+        (title, 4, 4)
+    ]
+    status, employee = await api.post("employee", ADMIN, nip=nip(BEHIND))
+    assert [(a["title"], a["standing"]) for a in employee["assignments"]] == [(title, "overdue")]
+
+    status, own = await api.post("learner", LEARNER)
+    assert status == 200
+    assert [(a["title"], a["standing"]) for a in own["assignments"]] == [(title, "overdue")]
+    paths = {p["id"]: p for p in own["paths"]}
+    assert set(paths) == set(svc.catalog.paths)
+    assert paths["integritas"]["total"] == len(svc.catalog.paths["integritas"].module_ids)
+    assert all(p["done"] == 0 for p in own["paths"])
+    # The other OPD's people are in nobody's overdue list.
+    status, other = await api.post("agency", SUPER, opd=Q)
+    assert all(e["overdue"] == [] for e in other["employees"]) and other["assignments"] == []
