@@ -24,7 +24,7 @@ from bot.core.assignments import Standing
 from bot.core.clock import Clock
 from bot.core.content import Catalog
 from bot.core.errors import NotAllowed, Refusal
-from bot.core.jp import JpScale, Targets
+from bot.core.jp import JpScale, Targets, claim_text
 from bot.core.nip import NipError, parse_nip
 from bot.documents.verification import format_code
 from bot.services import hours_files
@@ -34,7 +34,7 @@ from bot.services.hours import HoursService
 from bot.services.learning import LearningService
 from bot.services.roles import Actor, actor_in, require_admin, require_scope
 from bot.store import employees, ledger, reports
-from db.models import Assignment, Certificate, Employee
+from db.models import Assignment, Certificate, Employee, ExternalTraining
 from db.session import Database
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ REVIEW_WINDOW = timedelta(days=30)
 # gets it at once, at most this old (the answer says when it was computed). The role is checked
 # on every request all the same; an agency's figures are always read fresh.
 PROVINCE_FRESH_SECONDS = 60.0
+REPORTS_SHOWN = 50  # an employee's latest outside-training reports
 PAGE_MAX = 200  # employees in one answer: a phone shows a page, the search finds the rest
 STATES = ("reached", "missing", "pending", "unregistered")
 # The ledger's evidence the page shows: the quiz's score and tries, the time on the cards and
@@ -415,6 +416,14 @@ class DashboardService:
             require_scope(actor, employee.opd_code)
             summary = await ledger.year_summary(s, employee.id, year)
             items = await self.assignments.items_for(s, employee) if self.assignments else []
+            certificates = await _certificates(s, employee.id)
+            trainings = await s.scalars(
+                select(ExternalTraining)
+                .where(ExternalTraining.employee_id == employee.id)
+                .order_by(ExternalTraining.submitted_at.desc(), ExternalTraining.id.desc())
+                .limit(REPORTS_SHOWN)
+            )
+            reports_json = [_report_json(r) for r in trainings]
             await audit_view(s, self.clock, actor, employee.id, "webapp.employee")
             return {
                 "year": year,
@@ -427,6 +436,8 @@ class DashboardService:
                 "target": self.targets.of(employee.kind),
                 "entries": [_entry_json(e) for e in summary.entries],
                 "assignments": [_assignment_json(i) for i in items],
+                "certificates": certificates,
+                "reports": reports_json,
             }
 
     async def learner(self, telegram_id: int, year: int) -> dict[str, Any]:
@@ -436,23 +447,7 @@ class DashboardService:
             raise NotAllowed(Refusal.ADMIN_ONLY)  # an admin without an employee record
         module, external = hours_files.by_source(view)
         async with self.db.transaction() as s:
-            issued = await s.scalars(
-                select(Certificate)
-                .where(
-                    Certificate.employee_id == view.employee.id,
-                    Certificate.superseded_at.is_(None),
-                )
-                .order_by(Certificate.completed_on.desc(), Certificate.id.desc())
-            )
-            certificates = [
-                {
-                    "certificate_no": c.certificate_no,
-                    "title": c.module_title,
-                    "completed_on": c.completed_on.isoformat(),
-                    "code": format_code(c.code),
-                }
-                for c in issued
-            ]
+            certificates = await _certificates(s, view.employee.id)
         items = await self.assignments.for_learner(telegram_id) if self.assignments else None
         overview = await self.learning.overview(telegram_id) if self.learning else None
         paths = [
@@ -482,6 +477,39 @@ class DashboardService:
             "assignments": [_assignment_json(i) for i in items or []],
             "paths": paths,
         }
+
+
+async def _certificates(s: Any, employee_id: int) -> list[dict[str, Any]]:
+    """An employee's current module certificates (the latest revision of each), newest first."""
+    issued = await s.scalars(
+        select(Certificate)
+        .where(Certificate.employee_id == employee_id, Certificate.superseded_at.is_(None))
+        .order_by(Certificate.completed_on.desc(), Certificate.id.desc())
+    )
+    return [
+        {
+            "certificate_no": c.certificate_no,
+            "title": c.module_title,
+            "completed_on": c.completed_on.isoformat(),
+            "code": format_code(c.code),
+        }
+        for c in issued
+    ]
+
+
+def _report_json(report: ExternalTraining) -> dict[str, Any]:
+    """An outside-training report as its reviewers see it: pending, approved or rejected."""
+    return {
+        "id": report.id,
+        "title": report.title,
+        "organiser": report.organiser,
+        "started_on": report.started_on.isoformat(),
+        "ended_on": report.ended_on.isoformat(),
+        "jp": claim_text(report.jp_centi),
+        "certificate_no": report.certificate_no,
+        "status": report.status,
+        "reason": report.reason,
+    }
 
 
 def _entry_json(entry: Any) -> dict[str, Any]:

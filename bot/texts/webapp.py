@@ -161,3 +161,17 @@ LABELS.update(
         "path_done": "Semua modul jalur ini sudah lulus.",
     }
 )
+
+# --- An employee's reports and certificates (their admins' view) -------------------------------
+LABELS.update(
+    {
+        "reports_of": "Laporan pelatihan eksternal",
+        "no_reports": "Belum ada laporan pelatihan eksternal.",
+        "report_pending": "Menunggu verifikasi",
+        "report_approved": "Disetujui",
+        "report_rejected": "Ditolak",
+        "report_reason": "Alasan: {reason}",
+        "certificates_of": "Sertifikat modul",
+        "no_certificates_of": "Belum ada sertifikat modul.",
+    }
+)

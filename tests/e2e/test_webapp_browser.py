@@ -190,6 +190,7 @@ async def test_a_superadmin_sorts_searches_and_drills_down(
     spec = Spec("module", "gratifikasi", Audience(opd=P), due)
     created = await svc.assignments.create(SUPER, spec)
     assert created.assignment is not None
+    report = await add_report(db, LEARNER)  # waiting: in her page, with its state
     clock.advance(days=4)
     await page.run(lambda d: d.get(opened(site, SUPER, clock)))
     await page.wait("#agencies tbody tr")
@@ -239,6 +240,8 @@ async def test_a_superadmin_sorts_searches_and_drills_down(
     assert "20 JP" in (await page.wait(".cards")).text
     standing = await page.wait("#assignments li[data-standing=overdue]")
     assert created.assignment.title in standing.text
+    waiting = await page.wait("#reports li[data-status=pending]", "Webinar Literasi Digital")
+    assert t.LABELS["report_pending"] in waiting.text and report > 0
     await page.shoot("employee")
     assert await page.run(lambda d: page.width_fits())
     back = await page.wait("#back")

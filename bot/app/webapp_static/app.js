@@ -493,10 +493,27 @@
     view.replaceChildren.apply(view, [el("p", { cls: "note", text: data.nip + " · " + data.opd_name })]
       .concat(progress(data.minutes, data.target, false))
       .concat([el("h2", { text: L.assignments }), assignments(data.assignments)])
-      .concat([el("h2", { text: L.ledger }), entries(data.entries)]));
+      .concat([el("h2", { text: L.ledger }), entries(data.entries)])
+      .concat([el("h2", { text: L.reports_of }), reports(data.reports)])
+      .concat([el("h2", { text: L.certificates_of }), certificates(data.certificates, L.no_certificates_of)]));
   }
-  function certificates(items) {
-    if (!items.length) return el("p", { cls: "note", text: L.no_certificates });
+  // An employee's outside-training reports in every state, a rejection with its reason.
+  function reports(items) {
+    if (!items.length) return el("p", { cls: "note", text: L.no_reports });
+    return el("ul", { cls: "rows", id: "reports" }, items.map(function (r) {
+      const facts = [r.organiser, date(r.started_on) + " – " + date(r.ended_on), r.jp + " JP", r.certificate_no];
+      return el("li", { "data-status": r.status }, [
+        el("div", { cls: "main" }, [
+          el("div", { text: r.title }),
+          el("div", { cls: "sub", text: facts.join(" · ") }),
+          r.reason ? el("div", { cls: "sub", text: fill(L.report_reason, { reason: r.reason }) }) : null,
+        ]),
+        el("span", { cls: "badge report-" + r.status, text: L["report_" + r.status] }),
+      ]);
+    }));
+  }
+  function certificates(items, none) {
+    if (!items.length) return el("p", { cls: "note", text: none || L.no_certificates });
     return el("ul", { cls: "rows", id: "certificates" }, items.map(function (c) {
       const code = c.code.replace(/-/g, "");
       const check = me.bot_username

@@ -714,3 +714,44 @@ async def test_the_province_trend_and_required_learning_in_every_view(
     # The other OPD's people are in nobody's overdue list.
     status, other = await api.post("agency", SUPER, opd=Q)
     assert all(e["overdue"] == [] for e in other["employees"]) and other["assignments"] == []
+
+
+async def test_an_employees_certificates_and_outside_training_reports(
+    api: Api, db: Database
+) -> None:
+    """The employee view shows what the admin decides on: the reports in every state (with a
+    rejection's reason) and the current certificates; another OPD's admin sees none of it."""
+    pending = await add_report(db, BEHIND)
+    rejected = await add_report(db, BEHIND, jp_centi=250)
+    async with db.transaction() as s:
+        row = await s.get(ExternalTraining, rejected)
+        assert row is not None
+        row.status, row.reason = "rejected", "Sertifikat buram"
+        employee = await s.scalar(select(Employee).where(Employee.telegram_id == BEHIND))
+        assert employee is not None
+        entry = await s.scalar(
+            select(JpLedgerEntry.id).where(JpLedgerEntry.employee_id == employee.id)
+        )
+        assert entry is not None
+        s.add(
+            Certificate(
+                employee_id=employee.id,
+                ledger_entry_id=entry,
+                certificate_no="SB/2026/0009",
+                code="ABCD2345EFGH",
+                nip=employee.nip,
+                name=employee.name,
+                module_id="berakhlak",
+                module_title="BerAKHLAK",
+                completed_on=date(2026, 8, 2),
+            )
+        )
+    status, body = await api.post("employee", ADMIN, nip=nip(BEHIND))
+    assert status == 200
+    assert [(r["id"], r["status"], r["jp"]) for r in body["reports"]] == [
+        (rejected, "rejected", "2,5"),
+        (pending, "pending", "4"),
+    ]
+    assert body["reports"][0]["reason"] == "Sertifikat buram"
+    assert [c["certificate_no"] for c in body["certificates"]] == ["SB/2026/0009"]
+    assert (await api.post("employee", OTHER, nip=nip(BEHIND)))[0] == 403
