@@ -231,15 +231,28 @@ async def test_the_rate_is_limited_per_user(
         assert (await api.post("me", SUPER))[0] == 200
 
 
+@pytest.mark.parametrize(
+    ("view", "params"),
+    [
+        ("me", {}),
+        ("export", {"kind": "xlsx", "opd": P}),
+        ("certificate", {"report_id": 1}),
+    ],
+)
 async def test_a_database_outage_gets_503(
-    settings: Settings, catalog: Catalog, clock: FakeClock, tmp_path: Any
+    settings: Settings,
+    catalog: Catalog,
+    clock: FakeClock,
+    tmp_path: Any,
+    view: str,
+    params: dict[str, Any],
 ) -> None:
     broken = settings.model_copy(
         update={"database_url": f"sqlite+aiosqlite:///{tmp_path}/missing/dir/x.db"}
     )
     services = Services.build(broken, Database(broken.database_url), catalog, clock=clock)
     async with TestClient(TestServer(server_for(services, clock))) as client:
-        status, body = await Api(client, clock).post("me", SUPER)
+        status, body = await Api(client, clock).post(view, SUPER, **params)
     await services.db.dispose()
     assert status == 503
     assert body == {"error": "unavailable", "message": t.ERRORS["unavailable"]}
