@@ -37,6 +37,7 @@ from bot.app.application import (
     services_of,
     worker_of,
 )
+from bot.app.webapp_exports import exports_of
 from bot.config import Settings
 from bot.observability import metrics
 from bot.telegram.bot import slim_update
@@ -68,6 +69,8 @@ def make_server(application: Application, settings: Settings) -> web.Application
             services_of(application),
             wake=worker_of(application).sender.wake,
             bot_username=application.bot.username,
+            bot=application.bot,
+            exports=exports_of(application, services_of(application)),
         )
     return server
 
