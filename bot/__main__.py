@@ -140,6 +140,20 @@ def use_fast_event_loop() -> None:
         asyncio.set_event_loop(factory())
 
 
+def _freeze_startup_objects() -> None:
+    """Exempt what start-up built from the cyclic garbage collector (``gc.freeze``).
+
+    The content catalog, the Bot API schema, SQLAlchemy's and PTB's classes and caches live as
+    long as the process, yet every full collection walked them again; that time fell on
+    whichever update happened to allocate at that moment. Frozen, they are never scanned. In
+    interleaved runs of the learning benchmark it took several percent off the bot's CPU per
+    update (most on the quiz answer). Nothing is freed by freezing: the objects live anyway.
+    """
+    import gc
+
+    gc.freeze()
+
+
 def run_bot(webhook: bool = False) -> int:
     try:
         settings = load_settings()
@@ -161,6 +175,7 @@ def run_bot(webhook: bool = False) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return _fail("konten tidak valid / content is invalid", EXIT_CONTENT)
+    _freeze_startup_objects()
     if webhook:
         from bot.app.webhook import run_webhook
 
