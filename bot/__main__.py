@@ -143,7 +143,7 @@ def use_fast_event_loop() -> None:
 def _freeze_startup_objects() -> None:
     """Exempt what start-up built from the cyclic garbage collector (``gc.freeze``).
 
-    The content catalog, the Bot API schema, SQLAlchemy's and PTB's classes and caches live as
+    The content catalog and the classes and caches of SQLAlchemy, pydantic and PTB live as
     long as the process, yet every full collection walked them again; that time fell on
     whichever update happened to allocate at that moment. Frozen, they are never scanned. In
     interleaved runs of the learning benchmark it took several percent off the bot's CPU per
