@@ -350,12 +350,15 @@ async def send_for_review(
 async def queue(update: Update, context: BotContext) -> None:
     """``/antrean``: pending reports in the caller's scope (their OPD, or all for superadmins)."""
     people = await send_queue(update, context)  # accounts to confirm, first
-    items = await context.services.reviews.pending(user_id(update))
-    if not items:
+    pending = await context.services.reviews.queue(user_id(update))
+    if not pending.items:
         if not people:
             await reply(update, t.QUEUE_EMPTY)
         return
-    await reply(update, t.QUEUE_TITLE.format(count=len(items)), kb.queue(items))
+    shown = len(pending.items)  # the oldest first; the rest once these are decided
+    more = t.QUEUE_MORE.format(shown=shown) if pending.total > shown else ""
+    title = t.QUEUE_TITLE.format(count=pending.total, more=more)
+    await reply(update, title, kb.queue(pending.items))
 
 
 alias("antrian", of="antrean")  # the old spelling keeps working, shown nowhere

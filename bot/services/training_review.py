@@ -7,10 +7,10 @@ an OPD admin who forges ``trv:ok:<id>`` for another OPD's report is refused here
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
@@ -26,6 +26,14 @@ from db.models import Employee, ExternalTraining
 from db.session import Database
 
 
+@dataclass(frozen=True, slots=True)
+class PendingReports:
+    """A page of the review queue: the first reports, and how many wait in all."""
+
+    items: list[tuple[ExternalTraining, Employee]]
+    total: int
+
+
 class ReviewService:
     def __init__(
         self, db: Database, clock: Clock, admin_ids: frozenset[int], scale: JpScale
@@ -39,22 +47,31 @@ class ReviewService:
         self, actor_id: int, limit: int = 20
     ) -> list[tuple[ExternalTraining, Employee]]:
         """Pending reports the caller may review: their OPD's, or all for a superadmin."""
+        return (await self.queue(actor_id, limit)).items
+
+    async def queue(self, actor_id: int, limit: int = 20) -> PendingReports:
+        """The first ``limit`` pending reports the caller may review, and how many there are."""
         async with self.db.transaction() as s:
             actor = await require_admin(s, actor_id, self.admin_ids)
+            conditions = [ExternalTraining.status == "pending"]
+            if not actor.is_superadmin:
+                conditions.append(ExternalTraining.opd_code == actor.opd_code)
+            if actor.employee_id is not None:  # nobody reviews their own report
+                conditions.append(ExternalTraining.employee_id != actor.employee_id)
             query = (
                 select(ExternalTraining, Employee)
                 .join(Employee, Employee.id == ExternalTraining.employee_id)
-                .where(ExternalTraining.status == "pending")
+                .where(*conditions)
                 .order_by(ExternalTraining.id)
                 .limit(limit)
             )
-            if not actor.is_superadmin:
-                query = query.where(ExternalTraining.opd_code == actor.opd_code)
-            if actor.employee_id is not None:  # nobody reviews their own report
-                query = query.where(ExternalTraining.employee_id != actor.employee_id)
             items = [(r, e) for r, e in (await s.execute(query)).all()]
+            total = len(items)
+            if total == limit:  # there may be more than were listed
+                counted = select(func.count()).select_from(ExternalTraining).where(*conditions)
+                total = int(await s.scalar(counted) or 0)
             await audit_view(s, self.clock, actor, [e.id for _, e in items], "training_queue")
-            return items
+            return PendingReports(items, total)
 
     async def report_for_review(
         self, actor_id: int, report_id: int

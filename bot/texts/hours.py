@@ -181,8 +181,9 @@ NOTIFY_REJECTED = (
     "Bapak/Ibu dapat memperbaikinya dari isian yang sama: ketuk tombol di bawah, atau buka "
     "/lapor."
 )
-QUEUE_TITLE = "<b>Antrean verifikasi</b> ({count} laporan menunggu). Pilih untuk memeriksa:"
+QUEUE_TITLE = "<b>Antrean verifikasi</b> ({count} laporan menunggu).{more} Pilih untuk memeriksa:"
 QUEUE_EMPTY = "Tidak ada laporan yang menunggu verifikasi."
+QUEUE_MORE = " Ditampilkan {shown} laporan terlama; sisanya muncul setelah ini diputuskan."
 
 # --- Certificates -------------------------------------------------------------------------------
 CERT_LIST = "<b>Sertifikat</b>\nPilih modul yang sudah lulus untuk mengunduh e-sertifikat:"

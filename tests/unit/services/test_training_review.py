@@ -232,3 +232,15 @@ async def test_withdraw_and_approve_at_once_one_wins(
         assert (report.status, credits) == ("approved", 1)
     else:
         assert (report.status, credits) == ("withdrawn", 0)
+
+
+async def test_the_queue_lists_the_oldest_and_counts_every_waiting_report(svc: Services) -> None:
+    """A long queue is shown a page at a time, but its count is the whole queue's, in scope."""
+    await _admins(svc)
+    ids = [await _report(svc.db, USER) for _ in range(5)]
+    own = await _report(svc.db, ADMIN_A)  # not in ADMIN_A's queue: nobody reviews their own
+    page = await svc.reviews.queue(ADMIN_A, limit=3)
+    assert [r.id for r, _ in page.items] == ids[:3]
+    assert page.total == 5
+    whole = await svc.reviews.queue(SUPER, limit=10)
+    assert [r.id for r, _ in whole.items] == [*ids, own] and whole.total == 6
