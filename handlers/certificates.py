@@ -38,7 +38,10 @@ async def certificates(update: Update, context: BotContext) -> None:
     elif not passed:
         await show(update, t.CERT_NONE, markup([home()]))
     else:
-        await show(update, t.CERT_LIST, kb.certificates(passed))
+        text = t.CERT_LIST
+        if len(passed) > kb.CERTIFICATE_BUTTONS:
+            text += "\n" + t.CERT_MORE.format(shown=kb.CERTIFICATE_BUTTONS, total=len(passed))
+        await show(update, text, kb.certificates(passed))
 
 
 async def send_certificate(update: Update, context: BotContext, issued: Issued) -> None:

@@ -135,8 +135,15 @@ def queue(items: Sequence[tuple[ExternalTraining, Employee]]) -> InlineKeyboardM
     )
 
 
+# One button per passed module, newest first: a screenful on a phone, far below Telegram's 100.
+CERTIFICATE_BUTTONS = 30
+
+
 def certificates(entries: Sequence[JpLedgerEntry]) -> InlineKeyboardMarkup:
-    rows = [[_button(f"🎓 {e.title}", CertificateButton(e.source_id))] for e in entries[:30]]
+    rows = [
+        [_button(f"🎓 {e.title}", CertificateButton(e.source_id))]
+        for e in entries[:CERTIFICATE_BUTTONS]
+    ]
     return markup([*rows, home()])
 
 

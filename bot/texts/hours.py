@@ -188,6 +188,10 @@ QUEUE_MORE = " Ditampilkan {shown} laporan terlama; sisanya muncul setelah ini d
 # --- Certificates -------------------------------------------------------------------------------
 CERT_LIST = "<b>Sertifikat</b>\nPilih modul yang sudah lulus untuk mengunduh e-sertifikat:"
 CERT_NONE = "Belum ada modul yang lulus. Mulai dari /belajar."
+CERT_MORE = (
+    "Ditampilkan {shown} sertifikat terbaru dari {total}. Semua modul yang lulus tercantum di "
+    "transkrip JP (/jp)."
+)
 CERT_NOT_PASSED = "Sertifikat hanya tersedia untuk modul yang sudah Bapak/Ibu lulusi."
 CERT_CAPTION = "E-sertifikat {number}\nKode verifikasi: <code>{code}</code>"
 VERIFY_USAGE = "Ketik kode pada sertifikat, contoh: <code>/verifikasi ABCD-EFGH-JKLM</code>."

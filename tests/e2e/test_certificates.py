@@ -127,3 +127,16 @@ async def test_the_name_is_typed_as_in_the_sk_and_printed_as_typed(
 
 def texts_of(user: FakeUser) -> list[BotMessage]:
     return [m for m in user.chat.messages if m.text is not None]
+
+
+async def test_a_long_certificate_list_shows_the_newest_and_says_how_many_there_are(
+    fake: FakeBotApi, bot_app: Application
+) -> None:
+    learner = fake.user(8211, first_name="Siti", last_name="Aminah")
+    await register(fake, learner, app=bot_app)
+    for n in range(32):  # more modules than one keyboard lists (the catalog will grow)
+        await credit_module(bot_app, learner.id, f"modul-{n:02d}", 15)
+    shown = await say(learner, "/sertifikat", "Pilih modul")
+    assert shown.text is not None
+    assert "Ditampilkan 30 sertifikat terbaru dari 32" in shown.text
+    assert sum(1 for label in shown.button_texts if label.startswith("🎓")) == 30
