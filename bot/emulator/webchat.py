@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from importlib.resources import files as resource_files
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -38,7 +37,7 @@ from aiohttp import web
 
 from .webchat_events import EventFeed, _Client
 from .webchat_http import as_int, ascii_name, bad_request, json_answer, read_body
-from .webchat_render import INLINE_TYPES
+from .webchat_render import INLINE_TYPES, Persona
 
 if TYPE_CHECKING:
     from .server import FakeBotApi
@@ -77,30 +76,6 @@ _PROXIED_HEADERS = (
 # (clock control) days/hours/minutes to move, or "HH:MM" to move to; returns the new time text
 ClockControl = Callable[[dict[str, Any]], Awaitable[str]]
 NowText = Callable[[], str]
-
-
-@dataclass(frozen=True)
-class Persona:
-    """A user the page can play: their Telegram account and the phone the contact shares."""
-
-    id: int
-    first_name: str
-    last_name: str | None = None
-    phone: str | None = None
-    title: str = ""  # the role in one line ("PNS baru", "Admin OPD")
-    description: str = ""
-    started: bool = False  # has talked to the bot before (so the bot may write first)
-
-    def json(self) -> dict[str, Any]:
-        name = f"{self.first_name} {self.last_name or ''}".strip()
-        return {
-            "id": self.id,
-            "name": name,
-            "initials": "".join(w[0] for w in name.split()[:2]).upper(),
-            "title": self.title,
-            "description": self.description,
-            "phone": self.phone,
-        }
 
 
 class WebChat(EventFeed):

@@ -19,11 +19,10 @@ from aiohttp import web
 
 from .state import Call
 from .webchat_http import as_int
-from .webchat_render import MessageRendering
+from .webchat_render import MessageRendering, Persona
 
 if TYPE_CHECKING:
     from .users import FakeUser
-    from .webchat import Persona
 
 HEARTBEAT_SECONDS = 15.0
 QUEUE_MAX = 10_000  # events a slow page may lag behind before it is dropped (it reconnects)

@@ -1,6 +1,6 @@
-"""How the web chat shows the fake's chats to the page: a message (text, buttons, photo,
-document, poll, contact, sticker) as JSON, a poll with the user's vote, the command menu and
-the Web App menu button a chat shows.
+"""How the web chat shows the fake's chats to the page: the personas it plays, a message (text,
+buttons, photo, document, poll, contact, sticker) as JSON, a poll with the user's vote, the
+command menu and the Web App menu button a chat shows.
 
 It exists so that what the page receives has one home, shared by the chat's reads
 (``webchat``) and its event feed (``webchat_events``); ``WebChat`` inherits it.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .state import BotMessage
@@ -21,6 +22,30 @@ if TYPE_CHECKING:
 
 INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/webp", "text/plain")
 _BUTTON_KEYS = ("text", "callback_data", "url", "web_app")
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A user the page can play: their Telegram account and the phone the contact shares."""
+
+    id: int
+    first_name: str
+    last_name: str | None = None
+    phone: str | None = None
+    title: str = ""  # the role in one line ("PNS baru", "Admin OPD")
+    description: str = ""
+    started: bool = False  # has talked to the bot before (so the bot may write first)
+
+    def json(self) -> dict[str, Any]:
+        name = f"{self.first_name} {self.last_name or ''}".strip()
+        return {
+            "id": self.id,
+            "name": name,
+            "initials": "".join(w[0] for w in name.split()[:2]).upper(),
+            "title": self.title,
+            "description": self.description,
+            "phone": self.phone,
+        }
 
 
 class MessageRendering:

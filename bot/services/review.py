@@ -75,12 +75,9 @@ class SpacedReviewService:
         self.db = db
         self.catalog = catalog
         self.clock = clock
-        self.scheduler = scheduler
         self.tz = scheduler.tz
         self.rng = rng
-        self.activity = activity
         self.max_per_day = max_per_day
-        self.minutes_per_question = minutes_per_question
         self._polls = GroupInsert(db, store.REGISTER_POLL)
         self._answers = ReviewAnswers(
             catalog,
