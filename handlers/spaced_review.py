@@ -11,7 +11,7 @@ from telegram.constants import ParseMode
 from bot import texts
 from bot.core.callbacks import CardButton, MenuButton, PracticeButton, QuizButton, RecallButton
 from bot.core.telegram_html import escape
-from bot.services.review import (
+from bot.services.review_outcomes import (
     PRACTICE,
     AnswerOutcome,
     ReviewPollSpec,

@@ -13,7 +13,7 @@ from bot.core.flows import Flow
 from bot.core.nip import EmployeeKind, sex_digit
 from bot.core.telegram_html import escape, single_stops
 from bot.services.registration import RegistrationOutcome, RegistrationStep, Result, TelegramUser
-from bot.services.review import ReviewStatus
+from bot.services.review_outcomes import ReviewStatus
 from bot.services.trainings import STEP_KEYS, TrainingStep
 from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext

@@ -6,13 +6,14 @@ by ``bot.services.roles`` exactly as for ``/laporan`` and ``/pegawai``: a supera
 province and every OPD, an OPD admin their own OPD, a learner only their own hours. The figures
 are the chat's: ``bot.store.reports`` for the recap and the per-employee states, ``HoursService``
 and ``bot.services.hours_files`` for a learner's year.
+
+The province's recap and the compliance report are kept per process
+(``bot.services.dashboard_figures``); the answers' fields are shaped in
+``bot.services.dashboard_json``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,88 +25,31 @@ from bot.core.assignments import Standing
 from bot.core.clock import Clock
 from bot.core.content import Catalog
 from bot.core.errors import NotAllowed, Refusal
-from bot.core.jp import JpScale, Targets, claim_text
+from bot.core.jp import JpScale, Targets
 from bot.core.nip import NipError, parse_nip
-from bot.documents.verification import format_code
 from bot.services import hours_files
-from bot.services.assignments import AssignmentService, Counts, LearnerItem
+from bot.services.assignments import AssignmentService, Counts
 from bot.services.audit import audit_view
+from bot.services.dashboard_figures import KeptFigures
+from bot.services.dashboard_json import (
+    assignment_json,
+    certificates_of,
+    counts_json,
+    entry_json,
+    report_json,
+    sum_counts,
+)
 from bot.services.hours import HoursService
 from bot.services.learning import LearningService
 from bot.services.roles import Actor, actor_in, require_admin, require_scope
 from bot.store import employees, ledger, reports
-from db.models import Assignment, Certificate, Employee, ExternalTraining
+from db.models import Employee, ExternalTraining
 from db.session import Database
 
-log = logging.getLogger(__name__)
 REVIEW_WINDOW = timedelta(days=30)
-# The province's recap sums every credit of the year (seconds at 300,000 employees on SQLite):
-# it is kept this long per process and refreshed in the background after that, so a superadmin
-# gets it at once, at most this old (the answer says when it was computed). The role is checked
-# on every request all the same; an agency's figures are always read fresh.
-PROVINCE_FRESH_SECONDS = 60.0
 REPORTS_SHOWN = 50  # an employee's latest outside-training reports
 PAGE_MAX = 200  # employees in one answer: a phone shows a page, the search finds the rest
 STATES = ("reached", "missing", "pending", "unregistered")
-# The ledger's evidence the page shows: the quiz's score and tries, the time on the cards and
-# in the quiz, the content version; for an outside training, who verified it and when.
-EVIDENCE = (
-    "score",
-    "correct",
-    "questions",
-    "attempts",
-    "reading_seconds",
-    "quiz_seconds",
-    "content_version",
-    "completed_at",
-    "jp_on_certificate",
-    "verified_at",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ProvinceFigures:
-    """The province's answer as computed (kept ``PROVINCE_FRESH_SECONDS``): the recap, the
-    year's monthly trend, and each OPD's members of the active assignments."""
-
-    started: float
-    as_of: str
-    rows: list[reports.OpdRecap]
-    months: dict[int, int]
-    assignments: dict[str, Counts]
-
-
-def _assignment_json(item: LearnerItem) -> dict[str, Any]:
-    """An assignment as one person stands in it (the assignments service decides the standing)."""
-    return {
-        "id": item.assignment_id,
-        "title": item.title,
-        "kind": item.target_kind,
-        "standing": item.status.standing.value,
-        "due_on": item.status.due.isoformat(),
-        "completed_on": item.status.completed.isoformat() if item.status.completed else None,
-        "recurring": item.recurring,
-    }
-
-
-def _sum_counts(found: Any) -> Counts:
-    items = list(found)
-    return Counts(
-        sum(c.members for c in items),
-        sum(c.completed for c in items),
-        sum(c.in_progress for c in items),
-        sum(c.overdue for c in items),
-    )
-
-
-def _counts_json(counts: Counts) -> dict[str, Any]:
-    return {
-        "members": counts.members,
-        "completed": counts.completed,
-        "in_progress": counts.in_progress,
-        "overdue": counts.overdue,
-        "share": round(counts.share(), 4) if counts.members else None,
-    }
 
 
 class NotRegistered(Exception):
@@ -143,17 +87,21 @@ class DashboardService:
         self.targets = targets
         self.scale = scale
         self.hours = hours
-        self.monotonic: Callable[[], float] = time.monotonic
-        self._province: dict[int, ProvinceFigures] = {}
-        self._province_locks: dict[int, asyncio.Lock] = {}
-        self._refreshing: dict[int, asyncio.Task[None]] = {}
-        # The assignments service's compliance report (every active assignment's counts per
-        # OPD): kept and refreshed as the province's recap is, for the province and the agencies.
-        self._compliance: tuple[float, str, list[tuple[Assignment, dict[str | None, Counts]]]]
-        self._compliance = (0.0, "", [])
-        self._compliance_kept = False
-        self._compliance_lock = asyncio.Lock()
-        self._compliance_task: asyncio.Task[None] | None = None
+        # The province's recap and the compliance report, kept and refreshed in the background.
+        self.figures = KeptFigures(db, clock, targets, assignments)
+
+    @property
+    def monotonic(self) -> Callable[[], float]:
+        """The kept figures' clock of age (the tests move it)."""
+        return self.figures.monotonic
+
+    @monotonic.setter
+    def monotonic(self, value: Callable[[], float]) -> None:
+        self.figures.monotonic = value
+
+    async def settle(self) -> None:
+        """Wait for the background refreshes under way (tests, shutdown)."""
+        await self.figures.settle()
 
     def _name(self, opd_code: str) -> str:
         opd = self.catalog.opds.get(opd_code)
@@ -214,97 +162,15 @@ class DashboardService:
         """Every OPD's recap, as the ``/laporan`` ranking: superadmins only."""
         async with self.db.transaction() as s:
             require_scope(await require_admin(s, telegram_id, self.admin_ids), None)
-        cached = self._province.get(year)
-        if cached is None:
-            async with self._province_locks.setdefault(year, asyncio.Lock()):
-                cached = self._province.get(year) or await self._compute_province(year)
-        elif self.monotonic() - cached.started > PROVINCE_FRESH_SECONDS:
-            self._refresh_province(year)
+        cached = await self.figures.province(year)
         assigned = cached.assignments
         return {
             "year": year,
             "as_of": cached.as_of,
             "agencies": [self._recap_json(r, assigned.get(r.opd_code)) for r in cached.rows],
             "months": {str(m): v for m, v in sorted(cached.months.items())},
-            "assignments": _counts_json(_sum_counts(assigned.values())),
+            "assignments": counts_json(sum_counts(assigned.values())),
         }
-
-    async def _compute_province(self, year: int) -> ProvinceFigures:
-        started = self.monotonic()
-        async with self.db.transaction() as s:
-            rows = await reports.opd_recap(s, year, self.targets)
-            months = await reports.monthly_totals(s, year)
-        assigned: dict[str, list[Counts]] = {}
-        for _assignment, per_opd in (await self._assignment_compliance())[1]:
-            for opd, counts in per_opd.items():
-                if opd is not None:
-                    assigned.setdefault(opd, []).append(counts)
-        entry = ProvinceFigures(
-            started,
-            self.clock().isoformat(timespec="seconds"),
-            rows,
-            months,
-            {opd: _sum_counts(found) for opd, found in assigned.items()},
-        )
-        self._province[year] = entry
-        return entry
-
-    def _refresh_province(self, year: int) -> None:
-        if year in self._refreshing:
-            return  # one refresh at a time
-        lock = self._province_locks.setdefault(year, asyncio.Lock())
-
-        async def refresh() -> None:
-            try:
-                async with lock:
-                    await self._compute_province(year)
-            except Exception:  # the stale figures stay; a later request tries again
-                log.exception("dashboard: the province recap of %s was not refreshed", year)
-            finally:
-                self._refreshing.pop(year, None)
-
-        self._refreshing[year] = asyncio.get_running_loop().create_task(refresh())
-
-    async def settle(self) -> None:
-        """Wait for the background refreshes under way (tests, shutdown)."""
-        tasks = [*self._refreshing.values(), *filter(None, [self._compliance_task])]
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-    async def _assignment_compliance(
-        self,
-    ) -> tuple[str, list[tuple[Assignment, dict[str | None, Counts]]]]:
-        """(when it was computed, ``AssignmentService.compliance()``): computed on first use,
-        then served at once and refreshed in the background once older than
-        ``PROVINCE_FRESH_SECONDS`` (it counts every active assignment's members)."""
-        if self.assignments is None:
-            return "", []
-        if not self._compliance_kept:
-            async with self._compliance_lock:
-                if not self._compliance_kept:
-                    await self._compute_compliance()
-        elif (
-            self.monotonic() - self._compliance[0] > PROVINCE_FRESH_SECONDS
-            and self._compliance_task is None
-        ):
-
-            async def refresh() -> None:
-                try:
-                    async with self._compliance_lock:
-                        await self._compute_compliance()
-                except Exception:  # the kept figures stay; a later request tries again
-                    log.exception("dashboard: the assignments' compliance was not refreshed")
-                finally:
-                    self._compliance_task = None
-
-            self._compliance_task = asyncio.get_running_loop().create_task(refresh())
-        return self._compliance[1], self._compliance[2]
-
-    async def _compute_compliance(self) -> None:
-        assert self.assignments is not None
-        started = self.monotonic()
-        found = await self.assignments.compliance()
-        self._compliance = (started, self.clock().isoformat(timespec="seconds"), found)
-        self._compliance_kept = True
 
     async def agency(
         self,
@@ -324,7 +190,7 @@ class DashboardService:
         needle = query.strip().casefold()
         async with self.db.transaction() as s:  # the role first: nothing is computed for others
             require_scope(await require_admin(s, telegram_id, self.admin_ids), opd_code)
-        compliance_as_of, compliance = await self._assignment_compliance()
+        compliance_as_of, compliance = await self.figures.compliance()
         limit = max(1, min(limit, PAGE_MAX))
         async with self.db.transaction() as s:
             actor = await require_admin(s, telegram_id, self.admin_ids)
@@ -365,7 +231,7 @@ class DashboardService:
             await audit_view(s, self.clock, actor, None, "webapp.agency", opd=opd_code)
         # The role and the scope were checked above; the figures are the compliance report's.
         assignments = [
-            {"id": a.id, "title": a.title, "due_on": a.due_on.isoformat(), **_counts_json(c)}
+            {"id": a.id, "title": a.title, "due_on": a.due_on.isoformat(), **counts_json(c)}
             for a, per_opd in compliance
             if (c := per_opd.get(opd_code)) is not None
         ]
@@ -423,14 +289,14 @@ class DashboardService:
             require_scope(actor, employee.opd_code)
             summary = await ledger.year_summary(s, employee.id, year)
             items = await self.assignments.items_for(s, employee) if self.assignments else []
-            certificates = await _certificates(s, employee.id)
+            certificates = await certificates_of(s, employee.id)
             trainings = await s.scalars(
                 select(ExternalTraining)
                 .where(ExternalTraining.employee_id == employee.id)
                 .order_by(ExternalTraining.submitted_at.desc(), ExternalTraining.id.desc())
                 .limit(REPORTS_SHOWN)
             )
-            reports_json = [_report_json(r) for r in trainings]
+            reports_json = [report_json(r) for r in trainings]
             await audit_view(s, self.clock, actor, employee.id, "webapp.employee")
             return {
                 "year": year,
@@ -441,8 +307,8 @@ class DashboardService:
                 "verified": employee.verified_at is not None,
                 "minutes": summary.minutes,
                 "target": self.targets.of(employee.kind),
-                "entries": [_entry_json(e) for e in summary.entries],
-                "assignments": [_assignment_json(i) for i in items],
+                "entries": [entry_json(e) for e in summary.entries],
+                "assignments": [assignment_json(i) for i in items],
                 "certificates": certificates,
                 "reports": reports_json,
             }
@@ -454,7 +320,7 @@ class DashboardService:
             raise NotAllowed(Refusal.ADMIN_ONLY)  # an admin without an employee record
         module, external = hours_files.by_source(view)
         async with self.db.transaction() as s:
-            certificates = await _certificates(s, view.employee.id)
+            certificates = await certificates_of(s, view.employee.id)
         items = await self.assignments.for_learner(telegram_id) if self.assignments else None
         overview = await self.learning.overview(telegram_id) if self.learning else None
         paths = [
@@ -478,56 +344,9 @@ class DashboardService:
             "days_left": view.days_left,
             "by_month": {str(m): v for m, v in hours_files.by_month(view).items()},
             "by_source": {"module": module, "external": external},
-            "entries": [_entry_json(e) for e in view.entries],
+            "entries": [entry_json(e) for e in view.entries],
             "other_years": view.other_years,
             "certificates": certificates,
-            "assignments": [_assignment_json(i) for i in items or []],
+            "assignments": [assignment_json(i) for i in items or []],
             "paths": paths,
         }
-
-
-async def _certificates(s: Any, employee_id: int) -> list[dict[str, Any]]:
-    """An employee's current module certificates (the latest revision of each), newest first."""
-    issued = await s.scalars(
-        select(Certificate)
-        .where(Certificate.employee_id == employee_id, Certificate.superseded_at.is_(None))
-        .order_by(Certificate.completed_on.desc(), Certificate.id.desc())
-    )
-    return [
-        {
-            "certificate_no": c.certificate_no,
-            "title": c.module_title,
-            "completed_on": c.completed_on.isoformat(),
-            "code": format_code(c.code),
-        }
-        for c in issued
-    ]
-
-
-def _report_json(report: ExternalTraining) -> dict[str, Any]:
-    """An outside-training report as its reviewers see it: pending, approved or rejected."""
-    return {
-        "id": report.id,
-        "title": report.title,
-        "organiser": report.organiser,
-        "started_on": report.started_on.isoformat(),
-        "ended_on": report.ended_on.isoformat(),
-        "jp": claim_text(report.jp_centi),
-        "certificate_no": report.certificate_no,
-        "status": report.status,
-        "reason": report.reason,
-    }
-
-
-def _entry_json(entry: Any) -> dict[str, Any]:
-    evidence = entry.evidence or {}
-    return {
-        "title": entry.title,
-        "source": entry.source_kind,
-        "minutes": entry.minutes,
-        "started_on": entry.started_on.isoformat(),
-        "ended_on": entry.ended_on.isoformat(),
-        "organiser": entry.organiser,
-        "certificate_no": entry.certificate_no,
-        "evidence": {k: evidence[k] for k in EVIDENCE if k in evidence},
-    }

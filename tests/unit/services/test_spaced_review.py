@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.core.content import Catalog, Module
 from bot.core.review import fingerprint
 from bot.services import Services
-from bot.services.review import AnswerOutcome, ReviewPollSpec, StartOutcome
+from bot.services.review_outcomes import AnswerOutcome, ReviewPollSpec, StartOutcome
 from db.models import JpLedgerEntry, ReviewAnswer, ReviewCard, ReviewSession
 from db.session import Database
 from tests.support import FakeClock
