@@ -15,7 +15,6 @@ from aiohttp import web
 from bot.texts import webapp as t
 
 STATIC = Path(__file__).resolve().parent / "webapp_static"
-TELEGRAM_JS = "https://telegram.org/js/telegram-web-app.js"
 # Only this server's own files and Telegram's script; no inline script or style at all.
 CSP = "; ".join(
     [

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from .server import FakeBotApi
 
 INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/webp", "text/plain")
-_BUTTON_KEYS = ("text", "callback_data", "url", "web_app")
 
 
 @dataclass(frozen=True)
