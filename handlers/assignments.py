@@ -1,6 +1,7 @@
 """Required learning: the "📌 Wajib" section learners see, and ``/tugas`` for admins (the list
-with progress, one assignment's page, cancel, extend, the overdue export, and the guided
-creation: what, who with a live count, due date, recurrence, preview, confirm)."""
+with progress, one assignment's page, cancel after a confirmation, extend, the overdue export,
+and the guided creation: what, who with a live count, due date, recurrence, join days,
+preview, confirm). An OPD admin's view of a superadmin's assignment is read-only."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """A new assignment being composed with /tugas: what, who (with a live count), due date,
-recurrence, preview, confirm; and a due date being extended.
+recurrence, the due date of later joiners (days after joining), preview, confirm; and a due
+date being extended.
 
 The draft lives in ``chat_sessions`` (flow ``tugas``); every saved change draws a new token that
 the buttons drawn for it repeat, and every button goes through ``sessions.expect``: a button of

@@ -5,7 +5,12 @@ Roles are checked on every call inside the action's transaction: a superadmin as
 audience, an OPD admin only inside their OPD (the service pins the OPD whatever the input
 says). An assignment is the agency's: a revoked role cancels nothing, and the superadmins see
 it listed with its creator marked. Every decision (create, cancel, extend) is audited;
-cancelling and extending are conditional updates of an assignment still active.
+cancelling and extending are conditional updates of an assignment still active. An OPD admin
+also sees, read-only, a superadmin's assignments whose audience is their OPD.
+
+Compliance is counted from each member's stored completion (``assignment_members``), kept up
+to date by ``refresh`` (see ``bot/store/assignments.py``); ``counts_from_ledger`` is the old
+derivation from the ledger, kept as the benchmark's baseline and the check that both agree.
 """
 
 from __future__ import annotations

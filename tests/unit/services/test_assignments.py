@@ -3,17 +3,20 @@ completion within the recurrence window, and one reminder per person per day."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, event, func, select, update
+from sqlalchemy.util import await_only
 
+from bot.config import Settings
 from bot.core.assignments import Standing
 from bot.core.errors import NotAllowed
 from bot.core.outgoing import MessageKind
 from bot.services import Services
-from bot.services.assignments import Counts, CreateOutcome, Spec
+from bot.services.assignments import AssignmentService, Counts, CreateOutcome, Spec
 from bot.store.audience import Audience
 from db.models import (
     AdminRole,
@@ -24,6 +27,7 @@ from db.models import (
     Employee,
     OutboundMessage,
 )
+from db.session import Database
 from tests.support import FakeClock
 from tests.unit.helpers import USER, at_wib, read_all, register, take_quiz, verify
 
@@ -406,3 +410,43 @@ async def test_a_revoked_admins_assignment_stays_and_is_listed_to_the_superadmin
     assert listed[0].counts.members == 3 and listed[0].assignment.status == "active"
     with pytest.raises(NotAllowed):
         await svc.assignments.listing(OFFICER)
+
+
+async def test_two_admins_cancelling_at_once_cancel_once(
+    svc: Services, db: Database, settings: Settings
+) -> None:
+    """The confirmed cancel is a conditional UPDATE of an active assignment: of two admins on
+    two instances who both read it active, exactly one cancels (and is audited), the other is
+    told it was cancelled already."""
+    if db.is_sqlite:
+        pytest.skip("two writers at once need PostgreSQL (SQLite takes them one at a time)")
+    await _admins(svc)
+    created = await svc.assignments.create(OFFICER, _spec())
+    assert created.assignment is not None
+    aid = created.assignment.id
+    other = Database(settings.database_url)
+    first = svc.assignments
+    second = AssignmentService(other, svc.catalog, svc.clock, svc.settings)
+    both_read = asyncio.Barrier(2)
+
+    def before_update(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("UPDATE assignments"):
+            await_only(asyncio.wait_for(both_read.wait(), 5))
+
+    engines = [db.engine.sync_engine, other.engine.sync_engine]
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", before_update)
+    try:
+        outcomes = await asyncio.gather(first.cancel(OFFICER, aid), second.cancel(SUPER, aid))
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", before_update)
+        await other.dispose()
+    assert sorted(o.value for o, _title in outcomes) == ["already_cancelled", "ok"]
+    async with db.transaction() as s:
+        audits = await s.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "assignment.cancel")
+        )
+    assert audits == 1
