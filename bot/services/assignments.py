@@ -323,8 +323,9 @@ class AssignmentService:
     # --- completions kept on the members ----------------------------------------------------
     async def refresh(self, s: AsyncSession, *, batch: int = 5000) -> int:
         """Bring the stored completions of the members who passed a module since the last
-        refresh up to date (``store.mark_passed``, written by the quiz's pass), and forget
-        them; returns the member rows changed. The completion is the one the ledger holds (a
+        refresh up to date (``store.mark_passed``, written by the quiz's pass; after migration
+        0014, every member), with their module starts, and forget them; returns the member
+        rows changed. The completion is the one the ledger holds (a
         module's latest pass, a path's oldest latest pass); ``on_time`` is decided once per
         completion that counts: kept while it counts, set again for a new cycle's."""
         changed = await self._sync_started(s, batch)
@@ -388,14 +389,23 @@ class AssignmentService:
                 for employee_id, module_id, at in found:
                     if at is not None:
                         latest[(employee_id, module_id)] = _utc(at)
+            opened = await store.opened_modules(s, chunk, modules)
             members = await s.execute(
                 select(
-                    m.c.assignment_id, m.c.employee_id, m.c.due_on, m.c.completed_at, m.c.on_time
+                    m.c.assignment_id,
+                    m.c.employee_id,
+                    m.c.due_on,
+                    m.c.completed_at,
+                    m.c.on_time,
+                    m.c.started,
                 )
                 .where(m.c.employee_id.in_(chunk), m.c.assignment_id.in_(sorted(active)))
                 .order_by(m.c.assignment_id, m.c.employee_id)
             )
-            for aid, employee_id, due, stored, stored_on_time in members:
+            for aid, employee_id, due, stored, stored_on_time, was_started in members:
+                started = bool(was_started) or any(
+                    (employee_id, m_id) in opened for m_id in needed[aid]
+                )
                 days = [latest.get((employee_id, m_id)) for m_id in needed[aid]]
                 passed = [d for d in days if d is not None]
                 completed, on_time = None, None
@@ -407,8 +417,10 @@ class AssignmentService:
                         on_time = bool(stored_on_time)
                     else:
                         on_time = max(passed) <= due_at(due, self.tz)
-                if (None if stored is None else _utc(stored)) != completed or (
-                    stored_on_time != on_time
+                if (
+                    (None if stored is None else _utc(stored)) != completed
+                    or stored_on_time != on_time
+                    or bool(was_started) != started
                 ):
                     rows.append(
                         {
@@ -416,6 +428,7 @@ class AssignmentService:
                             "b_employee": employee_id,
                             "b_completed": completed,
                             "b_on_time": on_time,
+                            "b_started": started,
                         }
                     )
         return await store.set_completions(s, rows)

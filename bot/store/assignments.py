@@ -424,7 +424,8 @@ async def forget_pending(s: AsyncSession, ids: Sequence[int]) -> None:
 
 
 async def set_completions(s: AsyncSession, rows: list[dict[str, Any]]) -> int:
-    """``rows``: assignment, employee, completed (datetime or None), on_time (bool or None)."""
+    """``rows``: assignment, employee, completed (datetime or None), on_time (bool or None),
+    started."""
     if not rows:
         return 0
     m = cast_table(AssignmentMember)
@@ -437,6 +438,7 @@ async def set_completions(s: AsyncSession, rows: list[dict[str, Any]]) -> int:
         .values(
             completed_at=bindparam("b_completed", type_=UtcDateTime()),
             on_time=bindparam("b_on_time"),
+            started=bindparam("b_started"),
         )
     )
     await s.execute(statement, rows)
@@ -466,6 +468,20 @@ async def progress_since(s: AsyncSession, after: int, limit: int) -> list[tuple[
         .limit(limit)
     )
     return [(int(i), int(e), str(m)) for i, e, m in rows]
+
+
+async def opened_modules(
+    s: AsyncSession, employee_ids: Sequence[int], module_ids: Sequence[str]
+) -> set[tuple[int, str]]:
+    """(employee, module) of the given employees' module starts among ``module_ids``."""
+    if not module_ids or not employee_ids:
+        return set()
+    rows = await s.execute(
+        select(ModuleProgress.employee_id, ModuleProgress.module_id).where(
+            ModuleProgress.employee_id.in_(employee_ids), ModuleProgress.module_id.in_(module_ids)
+        )
+    )
+    return {(int(e), str(m)) for e, m in rows}
 
 
 async def set_started(s: AsyncSession, assignment_id: int, employee_ids: Sequence[int]) -> int:

@@ -50,10 +50,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("name", name=op.f("pk_assignment_marks")),
     )
     # Members assigned before this revision: their completions and module starts are found by
-    # the next refresh (every pending employee's, and module_progress read from the start).
+    # the next refresh (every member's employee pending once); module starts recorded from now
+    # on are read after the mark.
     op.execute(
         "INSERT INTO assignment_pending (employee_id)"
         " SELECT DISTINCT employee_id FROM assignment_members"
+    )
+    op.execute(
+        "INSERT INTO assignment_marks (name, value)"
+        " SELECT 'started', COALESCE(MAX(id), 0) FROM module_progress"
     )
 
 
