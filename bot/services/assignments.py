@@ -611,30 +611,23 @@ class AssignmentService:
         return added
 
     async def _move_completed(self, s: AsyncSession, assignment: Assignment, today: date) -> int:
-        modules = store.target_modules(self.catalog, assignment)
+        """Members due a reminder who completed: nothing left to remind (one-off), or on to
+        their next cycle (recurring). Read from the stored completions (``refresh`` ran first
+        in the same transaction), not the ledger."""
+        if not store.target_modules(self.catalog, assignment):
+            return 0
         months = assignment.recurrence_months
-        due = store.due_members(assignment.id, today)
-        if not modules:
-            return 0
         if months is None:  # one set-based UPDATE: nothing left to remind those who completed
-            return await store.stop_completed(s, assignment.id, modules, today)
-        done = await store.completion_days(s, modules, self.since(months, today), due, self.tz)
-        if not done:
-            return 0
-        m = cast_table(AssignmentMember)
+            return await store.stop_completed(s, assignment.id, today)
+        since = self.since(months, today)
+        assert since is not None
         moves: dict[tuple[date, date | None], list[int]] = {}
-        ids = sorted(done)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = await s.execute(
-                select(m.c.employee_id, m.c.due_on).where(
-                    m.c.assignment_id == assignment.id, m.c.employee_id.in_(chunk)
-                )
-            )
-            for employee_id, member_due in rows:
-                key = next_cycle(member_due, done[employee_id], months, today)
-                moves.setdefault(key, []).append(employee_id)
-        del done, ids
+        for employee_id, member_due, completed in await store.completed_due(
+            s, assignment.id, today, since
+        ):
+            day = _utc(completed).astimezone(self.tz).date()
+            key = next_cycle(member_due, day, months, today)
+            moves.setdefault(key, []).append(employee_id)
         return await store.move_completed(s, assignment.id, moves)
 
     # --- admins ---------------------------------------------------------------------------------

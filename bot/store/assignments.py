@@ -128,35 +128,6 @@ def completed_select(
     )
 
 
-async def completion_days(
-    s: AsyncSession,
-    module_ids: Sequence[str],
-    since: datetime | None,
-    employees: Any,
-    tz: tzinfo,
-) -> dict[int, date]:
-    """Each employee who completed the target since ``since``, with the completion day (the
-    oldest of the modules' latest passes, in local time)."""
-    if not module_ids:
-        return {}
-    p = passes(module_ids, since, employees)
-    rows = await s.execute(
-        select(p.c.employee_id, p.c.module_id, func.max(p.c.at)).group_by(
-            p.c.employee_id, p.c.module_id
-        )
-    )
-    latest: dict[int, dict[str, datetime]] = {}
-    for employee_id, module_id, at in rows:
-        if at is not None:
-            latest.setdefault(employee_id, {})[module_id] = _aware(at)
-    needed = set(module_ids)
-    return {
-        employee_id: min(by_module.values()).astimezone(tz).date()
-        for employee_id, by_module in latest.items()
-        if set(by_module) >= needed
-    }
-
-
 def completions(module_ids: Sequence[str], employees: Any | None = None) -> Any:
     """(employee_id, completed_at, finished_at) of each employee who ever passed every module
     of ``module_ids``: ``completed_at`` the oldest of the modules' latest passes (the one that
@@ -278,13 +249,6 @@ async def due_assignments(s: AsyncSession, today: date) -> list[int]:
     return list(rows)
 
 
-def due_members(assignment_id: int, today: date) -> Select[Any]:
-    m = cast_table(AssignmentMember)
-    return select(m.c.employee_id).where(
-        m.c.assignment_id == assignment_id, m.c.next_remind_on <= today
-    )
-
-
 async def move_completed(
     s: AsyncSession, assignment_id: int, moves: dict[tuple[date, date | None], list[int]]
 ) -> int:
@@ -302,25 +266,36 @@ async def move_completed(
     return written
 
 
-async def stop_completed(
-    s: AsyncSession, assignment_id: int, module_ids: Sequence[str], today: date
-) -> int:
-    """Members of a one-off assignment due a reminder who completed (at any time): nothing
-    left to remind, in one UPDATE."""
+async def stop_completed(s: AsyncSession, assignment_id: int, today: date) -> int:
+    """Members of a one-off assignment due a reminder who completed (at any time, as stored):
+    nothing left to remind, in one UPDATE."""
     m = cast_table(AssignmentMember)
-    due = select(m.c.employee_id).where(
-        m.c.assignment_id == assignment_id, m.c.next_remind_on <= today
-    )
     result = await s.execute(
         update(m)
         .where(
             m.c.assignment_id == assignment_id,
             m.c.next_remind_on <= today,
-            m.c.employee_id.in_(completed_select(module_ids, None, due)),
+            m.c.completed_at.is_not(None),
         )
         .values(next_remind_on=None)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def completed_due(
+    s: AsyncSession, assignment_id: int, today: date, since: datetime
+) -> list[tuple[int, date, datetime]]:
+    """(employee, due date, completion) of the members due a reminder whose stored completion
+    still counts (since ``since``)."""
+    m = cast_table(AssignmentMember)
+    rows = await s.execute(
+        select(m.c.employee_id, m.c.due_on, m.c.completed_at).where(
+            m.c.assignment_id == assignment_id,
+            m.c.next_remind_on <= today,
+            m.c.completed_at >= since,
+        )
+    )
+    return [(int(e), d, c) for e, d, c in rows]
 
 
 async def move_completed_once(s: AsyncSession, assignment_id: int, employee_ids: list[int]) -> int:
