@@ -9,7 +9,6 @@ from typing import Any
 from telegram import (
     Chat,
     InlineKeyboardMarkup,
-    LinkPreviewOptions,
     Message,
     TelegramObject,
     Update,
@@ -67,11 +66,11 @@ async def answer_query(update: Update, text: str | None = None, *, alert: bool =
 
 
 @lru_cache(maxsize=256)
-def _preview(url: str | None) -> LinkPreviewOptions:
-    """Cached: the same few card images recur, and PTB's objects are immutable but not cheap."""
+def _preview(url: str | None) -> dict[str, Any]:
+    """Cached: the same few card images recur (plain JSON, for ``SinauBot.call``)."""
     if url is None:
-        return LinkPreviewOptions(is_disabled=True)
-    return LinkPreviewOptions(url=url, prefer_large_media=True, show_above_text=True)
+        return {"is_disabled": True}
+    return {"url": url, "prefer_large_media": True, "show_above_text": True}
 
 
 @lru_cache(maxsize=512)

@@ -234,8 +234,7 @@ async def on_poll_answer(update: Update, context: BotContext) -> bool:
     elif outcome.outcome is AnswerOutcome.FINISHED and outcome.result is not None:
         result = outcome.result
         if result.passed:
-            following = await svc.learning.suggestion(answer.user.id)
-            markup = keyboards.quiz_passed(result.module, following)
+            markup = keyboards.quiz_passed(result.module, outcome.following)
         else:
             markup = keyboards.quiz_failed(
                 result.module, missed_cards(result.module, result.missed), outcome.attempt_id

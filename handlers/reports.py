@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from telegram import Update
+from telegram import Chat, Message, Update
 
 from bot import texts
 from bot.core import agencies
@@ -19,6 +19,7 @@ from bot.core.callbacks import ReportFileButton, ReportOpdButton
 from bot.core.digits import ascii_int
 from bot.core.jp import JpScale
 from bot.core.telegram_html import escape
+from bot.services import Services
 from bot.services.reports import RecapView
 from bot.telegram.context import BotContext
 from bot.texts import assignments as at
@@ -29,7 +30,6 @@ from handlers.commands import CommandScope, command
 from handlers.common import (
     answer_query,
     invalid_button,
-    remember,
     reply,
     resend,
     toast,
@@ -272,17 +272,29 @@ async def on_button(update: Update, context: BotContext, data: ReportFileButton)
         await toast(update, t.FILE_COOLDOWN.format(seconds=math.ceil(wait)))
         return
     await answer_query(update, t.REPORT_BUILDING)
+    await send_export(chat, svc, uid, kind, scope, year)
+
+
+async def send_export(
+    chat: Chat, svc: Services, uid: int, kind: str, scope: str, year: int
+) -> None:
+    """Build one export (or find it unchanged by its fingerprint) and send it to ``chat`` as
+    documents, in parts beyond a sheet or Telegram's 50 MB: for the button above and for the
+    Mini App's "send to my chat" (``bot.app.webapp_exports``). The role and the scope are
+    checked again by the service."""
+    opd_code = None if scope == kb.ALL else scope
     digest = await svc.reports.fingerprint(uid, kind, opd_code, year)  # checks the role too
-    what = escape(_names(context).get(scope, t.REPORT_ALL_NAME))
+    names = {code: opd.name for code, opd in svc.catalog.opds.items()}
+    what = escape(names.get(scope, t.REPORT_ALL_NAME))
     caption = t.REPORT_FILE_CAPTION.format(kind=t.REPORT_FILE_KINDS[kind], what=what, year=year)
     key = f"lap:{kind}:{scope}:{year}"
     cached = await svc.files.cached(uid, key, digest)
     if cached is not None and await resend(chat, cached, caption):
         return
     await uploading(chat, "photo" if kind == "chart" else "document")
-    made = await svc.reports.file(uid, kind, opd_code, int(year), _names(context))
+    made = await svc.reports.file(uid, kind, opd_code, int(year), names)
     if made is None:
-        await reply(update, texts.BUTTON_INVALID)
+        await chat.send_message(texts.BUTTON_INVALID)
         return
     try:
         parts = len(made.files)
@@ -309,6 +321,14 @@ async def on_button(update: Update, context: BotContext, data: ReportFileButton)
             else:
                 sent = await chat.send_document(content, filename=filename, caption=caption)
             if parts == 1:
-                await remember(context, uid, key, digest, sent)
+                await remember_sent(svc, uid, key, digest, sent)
     finally:
         made.discard()
+
+
+async def remember_sent(svc: Services, owner: int, key: str, digest: str, sent: Message) -> None:
+    """Keep the file_id of a file just sent, for ``resend`` while its data is unchanged."""
+    if sent.document is not None:
+        await svc.files.remember(owner, key, digest, "document", sent.document.file_id)
+    elif sent.photo:
+        await svc.files.remember(owner, key, digest, "photo", sent.photo[-1].file_id)

@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.app import webapp
+from bot.app.webapp_exports import exports_of
 from bot.app.worker import Worker
 from bot.config import Settings
 from bot.core.clock import Clock, system_clock
@@ -115,7 +116,13 @@ async def on_startup(application: Application) -> None:
         if application.bot_data.get(WEBAPP_RUNNER) is None:
             wake = worker_of(application).sender.wake
             username = application.bot.username
-            application.bot_data[WEBAPP_RUNNER] = await webapp.start_standalone(svc, wake, username)
+            application.bot_data[WEBAPP_RUNNER] = await webapp.start_standalone(
+                svc,
+                wake,
+                username,
+                bot=application.bot,
+                exports=exports_of(application, svc),
+            )
     log.info(
         "ready: %d modules, %d agencies, database %s",
         len(svc.catalog.modules),
@@ -131,6 +138,7 @@ async def on_stop(application: Application) -> None:
     if runner is not None:
         await runner.cleanup()
     await services_of(application).dashboard.settle()
+    await exports_of(application, services_of(application)).settle()
     await worker_of(application).stop()
 
 

@@ -9,9 +9,15 @@
   (``bot.core.webapp_auth``), the caller's rate is limited, then ``DashboardService`` reads the
   role from the database and decides, as the chat does.
 
+Two endpoints answer with more than JSON's figures: ``export`` queues one of ``/laporan``'s
+files for the caller's chat (``bot.app.webapp_exports`` builds and sends it after the answer, on
+the chat's export path), and ``certificate`` streams a pending report's certificate from
+Telegram (``getFile`` and the file URL) to the page, chunk by chunk, keeping nothing.
+
 Answers: 401 for a missing, forged or expired ``initData`` or a user the bot does not know,
 403 for what the role does not allow, 400 for malformed parameters, 404 for an unknown OPD or
-NIP, 429 over the rate, 503 when the database does not answer; each a JSON object with an
+NIP, 429 over the rate (or an export's cooldown), 503 when the database does not answer (or
+there is no bot to send or fetch a file with); each a JSON object with an
 Indonesian ``message`` the page shows as it is, and nothing else about the cause.
 
 Webhook mode mounts it on the webhook's server; polling mode starts it on ``SINAU_WEBAPP_PORT``.
@@ -21,18 +27,23 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import orjson
 from aiohttp import web
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from telegram import Bot
+from telegram.error import TelegramError
 
+from bot.app.webapp_exports import ChatExports
 from bot.core.errors import NotAllowed, Refusal
 from bot.core.jp import claim_text
 from bot.core.webapp_auth import InitDataError, validate
@@ -41,7 +52,9 @@ from bot.services.dashboard import STATES, NotRegistered
 from bot.services.identity import Decided, Decision
 from bot.services.trainings import MAX_REASON, Review, Reviewed
 from bot.texts import REFUSALS
+from bot.texts import hours as hours_texts
 from bot.texts import webapp as t
+from handlers.hours_keyboards import ALL
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "webapp_static"
@@ -55,8 +68,10 @@ CSP = "; ".join(
         "default-src 'none'",
         "script-src 'self' https://telegram.org",
         "style-src 'self'",
-        "img-src 'self' data:",
+        # blob: for a certificate photo the page fetched (POST, with the initData) and shows.
+        "img-src 'self' data: blob:",
         "connect-src 'self'",
+        "frame-src blob:",  # a certificate PDF, fetched the same way, in a frame of its own
         "font-src 'none'",
         "base-uri 'none'",
         "form-action 'none'",
@@ -106,6 +121,8 @@ class WebApp:
     now: Callable[[], float] = time.time
     wake: Callable[[], None] = lambda: None  # the outbox sender: a decision's notice waits
     bot_username: str | None = None  # for certificates' verification links
+    bot: Bot | None = None  # getFile, for the certificates in the queue
+    exports: ChatExports | None = None  # "send to my chat"
 
 
 WEBAPP_KEY: web.AppKey[WebApp] = web.AppKey("webapp", WebApp)
@@ -113,6 +130,32 @@ WEBAPP_KEY: web.AppKey[WebApp] = web.AppKey("webapp", WebApp)
 
 class BadParameter(ValueError):
     pass
+
+
+class Unavailable(Exception):
+    """What this instance cannot do now (no bot to send or fetch with, Telegram not
+    answering): a 503 with ``message``."""
+
+    def __init__(self, code: str = "unavailable") -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Limited(Exception):
+    """A 429 with a message of its own (the exports' cooldown)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Download:
+    """A file streamed to the browser as it arrives from Telegram, never kept."""
+
+    content_type: str
+    name: str
+    chunks: AsyncGenerator[bytes, None]
 
 
 def _error(status: int, code: str, message: str | None = None) -> web.Response:
@@ -298,6 +341,93 @@ def _reason(body: dict[str, Any]) -> str:
     return reason.strip()
 
 
+# --- "Send to my chat": the reports /laporan exports, delivered by the bot --------------------
+EXPORT_KINDS = ("xlsx", "csv", "siasn", "recap")  # the documents; the chart is a photo in chat
+OPD_ONLY = ("xlsx", "csv")  # an agency's employees
+PROVINCE_ONLY = ("recap",)  # every agency's recap
+
+
+async def _export(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
+    """Queue one export for the caller's chat: checked here (the role, the scope, the
+    cooldown the chat's buttons share), built and sent after the answer by
+    ``bot.app.webapp_exports`` on the chat's own export path."""
+    kind = body.get("kind")
+    if kind not in EXPORT_KINDS:
+        raise BadParameter("kind")
+    year = _year(body, app.services.hours.current_year())
+    opd: str | None = None
+    if body.get("opd") is not None:
+        opd = _text(body, "opd", required=True).strip().lower()
+    if (opd is None and kind in OPD_ONLY) or (opd is not None and kind in PROVINCE_ONLY):
+        raise BadParameter("opd")
+    if opd is not None and opd not in app.services.catalog.opds:
+        raise LookupError(opd)
+    await app.services.reports.require(uid, opd)  # 403 for a learner, or another OPD
+    if app.exports is None:
+        raise Unavailable("no_sender")
+    wait = await app.services.files.claim(uid, f"export-{kind}")
+    if wait:
+        raise Limited(hours_texts.FILE_COOLDOWN.format(seconds=math.ceil(wait)))
+    app.exports.queue(uid, str(kind), opd or ALL, year)
+    return {"queued": True, "message": t.EXPORT_QUEUED}
+
+
+# --- A certificate in the queue: fetched through getFile and streamed ------------------------
+CHUNK = 64 * 1024
+FILE_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+}
+
+
+async def _certificate(app: WebApp, uid: int, body: dict[str, Any]) -> Any:
+    """The certificate file of one report, for an admin who may review it (an OPD admin: their
+    OPD's reports), as the chat shows it to its reviewers: read from Telegram by its
+    ``file_id`` and passed on chunk by chunk, never written anywhere."""
+    report_id = _int(body, "report_id", 0, 1, 2**31 - 1)
+    outcome, report, _ = await app.services.reviews.report_for_review(uid, report_id)
+    if outcome is Review.NOT_FOUND or report is None:
+        raise LookupError("report")
+    if outcome is Review.OWN:
+        raise NotAllowed(Refusal.NOT_REVIEWER)
+    if app.bot is None:
+        raise Unavailable("file_unavailable")
+    name = report.file_name or ("sertifikat.jpg" if report.file_kind == "photo" else "sertifikat")
+    suffix = Path(name).suffix.lower()
+    content_type = "image/jpeg" if report.file_kind == "photo" else FILE_TYPES.get(suffix)
+    try:
+        found = await app.bot.get_file(report.file_id)
+    except TelegramError as exc:  # too big for getFile (20 MB), gone, or Telegram is down
+        log.warning("webapp: getFile for report %s failed: %s", report.id, type(exc).__name__)
+        raise Unavailable("file_unavailable") from None
+    if not found.file_path:
+        raise Unavailable("file_unavailable")
+    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120))
+    try:
+        response = await session.get(found.file_path)  # the URL holds the token: never logged
+        if response.status != 200:
+            raise Unavailable("file_unavailable")
+    except (aiohttp.ClientError, TimeoutError):
+        await session.close()
+        raise Unavailable("file_unavailable") from None
+    except Unavailable:
+        await session.close()
+        raise
+
+    async def chunks() -> AsyncGenerator[bytes, None]:
+        try:
+            async for chunk in response.content.iter_chunked(CHUNK):
+                yield chunk
+        finally:
+            response.release()
+            await session.close()
+
+    return Download(content_type or "application/octet-stream", name, chunks())
+
+
 View = Callable[[WebApp, int, dict[str, Any]], Awaitable[Any]]
 VIEWS: dict[str, View] = {
     "me": _me,
@@ -310,10 +440,12 @@ VIEWS: dict[str, View] = {
     "reject": _reject,
     "approve_account": _approve_account,
     "refuse_account": _refuse_account,
+    "export": _export,
+    "certificate": _certificate,
 }
 
 
-async def api(request: web.Request) -> web.Response:
+async def api(request: web.Request) -> web.StreamResponse:
     app = request.app[WEBAPP_KEY]
     view = VIEWS.get(request.match_info["view"])
     if view is None:
@@ -346,7 +478,10 @@ async def api(request: web.Request) -> web.Response:
         return _error(429, "rate_limited")
     try:
         await app.services.dashboard.caller(user.telegram_id)  # 401 for nobody, every time
-        return _json(await view(app, user.telegram_id, body))
+        result = await view(app, user.telegram_id, body)
+        if isinstance(result, Download):
+            return await _stream(request, result)
+        return _json(result)
     except NotRegistered:
         return _error(401, "not_registered")
     except NotAllowed as exc:
@@ -357,9 +492,35 @@ async def api(request: web.Request) -> web.Response:
         return _error(404, "not_found")
     except Conflict as exc:
         return _error(409, "already", exc.message)
+    except Limited as exc:
+        return _error(429, "rate_limited", exc.message)
+    except Unavailable as exc:
+        return _error(503, exc.code)
     except (TimeoutError, OperationalError, DBAPIError, PoolTimeout, OSError) as exc:
         log.warning("webapp: database unavailable: %s", type(exc).__name__)
         return _error(503, "unavailable")
+
+
+async def _stream(request: web.Request, download: Download) -> web.StreamResponse:
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in download.name)
+    response = web.StreamResponse(
+        headers={
+            "Content-Type": download.content_type,
+            "Content-Disposition": f'inline; filename="{safe}"',
+            "Cache-Control": "no-store",
+            **SECURITY_HEADERS,  # sent with the first chunk, before the middleware sees it
+        }
+    )
+    try:
+        await response.prepare(request)
+        async for chunk in download.chunks:
+            await response.write(chunk)
+        await response.write_eof()
+    except (aiohttp.ClientError, TimeoutError, ConnectionResetError) as exc:
+        log.warning("webapp: a certificate stream stopped: %s", type(exc).__name__)
+    finally:
+        await download.chunks.aclose()
+    return response
 
 
 def index_html() -> bytes:
@@ -418,6 +579,8 @@ def make_webapp(
     now: Callable[[], float] = time.time,
     wake: Callable[[], None] = lambda: None,
     bot_username: str | None = None,
+    bot: Bot | None = None,
+    exports: ChatExports | None = None,
 ) -> web.Application:
     """The ``/app`` sub-application (mounted by ``mount``; the tests use it directly)."""
     settings = services.settings
@@ -430,6 +593,8 @@ def make_webapp(
         now,
         wake,
         bot_username,
+        bot,
+        exports,
     )
     sub[PAGE_KEY] = index_html()
     sub.router.add_get("/", index)
@@ -444,6 +609,8 @@ def mount(
     now: Callable[[], float] = time.time,
     wake: Callable[[], None] = lambda: None,
     bot_username: str | None = None,
+    bot: Bot | None = None,
+    exports: ChatExports | None = None,
 ) -> None:
     """Serve the dashboard under ``/app/`` of ``server`` (``/app`` redirects there)."""
 
@@ -451,18 +618,20 @@ def mount(
         raise web.HTTPPermanentRedirect("/app/")
 
     server.router.add_get("/app", to_slash)
-    server.add_subapp("/app", make_webapp(services, now, wake, bot_username))
+    server.add_subapp("/app", make_webapp(services, now, wake, bot_username, bot, exports))
 
 
 async def start_standalone(
     services: Services,
     wake: Callable[[], None] = lambda: None,
     bot_username: str | None = None,
+    bot: Bot | None = None,
+    exports: ChatExports | None = None,
 ) -> web.AppRunner:
     """Polling mode: a server of its own for ``/app/`` on ``SINAU_WEBAPP_PORT``."""
     settings = services.settings
     server = web.Application()
-    mount(server, services, wake=wake, bot_username=bot_username)
+    mount(server, services, wake=wake, bot_username=bot_username, bot=bot, exports=exports)
     runner = web.AppRunner(server, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.webhook_listen, settings.webapp_port).start()

@@ -37,8 +37,10 @@ from bot.app.application import (
     services_of,
     worker_of,
 )
+from bot.app.webapp_exports import exports_of
 from bot.config import Settings
 from bot.observability import metrics
+from bot.telegram.bot import slim_update
 from bot.telegram.updates import AdmissionQueue
 from db.models import Broadcast, OutboundMessage
 
@@ -67,6 +69,8 @@ def make_server(application: Application, settings: Settings) -> web.Application
             services_of(application),
             wake=worker_of(application).sender.wake,
             bot_username=application.bot.username,
+            bot=application.bot,
+            exports=exports_of(application, services_of(application)),
         )
     return server
 
@@ -82,7 +86,7 @@ async def receive_update(request: web.Request) -> web.Response:
         data = orjson.loads(await request.read())
         if not isinstance(data, dict):
             raise ValueError("an update is a JSON object")
-        update = Update.de_json(data, application.bot)
+        update = Update.de_json(slim_update(data), application.bot)
     except (ValueError, KeyError, TypeError, AttributeError):
         # Not JSON (orjson's error is a ValueError), or not shaped like an update (PTB's parser
         # fails in several ways): a 400, which nobody should send again (a 500 is retried).

@@ -158,12 +158,31 @@ def demo_settings(base: Settings, fake: FakeBotApi, options: DemoOptions) -> Set
         "admin_ids": seed.SUPERADMIN_IDS,
         "webhook_url": None,
         "webhook_secret": None,
+        # The Mini App: its own server on a free loopback port, opened by the web chat through
+        # its /app/ (so of the page's origin). Telegram takes https URLs only; the web chat
+        # opens the path on its own origin, plain http on this machine.
+        "webapp_url": f"https://{_public_host(options)}:{fake.port}/app/",
+        "webapp_port": free_port(),
+        "webhook_listen": "127.0.0.1",
     }
     if options.content is not None:
         update["content_dir"] = options.content
     settings = base.model_copy(update=update)
     assert settings.telegram_api_base_url.startswith("http://127.0.0.1:"), "never Telegram"
     return settings
+
+
+def _public_host(options: DemoOptions) -> str:
+    return "127.0.0.1" if options.host in ("0.0.0.0", "::") else options.host
+
+
+def web_app_base(slot: BotSlot) -> str | None:
+    """Where the running bot serves its Mini App (None while no bot runs)."""
+    if slot.application is None:
+        return None
+    settings = slot.settings
+    port = settings.webhook_port if slot.options.webhook else settings.webapp_port
+    return f"http://127.0.0.1:{port}"
 
 
 def forget(database: Path) -> None:
@@ -221,6 +240,7 @@ async def running(options: DemoOptions, base: Settings | None = None) -> AsyncIt
         now_text=lambda: t.clock_text(clock.local()),
         timezone=base.timezone,
         now=lambda: clock().timestamp(),
+        web_app=lambda: web_app_base(holder["slot"]) if "slot" in holder else None,
     )
     try:
         await fake.start(host=options.host, port=options.port, setup=chat.setup)

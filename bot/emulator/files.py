@@ -66,6 +66,11 @@ class Files:
 
     def document(self, data: bytes, file_name: str | None, mime_type: str | None) -> dict:
         f = self.new("document", data)
+        suffix = (file_name or "").rpartition(".")[2].lower()
+        if file_name and "." in file_name and suffix.isalnum() and len(suffix) <= 5:
+            del self.by_path[f.file_path]  # Telegram keeps a document's extension in its path
+            f.file_path = f.file_path.rsplit(".", 1)[0] + "." + suffix
+            self.by_path[f.file_path] = f
         doc = {"file_id": f.file_id, "file_unique_id": f.file_unique_id, "file_size": f.size}
         if file_name:
             doc["file_name"] = file_name

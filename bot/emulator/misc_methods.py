@@ -38,10 +38,15 @@ def send_chat_action(fake: FakeBotApi, p: dict) -> bool:
     return True
 
 
+GET_FILE_MAX_BYTES = 20 * 1024 * 1024
+
+
 def get_file(fake: FakeBotApi, p: dict) -> dict:
     f = fake.files.get(p["file_id"])
     if f is None:
         raise ApiError("Bad Request: invalid file_id")
+    if f.size > GET_FILE_MAX_BYTES:  # a bot downloads at most 20 MB
+        raise ApiError("Bad Request: file is too big")
     return f.file_json()
 
 

@@ -12,6 +12,12 @@ and every call Telegram would reject (a red developer notice in the chat).
 
 Texts are given by the caller (``labels``, ``Persona.description``), so the page holds none of
 its own beyond element ids. Requests must be JSON, from the page's own origin.
+
+Mini Apps: a ``web_app`` button (or a chat's Web App menu button) opens the app in a panel beside
+the chat, at the URL the bot gave with the signed ``initData`` and a theme in its fragment, as
+Telegram opens it (``FakeUser.open_web_app``). With ``web_app`` (the app server's base URL, read
+on every request) the app is served through this server under ``/app/``, so the panel's frame
+is of the page's own origin: the app's ``frame-ancestors 'self'`` admits it.
 """
 
 from __future__ import annotations
@@ -24,7 +30,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib.resources import files as resource_files
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+import aiohttp
 from aiohttp import web
 
 from .state import BotMessage, Call
@@ -70,6 +78,19 @@ _MESSAGE_METHODS = frozenset(
 )
 _QUIET_ERRORS = frozenset({403, 429})  # a blocked user or a rate limit is not the author's bug
 _INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/webp", "text/plain")
+_BUTTON_KEYS = ("text", "callback_data", "url", "web_app")
+# What the proxied Mini App answers with and the browser needs (its policy included).
+_PROXIED_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Permissions-Policy",
+    "Cache-Control",
+    "Location",
+)
 
 # (clock control) days/hours/minutes to move, or "HH:MM" to move to; returns the new time text
 ClockControl = Callable[[dict[str, Any]], Awaitable[str]]
@@ -118,8 +139,10 @@ class WebChat:
         now_text: NowText | None = None,
         timezone: str | None = None,
         now: Callable[[], float] | None = None,
+        web_app: Callable[[], str | None] | None = None,
     ) -> None:
         self.fake = fake
+        self.web_app = web_app  # the Mini App server's base URL (None while it is down)
         self.personas = {p.id: p for p in personas}
         self.labels = labels or {}
         self.clock = clock
@@ -151,6 +174,10 @@ class WebChat:
         app.router.add_post("/api/chats/{uid}/contact", self._contact)
         app.router.add_post("/api/clock", self._clock)
         app.router.add_get("/files/{file_id}", self._file)
+        app.router.add_post("/api/chats/{uid}/web_app", self._open_web_app)
+        if self.web_app is not None:
+            app.router.add_route("*", "/app", self._app_proxy)
+            app.router.add_route("*", "/app/{tail:.*}", self._app_proxy)
 
     async def _index(self, request: web.Request) -> web.Response:
         return self._static_file("index.html")
@@ -195,8 +222,16 @@ class WebChat:
                 "commands": self.commands(user.id),
                 "action": action[0] if action and time.time() - action[1] < 5 else None,
                 "notices": [n for n in self.notices if n.get("chat") in (None, user.id)][-20:],
+                "menu_button": self.menu_button(user.id),
             }
         )
+
+    def menu_button(self, chat_id: int) -> dict[str, Any] | None:
+        """The chat's Web App menu button (``setChatMenuButton``), if the bot set one."""
+        button = self.fake.menu_buttons.get(chat_id)
+        if isinstance(button, dict) and button.get("type") == "web_app":
+            return {"text": button.get("text", "")}
+        return None
 
     def commands(self, chat_id: int | None = None) -> list[dict]:
         """The command menu a private chat shows: the most specific scope that is set."""
@@ -229,7 +264,10 @@ class WebChat:
         }
         if m.reply_markup and "inline_keyboard" in m.reply_markup:
             out["inline_keyboard"] = [
-                [{k: b[k] for k in ("text", "callback_data", "url") if k in b} for b in row]
+                [
+                    {k: b[k] for k in ("text", "callback_data", "url", "web_app") if k in b}
+                    for b in row
+                ]
                 for row in m.reply_markup["inline_keyboard"]
             ]
         if m.photo:
@@ -339,6 +377,55 @@ class WebChat:
             raise _bad(str(exc).splitlines()[0]) from None
         self._push_user_message(user, sent["message_id"])
         return _json({"ok": True})
+
+    async def _open_web_app(self, request: web.Request) -> web.Response:
+        """Tap a ``web_app`` button (``message_id`` and ``text``) or the menu button (``menu``):
+        the URL to open in the panel, the signed ``initData`` in its fragment. An app served
+        here (``/app/``) is given by its path, so it opens on the page's own origin."""
+        user = self._user(request)
+        body = await _body(request)
+        try:
+            if body.get("menu"):
+                url = user.open_web_app("")
+            else:
+                message_id = _int(body.get("message_id"))
+                text = str(body.get("text", ""))
+                msg = user.chat.get(message_id or 0)
+                if msg is None or not msg.from_bot or msg.deleted or not text:
+                    raise _bad("no such message")
+                if not any(b.get("text") == text and "web_app" in b for b in msg.buttons):
+                    raise _bad("no such button")
+                url = user.open_web_app(text, msg.message_id)
+        except AssertionError as exc:
+            raise _bad(str(exc).splitlines()[0]) from None
+        parts = urlsplit(url)
+        if self.web_app is not None and parts.path.startswith("/app/"):
+            url = parts._replace(scheme="", netloc="").geturl()
+        return _json({"ok": True, "url": url})
+
+    async def _app_proxy(self, request: web.Request) -> web.StreamResponse:
+        """The Mini App, passed through from its own server (a demo's: small answers)."""
+        base = self.web_app() if self.web_app is not None else None
+        if not base:
+            raise web.HTTPServiceUnavailable(text="the Mini App is not running")
+        headers = {"Content-Type": request.headers.get("Content-Type", "")}
+        data = await request.read() if request.can_read_body else None
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http,
+                http.request(
+                    request.method,
+                    base.rstrip("/") + request.rel_url.path_qs,
+                    data=data,
+                    headers={k: v for k, v in headers.items() if v},
+                    allow_redirects=False,
+                ) as answer,
+            ):
+                body = await answer.read()
+                kept = {k: answer.headers[k] for k in _PROXIED_HEADERS if k in answer.headers}
+        except (aiohttp.ClientError, TimeoutError):
+            raise web.HTTPBadGateway(text="the Mini App did not answer") from None
+        return web.Response(status=answer.status, body=body, headers=kept)
 
     async def _clock(self, request: web.Request) -> web.Response:
         body = await _body(request)
@@ -466,6 +553,9 @@ class WebChat:
                         "alert": bool(params.get("show_alert")),
                     }
                 )
+        elif call.method == "setChatMenuButton" and chat_id in self.personas:
+            menu = self.menu_button(chat_id)
+            self._broadcast({"type": "menu_button", "chat": chat_id, "menu_button": menu})
         elif call.method in ("setMyCommands", "deleteMyCommands"):
             for uid in self.personas:
                 self._broadcast({"type": "commands", "chat": uid, "commands": self.commands(uid)})

@@ -172,5 +172,7 @@ class Services:
                 settings.targets,
                 settings.scale,
                 HoursService(db, clock, settings),
+                assignments=assignments,
+                learning=LearningService(db, catalog, clock, settings.tz),
             ),
         )

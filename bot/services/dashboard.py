@@ -20,18 +20,21 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.core.assignments import Standing
 from bot.core.clock import Clock
 from bot.core.content import Catalog
 from bot.core.errors import NotAllowed, Refusal
-from bot.core.jp import JpScale, Targets
+from bot.core.jp import JpScale, Targets, claim_text
 from bot.core.nip import NipError, parse_nip
 from bot.documents.verification import format_code
 from bot.services import hours_files
+from bot.services.assignments import AssignmentService, Counts, LearnerItem
 from bot.services.audit import audit_view
 from bot.services.hours import HoursService
+from bot.services.learning import LearningService
 from bot.services.roles import Actor, actor_in, require_admin, require_scope
 from bot.store import employees, ledger, reports
-from db.models import Certificate
+from db.models import Assignment, Certificate, Employee, ExternalTraining
 from db.session import Database
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ REVIEW_WINDOW = timedelta(days=30)
 # gets it at once, at most this old (the answer says when it was computed). The role is checked
 # on every request all the same; an agency's figures are always read fresh.
 PROVINCE_FRESH_SECONDS = 60.0
+REPORTS_SHOWN = 50  # an employee's latest outside-training reports
 PAGE_MAX = 200  # employees in one answer: a phone shows a page, the search finds the rest
 STATES = ("reached", "missing", "pending", "unregistered")
 # The ledger's evidence the page shows: the quiz's score and tries, the time on the cards and
@@ -57,6 +61,51 @@ EVIDENCE = (
     "jp_on_certificate",
     "verified_at",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceFigures:
+    """The province's answer as computed (kept ``PROVINCE_FRESH_SECONDS``): the recap, the
+    year's monthly trend, and each OPD's members of the active assignments."""
+
+    started: float
+    as_of: str
+    rows: list[reports.OpdRecap]
+    months: dict[int, int]
+    assignments: dict[str, Counts]
+
+
+def _assignment_json(item: LearnerItem) -> dict[str, Any]:
+    """An assignment as one person stands in it (the assignments service decides the standing)."""
+    return {
+        "id": item.assignment_id,
+        "title": item.title,
+        "kind": item.target_kind,
+        "standing": item.status.standing.value,
+        "due_on": item.status.due.isoformat(),
+        "completed_on": item.status.completed.isoformat() if item.status.completed else None,
+        "recurring": item.recurring,
+    }
+
+
+def _sum_counts(found: Any) -> Counts:
+    items = list(found)
+    return Counts(
+        sum(c.members for c in items),
+        sum(c.completed for c in items),
+        sum(c.in_progress for c in items),
+        sum(c.overdue for c in items),
+    )
+
+
+def _counts_json(counts: Counts) -> dict[str, Any]:
+    return {
+        "members": counts.members,
+        "completed": counts.completed,
+        "in_progress": counts.in_progress,
+        "overdue": counts.overdue,
+        "share": round(counts.share(), 4) if counts.members else None,
+    }
 
 
 class NotRegistered(Exception):
@@ -82,8 +131,12 @@ class DashboardService:
         targets: Targets,
         scale: JpScale,
         hours: HoursService,
+        assignments: AssignmentService | None = None,
+        learning: LearningService | None = None,
     ) -> None:
         self.db = db
+        self.assignments = assignments
+        self.learning = learning
         self.clock = clock
         self.catalog = catalog
         self.admin_ids = admin_ids
@@ -91,9 +144,16 @@ class DashboardService:
         self.scale = scale
         self.hours = hours
         self.monotonic: Callable[[], float] = time.monotonic
-        self._province: dict[int, tuple[float, str, list[reports.OpdRecap]]] = {}
+        self._province: dict[int, ProvinceFigures] = {}
         self._province_locks: dict[int, asyncio.Lock] = {}
         self._refreshing: dict[int, asyncio.Task[None]] = {}
+        # The assignments service's compliance report (every active assignment's counts per
+        # OPD): kept and refreshed as the province's recap is, for the province and the agencies.
+        self._compliance: tuple[float, str, list[tuple[Assignment, dict[str | None, Counts]]]]
+        self._compliance = (0.0, "", [])
+        self._compliance_kept = False
+        self._compliance_lock = asyncio.Lock()
+        self._compliance_task: asyncio.Task[None] | None = None
 
     def _name(self, opd_code: str) -> str:
         opd = self.catalog.opds.get(opd_code)
@@ -131,7 +191,8 @@ class DashboardService:
             "has_hours": caller.employee_id is not None,
         }
 
-    def _recap_json(self, r: reports.OpdRecap) -> dict[str, Any]:
+    def _recap_json(self, r: reports.OpdRecap, assigned: Counts | None = None) -> dict[str, Any]:
+        counts = assigned or Counts()
         return {
             "opd": r.opd_code,
             "name": self._name(r.opd_code),
@@ -141,6 +202,12 @@ class DashboardService:
             "at_target": r.at_target,
             "share": round(r.share, 4),
             "minutes": r.total_minutes,
+            # Required learning (the active assignments' members in the OPD): completed of
+            # assigned, None where nobody is assigned anything.
+            "assigned": counts.members,
+            "assigned_done": counts.completed,
+            "overdue": counts.overdue,
+            "compliance": round(counts.share(), 4) if counts.members else None,
         }
 
     async def province(self, telegram_id: int, year: int) -> dict[str, Any]:
@@ -151,16 +218,34 @@ class DashboardService:
         if cached is None:
             async with self._province_locks.setdefault(year, asyncio.Lock()):
                 cached = self._province.get(year) or await self._compute_province(year)
-        elif self.monotonic() - cached[0] > PROVINCE_FRESH_SECONDS:
+        elif self.monotonic() - cached.started > PROVINCE_FRESH_SECONDS:
             self._refresh_province(year)
-        _, as_of, rows = cached
-        return {"year": year, "as_of": as_of, "agencies": [self._recap_json(r) for r in rows]}
+        assigned = cached.assignments
+        return {
+            "year": year,
+            "as_of": cached.as_of,
+            "agencies": [self._recap_json(r, assigned.get(r.opd_code)) for r in cached.rows],
+            "months": {str(m): v for m, v in sorted(cached.months.items())},
+            "assignments": _counts_json(_sum_counts(assigned.values())),
+        }
 
-    async def _compute_province(self, year: int) -> tuple[float, str, list[reports.OpdRecap]]:
+    async def _compute_province(self, year: int) -> ProvinceFigures:
         started = self.monotonic()
         async with self.db.transaction() as s:
             rows = await reports.opd_recap(s, year, self.targets)
-        entry = (started, self.clock().isoformat(timespec="seconds"), rows)
+            months = await reports.monthly_totals(s, year)
+        assigned: dict[str, list[Counts]] = {}
+        for _assignment, per_opd in (await self._assignment_compliance())[1]:
+            for opd, counts in per_opd.items():
+                if opd is not None:
+                    assigned.setdefault(opd, []).append(counts)
+        entry = ProvinceFigures(
+            started,
+            self.clock().isoformat(timespec="seconds"),
+            rows,
+            months,
+            {opd: _sum_counts(found) for opd, found in assigned.items()},
+        )
         self._province[year] = entry
         return entry
 
@@ -182,7 +267,44 @@ class DashboardService:
 
     async def settle(self) -> None:
         """Wait for the background refreshes under way (tests, shutdown)."""
-        await asyncio.gather(*self._refreshing.values(), return_exceptions=True)
+        tasks = [*self._refreshing.values(), *filter(None, [self._compliance_task])]
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _assignment_compliance(
+        self,
+    ) -> tuple[str, list[tuple[Assignment, dict[str | None, Counts]]]]:
+        """(when it was computed, ``AssignmentService.compliance()``): computed on first use,
+        then served at once and refreshed in the background once older than
+        ``PROVINCE_FRESH_SECONDS`` (it counts every active assignment's members)."""
+        if self.assignments is None:
+            return "", []
+        if not self._compliance_kept:
+            async with self._compliance_lock:
+                if not self._compliance_kept:
+                    await self._compute_compliance()
+        elif (
+            self.monotonic() - self._compliance[0] > PROVINCE_FRESH_SECONDS
+            and self._compliance_task is None
+        ):
+
+            async def refresh() -> None:
+                try:
+                    async with self._compliance_lock:
+                        await self._compute_compliance()
+                except Exception:  # the kept figures stay; a later request tries again
+                    log.exception("dashboard: the assignments' compliance was not refreshed")
+                finally:
+                    self._compliance_task = None
+
+            self._compliance_task = asyncio.get_running_loop().create_task(refresh())
+        return self._compliance[1], self._compliance[2]
+
+    async def _compute_compliance(self) -> None:
+        assert self.assignments is not None
+        started = self.monotonic()
+        found = await self.assignments.compliance()
+        self._compliance = (started, self.clock().isoformat(timespec="seconds"), found)
+        self._compliance_kept = True
 
     async def agency(
         self,
@@ -200,6 +322,9 @@ class DashboardService:
         if opd_code not in self.catalog.opds:
             raise LookupError(opd_code)
         needle = query.strip().casefold()
+        async with self.db.transaction() as s:  # the role first: nothing is computed for others
+            require_scope(await require_admin(s, telegram_id, self.admin_ids), opd_code)
+        compliance_as_of, compliance = await self._assignment_compliance()
         limit = max(1, min(limit, PAGE_MAX))
         async with self.db.transaction() as s:
             actor = await require_admin(s, telegram_id, self.admin_ids)
@@ -230,8 +355,20 @@ class DashboardService:
                             "state": row["state"],
                         }
                     )
+            # Who is overdue: asked of the assignments service for the page's people, unless
+            # the compliance report (a minute old at most) has nobody overdue in this OPD.
+            late = any(c.overdue for _, per_opd in compliance if (c := per_opd.get(opd_code)))
+            await self._overdue_on_page(s, people if late else [])
+            for person in people:
+                person.setdefault("overdue", [])
             # Names and NIPs of an OPD: an audited view of personal data, as the export is.
             await audit_view(s, self.clock, actor, None, "webapp.agency", opd=opd_code)
+        # The role and the scope were checked above; the figures are the compliance report's.
+        assignments = [
+            {"id": a.id, "title": a.title, "due_on": a.due_on.isoformat(), **_counts_json(c)}
+            for a, per_opd in compliance
+            if (c := per_opd.get(opd_code)) is not None
+        ]
         return {
             "year": year,
             "opd": opd_code,
@@ -241,7 +378,26 @@ class DashboardService:
             "matched": matched,
             "employees": people,
             "missed": [self._missed_json(m) for m in missed],
+            "assignments": assignments,
+            "assignments_as_of": compliance_as_of or None,
         }
+
+    async def _overdue_on_page(self, s: Any, people: list[dict[str, Any]]) -> None:
+        """Each listed employee's overdue assignments (titles), as the assignments service
+        stands them: read for the page shown only (at most ``PAGE_MAX`` people)."""
+        for person in people:
+            person["overdue"] = []
+        if self.assignments is None or not people:
+            return
+        nips = [p["nip"] for p in people if p["nip"]]
+        found = await s.scalars(select(Employee).where(Employee.nip.in_(nips)))
+        by_nip = {e.nip: e for e in found}
+        for person in people:
+            employee = by_nip.get(person["nip"])
+            if employee is None:
+                continue  # on the roster, not registered: assigned nothing yet
+            items = await self.assignments.items_for(s, employee)
+            person["overdue"] = [i.title for i in items if i.status.standing is Standing.OVERDUE]
 
     def _missed_json(self, missed: reports.MissedQuestion) -> dict[str, Any]:
         module = self.catalog.modules.get(missed.module_id)
@@ -266,6 +422,15 @@ class DashboardService:
                 raise LookupError(raw_nip)
             require_scope(actor, employee.opd_code)
             summary = await ledger.year_summary(s, employee.id, year)
+            items = await self.assignments.items_for(s, employee) if self.assignments else []
+            certificates = await _certificates(s, employee.id)
+            trainings = await s.scalars(
+                select(ExternalTraining)
+                .where(ExternalTraining.employee_id == employee.id)
+                .order_by(ExternalTraining.submitted_at.desc(), ExternalTraining.id.desc())
+                .limit(REPORTS_SHOWN)
+            )
+            reports_json = [_report_json(r) for r in trainings]
             await audit_view(s, self.clock, actor, employee.id, "webapp.employee")
             return {
                 "year": year,
@@ -277,6 +442,9 @@ class DashboardService:
                 "minutes": summary.minutes,
                 "target": self.targets.of(employee.kind),
                 "entries": [_entry_json(e) for e in summary.entries],
+                "assignments": [_assignment_json(i) for i in items],
+                "certificates": certificates,
+                "reports": reports_json,
             }
 
     async def learner(self, telegram_id: int, year: int) -> dict[str, Any]:
@@ -286,23 +454,20 @@ class DashboardService:
             raise NotAllowed(Refusal.ADMIN_ONLY)  # an admin without an employee record
         module, external = hours_files.by_source(view)
         async with self.db.transaction() as s:
-            issued = await s.scalars(
-                select(Certificate)
-                .where(
-                    Certificate.employee_id == view.employee.id,
-                    Certificate.superseded_at.is_(None),
-                )
-                .order_by(Certificate.completed_on.desc(), Certificate.id.desc())
-            )
-            certificates = [
-                {
-                    "certificate_no": c.certificate_no,
-                    "title": c.module_title,
-                    "completed_on": c.completed_on.isoformat(),
-                    "code": format_code(c.code),
-                }
-                for c in issued
-            ]
+            certificates = await _certificates(s, view.employee.id)
+        items = await self.assignments.for_learner(telegram_id) if self.assignments else None
+        overview = await self.learning.overview(telegram_id) if self.learning else None
+        paths = [
+            {
+                "id": p.path.id,
+                "title": p.path.title,
+                "done": p.done,
+                "total": p.total,
+                "followed": p.followed,
+                "next": p.next.title if p.next is not None else None,
+            }
+            for p in (overview.paths if overview is not None else ())
+        ]
         return {
             "year": view.year,
             "name": view.employee.name,
@@ -316,7 +481,42 @@ class DashboardService:
             "entries": [_entry_json(e) for e in view.entries],
             "other_years": view.other_years,
             "certificates": certificates,
+            "assignments": [_assignment_json(i) for i in items or []],
+            "paths": paths,
         }
+
+
+async def _certificates(s: Any, employee_id: int) -> list[dict[str, Any]]:
+    """An employee's current module certificates (the latest revision of each), newest first."""
+    issued = await s.scalars(
+        select(Certificate)
+        .where(Certificate.employee_id == employee_id, Certificate.superseded_at.is_(None))
+        .order_by(Certificate.completed_on.desc(), Certificate.id.desc())
+    )
+    return [
+        {
+            "certificate_no": c.certificate_no,
+            "title": c.module_title,
+            "completed_on": c.completed_on.isoformat(),
+            "code": format_code(c.code),
+        }
+        for c in issued
+    ]
+
+
+def _report_json(report: ExternalTraining) -> dict[str, Any]:
+    """An outside-training report as its reviewers see it: pending, approved or rejected."""
+    return {
+        "id": report.id,
+        "title": report.title,
+        "organiser": report.organiser,
+        "started_on": report.started_on.isoformat(),
+        "ended_on": report.ended_on.isoformat(),
+        "jp": claim_text(report.jp_centi),
+        "certificate_no": report.certificate_no,
+        "status": report.status,
+        "reason": report.reason,
+    }
 
 
 def _entry_json(entry: Any) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from bot.core.clock import Clock
 from bot.core.content import Card, Catalog, Category, LearningPath, Module
 from bot.services.activity import RecentActivity
 from bot.store import employees
+from bot.store.progress import Progress
 from db.dialects import cast_table
 from db.models import Employee, ModuleProgress
 from db.session import Database
@@ -140,9 +141,7 @@ def _passed(progress: ModuleProgress | None) -> bool:
     return progress is not None and progress.completed_at is not None
 
 
-def locks(
-    catalog: Catalog, module_id: str, progress: Mapping[str, ModuleProgress]
-) -> tuple[str, ...]:
+def locks(catalog: Catalog, module_id: str, progress: Mapping[str, Progress]) -> tuple[str, ...]:
     """What still locks ``module_id`` for a learner with ``progress``: the prerequisites not
     passed, unless the learner has started the module already (a lock added later never takes
     away a module in progress)."""
@@ -237,9 +236,7 @@ class LearningService:
     async def suggestion(self, telegram_id: int) -> Module | None:
         """The module to offer next: the one in progress, else the next not started."""
         progress = await self._progress(telegram_id)
-        order = next_modules(self.catalog, progress) if progress is not None else []
-        open_ = [m for m in order if not locks(self.catalog, m.id, progress or {})]
-        return open_[0] if open_ else None
+        return suggest(self.catalog, progress) if progress is not None else None
 
     async def _progress(self, telegram_id: int) -> dict[str, ModuleProgress] | None:
         async with self.db.transaction() as s:
@@ -327,7 +324,13 @@ class LearningService:
         }
 
 
-def next_modules(catalog: Catalog, progress: Mapping[str, ModuleProgress]) -> list[Module]:
+def suggest(catalog: Catalog, progress: Mapping[str, Progress]) -> Module | None:
+    """The module to offer next: the one in progress, else the next not started and open."""
+    open_ = (m for m in next_modules(catalog, progress) if not locks(catalog, m.id, progress))
+    return next(open_, None)
+
+
+def next_modules(catalog: Catalog, progress: Mapping[str, Progress]) -> list[Module]:
     """The modules a learner has yet to pass, in the order to suggest them: those in progress
     (the most recently read first), then those not started, in catalog order."""
     started = sorted(

@@ -26,9 +26,10 @@ from bot.core.grading import is_correct, make_plan
 from bot.core.quiz_rules import Gate, GateResult, QuizRules, Standing, gate, pending_reading
 from bot.core.review import ReviewScheduler
 from bot.services.activity import RecentActivity
-from bot.services.learning import ModuleState, passed_modules, progress_for
+from bot.services.learning import ModuleState, passed_modules, progress_for, suggest
 from bot.store import employees
 from bot.store.batch import GroupInsert
+from bot.store.progress import progress_of
 from bot.store.quiz import (
     ADVANCE_ATTEMPT,
     ANSWER_STATE,
@@ -93,16 +94,13 @@ class AnswerResult:
     finished: Finished | None = None  # what grading needs, from ``_record``
     stale_message: int | None = None  # STALE: the poll's message, to close it
     attempt_id: int | None = None  # FINISHED: the attempt graded (a fail offers its practice)
+    following: Module | None = None  # FINISHED and passed: the module to offer next
 
 
 @dataclass(frozen=True, slots=True)
 class Abandoned:
     module: Module | None
     polls: list[tuple[int, int]]  # (chat id, message id) of the polls left open, to close
-
-
-class _LastAnswer(Exception):
-    """The answer is the attempt's last one: it takes the path that also grades the attempt."""
 
 
 class QuizService:
@@ -296,29 +294,21 @@ class QuizService:
         """Record an answer from a poll_answer update.
 
         Unknown, stale, foreign or repeated answers are ignored. This is the quiz's hot path:
-        one read and three writes, as prepared Core statements in one ``Database.run``. The
-        last answer of an attempt instead takes the general path, which also grades the attempt
-        and credits the JP, all in the same transaction as the answer.
+        one read and three writes, as prepared Core statements in one ``Database.run``; the
+        last answer of an attempt also grades it and credits the minutes, in the same
+        transaction as the answer.
         """
         if not option_ids:  # a retracted vote; quizzes do not allow it, but be safe
             return AnswerResult(AnswerOutcome.IGNORED)
         try:
-            try:
-                return await self.db.run(
-                    self._record, poll_id, telegram_id, option_ids, self.clock(), last=False
-                )
-            except _LastAnswer:  # raised before any write; nothing to undo
-                return await self._answer_last(poll_id, telegram_id, option_ids)
+            return await self.db.run(
+                self._record_and_grade, poll_id, telegram_id, option_ids, self.clock()
+            )
         except IntegrityError:
             # The same answer arrived twice at once; the first one won.
             return AnswerResult(AnswerOutcome.IGNORED)
 
-    async def _answer_last(
-        self, poll_id: str, telegram_id: int, option_ids: Sequence[int]
-    ) -> AnswerResult:
-        return await self.db.run(self._record_last, poll_id, telegram_id, option_ids, self.clock())
-
-    def _record_last(
+    def _record_and_grade(
         self,
         conn: Connection,
         poll_id: str,
@@ -326,20 +316,23 @@ class QuizService:
         option_ids: Sequence[int],
         now: datetime,
     ) -> AnswerResult:
-        """The last answer, the grade and the credit, in one transaction (synchronous)."""
-        recorded = self._record(conn, poll_id, telegram_id, option_ids, now, last=True)
+        """The answer; after the last one, the grade and the credit (synchronous)."""
+        recorded = self._record(conn, poll_id, telegram_id, option_ids, now)
         if recorded.finished is None:
             return recorded
         retry = timedelta(minutes=self.rules.retry_minutes)
         done = recorded.finished
         result = finish_attempt(conn, done, now, self.tz, retry)
+        following = None
         if result.passed:
             enter_schedule(conn, done.employee_id, done.module, now, self.review)
+            following = suggest(self.catalog, progress_of(conn, done.employee_id))
         return AnswerResult(
             AnswerOutcome.FINISHED,
             chat_id=recorded.chat_id,
             result=result,
             attempt_id=done.attempt_id,
+            following=following,
         )
 
     def _record(
@@ -349,13 +342,8 @@ class QuizService:
         telegram_id: int,
         option_ids: Sequence[int],
         now: datetime,
-        *,
-        last: bool,
     ) -> AnswerResult:
-        """Check and store one answer and move the attempt on (synchronous: see Database.run).
-
-        Raises ``_LastAnswer`` (before writing) for the attempt's last question unless ``last``.
-        """
+        """Check and store one answer and move the attempt on (synchronous: see Database.run)."""
         row = conn.execute(ANSWER_STATE, {"poll_id": poll_id}).first()
         if row is None:  # not a quiz poll: a review poll, or not ours (or not any more)
             return AnswerResult(AnswerOutcome.UNKNOWN, chat_id=telegram_id)
@@ -381,8 +369,6 @@ class QuizService:
         if any(not 0 <= i < len(perm) for i in option_ids):
             return AnswerResult(AnswerOutcome.IGNORED)
         position = row.current_index + 1
-        if position == len(plan) and not last:
-            raise _LastAnswer
         chosen = sorted(perm[i] for i in option_ids)
         right = is_correct(module.quiz[step["q"]], chosen)
         # The unique (attempt, question) constraint stops a repeat here (IntegrityError).

@@ -183,10 +183,11 @@ def enter_schedule(
     review); one scheduled from a different text of the question starts over.
     """
     params = {"employee_id": employee_id, "module_id": module.id, "version": module.version}
+    by_id = {q.id: q for q in reversed(module.quiz)}  # as Module.question: the first id wins
     missed: dict[str, bool] = {}
     for question_id, ref, right in conn.execute(_ANSWERED_IN_VERSION, params):
         qid = question_id or (module.quiz[ref].id if 0 <= ref < len(module.quiz) else None)
-        if qid is None or module.question(qid) is None:
+        if qid is None or qid not in by_id:
             continue
         missed[qid] = missed.get(qid, False) or not right
     existing = {
@@ -194,9 +195,7 @@ def enter_schedule(
     }  # at most a pool
     new_rows: list[dict[str, Any]] = []
     for qid, was_missed in missed.items():
-        question = module.question(qid)
-        assert question is not None
-        fp = fingerprint(question)
+        fp = fingerprint(by_id[qid])
         old = existing.get(qid)
         if old is not None and old.fingerprint == fp:
             if old.content_version != module.version:

@@ -15,6 +15,7 @@ WEBCHAT_LABELS = {
     "pick_persona": "Pilih pengguna",
     "placeholder": "Tulis pesan…",
     "menu": "Menu",
+    "close_app": "Tutup",
     "bot_status": "bot",
     "empty": "Belum ada pesan. Ketuk Menu atau ketik /start untuk memulai.",
     "edited": "diedit",

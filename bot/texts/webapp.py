@@ -108,3 +108,70 @@ STATES = {
     "pending": "Menunggu verifikasi",
     "unregistered": "Belum terdaftar",
 }
+
+# --- "Send to my chat" and the certificates in the queue -----------------------------------------
+EXPORT_QUEUED = (
+    "File sedang disiapkan dan akan dikirim bot ke chat Bapak/Ibu sebagai dokumen. Untuk data "
+    "besar, file dikirim dalam beberapa bagian."
+)
+EXPORT_FAILED = "Maaf, file laporan gagal dibuat. Mohon coba lagi beberapa menit lagi."
+ERRORS["no_sender"] = (
+    "Pengiriman file ke chat sedang tidak tersedia. Mohon gunakan tombol unduhan di /laporan."
+)
+ERRORS["file_unavailable"] = (
+    "File sertifikat tidak dapat diambil dari Telegram saat ini. Mohon buka laporan ini di chat "
+    "bot atau coba lagi nanti."
+)
+LABELS.update(
+    {
+        "exports": "Kirim ke chat saya",
+        "export_xlsx": "📄 Pegawai (XLSX)",
+        "export_csv": "📄 Pegawai (CSV)",
+        "export_siasn": "📄 Riwayat kursus SIASN (XLSX)",
+        "export_recap": "📄 Rekap OPD (XLSX)",
+        "show_certificate": "Lihat sertifikat",
+        "hide_certificate": "Tutup sertifikat",
+        "certificate_file": "Sertifikat yang diunggah",
+        "download_file": "Unduh file",
+    }
+)
+
+# --- The trend, required learning and paths ----------------------------------------------
+LABELS.update(
+    {
+        "trend": "JP per bulan tahun {year}",
+        "col_compliance": "% tugas",
+        "compliance_of": "{done} dari {members} selesai, {overdue} lewat tenggat",
+        "compliance_total": (
+            "Tugas belajar wajib: {share} selesai ({done} dari {members}), {overdue} lewat tenggat."
+        ),
+        "assignments": "Tugas belajar wajib",
+        "my_assignments": "Tugas belajar saya",
+        "no_assignments": "Belum ada tugas belajar wajib.",
+        "overdue_list": "Lewat tenggat: {titles}",
+        "due_on": "Tenggat {date}",
+        "completed_on": "Selesai {date}",
+        "standing_completed": "Selesai",
+        "standing_in_progress": "Sedang dikerjakan",
+        "standing_not_started": "Belum dimulai",
+        "standing_overdue": "Lewat tenggat",
+        "paths": "Jalur belajar saya",
+        "no_paths": "Belum ada jalur belajar.",
+        "path_next": "Berikutnya: {module}",
+        "path_done": "Semua modul jalur ini sudah lulus.",
+    }
+)
+
+# --- An employee's reports and certificates (their admins' view) -------------------------------
+LABELS.update(
+    {
+        "reports_of": "Laporan pelatihan eksternal",
+        "no_reports": "Belum ada laporan pelatihan eksternal.",
+        "report_pending": "Menunggu verifikasi",
+        "report_approved": "Disetujui",
+        "report_rejected": "Ditolak",
+        "report_reason": "Alasan: {reason}",
+        "certificates_of": "Sertifikat modul",
+        "no_certificates_of": "Belum ada sertifikat modul.",
+    }
+)

@@ -3,7 +3,9 @@ observer that feeds its event stream."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
+from urllib.parse import parse_qsl
 
 import aiohttp
 import pytest
@@ -140,3 +142,81 @@ async def test_actions_toasts_and_rejected_calls_become_events(served: tuple) ->
         shown = await response.json()
     assert shown["action"] is None  # a message ends the chat action, as in Telegram
     assert shown["notices"][-1]["method"] == "sendMessage"
+
+
+async def test_a_web_app_button_opens_the_app_signed_through_the_chats_own_origin(
+    served: tuple,
+) -> None:
+    """A ``web_app`` button (and the Web App menu button) gives the page the URL to open in
+    its panel, with this persona's signed initData; an app served under ``/app/`` is proxied,
+    its own headers (the policy) kept, so the frame is of the page's origin."""
+    from aiohttp import web
+    from aiohttp.test_utils import TestServer
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MenuButtonWebApp, WebAppInfo
+
+    from bot.core.webapp_auth import validate
+
+    seen: list[tuple[str, str, bytes]] = []
+
+    async def app_page(request: web.Request) -> web.Response:
+        seen.append((request.method, request.path_qs, await request.read()))
+        headers = {"Content-Security-Policy": "frame-ancestors 'self'", "X-Secret": "no"}
+        return web.json_response({"ok": True}, status=201, headers=headers)
+
+    app_server = web.Application()
+    app_server.router.add_route("*", "/app/{tail:.*}", app_page)
+    backend = TestServer(app_server, host="127.0.0.1")
+    await backend.start_server()
+    fake = FakeBotApi(token=TOKEN)
+    up = [True]
+    chat = WebChat(
+        fake,
+        [PERSONA],
+        web_app=lambda: f"http://127.0.0.1:{backend.port}" if up[0] else None,
+    )
+    await fake.start(setup=chat.setup)
+    origin = f"http://127.0.0.1:{fake.port}"
+    bot = Bot(TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url)
+    try:
+        async with bot, aiohttp.ClientSession(base_url=origin) as http:
+            # Telegram takes https only: the demo names its own host so, and the page opens the
+            # path on its own origin (plain http on this machine).
+            app_url = f"https://127.0.0.1:{fake.port}/app/"
+            button = InlineKeyboardButton("📊 Dasbor", web_app=WebAppInfo(app_url))
+            sent = await bot.send_message(
+                PERSONA.id, "Laporan", reply_markup=InlineKeyboardMarkup([[button]])
+            )
+            async with http.get(f"/api/chats/{PERSONA.id}") as r:
+                state = await r.json()
+            assert state["messages"][-1]["inline_keyboard"][0][0]["web_app"] == {"url": app_url}
+            assert state["menu_button"] is None
+            body = {"message_id": sent.message_id, "text": "📊 Dasbor"}
+            async with http.post(f"/api/chats/{PERSONA.id}/web_app", json=body) as r:
+                assert r.status == 200
+                url = (await r.json())["url"]
+            assert url.startswith("/app/#tgWebAppData=")  # the page's own origin
+            fragment = dict(parse_qsl(url.split("#", 1)[1]))
+            user = validate(fragment["tgWebAppData"], TOKEN, time.time(), 60)
+            assert user.telegram_id == PERSONA.id
+            for bad in ({"message_id": sent.message_id, "text": "Lain"}, {"message_id": 999}):
+                async with http.post(f"/api/chats/{PERSONA.id}/web_app", json=bad) as r:
+                    assert r.status == 400
+
+            menu = MenuButtonWebApp("Dasbor", WebAppInfo(app_url))
+            await bot.set_chat_menu_button(chat_id=PERSONA.id, menu_button=menu)
+            async with http.get(f"/api/chats/{PERSONA.id}") as r:
+                assert (await r.json())["menu_button"] == {"text": "Dasbor"}
+            async with http.post(f"/api/chats/{PERSONA.id}/web_app", json={"menu": True}) as r:
+                assert (await r.json())["url"].startswith("/app/#tgWebAppData=")
+
+            async with http.post("/app/api/me?x=1", json={"init_data": "s"}) as r:
+                assert r.status == 201 and await r.json() == {"ok": True}
+                assert r.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+                assert "X-Secret" not in r.headers
+            assert seen == [("POST", "/app/api/me?x=1", b'{"init_data": "s"}')]
+            up[0] = False
+            async with http.get("/app/") as r:
+                assert r.status == 503
+    finally:
+        await fake.stop()
+        await backend.close()

@@ -101,6 +101,46 @@
     return body;
   }
 
+  // A file (a certificate in the queue): the same signed POST, the answer as a Blob.
+  async function fetchFile(name, params) {
+    const response = await fetch("api/" + name, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(Object.assign({ init_data: initData }, params || {})),
+      credentials: "omit",
+      cache: "no-store",
+    });
+    if (!response.ok) {
+      let body = null;
+      try { body = await response.json(); } catch (e) { body = null; }
+      const error = new Error((body && body.message) || DATA.errors.unavailable);
+      error.status = response.status;
+      throw error;
+    }
+    return response.blob();
+  }
+
+  // "Send to my chat": the bot sends the file as a document; the page only says it is coming.
+  function exportsBlock(opd, kinds) {
+    const status = el("p", { cls: "note", role: "status", id: "export-status" });
+    const buttons = kinds.map(function (kind) {
+      const button = el("button", { type: "button", cls: "secondary export", "data-kind": kind, text: L["export_" + kind],
+        on: { click: async function () {
+          button.disabled = true;
+          try {
+            const answer = await call("export", { kind: kind, opd: opd, year: me.year });
+            status.textContent = answer.message;
+          } catch (error) {
+            status.textContent = error.message;
+          } finally {
+            button.disabled = false;
+          }
+        } } });
+      return button;
+    });
+    return el("section", { id: "exports" }, [el("h2", { text: L.exports }), el("div", { cls: "tools" }, buttons), status]);
+  }
+
   function showError(error, retry) {
     view.replaceChildren(
       el("div", { cls: "error", role: "alert", "data-status": String(error.status || 0) }, [
@@ -157,7 +197,8 @@
     const columns = [
       ["name", L.col_opd, ""], ["employees", L.col_employees, "wide"],
       ["registered", L.col_registered, "wide"], ["verified", L.col_verified, "wide"],
-      ["at_target", L.col_at_target, "wide"], ["share", L.col_share, ""], ["minutes", L.col_jp, ""],
+      ["at_target", L.col_at_target, "wide"], ["share", L.col_share, ""],
+      ["compliance", L.col_compliance, ""], ["minutes", L.col_jp, ""],
     ];
     let sortKey = "share";
     let ascending = false;
@@ -176,7 +217,7 @@
       }
       const shown = rows.filter(function (r) { return !needle || r.name.toLowerCase().includes(needle); });
       shown.sort(function (a, b) {
-        const x = a[sortKey], y = b[sortKey];
+        const x = a[sortKey] === null ? -1 : a[sortKey], y = b[sortKey] === null ? -1 : b[sortKey];
         const order = typeof x === "string" ? x.localeCompare(y, "id") : x - y;
         return ascending ? order : -order;
       });
@@ -185,6 +226,8 @@
           el("td", { text: r.name }), el("td", { cls: "wide", text: String(r.employees) }),
           el("td", { cls: "wide", text: String(r.registered) }), el("td", { cls: "wide", text: String(r.verified) }),
           el("td", { cls: "wide", text: String(r.at_target) }), el("td", { text: percent(r.share) }),
+          el("td", { title: r.assigned ? fill(L.compliance_of, { done: r.assigned_done, members: r.assigned, overdue: r.overdue }) : L.no_assignments,
+            text: r.compliance === null ? "–" : percent(r.compliance) }),
           el("td", { text: jp(r.minutes) }),
         ]);
       }));
@@ -192,7 +235,7 @@
     const search = el("input", { type: "search", id: "search", placeholder: L.search_opd, "aria-label": L.search_opd,
       on: { input: function (e) { needle = e.target.value.trim().toLowerCase(); draw(); } } });
     draw();
-    view.replaceChildren(
+    view.replaceChildren.apply(view, [
       el("div", { cls: "cards" }, [
         card(L.summary_employees, total.toLocaleString("id-ID")),
         card(L.summary_at_target, reached.toLocaleString("id-ID")),
@@ -201,9 +244,16 @@
       ]),
       el("p", { cls: "note", id: "as-of", text: fill(L.as_of, { time: new Date(data.as_of).toLocaleTimeString("id-ID", { hour: "2-digit", minute: "2-digit", timeZone: me.timezone }) }) }),
       el("h2", { text: L.distribution }), histogram, axis,
+      el("h2", { text: fill(L.trend, { year: data.year }) }), monthChart(data.months, "trend"),
+      data.assignments.members
+        ? el("p", { cls: "note", id: "assignments-total", text: fill(L.compliance_total, {
+          share: percent(data.assignments.share), done: data.assignments.completed.toLocaleString("id-ID"),
+          members: data.assignments.members.toLocaleString("id-ID"), overdue: data.assignments.overdue.toLocaleString("id-ID") }) })
+        : null,
       el("div", { cls: "tools" }, [search, queueButton()]),
       el("div", { cls: "scroll" }, [el("table", { id: "agencies" }, [el("thead", {}, [el("tr", {}, heads)]), tbody])]),
-    );
+      exportsBlock(null, ["recap", "siasn"]),
+    ].filter(Boolean));
   }
 
   // --- agency ---------------------------------------------------------------------------------
@@ -223,7 +273,8 @@
       if (first === null) first = data;
       const items = data.employees.map(function (p) {
         return el("li", { cls: "link", on: { click: function () { go(function () { return employee(p.nip); }, p.name); } } }, [
-          el("div", { cls: "main" }, [el("div", { text: p.name }), el("div", { cls: "sub", text: (p.nip || "") + " · " + p.kind })]),
+          el("div", { cls: "main" }, [el("div", { text: p.name }), el("div", { cls: "sub", text: (p.nip || "") + " · " + p.kind }),
+            p.overdue && p.overdue.length ? el("div", { cls: "sub overdue", text: fill(L.overdue_list, { titles: p.overdue.join(", ") }) }) : null]),
           el("span", { cls: "num", text: jp(p.minutes) }),
           el("span", { cls: "badge " + p.state, text: STATES[p.state] }),
         ]);
@@ -262,8 +313,25 @@
       el("div", { cls: "tools" }, [search, select]),
       me.role === "opd_admin" ? el("div", { cls: "tools" }, [queueButton()]) : null,
       counter, list, more,
+      el("h2", { text: L.assignments }), compliance(data.assignments),
       el("h2", { text: L.missed }), missed,
+      exportsBlock(opd, ["xlsx", "csv", "siasn"]),
     ].filter(Boolean));
+  }
+
+  // An agency's required learning: completed of assigned, and how many are overdue.
+  function compliance(items) {
+    if (!items.length) return el("p", { cls: "note", text: L.no_assignments });
+    return el("ul", { cls: "rows", id: "compliance" }, items.map(function (a) {
+      return el("li", {}, [
+        el("div", { cls: "main" }, [
+          el("div", { text: a.title }),
+          el("div", { cls: "sub", text: fill(L.compliance_of, { done: a.completed, members: a.members, overdue: a.overdue }) }),
+          bar(a.share || 0),
+        ]),
+        el("span", { cls: "num", text: a.share === null ? "–" : percent(a.share) }),
+      ]);
+    }));
   }
 
   // --- the queue: approve or reject outside-training reports -----------------------------------------
@@ -300,6 +368,39 @@
     item.appendChild(el("div", { cls: "main" }, lines.concat([actions, status])));
     return item;
   }
+  // The report's certificate, fetched on demand through the bot (never kept by the server) and
+  // shown from a blob: URL: a photo as an image, a PDF in a frame with a link to save it.
+  function certificateViewer(reportId) {
+    const holder = el("div", { cls: "certificate" });
+    let url = null;
+    const toggle = el("button", { type: "button", cls: "secondary show-certificate", text: L.show_certificate, on: { click: async function () {
+      if (url) {
+        URL.revokeObjectURL(url);
+        url = null;
+        holder.replaceChildren();
+        toggle.textContent = L.show_certificate;
+        return;
+      }
+      toggle.disabled = true;
+      holder.replaceChildren(el("p", { cls: "note", text: L.loading }));
+      try {
+        const blob = await fetchFile("certificate", { report_id: reportId });
+        url = URL.createObjectURL(blob);
+        const shown = blob.type.startsWith("image/")
+          ? el("img", { src: url, alt: L.certificate_file })
+          : blob.type === "application/pdf"
+            ? el("iframe", { src: url, title: L.certificate_file })
+            : null;
+        holder.replaceChildren.apply(holder, [shown, el("a", { href: url, download: "sertifikat-" + reportId, text: L.download_file })].filter(Boolean));
+        toggle.textContent = L.hide_certificate;
+      } catch (error) {
+        holder.replaceChildren(el("p", { cls: "note", role: "alert", text: error.message }));
+      } finally {
+        toggle.disabled = false;
+      }
+    } } });
+    return el("div", {}, [toggle, holder]);
+  }
   async function queue() {
     const data = await call("queue", {});
     if (!data.reports.length && !data.accounts.length) {
@@ -323,6 +424,7 @@
           el("div", { text: r.title }),
           el("div", { cls: "sub", text: [r.name, r.nip, r.opd_name].join(" · ") }),
           el("div", { cls: "sub", text: [r.organiser, date(r.started_on) + " – " + date(r.ended_on), r.jp + " JP", r.certificate_no].join(" · ") }),
+          certificateViewer(r.id),
         ], { approve: ["approve", id, L.approved], refuse: ["reject", id, L.rejected] });
       })));
     }
@@ -330,6 +432,42 @@
   }
 
   // --- one employee, and the learner's own view ------------------------------------------------
+  // Minutes per month as bars, January to December (a month without credit shows 0).
+  function monthChart(byMonth, id) {
+    const chart = el("div", { cls: "months", id: id });
+    const most = Math.max(1, ...Object.values(byMonth));
+    for (let m = 1; m <= 12; m += 1) {
+      const minutes = byMonth[String(m)] || 0;
+      chart.append(el("span", { text: MONTHS[m - 1] }), bar(minutes / most), el("span", { cls: "v", text: jp(minutes) }));
+    }
+    return chart;
+  }
+  // Required learning as one person stands in it (the assignments service's standing).
+  function assignments(items) {
+    if (!items.length) return el("p", { cls: "note", text: L.no_assignments });
+    return el("ul", { cls: "rows", id: "assignments" }, items.map(function (a) {
+      const when = a.standing === "completed" && a.completed_on
+        ? fill(L.completed_on, { date: date(a.completed_on) })
+        : fill(L.due_on, { date: date(a.due_on) });
+      return el("li", { "data-standing": a.standing }, [
+        el("div", { cls: "main" }, [el("div", { text: a.title }), el("div", { cls: "sub", text: when })]),
+        el("span", { cls: "badge " + a.standing, text: L["standing_" + a.standing] }),
+      ]);
+    }));
+  }
+  function paths(items) {
+    if (!items.length) return el("p", { cls: "note", text: L.no_paths });
+    return el("ul", { cls: "rows", id: "paths" }, items.map(function (p) {
+      return el("li", {}, [
+        el("div", { cls: "main" }, [
+          el("div", { text: p.title }),
+          el("div", { cls: "sub", text: p.next ? fill(L.path_next, { module: p.next }) : L.path_done }),
+          bar(p.total ? p.done / p.total : 0),
+        ]),
+        el("span", { cls: "num", text: p.done + "/" + p.total }),
+      ]);
+    }));
+  }
   function entries(items) {
     if (!items.length) return el("p", { cls: "note", text: L.no_activities });
     return el("ul", { cls: "rows", id: "ledger" }, items.map(function (e) {
@@ -354,10 +492,28 @@
     const data = await call("employee", { nip: nip, year: me.year });
     view.replaceChildren.apply(view, [el("p", { cls: "note", text: data.nip + " · " + data.opd_name })]
       .concat(progress(data.minutes, data.target, false))
-      .concat([el("h2", { text: L.ledger }), entries(data.entries)]));
+      .concat([el("h2", { text: L.assignments }), assignments(data.assignments)])
+      .concat([el("h2", { text: L.ledger }), entries(data.entries)])
+      .concat([el("h2", { text: L.reports_of }), reports(data.reports)])
+      .concat([el("h2", { text: L.certificates_of }), certificates(data.certificates, L.no_certificates_of)]));
   }
-  function certificates(items) {
-    if (!items.length) return el("p", { cls: "note", text: L.no_certificates });
+  // An employee's outside-training reports in every state, a rejection with its reason.
+  function reports(items) {
+    if (!items.length) return el("p", { cls: "note", text: L.no_reports });
+    return el("ul", { cls: "rows", id: "reports" }, items.map(function (r) {
+      const facts = [r.organiser, date(r.started_on) + " – " + date(r.ended_on), r.jp + " JP", r.certificate_no];
+      return el("li", { "data-status": r.status }, [
+        el("div", { cls: "main" }, [
+          el("div", { text: r.title }),
+          el("div", { cls: "sub", text: facts.join(" · ") }),
+          r.reason ? el("div", { cls: "sub", text: fill(L.report_reason, { reason: r.reason }) }) : null,
+        ]),
+        el("span", { cls: "badge report-" + r.status, text: L["report_" + r.status] }),
+      ]);
+    }));
+  }
+  function certificates(items, none) {
+    if (!items.length) return el("p", { cls: "note", text: none || L.no_certificates });
     return el("ul", { cls: "rows", id: "certificates" }, items.map(function (c) {
       const code = c.code.replace(/-/g, "");
       const check = me.bot_username
@@ -375,12 +531,7 @@
   }
   async function learner() {
     const data = await call("learner", { year: me.year });
-    const months = el("div", { cls: "months", id: "months" });
-    const most = Math.max(1, ...Object.values(data.by_month));
-    for (let m = 1; m <= 12; m += 1) {
-      const minutes = data.by_month[String(m)] || 0;
-      months.append(el("span", { text: MONTHS[m - 1] }), bar(minutes / most), el("span", { cls: "v", text: jp(minutes) }));
-    }
+    const months = monthChart(data.by_month, "months");
     const parts = [];
     if (!data.verified) parts.push(el("p", { cls: "note", text: L.pending_note }));
     parts.push.apply(parts, progress(data.minutes, data.target, true));
@@ -388,6 +539,8 @@
       el("h2", { text: L.by_source }),
       el("div", { cls: "cards" }, [card(L.source_module, jp(data.by_source.module)), card(L.source_external, jp(data.by_source.external))]),
       el("h2", { text: L.by_month }), months,
+      el("h2", { text: L.my_assignments }), assignments(data.assignments),
+      el("h2", { text: L.paths }), paths(data.paths),
       el("h2", { text: L.activities }), entries(data.entries),
       el("h2", { text: L.certificates }), certificates(data.certificates),
     );

@@ -105,7 +105,7 @@ function build(parent, text, start, end, entities) {
 // ---------------------------------------------------------------- personas
 function chatOf(uid) {
   if (!S.chats.has(uid)) {
-    S.chats.set(uid, {messages: new Map(), notices: [], replyKeyboard: null, commands: [], unread: 0});
+    S.chats.set(uid, {messages: new Map(), notices: [], replyKeyboard: null, commands: [], unread: 0, menuButton: null});
   }
   return S.chats.get(uid);
 }
@@ -161,6 +161,7 @@ async function loadChat(uid) {
   chat.notices = data.notices || [];
   chat.replyKeyboard = data.reply_keyboard;
   chat.commands = data.commands || [];
+  chat.menuButton = data.menu_button || null;
   if (uid === S.current) setAction(data.action);
 }
 
@@ -275,6 +276,10 @@ function inlineKeyboard(m) {
       if (b.callback_data !== undefined) {
         button.dataset.callback = b.callback_data;
         button.addEventListener("click", () => press(m.id, b.callback_data));
+      } else if (b.web_app) {  // a Mini App: opened in the panel, signed for this persona
+        button.className = "web-app";
+        button.dataset.webApp = "1";
+        button.addEventListener("click", () => openWebApp({message_id: m.id, text: b.text}, b.text));
       } else if (b.url && SAFE_URL.test(b.url)) {
         button.addEventListener("click", () => window.open(b.url, "_blank", "noopener"));
       } else {
@@ -383,6 +388,27 @@ function renderCommands() {
     menu.append(button);
   });
   $("menu-button").hidden = !chatOf(S.current).commands.length;
+  const app = chatOf(S.current).menuButton;
+  $("app-button").hidden = !app;
+  $("app-button").textContent = app ? app.text : "";
+}
+
+// ---------------------------------------------------------------- Mini Apps
+// The app opens beside the chat (over it on a phone), as Telegram opens it: the URL the bot
+// gave, with the persona's signed initData and a theme in its fragment.
+async function openWebApp(body, title) {
+  const opened = await guarded(api(`/api/chats/${S.current}/web_app`, body));
+  if (!opened) return;
+  $("web-app-title").textContent = title;
+  $("web-app-frame").src = opened.url;
+  $("web-app").hidden = false;
+  document.body.dataset.webApp = "open";
+}
+
+function closeWebApp() {
+  $("web-app").hidden = true;
+  $("web-app-frame").src = "about:blank";
+  delete document.body.dataset.webApp;
 }
 
 function setAction(action) {
@@ -476,6 +502,10 @@ function onEvent(event) {
     case "clock":
       showClock(event.now);
       break;
+    case "menu_button":
+      chatOf(event.chat).menuButton = event.menu_button;
+      if (event.chat === S.current) renderCommands();
+      break;
   }
 }
 
@@ -529,6 +559,9 @@ async function start() {
   $("clock-hour").addEventListener("click", () => moveClock({hours: 1}));
   $("clock-day").addEventListener("click", () => moveClock({days: 1}));
   $("clock-to").addEventListener("click", () => moveClock({to: $("clock-time").value}));
+  $("app-button").addEventListener("click", () => openWebApp({menu: true}, $("app-button").textContent));
+  $("web-app-close").textContent = L("close_app");
+  $("web-app-close").addEventListener("click", closeWebApp);
   if (state.clock.enabled) {  // the clock runs on between moves
     setInterval(async () => showClock((await api("/api/state")).clock.now), 30000);
   }

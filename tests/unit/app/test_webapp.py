@@ -7,7 +7,7 @@ import asyncio
 import json
 import random
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,10 +16,13 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
 from bot.app import webapp
+from bot.app.webapp_exports import ChatExports
 from bot.config import Settings
 from bot.core.content import Catalog
 from bot.services import Services
+from bot.services.assignments import Spec
 from bot.store import ledger
+from bot.store.audience import Audience
 from bot.texts import REFUSALS
 from bot.texts import webapp as t
 from db.models import (
@@ -228,15 +231,28 @@ async def test_the_rate_is_limited_per_user(
         assert (await api.post("me", SUPER))[0] == 200
 
 
+@pytest.mark.parametrize(
+    ("view", "params"),
+    [
+        ("me", {}),
+        ("export", {"kind": "xlsx", "opd": P}),
+        ("certificate", {"report_id": 1}),
+    ],
+)
 async def test_a_database_outage_gets_503(
-    settings: Settings, catalog: Catalog, clock: FakeClock, tmp_path: Any
+    settings: Settings,
+    catalog: Catalog,
+    clock: FakeClock,
+    tmp_path: Any,
+    view: str,
+    params: dict[str, Any],
 ) -> None:
     broken = settings.model_copy(
         update={"database_url": f"sqlite+aiosqlite:///{tmp_path}/missing/dir/x.db"}
     )
     services = Services.build(broken, Database(broken.database_url), catalog, clock=clock)
     async with TestClient(TestServer(server_for(services, clock))) as client:
-        status, body = await Api(client, clock).post("me", SUPER)
+        status, body = await Api(client, clock).post(view, SUPER, **params)
     await services.db.dispose()
     assert status == 503
     assert body == {"error": "unavailable", "message": t.ERRORS["unavailable"]}
@@ -275,6 +291,10 @@ async def test_province_figures_are_the_chats(api: Api) -> None:
         "at_target": 1,
         "share": 0.25,
         "minutes": 1200,
+        "assigned": 0,  # no assignment yet
+        "assigned_done": 0,
+        "overdue": 0,
+        "compliance": None,
     }
     # The unverified employee is registered, not counted, and their minutes are in no total.
     assert (rows[Q]["employees"], rows[Q]["registered"], rows[Q]["minutes"]) == (1, 2, 0)
@@ -551,3 +571,200 @@ async def test_accounts_waiting_for_verification_are_decided_as_in_the_chat(
         verified = await s.scalar(select(Employee.verified_at).where(Employee.telegram_id == 7001))
     assert verified is not None
     assert (await api.post("queue", SUPER))[1]["accounts"] == []
+
+
+# --- "Send to my chat" and the certificates in the queue ----------------------------------------
+class QueuedExports(ChatExports):
+    """Records what the endpoint queued (the delivery itself is tested end to end)."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[int, str, str, int]] = []
+
+    def queue(self, telegram_id: int, kind: str, scope: str, year: int) -> None:
+        self.jobs.append((telegram_id, kind, scope, year))
+
+
+@pytest.fixture
+async def with_exports(
+    svc: Services, db: Database, clock: FakeClock
+) -> AsyncIterator[tuple[Api, QueuedExports]]:
+    await seed(db)
+    queued = QueuedExports()
+    server = web.Application()
+    webapp.mount(server, svc, now=lambda: clock().timestamp(), exports=queued)
+    async with TestClient(TestServer(server)) as client:
+        yield Api(client, clock), queued
+
+
+@pytest.mark.parametrize(
+    ("view", "params"),
+    [("export", {"kind": "xlsx", "opd": P}), ("certificate", {"report_id": 1})],
+)
+async def test_exports_and_certificates_refuse_a_bad_init_data(
+    api: Api, view: str, params: dict[str, Any]
+) -> None:
+    now = api.clock().timestamp()
+    for case, init_data in {
+        "missing": None,
+        "forged": signed(SUPER, now).replace("%22id%22%3A1%2C", "%22id%22%3A2%2C"),
+        "expired": signed(SUPER, now - 3601),
+    }.items():
+        status, body = await api.post(view, init_data=init_data or "", **params)
+        assert (status, body["error"]) == (401, "unauthorized"), case
+    assert (await api.post(view, STRANGER, **params))[1]["error"] == "not_registered"
+
+
+async def test_an_export_is_queued_for_the_callers_chat_in_their_scope(
+    with_exports: tuple[Api, QueuedExports],
+) -> None:
+    api, queued = with_exports
+    status, body = await api.post("export", ADMIN, kind="xlsx", opd=P)
+    assert (status, body) == (200, {"queued": True, "message": t.EXPORT_QUEUED})
+    assert (await api.post("export", SUPER, kind="recap"))[0] == 200
+    assert (await api.post("export", SUPER, kind="siasn", opd=Q))[0] == 200
+    assert queued.jobs == [
+        (ADMIN, "xlsx", P, 2026),
+        (SUPER, "recap", "all", 2026),
+        (SUPER, "siasn", Q, 2026),
+    ]
+    # The chat's buttons and the app share one cooldown per kind.
+    status, body = await api.post("export", ADMIN, kind="xlsx", opd=P)
+    assert status == 429 and body["message"].startswith("Mohon tunggu")
+    assert len(queued.jobs) == 3
+
+
+async def test_export_refusals(with_exports: tuple[Api, QueuedExports]) -> None:
+    api, queued = with_exports
+    assert (await api.post("export", LEARNER, kind="xlsx", opd=P)) == (
+        403,
+        {"error": "forbidden", "message": REFUSALS["admin_only"]},
+    )
+    assert (await api.post("export", ADMIN, kind="xlsx", opd=Q)) == (
+        403,
+        {"error": "forbidden", "message": REFUSALS["other_opd"]},
+    )
+    assert (await api.post("export", ADMIN, kind="recap"))[0] == 403  # the province
+    for bad in (
+        {},
+        {"kind": "chart", "opd": P},
+        {"kind": "pdf", "opd": P},
+        {"kind": "xlsx"},  # an agency's employees need the agency
+        {"kind": "recap", "opd": P},
+        {"kind": "xlsx", "opd": 5},
+        {"kind": "xlsx", "opd": P, "year": 2027},
+    ):
+        assert (await api.post("export", SUPER, **bad))[0] == 400, bad
+    assert (await api.post("export", SUPER, kind="xlsx", opd="nowhere"))[0] == 404
+    assert queued.jobs == []
+
+
+async def test_an_export_without_a_bot_to_send_it_gets_503(api: Api) -> None:
+    status, body = await api.post("export", ADMIN, kind="xlsx", opd=P)
+    assert (status, body) == (503, {"error": "no_sender", "message": t.ERRORS["no_sender"]})
+
+
+async def test_certificate_refusals(api: Api, db: Database) -> None:
+    mine = await add_report(db, BEHIND)  # in P
+    other = await add_report(db, OTHER)  # in Q
+    own = await add_report(db, ADMIN)
+    assert (await api.post("certificate", LEARNER, report_id=mine)) == (
+        403,
+        {"error": "forbidden", "message": REFUSALS["admin_only"]},
+    )
+    assert (await api.post("certificate", ADMIN, report_id=other)) == (
+        403,
+        {"error": "forbidden", "message": REFUSALS["not_reviewer"]},
+    )
+    assert (await api.post("certificate", ADMIN, report_id=own))[0] == 403
+    for bad in ({}, {"report_id": "1"}, {"report_id": 0}, {"report_id": True}):
+        assert (await api.post("certificate", ADMIN, **bad))[0] == 400, bad
+    assert (await api.post("certificate", ADMIN, report_id=999))[0] == 404
+    # Allowed, but no bot to fetch the file with (a test server): a readable 503.
+    status, body = await api.post("certificate", ADMIN, report_id=mine)
+    assert (status, body["error"]) == (503, "file_unavailable")
+
+
+# --- The monthly trend, required learning, paths ------------------------------------------
+async def test_the_province_trend_and_required_learning_in_every_view(
+    api: Api, svc: Services
+) -> None:
+    """The province's minutes per month (verified people only, by the credit's end date); the
+    assignments service's standing in each view: compliance per OPD, who is overdue in an
+    agency, one employee's assignments, and the learner's own with their paths."""
+    today = api.clock().date()
+    created = await svc.assignments.create(
+        SUPER,
+        Spec("module", "gratifikasi", Audience(opd=P), today + timedelta(days=2)),
+    )
+    assert created.assignment is not None and created.members == 4
+    title = created.assignment.title
+    api.clock.advance(days=4)  # two days overdue, nobody completed
+
+    status, province = await api.post("province", SUPER)
+    assert status == 200
+    assert province["months"] == {"3": 600, "7": 300, "8": 300}  # Tono's 100 is unverified
+    rows = {a["opd"]: a for a in province["agencies"]}
+    assert (rows[P]["assigned"], rows[P]["overdue"], rows[P]["compliance"]) == (4, 4, 0.0)
+    assert (rows[Q]["assigned"], rows[Q]["compliance"]) == (0, None)
+    assert province["assignments"]["members"] == 4
+
+    status, agency = await api.post("agency", ADMIN, opd=P)
+    assert status == 200
+    assert {e["name"]: e["overdue"] for e in agency["employees"]}["Budi Santoso"] == [title]
+    assert [(a["title"], a["members"], a["overdue"]) for a in agency["assignments"]] == [
+        (title, 4, 4)
+    ]
+    status, employee = await api.post("employee", ADMIN, nip=nip(BEHIND))
+    assert [(a["title"], a["standing"]) for a in employee["assignments"]] == [(title, "overdue")]
+
+    status, own = await api.post("learner", LEARNER)
+    assert status == 200
+    assert [(a["title"], a["standing"]) for a in own["assignments"]] == [(title, "overdue")]
+    paths = {p["id"]: p for p in own["paths"]}
+    assert set(paths) == set(svc.catalog.paths)
+    assert paths["integritas"]["total"] == len(svc.catalog.paths["integritas"].module_ids)
+    assert all(p["done"] == 0 for p in own["paths"])
+    # The other OPD's people are in nobody's overdue list.
+    status, other = await api.post("agency", SUPER, opd=Q)
+    assert all(e["overdue"] == [] for e in other["employees"]) and other["assignments"] == []
+
+
+async def test_an_employees_certificates_and_outside_training_reports(
+    api: Api, db: Database
+) -> None:
+    """The employee view shows what the admin decides on: the reports in every state (with a
+    rejection's reason) and the current certificates; another OPD's admin sees none of it."""
+    pending = await add_report(db, BEHIND)
+    rejected = await add_report(db, BEHIND, jp_centi=250)
+    async with db.transaction() as s:
+        row = await s.get(ExternalTraining, rejected)
+        assert row is not None
+        row.status, row.reason = "rejected", "Sertifikat buram"
+        employee = await s.scalar(select(Employee).where(Employee.telegram_id == BEHIND))
+        assert employee is not None
+        entry = await s.scalar(
+            select(JpLedgerEntry.id).where(JpLedgerEntry.employee_id == employee.id)
+        )
+        assert entry is not None
+        s.add(
+            Certificate(
+                employee_id=employee.id,
+                ledger_entry_id=entry,
+                certificate_no="SB/2026/0009",
+                code="ABCD2345EFGH",
+                nip=employee.nip,
+                name=employee.name,
+                module_id="berakhlak",
+                module_title="BerAKHLAK",
+                completed_on=date(2026, 8, 2),
+            )
+        )
+    status, body = await api.post("employee", ADMIN, nip=nip(BEHIND))
+    assert status == 200
+    assert [(r["id"], r["status"], r["jp"]) for r in body["reports"]] == [
+        (rejected, "rejected", "2,5"),
+        (pending, "pending", "4"),
+    ]
+    assert body["reports"][0]["reason"] == "Sertifikat buram"
+    assert [c["certificate_no"] for c in body["certificates"]] == ["SB/2026/0009"]
+    assert (await api.post("employee", OTHER, nip=nip(BEHIND)))[0] == 403

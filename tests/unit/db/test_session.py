@@ -7,7 +7,7 @@ import asyncio
 import threading
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.exc import IntegrityError
 
 from db.session import Database
@@ -57,3 +57,51 @@ async def test_run_waits_for_an_open_async_transaction_and_never_overlaps_it(
         await db.run(lambda connection: [add(connection, 3), add(connection, 1)])
     async with db.engine.connect() as conn:
         assert (await conn.execute(text("SELECT k FROM t ORDER BY k"))).scalars().all() == [1, 2]
+
+
+async def test_concurrent_runs_share_one_commit_and_a_failing_one_harms_no_other(
+    db: Database,
+) -> None:
+    """Runs requested in one loop turn are committed together (group commit, SQLite); a run
+    that raises gets its own error, the others commit, and nothing half-done stays."""
+    if not db.is_sqlite:
+        pytest.skip("SQLite only: PostgreSQL runs each on its own connection")
+    async with db.engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE t (k INTEGER PRIMARY KEY)"))
+    commits = 0
+
+    def count(*_: object) -> None:
+        nonlocal commits
+        commits += 1
+
+    assert db._sync is not None
+    event.listen(db._sync.engine, "commit", count)
+
+    def add(connection: Connection, *keys: int) -> int:
+        for key in keys:
+            connection.execute(text("INSERT INTO t VALUES (:k)"), {"k": key})
+        return keys[0]
+
+    assert await asyncio.gather(*(db.run(add, k) for k in range(1, 11))) == list(range(1, 11))
+    assert commits == 1  # ten callers, one transaction
+
+    commits = 0
+    results = await asyncio.gather(
+        db.run(add, 20), db.run(add, 21, 1), db.run(add, 22), return_exceptions=True
+    )
+    assert results[0] == 20 and results[2] == 22
+    assert isinstance(results[1], IntegrityError)  # only the caller whose work failed
+    async with db.engine.connect() as conn:
+        keys = (await conn.execute(text("SELECT k FROM t WHERE k >= 20"))).scalars().all()
+    assert sorted(keys) == [20, 22]  # 21 went with its failed unit of work
+
+    # A caller that gives up before its turn: its work never runs.
+    task = asyncio.create_task(db.run(add, 30))
+    await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await db.run(add, 31)
+    async with db.engine.connect() as conn:
+        keys = (await conn.execute(text("SELECT k FROM t WHERE k >= 30"))).scalars().all()
+    assert keys == [31]
