@@ -1,6 +1,7 @@
 """Required learning: the "📌 Wajib" section learners see, and ``/tugas`` for admins (the list
-with progress, one assignment's page, cancel, extend, the overdue export, and the guided
-creation: what, who with a live count, due date, recurrence, preview, confirm)."""
+with progress, one assignment's page, cancel after a confirmation, extend, the overdue export,
+and the guided creation: what, who with a live count, due date, recurrence, join days,
+preview, confirm). An OPD admin's view of a superadmin's assignment is read-only."""
 
 from __future__ import annotations
 
@@ -80,10 +81,12 @@ async def _list(update: Update, context: BotContext) -> None:
             recurrence=_recurrence(item.assignment.recurrence_months),
             members=item.counts.members,
             done=item.counts.completed,
+            on_time=item.counts.on_time,
             progress=item.counts.in_progress,
             not_started=item.counts.not_started,
             overdue=item.counts.overdue,
             orphan="" if item.creator_is_admin else t.LIST_ORPHAN,
+            read_only="" if item.editable else t.LIST_READ_ONLY,
         )
         for number, item in enumerate(summaries, start=1)
     ]
@@ -125,6 +128,8 @@ def _counts_text(counts: Counts) -> dict[str, int]:
     return {
         "members": counts.members,
         "done": counts.completed,
+        "on_time": counts.on_time,
+        "late": counts.late,
         "progress": counts.in_progress,
         "not_started": counts.not_started,
         "overdue": counts.overdue,
@@ -147,11 +152,14 @@ async def _detail(update: Update, context: BotContext, summary: Summary) -> None
         [
             button(t.BTN_EXPORT_XLSX, AssignmentButton("xlsx", a.id)),
             button(t.BTN_EXPORT_CSV, AssignmentButton("csv", a.id)),
-        ],
-        [button(t.BTN_EXTEND, AssignmentButton("extend", a.id))],
-        [button(t.BTN_CANCEL, AssignmentButton("cancel", a.id))],
-        [button(t.BTN_BACK_LIST, AssignmentButton("list"))],
+        ]
     ]
+    if summary.editable:
+        rows.append([button(t.BTN_EXTEND, AssignmentButton("extend", a.id))])
+        rows.append([button(t.BTN_CANCEL, AssignmentButton("cancel", a.id))])
+    else:
+        text += t.DETAIL_READ_ONLY
+    rows.append([button(t.BTN_BACK_LIST, AssignmentButton("list"))])
     await show(update, text, markup(rows))
 
 
@@ -174,7 +182,24 @@ async def on_button(update: Update, context: BotContext, data: AssignmentButton)
             await toast(update, t.NOT_FOUND)
             return
         await _detail(update, context, summary)
-    elif data.action == "cancel":
+    elif data.action == "cancel":  # ask first; the answer is "cancelok"
+        summary = await svc.assignments.detail(uid, data.assignment)
+        if summary is None:
+            await toast(update, t.NOT_FOUND)
+        elif not summary.editable:
+            await toast(update, t.READ_ONLY)
+        elif summary.assignment.status != "active":
+            await toast(update, t.ALREADY_CANCELLED)
+        else:
+            text = t.ASK_CANCEL.format(
+                title=escape(summary.assignment.title), members=summary.counts.members
+            )
+            rows = [
+                [button(t.BTN_CANCEL_YES, AssignmentButton("cancelok", data.assignment))],
+                [button(t.BTN_CANCEL_NO, AssignmentButton("open", data.assignment))],
+            ]
+            await show(update, text, markup(rows))
+    elif data.action == "cancelok":
         outcome, title = await svc.assignments.cancel(uid, data.assignment)
         if outcome is ChangeOutcome.NOT_FOUND:
             await toast(update, t.NOT_FOUND)
@@ -186,6 +211,9 @@ async def on_button(update: Update, context: BotContext, data: AssignmentButton)
         summary = await svc.assignments.detail(uid, data.assignment)
         if summary is None:
             await toast(update, t.NOT_FOUND)
+            return
+        if not summary.editable:
+            await toast(update, t.READ_ONLY)
             return
         await svc.assignment_drafts.begin_extend(uid, data.assignment)
         await answer_query(update)
@@ -324,6 +352,19 @@ async def _step(update: Update, context: BotContext, view: DraftView, page: int 
             [discard],
         ]
         await show(update, t.STEP_RECURRENCE, markup(rows))
+    elif view.step == Step.JOIN:
+        default = context.services.settings.assignment_join_days
+        choices = sorted({7, 14, 30, 60, default})
+        labels = [
+            (t.BTN_JOIN_DEFAULT if days == default else t.BTN_JOIN_DAYS).format(days=days)
+            for days in choices
+        ]
+        buttons = [
+            button(label, AssignDraftButton(token, "join", None, str(days)))
+            for label, days in zip(labels, choices, strict=True)
+        ]
+        rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)] + [[discard]]
+        await show(update, t.STEP_JOIN, markup(rows))
     elif view.step == Step.PREVIEW and draft.due_on is not None:
         text = t.PREVIEW.format(
             what=_what_text(context, draft),
@@ -331,7 +372,7 @@ async def _step(update: Update, context: BotContext, view: DraftView, page: int 
             count=view.count,
             due=day_text(draft.due_on),
             recurrence=_recurrence(draft.months),
-            join_days=context.services.settings.assignment_join_days,
+            join_days=draft.join_days or context.services.settings.assignment_join_days,
         )
         rows = [[button(t.BTN_CONFIRM, AssignDraftButton(token, "ok")), discard]]
         await show(update, text, markup(rows))
@@ -347,6 +388,7 @@ BAD = {
     Outcome.PAST: t.DATE_PAST,
     Outcome.TOO_FAR: t.DATE_TOO_FAR,
     Outcome.BAD_RECURRENCE: t.BAD_RECURRENCE,
+    Outcome.BAD_JOIN_DAYS: t.BAD_JOIN_DAYS,
 }
 
 
@@ -384,6 +426,9 @@ async def on_draft_button(update: Update, context: BotContext, data: AssignDraft
     elif data.action == "rec":
         months = int(data.value) if data.value and data.value.isdigit() else 0
         view = await drafts.set_recurrence(uid, data.token, months or None)
+    elif data.action == "join":
+        days = int(data.value) if data.value and data.value.isdigit() else 0
+        view = await drafts.set_join_days(uid, data.token, days)
     else:  # ok
         view = await drafts.confirm(uid, data.token)
         if view.outcome is Outcome.OK and view.created is not None:
@@ -419,6 +464,8 @@ async def on_text(update: Update, context: BotContext, state: FlowState) -> None
         view = await drafts.type_due(uid, text)
     elif state.step == Step.RECUR:
         view = await drafts.type_recurrence(uid, text)
+    elif state.step == Step.JOIN:
+        view = await drafts.type_join_days(uid, text)
     else:
         await reply(update, texts.HINT_USE_BUTTONS)
         return

@@ -239,6 +239,8 @@ async def compliance_text(context: BotContext, uid: int, above: str, opd_code: s
             done=c.completed,
             members=c.members,
             share=f"{c.share():.1%}".replace(".", ","),
+            on_time=c.on_time,
+            on_time_share=f"{c.on_time_share():.1%}".replace(".", ","),
             overdue=c.overdue,
         )
         for a, c in found

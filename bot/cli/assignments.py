@@ -26,6 +26,8 @@ COMPLIANCE_COLUMNS = (
     Column("in_progress", "Sedang berjalan", ColumnKind.INTEGER, total=True),
     Column("not_started", "Belum mulai", ColumnKind.INTEGER, total=True),
     Column("overdue", "Terlambat", ColumnKind.INTEGER, total=True),
+    Column("on_time", "Selesai tepat waktu", ColumnKind.INTEGER, total=True),
+    Column("on_time_share", "Kepatuhan tepat waktu", ColumnKind.PERCENT),
 )
 ALL = "(semua OPD)"
 
@@ -50,6 +52,8 @@ def compliance_rows(
                     "in_progress": c.in_progress,
                     "not_started": c.not_started,
                     "overdue": c.overdue,
+                    "on_time": c.on_time,
+                    "on_time_share": c.on_time_share(),
                 }
             )
     return rows
@@ -71,6 +75,7 @@ async def report(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"#{row['assignment']} {row['title']} | {row['opd_name']}: "
             f"{row['completed']}/{row['members']} selesai ({row['share']:.1%}), "
+            f"tepat waktu {row['on_time']} ({row['on_time_share']:.1%}), "
             f"terlambat {row['overdue']}"
         )
     outputs = {

@@ -24,6 +24,7 @@ OVERDUE_EVERY = 7  # days between reminders while overdue
 MAX_AHEAD_MONTHS = 24  # a due date at most 2 years ahead
 MAX_RECURRENCE_MONTHS = 60
 DEFAULT_JOIN_DAYS = 30
+MAX_JOIN_DAYS = 365  # a later joiner's due date: at most a year after they join
 
 
 def add_months(day: date, months: int) -> date:
@@ -123,6 +124,11 @@ def parse_due(text: str, today: date) -> tuple[DueCheck, date | None]:
 
 def valid_recurrence(months: int | None) -> bool:
     return months is None or 1 <= months <= MAX_RECURRENCE_MONTHS
+
+
+def valid_join_days(days: int | None) -> bool:
+    """A later joiner's due date, in days after they join (None: the configured default)."""
+    return days is None or 1 <= days <= MAX_JOIN_DAYS
 
 
 class Standing(StrEnum):

@@ -395,7 +395,7 @@ class AssignDraftButton(CallbackData, prefix="tgd"):
     """A step of a new assignment (/tugas): its token ties the button to the draft."""
 
     token: Token
-    action: Literal["what", "page", "opd", "kind", "clear", "who", "rec", "ok", "x"]
+    action: Literal["what", "page", "opd", "kind", "clear", "who", "rec", "join", "ok", "x"]
     arg: Slug | None = None  # a module or path id, an OPD code
     value: str | None = None  # "m"/"p" for what, a page, PNS/PPPK/all, months
 
@@ -404,5 +404,5 @@ class AssignDraftButton(CallbackData, prefix="tgd"):
 class AssignmentButton(CallbackData, prefix="tgs"):
     """/tugas: the list, one assignment, and its actions (re-checked against the role)."""
 
-    action: Literal["list", "new", "open", "cancel", "extend", "xlsx", "csv"]
+    action: Literal["list", "new", "open", "cancel", "cancelok", "extend", "xlsx", "csv"]
     assignment: int | None = None

@@ -1,5 +1,6 @@
 """A new assignment being composed with /tugas: what, who (with a live count), due date,
-recurrence, preview, confirm; and a due date being extended.
+recurrence, the due date of later joiners (days after joining), preview, confirm; and a due
+date being extended.
 
 The draft lives in ``chat_sessions`` (flow ``tugas``); every saved change draws a new token that
 the buttons drawn for it repeat, and every button goes through ``sessions.expect``: a button of
@@ -18,7 +19,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.core.assignments import DueCheck, parse_due, valid_recurrence
+from bot.core.assignments import DueCheck, parse_due, valid_join_days, valid_recurrence
 from bot.core.clock import Clock
 from bot.core.content import Catalog
 from bot.core.digits import ascii_int
@@ -37,6 +38,7 @@ class Step(StrEnum):
     WHO = "who"
     DUE = "due"
     RECUR = "recur"
+    JOIN = "join"
     PREVIEW = "preview"
     EXTEND = "extend"
 
@@ -51,6 +53,7 @@ class Outcome(StrEnum):
     PAST = "past"
     TOO_FAR = "too_far"
     BAD_RECURRENCE = "bad_recurrence"
+    BAD_JOIN_DAYS = "bad_join_days"
 
 
 TEXT_FILTERS = {"unit": "unit_kerja", "jabatan": "jabatan", "golongan": "golongan"}
@@ -64,6 +67,7 @@ class AssignDraft:
     audience: Audience = field(default_factory=Audience)
     due_on: date | None = None
     months: int | None = None
+    join_days: int | None = None  # a later joiner's due date, days after joining
     assignment: int | None = None  # EXTEND: the assignment whose due date is being moved
 
     def to_json(self) -> dict[str, Any]:
@@ -73,6 +77,7 @@ class AssignDraft:
             "audience": self.audience.to_json(),
             "due": self.due_on.isoformat() if self.due_on else None,
             "months": self.months,
+            "join": self.join_days,
             "assignment": self.assignment,
         }
 
@@ -80,6 +85,7 @@ class AssignDraft:
     def from_json(cls, data: dict[str, Any], token: str) -> AssignDraft:
         due = data.get("due")
         months = data.get("months")
+        join = data.get("join")
         return cls(
             token=token,
             target_kind=data.get("kind"),
@@ -87,13 +93,21 @@ class AssignDraft:
             audience=Audience.from_json(data.get("audience")),
             due_on=date.fromisoformat(due) if isinstance(due, str) else None,
             months=int(months) if isinstance(months, int) else None,
+            join_days=join if isinstance(join, int) and valid_join_days(join) else None,
             assignment=data.get("assignment") if isinstance(data.get("assignment"), int) else None,
         )
 
     def spec(self) -> Spec | None:
         if self.target_kind is None or self.target_id is None or self.due_on is None:
             return None
-        return Spec(self.target_kind, self.target_id, self.audience, self.due_on, self.months)
+        return Spec(
+            self.target_kind,
+            self.target_id,
+            self.audience,
+            self.due_on,
+            self.months,
+            self.join_days,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +264,30 @@ class AssignmentDrafts:
         if not valid_recurrence(months):
             return DraftView(Outcome.BAD_RECURRENCE, draft, actor, Step.RECUR)
         draft.months = months
+        return await self._save(s, actor, draft, Step.JOIN)
+
+    async def set_join_days(self, actor_id: int, token: str, days: int) -> DraftView:
+        async with self.db.transaction() as s:
+            actor, draft = await self._expect(s, actor_id, token, Step.JOIN)
+            return await self._join(s, actor, draft, days)
+
+    async def type_join_days(self, actor_id: int, text: str) -> DraftView:
+        """A number of days typed at the join step ("45" or "45 hari")."""
+        async with self.db.transaction() as s:
+            actor, draft = await self._typed(s, actor_id, Step.JOIN)
+            if draft is None:
+                return DraftView(Outcome.STALE, actor=actor)
+            days = ascii_int(text.strip().split(" ")[0]) if text.strip() else None
+            if days is None:
+                return DraftView(Outcome.BAD_JOIN_DAYS, draft, actor, Step.JOIN)
+            return await self._join(s, actor, draft, days)
+
+    async def _join(
+        self, s: AsyncSession, actor: Actor, draft: AssignDraft, days: int
+    ) -> DraftView:
+        if not valid_join_days(days):
+            return DraftView(Outcome.BAD_JOIN_DAYS, draft, actor, Step.JOIN)
+        draft.join_days = days
         return await self._save(s, actor, draft, Step.PREVIEW)
 
     async def confirm(self, actor_id: int, token: str) -> DraftView:
@@ -267,6 +305,7 @@ class AssignmentDrafts:
                     CreateOutcome.TOO_FAR: Outcome.TOO_FAR,
                     CreateOutcome.BAD_RECURRENCE: Outcome.BAD_RECURRENCE,
                     CreateOutcome.EMPTY: Outcome.EMPTY,
+                    CreateOutcome.BAD_JOIN_DAYS: Outcome.BAD_JOIN_DAYS,
                 }[created.outcome]
                 return DraftView(outcome, draft, actor, Step.PREVIEW, created=created)
             await sessions.clear_state(s, actor_id)

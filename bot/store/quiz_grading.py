@@ -15,7 +15,7 @@ from bot import texts
 from bot.core.content import Module
 from bot.core.grading import passed, score_percent
 from bot.core.quiz_rules import missed_cards_mask
-from bot.store import ledger
+from bot.store import assignments, ledger
 from bot.store.quiz import ATTEMPT_STARTED, FINISH_ATTEMPT, FINISH_PROGRESS, INSERT_PROGRESS, MISSED
 
 
@@ -130,6 +130,7 @@ def finish_attempt(
                 credited_at=now,
             ),
         )
+        assignments.mark_passed_sync(conn, done.employee_id)  # required learning: one INSERT
     total = ledger.year_minutes_sync(conn, done.employee_id, local_now.year)
     return QuizResult(
         module=module,

@@ -41,10 +41,11 @@ LIST_HEADER = "<b>📌 Penugasan</b> ({count})"
 LIST_EMPTY = "Belum ada penugasan aktif. Buat dengan tombol di bawah."
 LIST_LINE = (
     "<b>{number}. {title}</b> · {audience}\n"
-    "   Tenggat {due}{recurrence} · {members} orang: ✅ {done} · ▶️ {progress} · "
-    "🆕 {not_started} · ⚠️ {overdue}{orphan}"
+    "   Tenggat {due}{recurrence} · {members} orang: ✅ {done} (⏱ {on_time} tepat waktu) · "
+    "▶️ {progress} · 🆕 {not_started} · ⚠️ {overdue}{orphan}{read_only}"
 )
 LIST_ORPHAN = "\n   ⚠️ pembuatnya tidak lagi admin"
+LIST_READ_ONLY = "\n   👁 dari admin provinsi (hanya lihat)"
 LIST_MORE = "\n… dan {count} penugasan lain (lihat ekspor)."
 RECURRENCE = " · berulang tiap {months} bulan"
 BTN_NEW = "➕ Penugasan baru"
@@ -52,9 +53,22 @@ BTN_OPEN = "{number}. {title}"
 DETAIL = (
     "<b>📌 {title}</b>\nSasaran: {audience}\nTenggat: {due} (23.59 WIB){recurrence}\n"
     "Pendatang baru: tenggat {join_days} hari setelah masuk sasaran\nDibuat oleh: {creator}\n\n"
-    "Peserta: <b>{members}</b>\n✅ Selesai: {done}\n▶️ Sedang berjalan: {progress}\n"
+    "Peserta: <b>{members}</b>\n✅ Selesai: {done} (⏱ tepat waktu {on_time}, "
+    "lewat tenggat {late})\n▶️ Sedang berjalan: {progress}\n"
     "🆕 Belum mulai: {not_started}\n⚠️ Terlambat: {overdue}"
 )
+DETAIL_READ_ONLY = (
+    "\n\n👁 Penugasan ini dibuat admin provinsi: Bapak/Ibu dapat melihat dan mengekspornya, "
+    "tetapi tidak dapat membatalkan atau memperpanjangnya."
+)
+READ_ONLY = "Penugasan ini dibuat admin provinsi; Bapak/Ibu hanya dapat melihatnya."
+ASK_CANCEL = (
+    "Batalkan penugasan <b>{title}</b> untuk {members} peserta?\n\n"
+    "Pengingatnya berhenti saat itu juga; yang sudah selesai tetap tercatat. "
+    "Pembatalan tidak bisa diurungkan."
+)
+BTN_CANCEL_YES = "🛑 Ya, batalkan"
+BTN_CANCEL_NO = "« Tidak, kembali"
 BTN_CANCEL = "🛑 Batalkan penugasan"
 BTN_EXTEND = "📅 Perpanjang tenggat"
 BTN_EXPORT_XLSX = "⬇️ Terlambat (XLSX)"
@@ -73,14 +87,14 @@ EXPORT_EMPTY = "Tidak ada yang terlambat untuk penugasan ini. 🎉"
 
 # --- Creating an assignment (the guided flow) ------------------------------------------------
 STEP_WHAT = (
-    "<b>Penugasan baru · 1/5 Apa</b>\nPilih jalur belajar atau modul yang wajib diselesaikan, "
+    "<b>Penugasan baru · 1/6 Apa</b>\nPilih jalur belajar atau modul yang wajib diselesaikan, "
     "atau ketik id modul (mis. <code>gratifikasi</code>)."
 )
 BTN_WHAT_PATH = "🧭 {title}"
 BTN_WHAT_MODULE = "📘 {title}"
 BTN_WHAT_PAGE = "Modul lain »"
 STEP_WHO = (
-    "<b>Penugasan baru · 2/5 Siapa</b>\n{what}\n\nSasaran: {audience}\n"
+    "<b>Penugasan baru · 2/6 Siapa</b>\n{what}\n\nSasaran: {audience}\n"
     "Jumlah pegawai saat ini: <b>{count}</b>\n\nPilih filter, atau ketik "
     "<code>unit: …</code>, <code>jabatan: …</code>, <code>golongan: …</code> untuk menyaring."
 )
@@ -91,17 +105,24 @@ BTN_WHO_CLEAR = "♻️ Hapus filter teks"
 BTN_WHO_NEXT = "Lanjut: tenggat »"
 ALL_KINDS = "PNS dan PPPK"
 STEP_DUE = (
-    "<b>Penugasan baru · 3/5 Tenggat</b>\nKetik tanggal tenggat (WIB), format "
+    "<b>Penugasan baru · 3/6 Tenggat</b>\nKetik tanggal tenggat (WIB), format "
     "<code>31/12/2026</code>. Tenggat berarti paling lambat pukul 23.59 WIB hari itu."
 )
 STEP_RECURRENCE = (
-    "<b>Penugasan baru · 4/5 Pengulangan</b>\nApakah penyelesaian kedaluwarsa dan harus "
+    "<b>Penugasan baru · 4/6 Pengulangan</b>\nApakah penyelesaian kedaluwarsa dan harus "
     "diulang? Pilih, atau ketik jumlah bulan (1-60)."
 )
 BTN_RECUR_NONE = "Sekali saja"
 BTN_RECUR_MONTHS = "Tiap {months} bulan"
+STEP_JOIN = (
+    "<b>Penugasan baru · 5/6 Pendatang baru</b>\nPegawai yang masuk sasaran kemudian (baru "
+    "mendaftar, pindah OPD) ditugaskan otomatis. Berapa hari setelah masuk tenggat mereka? "
+    "Pilih, atau ketik jumlah hari (1-365)."
+)
+BTN_JOIN_DAYS = "{days} hari"
+BTN_JOIN_DEFAULT = "{days} hari (bawaan)"
 PREVIEW = (
-    "<b>Penugasan baru · 5/5 Pratinjau</b>\n\nApa: {what}\nSasaran: {audience}\n"
+    "<b>Penugasan baru · 6/6 Pratinjau</b>\n\nApa: {what}\nSasaran: {audience}\n"
     "Jumlah pegawai: <b>{count}</b>\nTenggat: {due} (23.59 WIB){recurrence}\n"
     "Pendatang baru: tenggat {join_days} hari setelah masuk sasaran\n\n"
     "Pengingat: 7 hari dan 1 hari sebelum tenggat, pada hari tenggat, lalu tiap minggu "
@@ -135,9 +156,16 @@ BAD_FILTER = (
     "Filter tidak dikenali. Contoh: <code>unit: Bidang Anggaran</code> atau "
     "<code>golongan: III/a</code>."
 )
+BAD_JOIN_DAYS = (
+    "Tenggat pendatang baru harus 1 sampai 365 hari setelah masuk sasaran. Ketik angkanya, "
+    "mis. <code>30</code>."
+)
 STALE = "Tombol ini dari draf lama. Buka /tugas lagi."
 
 # --- Reports ---------------------------------------------------------------------------------
 REPORT_HEADER = "\n\n<b>Kepatuhan pembelajaran wajib</b>"
-REPORT_LINE = "• {title}: {done}/{members} selesai ({share}) · terlambat {overdue}"
+REPORT_LINE = (
+    "• {title}: {done}/{members} selesai ({share}) · tepat waktu {on_time} ({on_time_share}) · "
+    "terlambat {overdue}"
+)
 REPORT_MORE = "… dan {count} penugasan lain (lihat <code>report assignments</code>)."

@@ -1,7 +1,12 @@
 """The database schema, one module per area. Alembic migrations in ``db/migrations`` create and
 evolve it; everything is re-exported here, so ``from db.models import Employee`` works."""
 
-from db.models.assignments import Assignment, AssignmentMember
+from db.models.assignments import (
+    Assignment,
+    AssignmentMark,
+    AssignmentMember,
+    AssignmentPending,
+)
 from db.models.base import Base, UtcDateTime, utcnow
 from db.models.hours import (
     AppSecret,
@@ -28,7 +33,9 @@ __all__ = [
     "AdminRole",
     "AppSecret",
     "Assignment",
+    "AssignmentMark",
     "AssignmentMember",
+    "AssignmentPending",
     "AuditEntry",
     "Base",
     "Broadcast",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, utcnow
@@ -37,12 +37,30 @@ class Assignment(Base):
 
 class AssignmentMember(Base):
     """A person assigned: their first due date, and the next day a reminder is due (the tick's
-    indexed range scan, like ``reminders.next_due_at``; NULL once nothing is left to remind)."""
+    indexed range scan, like ``reminders.next_due_at``; NULL once nothing is left to remind).
+
+    ``completed_at`` is the completion that counts (a module's latest pass; a path's oldest of
+    its modules' latest passes), kept here so compliance is a GROUP BY over this table instead
+    of a join of the ledger: found when the person becomes a member, and brought up to date
+    after each pass (``AssignmentPending``). Whether it still counts (the recurrence window)
+    is decided when read. ``on_time``: it was completed by the due date of that cycle.
+    ``started``: they opened one of the target's modules (``module_progress``), ever; found at
+    membership and from the ``module_progress`` rows added since the last refresh."""
 
     __tablename__ = "assignment_members"
     __table_args__ = (
         Index("ix_assignment_members_remind", "next_remind_on"),
         Index("ix_assignment_members_employee", "employee_id"),
+        # Compliance reads one assignment's members from this index alone.
+        Index(
+            "ix_assignment_members_report",
+            "assignment_id",
+            "employee_id",
+            "due_on",
+            "completed_at",
+            "on_time",
+            "started",
+        ),
     )
 
     assignment_id: Mapped[int] = mapped_column(
@@ -55,3 +73,27 @@ class AssignmentMember(Base):
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_remind_on: Mapped[date | None] = mapped_column(Date)
     last_reminded_on: Mapped[date | None] = mapped_column(Date)
+    completed_at: Mapped[datetime | None]
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    started: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class AssignmentPending(Base):
+    """An assignment member who passed a module since their completions were last brought up
+    to date: written by the quiz's pass (one cheap INSERT in its transaction), read and deleted
+    by ``AssignmentService.refresh`` before compliance is counted and by the daily tick."""
+
+    __tablename__ = "assignment_pending"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+
+
+class AssignmentMark(Base):
+    """How far ``AssignmentService.refresh`` has read an append-only table: ``started`` is the
+    highest ``module_progress.id`` whose module starts were copied to the members."""
+
+    __tablename__ = "assignment_marks"
+
+    name: Mapped[str] = mapped_column(String(24), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)

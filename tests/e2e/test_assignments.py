@@ -11,17 +11,17 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from telegram.ext import Application
 
 from bot.app.application import build_application, polling, services_of, worker_of
 from bot.config import Settings
-from bot.core.callbacks import AssignDraftButton
+from bot.core.callbacks import AssignDraftButton, AssignmentButton
 from bot.core.content import Catalog
 from bot.emulator import BotMessage, FakeBotApi, FakeUser
 from bot.services.assignments import Spec
 from bot.store.audience import Audience
-from db.models import Assignment
+from db.models import Assignment, AuditEntry
 from tests.e2e.helpers import NIP, register, say, tap
 from tests.e2e.hours_helpers import NIP_OTHER, add_employee, callback_answer, credit_module, grant
 from tests.support import FakeClock
@@ -88,17 +88,18 @@ async def test_a_superadmin_assigns_a_path_to_one_opd_and_only_its_learners_see_
         other = fake.user(8302, first_name="Rina", last_name="Lestari")
 
         await say(admin, "/tugas", "Penugasan")
-        await tap(admin, "Penugasan baru", "1/5 Apa")
-        who = await tap(admin, "Orientasi PPPK", "2/5 Siapa")
+        await tap(admin, "Penugasan baru", "1/6 Apa")
+        who = await tap(admin, "Orientasi PPPK", "2/6 Siapa")
         assert who.text is not None and "Jumlah pegawai saat ini: 2" in who.text
         await say(admin, "opd: 9999", "Filter tidak dikenali")
         who = await say(admin, "opd: 3328", "Jumlah pegawai saat ini: 1")
-        await tap(admin, "Lanjut: tenggat", "3/5 Tenggat")
+        await tap(admin, "Lanjut: tenggat", "3/6 Tenggat")
         await say(admin, "01/01/2020", "tidak boleh di masa lalu")
         await say(admin, "31/12/2030", "paling lambat 2 tahun")
-        await say(admin, "15/12/2026", "4/5 Pengulangan")
+        await say(admin, "15/12/2026", "4/6 Pengulangan")
         await say(admin, "0", "0 bulan tidak bisa")
-        preview = await tap(admin, "Sekali saja", "5/5 Pratinjau")
+        await tap(admin, "Sekali saja", "5/6 Pendatang baru")
+        preview = await tap(admin, "30 hari (bawaan)", "6/6 Pratinjau")
         assert preview.text is not None and "Jumlah pegawai: 1" in preview.text
         assert "jalur Orientasi PPPK (5 modul)" in preview.text
         # A button of an earlier step of this draft is stale now.
@@ -119,7 +120,23 @@ async def test_a_superadmin_assigns_a_path_to_one_opd_and_only_its_learners_see_
         report = await say(admin, "/laporan", "Kepatuhan pembelajaran wajib")
         assert report.text is not None and "Orientasi PPPK: 0/1 selesai (0,0%)" in report.text
         detail = await tap(admin, "1. Orientasi PPPK", "Peserta: 1", listing.message_id)
-        await tap(admin, "Batalkan penugasan", "dibatalkan", detail.message_id)
+        assert detail.text is not None and "tepat waktu 0" in detail.text
+        asked = await tap(admin, "Batalkan penugasan", "tidak bisa diurungkan", detail.message_id)
+        back = await tap(admin, "Tidak, kembali", "Peserta: 1", asked.message_id)
+        asked = await tap(admin, "Batalkan penugasan", "tidak bisa diurungkan", back.message_id)
+        confirm = next(
+            b["callback_data"] for b in asked.buttons if "Ya, batalkan" in b.get("text", "")
+        )
+        await tap(admin, "Ya, batalkan", "dibatalkan", asked.message_id)
+        repeat = admin.press(asked.message_id, confirm)  # the same confirmation once more
+        assert "sudah dibatalkan" in await callback_answer(fake, repeat)
+        async with services_of(app).db.transaction() as s:
+            cancels = await s.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "assignment.cancel")
+            )
+        assert cancels == 1
         again = await say(learner, "/belajar", "Katalog modul")
         assert again.text is not None and "📌 Wajib" not in again.text
         assert fake.violations == []
@@ -231,8 +248,8 @@ async def test_an_opd_admins_forged_audience_stays_in_their_opd(
         await grant(app, officer.id, "opd_admin", "3328")
         await add_employee(app, 8332, NIP_OTHER, "3374", "Rina Lestari")
         await say(officer, "/tugas", "Penugasan")
-        await tap(officer, "Penugasan baru", "1/5 Apa")
-        who: BotMessage = await say(officer, "gratifikasi", "2/5 Siapa")
+        await tap(officer, "Penugasan baru", "1/6 Apa")
+        who: BotMessage = await say(officer, "gratifikasi", "2/6 Siapa")
         assert who.text is not None and "Kabupaten Tegal" in who.text
         token = next(
             b["callback_data"].split(":")[1]
@@ -244,14 +261,110 @@ async def test_an_opd_admins_forged_audience_stays_in_their_opd(
         everyone = officer.press(who.message_id, AssignDraftButton(token, "opd").pack())
         assert "instansinya sendiri" in await callback_answer(fake, everyone)
         await say(officer, "opd: 3374", "instansinya sendiri")
-        await tap(officer, "Lanjut: tenggat", "3/5 Tenggat")
-        await say(officer, "20/12/2026", "4/5 Pengulangan")
-        await tap(officer, "Tiap 12 bulan", "5/5 Pratinjau")
+        await tap(officer, "Lanjut: tenggat", "3/6 Tenggat")
+        await say(officer, "20/12/2026", "4/6 Pengulangan")
+        await tap(officer, "Tiap 12 bulan", "5/6 Pendatang baru")
+        await say(officer, "0", "1 sampai 365 hari")
+        await say(officer, "400 hari", "1 sampai 365 hari")
+        preview = await say(officer, "45 hari", "6/6 Pratinjau")
+        assert preview.text is not None and "tenggat 45 hari setelah masuk" in preview.text
         await tap(officer, "Tugaskan", "dibuat untuk 1 pegawai")
         async with services_of(app).db.transaction() as s:
             rows = list(await s.scalars(select(Assignment)))
-        assert [(a.audience, a.scope_opd, a.recurrence_months) for a in rows] == [
-            ({"opd": "3328"}, "3328", 12)
+        assert [(a.audience, a.scope_opd, a.recurrence_months, a.join_days) for a in rows] == [
+            ({"opd": "3328"}, "3328", 12, 45)
         ]
         assert NIP  # the officer's own NIP registered in 3328
+        assert fake.violations == []
+
+
+async def test_bad_input_in_the_creation_flow_gets_a_reply_and_changes_nothing(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    app = app_for(fake, settings, catalog, clock)
+    async with polling(app, poll_timeout=1):
+        admin = await superadmin(fake)
+        learner = fake.user(8341, first_name="Siti", last_name="Aminah")
+        await register(fake, learner, app=app)
+        await say(admin, "/tugas", "Penugasan")
+        first = await tap(admin, "Penugasan baru", "1/6 Apa")
+        old_token = next(
+            b["callback_data"].split(":")[1]
+            for b in first.buttons
+            if b.get("callback_data", "").startswith("tgd:")
+        )
+        await say(admin, "tidak-ada", "“tidak-ada” tidak ada")  # a module id that does not exist
+        await say(admin, "gratifikasi", "2/6 Siapa")
+        # A button of the older step (the same draft, before the module was chosen).
+        older = admin.press(
+            first.message_id, AssignDraftButton(old_token, "what", "kearsipan", "m").pack()
+        )
+        assert "draf lama" in await callback_answer(fake, older)
+        nobody = await say(admin, "jabatan: Tidak Ada Jabatan Ini", "Jumlah pegawai saat ini: 0")
+        empty = admin.press_button("Lanjut: tenggat", message_id=nobody.message_id)
+        assert "berisi 0 pegawai" in await callback_answer(fake, empty)
+        await tap(admin, "Hapus filter teks", "Jumlah pegawai saat ini: 1")
+        await tap(admin, "Lanjut: tenggat", "3/6 Tenggat")
+        await say(admin, "kemarin", "Tanggal tidak dikenali")
+        await say(admin, "24/11/2026", "tidak boleh di masa lalu")
+        await say(admin, "26/11/2028", "paling lambat 2 tahun")
+        await say(admin, "10/12/2026", "4/6 Pengulangan")
+        await say(admin, "0 bulan", "0 bulan tidak bisa")
+        await tap(admin, "Sekali saja", "5/6 Pendatang baru")
+        await say(admin, "tiga puluh", "1 sampai 365 hari")
+        # A new draft: every button of the previous one is stale, its confirmation included.
+        preview = await tap(admin, "14 hari", "6/6 Pratinjau")
+        await say(admin, "/tugas", "Penugasan")
+        await tap(admin, "Penugasan baru", "1/6 Apa")
+        confirm = next(
+            b["callback_data"] for b in preview.buttons if "Tugaskan" in b.get("text", "")
+        )
+        stale = admin.press(preview.message_id, confirm)
+        assert "draf lama" in await callback_answer(fake, stale)
+        forged = admin.press(preview.message_id, "tgd:zz:ok:garbage")
+        assert await callback_answer(fake, forged)
+        async with services_of(app).db.transaction() as s:
+            assert list(await s.scalars(select(Assignment))) == []
+            audits = await s.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action.like("assignment.%"))
+            )
+            assert audits == 0
+        assert fake.violations == []
+
+
+async def test_an_opd_admin_sees_a_superadmins_assignment_to_their_opd_read_only(
+    fake: FakeBotApi, settings: Settings, catalog: Catalog, clock: FakeClock
+) -> None:
+    app = app_for(fake, settings, catalog, clock)
+    async with polling(app, poll_timeout=1):
+        await superadmin(fake)
+        officer = fake.user(8351, first_name="Budi", last_name="Santoso")
+        await register(fake, officer, app=app)
+        await grant(app, officer.id, "opd_admin", "3328")
+        await add_employee(app, 8352, NIP_OTHER, "3374", "Rina Lestari")
+        theirs = await _assign(app, date(2026, 12, 10))  # the superadmin's, for 3328
+        created = await services_of(app).assignments.create(
+            ADMIN, Spec("module", "kearsipan", Audience(opd="3374"), date(2026, 12, 10))
+        )
+        assert created.assignment is not None
+        listing = await say(officer, "/tugas", "Penugasan")
+        assert listing.text is not None and "hanya lihat" in listing.text
+        assert "Kearsipan" not in listing.text  # another OPD's is not listed
+        detail = await tap(officer, "1. ", "Peserta: 1", listing.message_id)
+        assert detail.text is not None and "tidak dapat membatalkan" in detail.text
+        assert not any("Batalkan" in label for label in detail.button_texts)
+        assert any("XLSX" in label for label in detail.button_texts)
+        for action in ("cancel", "cancelok", "extend"):
+            forged = officer.press(detail.message_id, AssignmentButton(action, theirs).pack())
+            answer = await callback_answer(fake, forged)
+            assert "hanya dapat melihat" in answer or "instansinya sendiri" in answer, action
+        other = officer.press(
+            detail.message_id, AssignmentButton("open", created.assignment.id).pack()
+        )
+        assert "instansinya sendiri" in await callback_answer(fake, other)
+        async with services_of(app).db.transaction() as s:
+            statuses = set(await s.scalars(select(Assignment.status)))
+        assert statuses == {"active"}
         assert fake.violations == []

@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 
+from bot.services import Services
 from db.migrate import (
     HEAD_REVISION,
     alembic_config,
@@ -194,3 +195,48 @@ async def test_accounts_bound_before_verification_wait_for_an_admin(db: Database
         kept = (await connection.execute(text("SELECT id, telegram_id FROM employees"))).one()
         assert tuple(kept) == (1, -1)
     await upgrade_to_head(db.engine)
+
+
+async def test_members_from_before_0014_get_their_completions_and_starts(
+    db: Database, svc: Services
+) -> None:
+    """Revision 0014: members assigned before it are pending once, so the first refresh stores
+    their completion (made before the migration), whether it was on time, and their start; the
+    module starts already recorded are behind the mark."""
+    async with db.engine.begin() as connection:
+        await connection.run_sync(_to, "0013", True)
+    t = datetime(2026, 3, 4, 3)
+    async with db.engine.begin() as connection:
+        for sql in (
+            "INSERT INTO employees (id, telegram_id, nip, name, opd_code, kind, is_active, "
+            "consent_at, verified_at, streak_days, announcements_opt_out, created_at, "
+            "updated_at) VALUES (1, 11, '198609262015051001', 'Siti', '3328', 'PNS', TRUE, :t, "
+            ":t, 0, FALSE, :t, :t)",
+            "INSERT INTO jp_ledger (employee_id, year, minutes, source_kind, source_id, title, "
+            "category, activity_kind, organiser, started_on, ended_on, evidence, credited_at) "
+            "VALUES (1, 2026, 20, 'module', 'gratifikasi', 'M', 'teknis', 'k', 'o', :d, :d, "
+            "'{}', :t)",
+            "INSERT INTO module_progress (employee_id, module_id, content_version, current_card, "
+            "furthest_card, started_at, attempts, reading_seconds, reread_mask, updated_at) "
+            "VALUES (1, 'gratifikasi', 1, 0, 0, :t, 1, 0, 0, :t)",
+            "INSERT INTO assignments (id, created_by, target_kind, target_id, title, audience, "
+            "due_on, join_days, status, created_at) VALUES (1, 1, 'module', 'gratifikasi', 'G', "
+            "'{}', :due, 30, 'active', :t)",
+            "INSERT INTO assignment_members (assignment_id, employee_id, due_on, joined_at, "
+            "next_remind_on) VALUES (1, 1, :due, :t, :due)",
+        ):
+            await connection.execute(
+                text(sql), {"t": t, "d": date(2026, 3, 4), "due": date(2026, 12, 31)}
+            )
+    await upgrade_to_head(db.engine)
+    async with db.transaction() as s:
+        pending = (await s.execute(text("SELECT employee_id FROM assignment_pending"))).all()
+        mark = (await s.execute(text("SELECT value FROM assignment_marks"))).scalar_one()
+        assert [tuple(p) for p in pending] == [(1,)] and mark == 1
+        assert await svc.assignments.refresh(s) == 2  # the start (read again), the completion
+        row = (
+            await s.execute(
+                text("SELECT completed_at IS NOT NULL, on_time, started FROM assignment_members")
+            )
+        ).one()
+        assert tuple(bool(v) for v in row) == (True, True, True)

@@ -3,20 +3,33 @@ completion within the recurrence window, and one reminder per person per day."""
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, event, func, select, update
+from sqlalchemy.util import await_only
 
+from bot.config import Settings
 from bot.core.assignments import Standing
 from bot.core.errors import NotAllowed
 from bot.core.outgoing import MessageKind
 from bot.services import Services
-from bot.services.assignments import CreateOutcome, Spec
+from bot.services.assignments import AssignmentService, Counts, CreateOutcome, Spec
 from bot.store.audience import Audience
-from db.models import AdminRole, AssignmentMember, AuditEntry, Employee, OutboundMessage
+from db.models import (
+    AdminRole,
+    Assignment,
+    AssignmentMember,
+    AssignmentPending,
+    AuditEntry,
+    Employee,
+    OutboundMessage,
+)
+from db.session import Database
 from tests.support import FakeClock
-from tests.unit.helpers import USER, at_wib, read_all, register, take_quiz
+from tests.unit.helpers import USER, at_wib, read_all, register, take_quiz, verify
 
 OFFICER, SUPER, OTHER, NEWCOMER = 2001, 2003, 2005, 2007
 TODAY = date(2026, 11, 25)  # the test clock: 10:00 WIB
@@ -239,3 +252,201 @@ async def test_cancel_extend_and_the_overdue_list_are_audited_and_conditional(
         "assignment.cancel",
     ]
     assert reminders == 0  # cancelling stopped every reminder at once
+
+
+async def _agree(svc: Services, aid: int) -> Counts:
+    """The stored completions' counts, which must equal those derived from the ledger."""
+    async with svc.db.transaction() as s:
+        await svc.assignments.refresh(s)
+        assignment = await s.get(Assignment, aid)
+        assert assignment is not None
+        stored = await svc.assignments.counts(s, assignment, by_opd=True)
+        derived = await svc.assignments.counts_from_ledger(s, assignment, by_opd=True)
+    assert {k: replace(v, on_time=0) for k, v in stored.items()} == derived
+    return stored[None]
+
+
+async def test_stored_completions_agree_with_the_ledger_and_say_who_was_on_time(
+    svc: Services,
+) -> None:
+    await _admins(svc)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    gratifikasi = svc.catalog.modules["gratifikasi"]
+    await read_all(svc, gratifikasi, OTHER)  # passed before the assignment existed
+    assert (await take_quiz(svc, gratifikasi, gratifikasi.ask, OTHER)).passed
+    due = TODAY + timedelta(days=5)
+    once = await svc.assignments.create(SUPER, _spec(audience=Audience(), due_on=due))
+    yearly = await svc.assignments.create(
+        SUPER, _spec(audience=Audience(), due_on=due, recurrence_months=1)
+    )
+    path = await svc.assignments.create(
+        SUPER, _spec(target_kind="path", target_id="integritas", due_on=due)
+    )
+    ids = [a.assignment.id for a in (once, yearly, path) if a.assignment is not None]
+    assert len(ids) == 3
+    assert await _agree(svc, ids[0]) == Counts(4, 1, 0, 0, 1)  # OTHER's earlier pass counts
+    await read_all(svc, gratifikasi)  # USER passes on time
+    assert (await take_quiz(svc, gratifikasi, gratifikasi.ask)).passed
+    started = await _agree(svc, ids[2])
+    assert started.in_progress == 1 and started.completed == 0  # a path: one of four modules
+    clock.advance(days=8)  # past the due date: OFFICER passes late
+    await read_all(svc, gratifikasi, OFFICER)
+    assert (await take_quiz(svc, gratifikasi, gratifikasi.ask, OFFICER)).passed
+    assert await _agree(svc, ids[0]) == Counts(4, 3, 0, 1, 2)
+    for module_id in svc.catalog.path("integritas").module_ids:  # type: ignore[union-attr]
+        module = svc.catalog.modules[module_id]
+        await read_all(svc, module)
+        assert (await take_quiz(svc, module, module.ask)).passed, module_id
+    path_counts = await _agree(svc, ids[2])
+    assert (path_counts.completed, path_counts.on_time) == (1, 0)  # finished after the due date
+    # 38 days on, the monthly one has expired for OTHER (passed before it existed) but not
+    # for USER (passed gratifikasi again with the path 30 days ago: still the on-time
+    # completion of that cycle) nor OFFICER (late).
+    clock.advance(days=30)
+    monthly = await _agree(svc, ids[1])
+    assert (monthly.completed, monthly.on_time, monthly.overdue) == (2, 1, 2)
+    await svc.assignments.tick()  # the next cycles begin; still in agreement
+    await _agree(svc, ids[1])
+    rows = await svc.assignments.compliance()
+    assert [a.id for a, _ in rows] == ids
+
+
+async def test_the_quiz_pass_marks_only_members_for_a_refresh(svc: Services) -> None:
+    await _admins(svc)
+    created = await svc.assignments.create(SUPER, _spec())
+    assert created.members == 3
+    gratifikasi = svc.catalog.modules["gratifikasi"]
+    for uid in (USER, OTHER):  # OTHER (3374) is no member
+        await read_all(svc, gratifikasi, uid)
+        assert (await take_quiz(svc, gratifikasi, gratifikasi.ask, uid)).passed
+    async with svc.db.transaction() as s:
+        pending = list(await s.scalars(select(AssignmentPending.employee_id)))
+        user = await s.scalar(select(Employee.id).where(Employee.telegram_id == USER))
+        assert pending == [user]
+        assert await svc.assignments.refresh(s) == 2  # USER started, then completed
+        assert await s.scalar(select(func.count()).select_from(AssignmentPending)) == 0
+
+
+async def test_only_verified_people_are_assigned_and_counted(svc: Services) -> None:
+    await _admins(svc)
+    await register(svc, NEWCOMER, "199105052019032006", verified=False)
+    created = await svc.assignments.create(SUPER, _spec())
+    assert created.members == 3 and created.assignment is not None  # not the unverified one
+    assert await svc.assignments.count(SUPER, Audience(opd="3328")) == 3
+    assert await svc.assignments.for_learner(NEWCOMER) == []
+    assert (await svc.assignments.tick()).members_added == 0
+    async with svc.db.transaction() as s:
+        newcomer = await s.scalar(select(Employee.id).where(Employee.telegram_id == NEWCOMER))
+    assert newcomer is not None
+    await verify(svc, newcomer)  # confirmed: assigned from then on, due later
+    items = await svc.assignments.for_learner(NEWCOMER)
+    assert items is not None and len(items) == 1
+    summary = await svc.assignments.detail(SUPER, created.assignment.id)
+    assert summary is not None and summary.counts.members == 4
+
+
+async def test_join_days_are_chosen_per_assignment(svc: Services) -> None:
+    await _admins(svc)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    for bad in (0, 366):
+        outcome = (await svc.assignments.create(SUPER, _spec(join_days=bad))).outcome
+        assert outcome is CreateOutcome.BAD_JOIN_DAYS
+    created = await svc.assignments.create(SUPER, _spec(join_days=45))
+    assert created.assignment is not None and created.assignment.join_days == 45
+    clock.advance(days=2)
+    await register(svc, NEWCOMER, "199105052019032006")
+    items = await svc.assignments.for_learner(NEWCOMER)
+    assert items is not None and items[0].status.due == TODAY + timedelta(days=2 + 45)
+
+
+async def test_an_opd_admin_sees_a_superadmins_assignment_to_their_opd_read_only(
+    svc: Services,
+) -> None:
+    await _admins(svc)
+    theirs = await svc.assignments.create(SUPER, _spec())  # targets 3328
+    province = await svc.assignments.create(SUPER, _spec(audience=Audience()))
+    elsewhere = await svc.assignments.create(SUPER, _spec(audience=Audience(opd="3374")))
+    own = await svc.assignments.create(OFFICER, _spec(target_id="kearsipan"))
+    assert theirs.assignment and province.assignment and elsewhere.assignment and own.assignment
+    _actor, listed = await svc.assignments.listing(OFFICER)
+    assert [(x.assignment.id, x.editable) for x in listed] == [
+        (theirs.assignment.id, False),
+        (own.assignment.id, True),
+    ]
+    detail = await svc.assignments.detail(OFFICER, theirs.assignment.id)
+    assert detail is not None and not detail.editable and detail.counts.members == 3
+    assert (await svc.assignments.overdue(OFFICER, theirs.assignment.id))[0]
+    for change in (
+        svc.assignments.cancel(OFFICER, theirs.assignment.id),
+        svc.assignments.extend(OFFICER, theirs.assignment.id, TODAY + timedelta(days=40)),
+        svc.assignments.detail(OFFICER, elsewhere.assignment.id),
+    ):
+        with pytest.raises(NotAllowed):
+            await change
+    async with svc.db.transaction() as s:
+        cancelled = await s.scalar(
+            select(func.count()).select_from(Assignment).where(Assignment.status != "active")
+        )
+    assert cancelled == 0
+
+
+async def test_a_revoked_admins_assignment_stays_and_is_listed_to_the_superadmins(
+    svc: Services,
+) -> None:
+    await _admins(svc)
+    created = await svc.assignments.create(OFFICER, _spec())
+    await svc.assignments.create(SUPER, _spec(target_id="kearsipan", due_on=TODAY))
+    assert created.assignment is not None
+    async with svc.db.transaction() as s:
+        officer = await s.scalar(select(Employee.id).where(Employee.telegram_id == OFFICER))
+        await s.execute(delete(AdminRole).where(AdminRole.employee_id == officer))
+    _actor, listed = await svc.assignments.listing(SUPER)
+    assert (listed[0].assignment.id, listed[0].creator_is_admin) == (
+        created.assignment.id,
+        False,
+    )  # the orphan first, still active, its members still counted
+    assert listed[0].counts.members == 3 and listed[0].assignment.status == "active"
+    with pytest.raises(NotAllowed):
+        await svc.assignments.listing(OFFICER)
+
+
+async def test_two_admins_cancelling_at_once_cancel_once(
+    svc: Services, db: Database, settings: Settings
+) -> None:
+    """The confirmed cancel is a conditional UPDATE of an active assignment: of two admins on
+    two instances who both read it active, exactly one cancels (and is audited), the other is
+    told it was cancelled already."""
+    if db.is_sqlite:
+        pytest.skip("two writers at once need PostgreSQL (SQLite takes them one at a time)")
+    await _admins(svc)
+    created = await svc.assignments.create(OFFICER, _spec())
+    assert created.assignment is not None
+    aid = created.assignment.id
+    other = Database(settings.database_url)
+    first = svc.assignments
+    second = AssignmentService(other, svc.catalog, svc.clock, svc.settings)
+    both_read = asyncio.Barrier(2)
+
+    def before_update(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("UPDATE assignments"):
+            await_only(asyncio.wait_for(both_read.wait(), 5))
+
+    engines = [db.engine.sync_engine, other.engine.sync_engine]
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", before_update)
+    try:
+        outcomes = await asyncio.gather(first.cancel(OFFICER, aid), second.cancel(SUPER, aid))
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", before_update)
+        await other.dispose()
+    assert sorted(o.value for o, _title in outcomes) == ["already_cancelled", "ok"]
+    async with db.transaction() as s:
+        audits = await s.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "assignment.cancel")
+        )
+    assert audits == 1
