@@ -120,9 +120,14 @@ class SyncSqlite:
             # A caller cancelled while waiting (a shutdown) gave up its work: it does not run.
             batch = [run for run in self._pending if not run.future.cancelled()]
             self._pending = []
-            if len(batch) == 1 or not self._together(batch):
+            try:
+                if len(batch) == 1 or not self._together(batch):
+                    for run in batch:
+                        self._alone(run)
+            except Exception as exc:  # the connection could not be opened: every caller learns it
                 for run in batch:
-                    self._alone(run)
+                    if not run.future.done():
+                        run.future.set_exception(exc)
 
     def _connection(self) -> Connection:
         conn = self._conn

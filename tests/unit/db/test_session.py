@@ -105,3 +105,20 @@ async def test_concurrent_runs_share_one_commit_and_a_failing_one_harms_no_other
     async with db.engine.connect() as conn:
         keys = (await conn.execute(text("SELECT k FROM t WHERE k >= 30"))).scalars().all()
     assert keys == [31]
+
+
+async def test_a_connection_that_cannot_open_fails_its_callers_instead_of_leaving_them_waiting(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not db.is_sqlite:
+        pytest.skip("SQLite only")
+    assert db._sync is not None
+    db._sync.dispose()  # the next run must open a connection
+
+    def refuse() -> Connection:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(db._sync.engine, "connect", refuse)
+    calls = [db.run(lambda connection: 1) for _ in range(3)]
+    results = await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True), 5)
+    assert all(isinstance(r, OSError) for r in results)
