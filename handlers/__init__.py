@@ -23,6 +23,7 @@ from bot.core import callbacks as cb
 from bot.telegram.context import BotContext
 from handlers import (
     admin,
+    assignment_drafts,
     assignments,
     broadcast,
     certificates,
@@ -86,7 +87,7 @@ BUTTONS: list[tuple[type[cb.CallbackData], ButtonHandler]] = [
     (cb.AuditMenuButton, admin.on_audit_menu),
     (cb.PathButton, learning.on_path),
     (cb.AssignmentButton, assignments.on_button),
-    (cb.AssignDraftButton, assignments.on_draft_button),
+    (cb.AssignDraftButton, assignment_drafts.on_draft_button),
 ]
 
 

@@ -1,36 +1,32 @@
 """Required learning: the "📌 Wajib" section learners see, and ``/tugas`` for admins (the list
-with progress, one assignment's page, cancel after a confirmation, extend, the overdue export,
-and the guided creation: what, who with a live count, due date, recurrence, join days,
-preview, confirm). An OPD admin's view of a superadmin's assignment is read-only."""
+with progress, one assignment's page, cancel after a confirmation, extend, the overdue export).
+An OPD admin's view of a superadmin's assignment is read-only. The guided creation and the
+typed input of /tugas's flow are in ``handlers/assignment_drafts.py``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 
-from bot import texts
-from bot.core.assignments import parse_due
-from bot.core.callbacks import AssignDraftButton, AssignmentButton
+from bot.core.callbacks import AssignmentButton
 from bot.core.telegram_html import escape
 from bot.delivery.renderers.assignments import day_text, open_button, when_text
 from bot.documents.spreadsheets import Column, ColumnKind, to_csv, to_xlsx
-from bot.services.assignment_drafts import AssignDraft, DraftView, Outcome, Step
 from bot.services.assignments import ChangeOutcome, Counts, OverdueRow, Summary
 from bot.store.audience import Audience
-from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
 from bot.texts import assignments as t
+from handlers.assignment_drafts import show_step
+from handlers.assignment_views import MAX_LISTED, audience_text, recurrence_text
 from handlers.commands import CommandScope, command
 from handlers.common import answer_query, reply, show, toast, user_id
 from handlers.keyboards import button, markup
 from handlers.paging import fit
 
-MAX_LISTED = 10
 MAX_REQUIRED_LINES = 5
 MAX_REQUIRED_BUTTONS = 3
-MODULES_PER_PAGE = 8
 
 
 # --- learners --------------------------------------------------------------------------------
@@ -78,7 +74,7 @@ async def _list(update: Update, context: BotContext) -> None:
             title=escape(item.assignment.title),
             audience=audience_text(context, Audience.from_json(item.assignment.audience)),
             due=day_text(item.assignment.due_on),
-            recurrence=_recurrence(item.assignment.recurrence_months),
+            recurrence=recurrence_text(item.assignment.recurrence_months),
             members=item.counts.members,
             done=item.counts.completed,
             on_time=item.counts.on_time,
@@ -103,27 +99,6 @@ async def _list(update: Update, context: BotContext) -> None:
     await show(update, text, markup(rows))
 
 
-def _recurrence(months: int | None) -> str:
-    return t.RECURRENCE.format(months=months) if months else ""
-
-
-def audience_text(context: BotContext, audience: Audience) -> str:
-    catalog = context.services.catalog
-    parts = []
-    if audience.opd is not None:
-        opd = catalog.opds.get(audience.opd)
-        parts.append(t.AUD_OPD.format(opd=escape(opd.name if opd else audience.opd)))
-    for template, value in (
-        (t.AUD_UNIT, audience.unit_kerja),
-        (t.AUD_JABATAN, audience.jabatan),
-        (t.AUD_GOLONGAN, audience.golongan),
-        (t.AUD_KIND, audience.kind),
-    ):
-        if value is not None:
-            parts.append(template.format(value=escape(value)))
-    return ", ".join(parts) if parts else t.AUD_ALL
-
-
 def _counts_text(counts: Counts) -> dict[str, int]:
     return {
         "members": counts.members,
@@ -143,7 +118,7 @@ async def _detail(update: Update, context: BotContext, summary: Summary) -> None
         title=escape(a.title),
         audience=audience_text(context, Audience.from_json(a.audience)),
         due=day_text(a.due_on),
-        recurrence=_recurrence(a.recurrence_months),
+        recurrence=recurrence_text(a.recurrence_months),
         join_days=a.join_days,
         creator=escape(creator),
         **_counts_text(summary.counts),
@@ -171,7 +146,7 @@ async def on_button(update: Update, context: BotContext, data: AssignmentButton)
         return
     if data.action == "new":
         view = await svc.assignment_drafts.begin(uid)
-        await _step(update, context, view)
+        await show_step(update, context, view)
         return
     if data.assignment is None:
         await toast(update, t.NOT_FOUND)
@@ -269,238 +244,3 @@ async def _export(update: Update, context: BotContext, assignment_id: int, kind:
             filename=f"terlambat-{assignment_id}.{kind}",
             caption=t.EXPORT_CAPTION.format(title=title[:200], count=len(rows)),
         )
-
-
-# --- the guided creation ---------------------------------------------------------------------
-def _what_text(context: BotContext, draft: AssignDraft) -> str:
-    catalog = context.services.catalog
-    if draft.target_kind == "path" and draft.target_id:
-        path = catalog.path(draft.target_id)
-        if path is not None:
-            return t.WHAT_PATH.format(title=escape(path.title), count=len(path.modules))
-    if draft.target_id:
-        module = catalog.module(draft.target_id)
-        if module is not None:
-            return t.WHAT_MODULE.format(title=escape(module.title))
-    return ""
-
-
-def _what_keyboard(context: BotContext, token: str, page: int) -> InlineKeyboardMarkup:
-    catalog = context.services.catalog
-    rows = [
-        [button(t.BTN_WHAT_PATH.format(title=p.title), AssignDraftButton(token, "what", p.id, "p"))]
-        for p in list(catalog.paths.values())[:MAX_LISTED]
-    ]
-    modules = catalog.ordered()
-    start = page * MODULES_PER_PAGE
-    for module in modules[start : start + MODULES_PER_PAGE]:
-        label = t.BTN_WHAT_MODULE.format(title=module.title)
-        rows.append([button(label, AssignDraftButton(token, "what", module.id, "m"))])
-    following = page + 1 if start + MODULES_PER_PAGE < len(modules) else 0
-    rows.append(
-        [
-            button(t.BTN_WHAT_PAGE, AssignDraftButton(token, "page", None, str(following))),
-            button(t.BTN_DISCARD, AssignDraftButton(token, "x")),
-        ]
-    )
-    return markup(rows)
-
-
-async def _step(update: Update, context: BotContext, view: DraftView, page: int = 0) -> None:
-    draft = view.draft
-    if draft is None or view.actor is None or view.outcome is Outcome.STALE:
-        await show(update, t.STALE)
-        return
-    token = draft.token
-    discard = button(t.BTN_DISCARD, AssignDraftButton(token, "x"))
-    if view.step == Step.WHAT:
-        await show(update, t.STEP_WHAT, _what_keyboard(context, token, page))
-    elif view.step == Step.WHO:
-        audience = draft.audience
-        kind_next = {None: "PNS", "PNS": "PPPK", "PPPK": "all"}[audience.kind]
-        rows = [
-            [
-                button(
-                    t.BTN_WHO_KIND.format(kind=audience.kind or t.ALL_KINDS),
-                    AssignDraftButton(token, "kind", None, kind_next),
-                )
-            ]
-        ]
-        if view.actor.is_superadmin and audience.opd is not None:
-            rows.append([button(t.BTN_WHO_ALL_OPD, AssignDraftButton(token, "opd"))])
-        if audience.unit_kerja or audience.jabatan or audience.golongan:
-            rows.append([button(t.BTN_WHO_CLEAR, AssignDraftButton(token, "clear"))])
-        rows.append([button(t.BTN_WHO_NEXT, AssignDraftButton(token, "who")), discard])
-        text = t.STEP_WHO.format(
-            what=_what_text(context, draft),
-            audience=audience_text(context, audience),
-            count=view.count,
-        )
-        await show(update, text, markup(rows))
-    elif view.step == Step.DUE:
-        await show(update, t.STEP_DUE, markup([[discard]]))
-    elif view.step == Step.RECUR:
-        rows = [
-            [button(t.BTN_RECUR_NONE, AssignDraftButton(token, "rec", None, "0"))],
-            [
-                button(
-                    t.BTN_RECUR_MONTHS.format(months=m),
-                    AssignDraftButton(token, "rec", None, str(m)),
-                )
-                for m in (6, 12, 24)
-            ],
-            [discard],
-        ]
-        await show(update, t.STEP_RECURRENCE, markup(rows))
-    elif view.step == Step.JOIN:
-        default = context.services.settings.assignment_join_days
-        choices = sorted({7, 14, 30, 60, default})
-        labels = [
-            (t.BTN_JOIN_DEFAULT if days == default else t.BTN_JOIN_DAYS).format(days=days)
-            for days in choices
-        ]
-        buttons = [
-            button(label, AssignDraftButton(token, "join", None, str(days)))
-            for label, days in zip(labels, choices, strict=True)
-        ]
-        rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)] + [[discard]]
-        await show(update, t.STEP_JOIN, markup(rows))
-    elif view.step == Step.PREVIEW and draft.due_on is not None:
-        text = t.PREVIEW.format(
-            what=_what_text(context, draft),
-            audience=audience_text(context, draft.audience),
-            count=view.count,
-            due=day_text(draft.due_on),
-            recurrence=_recurrence(draft.months),
-            join_days=draft.join_days or context.services.settings.assignment_join_days,
-        )
-        rows = [[button(t.BTN_CONFIRM, AssignDraftButton(token, "ok")), discard]]
-        await show(update, text, markup(rows))
-    else:
-        await show(update, t.STALE)
-
-
-BAD = {
-    Outcome.NO_TARGET: t.NO_SUCH_MODULE,
-    Outcome.EMPTY: t.EMPTY_AUDIENCE,
-    Outcome.BAD_FILTER: t.BAD_FILTER,
-    Outcome.INVALID_DATE: t.BAD_DATE,
-    Outcome.PAST: t.DATE_PAST,
-    Outcome.TOO_FAR: t.DATE_TOO_FAR,
-    Outcome.BAD_RECURRENCE: t.BAD_RECURRENCE,
-    Outcome.BAD_JOIN_DAYS: t.BAD_JOIN_DAYS,
-}
-
-
-async def _bad(update: Update, view: DraftView, value: str = "") -> None:
-    text = BAD.get(view.outcome, t.STALE).format(value=escape(value[:40]))
-    if update.callback_query is not None:
-        await toast(update, text)
-    else:
-        await reply(update, text)
-
-
-async def on_draft_button(update: Update, context: BotContext, data: AssignDraftButton) -> None:
-    drafts = context.services.assignment_drafts
-    uid = user_id(update)
-    if data.action == "x":
-        await drafts.discard(uid, data.token)
-        await show(update, t.DISCARDED)
-        return
-    if data.action == "page":
-        view = await drafts.current(uid)
-        if view.draft is None or view.draft.token != data.token or view.step != Step.WHAT:
-            await show(update, t.STALE)
-            return
-        page = int(data.value) if data.value and data.value.isdigit() else 0
-        await _step(update, context, view, page)
-        return
-    if data.action == "what":
-        kind = "path" if data.value == "p" else "module"
-        view = await drafts.choose_target(uid, data.token, kind, data.arg or "")
-    elif data.action in ("opd", "kind", "clear"):
-        value = data.arg if data.action == "opd" else data.value
-        view = await drafts.change_audience(uid, data.token, data.action, value)
-    elif data.action == "who":
-        view = await drafts.to_due(uid, data.token)
-    elif data.action == "rec":
-        months = int(data.value) if data.value and data.value.isdigit() else 0
-        view = await drafts.set_recurrence(uid, data.token, months or None)
-    elif data.action == "join":
-        days = int(data.value) if data.value and data.value.isdigit() else 0
-        view = await drafts.set_join_days(uid, data.token, days)
-    else:  # ok
-        view = await drafts.confirm(uid, data.token)
-        if view.outcome is Outcome.OK and view.created is not None:
-            assignment = view.created.assignment
-            assert assignment is not None
-            text = t.CREATED.format(
-                title=escape(assignment.title),
-                count=view.created.members,
-                due=day_text(assignment.due_on),
-            )
-            await show(update, text)
-            return
-    if view.outcome is not Outcome.OK:
-        await _bad(update, view, data.arg or "")
-        return
-    await _step(update, context, view)
-
-
-async def on_text(update: Update, context: BotContext, state: FlowState) -> None:
-    """Typed input at the step the draft is at (ids, filters, dates, months, a new due date)."""
-    drafts = context.services.assignment_drafts
-    uid = user_id(update)
-    message = update.effective_message
-    text = (message.text if message else "") or ""
-    if state.step == Step.EXTEND:
-        await _extend(update, context, text)
-        return
-    if state.step == Step.WHAT:
-        view = await drafts.type_target(uid, text)
-    elif state.step == Step.WHO:
-        view = await drafts.type_filter(uid, text)
-    elif state.step == Step.DUE:
-        view = await drafts.type_due(uid, text)
-    elif state.step == Step.RECUR:
-        view = await drafts.type_recurrence(uid, text)
-    elif state.step == Step.JOIN:
-        view = await drafts.type_join_days(uid, text)
-    else:
-        await reply(update, texts.HINT_USE_BUTTONS)
-        return
-    if view.outcome is not Outcome.OK:
-        await _bad(update, view, text)
-        return
-    await _step(update, context, view)
-
-
-async def _extend(update: Update, context: BotContext, text: str) -> None:
-    svc = context.services
-    uid = user_id(update)
-    check, day = parse_due(text, svc.assignments.today())
-    if day is None:
-        await reply(
-            update,
-            BAD[
-                {"past": Outcome.PAST, "too_far": Outcome.TOO_FAR}.get(
-                    check.value, Outcome.INVALID_DATE
-                )
-            ],
-        )
-        return
-    assignment_id = await svc.assignment_drafts.extend_target(uid)
-    if assignment_id is None:
-        await reply(update, t.STALE)
-        return
-    outcome, assignment = await svc.assignments.extend(uid, assignment_id, day)
-    if outcome is ChangeOutcome.OK and assignment is not None:
-        await reply(update, t.EXTENDED.format(title=escape(assignment.title), due=day_text(day)))
-    elif outcome is ChangeOutcome.NOT_LATER and assignment is not None:
-        await reply(update, t.EXTEND_NOT_LATER.format(due=day_text(assignment.due_on)))
-    elif outcome is ChangeOutcome.TOO_FAR:
-        await reply(update, t.DATE_TOO_FAR)
-    elif outcome is ChangeOutcome.ALREADY_CANCELLED:
-        await reply(update, t.ALREADY_CANCELLED)
-    else:
-        await reply(update, t.NOT_FOUND)

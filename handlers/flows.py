@@ -19,7 +19,7 @@ from bot.store.sessions import FlowState
 from bot.telegram.context import BotContext
 from bot.texts import reminders as rtexts
 from handlers import (
-    assignments,
+    assignment_drafts,
     broadcast,
     identity,
     keyboards,
@@ -55,7 +55,7 @@ TEXT: dict[Flow, Route] = {
     Flow.ERASE: privacy.on_text,
     Flow.REFUSE_IDENTITY: identity.on_reason,
     Flow.ADMIN: _use_buttons,
-    Flow.ASSIGN: assignments.on_text,
+    Flow.ASSIGN: assignment_drafts.on_text,
 }
 MEDIA: dict[Flow, Route] = {
     Flow.REGISTER: start.on_contact,
