@@ -19,6 +19,7 @@ from bot.core.errors import NotAllowed, Refusal
 from bot.services.assignment_base import AssignmentBase, _utc
 from bot.services.assignment_types import Counts
 from bot.services.roles import require_admin
+from bot.store import assignment_completions as completions_store
 from bot.store import assignments as store
 from db.dialects import cast_table
 from db.models import Assignment, AssignmentMember, Employee, ModuleProgress
@@ -30,18 +31,18 @@ class AssignmentCompletions(AssignmentBase):
     # --- completions kept on the members ----------------------------------------------------
     async def refresh(self, s: AsyncSession, *, batch: int = 5000) -> int:
         """Bring the stored completions of the members who passed a module since the last
-        refresh up to date (``store.mark_passed``, written by the quiz's pass; after migration
-        0014, every member), with their module starts, and forget them; returns the member
-        rows changed. The completion is the one the ledger holds (a
+        refresh up to date (``completions_store.mark_passed``, written by the quiz's pass; after
+        migration 0014, every member), with their module starts, and forget them; returns the
+        member rows changed. The completion is the one the ledger holds (a
         module's latest pass, a path's oldest latest pass); ``on_time`` is decided once per
         completion that counts: kept while it counts, set again for a new cycle's."""
         changed = await self._sync_started(s, batch)
         while True:
-            found = await store.pending(s, batch)
+            found = await completions_store.pending(s, batch)
             if not found:
                 return changed
             changed += await self._refresh(s, sorted({e for _i, e in found}))
-            await store.forget_pending(s, [i for i, _e in found])
+            await completions_store.forget_pending(s, [i for i, _e in found])
             if len(found) < batch:
                 return changed
 
@@ -50,12 +51,12 @@ class AssignmentCompletions(AssignmentBase):
         read by id after the ``started`` mark) to the members they start: "in progress" then
         needs no probe of ``module_progress`` per member. The last ``STARTED_MARGIN`` ids are
         read again each time (idempotent), for a row that committed after a higher id did."""
-        mark = await store.mark_value(s, "started")
+        mark = await completions_store.mark_value(s, "started")
         after = max(mark - STARTED_MARGIN, 0)
         active = await store.active(s)
         changed = 0
         while True:
-            found = await store.progress_since(s, after, batch)
+            found = await completions_store.progress_since(s, after, batch)
             if not found:
                 break
             by_module: dict[str, set[int]] = {}
@@ -66,12 +67,12 @@ class AssignmentCompletions(AssignmentBase):
                 for module_id in store.target_modules(self.catalog, assignment):
                     ids |= by_module.get(module_id, set())
                 if ids:
-                    changed += await store.set_started(s, assignment.id, sorted(ids))
+                    changed += await completions_store.set_started(s, assignment.id, sorted(ids))
             after = found[-1][0]
             if len(found) < batch:
                 break
         if after > mark:
-            await store.advance_mark(s, "started", after)
+            await completions_store.advance_mark(s, "started", after)
         return changed
 
     async def _refresh(self, s: AsyncSession, employee_ids: list[int]) -> int:
@@ -96,7 +97,7 @@ class AssignmentCompletions(AssignmentBase):
                 for employee_id, module_id, at in found:
                     if at is not None:
                         latest[(employee_id, module_id)] = _utc(at)
-            opened = await store.opened_modules(s, chunk, modules)
+            opened = await completions_store.opened_modules(s, chunk, modules)
             members = await s.execute(
                 select(
                     m.c.assignment_id,
@@ -138,7 +139,7 @@ class AssignmentCompletions(AssignmentBase):
                             "b_started": started,
                         }
                     )
-        return await store.set_completions(s, rows)
+        return await completions_store.set_completions(s, rows)
 
     async def counts(
         self, s: AsyncSession, assignment: Assignment, *, by_opd: bool = False

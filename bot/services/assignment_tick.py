@@ -15,6 +15,7 @@ from bot.core.assignments import add_months, next_reminder
 from bot.services.assignment_base import _utc
 from bot.services.assignment_completions import AssignmentCompletions
 from bot.services.assignment_types import SOON_DAYS, TickReport
+from bot.store import assignment_reminders as reminders_store
 from bot.store import assignments as store
 from db.dialects import cast_table
 from db.models import Assignment, AssignmentMember
@@ -66,7 +67,7 @@ class AssignmentTick(AssignmentCompletions):
         if self._synced_on != today:
             report.members_added = await self.top_up(s, today, now)
             report.rows_written += report.members_added
-        for assignment_id in await store.due_assignments(s, today):
+        for assignment_id in await reminders_store.due_assignments(s, today):
             assignment = await s.get(Assignment, assignment_id)
             if assignment is None:
                 continue
@@ -81,10 +82,10 @@ class AssignmentTick(AssignmentCompletions):
                 report.rows_written += int(result.rowcount or 0)  # type: ignore[attr-defined]
                 continue
             report.rows_written += await self._move_completed(s, assignment, today)
-            queued = await store.enqueue_reminders(s, assignment, today, now)
+            queued = await reminders_store.enqueue_reminders(s, assignment, today, now)
             report.enqueued += queued
             report.rows_written += queued
-            report.rows_written += await store.move_reminded(s, assignment.id, today)
+            report.rows_written += await reminders_store.move_reminded(s, assignment.id, today)
         self._synced_on = today
         return report
 
@@ -123,14 +124,14 @@ class AssignmentTick(AssignmentCompletions):
             return 0
         months = assignment.recurrence_months
         if months is None:  # one set-based UPDATE: nothing left to remind those who completed
-            return await store.stop_completed(s, assignment.id, today)
+            return await reminders_store.stop_completed(s, assignment.id, today)
         since = self.since(months, today)
         assert since is not None
         moves: dict[tuple[date, date | None], list[int]] = {}
-        for employee_id, member_due, completed in await store.completed_due(
+        for employee_id, member_due, completed in await reminders_store.completed_due(
             s, assignment.id, today, since
         ):
             day = _utc(completed).astimezone(self.tz).date()
             key = next_cycle(member_due, day, months, today)
             moves.setdefault(key, []).append(employee_id)
-        return await store.move_completed(s, assignment.id, moves)
+        return await reminders_store.move_completed(s, assignment.id, moves)

@@ -1,5 +1,7 @@
-"""The SQL of assignments, inside the caller's transaction: members, completions, the tick's
-range scan and the compliance counts.
+"""The SQL of assignments, inside the caller's transaction: the audience, members, completions
+read from the ledger and the compliance counts. The tick's writes are in
+``bot/store/assignment_reminders.py``, the refresh of the stored completions in
+``bot/store/assignment_completions.py``.
 
 A completion is a passed module: its ledger credit (the first pass, in minutes) or any later
 passed attempt (a refresher after a recurrence), whichever is latest. A path is completed when
@@ -8,8 +10,9 @@ path counts only while every module was passed within the window.
 
 Each member's completion is also kept on ``assignment_members`` (``completed_at``, ``on_time``):
 found when they become a member (``add_members``) and brought up to date after each pass
-(``mark_passed`` in the quiz's transaction, then ``AssignmentService.refresh``), so that
-compliance is a GROUP BY over the members instead of a join of the ledger.
+(``assignment_completions.mark_passed`` in the quiz's transaction, then
+``AssignmentService.refresh``), so that compliance is a GROUP BY over the members instead of a
+join of the ledger.
 """
 
 from __future__ import annotations
@@ -20,39 +23,26 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Connection,
-    Integer,
     Select,
-    String,
-    and_,
-    bindparam,
     case,
-    cast,
-    delete,
     distinct,
     false,
     func,
-    insert,
     literal,
     null,
     select,
     true,
     union_all,
-    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.assignments import due_at, next_reminder
 from bot.core.content import Catalog
-from bot.core.outgoing import MessageKind
 from bot.store.audience import Audience, person_conditions
-from bot.store.outbox import enqueue_from
 from db.dialects import cast_table, insert_for
 from db.models import (
     Assignment,
-    AssignmentMark,
     AssignmentMember,
-    AssignmentPending,
     Employee,
     JpLedgerEntry,
     ModuleProgress,
@@ -243,239 +233,7 @@ async def changed_since(s: AsyncSession, since: datetime) -> bool:
     return found is not None
 
 
-async def due_assignments(s: AsyncSession, today: date) -> list[int]:
-    m = cast_table(AssignmentMember)
-    rows = await s.scalars(select(m.c.assignment_id).where(m.c.next_remind_on <= today).distinct())
-    return list(rows)
-
-
-async def move_completed(
-    s: AsyncSession, assignment_id: int, moves: dict[tuple[date, date | None], list[int]]
-) -> int:
-    """Members who completed: the next cycle's due date and reminder (recurring), or none."""
-    m = cast_table(AssignmentMember)
-    written = 0
-    for (due, remind), employee_ids in moves.items():
-        for chunk in _chunks(employee_ids, 500):
-            result = await s.execute(
-                update(m)
-                .where(m.c.assignment_id == assignment_id, m.c.employee_id.in_(chunk))
-                .values(due_on=due, next_remind_on=remind)
-            )
-            written += int(result.rowcount or 0)  # type: ignore[attr-defined]
-    return written
-
-
-async def stop_completed(s: AsyncSession, assignment_id: int, today: date) -> int:
-    """Members of a one-off assignment due a reminder who completed (at any time, as stored):
-    nothing left to remind, in one UPDATE."""
-    m = cast_table(AssignmentMember)
-    result = await s.execute(
-        update(m)
-        .where(
-            m.c.assignment_id == assignment_id,
-            m.c.next_remind_on <= today,
-            m.c.completed_at.is_not(None),
-        )
-        .values(next_remind_on=None)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-async def completed_due(
-    s: AsyncSession, assignment_id: int, today: date, since: datetime
-) -> list[tuple[int, date, datetime]]:
-    """(employee, due date, completion) of the members due a reminder whose stored completion
-    still counts (since ``since``)."""
-    m = cast_table(AssignmentMember)
-    rows = await s.execute(
-        select(m.c.employee_id, m.c.due_on, m.c.completed_at).where(
-            m.c.assignment_id == assignment_id,
-            m.c.next_remind_on <= today,
-            m.c.completed_at >= since,
-        )
-    )
-    return [(int(e), d, c) for e, d, c in rows]
-
-
-async def move_completed_once(s: AsyncSession, assignment_id: int, employee_ids: list[int]) -> int:
-    """Members of a one-off assignment who completed: nothing left to remind."""
-    m = cast_table(AssignmentMember)
-    written = 0
-    for chunk in _chunks(employee_ids, 500):
-        result = await s.execute(
-            update(m)
-            .where(m.c.assignment_id == assignment_id, m.c.employee_id.in_(chunk))
-            .values(next_remind_on=None)
-        )
-        written += int(result.rowcount or 0)  # type: ignore[attr-defined]
-    return written
-
-
-async def enqueue_reminders(
-    s: AsyncSession, assignment: Assignment, today: date, now: datetime
-) -> int:
-    """One outbox row per person and day (``assignment:<employee>:<day>``, unique): a second
-    assignment due the same day adds nothing, so nobody gets two."""
-    m = cast_table(AssignmentMember)
-    e = cast_table(Employee)
-    dedup_key = (
-        literal(f"{MessageKind.ASSIGNMENT}:", String)
-        + cast(m.c.employee_id, String)
-        + literal(f":{today.isoformat()}", String)
-    )
-    statement = enqueue_from(
-        s,
-        kind=MessageKind.ASSIGNMENT,
-        dedup_key=dedup_key,
-        employee_id=m.c.employee_id,
-        chat_id=e.c.telegram_id,
-        source=m.join(e, e.c.id == m.c.employee_id),
-        where=[
-            m.c.assignment_id == assignment.id,
-            m.c.next_remind_on <= today,
-            e.c.is_active.is_(True),
-            e.c.telegram_id.is_not(None),
-            *audience_where(assignment),
-        ],
-        now=now,
-    )
-    result = await s.execute(statement)
-    return max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]
-
-
-async def move_reminded(s: AsyncSession, assignment_id: int, today: date) -> int:
-    """Everyone still due moves on to their next reminder day, one UPDATE per due date."""
-    m = cast_table(AssignmentMember)
-    due = and_(m.c.assignment_id == assignment_id, m.c.next_remind_on <= today)
-    written = 0
-    for due_on in (await s.scalars(select(m.c.due_on).where(due).distinct())).all():
-        following = next_reminder(due_on, date.fromordinal(today.toordinal() + 1))
-        result = await s.execute(
-            update(m)
-            .where(due, m.c.due_on == due_on)
-            .values(next_remind_on=following, last_reminded_on=today)
-        )
-        written += int(result.rowcount or 0)  # type: ignore[attr-defined]
-    return written
-
-
-# The quiz's pass, in its transaction (a hot path): one INSERT of an indexed probe, and nothing
-# for someone who is no assignment's member.
-_pending_employee = bindparam("pending_employee", type_=Integer)
-_members = cast_table(AssignmentMember)
-MARK_PASSED = insert(cast_table(AssignmentPending)).from_select(
-    ["employee_id"],
-    select(_pending_employee).where(
-        select(_members.c.employee_id).where(_members.c.employee_id == _pending_employee).exists()
-    ),
-)
-
-
-def mark_passed_sync(conn: Connection, employee_id: int) -> None:
-    """Note that ``employee_id`` passed a module: their completions are brought up to date
-    before compliance is next counted (``AssignmentService.refresh``)."""
-    conn.execute(MARK_PASSED, {"pending_employee": employee_id})
-
-
-async def mark_passed(s: AsyncSession, employee_id: int) -> None:
-    await s.execute(MARK_PASSED, {"pending_employee": employee_id})
-
-
-async def pending(s: AsyncSession, limit: int) -> list[tuple[int, int]]:
-    """(id, employee_id) of the oldest members to bring up to date."""
-    rows = await s.execute(
-        select(AssignmentPending.id, AssignmentPending.employee_id)
-        .order_by(AssignmentPending.id)
-        .limit(limit)
-    )
-    return [(int(i), int(e)) for i, e in rows]
-
-
-async def forget_pending(s: AsyncSession, ids: Sequence[int]) -> None:
-    """Delete exactly the rows read (one written meanwhile stays for the next refresh)."""
-    for chunk in _chunks(ids, 500):
-        await s.execute(delete(AssignmentPending).where(AssignmentPending.id.in_(chunk)))
-
-
-async def set_completions(s: AsyncSession, rows: list[dict[str, Any]]) -> int:
-    """``rows``: assignment, employee, completed (datetime or None), on_time (bool or None),
-    started."""
-    if not rows:
-        return 0
-    m = cast_table(AssignmentMember)
-    statement = (
-        update(m)
-        .where(
-            m.c.assignment_id == bindparam("b_assignment"),
-            m.c.employee_id == bindparam("b_employee"),
-        )
-        .values(
-            completed_at=bindparam("b_completed", type_=UtcDateTime()),
-            on_time=bindparam("b_on_time"),
-            started=bindparam("b_started"),
-        )
-    )
-    await s.execute(statement, rows)
-    return len(rows)
-
-
-async def mark_value(s: AsyncSession, name: str) -> int:
-    found = await s.scalar(select(AssignmentMark.value).where(AssignmentMark.name == name))
-    return int(found or 0)
-
-
-async def advance_mark(s: AsyncSession, name: str, value: int) -> None:
-    """Move the mark forward (never back, whoever else moved it meanwhile)."""
-    table = cast_table(AssignmentMark)
-    await s.execute(insert_for(s, table).values(name=name, value=0).on_conflict_do_nothing())
-    await s.execute(
-        update(table).where(table.c.name == name, table.c.value < value).values(value=value)
-    )
-
-
-async def progress_since(s: AsyncSession, after: int, limit: int) -> list[tuple[int, int, str]]:
-    """(id, employee_id, module_id) of the module starts recorded after ``after``."""
-    rows = await s.execute(
-        select(ModuleProgress.id, ModuleProgress.employee_id, ModuleProgress.module_id)
-        .where(ModuleProgress.id > after)
-        .order_by(ModuleProgress.id)
-        .limit(limit)
-    )
-    return [(int(i), int(e), str(m)) for i, e, m in rows]
-
-
-async def opened_modules(
-    s: AsyncSession, employee_ids: Sequence[int], module_ids: Sequence[str]
-) -> set[tuple[int, str]]:
-    """(employee, module) of the given employees' module starts among ``module_ids``."""
-    if not module_ids or not employee_ids:
-        return set()
-    rows = await s.execute(
-        select(ModuleProgress.employee_id, ModuleProgress.module_id).where(
-            ModuleProgress.employee_id.in_(employee_ids), ModuleProgress.module_id.in_(module_ids)
-        )
-    )
-    return {(int(e), str(m)) for e, m in rows}
-
-
-async def set_started(s: AsyncSession, assignment_id: int, employee_ids: Sequence[int]) -> int:
-    m = cast_table(AssignmentMember)
-    written = 0
-    for chunk in _chunks(employee_ids, 500):
-        result = await s.execute(
-            update(m)
-            .where(
-                m.c.assignment_id == assignment_id,
-                m.c.employee_id.in_(chunk),
-                m.c.started.is_(False),
-            )
-            .values(started=True)
-        )
-        written += int(result.rowcount or 0)  # type: ignore[attr-defined]
-    return written
-
-
-def _chunks(items: Sequence[int], size: int) -> Iterable[list[int]]:
+def chunks(items: Sequence[int], size: int) -> Iterable[list[int]]:
+    """``items`` in lists of at most ``size`` (for the IN lists of the UPDATEs and DELETEs)."""
     for start in range(0, len(items), size):
         yield list(items[start : start + size])

@@ -15,7 +15,8 @@ from bot import texts
 from bot.core.content import Module
 from bot.core.grading import passed, score_percent
 from bot.core.quiz_rules import missed_cards_mask
-from bot.store import assignments, ledger
+from bot.store import ledger
+from bot.store.assignment_completions import mark_passed_sync
 from bot.store.quiz import ATTEMPT_STARTED, FINISH_ATTEMPT, FINISH_PROGRESS, INSERT_PROGRESS, MISSED
 
 
@@ -130,7 +131,7 @@ def finish_attempt(
                 credited_at=now,
             ),
         )
-        assignments.mark_passed_sync(conn, done.employee_id)  # required learning: one INSERT
+        mark_passed_sync(conn, done.employee_id)  # required learning: one INSERT
     total = ledger.year_minutes_sync(conn, done.employee_id, local_now.year)
     return QuizResult(
         module=module,

@@ -11,7 +11,8 @@ from telegram.ext import Application
 
 from bot.app.application import services_of
 from bot.emulator import BotMessage, FakeBotApi, FakeUser
-from bot.store import assignments, ledger
+from bot.store import ledger
+from bot.store.assignment_completions import mark_passed
 from db.models import AdminRole, Employee
 from db.session import Database
 from tests.e2e.helpers import say, tap
@@ -124,7 +125,7 @@ async def credit_module(app: Application, telegram_id: int, module_id: str, minu
                 credited_at=datetime(2026, 3, 4, 3, tzinfo=UTC),
             ),
         )
-        await assignments.mark_passed(s, employee.id)  # as the quiz's pass does
+        await mark_passed(s, employee.id)  # as the quiz's pass does
 
 
 def uploaded(fake: FakeBotApi, message: BotMessage) -> bytes:
