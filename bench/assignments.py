@@ -143,8 +143,9 @@ def generate(path: Path, employees: int, opds: list[str]) -> float:
         SELECT id, 'gratifikasi', 1, 1, 1, '2026-11-01 00:00:00', 0, 60, 0,
                '2026-11-01 00:00:00'
         FROM employees WHERE id % 3 = 0;
-        INSERT INTO assignment_marks (name, value)
-        SELECT 'started', MAX(id) FROM module_progress;
+        -- Migration 0014 wrote the mark (of an empty table); the rows above are history.
+        UPDATE assignment_marks SET value = (SELECT MAX(id) FROM module_progress)
+        WHERE name = 'started';
         """
     )
     for aid, opd, module, due, months in plan(opds):
