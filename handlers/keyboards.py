@@ -28,7 +28,7 @@ from bot.core.callbacks import (
 )
 from bot.core.content import Category, Module
 from bot.core.quiz_rules import Gate, GateResult
-from bot.services.learning import ModuleState, PathView
+from bot.services.learning_rules import ModuleState, PathView
 from bot.services.registration import OpdPage
 from bot.services.reminders import ReminderView
 from bot.texts import assignments as atexts

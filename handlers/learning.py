@@ -14,7 +14,8 @@ from bot.core.callbacks import CardButton, CatalogButton, ModuleButton, PathButt
 from bot.core.content import CAPTION_LIMIT, Module
 from bot.core.quiz_rules import Gate, GateResult
 from bot.core.telegram_html import escape, telegram_length, visible_text
-from bot.services.learning import CardOutcome, ModuleState
+from bot.services.learning import CardOutcome
+from bot.services.learning_rules import ModuleState
 from bot.telegram.context import BotContext
 from bot.texts import assignments as atexts
 from bot.texts.documents import long_date

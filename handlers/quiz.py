@@ -14,7 +14,7 @@ from bot.core.callbacks import QuizButton
 from bot.core.content import QUESTION_LIMIT, Module
 from bot.core.quiz_rules import Gate, GateResult
 from bot.core.telegram_html import escape
-from bot.services.quiz import AnswerOutcome, PollSpec, QuizResult, StartOutcome
+from bot.services.quiz_outcomes import AnswerOutcome, PollSpec, QuizResult, StartOutcome
 from bot.telegram.context import BotContext
 from bot.texts import assignments as atexts
 from handlers import keyboards

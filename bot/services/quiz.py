@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,7 +24,16 @@ from bot.core.grading import is_correct, make_plan
 from bot.core.quiz_rules import Gate, GateResult, QuizRules, Standing, gate, pending_reading
 from bot.core.review import ReviewScheduler
 from bot.services.activity import RecentActivity
-from bot.services.learning import ModuleState, passed_modules, progress_for, suggest
+from bot.services.learning import passed_modules, progress_for
+from bot.services.learning_rules import ModuleState, suggest
+from bot.services.quiz_outcomes import (
+    Abandoned,
+    AnswerOutcome,
+    AnswerResult,
+    PollSpec,
+    StartOutcome,
+    StartResult,
+)
 from bot.store import employees
 from bot.store.batch import GroupInsert
 from bot.store.progress import progress_of
@@ -36,71 +43,10 @@ from bot.store.quiz import (
     INSERT_ANSWER,
     REGISTER_POLL,
 )
-from bot.store.quiz_grading import Finished, QuizResult, finish_attempt
+from bot.store.quiz_grading import Finished, finish_attempt
 from bot.store.review import enter_schedule
 from db.models import Employee, QuizAnswer, QuizAttempt, QuizPoll
 from db.session import Database
-
-
-@dataclass(frozen=True, slots=True)
-class PollSpec:
-    """One question as it is shown: options in the attempt's shuffled order."""
-
-    attempt_id: int
-    position: int
-    count: int
-    question: str
-    options: list[str]
-    correct_option_ids: list[int]
-    explanation: str
-    scenario: str | None = None
-
-
-class StartOutcome(StrEnum):
-    STARTED = "started"
-    RESUMED = "resumed"
-    NO_MODULE = "no_module"
-    OUTDATED = "outdated"
-    NOT_READY = "not_ready"  # not every card was opened
-    GATED = "gated"  # the rules say not yet (``gate`` says why)
-    NOT_REGISTERED = "not_registered"
-    LOCKED = "locked"  # a learning path's prerequisite is not passed (``locked_by``)
-
-
-@dataclass(frozen=True, slots=True)
-class StartResult:
-    outcome: StartOutcome
-    module: Module | None = None
-    poll: PollSpec | None = None
-    gate: GateResult | None = None
-    open_poll: int | None = None  # RESUMED: the message of the poll waiting for an answer
-    locked_by: tuple[str, ...] = ()
-
-
-class AnswerOutcome(StrEnum):
-    UNKNOWN = "unknown"  # not a quiz poll (a review poll, or none of ours)
-    IGNORED = "ignored"  # a retracted vote, or a repeat that lost a race
-    STALE = "stale"  # a vote on a poll of an ended attempt, or a poll not ours
-    NEXT = "next"
-    FINISHED = "finished"
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerResult:
-    outcome: AnswerOutcome
-    chat_id: int = 0
-    poll: PollSpec | None = None
-    result: QuizResult | None = None
-    finished: Finished | None = None  # what grading needs, from ``_record``
-    stale_message: int | None = None  # STALE: the poll's message, to close it
-    attempt_id: int | None = None  # FINISHED: the attempt graded (a fail offers its practice)
-    following: Module | None = None  # FINISHED and passed: the module to offer next
-
-
-@dataclass(frozen=True, slots=True)
-class Abandoned:
-    module: Module | None
-    polls: list[tuple[int, int]]  # (chat id, message id) of the polls left open, to close
 
 
 class QuizService:

@@ -14,7 +14,7 @@ from bot.core.content import Module, reading_seconds
 from bot.delivery.renderers.reminders import NudgeRenderer
 from bot.services import Services
 from bot.services.learning import CardOutcome
-from bot.services.quiz import AnswerOutcome
+from bot.services.quiz_outcomes import AnswerOutcome
 from bot.services.registration import RegistrationOutcome, RegistrationService
 from bot.store.quiz_grading import QuizResult
 from bot.texts.privacy import NOTICE_VERSION

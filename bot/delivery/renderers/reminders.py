@@ -23,7 +23,7 @@ from bot.core.review import local_midnight
 from bot.core.schedule import current_streak, is_pacing_day
 from bot.core.telegram_html import escape
 from bot.services.hours import days_left_in_year
-from bot.services.learning import next_modules
+from bot.services.learning_rules import next_modules
 from bot.store import ledger, review
 from bot.texts import SALUTATIONS
 from bot.texts import reminders as t

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.core.content import Catalog, Module, reading_seconds
 from bot.core.quiz_rules import Gate, QuizRules, Standing, gate
 from bot.services import Services
-from bot.services.quiz import AnswerOutcome, StartOutcome
+from bot.services.quiz_outcomes import AnswerOutcome, StartOutcome
 from db.models import JpLedgerEntry, ModuleProgress, QuizAttempt, QuizPoll
 from db.session import Database
 from tests.support import FakeClock

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, delete, select, update
 from bot.core.content import Catalog
 from bot.services import Services
 from bot.services.learning import CardOutcome, LearningService
-from bot.services.quiz import StartOutcome
+from bot.services.quiz_outcomes import StartOutcome
 from db.models import ModuleProgress
 from db.session import Database
 from tests.support import FakeClock

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.services import Services
 from bot.services.learning import CardOutcome
-from bot.services.quiz import StartOutcome
+from bot.services.quiz_outcomes import StartOutcome
 from tests.unit.helpers import USER, read_all, register, take_quiz
 
 

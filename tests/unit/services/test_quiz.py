@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select
 
 from bot.core.content import Catalog, reading_seconds
 from bot.services import Services
-from bot.services.quiz import AnswerOutcome, StartOutcome
+from bot.services.quiz_outcomes import AnswerOutcome, StartOutcome
 from db.models import JpLedgerEntry, ModuleProgress
 from db.session import Database
 from tests.support import FakeClock

@@ -8,7 +8,7 @@ from bot.core.content import Catalog
 from bot.core.outgoing import Outgoing, Skip
 from bot.delivery.renderers.reminders import NudgeRenderer
 from bot.services import Services
-from bot.services.learning import next_modules
+from bot.services.learning_rules import next_modules
 from tests.support import FakeClock
 from tests.unit.helpers import at_wib, nip, nudges, register, reminder_of
 
