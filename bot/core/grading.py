@@ -43,6 +43,14 @@ def make_plan(
     return plan
 
 
+def unshuffle(perm: Sequence[int], shown: Sequence[int]) -> list[int] | None:
+    """The original indexes of the options chosen among those shown in the order ``perm``
+    (sorted), or None when a chosen index is not an option shown (a forged or stale vote)."""
+    if any(not 0 <= i < len(perm) for i in shown):
+        return None
+    return sorted(perm[i] for i in shown)
+
+
 def is_correct(question: Question, chosen_original: Sequence[int]) -> bool:
     """Right only when exactly the correct options were chosen."""
     return set(chosen_original) == set(question.correct)

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.content import Catalog, Module
-from bot.core.grading import is_correct, make_plan
+from bot.core.grading import is_correct, make_plan, unshuffle
 from bot.core.quiz_rules import Gate, GateResult, QuizRules, Standing, gate, pending_reading
 from bot.core.review import ReviewScheduler
 from bot.services.activity import RecentActivity
@@ -311,11 +311,10 @@ class QuizService:
             )
         plan: list[dict[str, Any]] = row.plan
         step = plan[row.current_index]
-        perm: list[int] = step["perm"]
-        if any(not 0 <= i < len(perm) for i in option_ids):
+        chosen = unshuffle(step["perm"], option_ids)
+        if chosen is None:
             return AnswerResult(AnswerOutcome.IGNORED)
         position = row.current_index + 1
-        chosen = sorted(perm[i] for i in option_ids)
         right = is_correct(module.quiz[step["q"]], chosen)
         # The unique (attempt, question) constraint stops a repeat here (IntegrityError).
         conn.execute(

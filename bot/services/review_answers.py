@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.content import Catalog, Module
-from bot.core.grading import is_correct
+from bot.core.grading import is_correct, unshuffle
 from bot.core.review import ReviewScheduler, fingerprint, local_midnight, reviewed_minutes
 from bot.services.activity import RecentActivity
 from bot.services.review_outcomes import (
@@ -81,8 +81,8 @@ class ReviewAnswers:
         step = plan[row.position]
         module = self.catalog.module(step["m"])
         question = module.question(step["q"]) if module is not None else None
-        perm: list[int] = step["perm"]
-        if any(not 0 <= i < len(perm) for i in option_ids):
+        chosen = unshuffle(step["perm"], option_ids)
+        if chosen is None:
             return AnswerResult(AnswerOutcome.IGNORED)
         key = store.card_key(row.employee_id, step["m"], step["q"])
         changed = False
@@ -95,7 +95,7 @@ class ReviewAnswers:
             changed = known != fingerprint(question) if row.kind == REVIEW else True
         if not changed:
             assert question is not None
-            right = is_correct(question, sorted(perm[i] for i in option_ids))
+            right = is_correct(question, chosen)
         correct = conn.execute(
             store.ADVANCE,
             {"session_id": row.session_id, "expected": row.position, "right": int(right)},

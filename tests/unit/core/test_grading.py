@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.content import Catalog
-from bot.core.grading import draw, is_correct, make_plan, passed, score_percent
+from bot.core.grading import draw, is_correct, make_plan, passed, score_percent, unshuffle
 
 
 def test_grading_rules() -> None:
@@ -61,3 +61,9 @@ def test_the_plan_draws_ask_questions_with_their_ids(catalog: Catalog) -> None:
     assert [step["id"] for step in plan] == [module.quiz[step["q"]].id for step in plan]
     again = make_plan(module, random.Random(4), [step["q"] for step in plan])
     assert not {s["q"] for s in plan} & {s["q"] for s in again}
+
+
+def test_unshuffle_maps_shown_options_back_and_refuses_an_option_not_shown() -> None:
+    perm = [2, 0, 3, 1]  # shown option k is original option perm[k]
+    assert unshuffle(perm, [1, 0]) == [0, 2]
+    assert unshuffle(perm, [4]) is None and unshuffle(perm, [-1]) is None
